@@ -1,0 +1,54 @@
+#include "app/cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace convscope::cli {
+
+bool is_cli_command(std::string_view word) {
+    for (std::string_view c : {"conv", "pool", "size", "explain", "filter", "shapes"})
+        if (word == c) return true;
+    return false;
+}
+
+int error_exit(const std::string& message) {
+    std::string one_line = message;
+    for (char& ch : one_line)
+        if (ch == '\n') ch = ' ';
+    std::cerr << "error: " << one_line << "\n";
+    return 2;
+}
+
+int run(int argc, char** argv) {
+    CLI::App root{"ConvScope: 2D convolution and pooling, exactly as PyTorch computes them", "convscope"};
+    root.require_subcommand(1);
+    root.set_help_all_flag("--help-all", "Help for every subcommand");
+    Registry registry{root, {}};
+    add_engine_commands(registry);
+    try {
+        root.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << root.help();
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        std::cout << root.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        // CLI11 reports "--help" on a subcommand as CallForHelp through the subcommand.
+        if (e.get_exit_code() == 0) {
+            for (auto& [sub, action] : registry.commands)
+                if (sub->parsed()) {
+                    std::cout << sub->help();
+                    return 0;
+                }
+            std::cout << root.help();
+            return 0;
+        }
+        return error_exit(e.what());
+    }
+    for (auto& [sub, action] : registry.commands)
+        if (sub->parsed()) return action();
+    return error_exit("no subcommand given");
+}
+
+}  // namespace convscope::cli

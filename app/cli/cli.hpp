@@ -1,0 +1,36 @@
+// The command line: `convscope conv|pool|size|explain|filter|shapes …`. Exit 0 on success, 2 with one
+// `error: …` line on stderr for bad usage or bad input (no output file written).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace convscope::cli {
+
+// True when argv[1] names a command-line subcommand rather than the GUI.
+bool is_cli_command(std::string_view word);
+
+// Parses and runs a subcommand; returns the process exit status.
+int run(int argc, char** argv);
+
+// Prints "error: <message>" to stderr and returns 2.
+int error_exit(const std::string& message);
+
+// A subcommand adds itself to `root` and appends the function to call when it was chosen.
+using Action = std::function<int()>;
+struct Registry {
+    CLI::App& root;
+    std::vector<std::pair<CLI::App*, Action>> commands;
+    void add(CLI::App* sub, Action action) { commands.emplace_back(sub, std::move(action)); }
+};
+
+// conv, pool, size, explain (engine_commands.cpp).
+void add_engine_commands(Registry& r);
+
+}  // namespace convscope::cli

@@ -1,0 +1,243 @@
+// [SECTION] conv   — convscope conv X.npy W.npy [--bias B.npy] [conv options] [--backend B] [--repeat N] -o Y.npy
+// [SECTION] pool   — convscope pool max|avg X.npy --kernel K [...] -o Y.npy
+// [SECTION] size   — convscope size H[xW] --kernel K [...] [--json]
+// [SECTION] explain — convscope explain X.npy W.npy --at ROW,COL [...]
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <iostream>
+#include <memory>
+
+#include "app/cli/cli.hpp"
+#include "app/cli/options.hpp"
+#include "core/geometry.hpp"
+#include "core/npy.hpp"
+#include "core/trace.hpp"
+
+namespace convscope::cli {
+namespace {
+
+// Loads the optional bias; `storage` keeps it alive.
+Result<const Tensor*> load_bias(const std::string& path, Tensor& storage) {
+    if (path.empty()) return static_cast<const Tensor*>(nullptr);
+    auto b = read_npy(path);
+    if (!b) return Error{b.error()};
+    storage = std::move(*b);
+    return static_cast<const Tensor*>(&storage);
+}
+
+// [SECTION] conv
+
+struct ConvCommand {
+    std::string x_path, w_path, bias_path, out_path, backend = "reference";
+    ConvOptions conv;
+    int repeat = 0;
+
+    int run() const {
+        auto params = to_params(conv);
+        if (!params) return error_exit(params.error());
+        auto x = read_npy(x_path);
+        if (!x) return error_exit(x.error());
+        auto w = read_npy(w_path);
+        if (!w) return error_exit(w.error());
+        Tensor bias_storage;
+        auto bias = load_bias(bias_path, bias_storage);
+        if (!bias) return error_exit(bias.error());
+        auto be = find_backend(backend);
+        if (!be) return error_exit(be.error());
+        auto y = run_timed(repeat, backend, [&] { return (*be)->conv2d(*x, *w, *bias, *params); });
+        if (!y) return error_exit(y.error());
+        if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
+        return 0;
+    }
+};
+
+void add_conv(Registry& r) {
+    auto cmd = std::make_shared<ConvCommand>();
+    CLI::App* sub = r.root.add_subcommand("conv", "Conv2d of X.npy (N×C×H×W or C×H×W) with W.npy (O×C/g×kH×kW)");
+    sub->add_option("X", cmd->x_path, "Input .npy")->required();
+    sub->add_option("W", cmd->w_path, "Weight .npy")->required();
+    sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
+    add_conv_options(sub, cmd->conv);
+    sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
+    sub->add_option("--repeat", cmd->repeat, "Time N runs after a warm-up; the timing goes to stderr");
+    sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
+    r.add(sub, [cmd] { return cmd->run(); });
+}
+
+// [SECTION] pool
+
+struct PoolCommand {
+    std::string op, x_path, out_path, backend = "reference";
+    std::string kernel, stride, padding = "0", dilation = "1";
+    bool ceil_mode = false, exclude_pad = false;
+    int repeat = 0;
+
+    int run() const {
+        Pool2dParams p;
+        if (op == "max") p.op = PoolOp::Max;
+        else if (op == "avg") p.op = PoolOp::Avg;
+        else return error_exit("pool operation '" + op + "' is not max or avg");
+        auto k = parse_pair(kernel);
+        if (!k) return error_exit("--kernel: " + k.error());
+        p.kernel = *k;
+        if (!stride.empty()) {
+            auto s = parse_pair(stride);
+            if (!s) return error_exit("--stride: " + s.error());
+            if (s->h < 1 || s->w < 1) return error_exit("stride must be at least 1, got " + stride);
+            p.stride = *s;
+        }
+        auto pad = parse_pair(padding);
+        if (!pad) return error_exit("--padding: " + pad.error());
+        p.padding = *pad;
+        auto d = parse_pair(dilation);
+        if (!d) return error_exit("--dilation: " + d.error());
+        p.dilation = *d;
+        p.ceil_mode = ceil_mode;
+        p.count_include_pad = !exclude_pad;
+        auto x = read_npy(x_path);
+        if (!x) return error_exit(x.error());
+        auto be = find_backend(backend);
+        if (!be) return error_exit(be.error());
+        auto y = run_timed(repeat, backend, [&] { return (*be)->pool2d(*x, p); });
+        if (!y) return error_exit(y.error());
+        if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
+        return 0;
+    }
+};
+
+void add_pool(Registry& r) {
+    auto cmd = std::make_shared<PoolCommand>();
+    CLI::App* sub = r.root.add_subcommand("pool", "Max or average pooling of X.npy (N×C×H×W or C×H×W)");
+    sub->add_option("OP", cmd->op, "max or avg")->required();
+    sub->add_option("X", cmd->x_path, "Input .npy")->required();
+    sub->add_option("--kernel", cmd->kernel, "Kernel K: N or H,W")->required();
+    sub->add_option("--stride", cmd->stride, "Stride S: N or H,W (default: the kernel)");
+    sub->add_option("--padding", cmd->padding, "Padding P: N or H,W (max pads with -inf)")->capture_default_str();
+    sub->add_option("--dilation", cmd->dilation, "Dilation D: N or H,W (max only)")->capture_default_str();
+    sub->add_flag("--ceil-mode", cmd->ceil_mode, "Round the output size up, as ceil_mode=True");
+    sub->add_flag("--exclude-pad", cmd->exclude_pad, "Average over real elements only (count_include_pad=False)");
+    sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
+    sub->add_option("--repeat", cmd->repeat, "Time N runs after a warm-up; the timing goes to stderr");
+    sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
+    r.add(sub, [cmd] { return cmd->run(); });
+}
+
+// [SECTION] size
+
+std::string json_number(double v) {
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, end) : "null";
+}
+
+struct SizeCommand {
+    std::string input, kernel, stride = "1", padding = "0", dilation = "1";
+    bool ceil_mode = false, json = false;
+
+    int run() const {
+        auto in = parse_pair(input);
+        if (!in) return error_exit("input size: " + in.error());
+        auto k = parse_pair(kernel);
+        if (!k) return error_exit("--kernel: " + k.error());
+        auto s = parse_pair(stride);
+        if (!s) return error_exit("--stride: " + s.error());
+        auto d = parse_pair(dilation);
+        if (!d) return error_exit("--dilation: " + d.error());
+        if (in->h < 1 || in->w < 1) return error_exit("input size must be at least 1, got " + input);
+        // Validated as the layer it describes: a pooling layer with --ceil-mode, else a convolution.
+        AxisSpec ah, aw;
+        if (ceil_mode) {
+            auto pad = parse_pair(padding);
+            if (!pad) return error_exit("--padding: " + pad.error());
+            Pool2dParams p;
+            p.kernel = *k, p.stride = *s, p.padding = *pad, p.dilation = *d, p.ceil_mode = true;
+            if (s->h < 1 || s->w < 1) return error_exit("stride must be at least 1, got " + stride);
+            auto plan = plan_pool2d({1, 1, in->h, in->w}, p);
+            if (!plan) return error_exit(plan.error());
+            ah = plan->axis_h(), aw = plan->axis_w();
+        } else {
+            auto pad = parse_padding(padding);
+            if (!pad) return error_exit("--padding: " + pad.error());
+            Conv2dParams p;
+            p.stride = *s, p.padding = *pad, p.dilation = *d;
+            if (k->h < 1 || k->w < 1) return error_exit("kernel size must be at least 1, got " + kernel);
+            const Shape weight{1, 1, k->h, k->w};
+            auto plan = plan_conv2d({1, 1, in->h, in->w}, weight, nullptr, p);
+            if (!plan) return error_exit(plan.error());
+            ah = plan->axis_h(), aw = plan->axis_w();
+        }
+        const AxisSize sh = axis_size(ah), sw = axis_size(aw);
+        if (json) {
+            std::cout << "{\"out_h\":" << sh.out << ",\"out_w\":" << sw.out << ",\"exact_h\":" << json_number(sh.exact)
+                      << ",\"exact_w\":" << json_number(sw.exact) << "}\n";
+        } else {
+            std::cout << "H_out = " << axis_formula(ah) << "\n"
+                      << "W_out = " << axis_formula(aw) << "\n"
+                      << "output " << sh.out << "×" << sw.out << "\n";
+        }
+        return 0;
+    }
+};
+
+void add_size(Registry& r) {
+    auto cmd = std::make_shared<SizeCommand>();
+    CLI::App* sub = r.root.add_subcommand("size", "Output size ⌊(in − k + 2p) / s⌋ + 1, worked out");
+    sub->add_option("INPUT", cmd->input, "Input size H or HxW (also H,W)")->required();
+    sub->add_option("--kernel", cmd->kernel, "Kernel K: N or H,W")->required();
+    sub->add_option("--stride", cmd->stride, "Stride S: N or H,W")->capture_default_str();
+    sub->add_option("--padding", cmd->padding, "Padding P: N, H,W, same or valid")->capture_default_str();
+    sub->add_option("--dilation", cmd->dilation, "Dilation D: N or H,W")->capture_default_str();
+    sub->add_flag("--ceil-mode", cmd->ceil_mode, "Round up, as a pooling layer with ceil_mode=True");
+    sub->add_flag("--json", cmd->json, "Print {\"out_h\",\"out_w\",\"exact_h\",\"exact_w\"} as JSON");
+    r.add(sub, [cmd] { return cmd->run(); });
+}
+
+// [SECTION] explain
+
+struct ExplainCommand {
+    std::string x_path, w_path, bias_path, at;
+    int64_t out_channel = 0, batch = 0;
+    ConvOptions conv;
+
+    int run() const {
+        auto params = to_params(conv);
+        if (!params) return error_exit(params.error());
+        auto pos = parse_pair(at);
+        if (!pos) return error_exit("--at: '" + at + "' is not ROW,COL");
+        auto x = read_npy(x_path);
+        if (!x) return error_exit(x.error());
+        auto w = read_npy(w_path);
+        if (!w) return error_exit(w.error());
+        Tensor bias_storage;
+        auto bias = load_bias(bias_path, bias_storage);
+        if (!bias) return error_exit(bias.error());
+        auto trace = trace_conv2d(*x, *w, *bias, *params, batch, out_channel, pos->h, pos->w);
+        if (!trace) return error_exit(trace.error());
+        for (const std::string& line : explain_lines(*trace)) std::cout << line << "\n";
+        return 0;
+    }
+};
+
+void add_explain(Registry& r) {
+    auto cmd = std::make_shared<ExplainCommand>();
+    CLI::App* sub = r.root.add_subcommand("explain", "Print the multiply-accumulate behind one output element");
+    sub->add_option("X", cmd->x_path, "Input .npy")->required();
+    sub->add_option("W", cmd->w_path, "Weight .npy")->required();
+    sub->add_option("--at", cmd->at, "Output position ROW,COL")->required();
+    sub->add_option("--out-channel", cmd->out_channel, "Output channel O")->capture_default_str();
+    sub->add_option("--batch", cmd->batch, "Batch index B")->capture_default_str();
+    sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
+    add_conv_options(sub, cmd->conv);
+    r.add(sub, [cmd] { return cmd->run(); });
+}
+
+}  // namespace
+
+void add_engine_commands(Registry& r) {
+    add_conv(r);
+    add_pool(r);
+    add_size(r);
+    add_explain(r);
+}
+
+}  // namespace convscope::cli

@@ -1,0 +1,223 @@
+#include "core/geometry.hpp"
+
+#include <cmath>
+
+#include "core/limits.hpp"
+#include "core/trace.hpp"
+
+namespace convscope {
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) {
+    const int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+std::string hw(int64_t h, int64_t w) { return std::to_string(h) + "×" + std::to_string(w); }
+
+Status check_positive(const char* what, Pair p) {
+    if (p.h < 1 || p.w < 1) return fail(std::string(what) + " must be at least 1, got " + to_string(p));
+    return {};
+}
+
+Status check_shape(const char* what, const Shape& s) {
+    for (int64_t d : s)
+        if (d < 1) return fail(std::string(what) + " of shape " + shape_to_string(s) + " has an empty dimension");
+    if (shape_numel(s) < 0)
+        return fail(std::string(what) + " of shape " + shape_to_string(s) + " is larger than the limits");
+    return {};
+}
+
+// The common message when no window fits.
+Error too_large(int64_t kh, int64_t kw, int64_t ekh, int64_t ekw, int64_t ph, int64_t pw) {
+    return fail("kernel " + hw(kh, kw) + " (dilated " + hw(ekh, ekw) + ") is larger than the padded input " +
+                hw(ph, pw));
+}
+
+}  // namespace
+
+AxisSize axis_size(const AxisSpec& a) {
+    AxisSize r;
+    r.effective_kernel = a.dilation * (a.kernel - 1) + 1;
+    r.padded_in = a.in + a.pad_before + a.pad_after;
+    const int64_t numer = r.padded_in - r.effective_kernel;
+    r.exact = double(numer) / double(a.stride) + 1.0;
+    if (a.ceil_mode) {
+        r.out = floor_div(numer + a.stride - 1, a.stride) + 1;
+        // PyTorch: the last window must start inside the input or the left padding.
+        if (r.out > 0 && (r.out - 1) * a.stride >= a.in + a.pad_before) --r.out;
+    } else {
+        r.out = floor_div(numer, a.stride) + 1;
+    }
+    r.reached = r.out > 0 ? std::min(r.padded_in, (r.out - 1) * a.stride + r.effective_kernel) : 0;
+    return r;
+}
+
+std::string axis_formula(const AxisSpec& a) {
+    const AxisSize s = axis_size(a);
+    const bool uneven = a.pad_before != a.pad_after;
+    std::string k = std::to_string(a.kernel);
+    if (a.dilation != 1)
+        k = "(" + std::to_string(a.dilation) + "×(" + std::to_string(a.kernel) + " − 1) + 1)";
+    std::string p = uneven ? "(" + std::to_string(a.pad_before) + " + " + std::to_string(a.pad_after) + ")"
+                           : "2×" + std::to_string(a.pad_before);
+    const char* open = a.ceil_mode ? "⌈" : "⌊";
+    const char* close = a.ceil_mode ? "⌉" : "⌋";
+    std::string f = std::string(open) + "(" + std::to_string(a.in) + " − " + k + " + " + p + ") / " +
+                    std::to_string(a.stride) + close + " + 1";
+    const double quotient = s.exact - 1.0;
+    if (quotient != std::floor(quotient))
+        f += " = " + std::string(open) + format_number(quotient) + close + " + 1";
+    const int64_t unclamped = a.ceil_mode ? int64_t(std::ceil(quotient)) + 1 : int64_t(std::floor(quotient)) + 1;
+    if (a.ceil_mode && unclamped != s.out) f += " − 1 (the last window would start in the padding)";
+    return f + " = " + std::to_string(s.out);
+}
+
+std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode) {
+    if (i >= 0 && i < n) return i;
+    switch (mode) {
+        case PaddingMode::Zeros: return std::nullopt;
+        case PaddingMode::Reflect:
+            // Valid while padding < n (checked by plan_conv2d).
+            return i < 0 ? -i : 2 * (n - 1) - i;
+        case PaddingMode::Replicate: return i < 0 ? 0 : n - 1;
+        case PaddingMode::Circular: return ((i % n) + n) % n;
+    }
+    return std::nullopt;
+}
+
+Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias, const Conv2dParams& p) {
+    ConvPlan plan;
+    if (input.size() != 3 && input.size() != 4)
+        return fail("input must be N×C×H×W or C×H×W, got shape " + shape_to_string(input));
+    if (weight.size() != 4)
+        return fail("weight must be O×C×kH×kW (4 dimensions), got shape " + shape_to_string(weight));
+    if (auto s = check_shape("input", input); !s) return Error{s.error()};
+    if (auto s = check_shape("weight", weight); !s) return Error{s.error()};
+    plan.unbatched = input.size() == 3;
+    const size_t off = plan.unbatched ? 0 : 1;
+    plan.n = plan.unbatched ? 1 : input[0];
+    plan.c = input[off];
+    plan.h = input[off + 1];
+    plan.w = input[off + 2];
+    plan.o = weight[0];
+    plan.kh = weight[2];
+    plan.kw = weight[3];
+    if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
+        return fail("kernel " + hw(plan.kh, plan.kw) + " is larger than the limit of " +
+                    std::to_string(limits::kMaxKernelSide) + " per side");
+
+    if (p.groups < 1) return fail("groups must be at least 1, got " + std::to_string(p.groups));
+    plan.groups = p.groups;
+    if (plan.c % p.groups != 0)
+        return fail("groups " + std::to_string(p.groups) + " does not divide the " + std::to_string(plan.c) +
+                    " input channels");
+    if (plan.o % p.groups != 0)
+        return fail("groups " + std::to_string(p.groups) + " does not divide the " + std::to_string(plan.o) +
+                    " output channels");
+    if (weight[1] * p.groups != plan.c)
+        return fail("weight " + shape_to_string(weight) + " expects " + std::to_string(weight[1] * p.groups) +
+                    " input channels (" + std::to_string(weight[1]) + " per group × " + std::to_string(p.groups) +
+                    " groups), but the input has " + std::to_string(plan.c));
+    if (bias) {
+        if (bias->size() != 1 || (*bias)[0] != plan.o)
+            return fail("bias must have shape " + std::to_string(plan.o) + " (one per output channel), got " +
+                        shape_to_string(*bias));
+        plan.has_bias = true;
+    }
+
+    if (auto s = check_positive("stride", p.stride); !s) return Error{s.error()};
+    if (auto s = check_positive("dilation", p.dilation); !s) return Error{s.error()};
+    plan.sh = p.stride.h;
+    plan.sw = p.stride.w;
+    plan.dh = p.dilation.h;
+    plan.dw = p.dilation.w;
+    plan.mode = p.padding_mode;
+
+    switch (p.padding.kind) {
+        case PaddingKind::Explicit:
+            if (p.padding.amount.h < 0 || p.padding.amount.w < 0)
+                return fail("padding must not be negative, got " + to_string(p.padding.amount));
+            plan.pad_top = plan.pad_bottom = p.padding.amount.h;
+            plan.pad_left = plan.pad_right = p.padding.amount.w;
+            break;
+        case PaddingKind::Valid: break;
+        case PaddingKind::Same: {
+            if (plan.sh != 1 || plan.sw != 1)
+                return fail("padding 'same' needs stride 1 (PyTorch refuses strided 'same' convolutions)");
+            // PyTorch puts the odd extra row/column at the bottom/right.
+            const int64_t th = plan.dh * (plan.kh - 1), tw = plan.dw * (plan.kw - 1);
+            plan.pad_top = th / 2;
+            plan.pad_bottom = th - plan.pad_top;
+            plan.pad_left = tw / 2;
+            plan.pad_right = tw - plan.pad_left;
+            break;
+        }
+    }
+    const int64_t max_pad_h = std::max(plan.pad_top, plan.pad_bottom);
+    const int64_t max_pad_w = std::max(plan.pad_left, plan.pad_right);
+    if (max_pad_h > limits::kMaxDim || max_pad_w > limits::kMaxDim) return fail("padding is absurdly large");
+    if (plan.mode == PaddingMode::Reflect && (max_pad_h >= plan.h || max_pad_w >= plan.w))
+        return fail("reflect padding " + hw(max_pad_h, max_pad_w) + " must be smaller than the input " +
+                    hw(plan.h, plan.w));
+    if (plan.mode == PaddingMode::Circular && (max_pad_h > plan.h || max_pad_w > plan.w))
+        return fail("circular padding " + hw(max_pad_h, max_pad_w) + " must not exceed the input " +
+                    hw(plan.h, plan.w));
+
+    const AxisSize ah = axis_size(plan.axis_h()), aw = axis_size(plan.axis_w());
+    if (ah.out < 1 || aw.out < 1)
+        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in, aw.padded_in);
+    plan.oh = ah.out;
+    plan.ow = aw.out;
+    if (shape_numel(plan.output_shape()) < 0)
+        return fail("the output " + shape_to_string(plan.output_shape()) + " would be larger than the limits");
+    return plan;
+}
+
+Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
+    PoolPlan plan;
+    if (input.size() != 3 && input.size() != 4)
+        return fail("input must be N×C×H×W or C×H×W, got shape " + shape_to_string(input));
+    if (auto s = check_shape("input", input); !s) return Error{s.error()};
+    plan.unbatched = input.size() == 3;
+    const size_t off = plan.unbatched ? 0 : 1;
+    plan.n = plan.unbatched ? 1 : input[0];
+    plan.c = input[off];
+    plan.h = input[off + 1];
+    plan.w = input[off + 2];
+    plan.op = p.op;
+    if (auto s = check_positive("kernel size", p.kernel); !s) return Error{s.error()};
+    const Pair stride = p.effective_stride();
+    if (auto s = check_positive("stride", stride); !s) return Error{s.error()};
+    if (auto s = check_positive("dilation", p.dilation); !s) return Error{s.error()};
+    if (p.kernel.h > limits::kMaxKernelSide || p.kernel.w > limits::kMaxKernelSide)
+        return fail("kernel " + hw(p.kernel.h, p.kernel.w) + " is larger than the limit of " +
+                    std::to_string(limits::kMaxKernelSide) + " per side");
+    if (p.op == PoolOp::Avg && (p.dilation.h != 1 || p.dilation.w != 1))
+        return fail("average pooling has no dilation (PyTorch's AvgPool2d takes none)");
+    if (p.padding.h < 0 || p.padding.w < 0)
+        return fail("padding must not be negative, got " + to_string(p.padding));
+    if (p.padding.h > p.kernel.h / 2 || p.padding.w > p.kernel.w / 2)
+        return fail("padding " + to_string(p.padding) + " must be at most half the kernel " +
+                    hw(p.kernel.h, p.kernel.w) + " (PyTorch's rule)");
+    plan.kh = p.kernel.h;
+    plan.kw = p.kernel.w;
+    plan.sh = stride.h;
+    plan.sw = stride.w;
+    plan.ph = p.padding.h;
+    plan.pw = p.padding.w;
+    plan.dh = p.dilation.h;
+    plan.dw = p.dilation.w;
+    plan.ceil_mode = p.ceil_mode;
+    plan.count_include_pad = p.count_include_pad;
+    const AxisSize ah = axis_size(plan.axis_h()), aw = axis_size(plan.axis_w());
+    if (ah.out < 1 || aw.out < 1)
+        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in, aw.padded_in);
+    plan.oh = ah.out;
+    plan.ow = aw.out;
+    if (shape_numel(plan.output_shape()) < 0)
+        return fail("the output " + shape_to_string(plan.output_shape()) + " would be larger than the limits");
+    return plan;
+}
+
+}  // namespace convscope

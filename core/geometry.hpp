@@ -1,0 +1,85 @@
+// Output geometry: sizes, the exact value before the floor, the worked formula as text, and validation of a
+// whole conv2d/pool2d problem into a plan every backend executes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/params.hpp"
+#include "core/result.hpp"
+#include "core/tensor.hpp"
+
+namespace convscope {
+
+// One axis of a sliding window: in, kernel, stride, padding before and after, dilation, rounding.
+struct AxisSpec {
+    int64_t in = 0;
+    int64_t kernel = 1;
+    int64_t stride = 1;
+    int64_t pad_before = 0;
+    int64_t pad_after = 0;
+    int64_t dilation = 1;
+    bool ceil_mode = false;
+};
+
+struct AxisSize {
+    int64_t out = 0;       // the output size (may be ≤ 0 when the kernel does not fit)
+    double exact = 0.0;    // (in + pads − d(k−1) − 1) / s + 1, before floor/ceil
+    int64_t effective_kernel = 0;  // d(k−1) + 1
+    int64_t padded_in = 0;         // in + pad_before + pad_after
+    int64_t reached = 0;   // padded rows/cols some window covers; padded_in − reached are never reached
+};
+
+// Output size of one axis, PyTorch's rule (ceil_mode drops a last window that starts in the right padding).
+AxisSize axis_size(const AxisSpec& a);
+
+// The formula with numbers, e.g. "⌊(5 − 3 + 2×0) / 1⌋ + 1 = 3", "⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29",
+// with "d×(k − 1) + 1" in place of k when dilated, ⌈⌉ with ceil_mode, and "p₁ + p₂" when padding is uneven.
+std::string axis_formula(const AxisSpec& a);
+
+// A validated conv2d problem: every size resolved, padding made explicit (same/valid resolved).
+struct ConvPlan {
+    bool unbatched = false;  // input was C×H×W; output will be O×H×W
+    int64_t n = 1, c = 1, h = 0, w = 0;  // input
+    int64_t o = 1, kh = 1, kw = 1;         // weight O × C/groups × kh × kw
+    int64_t groups = 1;
+    int64_t sh = 1, sw = 1, dh = 1, dw = 1;
+    int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+    PaddingMode mode = PaddingMode::Zeros;
+    bool has_bias = false;
+    int64_t oh = 0, ow = 0;  // output
+
+    int64_t c_per_group() const { return c / groups; }
+    int64_t o_per_group() const { return o / groups; }
+    Shape output_shape() const { return unbatched ? Shape{o, oh, ow} : Shape{n, o, oh, ow}; }
+    AxisSpec axis_h() const { return {h, kh, sh, pad_top, pad_bottom, dh, false}; }
+    AxisSpec axis_w() const { return {w, kw, sw, pad_left, pad_right, dw, false}; }
+};
+
+// Validates shapes and parameters; returns a readable error such as
+// "kernel 5×5 (dilated 5×5) is larger than the padded input 3×3". `bias_shape` is null when there is no bias.
+Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias, const Conv2dParams& p);
+
+// A validated pool2d problem.
+struct PoolPlan {
+    bool unbatched = false;
+    int64_t n = 1, c = 1, h = 0, w = 0;
+    PoolOp op = PoolOp::Max;
+    int64_t kh = 1, kw = 1, sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
+    bool ceil_mode = false;
+    bool count_include_pad = true;
+    int64_t oh = 0, ow = 0;
+
+    Shape output_shape() const { return unbatched ? Shape{c, oh, ow} : Shape{n, c, oh, ow}; }
+    AxisSpec axis_h() const { return {h, kh, sh, ph, ph, dh, ceil_mode}; }
+    AxisSpec axis_w() const { return {w, kw, sw, pw, pw, dw, ceil_mode}; }
+};
+
+Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p);
+
+// Maps a coordinate of the padded grid (may be outside 0..n−1) to the input coordinate it reads under `mode`,
+// or nullopt for zero padding. PyTorch's reflect (no edge repeat), replicate, and circular.
+std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode);
+
+}  // namespace convscope
