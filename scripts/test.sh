@@ -1,7 +1,45 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test through CTest (unit, golden, CLI, GPU on Mesa's llvmpipe
-# through EGL, and the GUI smoke test under xvfb-run).
+# Installs what is missing, builds, and runs every test:
+#   1. the Release build's CTest suite (unit, PyTorch goldens, CLI, GPU on Mesa's llvmpipe through EGL, the GUI
+#      smoke test under xvfb-run, fuzz-corpus replays);
+#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/);
+#   3. each libFuzzer target for a bounded time (build-fuzz/, clang), then its corpus replayed.
+# CONVSCOPE_QUICK=1 runs stage 1 only; FUZZ_SECONDS sets stage 3's time per target (default 20).
+# Extra arguments go to the stage-1 ctest (e.g. -R golden).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-cd "$BUILD_DIR"
-ctest --output-on-failure -j "$JOBS" "$@"
+EXTRA_PACKAGES="clang libclang-rt-14-dev" source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+echo "== stage 1: tests (Release)"
+(cd "$BUILD_DIR" && ctest --output-on-failure -j "$JOBS" "$@")
+[ "${CONVSCOPE_QUICK:-0}" = 1 ] && exit 0
+
+echo "== stage 2: tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizer/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+ASAN_DIR="$ROOT/build-asan"
+cmake -S "$ROOT" -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVSCOPE_SANITIZE=ON >/dev/null
+cmake --build "$ASAN_DIR" -j "$JOBS"
+(cd "$ASAN_DIR" && ctest --output-on-failure -j "$JOBS")
+
+echo "== stage 3: fuzzing (libFuzzer, clang, ASan + UBSan)"
+FUZZ_DIR="$ROOT/build-fuzz"
+CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCONVSCOPE_BUILD_FUZZ=ON -DCONVSCOPE_SANITIZE=ON -DCONVSCOPE_BUILD_APP=OFF >/dev/null
+cmake --build "$FUZZ_DIR" -j "$JOBS"
+status=0
+for fuzzer in "$FUZZ_DIR"/tests/fuzz/*_fuzzer; do
+  name="$(basename "$fuzzer" _fuzzer)"
+  work="$(mktemp -d)"
+  cp "$ROOT/tests/fuzz/corpus/$name/"* "$work/"
+  if "$fuzzer" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 -timeout=10 \
+      -artifact_prefix="$FUZZ_DIR/$name-" "$work" >"$FUZZ_DIR/$name.log" 2>&1; then
+    echo "fuzz $name: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$FUZZ_DIR/$name.log" | tail -1), no findings"
+  else
+    echo "fuzz $name: FOUND A CRASH — see $FUZZ_DIR/$name.log and $FUZZ_DIR/$name-*; add it to tests/fuzz/corpus/$name/"
+    tail -30 "$FUZZ_DIR/$name.log"
+    status=1
+  fi
+  rm -rf "$work"
+done
+exit $status
