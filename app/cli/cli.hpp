@@ -33,4 +33,7 @@ struct Registry {
 // conv, pool, size, explain (engine_commands.cpp).
 void add_engine_commands(Registry& r);
 
+// filter (filter_command.cpp).
+void add_filter_command(Registry& r);
+
 }  // namespace convscope::cli
