@@ -209,3 +209,45 @@ TEST_CASE("convscope filter --help lists the kernel names") {
     CHECK_THAT(r.out, Catch::Contains("sobel-x") && Catch::Contains("gaussianN[:SIGMA]") &&
                           Catch::Contains("--map") && Catch::Contains("--gray"));
 }
+
+TEST_CASE("convscope filter: PyTorch's results (tests/data/filter, made by make_filter_golden.py)") {
+    const std::string dir = testing::source_path("tests/data/filter/");
+    std::ifstream manifest(dir + "manifest.txt");
+    REQUIRE(manifest.good());
+    std::string line;
+    int cases = 0;
+    while (std::getline(manifest, line)) {
+        std::istringstream fields(line);
+        std::string expected_name, tolerance, args;
+        fields >> expected_name >> tolerance;
+        std::getline(fields, args);
+        auto expected = load_image(dir + expected_name);
+        REQUIRE(expected.ok());
+        // The reference backend and the default (fastest CPU) one both agree with PyTorch.
+        for (const char* backend : {" --backend reference", ""}) {
+            INFO(line << backend);
+            const std::string out = fresh_output("golden.png");
+            Run r = run_cli("filter '" + dir + "input.png' '" + out + "'" + args + backend);
+            REQUIRE(r.status == 0);
+            auto got = load_image(out);
+            REQUIRE(got.ok());
+            REQUIRE(got->width == expected->width);
+            REQUIRE(got->height == expected->height);
+            REQUIRE(got->channels == expected->channels);
+            if (tolerance == "exact") {
+                CHECK(got->pixels == expected->pixels);
+            } else {
+                // Float weights: a different summation order may move a value across a rounding boundary.
+                int off = 0;
+                for (size_t i = 0; i < got->pixels.size(); ++i) {
+                    const int d = std::abs(int(got->pixels[i]) - int(expected->pixels[i]));
+                    CHECK(d <= 1);
+                    off += d != 0;
+                }
+                CHECK(off * 50 <= int(got->pixels.size()));
+            }
+        }
+        ++cases;
+    }
+    CHECK(cases == 9);
+}
