@@ -117,6 +117,29 @@ Result<Tensor> image_to_tensor(const Image& image, ColorMode mode) {
     return t;
 }
 
+Image shrink_to_fit(const Image& image, int64_t max_side, int64_t& factor) {
+    factor = 1;
+    while ((image.width + factor - 1) / factor > max_side || (image.height + factor - 1) / factor > max_side)
+        ++factor;
+    if (factor == 1) return image;
+    Image out;
+    out.width = (image.width + factor - 1) / factor;
+    out.height = (image.height + factor - 1) / factor;
+    out.channels = image.channels;
+    out.pixels.resize(size_t(out.width * out.height * out.channels));
+    const int64_t c = image.channels;
+    for (int64_t y = 0; y < out.height; ++y)
+        for (int64_t x = 0; x < out.width; ++x)
+            for (int64_t k = 0; k < c; ++k) {
+                int64_t sum = 0, count = 0;
+                for (int64_t sy = y * factor; sy < std::min(image.height, (y + 1) * factor); ++sy)
+                    for (int64_t sx = x * factor; sx < std::min(image.width, (x + 1) * factor); ++sx, ++count)
+                        sum += image.pixels[size_t((sy * image.width + sx) * c + k)];
+                out.pixels[size_t((y * out.width + x) * c + k)] = uint8_t((sum + count / 2) / count);
+            }
+    return out;
+}
+
 Result<std::vector<uint8_t>> encode_png(const Image& image) {
     if (image.width < 1 || image.height < 1 || (image.channels != 1 && image.channels != 3) ||
         image.pixels.size() != size_t(image.width * image.height * image.channels))

@@ -50,6 +50,10 @@ enum class ColorMode { Grey, Color };
 // 0.299 R + 0.587 G + 0.114 B (unrounded). Fails when the tensor would be over limits::kMaxTensorElements.
 Result<Tensor> image_to_tensor(const Image& image, ColorMode mode);
 
+// For display: the image shrunk by the smallest whole factor that brings both sides to ≤ max_side (each
+// pixel of the result averages a factor × factor block, cut at the edges); factor 1 returns a copy.
+Image shrink_to_fit(const Image& image, int64_t max_side, int64_t& factor);
+
 // Encodes an image as PNG bytes in memory.
 Result<std::vector<uint8_t>> encode_png(const Image& image);
 

@@ -191,3 +191,16 @@ TEST_CASE("save_png writes atomically and refuses malformed images") {
         CHECK_FALSE(s.ok());
     }
 }
+
+TEST_CASE("shrink_to_fit: the smallest whole factor, block averages cut at the edges") {
+    const Image img{5, 3, 1, {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140}};
+    int64_t factor = 0;
+    CHECK(shrink_to_fit(img, 8, factor) == img);
+    CHECK(factor == 1);
+    const Image half = shrink_to_fit(img, 3, factor);
+    CHECK(factor == 2);
+    CHECK(half.width == 3);
+    CHECK(half.height == 2);
+    // (0+10+50+60)/4 = 30, (20+30+70+80)/4 = 50, (40+90)/2 = 65, (100+110)/2 = 105, (120+130)/2 = 125, 140
+    CHECK(half.pixels == std::vector<uint8_t>{30, 50, 65, 105, 125, 140});
+}
