@@ -8,6 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <cstdlib>
+#include <stdexcept>
+
 #include "core/filter.hpp"
 #include "tests/support/testing.hpp"
 
@@ -16,9 +19,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// One folder per test process: CTest runs the test cases of this file in parallel processes.
 fs::path work_dir() {
-    auto dir = fs::temp_directory_path() / "convscope-filter-cli-test";
-    fs::create_directories(dir);
+    static const fs::path dir = [] {
+        std::string pattern = (fs::temp_directory_path() / "convscope-filter-cli-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        return fs::path(pattern);
+    }();
     return dir;
 }
 
