@@ -25,18 +25,33 @@ inline V load(const float* p) {
     return v;
 }
 inline void store(float* p, V v) { __builtin_memcpy(p, &v, sizeof v); }
-inline V broadcast(float x) {
-    V v;
-#pragma GCC unroll 16
-    for (int i = 0; i < kLanes; ++i) v[i] = x;
-    return v;
-}
+// x − (+0) is x for every x, −0 and NaN included, and GCC turns it into a single broadcast.
+inline V broadcast(float x) { return x - V{}; }
 #endif
 
 // [SECTION] conv_a: kRowsA output rows at once; each loaded input vector feeds every kernel row it meets.
-// Relative input row t serves output row r through kernel row ky = t − r.
+// Relative input row t serves output row r through kernel row ky = t − r, for the rows LO ≤ r ≤ HI where that
+// kernel row exists; the range is a template argument so the tap loop has no branches.
+template <int U, int LO, int HI>
+__attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRowsA][U], const float* rp, const int64_t* off,
+                                                      const float* wt, int64_t kw) {
+    for (int64_t kx = 0; kx < kw; ++kx) {
+        const float* p = rp + off[kx];
+        V in[U];
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
+#pragma GCC unroll 8
+        for (int r = LO; r <= HI; ++r) {
+            const V wv = broadcast(wt[kx - r * kw]);  // weight (t − r, kx)
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) acc[r][u] += in[u] * wv;
+        }
+    }
+}
+
 template <int U>
 inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
+    static_assert(kRowsA == 4, "conv_a_block spells out the row ranges of 4 rows");
     constexpr int R = kRowsA;
     const int64_t T = R + a.kh - 1;
     V acc[R][U];
@@ -49,21 +64,20 @@ inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
         const float* w = a.weights + ci * a.kh * a.kw;
         for (int64_t t = 0; t < T; ++t) {
             const float* rp = rows[t] + j;
-            const int64_t r_lo = t - (a.kh - 1);  // rows r with 0 ≤ t − r < kh
-            const int64_t r_hi = t;
-            const float* wt = w + t * a.kw;  // weight (t − r, kx) is wt[kx − r·kw]
-            for (int64_t kx = 0; kx < a.kw; ++kx) {
-                const float* p = rp + a.off[kx];
-                V in[U];
-#pragma GCC unroll 8
-                for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
-#pragma GCC unroll 8
-                for (int r = 0; r < R; ++r) {
-                    if (r < r_lo || r > r_hi) continue;
-                    const V wv = broadcast(wt[kx - r * a.kw]);
-#pragma GCC unroll 8
-                    for (int u = 0; u < U; ++u) acc[r][u] += in[u] * wv;
-                }
+            const float* wt = w + t * a.kw;
+            const int64_t lo = t - (a.kh - 1) > 0 ? t - (a.kh - 1) : 0;  // rows r with 0 ≤ t − r < kh
+            const int64_t hi = t < R - 1 ? t : R - 1;
+            switch (lo * 4 + hi) {
+                case 0 * 4 + 0: conv_a_row<U, 0, 0>(acc, rp, a.off, wt, a.kw); break;
+                case 0 * 4 + 1: conv_a_row<U, 0, 1>(acc, rp, a.off, wt, a.kw); break;
+                case 0 * 4 + 2: conv_a_row<U, 0, 2>(acc, rp, a.off, wt, a.kw); break;
+                case 0 * 4 + 3: conv_a_row<U, 0, 3>(acc, rp, a.off, wt, a.kw); break;
+                case 1 * 4 + 1: conv_a_row<U, 1, 1>(acc, rp, a.off, wt, a.kw); break;
+                case 1 * 4 + 2: conv_a_row<U, 1, 2>(acc, rp, a.off, wt, a.kw); break;
+                case 1 * 4 + 3: conv_a_row<U, 1, 3>(acc, rp, a.off, wt, a.kw); break;
+                case 2 * 4 + 2: conv_a_row<U, 2, 2>(acc, rp, a.off, wt, a.kw); break;
+                case 2 * 4 + 3: conv_a_row<U, 2, 3>(acc, rp, a.off, wt, a.kw); break;
+                default: conv_a_row<U, 3, 3>(acc, rp, a.off, wt, a.kw); break;
             }
         }
     }

@@ -71,24 +71,31 @@ int64_t ceil_div(int64_t a, int64_t b) {
 
 // [SECTION] Column layout
 
-// How one axis of output columns maps onto input columns, shared by every row and task of a problem.
+// One run of output columns computed by one kernel call.
+struct Segment {
+    int64_t ox0 = 0;    // first output column
+    int64_t valid = 0;  // output columns
+    int64_t nvec = 0;   // vectors computed (the last may run past `valid`)
+    // Empty when the segment reads the input directly; else, for each float of its copied strip, the input
+    // column it copies (−1: the fill value).
+    std::vector<int32_t> colmap;
+
+    bool direct() const { return colmap.empty(); }
+    bool partial(int64_t lanes) const { return nvec * lanes != valid; }
+};
+
+// How the output columns map onto input columns, shared by every row and task of a problem. With stride 1 the
+// wide middle segments read the input directly; only narrow segments at the borders (and the last vector's
+// leftovers) read copied strips. With a wider stride every segment reads strips split by stride phase.
 struct Columns {
     int64_t lanes = 1;  // floats per vector
-    int64_t seg = 1;    // output columns per segment, a multiple of lanes
-    int64_t segments = 1;
-    int64_t ow = 1, sw = 1, dw = 1, kw = 1, pad_left = 0, in_w = 1;
+    int64_t seg = 1;    // most output columns in a segment, a multiple of lanes
+    int64_t pad_left = 0, in_w = 1;
     std::vector<int64_t> phase;  // distinct (kx·dw) mod sw, in order of first use
     std::vector<int64_t> off;    // [kw]: where tap kx reads, relative to a row pointer
     int64_t strip_len = 0;       // floats per phase in a copied strip
-    int64_t strip_total = 0;     // floats in a copied strip (all phases)
-    // Per segment: empty when the segment reads the input directly, else for each strip float the input
-    // column it copies (−1: the fill value).
-    std::vector<std::vector<int32_t>> colmap;
-
-    int64_t ox0(int64_t s) const { return s * seg; }
-    int64_t valid(int64_t s) const { return std::min(seg, ow - ox0(s)); }
-    int64_t nvec(int64_t s) const { return ceil_div(valid(s), lanes); }
-    bool partial(int64_t s) const { return nvec(s) * lanes != valid(s); }
+    int64_t strip_total = 0;     // most floats in a copied strip (all phases)
+    std::vector<Segment> segments;
 };
 
 // `col_source(pc)`: the input column read at padded column pc, or −1 for the fill value.
@@ -98,8 +105,7 @@ Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
     Columns c;
     c.lanes = lanes;
     c.seg = std::max<int64_t>(16, 64 / lanes) * lanes;
-    c.segments = ceil_div(ow, c.seg);
-    c.ow = ow, c.sw = sw, c.dw = dw, c.kw = kw, c.pad_left = pad_left, c.in_w = in_w;
+    c.pad_left = pad_left, c.in_w = in_w;
     int64_t qmax = 0;
     std::vector<int64_t> q(static_cast<size_t>(kw)), slot(static_cast<size_t>(kw));
     for (int64_t kx = 0; kx < kw; ++kx) {
@@ -113,17 +119,38 @@ Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
     c.strip_len = c.seg + qmax;
     c.strip_total = c.strip_len * int64_t(c.phase.size());
     for (int64_t kx = 0; kx < kw; ++kx) c.off.push_back(slot[size_t(kx)] * c.strip_len + q[size_t(kx)]);
-    c.colmap.resize(size_t(c.segments));
-    for (int64_t s = 0; s < c.segments; ++s) {
-        const int64_t x0 = c.ox0(s), last = x0 + c.nvec(s) * lanes - 1 + (kw - 1) * dw;
-        if (sw == 1 && x0 - pad_left >= 0 && last - pad_left <= in_w - 1)
-            continue;  // reads the input directly
-        auto& map = c.colmap[size_t(s)];
-        map.resize(size_t(c.strip_total));
-        for (size_t k = 0; k < c.phase.size(); ++k)
-            for (int64_t m = 0; m < c.strip_len; ++m)
-                map[size_t(int64_t(k) * c.strip_len + m)] = int32_t(col_source((x0 + m) * sw + c.phase[k]));
+
+    // Cuts [from, to) into segments of at most c.seg columns.
+    auto add = [&](int64_t from, int64_t to, bool direct) {
+        for (int64_t x0 = from; x0 < to; x0 += c.seg) {
+            Segment g;
+            g.ox0 = x0;
+            g.valid = std::min(c.seg, to - x0);
+            g.nvec = ceil_div(g.valid, lanes);
+            if (!direct) {
+                // Stride 1 has one phase, so a strip only needs its own columns; otherwise the phase layout.
+                const int64_t len = sw == 1 ? g.nvec * lanes + qmax : c.strip_len;
+                g.colmap.resize(size_t(len * int64_t(c.phase.size())));
+                for (size_t k = 0; k < c.phase.size(); ++k)
+                    for (int64_t m = 0; m < len; ++m)
+                        g.colmap[size_t(int64_t(k) * len + m)] =
+                            int32_t(col_source((x0 + m) * sw + c.phase[k]));
+            }
+            c.segments.push_back(std::move(g));
+        }
+    };
+    if (sw != 1) {
+        add(0, ow, false);
+        return c;
     }
+    // Stride 1: output column x reads input columns x − pad_left … x − pad_left + (kw − 1)·dw. The direct
+    // range holds whole vectors whose every tap lies inside the input.
+    const int64_t lo = std::min(ow, ceil_div(pad_left, lanes) * lanes);
+    const int64_t end = std::min(ow, in_w + pad_left - (kw - 1) * dw);  // direct columns end before this
+    const int64_t hi = end > lo ? lo + (end - lo) / lanes * lanes : lo;
+    add(0, lo, false);
+    add(lo, hi, true);
+    add(hi, ow, false);
     return c;
 }
 
@@ -143,28 +170,34 @@ thread_local Scratch t_scratch;
 
 // Hands out row pointers for one segment of one task. `row_source(py)`: the input row read at padded row py,
 // or −1 for the fill value.
+// Makes the per-thread fill row: at least `len` copies of `fill`.
+void prepare_fill(Scratch& s, int64_t len, float fill) {
+    if (int64_t(s.fill_row.size()) < len) s.fill_row.resize(size_t(len));
+    std::fill(s.fill_row.begin(), s.fill_row.begin() + len, fill);
+}
+
+// Hands out row pointers for one segment: into the input, the fill row, or a strip copied on first use.
+// `row_source(py)`: the input row read at padded row py, or −1 for the fill value. Rows are cached for
+// padded rows first_row … first_row + row_count − 1 of `channels` channels; at most `max_strips` are copied.
+// prepare_fill() must have run.
 template <class RowSource>
 class RowFetcher {
 public:
-    RowFetcher(const Columns& cols, int64_t segment, RowSource row_source, float fill, int64_t channels,
+    RowFetcher(const Columns& cols, const Segment& seg, RowSource row_source, float fill, int64_t channels,
                int64_t first_row, int64_t row_count, int64_t max_strips, Scratch& s)
         : m_cols(cols),
-          m_map(cols.colmap[size_t(segment)]),
+          m_seg(seg),
           m_row_source(row_source),
-          m_channels(channels),
           m_first_row(first_row),
           m_row_count(row_count),
-          m_s(s) {
-        m_direct_offset = cols.ox0(segment) - cols.pad_left;
-        if (int64_t(s.fill_row.size()) < cols.strip_total) s.fill_row.resize(size_t(cols.strip_total));
-        std::fill(s.fill_row.begin(), s.fill_row.begin() + cols.strip_total, fill);
-        if (!m_map.empty()) {
+          m_s(s),
+          m_fill(fill) {
+        m_direct_offset = seg.ox0 - cols.pad_left;
+        if (!seg.direct()) {
             s.cache.assign(size_t(channels * row_count), nullptr);
-            const size_t need = size_t(max_strips * cols.strip_total);
+            const size_t need = size_t(max_strips) * seg.colmap.size();
             if (s.arena.size() < need) s.arena.resize(need);
-            m_used = 0;
         }
-        m_fill = fill;
     }
 
     // The row pointer of padded row py of channel plane `plane` (channel index `ci` within the task).
@@ -172,28 +205,27 @@ public:
         const int64_t src = m_row_source(py);
         if (src < 0) return m_s.fill_row.data();
         const float* row = plane + src * m_cols.in_w;
-        if (m_map.empty()) return row + m_direct_offset;
+        if (m_seg.direct()) return row + m_direct_offset;
         const float*& cached = m_s.cache[size_t(ci * m_row_count + (py - m_first_row))];
         if (cached) return cached;
+        const int64_t len = int64_t(m_seg.colmap.size());
         float* dst = m_s.arena.data() + m_used;
-        m_used += m_cols.strip_total;
-        const int32_t* map = m_map.data();
-        for (int64_t i = 0; i < m_cols.strip_total; ++i) dst[i] = map[i] >= 0 ? row[map[i]] : m_fill;
+        m_used += len;
+        const int32_t* map = m_seg.colmap.data();
+        for (int64_t i = 0; i < len; ++i) dst[i] = map[i] >= 0 ? row[map[i]] : m_fill;
         cached = dst;
         return dst;
     }
 
-    const float* fill_row() const { return m_s.fill_row.data(); }
-
 private:
     const Columns& m_cols;
-    const std::vector<int32_t>& m_map;
+    const Segment& m_seg;
     RowSource m_row_source;
-    int64_t m_channels, m_first_row, m_row_count;
+    int64_t m_first_row, m_row_count;
     Scratch& m_s;
+    float m_fill;
     int64_t m_direct_offset = 0;
     int64_t m_used = 0;
-    float m_fill = 0.0f;
 };
 
 // Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
@@ -238,13 +270,13 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
     const double work = double(P.n) * double(P.o) * double(P.oh) * double(P.ow) * double(ksize);
 
+    // Across the whole row width, then down: input rows stream in order and stay in cache for the next rows.
     auto task_a = [&](int64_t task) {
         Scratch& s = t_scratch;
         const int64_t rb = task % row_blocks, o = (task / row_blocks) % P.o, n = task / row_blocks / P.o;
         const int64_t g = o / opg;
         const int64_t oy0 = rb * block, oy1 = std::min(P.oh, oy0 + block);
         const int64_t T = kRowsA + P.kh - 1;
-        const int64_t rows_span = ceil_div(oy1 - oy0, kRowsA) * kRowsA + P.kh - 1;
         const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
         ConvRowsArgs args;
         args.off = cols.off.data();
@@ -253,22 +285,22 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
         s.rows.resize(size_t(cpg * T));
         s.temp.resize(size_t(kRowsA * cols.seg));
-        for (int64_t seg = 0; seg < cols.segments; ++seg) {
-            RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, oy0, rows_span, cpg * rows_span, s);
-            const bool partial = cols.partial(seg);
-            args.nvec = cols.nvec(seg);
-            for (int64_t r0 = oy0; r0 < oy1; r0 += kRowsA) {
+        prepare_fill(s, cols.strip_total, 0.0f);
+        for (int64_t r0 = oy0; r0 < oy1; r0 += kRowsA) {
+            for (const Segment& seg : cols.segments) {
+                RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
                 for (int64_t ci = 0; ci < cpg; ++ci)
                     for (int64_t t = 0; t < T; ++t)
                         s.rows[size_t(ci * T + t)] = fetch.get(ci, planes + ci * P.h * P.w, r0 + t);
                 OutRows rows;
-                rows.valid = cols.valid(seg);
+                rows.valid = seg.valid;
+                const bool partial = seg.partial(cols.lanes);
                 for (int r = 0; r < kRowsA; ++r) {
                     const int64_t oy = r0 + r;
-                    float* real =
-                        oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + cols.ox0(seg) : nullptr;
+                    float* real = oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr;
                     rows.set(r, real, partial, s, cols.seg);
                 }
+                args.nvec = seg.nvec;
                 args.rows = s.rows.data();
                 args.out = rows.ptr;
                 K.conv_a(args);
@@ -290,11 +322,12 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
         s.rows.resize(size_t(cpg * P.kh));
         s.temp.resize(size_t(kChannelsB * cols.seg));
-        for (int64_t seg = 0; seg < cols.segments; ++seg) {
+        prepare_fill(s, cols.strip_total, 0.0f);
+        for (const Segment& seg : cols.segments) {
             RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, first, span,
                              cpg * std::min(span, (oy1 - oy0) * P.kh), s);
-            const bool partial = cols.partial(seg);
-            args.nvec = cols.nvec(seg);
+            const bool partial = seg.partial(cols.lanes);
+            args.nvec = seg.nvec;
             for (int64_t oy = oy0; oy < oy1; ++oy) {
                 for (int64_t ci = 0; ci < cpg; ++ci)
                     for (int64_t ky = 0; ky < P.kh; ++ky)
@@ -305,9 +338,9 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                     const int ocb = int(std::min<int64_t>(kChannelsB, opg - o0));
                     const int64_t o = g * opg + o0;
                     OutRows rows;
-                    rows.valid = cols.valid(seg);
+                    rows.valid = seg.valid;
                     for (int k = 0; k < ocb; ++k)
-                        rows.set(k, out + ((n * P.o + o + k) * P.oh + oy) * P.ow + cols.ox0(seg), partial, s,
+                        rows.set(k, out + ((n * P.o + o + k) * P.oh + oy) * P.ow + seg.ox0, partial, s,
                                  cols.seg);
                     args.ocb = ocb;
                     args.weights = weight + o * ksize;
@@ -363,19 +396,20 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
         s.rows.resize(size_t(P.kh));
         s.temp.resize(size_t(cols.seg));
         s.divisor.resize(size_t(cols.seg));
-        for (int64_t seg = 0; seg < cols.segments; ++seg) {
+        prepare_fill(s, cols.strip_total, fill);
+        for (const Segment& seg : cols.segments) {
             RowFetcher fetch(cols, seg, row_source, fill, 1, first, span, std::min(span, (oy1 - oy0) * P.kh),
                              s);
-            const bool partial = cols.partial(seg);
-            const int64_t x0 = cols.ox0(seg), valid = cols.valid(seg);
-            args.nvec = cols.nvec(seg);
+            const bool partial = seg.partial(cols.lanes);
+            const int64_t x0 = seg.ox0, valid = seg.valid;
+            args.nvec = seg.nvec;
             for (int64_t oy = oy0; oy < oy1; ++oy) {
                 for (int64_t ky = 0; ky < P.kh; ++ky)
                     s.rows[size_t(ky)] = fetch.get(0, plane, oy * P.sh + ky * P.dh);
                 if (!is_max) {
                     const int64_t hp = extent(oy, P.sh, P.ph, P.kh, P.h, false);
                     const int64_t hr = extent(oy, P.sh, P.ph, P.kh, P.h, true);
-                    for (int64_t j = 0; j < cols.seg; ++j) {
+                    for (int64_t j = 0; j < seg.nvec * cols.lanes; ++j) {
                         float d = 1.0f;
                         if (j < valid) {
                             const int64_t wp = extent(x0 + j, P.sw, P.pw, P.kw, P.w, false);
