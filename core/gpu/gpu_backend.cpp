@@ -227,6 +227,9 @@ struct GpuBackend::Impl {
         context = std::move(*ctx);
         state = std::make_unique<GlState>(options.shader_dir);
         state->limits = query_limits();
+        if (options.storage_limit_bytes > 0)
+            state->limits.max_storage_block =
+                std::min(state->limits.max_storage_block, options.storage_limit_bytes);
         probe = Status();
         return *probe;
     }

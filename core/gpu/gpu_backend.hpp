@@ -11,6 +11,7 @@
 //     if (auto s = gpu.available(); !s) use_simd_instead(s.error());
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -50,6 +51,8 @@ struct Options {
     std::string shader_dir;  // read shaders/*.comp from here instead of the embedded copies ("" = embedded)
     std::string disabled_reason;  // non-empty: the backend is unavailable with this reason (tests, users)
     bool use_egl = true;          // false: only the external context (tests of the fallback path)
+    int64_t storage_limit_bytes =
+        0;  // > 0: pretend bound buffer ranges are limited to this (tests of chunking)
 };
 
 class GpuBackend final : public Backend {
