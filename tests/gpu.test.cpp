@@ -1,0 +1,546 @@
+// The gpu backend (OpenGL 4.3 compute shaders) against the reference backend, on Mesa's llvmpipe through
+// EGL's surfaceless platform with no display. Tests tagged [gpu] need a GL context; where none can be made
+// they print why and exit with code 4, which CTest reports as skipped (never as passed).
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/backend.hpp"
+#include "core/geometry.hpp"
+#include "core/gpu/gpu_backend.hpp"
+#include "core/npy.hpp"
+#include "support/testing.hpp"
+
+using namespace convscope;
+using convscope::testing::mismatch;
+namespace fs = std::filesystem;
+
+namespace {
+
+// No display server: the context must come from EGL surfaceless. Call before anything touches the backend.
+void forget_display() {
+    ::unsetenv("DISPLAY");
+    ::unsetenv("WAYLAND_DISPLAY");
+}
+
+// The default gpu backend, or skip this test (exit code 4) saying why it cannot run here.
+gpu::GpuBackend& require_gpu() {
+    forget_display();
+    gpu::GpuBackend& b = gpu::default_backend();
+    if (auto s = b.available(); !s) {
+        std::cout << "SKIPPED: no OpenGL 4.3 context for the gpu backend: " << s.error() << std::endl;
+        std::exit(4);
+    }
+    return b;
+}
+
+// Skips (exit code 4) when `b` has no context.
+void require_available(gpu::GpuBackend& b) {
+    if (auto s = b.available(); !s) {
+        std::cout << "SKIPPED: no OpenGL 4.3 context: " << s.error() << std::endl;
+        std::exit(4);
+    }
+}
+
+std::string describe(const Shape& x, const Shape& w, bool bias, const Conv2dParams& p) {
+    std::ostringstream s;
+    s << "conv2d x " << shape_to_string(x) << ", w " << shape_to_string(w) << (bias ? ", bias" : "") << ", "
+      << p;
+    return s.str();
+}
+
+std::string describe(const Shape& x, const Pool2dParams& p) {
+    std::ostringstream s;
+    s << "pool2d x " << shape_to_string(x) << ", " << p;
+    return s.str();
+}
+
+// Runs one conv2d problem on both backends; "" when they agree (both the same error, or outputs within
+// float32 tolerance), else what differs and where. `valid` counts the problems that had an answer.
+std::string compare_conv(Backend& b, const Shape& xs, const Shape& ws, bool with_bias, const Conv2dParams& p,
+                         uint32_t seed, int* valid = nullptr) {
+    const Tensor x = testing::random_tensor(xs, seed);
+    const Tensor w = testing::random_tensor(ws, seed + 1);
+    const Tensor bias = testing::random_tensor({ws[0]}, seed + 2);
+    // Compute reference
+    auto expected = reference_backend().conv2d(x, w, with_bias ? &bias : nullptr, p);
+    // Run backend
+    auto actual = b.conv2d(x, w, with_bias ? &bias : nullptr, p);
+    // Verify
+    if (!expected) {
+        if (actual)
+            return describe(xs, ws, with_bias, p) +
+                   ": gpu answered where the reference refused: " + expected.error();
+        if (actual.error() != expected.error())
+            return describe(xs, ws, with_bias, p) + ": error '" + actual.error() + "', expected '" +
+                   expected.error() + "'";
+        return "";
+    }
+    if (!actual) return describe(xs, ws, with_bias, p) + ": " + actual.error();
+    if (valid) ++*valid;
+    const std::string m = mismatch(*expected, *actual, 1e-5f, 1e-5f);
+    return m.empty() ? "" : describe(xs, ws, with_bias, p) + ": " + m;
+}
+
+std::string compare_pool(Backend& b, const Shape& xs, const Pool2dParams& p, uint32_t seed,
+                         int* valid = nullptr) {
+    const Tensor x = testing::random_tensor(xs, seed);
+    // Compute reference
+    auto expected = reference_backend().pool2d(x, p);
+    // Run backend
+    auto actual = b.pool2d(x, p);
+    // Verify
+    if (!expected) {
+        if (actual)
+            return describe(xs, p) + ": gpu answered where the reference refused: " + expected.error();
+        if (actual.error() != expected.error())
+            return describe(xs, p) + ": error '" + actual.error() + "', expected '" + expected.error() + "'";
+        return "";
+    }
+    if (!actual) return describe(xs, p) + ": " + actual.error();
+    if (valid) ++*valid;
+    const std::string m = mismatch(*expected, *actual, 1e-5f, 1e-5f);
+    return m.empty() ? "" : describe(xs, p) + ": " + m;
+}
+
+// Sizes below, at and above the shaders' 16-wide, 32-tall output tile.
+const int64_t kHeights[] = {1, 2, 5, 8, 17, 31, 32, 33, 47, 70};
+const int64_t kWidths[] = {1, 3, 7, 15, 16, 17, 20, 33, 50};
+
+template <class T, size_t N>
+T pick(std::mt19937& rng, const T (&values)[N]) {
+    return values[std::uniform_int_distribution<size_t>(0, N - 1)(rng)];
+}
+
+int64_t uniform(std::mt19937& rng, int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+}
+
+// A random conv2d problem: every parameter, strides up to beyond the kernel, batched or not.
+struct ConvProblem {
+    Shape x, w;
+    bool bias = false;
+    Conv2dParams p;
+};
+
+ConvProblem random_conv_problem(std::mt19937& rng) {
+    ConvProblem c;
+    const int64_t groups = uniform(rng, 1, 3), cpg = uniform(rng, 1, 3), opg = uniform(rng, 1, 5);
+    const int64_t n = uniform(rng, 0, 2), h = pick(rng, kHeights), w = pick(rng, kWidths);
+    const int64_t kh = uniform(rng, 1, 5), kw = uniform(rng, 1, 5);
+    c.x = n == 0 ? Shape{groups * cpg, h, w} : Shape{n, groups * cpg, h, w};
+    c.w = {groups * opg, cpg, kh, kw};
+    c.bias = uniform(rng, 0, 1) == 1;
+    c.p.groups = groups;
+    c.p.stride = Pair{uniform(rng, 1, 4), uniform(rng, 1, 4)};
+    c.p.dilation = uniform(rng, 0, 2) == 0 ? Pair{uniform(rng, 1, 3), uniform(rng, 1, 3)} : Pair{1};
+    c.p.padding_mode = PaddingMode(uniform(rng, 0, 3));
+    switch (uniform(rng, 0, 3)) {
+        case 0:
+            c.p.padding = Padding::same();
+            c.p.stride = Pair{1};
+            break;
+        case 1:
+            c.p.padding = Padding::valid();
+            break;
+        default:
+            c.p.padding = Padding(Pair{uniform(rng, 0, 3), uniform(rng, 0, 3)});
+    }
+    return c;
+}
+
+Pool2dParams random_pool_params(std::mt19937& rng) {
+    Pool2dParams p;
+    p.op = uniform(rng, 0, 1) ? PoolOp::Max : PoolOp::Avg;
+    p.kernel = Pair{uniform(rng, 1, 5), uniform(rng, 1, 5)};
+    p.stride = uniform(rng, 0, 3) == 0 ? Pair{0} : Pair{uniform(rng, 1, 6), uniform(rng, 1, 6)};
+    p.padding = Pair{uniform(rng, 0, p.kernel.h / 2), uniform(rng, 0, p.kernel.w / 2)};
+    if (p.op == PoolOp::Max && uniform(rng, 0, 2) == 0)
+        p.dilation = Pair{uniform(rng, 1, 3), uniform(rng, 1, 3)};
+    p.ceil_mode = uniform(rng, 0, 1) == 1;
+    p.count_include_pad = uniform(rng, 0, 1) == 1;
+    return p;
+}
+
+const Tensor kLectureInput({1, 1, 5, 5}, {1, 2, 3, 0, 1,  //
+                                          0, 1, 5, 1, 0,  //
+                                          1, 0, 2, 2, 1,  //
+                                          1, 1, 2, 0, 0,  //
+                                          1, 0, 1, 1, 1});
+const Tensor kLectureFilter({1, 1, 3, 3}, {1, 0, 1, 0, 1, 0, 1, 0, 1});
+
+// A scratch folder removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("convscope-gpu-test-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(std::random_device{}()));
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+// [SECTION] Parity with the reference
+
+TEST_CASE("gpu conv2d: the lecture's 5x5 example", "[gpu]") {
+    Backend& b = require_gpu();
+    auto y = b.conv2d(kLectureInput, kLectureFilter, nullptr, {});
+    REQUIRE(y);
+    CHECK(mismatch(Tensor({1, 1, 3, 3}, {8, 9, 8, 8, 5, 9, 6, 5, 5}), *y, 0, 0) == "");
+    // The lecture's CNN: Conv2d(1,5,5) then MaxPool2d(2) on 1x1x28x28.
+    const Tensor x = testing::random_tensor({1, 1, 28, 28}, 1);
+    const Tensor w = testing::random_tensor({5, 1, 5, 5}, 2);
+    const Tensor bias = testing::random_tensor({5}, 3);
+    auto conv = b.conv2d(x, w, &bias, {});
+    REQUIRE(conv);
+    CHECK(conv->shape == Shape{1, 5, 24, 24});
+    Pool2dParams pool;
+    pool.kernel = Pair{2};
+    auto pooled = b.pool2d(*conv, pool);
+    REQUIRE(pooled);
+    CHECK(pooled->shape == Shape{1, 5, 12, 12});
+    CHECK(mismatch(*reference_backend().pool2d(*reference_backend().conv2d(x, w, &bias, {}), pool),
+                   *pooled) == "");
+}
+
+TEST_CASE("gpu conv2d: parity sweep against the reference (random problems, every parameter)", "[gpu]") {
+    Backend& b = require_gpu();
+    std::mt19937 rng(20261124);
+    int valid = 0;
+    for (int i = 0; i < 400; ++i) {
+        const ConvProblem c = random_conv_problem(rng);
+        INFO("problem " << i);
+        const std::string diff = compare_conv(b, c.x, c.w, c.bias, c.p, uint32_t(1000 + 3 * i), &valid);
+        CHECK(diff == "");
+    }
+    CHECK(valid >= 250);  // most random problems are valid; the rest must fail with the reference's message
+}
+
+TEST_CASE("gpu conv2d: edge cases by name", "[gpu]") {
+    Backend& b = require_gpu();
+    Conv2dParams p;
+    SECTION("width_lt_tile, height_lt_tile") {
+        CHECK(compare_conv(b, {1, 2, 3, 5}, {3, 2, 3, 3}, true, p, 1) == "");
+    }
+    SECTION("width_eq_tile, height_eq_tile (16 x 32 outputs)") {
+        CHECK(compare_conv(b, {1, 1, 34, 18}, {2, 1, 3, 3}, false, p, 2) == "");
+    }
+    SECTION("width_gt_tile, height_gt_tile") {
+        CHECK(compare_conv(b, {2, 3, 71, 53}, {4, 3, 3, 3}, true, p, 3) == "");
+    }
+    SECTION("stride_gt_kernel") {
+        p.stride = Pair{5, 4};
+        CHECK(compare_conv(b, {1, 2, 40, 37}, {2, 2, 2, 3}, true, p, 4) == "");
+    }
+    SECTION("same padding, even kernel (asymmetric: the extra row and column at the bottom right)") {
+        p.padding = Padding::same();
+        for (PaddingMode m :
+             {PaddingMode::Zeros, PaddingMode::Reflect, PaddingMode::Replicate, PaddingMode::Circular}) {
+            p.padding_mode = m;
+            CHECK(compare_conv(b, {1, 2, 9, 12}, {3, 2, 4, 2}, true, p, 5) == "");
+        }
+    }
+    SECTION("valid padding, rectangular dilation") {
+        p.padding = Padding::valid();
+        p.dilation = Pair{2, 3};
+        CHECK(compare_conv(b, {2, 2, 20, 25}, {2, 2, 3, 4}, false, p, 6) == "");
+    }
+    SECTION("depthwise: groups = channels") {
+        p.groups = 6;
+        p.padding = Padding(1);
+        CHECK(compare_conv(b, {1, 6, 19, 23}, {6, 1, 3, 3}, true, p, 7) == "");
+    }
+    SECTION("many output channels: blocks of four and a remainder") {
+        CHECK(compare_conv(b, {1, 3, 18, 21}, {11, 3, 3, 3}, true, p, 8) == "");
+    }
+    SECTION("circular padding equal to the input size") {
+        p.padding = Padding(Pair{3, 4});
+        p.padding_mode = PaddingMode::Circular;
+        CHECK(compare_conv(b, {1, 1, 3, 4}, {1, 1, 2, 3}, false, p, 9) == "");
+    }
+    SECTION("a huge stride on a single output") {
+        p.stride = Pair{int64_t(1) << 40};
+        CHECK(compare_conv(b, {1, 1, 4, 4}, {1, 1, 3, 3}, false, p, 10) == "");
+    }
+    SECTION("unbatched C x H x W") {
+        CHECK(compare_conv(b, {3, 20, 18}, {2, 3, 5, 5}, true, p, 11) == "");
+    }
+}
+
+TEST_CASE("gpu conv2d: kernels whose tile exceeds shared memory take the direct path", "[gpu]") {
+    gpu::GpuBackend& b = require_gpu();
+    Conv2dParams p;
+    p.dilation = Pair{5, 5};  // a 71×71 window: the tile is (31 + 71) × (15 + 71) floats, over 32 KiB
+    p.padding = Padding(Pair{5, 7});
+    p.padding_mode = PaddingMode::Reflect;
+    CHECK(compare_conv(b, {1, 2, 80, 90}, {3, 2, 15, 15}, true, p, 12) == "");
+    CHECK_FALSE(b.last_timings().tiled);
+    CHECK(compare_conv(b, {1, 2, 60, 70}, {3, 2, 3, 3}, true, {}, 13) == "");
+    CHECK(b.last_timings().tiled);
+}
+
+TEST_CASE(
+    "gpu pool2d: parity sweep against the reference (max/avg, padding, dilation, ceil_mode, "
+    "count_include_pad)",
+    "[gpu]") {
+    Backend& b = require_gpu();
+    std::mt19937 rng(7);
+    int valid = 0;
+    for (int i = 0; i < 400; ++i) {
+        const Pool2dParams p = random_pool_params(rng);
+        const int64_t n = uniform(rng, 0, 2), c = uniform(rng, 1, 4);
+        const int64_t h = pick(rng, kHeights), w = pick(rng, kWidths);
+        const Shape xs = n == 0 ? Shape{c, h, w} : Shape{n, c, h, w};
+        INFO("problem " << i);
+        CHECK(compare_pool(b, xs, p, uint32_t(5000 + i), &valid) == "");
+    }
+    CHECK(valid >= 250);
+}
+
+TEST_CASE("gpu pool2d: NaN propagates through max pooling, -inf stays, large windows take the direct path",
+          "[gpu]") {
+    gpu::GpuBackend& b = require_gpu();
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    Tensor x = testing::random_tensor({1, 2, 6, 6}, 21);
+    x.at(0, 0, 1, 1) = nan;
+    x.at(0, 1, 4, 4) = -inf;
+    for (int64_t y = 0; y < 2; ++y)
+        for (int64_t xx = 0; xx < 2; ++xx) x.at(0, 1, y, xx) = -inf;
+    Pool2dParams p;
+    p.kernel = Pair{2};
+    for (PoolOp op : {PoolOp::Max, PoolOp::Avg}) {
+        p.op = op;
+        auto expected = reference_backend().pool2d(x, p);
+        auto actual = b.pool2d(x, p);
+        REQUIRE(expected);
+        REQUIRE(actual);
+        CHECK(mismatch(*expected, *actual) == "");
+    }
+    Pool2dParams big;
+    big.op = PoolOp::Max;
+    big.kernel = Pair{40, 30};
+    big.stride = Pair{3, 2};
+    big.dilation = Pair{2, 3};
+    big.padding = Pair{10, 12};
+    big.ceil_mode = true;
+    CHECK(compare_pool(b, {1, 1, 150, 140}, big, 22) == "");
+    CHECK_FALSE(b.last_timings().tiled);
+}
+
+TEST_CASE("gpu: tensors larger than one storage-buffer range are split into passes", "[gpu]") {
+    forget_display();
+    gpu::Options options;
+    options.storage_limit_bytes = 4096;  // 1020 floats per bound range once aligned
+    gpu::GpuBackend b(options);
+    require_available(b);
+    Conv2dParams p;
+    p.padding = Padding(1);
+    CHECK(compare_conv(b, {2, 7, 20, 24}, {5, 7, 3, 3}, true, p, 31) == "");  // 480-float planes: 2 per pass
+    CHECK(b.last_timings().dispatches > 1);
+    p.groups = 7;
+    CHECK(compare_conv(b, {1, 7, 20, 24}, {14, 1, 3, 3}, true, p, 32) == "");
+    Pool2dParams pool;
+    pool.op = PoolOp::Avg;
+    pool.kernel = Pair{3};
+    pool.stride = Pair{2};
+    pool.padding = Pair{1};
+    CHECK(compare_pool(b, {3, 5, 20, 24}, pool, 33) == "");
+    CHECK(b.last_timings().dispatches > 1);
+    // One plane larger than the limit is refused with the reason, not computed wrongly.
+    auto big = b.conv2d(testing::random_tensor({1, 1, 40, 40}, 34), testing::random_tensor({1, 1, 1, 1}, 35),
+                        nullptr, {});
+    REQUIRE_FALSE(big);
+    CHECK(big.error().find("storage-buffer limit") != std::string::npos);
+}
+
+// [SECTION] Buffers, threads
+
+TEST_CASE("gpu: unchanged inputs are not uploaded again", "[gpu]") {
+    forget_display();
+    gpu::GpuBackend b;
+    require_available(b);
+    Tensor x = testing::random_tensor({1, 3, 40, 30}, 41);
+    const Tensor w = testing::random_tensor({2, 3, 3, 3}, 42);
+    auto first = b.conv2d(x, w, nullptr, {});
+    REQUIRE(first);
+    CHECK(b.last_timings().uploaded_input);
+    CHECK(b.last_timings().uploaded_weight);
+    auto second = b.conv2d(x, w, nullptr, {});
+    REQUIRE(second);
+    CHECK_FALSE(b.last_timings().uploaded_input);
+    CHECK_FALSE(b.last_timings().uploaded_weight);
+    CHECK(mismatch(*first, *second, 0, 0) == "");
+    x.data[17] += 1.0f;
+    auto third = b.conv2d(x, w, nullptr, {});
+    REQUIRE(third);
+    CHECK(b.last_timings().uploaded_input);
+    CHECK_FALSE(b.last_timings().uploaded_weight);
+    CHECK(mismatch(*reference_backend().conv2d(x, w, nullptr, {}), *third) == "");
+}
+
+TEST_CASE("gpu: callable from several threads at once", "[gpu]") {
+    Backend& b = require_gpu();
+    std::vector<std::string> diffs(4);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            Conv2dParams p;
+            p.padding = Padding(t);
+            for (int i = 0; i < 5 && diffs[size_t(t)].empty(); ++i)
+                diffs[size_t(t)] =
+                    compare_conv(b, {1, 2, 23, 19 + t}, {3, 2, 3, 3}, true, p, uint32_t(100 * t + i));
+        });
+    for (auto& th : threads) th.join();
+    for (const auto& d : diffs) CHECK(d == "");
+}
+
+// [SECTION] Unavailable backends, shader errors
+
+TEST_CASE("gpu: a disabled backend says why, and find_backend passes the reason on") {
+    gpu::Options options;
+    options.disabled_reason = "disabled by CONVSCOPE_GPU_DISABLE=1";
+    gpu::GpuBackend b(options);
+    auto s = b.available();
+    REQUIRE_FALSE(s);
+    CHECK(s.error() == "disabled by CONVSCOPE_GPU_DISABLE=1");
+    auto y = b.conv2d(kLectureInput, kLectureFilter, nullptr, {});
+    REQUIRE_FALSE(y);
+    CHECK(y.error() == "the gpu backend is unavailable: disabled by CONVSCOPE_GPU_DISABLE=1");
+    CHECK(b.renderer().empty());
+}
+
+TEST_CASE("gpu: without EGL and without a fallback context, available() gives the reason") {
+    gpu::Options options;
+    options.use_egl = false;
+    gpu::GpuBackend b(options);
+    auto s = b.available();
+    REQUIRE_FALSE(s);
+    CHECK(s.error() == "no OpenGL 4.3 context: no fallback context was supplied");
+    // A fallback that cannot be made current is named in the reason.
+    gpu::ExternalContext broken;
+    broken.description = "test window";
+    broken.make_current = [] { return false; };
+    broken.get_proc_address = [](const char*) -> void* { return nullptr; };
+    b.set_fallback_context(broken);
+    s = b.available();
+    REQUIRE_FALSE(s);
+    CHECK(s.error() == "no OpenGL 4.3 context: test window: could not be made current");
+}
+
+#ifdef CONVSCOPE_TEST_APP_PATH
+TEST_CASE("gpu: convscope conv --backend gpu exits 2 with one error line when the gpu is unavailable") {
+    TempDir dir;
+    REQUIRE(write_npy((dir.path / "x.npy").string(), kLectureInput));
+    REQUIRE(write_npy((dir.path / "w.npy").string(), kLectureFilter));
+    const fs::path out = dir.path / "y.npy", err = dir.path / "stderr.txt";
+    const std::string cmd = "CONVSCOPE_GPU_DISABLE=1 '" + std::string(CONVSCOPE_TEST_APP_PATH) + "' conv '" +
+                            (dir.path / "x.npy").string() + "' '" + (dir.path / "w.npy").string() +
+                            "' --backend gpu -o '" + out.string() + "' 2>'" + err.string() + "'";
+    const int status = std::system(cmd.c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK(read_file(err) == "error: backend gpu is unavailable: disabled by CONVSCOPE_GPU_DISABLE=1\n");
+    CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("gpu: convscope conv and pool --backend gpu write the reference's answer", "[gpu]") {
+    require_gpu();
+    TempDir dir;
+    const Tensor x = testing::random_tensor({2, 3, 30, 41}, 51), w = testing::random_tensor({4, 3, 3, 5}, 52);
+    REQUIRE(write_npy((dir.path / "x.npy").string(), x));
+    REQUIRE(write_npy((dir.path / "w.npy").string(), w));
+    const std::string app = "'" + std::string(CONVSCOPE_TEST_APP_PATH) + "'";
+    const std::string in = " '" + (dir.path / "x.npy").string() + "'";
+    const std::string conv = app + " conv" + in + " '" + (dir.path / "w.npy").string() +
+                             "' --stride 2 --padding 1,2 --padding-mode replicate --backend gpu -o '" +
+                             (dir.path / "y.npy").string() + "'";
+    REQUIRE(std::system(conv.c_str()) == 0);
+    Conv2dParams p;
+    p.stride = Pair{2};
+    p.padding = Padding(Pair{1, 2});
+    p.padding_mode = PaddingMode::Replicate;
+    auto y = read_npy((dir.path / "y.npy").string());
+    REQUIRE(y);
+    CHECK(mismatch(*reference_backend().conv2d(x, w, nullptr, p), *y) == "");
+    const std::string pool = app + " pool avg" + in + " --kernel 3 --stride 2 --padding 1 --ceil-mode " +
+                             "--exclude-pad --backend gpu -o '" + (dir.path / "z.npy").string() + "'";
+    REQUIRE(std::system(pool.c_str()) == 0);
+    Pool2dParams q;
+    q.op = PoolOp::Avg;
+    q.kernel = Pair{3};
+    q.stride = Pair{2};
+    q.padding = Pair{1};
+    q.ceil_mode = true;
+    q.count_include_pad = false;
+    auto z = read_npy((dir.path / "z.npy").string());
+    REQUIRE(z);
+    CHECK(mismatch(*reference_backend().pool2d(x, q), *z) == "");
+}
+#endif
+
+TEST_CASE("gpu: a broken shader gives a readable compile error naming the file and line", "[gpu]") {
+    forget_display();
+    TempDir dir;
+    {
+        std::ofstream(dir.path / "conv2d.comp")
+            << "#version 430\nlayout(local_size_x = 1) in;\nvoid main() {\n    undeclared_thing = 1.0;\n}\n";
+        std::ofstream(dir.path / "pool2d.comp")
+            << "#version 430\nlayout(local_size_x = 1) in;\nvoid main() {}\n";
+    }
+    gpu::Options options;
+    options.shader_dir = dir.path.string();
+    gpu::GpuBackend b(options);
+    require_available(b);
+    auto y = b.conv2d(kLectureInput, kLectureFilter, nullptr, {});
+    REQUIRE_FALSE(y);
+    INFO(y.error());
+    CHECK(y.error().rfind("shader conv2d.comp (TILED=1, OC_PER_ITEM=1, TILE_CAP=", 0) == 0);
+    CHECK(y.error().find("does not compile: ") != std::string::npos);
+    CHECK(y.error().find("undeclared_thing") != std::string::npos);
+    CHECK(y.error().find("0:4(") !=
+          std::string::npos);                          // the line of the file, despite the injected #defines
+    CHECK(y.error().find('\n') == std::string::npos);  // one line, for the command line's `error: …`
+    // A missing shader file is named too.
+    fs::remove(dir.path / "pool2d.comp");
+    auto z = b.pool2d(kLectureInput, {});
+    REQUIRE_FALSE(z);
+    CHECK(z.error() == "cannot read shader " + (dir.path / "pool2d.comp").string());
+    // The direct hook.
+    auto s =
+        b.check_shader("broken.comp", "#version 430\nlayout(local_size_x = 1) in;\nvoid main() { x = ; }\n");
+    REQUIRE_FALSE(s);
+    CHECK(s.error().rfind("shader broken.comp does not compile: 0:3(", 0) == 0);
+    CHECK(b.check_shader("fine.comp", "#version 430\nlayout(local_size_x = 1) in;\nvoid main() {}\n"));
+}
+
+TEST_CASE("gpu: with no display the context comes from EGL surfaceless and names its renderer", "[gpu]") {
+    gpu::GpuBackend& b = require_gpu();
+    const std::string r = b.renderer();
+    std::cout << "gpu renderer: " << r << std::endl;
+    CHECK(r.find("OpenGL") != std::string::npos);
+    CHECK(r.find("via EGL surfaceless") != std::string::npos);  // no display: it can only have come from EGL
+    CHECK(std::getenv("DISPLAY") == nullptr);
+}
