@@ -72,11 +72,11 @@ enum class Lang { En, Ko };
     X(window_n,         "Window %d of %d", "창 %d / %d") \
     X(before_start,     "Start", "시작") \
     X(label_input,      "Input", "입력") \
-    X(label_input_c,    "Input, channel %d", "입력, 채널 %d") \
+    X(label_input_c,    "Input ch %d", "입력 채널 %d") \
     X(label_kernel,     "Kernel", "커널") \
-    X(label_kernel_oc,  "Kernel %d, channel %d", "커널 %d, 채널 %d") \
+    X(label_kernel_oc,  "Kernel %d ch %d", "커널 %d 채널 %d") \
     X(label_output,     "Output", "출력") \
-    X(label_output_c,   "Output, channel %d", "출력, 채널 %d") \
+    X(label_output_c,   "Output ch %d", "출력 채널 %d") \
     X(label_pool,       "Window %d×%d", "창 %d×%d") \
     X(legend_padding,   "padding", "패딩") \
     X(legend_window,    "current window", "현재 창") \
