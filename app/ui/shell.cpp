@@ -19,13 +19,19 @@ namespace {
 Palette g_palette = make_palette(Theme::Dark);
 }  // namespace
 
-const Palette& palette() { return g_palette; }
-void set_palette_theme(Theme theme) { g_palette = make_palette(theme); }
+const Palette& palette() {
+    return g_palette;
+}
+void set_palette_theme(Theme theme) {
+    g_palette = make_palette(theme);
+}
 
 // [SECTION] Shell
 
 Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
-    : m_options(std::move(options)), m_settings(std::move(settings)), m_views(make_views()),
+    : m_options(std::move(options)),
+      m_settings(std::move(settings)),
+      m_views(make_views()),
       m_status(std::move(startup_message)) {
     if (m_options.scale != 0.0f) m_settings.scale = m_options.scale;
     m_settings.scale = std::clamp(m_settings.scale, kMinScale, kMaxScale);
@@ -44,8 +50,10 @@ Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
 void Shell::apply_style() {
     ImGuiStyle& style = ImGui::GetStyle();
     style = ImGuiStyle();
-    if (m_settings.theme == Theme::Dark) ImGui::StyleColorsDark(&style);
-    else ImGui::StyleColorsLight(&style);
+    if (m_settings.theme == Theme::Dark)
+        ImGui::StyleColorsDark(&style);
+    else
+        ImGui::StyleColorsLight(&style);
     const Palette& p = palette();
     style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(p.background);
     style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
@@ -97,7 +105,8 @@ void Shell::draw_menu() {
     if (ImGui::BeginMenu(tr(Str::menu_view))) {
         if (ImGui::BeginMenu(tr(Str::language))) {
             for (Lang l : {Lang::En, Lang::Ko})
-                if (ImGui::MenuItem(tr(l == Lang::En ? Str::lang_en : Str::lang_ko), nullptr, m_settings.lang == l)) {
+                if (ImGui::MenuItem(tr(l == Lang::En ? Str::lang_en : Str::lang_ko), nullptr,
+                                    m_settings.lang == l)) {
                     m_settings.lang = l;
                     set_language(l);
                 }
@@ -163,7 +172,7 @@ void Shell::draw() {
             // The ### id keeps the tab the same when its label changes language.
             const std::string label = std::string(tr(v.title())) + "###" + std::string(v.id());
             if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
-                m_current = i;
+                if (!m_select_current) m_current = i;
                 m_settings.view = std::string(v.id());
                 ImGui::BeginChild("##view", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoScrollbar);
                 ViewContext ctx{m_settings.scale, m_fonts, m_options, m_capture,
@@ -176,7 +185,8 @@ void Shell::draw() {
         }
         ImGui::EndTabBar();
     }
-    m_select_current = false;
+    // The tab bar may ignore the request on its very first frame (no tabs known yet): ask twice.
+    if (m_frame >= 2) m_select_current = false;
     ImGui::Separator();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().text_muted), "%s", m_status.c_str());
     ImGui::End();
@@ -194,7 +204,8 @@ void Shell::after_render(int fb_width, int fb_height) {
     // A scripted run that never settles still ends (a GIF of the largest problem is a few hundred frames).
     if ((m_frame < target || busy) && m_frame < target + 100000) return;
     if (!m_options.screenshot.empty()) {
-        const Status s = write_png(m_options.screenshot, read_framebuffer(0, 0, fb_width, fb_height, fb_height));
+        const Status s =
+            write_png(m_options.screenshot, read_framebuffer(0, 0, fb_width, fb_height, fb_height));
         if (!s) std::fprintf(stderr, "error: %s\n", s.error().c_str());
         m_exit_status = s ? 0 : 2;
     }

@@ -1,7 +1,8 @@
 // The app shell: menu bar (file, language, theme, scale), one tab per registered view, a status line, the
 // scale shortcuts (Ctrl+= / Ctrl+− / Ctrl+0), font and style rebuilds, and scripted runs (--frames,
 // --screenshot, --export-gif). main.cpp owns the window and the frame loop and calls, once per frame:
-//   shell.before_frame();  ImGui::NewFrame();  shell.draw();  ImGui::Render();  … render …  shell.after_render();
+//   shell.before_frame();  ImGui::NewFrame();  shell.draw();  ImGui::Render();  … render …
+//   shell.after_render();
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
-// The output-size calculator: the lecture's five exercises as practice (type an answer, get it checked, see the
-// worked formula), and a free calculator with dilation and ceil_mode. Every number comes from core's
+// The output-size calculator: the lecture's five exercises as practice (type an answer, get it checked, see
+// the worked formula), and a free calculator with dilation and ceil_mode. Every number comes from core's
 // axis_size/axis_formula and plan_conv2d/plan_pool2d.
 #include <algorithm>
 #include <cstring>
@@ -51,7 +51,8 @@ private:
         const Palette& pal = palette();
         const float width = ImGui::GetContentRegionAvail().x;
         const auto line = [&](const std::string& text) {
-            text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text), pal.text, text);
+            text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text),
+                      pal.text, text);
         };
         line((same ? "out = " : "H_out = ") + axis_formula(h));
         if (!same) line("W_out = " + axis_formula(w));
@@ -65,8 +66,8 @@ private:
         text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, pal.strong(Role::Output), tr(Str::size_practice));
         ImGui::TextUnformatted(trf(Str::exercise_n, m_index + 1, kExerciseCount).c_str());
         ImGui::Spacing();
-        const std::string prompt = trf(Str::exercise_prompt, hw_text(e.h, e.w, false).c_str(), int(e.k), int(e.s),
-                                       int(e.p));
+        const std::string prompt =
+            trf(Str::exercise_prompt, hw_text(e.h, e.w, false).c_str(), int(e.k), int(e.s), int(e.p));
         ImGui::PushFont(ctx.fonts.big);
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextWrapped("%s", prompt.c_str());
@@ -74,14 +75,15 @@ private:
         ImGui::PopFont();
         ImGui::Spacing();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-        bool submit = ImGui::InputTextWithHint(tr(Str::answer), tr(Str::answer_hint), m_answer, sizeof m_answer,
-                                               ImGuiInputTextFlags_EnterReturnsTrue);
+        bool submit = ImGui::InputTextWithHint(tr(Str::answer), tr(Str::answer_hint), m_answer,
+                                               sizeof m_answer, ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
         submit = ImGui::Button(tr(Str::check)) || submit;
         if (submit) m_verdict = check(e, oh.out, ow.out);
         const std::string expected = hw_text(oh.out, ow.out, square);
         switch (m_verdict) {
-            case Verdict::None: break;
+            case Verdict::None:
+                break;
             case Verdict::Correct:
                 text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct));
                 break;
@@ -89,7 +91,9 @@ private:
                 text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Window),
                           trf(Str::wrong, expected.c_str()));
                 break;
-            case Verdict::Unreadable: ImGui::TextUnformatted(tr(Str::unreadable)); break;
+            case Verdict::Unreadable:
+                ImGui::TextUnformatted(tr(Str::unreadable));
+                break;
         }
         ImGui::Spacing();
         if (m_verdict != Verdict::None || ImGui::CollapsingHeader(tr(Str::worked))) {
@@ -137,7 +141,8 @@ private:
         for (int* v : {m_in, m_k, m_s, m_p, m_d})
             for (int i = 0; i < 2; ++i) v[i] = std::clamp(v[i], v == m_p ? 0 : 1, 1 << 20);
         ImGui::Separator();
-        // Validation is core's: ceil_mode is a pooling option (plan_pool2d), the rest a convolution (plan_conv2d).
+        // Validation is core's: ceil_mode is a pooling option (plan_pool2d), the rest a convolution
+        // (plan_conv2d).
         std::string error;
         if (m_ceil) {
             Pool2dParams p;
@@ -184,6 +189,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<View> make_size_view() { return std::make_unique<SizeView>(); }
+std::unique_ptr<View> make_size_view() {
+    return std::make_unique<SizeView>();
+}
 
 }  // namespace convscope::ui

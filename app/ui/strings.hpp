@@ -1,6 +1,6 @@
-// Every user-visible string of the GUI, in English and Korean, in one table. A view writes `tr(Str::play)`; to add a
-// string, add one X(...) line below (id, English, Korean). Strings with %s/%d are printf formats (use trf).
-// No ImGui here, so a test can check that the bundled fonts hold every glyph these strings use.
+// Every user-visible string of the GUI, in English and Korean, in one table. A view writes `tr(Str::play)`;
+// to add a string, add one X(...) line below (id, English, Korean). Strings with %s/%d are printf formats
+// (use trf). No ImGui here, so a test can check that the bundled fonts hold every glyph these strings use.
 #pragma once
 
 #include <string>
