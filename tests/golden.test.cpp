@@ -2,7 +2,7 @@
 // case runs on every backend in backend_names(), each backend as its own test case ("golden: backend simd"),
 // so a backend registered in core/backend.cpp is picked up here without editing this file. A backend that is
 // compiled in but unavailable here (no GL context) prints why and exits with 4, which CTest reports as
-// skipped.
+// skipped. Each backend must also return plan_conv2d's/plan_pool2d's error for invalid problems.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
