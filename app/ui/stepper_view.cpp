@@ -492,6 +492,7 @@ void StepperView::draw_legend(ViewContext& ctx, bool vertical) {
     if (is_conv()) item(Role::Kernel, tr(Str::label_kernel), false);
     item(Role::Output, tr(Str::label_output), false);
     item(Role::Window, tr(Str::legend_window), true);
+    if (m_problem.op == StepOp::MaxPool) item(Role::Chosen, tr(Str::legend_chosen), true);
     if (m_solution) {
         const AxisSize ah = axis_size(m_solution->axis_h), aw = axis_size(m_solution->axis_w);
         if (ah.reached < ah.padded_in || aw.reached < aw.padded_in)
@@ -1042,7 +1043,9 @@ void StepperView::draw_content(ViewContext& ctx) {
     }
 
     // The canvas: what the PNG and GIF exports capture.
-    ImGui::BeginChild("##canvas", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    // Padded, so exported frames have a margin and outlines at the edge are not cut.
+    ImGui::BeginChild("##canvas", ImVec2(0, 0), false,
+                      ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
     const ImVec2 canvas_min = ImGui::GetWindowPos();
     const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
     const Palette& pal = palette();
