@@ -6,6 +6,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <cfloat>
 #include <cstdio>
 
 #include "app/cli/cli.hpp"
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
         shell.before_frame();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        if (shell.scripted()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // reproducible pictures
         ImGui::NewFrame();
         shell.draw();
         ImGui::Render();

@@ -218,10 +218,10 @@ bool StepperView::draw_controls(ViewContext& ctx) {
     auto preset_name = [](std::string_view key) -> const char* {
         static const std::pair<std::string_view, Str> names[] = {
             {"lecture", Str::preset_lecture},   {"lecture_padding", Str::preset_lecture_padding},
-            {"stride2", Str::preset_stride2},   {"edge", Str::preset_edge},
-            {"blur", Str::preset_blur},         {"sharpen", Str::preset_sharpen},
-            {"rgb_bias", Str::preset_rgb_bias}, {"max_pool", Str::preset_max_pool},
-            {"avg_pool", Str::preset_avg_pool}};
+            {"stride2", Str::preset_stride2},   {"floor", Str::preset_floor},
+            {"edge", Str::preset_edge},         {"blur", Str::preset_blur},
+            {"sharpen", Str::preset_sharpen},   {"rgb_bias", Str::preset_rgb_bias},
+            {"max_pool", Str::preset_max_pool}, {"avg_pool", Str::preset_avg_pool}};
         for (const auto& [k, s] : names)
             if (k == key) return tr(s);
         return "?";
@@ -418,7 +418,7 @@ void StepperView::draw_playback_settings(ViewContext& ctx) {
 std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes) const {
     std::vector<std::string> lines;
     if (!m_solution) return lines;
-    const auto line = [&](const char* name, const AxisSpec& a, Str rows) {
+    const auto line = [&](const char* name, const AxisSpec& a, Str one, Str many) {
         std::string f = axis_formula(a);
         // The ceil_mode remark comes from core in English; show it in the UI's language.
         const std::string note = " − 1 (the last window would start in the padding)";
@@ -431,12 +431,12 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
         if (notes && quotient != std::floor(quotient) && unreached > 0 && !a.ceil_mode) {
             const std::string q = format_number(quotient);
             const std::string fl = std::to_string(int64_t(std::floor(quotient)));
-            const std::string which = trf(rows, int(unreached));
-            notes->push_back(trf(Str::floor_note, q.c_str(), fl.c_str(), which.c_str()));
+            const std::string which = unreached == 1 ? std::string(tr(one)) : trf(many, int(unreached));
+            notes->push_back(trf(Str::floor_note, name, q.c_str(), fl.c_str(), which.c_str()));
         }
     };
-    line("H_out", m_solution->axis_h, Str::rows_n);
-    line("W_out", m_solution->axis_w, Str::cols_n);
+    line("H_out", m_solution->axis_h, Str::rows_1, Str::rows_n);
+    line("W_out", m_solution->axis_w, Str::cols_1, Str::cols_n);
     return lines;
 }
 
@@ -927,10 +927,14 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
             line_empty = true;
             continue;
         }
-        const ImVec2 ts = text_size(ctx.fonts.big, size, k.text);
+        std::string text = k.text;
+        ImVec2 ts = text_size(ctx.fonts.big, size, text);
         if (x > 0 && x + ts.x > width) {
             x = 0;
             y += line_h;
+            // A wrapped line starts at its text, not at the separator's space.
+            text.erase(0, text.find_first_not_of(' '));
+            ts = text_size(ctx.fonts.big, size, text);
         }
         if (draw) {
             const ImVec2 p(org.x + x, org.y + y);
