@@ -554,6 +554,8 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
         for (int64_t c = 0; c < C; ++c) L.kernel.push_back(ImVec2(x, L.input[size_t(c)].y));
         L.k_w = std::max(float(kw) * L.cell, L.k_label);
         x += L.k_w;
+        // A kernel taller than its input row (an invalid problem shown with its error) still gets its space.
+        height = std::max(height, L.kernel.back().y + float(kh) * L.cell + L.row_gap - L.origin.y);
     }
     if (O > 0) {
         x += L.gap;
@@ -1053,6 +1055,18 @@ void StepperView::draw_content(ViewContext& ctx) {
     const ImVec2 canvas_min = ImGui::GetWindowPos();
     const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
     const Palette& pal = palette();
+    // An invalid problem: the reason first, in words, then the grids as they are (never an empty view).
+    if (!m_error.empty()) {
+        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.2f, pal.strong(Role::Window), tr(Str::error_title));
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
+        ImGui::PushFont(ctx.fonts.big);
+        ImGui::TextWrapped("%s", m_error.c_str());
+        ImGui::PopFont();
+        ImGui::PopStyleColor();
+        ImGui::PopTextWrapPos();
+        ImGui::Spacing();
+    }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const ImVec2 top = ImGui::GetCursorScreenPos();
 
@@ -1093,14 +1107,7 @@ void StepperView::draw_content(ViewContext& ctx) {
     }
     ImGui::Dummy(ImVec2(0, ctx.fonts.big_size * 0.3f));
     if (!m_error.empty()) {
-        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.2f, pal.strong(Role::Window), tr(Str::error_title));
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
-        ImGui::PushFont(ctx.fonts.big);
-        ImGui::TextWrapped("%s", m_error.c_str());
-        ImGui::PopFont();
-        ImGui::PopStyleColor();
-        ImGui::PopTextWrapPos();
+        // Said above the grids.
     } else if (m_ph.window < 0) {
         const std::string hint = tr(Str::hint_start);
         text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted,
