@@ -807,7 +807,15 @@ std::vector<Token> StepperView::mac_tokens() const {
         Token k;
         k.text = std::move(text);
         const TraceTerm& term = t->terms[i];
-        k.col = int64_t(i) > now ? pal.text_muted : term.padding ? pal.strong(Role::Padding) : pal.text;
+        // Padding terms sit on the padding colour, as their cells do: visibly zero, visibly not the image.
+        if (term.padding) {
+            k.bg = pal.fill(Role::Padding);
+            k.col = pal.strong(Role::Padding);
+        } else {
+            k.col = pal.text;
+        }
+        // Terms still to come are faint.
+        if (int64_t(i) > now) k.col = with_alpha(k.col, 0.4f);
         if (int64_t(i) == now) {
             k.bg = pal.fill(Role::Term);
             k.col = text_on(k.bg);
@@ -944,7 +952,7 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
             if (k.bg)
                 dl->AddRectFilled(ImVec2(p.x - pad, p.y - pad * 0.5f),
                                   ImVec2(p.x + ts.x + pad, p.y + ts.y + pad * 0.5f), k.bg, pad);
-            dl->AddText(ctx.fonts.big, size, p, k.col, k.text.c_str());
+            dl->AddText(ctx.fonts.big, size, p, k.col, text.c_str());
         }
         x += ts.x;
         line_empty = false;
