@@ -1082,7 +1082,8 @@ void StepperView::draw_content(ViewContext& ctx) {
     const std::vector<Token> tokens = mac_tokens();
     const float msize = mac_size(ctx, tokens, avail.x);
     const float mac_h = std::max(ctx.fonts.big_size * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
-    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.6f;
+    // Below the grids: two spacers (each with item spacing) and the MAC lines.
+    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.3f - 3.0f * ImGui::GetStyle().ItemSpacing.y;
 
     // The output size and the colour key go beside the grids when that leaves bigger cells, else above them.
     float info_w = 0;
@@ -1121,7 +1122,7 @@ void StepperView::draw_content(ViewContext& ctx) {
         text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted,
                   hint);
     } else {
-        ImGui::Dummy(ImVec2(avail.x, flow_tokens(ctx, tokens, avail.x, msize, true)));
+        ImGui::Dummy(ImVec2(avail.x - 1.0f, flow_tokens(ctx, tokens, avail.x, msize, true)));
     }
     draw_edit_popup();
     ImGui::EndChild();
