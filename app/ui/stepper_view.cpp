@@ -827,6 +827,11 @@ std::vector<Token> StepperView::mac_tokens() const {
     switch (t->kind) {
         case TraceKind::Conv: {
             const bool several = t->channels.size() > 1;
+            // The lecture's formula heads the lines when there is more than one plain sum.
+            if (several || t->has_bias) {
+                v.push_back(plain(tr(Str::mac_formula), pal.text_muted));
+                newline();
+            }
             size_t i = 0;
             for (size_t ci = 0; ci < t->channels.size(); ++ci) {
                 if (several)

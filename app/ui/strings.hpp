@@ -84,6 +84,7 @@ enum class Lang { En, Ko };
     X(legend_unreached, "no window reaches", "창이 닿지 않음") \
     X(legend_chosen,    "the maximum", "최댓값") \
     X(channel_n,        "channel %d:", "채널 %d:") \
+    X(mac_formula,      "out = bias + Σ weight ⋆ input, channel by channel:", "출력 = 편향 + Σ 가중치 ⋆ 입력, 채널마다:") \
     X(bias_word,        "bias", "편향") \
     X(floor_note,       "%s: %s → %s, the windows stop early, so %s never enters a window (shaded).", "%s: %s → %s, 창이 끝까지 가지 못해 %s이 어떤 창에도 들어가지 않습니다 (음영).") \
     X(rows_1,           "the last row", "마지막 행") \
