@@ -226,7 +226,8 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             if (k == key) return tr(s);
         return "?";
     };
-    if (ImGui::BeginCombo(above(Str::preset), m_preset.empty() ? "" : preset_name(m_preset))) {
+    if (ImGui::BeginCombo(above(Str::preset),
+                          m_preset.empty() ? tr(Str::preset_custom) : preset_name(m_preset))) {
         for (const StepperPreset& p : presets)
             if (ImGui::Selectable(preset_name(p.key), p.key == m_preset)) {
                 load(p.problem);
