@@ -1011,6 +1011,11 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
         return;  // this frame was drawn at the old playhead; capture from the next one
     }
     if (!m_recording) return;
+    // The capture gave up (the file could not be written): stop; the status line says why.
+    if (!ctx.capture.gif_recording()) {
+        m_recording = false;
+        return;
+    }
     // One frame per window; the last one stays longer on the slide.
     const bool last = m_ph == m_seq.end();
     ctx.capture.gif_frame(last ? 300 : 90);
