@@ -94,7 +94,7 @@ enum class Lang { En, Ko };
     X(cols_n,           "the last %d columns", "마지막 %d개 열") \
     X(ceil_note,        " − 1 (the last window would start in the padding)", " − 1 (마지막 창이 패딩에서 시작하므로)") \
     X(hint_start,       "Press → to place the filter on the first window.", "→ 키를 누르면 필터가 첫 번째 창에 놓입니다.") \
-    X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동") \
+    X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump   click a number to change it", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동   숫자를 누르면 바꾸기") \
     X(error_title,      "These settings do not work:", "이 설정으로는 계산할 수 없습니다:") \
     X(edit_cell,        "New value, then Enter", "새 값을 넣고 Enter") \
     X(controls,         "Settings", "설정") \
