@@ -761,7 +761,6 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted,
                             format_number(term.acc) + "…");
             }
-            if (current) dl->AddRect(a, b, pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
             if (fed)
                 dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
                             3.0f * ctx.scale);
@@ -777,6 +776,12 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
         }
     dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output),
                 0, 0, 2.5f * ctx.scale);
+    // The current cell's outline goes over the grid's border, so it reads whole at the edges too.
+    if (m_ph.window >= 0 && s.traces[size_t(m_ph.window)].o == o) {
+        const Trace& t = s.traces[size_t(m_ph.window)];
+        const ImVec2 a(org.x + float(t.ox) * cell, org.y + float(t.oy) * cell);
+        dl->AddRect(a, ImVec2(a.x + cell, a.y + cell), pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
+    }
 }
 
 void StepperView::draw_grids(ViewContext& ctx, const Layout& L) {
