@@ -105,6 +105,7 @@ TEST_CASE("gui: stepping draws the current window and the filled output", "[gui]
         shot("stepper-max-pool-ko", "--preset max_pool --step 2 --lang ko", 1280, 800);
         shot("stepper-avg-pool", "--preset avg_pool --step 4", 1280, 800);
         shot("stepper-rgb-bias", "--preset rgb_bias --step 3 --theme light", 1600, 1000);
+        shot("stepper-floor-slide", "--preset floor --step 2 --hide-controls --scale 1.5", 1600, 900);
     }
 }
 

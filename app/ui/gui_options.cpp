@@ -40,6 +40,8 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--export-gif", out.export_gif,
                    "Stepper: record every window as an animated GIF, then exit");
     app.add_option("--size", size, "Window size WxH, e.g. 1600x900");
+    app.add_flag("--hide-controls", out.hide_controls,
+                 "Stepper: start with the settings panel closed (bigger grids)");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.

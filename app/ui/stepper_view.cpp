@@ -87,6 +87,8 @@ public:
         m_pending_steps = o.step;
         m_pending_terms = o.step_terms;
         m_pending_gif = o.export_gif;
+        // Slides want big grids: an exported animation records the canvas with the panel closed.
+        if (o.hide_controls || !o.export_gif.empty()) m_show_controls = false;
     }
 
     bool busy() const override {

@@ -37,8 +37,9 @@ struct GuiOptions {
     int step = 0;            // --step N: press → N times at start (screenshots of a stepped state)
     int step_terms = 0;      // --step-terms N: then press Shift+→ N times
     std::string export_gif;  // --export-gif OUT.gif: record the stepper's animation, then exit
-    int width = 0, height = 0;  // --size WxH of the window
-    std::string preset;         // --preset NAME (stepper)
+    int width = 0, height = 0;   // --size WxH of the window
+    std::string preset;          // --preset NAME (stepper)
+    bool hide_controls = false;  // --hide-controls: start with the settings panel closed (slides)
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty();
     }
