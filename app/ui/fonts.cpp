@@ -98,7 +98,11 @@ Fonts build_fonts(const std::string& assets_dir, float scale, std::string& messa
     message.clear();
     if (!ok) {
         const std::string where = assets_dir.empty() ? std::string("assets/fonts") : assets_dir + "/fonts";
-        message = trf(Str::msg_font_missing, (where + "/DejaVuSans.ttf, NanumGothic.ttf").c_str());
+        // In English: the built-in font has no Hangul.
+        char buf[512];
+        std::snprintf(buf, sizeof buf, tr(Str::msg_font_missing, Lang::En),
+                      (where + "/DejaVuSans.ttf, NanumGothic.ttf").c_str());
+        message = buf;
     }
     return f;
 }
