@@ -53,6 +53,7 @@ struct Limits {
     int64_t storage_alignment = 16;  // offset alignment of bound ranges, bytes
     int64_t tile_floats = 0;         // floats of shared memory a work group may use
     int64_t max_groups[3] = {65535, 65535, 65535};
+    bool software = false;  // a CPU rasterizer (llvmpipe, softpipe, SwiftShader)
 };
 
 Limits query_limits() {
@@ -69,6 +70,10 @@ Limits query_limits() {
         glGetIntegeri_v(GL_MAX_COMPUTE_WORK_GROUP_COUNT, i, &v);
         l.max_groups[i] = std::max(v, 1);
     }
+    const GLubyte* r = glGetString(GL_RENDERER);
+    const std::string renderer = r ? reinterpret_cast<const char*>(r) : "";
+    for (const char* cpu : {"llvmpipe", "softpipe", "SwiftShader", "Software Rasterizer"})
+        if (renderer.find(cpu) != std::string::npos) l.software = true;
     return l;
 }
 
@@ -239,6 +244,12 @@ struct GpuBackend::Impl {
         context.reset();
     }
 
+    // Whether a work group's tile goes through shared memory (see Tiling).
+    bool use_tiles(int64_t tile_h, int64_t tile_w, const Limits& l) const {
+        if (tile_h * tile_w > l.tile_floats || options.tiling == Tiling::Never) return false;
+        return options.tiling == Tiling::Always || !l.software;
+    }
+
     Result<Tensor> conv2d(const ConvPlan& P, const Tensor& input, const Tensor& weight, const Tensor* bias);
     Result<Tensor> pool2d(const PoolPlan& P, const Tensor& input);
     Result<Tensor> read_back(const Shape& shape, Timings& t);
@@ -263,7 +274,7 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     // The input tile a work group reads; staged in shared memory when it fits.
     const int64_t tile_h = (kRowsPerGroup - 1) * sh + (P.kh - 1) * dh + 1;
     const int64_t tile_w = (kWgX - 1) * sw + (P.kw - 1) * dw + 1;
-    const bool tiled = tile_h * tile_w <= L.tile_floats;
+    const bool tiled = use_tiles(tile_h, tile_w, L);
     const int64_t oc = std::min(kMaxOcPerItem, opg);
     auto program = S.programs.get(
         "conv2d.comp", {{"TILED", tiled ? 1 : 0}, {"OC_PER_ITEM", oc}, {"TILE_CAP", L.tile_floats}});
@@ -377,7 +388,7 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pw, P.w); !s) return Error{s.error()};
     const int64_t tile_h = (kRowsPerGroup - 1) * sh + (P.kh - 1) * dh + 1;
     const int64_t tile_w = (kWgX - 1) * sw + (P.kw - 1) * dw + 1;
-    const bool tiled = tile_h * tile_w <= L.tile_floats;
+    const bool tiled = use_tiles(tile_h, tile_w, L);
     auto program = S.programs.get(
         "pool2d.comp",
         {{"TILED", tiled ? 1 : 0}, {"IS_MAX", P.op == PoolOp::Max}, {"TILE_CAP", L.tile_floats}});
