@@ -16,6 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef CONVSCOPE_TEST_HAVE_EGL
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#endif
+
 #include "core/backend.hpp"
 #include "core/geometry.hpp"
 #include "core/gpu/gpu_backend.hpp"
@@ -483,6 +488,61 @@ TEST_CASE("gpu: without EGL and without a fallback context, available() gives th
     REQUIRE_FALSE(s);
     CHECK(s.error() == "no OpenGL 4.3 context: test window: could not be made current");
 }
+
+#ifdef CONVSCOPE_TEST_HAVE_EGL
+TEST_CASE("gpu: a context supplied through the fallback hook is used when EGL surfaceless is not", "[gpu]") {
+    forget_display();
+    // Stands in for the app's hidden GLFW window: a context made by someone else, made current by the hook on
+    // the backend's GL thread.
+    struct Made {
+        EGLDisplay display = EGL_NO_DISPLAY;
+        EGLContext context = EGL_NO_CONTEXT;
+    };
+    auto made = std::make_shared<Made>();
+    gpu::ExternalContext ext;
+    ext.description = "the test's own EGL context";
+    ext.make_current = [made] {
+        if (made->context == EGL_NO_CONTEXT) {
+            made->display =
+                eglGetPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+            if (made->display == EGL_NO_DISPLAY || !eglInitialize(made->display, nullptr, nullptr))
+                return false;
+            eglBindAPI(EGL_OPENGL_API);
+            const EGLint attributes[] = {EGL_CONTEXT_MAJOR_VERSION,
+                                         4,
+                                         EGL_CONTEXT_MINOR_VERSION,
+                                         3,
+                                         EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                                         EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+                                         EGL_NONE};
+            made->context = eglCreateContext(made->display, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attributes);
+            if (made->context == EGL_NO_CONTEXT) return false;
+        }
+        return eglMakeCurrent(made->display, EGL_NO_SURFACE, EGL_NO_SURFACE, made->context) == EGL_TRUE;
+    };
+    ext.release = [made] {
+        eglMakeCurrent(made->display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+        eglDestroyContext(made->display, made->context);
+        made->context = EGL_NO_CONTEXT;
+    };
+    ext.get_proc_address = [](const char* name) { return reinterpret_cast<void*>(eglGetProcAddress(name)); };
+
+    gpu::Options options;
+    options.use_egl = false;  // as on a machine without EGL surfaceless
+    gpu::GpuBackend b(options);
+    REQUIRE_FALSE(b.available());
+    b.set_fallback_context(ext);  // after a failed probe: the next call tries again
+    if (auto s = b.available(); !s) {
+        std::cout << "SKIPPED: the test could not make its own EGL context: " << s.error() << std::endl;
+        std::exit(4);
+    }
+    CHECK(b.renderer().find("via the test's own EGL context") != std::string::npos);
+    Conv2dParams p;
+    p.padding = Padding(2);
+    p.padding_mode = PaddingMode::Circular;
+    CHECK(compare_conv(b, {2, 3, 21, 34}, {4, 3, 5, 3}, true, p, 61) == "");
+}
+#endif
 
 #ifdef CONVSCOPE_TEST_APP_PATH
 TEST_CASE("gpu: convscope conv --backend gpu exits 2 with one error line when the gpu is unavailable") {
