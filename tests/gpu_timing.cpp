@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,14 @@ struct Split {
     double upload = 0, dispatch = 0, readback = 0, total = 0;
 };
 
+// CPU time of the whole process (llvmpipe's worker threads included), in ms: on a shared machine the wall
+// clock mostly measures the other tenants.
+double process_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
@@ -32,12 +41,14 @@ const char* g_only = "";
 template <class Op>
 bool measure(gpu::GpuBackend& b, const char* label, int repeat, Op op) {
     if (!std::strstr(label, g_only)) return true;
-    std::vector<double> dispatch, readback, total;
+    std::vector<double> dispatch, readback, total, cpu;
     double first_upload = 0, cached_upload = 0;
     int dispatches = 0;
     bool tiled = false;
     for (int i = 0; i <= repeat; ++i) {
+        const double cpu0 = process_cpu_ms();
         auto y = op();
+        const double cpu_ms = process_cpu_ms() - cpu0;
         if (!y) {
             std::printf("%-44s error: %s\n", label, y.error().c_str());
             return false;
@@ -48,6 +59,7 @@ bool measure(gpu::GpuBackend& b, const char* label, int repeat, Op op) {
             continue;
         }
         cached_upload = t.upload_ms;
+        cpu.push_back(cpu_ms);
         dispatch.push_back(t.dispatch_ms);
         readback.push_back(t.readback_ms);
         total.push_back(t.upload_ms + t.dispatch_ms + t.readback_ms);
@@ -55,9 +67,9 @@ bool measure(gpu::GpuBackend& b, const char* label, int repeat, Op op) {
         tiled = t.tiled;
     }
     std::printf(
-        "%-44s upload %8.1f ms (unchanged: %6.1f)  dispatch %9.1f ms  read-back %7.1f ms  [%d dispatch%s, "
-        "%s]\n",
-        label, first_upload, cached_upload, median(dispatch), median(readback), dispatches,
+        "%-40s upload %7.1f ms (unchanged %5.1f)  dispatch %8.1f ms  read-back %6.1f ms  | process CPU "
+        "%8.1f ms  [%d dispatch%s, %s]\n",
+        label, first_upload, cached_upload, median(dispatch), median(readback), median(cpu), dispatches,
         dispatches == 1 ? "" : "es", tiled ? "tiled" : "direct");
     std::fflush(stdout);
     return true;
