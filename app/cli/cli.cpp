@@ -25,6 +25,8 @@ int run(int argc, char** argv) {
     root.set_help_all_flag("--help-all", "Help for every subcommand");
     Registry registry{root, {}};
     add_engine_commands(registry);
+    add_shapes_command(registry);
+    add_filter_command(registry);
     try {
         root.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -33,4 +33,9 @@ struct Registry {
 // conv, pool, size, explain (engine_commands.cpp).
 void add_engine_commands(Registry& r);
 
+// shapes (shapes_command.cpp).
+void add_shapes_command(Registry& r);
+// filter (filter_command.cpp).
+void add_filter_command(Registry& r);
+
 }  // namespace convscope::cli

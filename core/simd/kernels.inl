@@ -1,0 +1,207 @@
+// The simd kernels, written once. Included by one translation unit per instruction set, which defines
+// CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per register block),
+// CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE (the function returning this copy's KernelTable).
+// Everything here has internal linkage, so the copies built with different flags never mix.
+// No standard-library templates are used: an out-of-line copy built with AVX-512 flags could otherwise be
+// picked by the linker for code that runs on every CPU.
+#include "core/simd/kernels.hpp"
+
+namespace convscope::simd {
+namespace {
+
+constexpr int kLanes = CONVSCOPE_SIMD_LANES;
+constexpr int kUnroll = CONVSCOPE_SIMD_UNROLL;
+
+#if CONVSCOPE_SIMD_LANES == 1
+using V = float;
+inline V load(const float* p) { return *p; }
+inline void store(float* p, V v) { *p = v; }
+inline V broadcast(float x) { return x; }
+#else
+typedef float V __attribute__((vector_size(CONVSCOPE_SIMD_LANES * sizeof(float))));
+inline V load(const float* p) {
+    V v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void store(float* p, V v) { __builtin_memcpy(p, &v, sizeof v); }
+// x − (+0) is x for every x, −0 and NaN included, and GCC turns it into a single broadcast.
+inline V broadcast(float x) { return x - V{}; }
+#endif
+
+// [SECTION] conv_a: kRowsA output rows at once; each loaded input vector feeds every kernel row it meets.
+// Relative input row t serves output row r through kernel row ky = t − r, for the rows LO ≤ r ≤ HI where that
+// kernel row exists; the range is a template argument so the tap loop has no branches.
+template <int U, int LO, int HI>
+__attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRowsA][U], const float* rp, const int64_t* off,
+                                                      const float* wt, int64_t kw) {
+    for (int64_t kx = 0; kx < kw; ++kx) {
+        const float* p = rp + off[kx];
+        V in[U];
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
+#pragma GCC unroll 8
+        for (int r = LO; r <= HI; ++r) {
+            const V wv = broadcast(wt[kx - r * kw]);  // weight (t − r, kx)
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) acc[r][u] += in[u] * wv;
+        }
+    }
+}
+
+template <int U>
+inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
+    static_assert(kRowsA == 4, "conv_a_block spells out the row ranges of 4 rows");
+    constexpr int R = kRowsA;
+    const int64_t T = R + a.kh - 1;
+    V acc[R][U];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) acc[r][u] = broadcast(0.0f);
+    for (int64_t ci = 0; ci < a.cin; ++ci) {
+        const float* const* rows = a.rows + ci * T;
+        const float* w = a.weights + ci * a.kh * a.kw;
+        for (int64_t t = 0; t < T; ++t) {
+            const float* rp = rows[t] + j;
+            const float* wt = w + t * a.kw;
+            const int64_t lo = t - (a.kh - 1) > 0 ? t - (a.kh - 1) : 0;  // rows r with 0 ≤ t − r < kh
+            const int64_t hi = t < R - 1 ? t : R - 1;
+            switch (lo * 4 + hi) {
+                case 0 * 4 + 0: conv_a_row<U, 0, 0>(acc, rp, a.off, wt, a.kw); break;
+                case 0 * 4 + 1: conv_a_row<U, 0, 1>(acc, rp, a.off, wt, a.kw); break;
+                case 0 * 4 + 2: conv_a_row<U, 0, 2>(acc, rp, a.off, wt, a.kw); break;
+                case 0 * 4 + 3: conv_a_row<U, 0, 3>(acc, rp, a.off, wt, a.kw); break;
+                case 1 * 4 + 1: conv_a_row<U, 1, 1>(acc, rp, a.off, wt, a.kw); break;
+                case 1 * 4 + 2: conv_a_row<U, 1, 2>(acc, rp, a.off, wt, a.kw); break;
+                case 1 * 4 + 3: conv_a_row<U, 1, 3>(acc, rp, a.off, wt, a.kw); break;
+                case 2 * 4 + 2: conv_a_row<U, 2, 2>(acc, rp, a.off, wt, a.kw); break;
+                case 2 * 4 + 3: conv_a_row<U, 2, 3>(acc, rp, a.off, wt, a.kw); break;
+                default: conv_a_row<U, 3, 3>(acc, rp, a.off, wt, a.kw); break;
+            }
+        }
+    }
+    const V b = broadcast(a.bias ? *a.bias : 0.0f);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) store(a.out[r] + j + u * kLanes, a.bias ? acc[r][u] + b : acc[r][u]);
+}
+
+void conv_a(const ConvRowsArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_a_block<kUnroll>(a, v * kLanes);
+    for (; v < a.nvec; ++v) conv_a_block<1>(a, v * kLanes);  // leftovers
+}
+
+// [SECTION] conv_b: OCB output channels of one output row at once; each loaded input vector feeds OCB weights.
+template <int OCB, int U>
+inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
+    V acc[OCB][U];
+#pragma GCC unroll 8
+    for (int o = 0; o < OCB; ++o)
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) acc[o][u] = broadcast(0.0f);
+    for (int64_t ci = 0; ci < a.cin; ++ci) {
+        for (int64_t ky = 0; ky < a.kh; ++ky) {
+            const float* rp = a.rows[ci * a.kh + ky] + j;
+            const float* w = a.weights + (ci * a.kh + ky) * a.kw;
+            for (int64_t kx = 0; kx < a.kw; ++kx) {
+                const float* p = rp + a.off[kx];
+                V in[U];
+#pragma GCC unroll 8
+                for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
+#pragma GCC unroll 8
+                for (int o = 0; o < OCB; ++o) {
+                    const V wv = broadcast(w[o * a.w_oc + kx]);
+#pragma GCC unroll 8
+                    for (int u = 0; u < U; ++u) acc[o][u] += in[u] * wv;
+                }
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int o = 0; o < OCB; ++o) {
+        const V b = broadcast(a.bias ? a.bias[o] : 0.0f);
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) store(a.out[o] + j + u * kLanes, a.bias ? acc[o][u] + b : acc[o][u]);
+    }
+}
+
+template <int OCB>
+void conv_b_run(const ConvRowsArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_block<OCB, kUnroll>(a, v * kLanes);
+    for (; v < a.nvec; ++v) conv_b_block<OCB, 1>(a, v * kLanes);  // leftovers
+}
+
+void conv_b(const ConvRowsArgs& a) {
+    static_assert(kChannelsB == 4, "conv_b instantiates 1 … 4 channels");
+    switch (a.ocb) {
+        case 1: conv_b_run<1>(a); break;
+        case 2: conv_b_run<2>(a); break;
+        case 3: conv_b_run<3>(a); break;
+        default: conv_b_run<4>(a); break;
+    }
+}
+
+// [SECTION] Pooling: one output row, kUnroll vectors at a time.
+template <int U>
+inline void pool_max_block(const PoolRowArgs& a, int64_t j) {
+    V best[U];
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) best[u] = broadcast(-__builtin_inff());
+    for (int64_t ky = 0; ky < a.kh; ++ky) {
+        const float* rp = a.rows[ky] + j;
+        for (int64_t kx = 0; kx < a.kw; ++kx) {
+            const float* p = rp + a.off[kx];
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) {
+                const V x = load(p + u * kLanes);
+                // Take x when it is larger or NaN, unless a NaN was already taken: PyTorch's max pool.
+                const auto take = ((x > best[u]) | (x != x)) & (best[u] == best[u]);
+                best[u] = take ? x : best[u];
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) store(a.out + j + u * kLanes, best[u]);
+}
+
+template <int U>
+inline void pool_avg_block(const PoolRowArgs& a, int64_t j) {
+    V sum[U];
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) sum[u] = broadcast(0.0f);
+    for (int64_t ky = 0; ky < a.kh; ++ky) {
+        const float* rp = a.rows[ky] + j;
+        for (int64_t kx = 0; kx < a.kw; ++kx) {
+            const float* p = rp + a.off[kx];
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) sum[u] += load(p + u * kLanes);
+        }
+    }
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) store(a.out + j + u * kLanes, sum[u] / load(a.divisor + j + u * kLanes));
+}
+
+void pool_max(const PoolRowArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) pool_max_block<kUnroll>(a, v * kLanes);
+    for (; v < a.nvec; ++v) pool_max_block<1>(a, v * kLanes);  // leftovers
+}
+
+void pool_avg(const PoolRowArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) pool_avg_block<kUnroll>(a, v * kLanes);
+    for (; v < a.nvec; ++v) pool_avg_block<1>(a, v * kLanes);  // leftovers
+}
+
+}  // namespace
+
+const KernelTable& CONVSCOPE_SIMD_TABLE() {
+    static const KernelTable table{CONVSCOPE_SIMD_NAME, kLanes, conv_a, conv_b, pool_max, pool_avg};
+    return table;
+}
+
+}  // namespace convscope::simd

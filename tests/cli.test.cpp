@@ -1,0 +1,537 @@
+// The command line as a user runs it: the built `convscope` executable (CONVSCOPE_EXE) in a fresh temporary
+// folder per test. The lecture's examples, every golden case through `conv`/`pool`, the exact `explain` and
+// `size --json` output, `--repeat` timing, every error path (exit 2, one `error: ` line, no output file
+// written or changed), and `--help` on every subcommand.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/backend.hpp"
+#include "core/npy.hpp"
+#include "support/testing.hpp"
+
+extern char** environ;
+
+using namespace convscope;
+using convscope::testing::mismatch;
+using convscope::testing::source_path;
+namespace fs = std::filesystem;
+
+namespace {
+
+const Tensor kLectureInput({1, 1, 5, 5}, {1, 2, 3, 0, 1,  //
+                                          0, 1, 5, 1, 0,  //
+                                          1, 0, 2, 2, 1,  //
+                                          1, 1, 2, 0, 0,  //
+                                          1, 0, 1, 1, 1});
+const Tensor kLectureFilter({1, 1, 3, 3}, {1, 0, 1, 0, 1, 0, 1, 0, 1});
+const std::string kLectureLine = "(1×1) + (2×0) + (3×1) + (0×0) + (1×1) + (5×0) + (1×1) + (0×0) + (2×1) = 8";
+
+// A fresh folder, removed with everything in it when the test ends.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "convscope_cli_XXXXXX").string();
+        REQUIRE(mkdtemp(pattern.data()) != nullptr);
+        m_path = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+    }
+    std::string operator/(const std::string& name) const { return (m_path / name).string(); }
+    const fs::path& path() const { return m_path; }
+
+private:
+    fs::path m_path;
+};
+
+struct RunResult {
+    int status = -1;
+    std::string out, err;
+};
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Runs convscope with `args` (no shell), capturing stdout and stderr through files in `dir`.
+RunResult run_cli(const TempDir& dir, const std::vector<std::string>& args) {
+    const std::string out_path = dir / ".stdout", err_path = dir / ".stderr";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> argv_s{CONVSCOPE_EXE};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, CONVSCOPE_EXE, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(rc == 0);
+    int wstatus = 0;
+    REQUIRE(waitpid(pid, &wstatus, 0) == pid);
+    RunResult r;
+    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+    r.out = read_text(out_path);
+    r.err = read_text(err_path);
+    fs::remove(out_path);
+    fs::remove(err_path);
+    return r;
+}
+
+std::string joined(const std::vector<std::string>& args) {
+    std::string s = "convscope";
+    for (const std::string& a : args) s += " " + a;
+    return s;
+}
+
+Tensor read(const std::string& path) {
+    auto t = read_npy(path);
+    INFO(path);
+    REQUIRE(t.ok());
+    return std::move(*t);
+}
+
+void write(const std::string& path, const Tensor& t) {
+    REQUIRE(write_npy(path, t).ok());
+}
+
+// The files a folder holds, by name (proves no output or temporary file was left behind).
+std::vector<std::string> listing(const TempDir& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// Runs a command that must fail: exit 2, exactly one stderr line starting "error: ", nothing on stdout, and
+// `out` neither created (first run) nor changed when it already existed (second run). Returns the error line.
+std::string expect_error(const TempDir& dir, const std::vector<std::string>& args, const std::string& out) {
+    INFO(joined(args));
+    if (!out.empty()) fs::remove(out);
+    const auto before = listing(dir);
+    const RunResult r = run_cli(dir, args);
+    CHECK(r.status == 2);
+    CHECK(r.out == "");
+    CHECK(r.err.starts_with("error: "));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.ends_with("\n"));
+    CHECK(listing(dir) == before);
+    if (!out.empty()) {
+        CHECK(!fs::exists(out));
+        const std::string sentinel = "an earlier result that must survive";
+        std::ofstream(out, std::ios::binary) << sentinel;
+        const RunResult again = run_cli(dir, args);
+        CHECK(again.status == 2);
+        CHECK(again.err == r.err);
+        CHECK(read_text(out) == sentinel);
+        fs::remove(out);
+    }
+    return r.err;
+}
+
+}  // namespace
+
+TEST_CASE("convscope conv: the lecture's example") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    write(dir / "w.npy", kLectureFilter);
+    const RunResult r = run_cli(dir, {"conv", dir / "x.npy", dir / "w.npy", "-o", dir / "y.npy"});
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    CHECK(r.out == "");
+    const Tensor y = read(dir / "y.npy");
+    CHECK(y.shape == Shape{1, 1, 3, 3});
+    CHECK(y.data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+    // The file is a plain little-endian float32 .npy, as numpy writes it.
+    const std::string bytes = read_text(dir / "y.npy");
+    CHECK(bytes.starts_with("\x93NUMPY\x01"));
+    CHECK(bytes.find("'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3, 3), }") !=
+          std::string::npos);
+
+    SECTION("padding 1: the 7x7 grid with a ring of zeros gives a 5x5 output") {
+        const RunResult p =
+            run_cli(dir, {"conv", dir / "x.npy", dir / "w.npy", "--padding", "1", "-o", dir / "p.npy"});
+        CHECK(p.status == 0);
+        const Tensor yp = read(dir / "p.npy");
+        CHECK(yp.shape == Shape{1, 1, 5, 5});
+        CHECK(yp.at(0, 0, 1, 1) == 8);
+        CHECK(yp.at(0, 0, 0, 0) == 2);
+    }
+    SECTION("the lecture's CNN: Conv2d(1,5,5) then MaxPool2d(2) on 1x1x28x28") {
+        write(dir / "x28.npy", testing::random_tensor({1, 1, 28, 28}, 1));
+        write(dir / "w5.npy", testing::random_tensor({5, 1, 5, 5}, 2));
+        write(dir / "b5.npy", testing::random_tensor({5}, 3));
+        CHECK(run_cli(dir, {"conv", dir / "x28.npy", dir / "w5.npy", "--bias", dir / "b5.npy", "-o",
+                            dir / "c.npy"})
+                  .status == 0);
+        CHECK(read(dir / "c.npy").shape == Shape{1, 5, 24, 24});
+        CHECK(run_cli(dir, {"pool", "max", dir / "c.npy", "--kernel", "2", "-o", dir / "m.npy"}).status == 0);
+        CHECK(read(dir / "m.npy").shape == Shape{1, 5, 12, 12});
+    }
+}
+
+TEST_CASE("convscope conv and pool: every golden case through the command line matches PyTorch") {
+    // The manifest's strings are the command line's option values; the reference backend is always there.
+    std::ifstream in(source_path("tests/golden/cases.json"));
+    REQUIRE(in.good());
+    const nlohmann::json manifest = nlohmann::json::parse(in);
+    TempDir dir;
+    int checked = 0;
+    for (const nlohmann::json& c : manifest.at("cases")) {
+        const std::string name = c.at("name").get<std::string>();
+        const std::string data = source_path("tests/golden/data/" + name + "/");
+        std::vector<std::string> args;
+        if (c.at("op") == "conv") {
+            args = {"conv",
+                    data + "x.npy",
+                    data + "w.npy",
+                    "--stride",
+                    c.at("stride").get<std::string>(),
+                    "--padding",
+                    c.at("padding").get<std::string>(),
+                    "--dilation",
+                    c.at("dilation").get<std::string>(),
+                    "--groups",
+                    std::to_string(c.at("groups").get<int>()),
+                    "--padding-mode",
+                    c.at("padding_mode").get<std::string>()};
+            if (c.at("bias").get<bool>()) args.insert(args.end(), {"--bias", data + "b.npy"});
+        } else {
+            args = {"pool",
+                    c.at("pool").get<std::string>(),
+                    data + "x.npy",
+                    "--kernel",
+                    c.at("kernel").get<std::string>(),
+                    "--padding",
+                    c.at("padding").get<std::string>(),
+                    "--dilation",
+                    c.at("dilation").get<std::string>()};
+            if (!c.at("stride").is_null())
+                args.insert(args.end(), {"--stride", c.at("stride").get<std::string>()});
+            if (c.at("ceil_mode").get<bool>()) args.push_back("--ceil-mode");
+            if (!c.at("count_include_pad").get<bool>()) args.push_back("--exclude-pad");
+        }
+        args.insert(args.end(), {"-o", dir / "y.npy"});
+        INFO("case " << name << ": " << joined(args));
+        const RunResult r = run_cli(dir, args);
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(mismatch(read(data + "y.npy"), read(dir / "y.npy"), 1e-4f, 1e-5f) == "");
+        fs::remove(dir / "y.npy");
+        ++checked;
+    }
+    CHECK(checked >= 70);
+}
+
+TEST_CASE("convscope explain: the lecture's line, exactly") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    write(dir / "w.npy", kLectureFilter);
+    SECTION("the first output") {
+        const RunResult r = run_cli(dir, {"explain", dir / "x.npy", dir / "w.npy", "--at", "0,0"});
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(r.out == kLectureLine + "\n");
+    }
+    SECTION("another output, with conv options") {
+        const RunResult r =
+            run_cli(dir, {"explain", dir / "x.npy", dir / "w.npy", "--at", "0,0", "--padding", "1"});
+        CHECK(r.status == 0);
+        CHECK(r.out == "(0×1) + (0×0) + (0×1) + (0×0) + (1×1) + (2×0) + (0×1) + (0×0) + (1×1) = 2\n");
+        const RunResult s = run_cli(dir, {"explain", dir / "x.npy", dir / "w.npy", "--at", "2,1"});
+        CHECK(s.out == "(0×1) + (2×0) + (2×1) + (1×0) + (2×1) + (0×0) + (0×1) + (1×0) + (1×1) = 5\n");
+    }
+    SECTION("several channels and a bias: one line per channel, then the total") {
+        write(dir / "x2.npy", Tensor({1, 2, 2, 2}, {1, 2, 3, 4, 0.5f, -1, 2, 0.25f}));
+        write(dir / "w2.npy",
+              Tensor({2, 2, 2, 2}, {0, 0, 0, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 1, 2, 1, 0.5f, -1}));
+        write(dir / "b2.npy", Tensor({2}, {0, 1}));
+        const RunResult r = run_cli(dir, {"explain", dir / "x2.npy", dir / "w2.npy", "--at", "0,0",
+                                          "--out-channel", "1", "--bias", dir / "b2.npy"});
+        CHECK(r.status == 0);
+        CHECK(r.out ==
+              "channel 0: (1×1) + (2×0) + (3×0) + (4×1) = 5\n"
+              "channel 1: (0.5×2) + (-1×1) + (2×0.5) + (0.25×-1) = 0.75\n"
+              "5 + 0.75 + bias 1 = 6.75\n");
+    }
+}
+
+TEST_CASE("convscope size --json: the lecture's five output-size exercises, exactly") {
+    TempDir dir;
+    struct Exercise {
+        std::vector<std::string> args;
+        std::string json;
+    };
+    const Exercise exercises[] = {
+        {{"227", "--kernel", "11", "--stride", "4", "--padding", "0"},
+         R"({"out_h":55,"out_w":55,"exact_h":55,"exact_w":55})"},
+        {{"64", "--kernel", "7", "--stride", "2", "--padding", "0"},
+         R"({"out_h":29,"out_w":29,"exact_h":29.5,"exact_w":29.5})"},
+        {{"32", "--kernel", "5", "--stride", "1", "--padding", "2"},
+         R"({"out_h":32,"out_w":32,"exact_h":32,"exact_w":32})"},
+        {{"32x64", "--kernel", "5", "--stride", "1", "--padding", "0"},
+         R"({"out_h":28,"out_w":60,"exact_h":28,"exact_w":60})"},
+        {{"64x32", "--kernel", "3", "--stride", "1", "--padding", "1"},
+         R"({"out_h":64,"out_w":32,"exact_h":64,"exact_w":32})"},
+    };
+    for (const Exercise& e : exercises) {
+        std::vector<std::string> args{"size"};
+        args.insert(args.end(), e.args.begin(), e.args.end());
+        args.push_back("--json");
+        INFO(joined(args));
+        const RunResult r = run_cli(dir, args);
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(r.out == e.json + "\n");
+    }
+    SECTION("without --json: the worked formula") {
+        const RunResult r = run_cli(dir, {"size", "64", "--kernel", "7", "--stride", "2"});
+        CHECK(r.status == 0);
+        CHECK(r.out ==
+              "H_out = ⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29\n"
+              "W_out = ⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29\n"
+              "output 29×29\n");
+    }
+    SECTION("ceil_mode rounds up, as a pooling layer") {
+        const RunResult r =
+            run_cli(dir, {"size", "5", "--kernel", "2", "--stride", "2", "--ceil-mode", "--json"});
+        CHECK(r.status == 0);
+        CHECK(r.out == R"({"out_h":3,"out_w":3,"exact_h":2.5,"exact_w":2.5})"
+                       "\n");
+    }
+}
+
+TEST_CASE("convscope pool max|avg: the lecture input") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    const RunResult m = run_cli(dir, {"pool", "max", dir / "x.npy", "--kernel", "2", "-o", dir / "max.npy"});
+    CHECK(m.status == 0);
+    CHECK(m.err == "");
+    CHECK(read(dir / "max.npy").data == std::vector<float>{2, 5, 1, 2});
+    const RunResult a = run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "2", "-o", dir / "avg.npy"});
+    CHECK(a.status == 0);
+    CHECK(read(dir / "avg.npy").data == std::vector<float>{1, 2.25f, 0.75f, 1.5f});
+    SECTION("unbatched C×H×W stays unbatched") {
+        write(dir / "u.npy", Tensor({1, 5, 5}, kLectureInput.data));
+        CHECK(run_cli(dir,
+                      {"pool", "max", dir / "u.npy", "--kernel", "3", "--stride", "1", "-o", dir / "um.npy"})
+                  .status == 0);
+        const Tensor um = read(dir / "um.npy");
+        CHECK(um.shape == Shape{1, 3, 3});
+        CHECK(um.data == std::vector<float>{5, 5, 5, 5, 5, 5, 2, 2, 2});
+    }
+    SECTION("padding, ceil_mode and exclude-pad") {
+        CHECK(run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "3", "--stride", "2", "--padding", "1",
+                            "--exclude-pad", "-o", dir / "e.npy"})
+                  .status == 0);
+        CHECK(read(dir / "e.npy").at(0, 0, 0, 0) == 1.0f);  // (1 + 2 + 0 + 1) / 4
+        CHECK(
+            run_cli(dir, {"pool", "max", dir / "x.npy", "--kernel", "2", "--ceil-mode", "-o", dir / "c.npy"})
+                .status == 0);
+        CHECK(read(dir / "c.npy").shape == Shape{1, 1, 3, 3});
+    }
+}
+
+TEST_CASE("convscope --repeat: one timing line on stderr") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    write(dir / "w.npy", kLectureFilter);
+    const std::regex line(
+        R"(time: median [0-9]+\.[0-9]+ ms \(min [0-9]+\.[0-9]+, max [0-9]+\.[0-9]+\) over 3 runs, )"
+        R"(backend reference\n)");
+    const RunResult c =
+        run_cli(dir, {"conv", dir / "x.npy", dir / "w.npy", "--repeat", "3", "-o", dir / "y.npy"});
+    CHECK(c.status == 0);
+    CHECK(c.out == "");
+    INFO("stderr: " << c.err);
+    CHECK(std::regex_match(c.err, line));
+    CHECK(read(dir / "y.npy").data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+    const RunResult p = run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "2", "--repeat", "3",
+                                      "--backend", "reference", "-o", dir / "p.npy"});
+    CHECK(p.status == 0);
+    INFO("stderr: " << p.err);
+    CHECK(std::regex_match(p.err, line));
+    // min ≤ median ≤ max
+    std::smatch m;
+    const std::regex nums(R"(median ([0-9.]+) ms \(min ([0-9.]+), max ([0-9.]+)\))");
+    REQUIRE(std::regex_search(c.err, m, nums));
+    CHECK(std::stod(m[2]) <= std::stod(m[1]));
+    CHECK(std::stod(m[1]) <= std::stod(m[3]));
+}
+
+TEST_CASE("convscope: every error exits 2 with one error line and writes no output") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    write(dir / "w.npy", kLectureFilter);
+    write(dir / "x2.npy", Tensor::filled({1, 2, 5, 5}, 1));
+    write(dir / "b3.npy", Tensor::filled({3}, 1));
+    std::ofstream(dir / "bad.npy", std::ios::binary) << "\x93NUMPY\x01\x00\x10\x00{'descr': '<f4'";
+    std::ofstream(dir / "text.npy", std::ios::binary) << "1,2,3\n";
+    const std::string x = dir / "x.npy", w = dir / "w.npy", out = dir / "y.npy";
+    const std::vector<std::string> conv{"conv", x, w, "-o", out};
+    auto with = [](std::vector<std::string> base, std::initializer_list<std::string> extra) {
+        base.insert(base.end() - 2, extra);  // before "-o OUT"
+        return base;
+    };
+
+    SECTION("bad stride") {
+        CHECK_THAT(expect_error(dir, with(conv, {"--stride", "0"}), out),
+                   Catch::Contains("stride must be at least 1"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--stride", "a,b"}), out), Catch::Contains("--stride"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--stride", "1,2,3"}), out),
+                   Catch::Contains("is not N or H,W"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--stride", "-1"}), out), Catch::Contains("stride"));
+    }
+    SECTION("missing file") {
+        CHECK_THAT(expect_error(dir, {"conv", dir / "nope.npy", w, "-o", out}, out),
+                   Catch::Contains("nope.npy"));
+        CHECK_THAT(expect_error(dir, {"conv", x, dir / "nope.npy", "-o", out}, out),
+                   Catch::Contains("nope.npy"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--bias", dir / "nope.npy"}), out),
+                   Catch::Contains("nope.npy"));
+        CHECK_THAT(expect_error(dir, {"pool", "max", dir / "nope.npy", "--kernel", "2", "-o", out}, out),
+                   Catch::Contains("nope.npy"));
+        CHECK_THAT(expect_error(dir, {"explain", dir / "nope.npy", w, "--at", "0,0"}, ""),
+                   Catch::Contains("nope.npy"));
+        CHECK_THAT(expect_error(dir, {"conv", dir.path().string(), w, "-o", out}, out),
+                   Catch::Contains("not a regular file"));
+    }
+    SECTION("malformed npy") {
+        CHECK_THAT(expect_error(dir, {"conv", dir / "bad.npy", w, "-o", out}, out),
+                   Catch::Contains("bad.npy"));
+        CHECK_THAT(expect_error(dir, {"conv", dir / "text.npy", w, "-o", out}, out),
+                   Catch::Contains("not a .npy file"));
+        CHECK_THAT(expect_error(dir, {"pool", "avg", dir / "bad.npy", "--kernel", "2", "-o", out}, out),
+                   Catch::Contains("bad.npy"));
+        CHECK_THAT(expect_error(dir, {"explain", x, dir / "text.npy", "--at", "0,0"}, ""),
+                   Catch::Contains("not a .npy file"));
+    }
+    SECTION("channel mismatch, bias shape, groups, sizes") {
+        CHECK_THAT(expect_error(dir, {"conv", dir / "x2.npy", w, "-o", out}, out),
+                   Catch::Contains("expects 1 input channels") && Catch::Contains("the input has 2"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--bias", dir / "b3.npy"}), out),
+                   Catch::Contains("bias must have shape 1"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--groups", "0"}), out),
+                   Catch::Contains("groups must be at least 1"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--groups", "two"}), out), Catch::Contains("groups"));
+        CHECK_THAT(expect_error(dir, {"conv", w, x, "-o", out}, out),
+                   Catch::Contains("larger than the padded input"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--padding", "same", "--stride", "2"}), out),
+                   Catch::Contains("same"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--padding", "full"}), out), Catch::Contains("--padding"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--padding", "5", "--padding-mode", "reflect"}), out),
+                   Catch::Contains("reflect padding"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--padding-mode", "mirror"}), out),
+                   Catch::Contains("mirror"));
+        CHECK_THAT(expect_error(dir, with(conv, {"--dilation", "0"}), out),
+                   Catch::Contains("dilation must be at least 1"));
+    }
+    SECTION("unknown backend") {
+        CHECK_THAT(expect_error(dir, with(conv, {"--backend", "quantum"}), out),
+                   Catch::Contains("unknown backend 'quantum'") && Catch::Contains("reference"));
+        CHECK_THAT(
+            expect_error(dir, {"pool", "max", x, "--kernel", "2", "--backend", "quantum", "-o", out}, out),
+            Catch::Contains("unknown backend"));
+    }
+    SECTION("unknown option, unknown subcommand, missing arguments") {
+        expect_error(dir, with(conv, {"--frobnicate"}), out);
+        expect_error(dir, with(conv, {"--frobnicate", "3"}), out);
+        expect_error(dir, {"--frobnicate"}, "");
+        expect_error(dir, {"conv", x, w}, "");  // no -o
+        expect_error(dir, {"conv", x, "-o", out}, out);
+        expect_error(dir, {"pool", "max", x, "-o", out}, out);  // no --kernel
+        expect_error(dir, {"explain", x, w}, "");               // no --at
+        expect_error(dir, {"size", "64"}, "");                  // no --kernel
+        expect_error(dir, with(conv, {"--repeat", "many"}), out);
+    }
+    SECTION("pool errors") {
+        const std::vector<std::string> pool{"pool", "max", x, "--kernel", "2", "-o", out};
+        CHECK_THAT(expect_error(dir, {"pool", "min", x, "--kernel", "2", "-o", out}, out),
+                   Catch::Contains("'min' is not max or avg"));
+        CHECK_THAT(expect_error(dir, with(pool, {"--stride", "0"}), out),
+                   Catch::Contains("stride must be at least 1"));
+        CHECK_THAT(expect_error(dir, with(pool, {"--padding", "2"}), out),
+                   Catch::Contains("half the kernel"));
+        CHECK_THAT(expect_error(dir, {"pool", "max", x, "--kernel", "0", "-o", out}, out),
+                   Catch::Contains("kernel size"));
+        CHECK_THAT(expect_error(dir, {"pool", "avg", x, "--kernel", "2", "--dilation", "2", "-o", out}, out),
+                   Catch::Contains("no dilation"));
+        CHECK_THAT(expect_error(dir, {"pool", "max", x, "--kernel", "9", "-o", out}, out),
+                   Catch::Contains("larger than the padded input"));
+        CHECK_THAT(
+            expect_error(dir, {"pool", "max", x, "--kernel", "2x", "--stride", "1,2,3", "-o", out}, out),
+            Catch::Contains("--stride"));
+    }
+    SECTION("explain and size errors") {
+        CHECK_THAT(expect_error(dir, {"explain", x, w, "--at", "3,0"}, ""),
+                   Catch::Contains("row 3 is outside 0..2"));
+        CHECK_THAT(expect_error(dir, {"explain", x, w, "--at", "0,0", "--out-channel", "1"}, ""),
+                   Catch::Contains("output channel 1 is outside 0..0"));
+        CHECK_THAT(expect_error(dir, {"explain", x, w, "--at", "row"}, ""), Catch::Contains("--at"));
+        CHECK_THAT(expect_error(dir, {"size", "0", "--kernel", "3"}, ""), Catch::Contains("at least 1"));
+        CHECK_THAT(expect_error(dir, {"size", "5", "--kernel", "7"}, ""),
+                   Catch::Contains("larger than the padded"));
+        CHECK_THAT(expect_error(dir, {"size", "5", "--kernel", "3", "--stride", "0"}, ""),
+                   Catch::Contains("stride must be at least 1"));
+        CHECK_THAT(expect_error(dir, {"size", "5", "--kernel", "3", "--stride", "0", "--ceil-mode"}, ""),
+                   Catch::Contains("stride must be at least 1"));
+        CHECK_THAT(expect_error(dir, {"size", "big", "--kernel", "3"}, ""), Catch::Contains("input size"));
+    }
+    SECTION("the output cannot be written: the error names it, nothing is left behind") {
+        CHECK_THAT(expect_error(dir, {"conv", x, w, "-o", dir / "no/such/dir/y.npy"}, ""),
+                   Catch::Contains("cannot write"));
+        fs::create_directory(dir / "adir");
+        CHECK_THAT(expect_error(dir, {"conv", x, w, "-o", dir / "adir"}, ""),
+                   Catch::Contains("cannot write"));
+        CHECK(fs::is_empty(dir.path() / "adir"));
+    }
+}
+
+TEST_CASE("convscope --help: on the root and every subcommand") {
+    TempDir dir;
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
+                                                 {"-h"},
+                                                 {"--help-all"},
+                                                 {"conv", "--help"},
+                                                 {"pool", "--help"},
+                                                 {"size", "--help"},
+                                                 {"explain", "--help"},
+                                                 {"conv", "-h"},
+                                                 {"pool", "max", "--help"}}) {
+        INFO(joined(args));
+        const RunResult r = run_cli(dir, args);
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(r.out.find("Usage") != std::string::npos);
+        if (args.size() > 1) CHECK(r.out.find(args[0]) != std::string::npos);
+    }
+    const RunResult root = run_cli(dir, {"--help"});
+    for (const char* sub : {"conv", "pool", "size", "explain"})
+        CHECK(root.out.find(sub) != std::string::npos);
+    const RunResult conv = run_cli(dir, {"conv", "--help"});
+    for (const char* opt : {"--stride", "--padding", "--dilation", "--groups", "--padding-mode", "--bias",
+                            "--backend", "--repeat", "--output"})
+        CHECK(conv.out.find(opt) != std::string::npos);
+    const RunResult pool = run_cli(dir, {"pool", "--help"});
+    for (const char* opt :
+         {"--kernel", "--stride", "--padding", "--dilation", "--ceil-mode", "--exclude-pad"})
+        CHECK(pool.out.find(opt) != std::string::npos);
+}

@@ -1,0 +1,271 @@
+// Golden data made by PyTorch (tests/golden/make_golden.py writes tests/golden/cases.json and data/): every
+// case runs on every backend in backend_names(), each backend as its own test case ("golden: backend simd"),
+// so a backend registered in core/backend.cpp is picked up here without editing this file. A backend that is
+// compiled in but unavailable here (no GL context) prints why and exits with 4, which CTest reports as
+// skipped.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/backend.hpp"
+#include "core/npy.hpp"
+#include "support/testing.hpp"
+
+using namespace convscope;
+using convscope::testing::mismatch;
+using convscope::testing::source_path;
+using nlohmann::json;
+
+namespace {
+
+// The tolerance: |a − e| ≤ 1e-5 + 1e-4·|e|.
+constexpr float kAtol = 1e-5f;
+constexpr float kRtol = 1e-4f;
+
+json load_manifest() {
+    std::ifstream in(source_path("tests/golden/cases.json"));
+    REQUIRE(in.good());
+    return json::parse(in);
+}
+
+Tensor load(const std::string& case_name, const std::string& file) {
+    const std::string path = source_path("tests/golden/data/" + case_name + "/" + file);
+    auto t = read_npy(path);
+    INFO(path);
+    REQUIRE(t.ok());
+    return std::move(*t);
+}
+
+// The manifest's strings turned into parameters by core's own parsers.
+Conv2dParams conv_params(const json& c) {
+    Conv2dParams p;
+    auto stride = parse_pair(c.at("stride").get<std::string>());
+    auto padding = parse_padding(c.at("padding").get<std::string>());
+    auto dilation = parse_pair(c.at("dilation").get<std::string>());
+    auto mode = parse_padding_mode(c.at("padding_mode").get<std::string>());
+    REQUIRE(stride.ok());
+    REQUIRE(padding.ok());
+    REQUIRE(dilation.ok());
+    REQUIRE(mode.ok());
+    p.stride = *stride;
+    p.padding = *padding;
+    p.dilation = *dilation;
+    p.groups = c.at("groups").get<int64_t>();
+    p.padding_mode = *mode;
+    return p;
+}
+
+Pool2dParams pool_params(const json& c) {
+    Pool2dParams p;
+    const std::string op = c.at("pool").get<std::string>();
+    REQUIRE((op == "max" || op == "avg"));
+    p.op = op == "max" ? PoolOp::Max : PoolOp::Avg;
+    auto kernel = parse_pair(c.at("kernel").get<std::string>());
+    auto padding = parse_pair(c.at("padding").get<std::string>());
+    auto dilation = parse_pair(c.at("dilation").get<std::string>());
+    REQUIRE(kernel.ok());
+    REQUIRE(padding.ok());
+    REQUIRE(dilation.ok());
+    p.kernel = *kernel;
+    p.padding = *padding;
+    p.dilation = *dilation;
+    if (!c.at("stride").is_null()) {  // null: PyTorch's default, the kernel (our 0)
+        auto stride = parse_pair(c.at("stride").get<std::string>());
+        REQUIRE(stride.ok());
+        p.stride = *stride;
+    }
+    p.ceil_mode = c.at("ceil_mode").get<bool>();
+    p.count_include_pad = c.at("count_include_pad").get<bool>();
+    return p;
+}
+
+// Runs one case on `backend`; the empty string when it matches PyTorch, else what went wrong and where.
+std::string run_case(Backend& backend, const json& c) {
+    const std::string name = c.at("name").get<std::string>();
+    const Tensor x = load(name, "x.npy");
+    const Tensor expected = load(name, "y.npy");
+    Result<Tensor> y = Error{"unknown op"};
+    if (c.at("op") == "conv") {
+        const Tensor w = load(name, "w.npy");
+        Tensor b;
+        if (c.at("bias").get<bool>()) b = load(name, "b.npy");
+        y = backend.conv2d(x, w, c.at("bias").get<bool>() ? &b : nullptr, conv_params(c));
+    } else if (c.at("op") == "pool") {
+        y = backend.pool2d(x, pool_params(c));
+    }
+    if (!y) return "error: " + y.error();
+    return mismatch(expected, *y, kRtol, kAtol);
+}
+
+void check_backend(std::string_view backend_name) {
+    Backend* backend = nullptr;
+    for (std::string_view n : backend_names())
+        if (n == backend_name) {
+            auto found = find_backend(n);
+            if (!found) {
+                // Compiled in but not usable on this machine: a skip, never a pass.
+                std::cout << "skipped: " << found.error() << std::endl;
+                std::cerr << "skipped: " << found.error() << std::endl;
+                std::exit(4);
+            }
+            backend = *found;
+        }
+    REQUIRE(backend != nullptr);
+    const json manifest = load_manifest();
+    int checked = 0;
+    for (const json& c : manifest.at("cases")) {
+        INFO("case " << c.at("name").get<std::string>() << " (" << c.dump() << ") on backend "
+                     << backend_name);
+        CHECK(run_case(*backend, c) == "");
+        ++checked;
+    }
+    CHECK(checked == int(manifest.at("cases").size()));
+    CHECK(checked >= 70);
+}
+
+// Registers "golden: backend <name>" for every backend compiled in, before Catch lists or runs tests.
+class BackendGolden final : public Catch::ITestInvoker {
+public:
+    explicit BackendGolden(std::string name) : m_name(std::move(name)) {}
+    void invoke() const override { check_backend(m_name); }
+
+private:
+    std::string m_name;
+};
+
+struct RegisterBackends {
+    RegisterBackends() {
+        for (std::string_view n : backend_names()) {
+            const std::string name(n);
+            const std::string tags = name == "gpu" ? "[golden][gpu]" : "[golden]";
+            // Catch copies the name and tags into its registry.
+            Catch::AutoReg(new BackendGolden(name), CATCH_INTERNAL_LINEINFO, Catch::StringRef(),
+                           Catch::NameAndTags{"golden: backend " + name, tags});
+        }
+    }
+};
+const RegisterBackends register_backends;
+
+}  // namespace
+
+TEST_CASE("golden: the manifest covers every parameter, and its files exist") {
+    const json manifest = load_manifest();
+    const json& cases = manifest.at("cases");
+    REQUIRE(cases.size() >= 70);
+    std::set<std::string> seen, names;
+    for (const json& c : cases) {
+        const std::string name = c.at("name").get<std::string>();
+        INFO("case " << name);
+        CHECK(names.insert(name).second);
+        const Tensor x = load(name, "x.npy");
+        const Tensor y = load(name, "y.npy");
+        CHECK(x.shape == c.at("x_shape").get<Shape>());
+        CHECK(y.shape == c.at("y_shape").get<Shape>());
+        if (x.rank() == 3) seen.insert("unbatched");
+        if (name.rfind("lecture_", 0) == 0) seen.insert(name);
+        if (c.at("op") == "conv") {
+            const Conv2dParams p = conv_params(c);
+            const Tensor w = load(name, "w.npy");
+            CHECK(w.shape == c.at("w_shape").get<Shape>());
+            seen.insert("conv");
+            seen.insert("mode " + std::string(to_string(p.padding_mode)));
+            if (p.stride.h > 1 || p.stride.w > 1) seen.insert("conv stride");
+            if (p.stride.h != p.stride.w) seen.insert("conv stride pair");
+            if (p.padding.kind == PaddingKind::Same) seen.insert("padding same");
+            if (p.padding.kind == PaddingKind::Valid) seen.insert("padding valid");
+            if (p.padding.kind == PaddingKind::Explicit && p.padding.amount.h > 0) seen.insert("padding int");
+            if (p.padding.amount.h != p.padding.amount.w) seen.insert("padding pair");
+            if (p.dilation.h > 1 || p.dilation.w > 1) seen.insert("conv dilation");
+            if (p.groups > 1) seen.insert("groups");
+            if (p.groups > 1 && p.groups == x.shape[size_t(x.rank() - 3)]) seen.insert("depthwise");
+            seen.insert(c.at("bias").get<bool>() ? "bias" : "no bias");
+            if (w.shape[2] != w.shape[3]) seen.insert("rectangular kernel");
+            if (x.shape[size_t(x.rank() - 2)] != x.shape[size_t(x.rank() - 1)])
+                seen.insert("rectangular input");
+            if (p.padding_mode != PaddingMode::Zeros && p.groups > 1 && p.dilation.h > 1 && p.stride.h > 1)
+                seen.insert("conv everything at once");
+        } else {
+            const Pool2dParams p = pool_params(c);
+            seen.insert("pool " + std::string(to_string(p.op)));
+            if (p.stride == Pair{0}) seen.insert("pool default stride");
+            if (p.ceil_mode) seen.insert("ceil_mode " + std::string(to_string(p.op)));
+            if (p.padding.h > 0 || p.padding.w > 0)
+                seen.insert("pool padding " + std::string(to_string(p.op)));
+            if (p.op == PoolOp::Avg && !p.count_include_pad) seen.insert("count_include_pad false");
+            if (p.dilation.h > 1 || p.dilation.w > 1) seen.insert("max pool dilation");
+            if (p.kernel.h != p.kernel.w) seen.insert("pool rectangular kernel");
+            for (float v : x.data) {
+                if (std::isnan(v)) seen.insert("pool nan");
+                if (std::isinf(v)) seen.insert("pool inf");
+            }
+        }
+    }
+    for (const char* want : {"conv",
+                             "mode zeros",
+                             "mode reflect",
+                             "mode replicate",
+                             "mode circular",
+                             "conv stride",
+                             "conv stride pair",
+                             "padding same",
+                             "padding valid",
+                             "padding int",
+                             "padding pair",
+                             "conv dilation",
+                             "groups",
+                             "depthwise",
+                             "bias",
+                             "no bias",
+                             "rectangular kernel",
+                             "rectangular input",
+                             "unbatched",
+                             "conv everything at once",
+                             "pool max",
+                             "pool avg",
+                             "pool default stride",
+                             "ceil_mode max",
+                             "ceil_mode avg",
+                             "pool padding max",
+                             "pool padding avg",
+                             "count_include_pad false",
+                             "max pool dilation",
+                             "pool rectangular kernel",
+                             "pool nan",
+                             "pool inf",
+                             "lecture_5x5",
+                             "lecture_5x5_padding_1",
+                             "lecture_cnn_conv",
+                             "lecture_cnn_pool"}) {
+        INFO("golden coverage of: " << want);
+        CHECK(seen.count(want) == 1);
+    }
+}
+
+TEST_CASE("golden: the lecture's worked example is exact") {
+    const Tensor y = load("lecture_5x5", "y.npy");
+    CHECK(y.data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+    CHECK(load("lecture_cnn_conv", "y.npy").shape == Shape{1, 5, 24, 24});
+    CHECK(load("lecture_cnn_pool", "y.npy").shape == Shape{1, 5, 12, 12});
+}
+
+TEST_CASE("golden: every backend in backend_names() has a golden test") {
+    // The backend test cases are registered from backend_names() at start-up; check that each one exists, and
+    // that the reference backend, the one every other backend is compared with, is first.
+    const auto names = backend_names();
+    REQUIRE(!names.empty());
+    CHECK(names.front() == "reference");
+    std::set<std::string> registered;
+    for (const Catch::TestCase& t : Catch::getRegistryHub().getTestCaseRegistry().getAllTests())
+        registered.insert(t.name);
+    for (std::string_view n : names) {
+        INFO("backend " << n);
+        CHECK(registered.count("golden: backend " + std::string(n)) == 1);
+    }
+}

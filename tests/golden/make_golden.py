@@ -1,0 +1,306 @@
+#!/usr/bin/python3
+"""Golden data for ConvScope's engine, computed by PyTorch (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d).
+
+Rerun (from the repository root, with Debian's python3-torch and python3-numpy):
+
+    /usr/bin/python3 tests/golden/make_golden.py
+
+It rewrites tests/golden/cases.json and tests/golden/data/ from scratch. The output is deterministic: every case
+draws its inputs from its own seed (a CRC of its name), so adding a case changes no other case's files. CI has no
+torch; the generated files are committed and read by tests/golden.test.cpp and tests/npy.test.cpp.
+
+cases.json lists every case: name, op ("conv" or "pool"), its parameters as the strings core's parse_pair,
+parse_padding and parse_padding_mode accept ("2,1", "same", "reflect"), and the shapes. Each case's folder holds
+x.npy, y.npy and, for conv, w.npy and b.npy (when bias is true), all float32 C order.
+
+data/npy/ holds small fixtures written by numpy itself in the dtypes, byte orders, memory orders and format
+versions that core/npy.cpp reads; each is arange(size).reshape(shape) shifted so that it is not trivially zero
+(see write_npy_fixtures).
+"""
+
+import json
+import math
+import os
+import shutil
+import warnings
+import zlib
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "data")
+
+LECTURE_X = [[1, 2, 3, 0, 1], [0, 1, 5, 1, 0], [1, 0, 2, 2, 1], [1, 1, 2, 0, 0], [1, 0, 1, 1, 1]]
+LECTURE_W = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]
+
+
+def pair_text(v):
+    """2 -> "2", (2, 1) -> "2,1", "same" -> "same": the form core's parsers accept."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    return ",".join(str(int(a)) for a in v)
+
+
+def rng_for(name):
+    return np.random.default_rng(zlib.crc32(name.encode()))
+
+
+def uniform(rng, shape):
+    return rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
+
+
+def save(folder, fname, array):
+    a = np.ascontiguousarray(array, dtype=np.float32)
+    np.save(os.path.join(folder, fname), a, allow_pickle=False)
+
+
+CASES = []
+
+
+def conv(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, groups=1, bias=True,
+         padding_mode="zeros", x=None, w=None, note=""):
+    """One nn.Conv2d case; x_shape is N×C×H×W or an unbatched C×H×W."""
+    rng = rng_for(name)
+    in_channels = x_shape[-3]
+    layer = nn.Conv2d(in_channels, out_channels, kernel, stride=stride, padding=padding, dilation=dilation,
+                      groups=groups, bias=bias, padding_mode=padding_mode)
+    kh, kw = layer.kernel_size
+    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
+    w_shape = (out_channels, in_channels // groups, kh, kw)
+    w = uniform(rng, w_shape) if w is None else np.asarray(w, dtype=np.float32).reshape(w_shape)
+    b = uniform(rng, (out_channels,)) if bias else None
+    with torch.no_grad():
+        layer.weight.copy_(torch.from_numpy(w))
+        if bias:
+            layer.bias.copy_(torch.from_numpy(b))
+        xt = torch.from_numpy(x)
+        if xt.dim() == 3 and padding_mode == "circular":
+            # torch 1.13's F.pad cannot pad a 3-D input circularly on two axes; later versions run an unbatched
+            # Conv2d as the batched one on x[None] and squeeze, which is what this does.
+            y = layer(xt[None])[0].numpy()
+        else:
+            y = layer(xt).numpy()
+    folder = os.path.join(DATA, name)
+    os.makedirs(folder)
+    save(folder, "x.npy", x)
+    save(folder, "w.npy", w)
+    if bias:
+        save(folder, "b.npy", b)
+    save(folder, "y.npy", y)
+    CASES.append({
+        "name": name, "op": "conv", "note": note,
+        "stride": pair_text(stride), "padding": pair_text(padding), "dilation": pair_text(dilation),
+        "groups": groups, "padding_mode": padding_mode, "bias": bias,
+        "x_shape": list(x.shape), "w_shape": list(w.shape), "y_shape": list(y.shape),
+    })
+    return y
+
+
+def pool(name, op, x_shape, kernel, stride=None, padding=0, dilation=1, ceil_mode=False,
+         count_include_pad=True, x=None, note=""):
+    """One nn.MaxPool2d / nn.AvgPool2d case; stride None is PyTorch's default (the kernel)."""
+    rng = rng_for(name)
+    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
+    if op == "max":
+        layer = nn.MaxPool2d(kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
+    else:
+        assert dilation == 1, "AvgPool2d has no dilation"
+        layer = nn.AvgPool2d(kernel, stride=stride, padding=padding, ceil_mode=ceil_mode,
+                             count_include_pad=count_include_pad)
+    with torch.no_grad():
+        y = layer(torch.from_numpy(x)).numpy()
+    folder = os.path.join(DATA, name)
+    os.makedirs(folder)
+    save(folder, "x.npy", x)
+    save(folder, "y.npy", y)
+    CASES.append({
+        "name": name, "op": "pool", "note": note, "pool": op,
+        "kernel": pair_text(kernel), "stride": None if stride is None else pair_text(stride),
+        "padding": pair_text(padding), "dilation": pair_text(dilation),
+        "ceil_mode": ceil_mode, "count_include_pad": count_include_pad,
+        "x_shape": list(x.shape), "y_shape": list(y.shape),
+    })
+    return y
+
+
+def conv_cases():
+    # The lecture's worked examples and its tiny CNN.
+    y = conv("lecture_5x5", (1, 1, 5, 5), 1, 3, bias=False, x=LECTURE_X, w=LECTURE_W,
+             note="the lecture's example: [[8,9,8],[8,5,9],[6,5,5]]")
+    assert y.reshape(-1).tolist() == [8, 9, 8, 8, 5, 9, 6, 5, 5]
+    conv("lecture_5x5_padding_1", (1, 1, 5, 5), 1, 3, padding=1, bias=False, x=LECTURE_X, w=LECTURE_W,
+         note="the lecture's 7x7 grid with a ring of zeros")
+    cnn = conv("lecture_cnn_conv", (1, 1, 28, 28), 5, 5, note="Conv2d(1,5,5) on 1x1x28x28 -> 1x5x24x24")
+    assert cnn.shape == (1, 5, 24, 24)
+    z = pool("lecture_cnn_pool", "max", (1, 5, 24, 24), 2, x=cnn, note="MaxPool2d(2) -> 1x5x12x12")
+    assert z.shape == (1, 5, 12, 12)
+
+    # Each parameter alone.
+    conv("basic_bias", (1, 3, 8, 8), 4, 3)
+    conv("basic_no_bias", (1, 3, 8, 8), 4, 3, bias=False)
+    conv("batch_3", (3, 2, 6, 7), 3, 3)
+    conv("kernel_1x1", (2, 5, 4, 4), 3, 1)
+    conv("kernel_equals_input", (1, 2, 5, 5), 2, 5, note="one output element")
+    conv("stride_2", (1, 2, 9, 9), 3, 3, stride=2)
+    conv("stride_2_1", (1, 2, 9, 8), 3, 3, stride=(2, 1))
+    conv("stride_gt_kernel", (1, 1, 10, 10), 2, 2, stride=3)
+    conv("padding_1", (1, 2, 6, 6), 2, 3, padding=1)
+    conv("padding_2_1", (1, 2, 6, 6), 2, 3, padding=(2, 1))
+    conv("padding_gt_kernel", (1, 1, 4, 4), 1, 2, padding=3, note="whole rows of windows in the padding")
+    conv("padding_same_k3", (1, 2, 7, 7), 2, 3, padding="same")
+    conv("padding_same_k4x2", (1, 2, 7, 6), 2, (4, 2), padding="same", note="even kernel: extra pad bottom/right")
+    conv("padding_same_dilated", (1, 2, 9, 9), 2, 3, padding="same", dilation=(2, 3))
+    conv("padding_valid", (1, 2, 7, 6), 2, 3, padding="valid")
+    conv("mode_reflect", (1, 2, 6, 6), 2, 3, padding=1, padding_mode="reflect")
+    conv("mode_reflect_2_1", (1, 2, 5, 7), 2, (3, 2), padding=(2, 1), padding_mode="reflect")
+    conv("mode_reflect_max", (1, 1, 3, 4), 1, 3, padding=(2, 3), padding_mode="reflect",
+         note="reflect padding one less than the input")
+    conv("mode_replicate", (1, 2, 6, 6), 2, 3, padding=2, padding_mode="replicate")
+    conv("mode_replicate_wide", (1, 1, 3, 3), 1, 3, padding=4, padding_mode="replicate",
+         note="replicate padding wider than the input")
+    conv("mode_circular", (1, 2, 6, 6), 2, 3, padding=1, padding_mode="circular")
+    conv("mode_circular_full", (1, 1, 3, 4), 1, 3, padding=(3, 4), padding_mode="circular",
+         note="circular padding equal to the input")
+    conv("dilation_2", (1, 2, 9, 9), 2, 3, dilation=2)
+    conv("dilation_2_3", (1, 2, 9, 11), 2, 3, dilation=(2, 3))
+    conv("groups_2", (1, 4, 6, 6), 4, 3, groups=2)
+    conv("groups_3_out_6", (1, 3, 6, 6), 6, 3, groups=3, note="two outputs per group")
+    conv("depthwise", (1, 4, 6, 6), 4, 3, groups=4, padding=1)
+    conv("depthwise_multiplier_2", (2, 3, 6, 5), 6, 3, groups=3)
+    conv("unbatched", (3, 6, 7), 2, 3, note="C×H×W input, C×H×W output")
+    conv("rect_input_rect_kernel", (1, 2, 7, 13), 3, (3, 5))
+    conv("rect_kernel_1x4", (1, 1, 5, 9), 2, (1, 4))
+    conv("many_channels", (1, 16, 8, 8), 8, 3, padding=1, note="long sums: float tolerance")
+
+    # Combinations.
+    conv("same_reflect_k5", (1, 2, 7, 7), 2, 5, padding="same", padding_mode="reflect")
+    conv("same_circular_k4", (1, 2, 6, 6), 2, 4, padding="same", padding_mode="circular")
+    conv("same_replicate_dilated_unbatched", (2, 6, 6), 3, (3, 2), padding="same", dilation=(2, 1),
+         padding_mode="replicate")
+    conv("replicate_stride_2_dilation_2", (1, 2, 10, 9), 2, 3, stride=2, padding=2, dilation=2,
+         padding_mode="replicate")
+    conv("groups_bias_stride_padding", (2, 4, 8, 7), 6, 3, stride=2, padding=1, groups=2)
+    conv("unbatched_groups_reflect", (4, 6, 6), 4, 3, padding=1, groups=2, padding_mode="reflect")
+    conv("all_params_reflect", (2, 4, 9, 10), 4, (3, 2), stride=(2, 1), padding=(1, 2), dilation=(2, 1),
+         groups=2, padding_mode="reflect")
+    conv("all_params_circular_unbatched", (4, 8, 9), 2, 3, stride=3, padding=2, dilation=2, groups=2,
+         padding_mode="circular")
+    conv("all_params_zeros_depthwise", (1, 3, 11, 8), 3, (2, 3), stride=(1, 2), padding=(2, 1),
+         dilation=(3, 2), groups=3, bias=False)
+    conv("stride_dilation_valid_rect", (1, 1, 12, 7), 1, (3, 2), stride=(3, 2), padding="valid",
+         dilation=(2, 2))
+
+
+def pool_cases():
+    # Max pooling.
+    pool("max_k2_default_stride", "max", (1, 2, 6, 6), 2)
+    pool("max_k3_default_stride", "max", (1, 1, 9, 10), 3, note="stride defaults to the kernel; 1 column left")
+    pool("max_k3_s1", "max", (1, 2, 6, 6), 3, stride=1)
+    pool("max_k3_s2", "max", (2, 2, 7, 7), 3, stride=2)
+    pool("max_rect_k2_3_s1_2", "max", (1, 2, 7, 9), (2, 3), stride=(1, 2))
+    pool("max_padding_1", "max", (1, 1, 5, 5), 3, stride=2, padding=1)
+    pool("max_padding_1_0", "max", (1, 2, 6, 7), (2, 3), stride=(2, 1), padding=(1, 0))
+    pool("max_ceil_mode", "max", (1, 1, 8, 8), 3, stride=2, ceil_mode=True)
+    pool("max_ceil_mode_padding", "max", (1, 1, 5, 6), 2, stride=2, padding=1, ceil_mode=True,
+         note="the last window would start in the padding and is dropped")
+    pool("max_dilation_2", "max", (1, 2, 9, 9), 3, stride=1, dilation=2)
+    pool("max_dilation_2_1_padding_ceil", "max", (1, 1, 10, 9), (3, 2), stride=2, padding=1,
+         dilation=(2, 1), ceil_mode=True)
+    pool("max_unbatched", "max", (3, 6, 5), 2, stride=1)
+    pool("max_kernel_1_stride_2", "max", (1, 1, 5, 6), 1, stride=2)
+    pool("max_stride_gt_kernel_ceil", "max", (1, 1, 9, 9), 2, stride=3, ceil_mode=True)
+    nan, inf = math.nan, math.inf
+    pool("max_nan_propagates", "max", (1, 1, 4, 4), 2,
+         x=[[1, nan, 3, 4], [5, 6, 7, 8], [-1, -2, nan, nan], [-3, -4, 9, nan]],
+         note="NaN in a window gives NaN")
+    pool("max_inf", "max", (1, 1, 4, 6), 2, stride=(2, 1), padding=1,
+         x=[[inf, 1, -inf, -inf, 2, 0], [0, 0, -inf, -inf, 3, -1], [-inf, -inf, -inf, -inf, 1, 2],
+            [-inf, -inf, 5, -inf, inf, -2]],
+         note="+inf wins; a window of -inf gives -inf")
+
+    # Average pooling.
+    pool("avg_k2_default_stride", "avg", (1, 2, 6, 6), 2)
+    pool("avg_k3_s1", "avg", (1, 1, 6, 7), 3, stride=1)
+    pool("avg_padding_1_include_pad", "avg", (1, 1, 5, 5), 3, stride=2, padding=1)
+    pool("avg_padding_1_exclude_pad", "avg", (1, 1, 5, 5), 3, stride=2, padding=1, count_include_pad=False)
+    pool("avg_ceil_mode", "avg", (1, 1, 7, 7), 2, ceil_mode=True, note="clipped last window")
+    pool("avg_ceil_mode_exclude_pad", "avg", (1, 2, 7, 6), 3, stride=2, ceil_mode=True,
+         count_include_pad=False)
+    pool("avg_ceil_mode_padding_include_pad", "avg", (1, 1, 6, 7), 3, stride=2, padding=1, ceil_mode=True)
+    pool("avg_ceil_mode_padding_exclude_pad", "avg", (1, 1, 6, 7), 3, stride=2, padding=1, ceil_mode=True,
+         count_include_pad=False)
+    pool("avg_rect_padding", "avg", (1, 2, 6, 8), (2, 3), stride=(1, 2), padding=1)
+    pool("avg_rect_default_stride", "avg", (2, 3, 9, 8), (3, 2))
+    pool("avg_unbatched", "avg", (2, 6, 6), 2, stride=1, padding=1)
+    pool("avg_stride_gt_kernel", "avg", (1, 1, 10, 11), 2, stride=3)
+
+
+# Values of the npy fixtures: (name, dtype, shape, fortran, version).
+NPY_FIXTURES = [
+    ("f4_rank0", "<f4", (), False, (1, 0)),
+    ("f4_rank1", "<f4", (5,), False, (1, 0)),
+    ("f4_rank2", "<f4", (2, 3), False, (1, 0)),
+    ("f4_rank3", "<f4", (2, 3, 4), False, (1, 0)),
+    ("f4_rank4", "<f4", (2, 1, 3, 2), False, (1, 0)),
+    ("f4_empty", "<f4", (0, 3), False, (1, 0)),
+    ("f8", "<f8", (2, 3), False, (1, 0)),
+    ("i4", "<i4", (2, 3), False, (1, 0)),
+    ("i8", "<i8", (2, 3), False, (1, 0)),
+    ("f4_big_endian", ">f4", (2, 3), False, (1, 0)),
+    ("f8_big_endian", ">f8", (3, 2), False, (1, 0)),
+    ("i4_big_endian", ">i4", (2, 2), False, (1, 0)),
+    ("i8_big_endian", ">i8", (2, 2), False, (1, 0)),
+    ("f4_fortran", "<f4", (2, 3, 4), True, (1, 0)),
+    ("f8_fortran_big_endian", ">f8", (3, 4), True, (1, 0)),
+    ("f4_version_2", "<f4", (2, 3), False, (2, 0)),
+    ("i8_version_3", "<i8", (4,), False, (3, 0)),
+]
+
+
+def npy_fixture_values(dtype, shape):
+    """arange shifted below zero; floats get a .5 so that fractions survive."""
+    n = int(np.prod(shape)) if shape else 1
+    base = np.arange(n).reshape(shape) - 3
+    return (base + 0.5).astype(dtype) if dtype[1] == "f" else base.astype(dtype)
+
+
+def write_npy_fixtures():
+    folder = os.path.join(DATA, "npy")
+    os.makedirs(folder)
+    for name, dtype, shape, fortran, version in NPY_FIXTURES:
+        a = npy_fixture_values(dtype, shape)
+        if fortran:
+            a = np.asfortranarray(a)
+            assert a.flags.f_contiguous and not a.flags.c_contiguous
+        with open(os.path.join(folder, name + ".npy"), "wb") as f:
+            np.lib.format.write_array(f, a, version=version, allow_pickle=False)
+
+
+def main():
+    # torch warns that an even kernel with padding='same' makes a padded copy; that is expected here.
+    warnings.filterwarnings("ignore", message="Using padding='same'")
+    torch.manual_seed(0)  # nothing random is drawn from torch, but keep it fixed anyway
+    if os.path.isdir(DATA):
+        shutil.rmtree(DATA)
+    os.makedirs(DATA)
+    conv_cases()
+    pool_cases()
+    write_npy_fixtures()
+    names = [c["name"] for c in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+    # One case per line, so that a regenerated manifest diffs readably.
+    with open(os.path.join(HERE, "cases.json"), "w") as f:
+        f.write('{"generator": "tests/golden/make_golden.py", "torch": %s,\n "cases": [\n' %
+                json.dumps(torch.__version__.split("+")[0]))
+        f.write(",\n".join("  " + json.dumps(c) for c in CASES))
+        f.write("\n]}\n")
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(DATA) for f in fs)
+    print(f"{len(CASES)} cases, data {size / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,666 @@
+// The network stack: shapes and parameter counts against PyTorch (tests/network/stacks.json, made by
+// tests/network/make_expectations.py), every kind of refusal and its message, the PyTorch-syntax parser, the
+// code round-trip, and running a stack on a backend.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "core/backend.hpp"
+#include "core/network.hpp"
+#include "support/testing.hpp"
+
+using namespace convscope;
+using convscope::testing::mismatch;
+using convscope::testing::random_tensor;
+
+namespace convscope {
+std::ostream& operator<<(std::ostream& os, const Layer& L) {
+    return os << to_pytorch(L);
+}
+std::ostream& operator<<(std::ostream& os, const Network& n) {
+    os << "Network(" << shape_to_string(n.input);
+    for (const Layer& L : n.layers) os << ", " << to_pytorch(L);
+    return os << ")";
+}
+}  // namespace convscope
+
+namespace {
+
+nlohmann::json load_stacks() {
+    std::ifstream in(testing::source_path("tests/network/stacks.json"));
+    REQUIRE(in);
+    return nlohmann::json::parse(in);
+}
+
+Shape to_shape(const nlohmann::json& j) {
+    Shape s;
+    for (const auto& d : j) s.push_back(d.get<int64_t>());
+    return s;
+}
+
+// The error check_network gives for a stack written as text ("" when it checks out).
+std::string stack_error(const Shape& input, const std::vector<std::string>& layers,
+                        LayerErrorKind* kind = nullptr, int* index = nullptr) {
+    Network net;
+    net.input = input;
+    for (const std::string& text : layers) {
+        auto L = parse_layer(text);
+        REQUIRE(L);
+        net.layers.push_back(*L);
+    }
+    const NetworkCheck c = check_network(net);
+    if (kind) *kind = c.ok() ? LayerErrorKind::None : c.layers[size_t(c.first_error)].error_kind;
+    if (index) *index = c.first_error;
+    return c.ok() ? "" : c.layers[size_t(c.first_error)].error;
+}
+
+std::string parse_error(std::string_view text, LayerErrorKind* kind = nullptr) {
+    auto L = parse_layer(text, kind);
+    return L ? "" : L.error();
+}
+
+// A random valid-or-not stack of every kind with random arguments, for the round-trip.
+Network random_network(std::mt19937& rng) {
+    auto pick = [&](int lo, int hi) { return int64_t(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+    auto pair = [&](int lo, int hi) {
+        return pick(0, 1) ? Pair(pick(lo, hi)) : Pair(pick(lo, hi), pick(lo, hi));
+    };
+    Network net;
+    net.input = {pick(1, 2), pick(1, 4), pick(5, 30), pick(5, 30)};
+    const int64_t n = pick(0, 6);
+    for (int64_t i = 0; i < n; ++i) {
+        Layer L;
+        switch (pick(0, 5)) {
+            case 0:
+                L = Layer::conv2d(pick(1, 8), pick(1, 8), pair(1, 5));
+                if (pick(0, 1)) L.stride = pair(1, 3);
+                if (pick(0, 2) == 0)
+                    L.padding = pick(0, 1) ? Padding::same() : Padding::valid();
+                else if (pick(0, 1))
+                    L.padding = Padding(pair(0, 2));
+                if (pick(0, 1)) L.dilation = pair(1, 2);
+                if (pick(0, 1)) L.groups = pick(1, 4);
+                L.bias = pick(0, 1);
+                L.padding_mode = PaddingMode(pick(0, 3));
+                break;
+            case 1:
+            case 2:
+                L = pick(0, 1) ? Layer::max_pool2d(pair(1, 4)) : Layer::avg_pool2d(pair(1, 4));
+                if (pick(0, 1)) L.stride = pair(1, 3);
+                if (pick(0, 1)) L.padding = Padding(pair(0, 1));
+                if (L.kind == LayerKind::MaxPool2d && pick(0, 1)) L.dilation = pair(1, 2);
+                L.ceil_mode = pick(0, 1);
+                if (L.kind == LayerKind::AvgPool2d) L.count_include_pad = pick(0, 1);
+                break;
+            case 3:
+                L = Layer::relu();
+                break;
+            case 4:
+                L = Layer::flatten();
+                if (pick(0, 1)) L.start_dim = pick(-2, 2);
+                if (pick(0, 1)) L.end_dim = pick(-3, 3);
+                break;
+            default:
+                L = Layer::linear(pick(1, 50), pick(1, 50));
+                L.bias = pick(0, 1);
+                break;
+        }
+        net.layers.push_back(L);
+    }
+    return net;
+}
+
+}  // namespace
+
+TEST_CASE("check_network: shapes and parameter counts match PyTorch for every stack in stacks.json") {
+    const nlohmann::json doc = load_stacks();
+    REQUIRE(doc["stacks"].size() >= 30);
+    for (const auto& stack : doc["stacks"]) {
+        DYNAMIC_SECTION(stack["name"].get<std::string>()) {
+            Network net;
+            net.input = to_shape(stack["input"]);
+            const auto texts = stack["layers"].get<std::vector<std::string>>();
+            // Parse; a layer that does not parse ends the stack there.
+            int parse_failed = -1;
+            LayerErrorKind parse_kind = LayerErrorKind::None;
+            for (size_t i = 0; i < texts.size(); ++i) {
+                auto L = parse_layer(texts[i], &parse_kind);
+                if (!L) {
+                    parse_failed = int(i);
+                    break;
+                }
+                net.layers.push_back(*L);
+            }
+            const NetworkCheck check = check_network(net);
+            const auto& expect = stack["expect"];
+            // The layers PyTorch ran: same shapes, same parameter counts.
+            for (size_t i = 0; i < expect.size(); ++i) {
+                INFO("layer " << i + 1 << ": " << texts[i]);
+                REQUIRE(i < check.layers.size());
+                CHECK(check.layers[i].error == "");
+                CHECK(shape_to_string(check.layers[i].output) ==
+                      shape_to_string(to_shape(expect[i]["shape"])));
+                CHECK(check.layers[i].params == expect[i]["params"].get<int64_t>());
+            }
+            if (!stack.contains("error")) {
+                CHECK(parse_failed == -1);
+                CHECK(check.ok());
+            } else {
+                const int layer = stack["error"]["layer"].get<int>() - 1;
+                const std::string kind = stack["error"]["kind"];
+                INFO("PyTorch: " << stack["error"]["torch"].get<std::string>());
+                if (parse_failed >= 0 && (check.first_error < 0 || check.first_error > parse_failed)) {
+                    CHECK(parse_failed == layer);
+                    CHECK(std::string(to_string(parse_kind)) == kind);
+                } else {
+                    REQUIRE(check.first_error >= 0);
+                    INFO("ConvScope: " << check.layers[size_t(check.first_error)].error);
+                    CHECK(check.first_error == layer);
+                    CHECK(std::string(to_string(check.layers[size_t(check.first_error)].error_kind)) == kind);
+                    CHECK(check.layers[size_t(check.first_error)].error != "");
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("check_network: the lecture's stack, with multiply-accumulates and totals") {
+    const NetworkCheck c = check_network(Network::lecture());
+    REQUIRE(c.ok());
+    REQUIRE(c.layers.size() == 2);
+    CHECK(c.layers[0].output == Shape{1, 5, 24, 24});
+    CHECK(c.layers[0].params == 5 * 1 * 5 * 5 + 5);
+    CHECK(c.layers[0].macs == 5 * 24 * 24 * 25);  // 72,000
+    CHECK(c.layers[1].output == Shape{1, 5, 12, 12});
+    CHECK(c.layers[1].params == 0);
+    CHECK(c.layers[1].macs == 0);
+    CHECK(c.total_params == 130);
+    CHECK(c.total_macs == 72000);
+
+    SECTION("grouped convolution: N·O·OH·OW·(C/groups)·kH·kW") {
+        Network net;
+        net.input = {2, 8, 10, 10};
+        Layer conv = Layer::conv2d(8, 16, 3);
+        conv.groups = 4;
+        net.layers = {conv, Layer::flatten(), Layer::linear(16 * 8 * 8, 10)};
+        const NetworkCheck g = check_network(net);
+        REQUIRE(g.ok());
+        CHECK(g.layers[0].macs == 2 * 16 * 8 * 8 * (8 / 4) * 3 * 3);
+        CHECK(g.layers[2].macs == 2 * 10 * 1024);
+        CHECK(g.total_params == 16 * 2 * 9 + 16 + 1024 * 10 + 10);
+    }
+}
+
+TEST_CASE("check_network: every kind of refusal has a plain-language message at its layer") {
+    LayerErrorKind kind;
+    int index;
+    SECTION("channels") {
+        CHECK(stack_error({1, 3, 28, 28}, {"Conv2d(1,5,5)"}, &kind, &index) ==
+              "in_channels is 1, but the input 1×3×28×28 has 3 channels");
+        CHECK(kind == LayerErrorKind::Channels);
+        CHECK(stack_error({1, 1, 28, 28}, {"Conv2d(1,5,5)", "MaxPool2d(2)", "Conv2d(6,10,3)"}, &kind,
+                          &index) == "in_channels is 6, but the input 1×5×12×12 has 5 channels");
+        CHECK(index == 2);
+        CHECK(stack_error({2, 8, 8}, {"Conv2d(1,5,3)"}) ==
+              "in_channels is 1, but the input 2×8×8 has 2 channels");
+    }
+    SECTION("too_small") {
+        CHECK(
+            stack_error({1, 1, 28, 28}, {"Conv2d(1,5,5)", "MaxPool2d(2)", "Conv2d(5,5,13)"}, &kind, &index) ==
+            "the output would be empty: kernel 13×13 (dilated 13×13) is larger than the padded input 12×12");
+        CHECK(kind == LayerErrorKind::TooSmall);
+        CHECK(index == 2);
+        CHECK(stack_error({1, 1, 3, 3}, {"MaxPool2d(4)"}, &kind) ==
+              "the output would be empty: kernel 4×4 (dilated 4×4) is larger than the padded input 3×3");
+        CHECK(kind == LayerErrorKind::TooSmall);
+    }
+    SECTION("features") {
+        CHECK(stack_error({1, 1, 28, 28}, {"Conv2d(1,5,5)", "MaxPool2d(2)", "Flatten()", "Linear(700,10)"},
+                          &kind, &index) ==
+              "in_features is 700, but the input 1×720 has 720 features (its last dimension)");
+        CHECK(kind == LayerErrorKind::Features);
+        CHECK(index == 3);
+        CHECK(
+            stack_error({1, 5, 12, 12}, {"Linear(720,10)"}) ==
+            "in_features is 720, but the input 1×5×12×12 has 12 features (its last dimension) — a Flatten() "
+            "before it makes one row per sample");
+    }
+    SECTION("groups") {
+        CHECK(
+            stack_error({1, 3, 8, 8}, {"Conv2d(3,6,3,groups=2)"}, &kind) ==
+            "groups=2 does not divide in_channels=3 (each group must get the same number of input channels)");
+        CHECK(kind == LayerErrorKind::Groups);
+        CHECK(stack_error({1, 4, 8, 8}, {"Conv2d(4,6,3,groups=4)"}, &kind) ==
+              "groups=4 does not divide out_channels=6 (each group must make the same number of output "
+              "channels)");
+        CHECK(kind == LayerErrorKind::Groups);
+    }
+    SECTION("rank") {
+        CHECK(stack_error({1, 1, 28, 28}, {"Flatten()", "Conv2d(1,5,3)"}, &kind) ==
+              "Conv2d needs a 3-D (C×H×W) or 4-D (N×C×H×W) input, but gets 1×784 (2-D) — put it before "
+              "Flatten");
+        CHECK(kind == LayerErrorKind::Rank);
+        CHECK(stack_error({10}, {"Flatten()"}, &kind) ==
+              "start_dim=1 is out of range for the input 10 (1-D) (dimensions run from -1 to 0)");
+        CHECK(kind == LayerErrorKind::Rank);
+    }
+    SECTION("argument") {
+        CHECK(stack_error({1, 1, 8, 8}, {"MaxPool2d(2,padding=2)"}, &kind) ==
+              "padding 2 must be at most half the kernel 2×2 (PyTorch's rule)");
+        CHECK(kind == LayerErrorKind::Argument);
+        CHECK(stack_error({1, 1, 8, 8}, {"Conv2d(1,1,3,stride=2,padding='same')"}, &kind) ==
+              "padding='same' needs stride 1 (PyTorch refuses 'same' for strided convolutions)");
+        CHECK(stack_error({1, 1, 8, 8}, {"Conv2d(1,1,3,stride=0)"}) == "stride must be at least 1, got 0");
+        CHECK(stack_error({1, 1, 8, 8}, {"Conv2d(1,1,0)"}) == "kernel_size must be at least 1, got 0");
+        CHECK(stack_error({1, 1, 8, 8}, {"Conv2d(1,1,3,padding=-1)"}) ==
+              "padding must not be negative, got -1");
+        CHECK(stack_error({1, 3, 8, 8}, {"Conv2d(3,6,3,groups=0)"}) == "groups must be at least 1, got 0");
+        CHECK(stack_error({1, 5, 12, 12}, {"Flatten(2,1)"}) == "start_dim cannot come after end_dim");
+        CHECK(stack_error({1, 1, 4, 4}, {"Conv2d(1,1,3,padding=4,padding_mode='reflect')"}) ==
+              "reflect padding 4×4 must be smaller than the input 4×4");
+    }
+    SECTION("a failing layer does not hide the rest of the table") {
+        Network net;
+        net.input = {1, 3, 28, 28};
+        net.layers = {Layer::conv2d(1, 5, 5), Layer::max_pool2d(2), Layer::flatten(), Layer::linear(720, 10)};
+        const NetworkCheck c = check_network(net);
+        CHECK(c.first_error == 0);
+        CHECK(c.layers[0].output == Shape{1, 5, 24, 24});  // as if the channels had matched
+        CHECK(c.layers[3].output == Shape{1, 10});
+        CHECK(c.layers[3].ok());
+        CHECK(c.layers[3].after_error);
+        CHECK(c.total_params == 130 + 7210);
+        SECTION("past a size that drops to zero the shapes are unknown, the parameters still counted") {
+            net.input = {1, 1, 4, 4};
+            net.layers[0] = Layer::conv2d(1, 5, 5);
+            const NetworkCheck d = check_network(net);
+            CHECK(d.layers[0].error_kind == LayerErrorKind::TooSmall);
+            CHECK(d.layers[1].output.empty());
+            CHECK(d.layers[3].output.empty());
+            CHECK(d.layers[3].params == 7210);
+        }
+    }
+    SECTION("the input shape") {
+        Network net;
+        net.input = {};
+        CHECK(check_network(net).input_error != "");
+        net.input = {1, 0, 5, 5};
+        CHECK(check_network(net).input_error != "");
+        CHECK(parse_input_shape("1,1,28,28").value() == Shape{1, 1, 28, 28});
+        CHECK(parse_input_shape("1x3x32x32").value() == Shape{1, 3, 32, 32});
+        CHECK(parse_input_shape("(1, 720)").value() == Shape{1, 720});
+        CHECK(parse_input_shape("1,1,28,28,2").error() ==
+              "the input shape must have 1 to 4 dimensions (N,C,H,W), got '1,1,28,28,2'");
+        CHECK(parse_input_shape("1,a,2").error() == "'1,a,2' is not a shape such as 1,1,28,28");
+        CHECK(parse_input_shape("1,0,2").error() ==
+              "every dimension of the input shape must be at least 1, got 1×0×2");
+        CHECK(!parse_input_shape("100000,100000,100000,100000"));
+    }
+}
+
+TEST_CASE("parse_layer: PyTorch's constructor syntax") {
+    SECTION("positional, keyword, tuples, lists, strings, prefixes") {
+        Layer expected = Layer::conv2d(16, 8, Pair(3, 5));
+        expected.padding = Padding(Pair(1, 2));
+        expected.bias = false;
+        CHECK(parse_layer("Conv2d(16,8,(3,5),padding=(1,2),bias=False)").value() == expected);
+        CHECK(parse_layer("nn.Conv2d(16, 8, [3, 5], padding=[1, 2], bias=0)").value() == expected);
+        CHECK(parse_layer("torch.nn.Conv2d(in_channels=16, out_channels=8, kernel_size=(3,5), padding=(1,2), "
+                          "bias=False, device=None, dtype=torch.float32)")
+                  .value() == expected);
+        Layer same = Layer::conv2d(3, 4, 3);
+        same.padding = Padding::same();
+        CHECK(parse_layer("Conv2d(3,4,3,padding='same')").value() == same);
+        CHECK(parse_layer("Conv2d(3,4,3,padding=\"same\")").value() == same);
+        CHECK(parse_layer("Conv2d(3,4,(3),padding='same',)").value() == same);  // (3) is 3 in Python
+        Layer pool = Layer::max_pool2d(2);
+        CHECK(parse_layer("MaxPool2d(2)").value() == pool);
+        CHECK(parse_layer("MaxPool2d(2, stride=None)").value() == pool);
+        pool.stride = Pair(2);
+        CHECK(parse_layer("MaxPool2d(2, 2)").value() == pool);
+        CHECK(parse_layer("MaxPool2d(kernel_size=2, stride=2, return_indices=False)").value() == pool);
+        Layer flat = Layer::flatten();
+        flat.start_dim = 0;
+        flat.end_dim = -2;
+        CHECK(parse_layer("Flatten(0, -2)").value() == flat);
+        CHECK(parse_layer("ReLU(inplace=True)").value() == Layer::relu());
+        CHECK(parse_layer("  nn.Linear( 720 , 10 )  ").value() == Layer::linear(720, 10));
+    }
+    SECTION("errors name the column and say what was expected") {
+        LayerErrorKind kind;
+        CHECK(parse_error("Conv2d(1,5,,5)", &kind) ==
+              "column 12: expected a value (a number, a tuple, True/False, None or a quoted string), found "
+              "','");
+        CHECK(kind == LayerErrorKind::Syntax);
+        CHECK(parse_error("Conv2d(1,5,5", &kind) ==
+              "column 13: missing ')': the '(' of Conv2d is never closed");
+        CHECK(parse_error("Conv2d(1,5,kernel_size=5,1)", &kind) ==
+              "column 26: positional argument follows keyword argument");
+        CHECK(parse_error("Conv2d(1,5,5) x") == "column 15: unexpected text after the closing ')'");
+        CHECK(parse_error("Conv2d(1,5,'same)") == "column 12: the quoted string is never closed");
+        CHECK(parse_error("Conv2d(1,5,5 5)") == "column 14: expected ',' or ')', found 5");
+        CHECK(parse_error("Conv2d 1,5,5") == "column 8: expected '(' after Conv2d, found 1");
+        CHECK(parse_error("") == "column 1: expected a layer such as Conv2d(1, 5, 5), found the end");
+        CHECK(parse_error("Conv2d(1,5,5,stride=$)") == "column 21: unexpected character '$'");
+        CHECK(parse_error("Conv2d(1,5,99999999999999999999)") ==
+              "column 12: the number 99999999999999999999 is too large");
+    }
+    SECTION("signature errors, as Python's TypeError") {
+        LayerErrorKind kind;
+        CHECK(parse_error("Conv2d(1,5,5,strides=2)", &kind) ==
+              "column 14: Conv2d() got an unexpected keyword argument 'strides' (did you mean 'stride'?)");
+        CHECK(kind == LayerErrorKind::Signature);
+        CHECK(parse_error("Conv2d(1,5)", &kind) ==
+              "column 11: Conv2d() missing required argument 'kernel_size'");
+        CHECK(parse_error("ReLU(True,1)") == "column 11: ReLU() takes at most 1 positional argument, got 2");
+        CHECK(parse_error("MaxPool2d(2,kernel_size=3)") ==
+              "column 13: MaxPool2d() got multiple values for argument 'kernel_size'");
+        CHECK(parse_error("AvgPool2d(2,dilation=2)") ==
+              "column 13: AvgPool2d() got an unexpected keyword argument 'dilation'");
+        CHECK(parse_error("Conv2d(1,5,5.5)") ==
+              "column 12: kernel_size must be a whole number or a pair (h, w), got 5.5");
+        CHECK(parse_error("Conv2d(1,5,(3,3,3))") ==
+              "column 12: kernel_size must be a whole number or a pair (h, w), got (3, 3, 3)");
+        CHECK(parse_error("Conv2d(1,5,5,bias=None)") == "column 19: bias must be True or False, got None");
+        CHECK(parse_error("MaxPool2d(2,padding='same')") ==
+              "column 21: padding must be a whole number or a pair (h, w), got 'same'");
+        CHECK(parse_error("conv2d(1,5,5)", &kind) == "column 1: conv2d is not a layer; did you mean Conv2d?");
+        CHECK(kind == LayerErrorKind::Signature);
+        CHECK(parse_error("nn.BatchNorm2d(5)") ==
+              "column 1: BatchNorm2d is not a layer ConvScope knows (it knows Conv2d, MaxPool2d, AvgPool2d, "
+              "ReLU, "
+              "Flatten and Linear)");
+    }
+    SECTION("argument values PyTorch refuses while parsing") {
+        LayerErrorKind kind;
+        CHECK(parse_error("Conv2d(1,1,3,padding='full')", &kind) ==
+              "column 22: invalid padding string 'full', should be 'same' or 'valid'");
+        CHECK(kind == LayerErrorKind::Argument);
+        CHECK(parse_error("Conv2d(1,1,3,padding_mode='mirror')") ==
+              "column 27: padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', got 'mirror'");
+        CHECK(parse_error("MaxPool2d(2,stride=0)") ==
+              "column 20: stride must be at least 1 (or None for the kernel size), got 0");
+        CHECK(parse_error("MaxPool2d(2,return_indices=True)") ==
+              "column 28: return_indices=True makes MaxPool2d return (output, indices); a stack needs one "
+              "output");
+        CHECK(parse_error("AvgPool2d(2,divisor_override=3)") ==
+              "column 30: divisor_override is not supported here");
+    }
+}
+
+TEST_CASE("to_pytorch and parse_pytorch_code: the code round-trip") {
+    SECTION("the lecture's stack as the lecture writes it") {
+        const std::string code = to_pytorch_code(Network::lecture());
+        CHECK(code ==
+              "import torch\n"
+              "import torch.nn as nn\n"
+              "\n"
+              "input = torch.Tensor(1, 1, 28, 28)\n"
+              "conv1 = nn.Conv2d(1, 5, 5)\n"
+              "pool1 = nn.MaxPool2d(2)\n"
+              "\n"
+              "x = conv1(input)  # [1, 5, 24, 24]\n"
+              "x = pool1(x)      # [1, 5, 12, 12]\n"
+              "print(x.shape)\n");
+        CHECK(parse_pytorch_code(code).value() == Network::lecture());
+    }
+    SECTION("every stack of stacks.json that parses: export, then import, gives the same stack") {
+        const nlohmann::json doc = load_stacks();
+        int tried = 0;
+        for (const auto& stack : doc["stacks"]) {
+            Network net;
+            net.input = to_shape(stack["input"]);
+            bool parsed = true;
+            for (const auto& text : stack["layers"]) {
+                auto L = parse_layer(text.get<std::string>());
+                if (!L) {
+                    parsed = false;
+                    break;
+                }
+                CHECK(parse_layer(to_pytorch(*L)).value() == *L);
+                net.layers.push_back(*L);
+            }
+            if (!parsed) continue;
+            ++tried;
+            INFO(stack["name"].get<std::string>() << "\n" << to_pytorch_code(net));
+            auto back = parse_pytorch_code(to_pytorch_code(net));
+            REQUIRE(back);
+            CHECK(*back == net);
+        }
+        CHECK(tried >= 50);
+    }
+    SECTION("random stacks of every kind and argument") {
+        std::mt19937 rng(7);
+        for (int k = 0; k < 300; ++k) {
+            const Network net = random_network(rng);
+            const std::string code = to_pytorch_code(net);
+            INFO(code);
+            auto back = parse_pytorch_code(code);
+            if (net.layers.empty()) {
+                CHECK(!back);
+                continue;
+            }
+            REQUIRE(back);
+            CHECK(*back == net);
+        }
+    }
+    SECTION("non-default arguments are written, defaults left out") {
+        Layer conv = Layer::conv2d(16, 8, Pair(3, 5));
+        conv.stride = Pair(2, 1);
+        conv.padding = Padding::same();
+        conv.dilation = Pair(2);
+        conv.groups = 4;
+        conv.bias = false;
+        conv.padding_mode = PaddingMode::Reflect;
+        CHECK(to_pytorch(conv) ==
+              "nn.Conv2d(16, 8, (3, 5), stride=(2, 1), padding='same', dilation=2, groups=4, bias=False, "
+              "padding_mode='reflect')");
+        Layer pool = Layer::avg_pool2d(Pair(2, 3));
+        pool.padding = Padding(1);
+        pool.ceil_mode = true;
+        pool.count_include_pad = false;
+        CHECK(to_pytorch(pool) == "nn.AvgPool2d((2, 3), padding=1, ceil_mode=True, count_include_pad=False)");
+        CHECK(to_pytorch(Layer::flatten()) == "nn.Flatten()");
+        CHECK(to_pytorch(Layer::linear(720, 10)) == "nn.Linear(720, 10)");
+    }
+    SECTION("an error in the stack is written as a comment on its line") {
+        Network net;
+        net.input = {1, 3, 28, 28};
+        net.layers = {Layer::conv2d(1, 5, 5)};
+        CHECK(to_pytorch_code(net).find(
+                  "x = conv1(input)  # error: in_channels is 1, but the input 1×3×28×28 has 3 channels\n") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("parse_pytorch_code: pasted code in the forms students write it") {
+    SECTION("the lecture's lines") {
+        auto net = parse_pytorch_code(
+            "input = torch.Tensor(1,1,28,28)\nconv1 = nn.Conv2d(1,5,5)\npool = nn.MaxPool2d(2)\n");
+        REQUIRE(net);
+        CHECK(*net == Network::lecture());
+    }
+    SECTION("bare layer lines keep the default input") {
+        auto net = parse_pytorch_code("nn.Conv2d(3,8,3)\nnn.ReLU()\n", {1, 3, 32, 32});
+        REQUIRE(net);
+        CHECK(net->input == Shape{1, 3, 32, 32});
+        CHECK(net->layers.size() == 2);
+    }
+    SECTION("nn.Sequential over several lines, comments, torch.randn with a tuple") {
+        auto net = parse_pytorch_code(
+            "x = torch.randn((2, 1, 28, 28))  # a batch of two\n"
+            "model = nn.Sequential(\n"
+            "    nn.Conv2d(1, 5,\n"
+            "              kernel_size=5),  # nn.Conv2d(9, 9, 9) in a comment is ignored\n"
+            "    nn.MaxPool2d(2),\n"
+            "    nn.Flatten(),\n"
+            "    nn.Linear(720, 10),\n"
+            ")\n"
+            "print(model(x).shape)\n");
+        REQUIRE(net);
+        CHECK(net->input == Shape{2, 1, 28, 28});
+        REQUIRE(net->layers.size() == 4);
+        CHECK(net->layers[0] == Layer::conv2d(1, 5, 5));
+        CHECK(net->layers[3] == Layer::linear(720, 10));
+    }
+    SECTION("a Module class: constructors in the order written, calls and F.relu ignored") {
+        auto net = parse_pytorch_code(
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super(Net, self).__init__()\n"
+            "        self.conv1 = nn.Conv2d(1, 6, 5)\n"
+            "        self.pool = nn.MaxPool2d(2, 2)\n"
+            "    def forward(self, x):\n"
+            "        return self.pool(F.relu(self.conv1(x)))\n");
+        REQUIRE(net);
+        REQUIRE(net->layers.size() == 2);
+        CHECK(net->layers[0] == Layer::conv2d(1, 6, 5));
+    }
+    SECTION("errors name the line") {
+        CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\nbn = nn.BatchNorm2d(5)\n").error() ==
+              "line 2: BatchNorm2d is not a layer ConvScope knows (it knows Conv2d, MaxPool2d, AvgPool2d, "
+              "ReLU, "
+              "Flatten and Linear)");
+        CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\n\npool = nn.MaxPool2d(2,,)\n").error() ==
+              "line 3: column 23: expected a value (a number, a tuple, True/False, None or a quoted string), "
+              "found ','");
+        CHECK(parse_pytorch_code("print('hello')\n").error() ==
+              "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows "
+              "Conv2d, "
+              "MaxPool2d, AvgPool2d, ReLU, Flatten and Linear)");
+        CHECK(parse_pytorch_code("input = torch.Tensor(1,0,28,28)\nnn.ReLU()").error() ==
+              "line 1: every input dimension must be at least 1");
+    }
+}
+
+TEST_CASE("run_network: every layer's output, on the fastest CPU backend") {
+    Network net = Network::lecture();
+    net.layers.push_back(Layer::relu());
+    net.layers.push_back(Layer::flatten());
+    net.layers.push_back(Layer::linear(720, 10));
+    const auto weights = random_weights(net, 42);
+    REQUIRE(weights.size() == 5);
+    CHECK(weights[0].weight.shape == Shape{5, 1, 5, 5});
+    CHECK(weights[0].bias.shape == Shape{5});
+    CHECK(weights[4].weight.shape == Shape{10, 720});
+    for (float w : weights[0].weight.data) CHECK(std::fabs(w) <= 1.0f / 5.0f);  // ±1/√fan_in, fan_in 25
+    CHECK(random_weights(net, 42)[0].weight == weights[0].weight);              // replicable
+    CHECK(random_weights(net, 43)[0].weight != weights[0].weight);
+
+    const Tensor input = random_tensor({1, 1, 28, 28}, 1);
+    // Run backend
+    auto outputs = run_network(net, weights, input, fastest_cpu_backend());
+    REQUIRE(outputs);
+    REQUIRE(outputs->size() == 5);
+    // Compute reference, layer by layer
+    auto conv = reference_backend().conv2d(input, weights[0].weight, &weights[0].bias, {});
+    REQUIRE(conv);
+    // Verify
+    CHECK(mismatch(*conv, (*outputs)[0], 1e-5f, 1e-5f) == "");
+    Pool2dParams pool;
+    pool.kernel = Pair(2);
+    auto pooled = reference_backend().pool2d((*outputs)[0], pool);
+    REQUIRE(pooled);
+    CHECK(mismatch(*pooled, (*outputs)[1], 0, 0) == "");
+    for (size_t i = 0; i < pooled->data.size(); ++i)
+        REQUIRE((*outputs)[2].data[i] == std::max(0.0f, pooled->data[i]));
+    CHECK((*outputs)[3].shape == Shape{1, 720});
+    CHECK((*outputs)[3].data == (*outputs)[2].data);
+    for (int o = 0; o < 10; ++o) {
+        double sum = weights[4].bias.data[size_t(o)];
+        for (int k = 0; k < 720; ++k)
+            sum +=
+                double((*outputs)[3].data[size_t(k)]) * double(weights[4].weight.data[size_t(o * 720 + k)]);
+        CHECK((*outputs)[4].data[size_t(o)] == Approx(sum).epsilon(1e-4).margin(1e-5));
+    }
+
+    SECTION("the same on the reference backend") {
+        auto ref = run_network(net, weights, input, reference_backend());
+        REQUIRE(ref);
+        for (size_t i = 0; i < ref->size(); ++i)
+            CHECK(mismatch((*ref)[i], (*outputs)[i], 1e-5f, 1e-5f) == "");
+    }
+    SECTION("Linear on the last dimension of a 4-D tensor, without bias") {
+        Network lin;
+        lin.input = {1, 2, 3, 4};
+        lin.layers = {Layer::linear(4, 2)};
+        lin.layers[0].bias = false;
+        auto w = random_weights(lin, 5);
+        CHECK(w[0].bias.data.empty());
+        const Tensor x = random_tensor({1, 2, 3, 4}, 9);
+        auto y = run_network(lin, w, x, reference_backend());
+        REQUIRE(y);
+        CHECK((*y)[0].shape == Shape{1, 2, 3, 2});
+        for (int r = 0; r < 6; ++r)
+            for (int o = 0; o < 2; ++o) {
+                float sum = 0.0f;
+                for (int k = 0; k < 4; ++k)
+                    sum += x.data[size_t(r * 4 + k)] * w[0].weight.data[size_t(o * 4 + k)];
+                CHECK((*y)[0].data[size_t(r * 2 + o)] == sum);
+            }
+    }
+    SECTION("refusals: an invalid stack, a wrong input, wrong weights") {
+        Network bad = net;
+        bad.input = {1, 3, 28, 28};
+        CHECK(run_network(bad, weights, random_tensor({1, 3, 28, 28}, 1), reference_backend()).error() ==
+              "layer 1 (Conv2d): in_channels is 1, but the input 1×3×28×28 has 3 channels");
+        CHECK(run_network(net, weights, random_tensor({1, 1, 27, 28}, 1), reference_backend()).error() ==
+              "the input must be 1×1×28×28, got 1×1×27×28");
+        auto wrong = weights;
+        wrong[0].weight = Tensor::filled({5, 1, 3, 3});
+        CHECK(run_network(net, wrong, input, reference_backend()).error() ==
+              "layer 1 (Conv2d): the weight must be 5×1×5×5, got 5×1×3×3");
+        wrong = weights;
+        wrong.pop_back();
+        CHECK(run_network(net, wrong, input, reference_backend()).error() ==
+              "expected weights for 5 layers, got 4");
+    }
+}
+
+TEST_CASE("parse_layer and parse_pytorch_code: mangled text is an error, never a crash") {
+    const std::string seeds[] = {
+        "nn.Conv2d(16,8,(3,5),padding=(1,2),bias=False)",
+        "MaxPool2d(2,stride=None)",
+        "AvgPool2d((2,3),count_include_pad=False)",
+        "Flatten(0,-1)",
+        "Linear(720,10)",
+        "input = torch.randn((1,1,28,28))\nnn.Sequential(nn.Conv2d(1,5,5), nn.ReLU())"};
+    const std::string alphabet = "()[],='\"-+.#\n 0123456789abcnTFNx_";
+    std::mt19937 rng(11);
+    int errors = 0;
+    for (int k = 0; k < 3000; ++k) {
+        std::string text = seeds[size_t(k) % std::size(seeds)];
+        const int edits = std::uniform_int_distribution<int>(1, 4)(rng);
+        for (int e = 0; e < edits && !text.empty(); ++e) {
+            const size_t at = std::uniform_int_distribution<size_t>(0, text.size() - 1)(rng);
+            const char c = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+            switch (rng() % 3) {
+                case 0:
+                    text[at] = c;
+                    break;
+                case 1:
+                    text.insert(text.begin() + long(at), c);
+                    break;
+                default:
+                    text.erase(at, 1);
+                    break;
+            }
+        }
+        auto L = parse_layer(text);
+        if (!L) {
+            ++errors;
+            CHECK(!L.error().empty());
+        } else {
+            // Whatever parses checks without crashing and writes code that parses back to the same layer.
+            Network net;
+            net.layers = {*L};
+            (void)check_network(net);
+            CHECK(parse_layer(to_pytorch(*L)).value() == *L);
+        }
+        auto net = parse_pytorch_code(text);
+        if (!net) CHECK(!net.error().empty());
+    }
+    CHECK(errors > 100);
+}

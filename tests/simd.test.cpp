@@ -1,0 +1,350 @@
+// The simd backend against the reference, on every instruction set this CPU runs (each forced in turn):
+// random problems swept over sizes below, at and above the vector widths (4, 8, 16) and the segment width,
+// strides larger than the kernel, dilation, groups, every padding mode, ceil_mode. Output buffers are
+// pre-filled with NaN so an element the kernels never write shows. The simd sums run in another order and use
+// fused multiply-add, so conv is compared within |a − e| ≤ 1e-5 + 1e-4·M, where M = Σ|x·w| + |b| is the
+// magnitude of the terms (rounding error grows with it, not with the possibly cancelled result |e|; a wrong
+// or missing term is about M/terms, far above that for every size here); with small-integer data every sum is
+// exact and the answer must be bit-identical. Avg pool: |a − e| ≤ 1e-5 + 1e-4·|e|. Max pool: exact, NaN
+// included.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <sstream>
+
+#include "core/backend.hpp"
+#include "core/simd/simd.hpp"
+#include "support/testing.hpp"
+
+using namespace convscope;
+using convscope::testing::mismatch;
+using convscope::testing::random_int_tensor;
+using convscope::testing::random_tensor;
+
+namespace {
+
+constexpr float kRtol = 1e-4f, kAtol = 1e-5f;
+const float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+struct ConvCase {
+    Shape x, w;
+    bool bias = false;
+    Conv2dParams p;
+};
+
+std::string describe(const ConvCase& c) {
+    std::ostringstream os;
+    os << "x " << shape_to_string(c.x) << ", w " << shape_to_string(c.w) << (c.bias ? ", bias" : "") << ", "
+       << c.p;
+    return os.str();
+}
+
+std::string describe(const Shape& x, const Pool2dParams& p) {
+    std::ostringstream os;
+    os << "x " << shape_to_string(x) << ", " << p;
+    return os.str();
+}
+
+Tensor abs_of(Tensor t) {
+    for (float& v : t.data) v = std::fabs(v);
+    return t;
+}
+
+// Empty when |a − e| ≤ kAtol + kRtol·M at every position (M from `magnitude`), else the first failing
+// position.
+std::string scaled_mismatch(const Tensor& expected, const Tensor& actual, const Tensor& magnitude) {
+    if (expected.shape != actual.shape)
+        return "shape " + shape_to_string(actual.shape) + ", expected " + shape_to_string(expected.shape);
+    for (size_t i = 0; i < expected.data.size(); ++i) {
+        const float e = expected.data[i], a = actual.data[i];
+        if (!(std::fabs(a - e) <= kAtol + kRtol * magnitude.data[i]))  // also catches NaN
+            return "at " + testing::position(expected.shape, int64_t(i)) + ": expected " + std::to_string(e) +
+                   ", got " + std::to_string(a);
+    }
+    return "";
+}
+
+// Runs one conv2d problem on the active instruction set two ways (through the Backend, and into a NaN-filled
+// buffer) and returns the first mismatch with the reference, or "". `integers`: small-integer data, exact
+// sums, so the answer must be bit-identical.
+std::string conv_mismatch(const ConvCase& c, uint32_t seed, bool integers = false) {
+    const Tensor x = integers ? random_int_tensor(c.x, seed) : random_tensor(c.x, seed);
+    const Tensor w = integers ? random_int_tensor(c.w, seed + 1) : random_tensor(c.w, seed + 1);
+    const Tensor b = integers ? random_int_tensor({c.w[0]}, seed + 2) : random_tensor({c.w[0]}, seed + 2);
+    const Tensor* bias = c.bias ? &b : nullptr;
+    // Compute reference
+    auto expected = reference_backend().conv2d(x, w, bias, c.p);
+    if (!expected) return "reference failed: " + expected.error();
+    const Tensor ab = abs_of(b);
+    auto magnitude = reference_backend().conv2d(abs_of(x), abs_of(w), bias ? &ab : nullptr, c.p);
+    // Run backend
+    auto* simd = find_backend("simd").value();
+    auto actual = simd->conv2d(x, w, bias, c.p);
+    if (!actual) return "simd failed: " + actual.error();
+    auto plan = plan_conv2d(c.x, c.w, c.bias ? &b.shape : nullptr, c.p);
+    Tensor into = Tensor::filled(plan->output_shape(), kNaN);
+    simd::conv2d_into(*plan, x.data.data(), w.data.data(), bias ? b.data.data() : nullptr, into.data.data());
+    // Verify
+    if (integers) {
+        if (auto m = mismatch(*expected, *actual, 0, 0); !m.empty()) return "Backend::conv2d " + m;
+        if (auto m = mismatch(*expected, into, 0, 0); !m.empty()) return "conv2d_into " + m;
+        return "";
+    }
+    if (auto m = scaled_mismatch(*expected, *actual, *magnitude); !m.empty()) return "Backend::conv2d " + m;
+    if (auto m = scaled_mismatch(*expected, into, *magnitude); !m.empty()) return "conv2d_into " + m;
+    return "";
+}
+
+std::string pool_mismatch(const Tensor& x, const Pool2dParams& p) {
+    // Compute reference
+    auto expected = reference_backend().pool2d(x, p);
+    if (!expected) return "reference failed: " + expected.error();
+    // Run backend
+    auto actual = find_backend("simd").value()->pool2d(x, p);
+    if (!actual) return "simd failed: " + actual.error();
+    auto plan = plan_pool2d(x.shape, p);
+    Tensor into = Tensor::filled(plan->output_shape(), kNaN);
+    simd::pool2d_into(*plan, x.data.data(), into.data.data());
+    // Verify: max exactly, avg within the tolerance.
+    const float rtol = p.op == PoolOp::Max ? 0.0f : kRtol, atol = p.op == PoolOp::Max ? 0.0f : kAtol;
+    if (auto m = mismatch(*expected, *actual, rtol, atol); !m.empty()) return "Backend::pool2d " + m;
+    if (auto m = mismatch(*expected, into, rtol, atol); !m.empty()) return "pool2d_into " + m;
+    return "";
+}
+
+// Calls body() once per instruction set this CPU can run, with that set forced; restores the best after.
+template <class Body>
+void for_each_isa(Body body) {
+    for (std::string_view isa : simd::supported_isas()) {
+        REQUIRE(simd::force_isa(isa));
+        INFO("isa " << isa);
+        body(isa);
+    }
+    REQUIRE(simd::force_isa("auto"));
+}
+
+const std::vector<int64_t> kSides = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 65, 100};
+
+// A random valid conv2d problem (retries until plan_conv2d accepts it).
+ConvCase random_conv_case(std::mt19937& rng, bool wide) {
+    auto pick = [&](std::initializer_list<int64_t> v) {
+        return *(v.begin() + std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng));
+    };
+    for (;;) {
+        ConvCase c;
+        const int64_t groups = pick({1, 1, 1, 2, 3});
+        const int64_t cpg = pick({1, 1, 2, 3}), opg = pick({1, 1, 2, 3, 4, 5, 9});
+        const int64_t h = kSides[std::uniform_int_distribution<size_t>(0, kSides.size() - 1)(rng)] % 40 + 1;
+        const int64_t w = wide ? pick({255, 256, 257, 300, 513})
+                               : kSides[std::uniform_int_distribution<size_t>(0, kSides.size() - 1)(rng)];
+        const int64_t kh = pick({1, 2, 3, 3, 4, 5, 7}), kw = pick({1, 2, 3, 3, 5, 6, 7});
+        c.x = pick({0, 1}) ? Shape{pick({1, 2}), groups * cpg, h, w} : Shape{groups * cpg, h, w};
+        c.w = {groups * opg, cpg, kh, kw};
+        c.bias = pick({0, 1});
+        c.p.groups = groups;
+        c.p.stride = Pair{pick({1, 1, 2, 3, 9}), pick({1, 1, 2, 3, 8})};
+        c.p.dilation = Pair{pick({1, 1, 2, 3}), pick({1, 1, 2})};
+        const int64_t pad_kind = pick({0, 0, 1, 2});
+        if (pad_kind == 1 && c.p.stride == Pair{1})
+            c.p.padding = Padding::same();
+        else if (pad_kind == 2)
+            c.p.padding = Padding::valid();
+        else
+            c.p.padding = Padding(Pair{pick({0, 1, 2, 3}), pick({0, 1, 2, 4})});
+        c.p.padding_mode = PaddingMode(pick({0, 0, 1, 2, 3}));
+        if (plan_conv2d(c.x, c.w, nullptr, c.p)) return c;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("simd isa dispatch: lists the sets this CPU runs, best first, scalar last, and forces each") {
+    const auto isas = simd::supported_isas();
+    REQUIRE(!isas.empty());
+    CHECK(isas.back() == "scalar");
+    CHECK(simd::active_isa() == isas.front());
+    for (auto isa : isas) {
+        REQUIRE(simd::force_isa(isa));
+        CHECK(simd::active_isa() == isa);
+    }
+    CHECK(!simd::force_isa("mmx"));
+    REQUIRE(simd::force_isa("auto"));
+    CHECK(simd::active_isa() == isas.front());
+    CHECK(find_backend("simd"));
+}
+
+TEST_CASE("simd conv2d: lecture example, width_lt_vector, width_eq_vector, width_gt_vector") {
+    for_each_isa([](std::string_view) {
+        const Tensor x({1, 1, 5, 5},
+                       {1, 2, 3, 0, 1, 0, 1, 5, 1, 0, 1, 0, 2, 2, 1, 1, 1, 2, 0, 0, 1, 0, 1, 1, 1});
+        const Tensor f({1, 1, 3, 3}, {1, 0, 1, 0, 1, 0, 1, 0, 1});
+        auto y = find_backend("simd").value()->conv2d(x, f, nullptr, {});
+        REQUIRE(y);
+        CHECK(mismatch(Tensor({1, 1, 3, 3}, {8, 9, 8, 8, 5, 9, 6, 5, 5}), *y, 0, 0) == "");
+        for (int64_t w : {1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 255, 256, 257, 300}) {
+            for (int64_t k : {1, 3, 4}) {
+                for (bool same : {false, true}) {
+                    ConvCase c{{1, 1, 6, w}, {1, 1, std::min<int64_t>(k, 6), std::min(k, w)}, true, {}};
+                    if (same) c.p.padding = Padding::same();
+                    INFO(describe(c));
+                    CHECK(conv_mismatch(c, uint32_t(w * 10 + k)) == "");
+                }
+            }
+        }
+    });
+}
+
+TEST_CASE("simd conv2d: image filters 3x3 to 15x15, stride_gt_kernel, dilation, rectangular kernels") {
+    for_each_isa([](std::string_view) {
+        for (int64_t k : {3, 5, 7, 9, 11, 13, 15}) {
+            ConvCase c{{1, 1, 40, 70}, {1, 1, k, k}, false, {}};
+            c.p.padding = Padding::same();
+            INFO(describe(c));
+            CHECK(conv_mismatch(c, uint32_t(k)) == "");
+        }
+        ConvCase strided{{1, 1, 30, 50}, {1, 1, 2, 3}, true, {}};
+        strided.p.stride = Pair{5, 7};
+        strided.p.padding = Padding(Pair{1, 1});
+        INFO(describe(strided));
+        CHECK(conv_mismatch(strided, 11) == "");
+        ConvCase dilated{{2, 2, 21, 40}, {3, 2, 3, 5}, true, {}};
+        dilated.p.dilation = Pair{2, 3};
+        dilated.p.padding = Padding::same();
+        INFO(describe(dilated));
+        CHECK(conv_mismatch(dilated, 12) == "");
+    });
+}
+
+TEST_CASE("simd conv2d: depthwise colour filter, groups, and CNN layers 1->5, 3->8, 16->16, 64->64") {
+    for_each_isa([](std::string_view) {
+        ConvCase depthwise{{1, 3, 33, 41}, {3, 1, 5, 5}, true, {}};
+        depthwise.p.groups = 3;
+        depthwise.p.padding = Padding::same();
+        depthwise.p.padding_mode = PaddingMode::Reflect;
+        ConvCase grouped{{2, 6, 12, 19}, {4, 3, 3, 3}, true, {}};
+        grouped.p.groups = 2;
+        grouped.p.padding = Padding(1);
+        for (const ConvCase& c :
+             {depthwise, grouped, ConvCase{{1, 1, 28, 28}, {5, 1, 5, 5}, true, {}},
+              ConvCase{{1, 3, 20, 37}, {8, 3, 3, 3}, true, {Pair{1}, Padding(1)}},
+              ConvCase{{1, 16, 18, 18}, {16, 16, 3, 3}, true, {Pair{1}, Padding(1)}},
+              ConvCase{{1, 64, 9, 20}, {64, 64, 3, 3}, false, {Pair{1}, Padding::same()}}}) {
+            INFO(describe(c));
+            CHECK(conv_mismatch(c, 21) == "");
+            CHECK(conv_mismatch(c, 22, /*integers=*/true) == "");
+        }
+    });
+}
+
+TEST_CASE("simd conv2d: every padding mode, uneven 'same', valid, and unbatched input") {
+    for_each_isa([](std::string_view) {
+        for (PaddingMode m :
+             {PaddingMode::Zeros, PaddingMode::Reflect, PaddingMode::Replicate, PaddingMode::Circular})
+            for (Padding pad : {Padding(Pair{2, 3}), Padding::same(), Padding::valid()})
+                for (int64_t w : {5, 17, 260}) {
+                    ConvCase c{{2, 5, 7, w}, {4, 5, 4, 4}, true, {}};
+                    c.p.padding = pad;
+                    c.p.padding_mode = m;
+                    if (!plan_conv2d(c.x, c.w, nullptr, c.p)) continue;
+                    INFO(describe(c));
+                    CHECK(conv_mismatch(c, uint32_t(w)) == "");
+                }
+        ConvCase unbatched{{2, 9, 9}, {3, 2, 3, 3}, true, {Pair{2}, Padding(1)}};
+        INFO(describe(unbatched));
+        CHECK(conv_mismatch(unbatched, 5) == "");
+    });
+}
+
+TEST_CASE("simd conv2d: random problems swept over sizes, strides, dilation, groups, padding and modes") {
+    for_each_isa([](std::string_view isa) {
+        std::mt19937 rng(uint32_t(isa.size()) * 7919u);
+        for (int i = 0; i < 120; ++i) {
+            const ConvCase c = random_conv_case(rng, i % 6 == 5);
+            INFO("case " << i << ": " << describe(c));
+            REQUIRE(conv_mismatch(c, uint32_t(i), /*integers=*/i % 4 == 3) == "");
+        }
+    });
+}
+
+TEST_CASE("simd conv2d: errors are the reference's") {
+    const Tensor x = random_tensor({1, 1, 3, 3}, 1), w = random_tensor({1, 1, 5, 5}, 2);
+    auto a = reference_backend().conv2d(x, w, nullptr, {});
+    auto b = find_backend("simd").value()->conv2d(x, w, nullptr, {});
+    REQUIRE(!a);
+    REQUIRE(!b);
+    CHECK(a.error() == b.error());
+}
+
+TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") {
+    const Tensor x = random_tensor({2, 8, 37, 300}, 3), w = random_tensor({8, 8, 3, 3}, 4);
+    const Tensor dw = random_tensor({8, 1, 5, 5}, 5);
+    Conv2dParams p;
+    p.padding = Padding::same();
+    Conv2dParams pd = p;
+    pd.groups = 8;
+    Pool2dParams pool;
+    pool.op = PoolOp::Avg;
+    pool.kernel = Pair{3};
+    pool.stride = Pair{2};
+    pool.padding = Pair{1};
+    Backend* simd = find_backend("simd").value();
+    simd::set_max_threads(1);
+    auto y1 = simd->conv2d(x, w, nullptr, p), d1 = simd->conv2d(x, dw, nullptr, pd);
+    auto q1 = simd->pool2d(x, pool);
+    simd::set_max_threads(0);
+    auto yn = simd->conv2d(x, w, nullptr, p), dn = simd->conv2d(x, dw, nullptr, pd);
+    auto qn = simd->pool2d(x, pool);
+    REQUIRE((y1 && yn && d1 && dn && q1 && qn));
+    CHECK(y1->data == yn->data);
+    CHECK(d1->data == dn->data);
+    CHECK(q1->data == qn->data);
+}
+
+TEST_CASE("simd pool2d: max and avg, every option, swept over sizes") {
+    for_each_isa([](std::string_view isa) {
+        std::mt19937 rng(uint32_t(isa.size()) * 104729u);
+        auto pick = [&](std::initializer_list<int64_t> v) {
+            return *(v.begin() + std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng));
+        };
+        int checked = 0;
+        for (int i = 0; checked < 150 && i < 2000; ++i) {
+            Pool2dParams p;
+            p.op = pick({0, 1}) ? PoolOp::Max : PoolOp::Avg;
+            p.kernel = Pair{pick({1, 2, 3, 4, 5}), pick({1, 2, 3, 5, 7})};
+            p.stride = Pair{pick({0, 1, 2, 3, 6}), pick({0, 1, 2, 3, 8})};
+            p.padding = Pair{pick({0, 1, 2}), pick({0, 1, 2, 3})};
+            if (p.op == PoolOp::Max) p.dilation = Pair{pick({1, 1, 2}), pick({1, 1, 2, 3})};
+            p.ceil_mode = pick({0, 1});
+            p.count_include_pad = pick({0, 1});
+            const Shape shape{
+                pick({1, 2}), pick({1, 3}), pick({1, 2, 5, 8, 17, 30}),
+                i % 5 == 4 ? pick({255, 256, 257, 301}) : pick({1, 2, 3, 4, 7, 8, 9, 16, 17, 33})};
+            if (!plan_pool2d(shape, p)) continue;
+            ++checked;
+            Tensor x = random_tensor(shape, uint32_t(i));
+            if (i % 7 == 0) x.data[size_t(i) % x.data.size()] = kNaN;  // NaN must propagate like PyTorch's
+            INFO("case " << i << ": " << describe(shape, p));
+            REQUIRE(pool_mismatch(x, p) == "");
+        }
+        CHECK(checked == 150);
+    });
+}
+
+TEST_CASE("simd pool2d: max pool propagates NaN and picks exactly, the lecture's MaxPool2d(2)") {
+    for_each_isa([](std::string_view) {
+        Tensor x = random_tensor({1, 5, 24, 24}, 9);
+        x.at(0, 2, 5, 7) = kNaN;
+        Pool2dParams p;
+        p.kernel = Pair{2};
+        auto y = find_backend("simd").value()->pool2d(x, p);
+        REQUIRE(y);
+        CHECK(y->shape == Shape{1, 5, 12, 12});
+        CHECK(std::isnan(y->at(0, 2, 2, 3)));
+        CHECK(pool_mismatch(x, p) == "");
+        p.ceil_mode = true;
+        p.stride = Pair{3};
+        CHECK(pool_mismatch(x, p) == "");
+    });
+}
