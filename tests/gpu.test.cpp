@@ -417,27 +417,78 @@ TEST_CASE("gpu: tensors larger than one storage-buffer range are split into pass
 
 // [SECTION] Buffers, threads
 
-TEST_CASE("gpu: unchanged inputs are not uploaded again", "[gpu]") {
+TEST_CASE("gpu: unchanged data is not uploaded again, and an unchanged problem is not recomputed", "[gpu]") {
     forget_display();
     gpu::GpuBackend b;
     require_available(b);
     Tensor x = testing::random_tensor({1, 3, 40, 30}, 41);
-    const Tensor w = testing::random_tensor({2, 3, 3, 3}, 42);
-    auto first = b.conv2d(x, w, nullptr, {});
+    Tensor w = testing::random_tensor({2, 3, 3, 3}, 42);
+    const Tensor bias = testing::random_tensor({2}, 43);
+    Conv2dParams p;
+    auto expect = [&] { return *reference_backend().conv2d(x, w, &bias, p); };
+
+    auto first = b.conv2d(x, w, &bias, p);
     REQUIRE(first);
-    CHECK(b.last_timings().uploaded_input);
-    CHECK(b.last_timings().uploaded_weight);
-    auto second = b.conv2d(x, w, nullptr, {});
-    REQUIRE(second);
-    CHECK_FALSE(b.last_timings().uploaded_input);
-    CHECK_FALSE(b.last_timings().uploaded_weight);
-    CHECK(mismatch(*first, *second, 0, 0) == "");
-    x.data[17] += 1.0f;
-    auto third = b.conv2d(x, w, nullptr, {});
-    REQUIRE(third);
-    CHECK(b.last_timings().uploaded_input);
-    CHECK_FALSE(b.last_timings().uploaded_weight);
-    CHECK(mismatch(*reference_backend().conv2d(x, w, nullptr, {}), *third) == "");
+    gpu::Timings t = b.last_timings();
+    CHECK(t.uploaded_input);
+    CHECK(t.uploaded_weight);
+    CHECK_FALSE(t.reused_output);
+    CHECK(mismatch(expect(), *first) == "");
+
+    SECTION("the same call again: no upload, no dispatch, no read-back") {
+        auto again = b.conv2d(x, w, &bias, p);
+        REQUIRE(again);
+        t = b.last_timings();
+        CHECK_FALSE(t.uploaded_input);
+        CHECK_FALSE(t.uploaded_weight);
+        CHECK(t.reused_output);
+        CHECK(t.dispatches == 0);
+        CHECK(mismatch(*first, *again, 0, 0) == "");
+    }
+    SECTION("other parameters on the same data: recomputed without uploading") {
+        p.padding = Padding(1);
+        auto padded = b.conv2d(x, w, &bias, p);
+        REQUIRE(padded);
+        t = b.last_timings();
+        CHECK_FALSE(t.uploaded_input);
+        CHECK_FALSE(t.reused_output);
+        CHECK(mismatch(expect(), *padded) == "");
+    }
+    SECTION("without the bias: recomputed") {
+        auto plain = b.conv2d(x, w, nullptr, p);
+        REQUIRE(plain);
+        CHECK_FALSE(b.last_timings().reused_output);
+        CHECK(mismatch(*reference_backend().conv2d(x, w, nullptr, p), *plain) == "");
+    }
+    SECTION("a pooling in between: the conv is recomputed from the buffers it left") {
+        auto pooled = b.pool2d(x, {});
+        REQUIRE(pooled);
+        CHECK_FALSE(b.last_timings().uploaded_input);
+        CHECK(mismatch(*reference_backend().pool2d(x, {}), *pooled) == "");
+        auto conv = b.conv2d(x, w, &bias, p);
+        REQUIRE(conv);
+        CHECK_FALSE(b.last_timings().reused_output);
+        CHECK(mismatch(expect(), *conv) == "");
+    }
+    SECTION("one input value changed: the input is uploaded again, the weight is not") {
+        x.data[17] += 1.0f;
+        auto changed = b.conv2d(x, w, &bias, p);
+        REQUIRE(changed);
+        t = b.last_timings();
+        CHECK(t.uploaded_input);
+        CHECK_FALSE(t.uploaded_weight);
+        CHECK_FALSE(t.reused_output);
+        CHECK(mismatch(expect(), *changed) == "");
+    }
+    SECTION("one weight changed: recomputed") {
+        w.data[5] = -w.data[5];
+        auto changed = b.conv2d(x, w, &bias, p);
+        REQUIRE(changed);
+        t = b.last_timings();
+        CHECK_FALSE(t.uploaded_input);
+        CHECK(t.uploaded_weight);
+        CHECK(mismatch(expect(), *changed) == "");
+    }
 }
 
 TEST_CASE("gpu: callable from several threads at once", "[gpu]") {

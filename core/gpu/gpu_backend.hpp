@@ -45,6 +45,9 @@ struct Timings {
     bool uploaded_weight = false;
     int dispatches = 0;  // compute dispatches issued (more than one when a tensor exceeds buffer limits)
     bool tiled = false;  // whether the shared-memory tile path ran
+    // Same problem and data as the call before: its output was returned again, with no dispatch and no
+    // read-back.
+    bool reused_output = false;
 };
 
 // Whether work groups stage their input tile in shared memory. Auto: yes on hardware, where shared memory is
@@ -58,6 +61,7 @@ struct Options {
     std::string disabled_reason;   // non-empty: the backend is unavailable with this reason (tests, users)
     bool use_egl = true;           // false: only the external context (tests of the fallback path)
     Tiling tiling = Tiling::Auto;  // tests force each path
+    bool reuse_output = true;      // return the last output again when nothing changed (see Timings)
     // > 0: pretend a bound buffer range may span only this many bytes (tests of the chunked passes).
     int64_t storage_limit_bytes = 0;
 };
