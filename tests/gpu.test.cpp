@@ -218,7 +218,7 @@ struct TempDir {
     }
 };
 
-std::string read_file(const fs::path& p) {
+[[maybe_unused]] std::string read_file(const fs::path& p) {  // used by the command-line tests
     std::ifstream in(p, std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();
@@ -509,7 +509,7 @@ TEST_CASE("gpu: callable from several threads at once", "[gpu]") {
 
 // [SECTION] Unavailable backends, shader errors
 
-TEST_CASE("gpu: a disabled backend says why, and find_backend passes the reason on") {
+TEST_CASE("gpu: a disabled backend says why, and every call gives that reason") {
     gpu::Options options;
     options.disabled_reason = "disabled by CONVSCOPE_GPU_DISABLE=1";
     gpu::GpuBackend b(options);
