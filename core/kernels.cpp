@@ -282,6 +282,7 @@ Result<Kernel> parse_kernel_text(std::string_view text) {
             if (!v) return fail(where + v.error());
             row.push_back(*v);
         }
+        if (row.empty()) continue;  // only separators (",;"): no row at all, like a blank line
         if (int64_t(row.size()) > kMaxImageKernelSide)
             return fail(where + std::to_string(row.size()) + " numbers; a row holds at most " +
                         std::to_string(kMaxImageKernelSide));

@@ -25,7 +25,7 @@ cmake --build "$ASAN_DIR" -j "$JOBS"
 echo "== stage 3: fuzzing (libFuzzer, clang, ASan + UBSan)"
 FUZZ_DIR="$ROOT/build-fuzz"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCONVSCOPE_BUILD_FUZZ=ON -DCONVSCOPE_SANITIZE=ON -DCONVSCOPE_BUILD_APP=OFF >/dev/null
+  -DCONVSCOPE_BUILD_FUZZ=ON -DCONVSCOPE_SANITIZE=ON >/dev/null
 cmake --build "$FUZZ_DIR" -j "$JOBS" --target fuzzers
 status=0
 for fuzzer in "$FUZZ_DIR"/tests/fuzz/*_fuzzer; do

@@ -535,3 +535,34 @@ TEST_CASE("convscope --help: on the root and every subcommand") {
          {"--kernel", "--stride", "--padding", "--dilation", "--ceil-mode", "--exclude-pad"})
         CHECK(pool.out.find(opt) != std::string::npos);
 }
+
+TEST_CASE("convscope --backend: every backend compiled in, or its reason for being unavailable") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    write(dir / "w.npy", kLectureFilter);
+    for (std::string_view name : backend_names()) {
+        const std::string b(name);
+        INFO("backend " << b);
+        const std::vector<std::string> conv{"conv", dir / "x.npy", dir / "w.npy", "--backend",
+                                            b,      "-o",          dir / "y.npy"};
+        const std::vector<std::string> pool{"pool",      "max", dir / "x.npy", "--kernel",   "2",
+                                            "--backend", b,     "-o",          dir / "p.npy"};
+        if (auto found = find_backend(name); !found) {
+            // Unavailable here: the command line says why, as an error, and writes nothing.
+            CHECK(expect_error(dir, conv, dir / "y.npy") == "error: " + found.error() + "\n");
+            CHECK(expect_error(dir, pool, dir / "p.npy") == "error: " + found.error() + "\n");
+            continue;
+        }
+        const RunResult c = run_cli(dir, conv);
+        CHECK(c.status == 0);
+        CHECK(c.err == "");
+        CHECK(read(dir / "y.npy").data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+        const RunResult p = run_cli(dir, pool);
+        CHECK(p.status == 0);
+        CHECK(read(dir / "p.npy").data == std::vector<float>{2, 5, 1, 2});
+        const RunResult t = run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "2", "--repeat", "3",
+                                          "--backend", b, "-o", dir / "p.npy"});
+        CHECK(t.status == 0);
+        CHECK(t.err.ends_with(" over 3 runs, backend " + b + "\n"));
+    }
+}

@@ -225,3 +225,50 @@ TEST_CASE("source_index: PyTorch's padding modes") {
     CHECK(*source_index(5, 5, PaddingMode::Circular) == 0);
     CHECK(*source_index(3, 5, PaddingMode::Zeros) == 3);
 }
+
+TEST_CASE("plan_conv2d/plan_pool2d: the limits and the remaining errors, message by message") {
+    const Shape x{1, 3, 8, 8}, w{4, 3, 3, 3};
+    const int64_t huge = int64_t(1) << 40;
+    SECTION("conv") {
+        Conv2dParams p;
+        CHECK(conv_error(x, {4, 3, 1025, 3}, p) == "kernel 1025×3 is larger than the limit of 1024 per side");
+        CHECK(conv_error(x, {4, 0, 3, 3}, p) == "weight of shape 4×0×3×3 has an empty dimension");
+        CHECK(conv_error({1, 1, huge, 8}, w, p) ==
+              "input of shape 1×1×1099511627776×8 is larger than the limits");
+        CHECK(conv_error({1, 1, 16384, 16384}, {2, 1, 1, 1}, p) ==
+              "the output 1×2×16384×16384 would be larger than the limits");
+        CHECK(conv_error({1, 16384, 16384}, {2, 1, 1, 1}, p) ==
+              "the output 2×16384×16384 would be larger than the limits");
+        p.padding = Padding(int64_t(1) << 25);
+        CHECK(conv_error(x, w, p) == "padding is absurdly large");
+        p.padding = Padding(Pair{0, -2});
+        CHECK(conv_error(x, w, p) == "padding must not be negative, got 0,-2");
+    }
+    SECTION("pool") {
+        Pool2dParams p;
+        p.kernel = Pair{2};
+        CHECK(pool_error({5, 5}, p) == "input must be N×C×H×W or C×H×W, got shape 5×5");
+        CHECK(pool_error({1, 1, 0, 5}, p) == "input of shape 1×1×0×5 has an empty dimension");
+        CHECK(pool_error({1, 1, huge, 5}, p) ==
+              "input of shape 1×1×1099511627776×5 is larger than the limits");
+        p.stride = Pair{-1};
+        CHECK(pool_error(x, p) == "stride must be at least 1, got -1");
+        p.stride = Pair{0};
+        p.dilation = Pair{1, 0};
+        CHECK(pool_error(x, p) == "dilation must be at least 1, got 1,0");
+        p.dilation = Pair{1};
+        p.padding = Pair{-1};
+        CHECK(pool_error(x, p) == "padding must not be negative, got -1");
+        p.padding = Pair{0};
+        p.kernel = Pair{1025};
+        CHECK(pool_error(x, p) == "kernel 1025×1025 is larger than the limit of 1024 per side");
+        p.kernel = Pair{2};
+        p.stride = Pair{1};
+        p.padding = Pair{1};
+        CHECK(pool_error({1, 1, 16384, 16384}, p) ==
+              "the output 1×1×16385×16385 would be larger than the limits");
+        p.kernel = Pair{3, 2};
+        p.padding = Pair{1, 2};
+        CHECK(pool_error(x, p) == "padding 1,2 must be at most half the kernel 3×2 (PyTorch's rule)");
+    }
+}

@@ -2,7 +2,7 @@
 // case runs on every backend in backend_names(), each backend as its own test case ("golden: backend simd"),
 // so a backend registered in core/backend.cpp is picked up here without editing this file. A backend that is
 // compiled in but unavailable here (no GL context) prints why and exits with 4, which CTest reports as
-// skipped.
+// skipped. Each backend must also return plan_conv2d's/plan_pool2d's error for invalid problems.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -10,11 +10,13 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/backend.hpp"
+#include "core/geometry.hpp"
 #include "core/npy.hpp"
 #include "support/testing.hpp"
 
@@ -104,6 +106,94 @@ std::string run_case(Backend& backend, const json& c) {
     return mismatch(expected, *y, kRtol, kAtol);
 }
 
+// Invalid problems: the backend returns plan_conv2d's / plan_pool2d's readable error (never crashes, never
+// returns a tensor).
+void check_validation(Backend& backend) {
+    const Tensor x = testing::random_tensor({1, 2, 5, 5}, 1);
+    const Tensor w = testing::random_tensor({4, 2, 3, 3}, 2);
+    struct BadConv {
+        const char* what;
+        Shape x, w;
+        std::optional<Shape> b;
+        Conv2dParams p;
+    };
+    auto params = [](auto edit) {
+        Conv2dParams p;
+        edit(p);
+        return p;
+    };
+    const BadConv convs[] = {
+        {"stride 0", x.shape, w.shape, {}, params([](Conv2dParams& p) {
+             p.stride = Pair{0, 1};
+         })},
+        {"dilation 0", x.shape, w.shape, {}, params([](Conv2dParams& p) { p.dilation = Pair{0}; })},
+        {"negative padding", x.shape, w.shape, {}, params([](Conv2dParams& p) { p.padding = Padding(-1); })},
+        {"kernel larger than the input", x.shape, {4, 2, 6, 6}, {}, {}},
+        {"dilated kernel larger than the input", x.shape, w.shape, {}, params([](Conv2dParams& p) {
+             p.dilation = Pair{3};
+         })},
+        {"channel mismatch", x.shape, {4, 3, 3, 3}, {}, {}},
+        {"groups not dividing the input", {1, 3, 5, 5}, {4, 1, 3, 3}, {}, params([](Conv2dParams& p) {
+             p.groups = 2;
+         })},
+        {"groups not dividing the output", x.shape, {3, 1, 3, 3}, {}, params([](Conv2dParams& p) {
+             p.groups = 2;
+         })},
+        {"groups 0", x.shape, w.shape, {}, params([](Conv2dParams& p) { p.groups = 0; })},
+        {"bias of the wrong shape", x.shape, w.shape, Shape{3}, {}},
+        {"same with stride 2", x.shape, w.shape, {}, params([](Conv2dParams& p) {
+             p.padding = Padding::same(), p.stride = Pair{2};
+         })},
+        {"reflect padding as large as the input", x.shape, w.shape, {}, params([](Conv2dParams& p) {
+             p.padding = Padding(5), p.padding_mode = PaddingMode::Reflect;
+         })},
+        {"circular padding beyond the input", x.shape, w.shape, {}, params([](Conv2dParams& p) {
+             p.padding = Padding(6), p.padding_mode = PaddingMode::Circular;
+         })},
+        {"input of rank 2", {5, 5}, w.shape, {}, {}},
+        {"weight of rank 3", x.shape, {4, 2, 3}, {}, {}},
+    };
+    for (const BadConv& c : convs) {
+        INFO("conv with " << c.what << " on backend " << backend.name());
+        const Tensor xi = Tensor::filled(c.x, 1.0f), wi = Tensor::filled(c.w, 1.0f);
+        const Tensor bi = c.b ? Tensor::filled(*c.b, 1.0f) : Tensor();
+        auto plan = plan_conv2d(c.x, c.w, c.b ? &*c.b : nullptr, c.p);
+        REQUIRE(!plan.ok());
+        auto y = backend.conv2d(xi, wi, c.b ? &bi : nullptr, c.p);
+        REQUIRE(!y.ok());
+        CHECK_THAT(y.error(), Catch::Contains(plan.error()));
+    }
+    struct BadPool {
+        const char* what;
+        Shape x;
+        Pool2dParams p;
+    };
+    auto pool = [](auto edit) {
+        Pool2dParams p;
+        edit(p);
+        return p;
+    };
+    const BadPool pools[] = {
+        {"kernel 0", x.shape, pool([](Pool2dParams& p) { p.kernel = Pair{0}; })},
+        {"negative stride", x.shape, pool([](Pool2dParams& p) { p.stride = Pair{-1}; })},
+        {"dilation 0", x.shape, pool([](Pool2dParams& p) { p.dilation = Pair{0}; })},
+        {"padding over half the kernel", x.shape, pool([](Pool2dParams& p) { p.padding = Pair{2}; })},
+        {"negative padding", x.shape, pool([](Pool2dParams& p) { p.padding = Pair{-1}; })},
+        {"avg with dilation", x.shape,
+         pool([](Pool2dParams& p) { p.op = PoolOp::Avg, p.dilation = Pair{2}; })},
+        {"kernel larger than the input", x.shape, pool([](Pool2dParams& p) { p.kernel = Pair{6}; })},
+        {"input of rank 5", {1, 1, 2, 5, 5}, {}},
+    };
+    for (const BadPool& c : pools) {
+        INFO("pool with " << c.what << " on backend " << backend.name());
+        auto plan = plan_pool2d(c.x, c.p);
+        REQUIRE(!plan.ok());
+        auto y = backend.pool2d(Tensor::filled(c.x, 1.0f), c.p);
+        REQUIRE(!y.ok());
+        CHECK_THAT(y.error(), Catch::Contains(plan.error()));
+    }
+}
+
 void check_backend(std::string_view backend_name) {
     Backend* backend = nullptr;
     for (std::string_view n : backend_names())
@@ -128,6 +218,7 @@ void check_backend(std::string_view backend_name) {
     }
     CHECK(checked == int(manifest.at("cases").size()));
     CHECK(checked >= 70);
+    check_validation(*backend);
 }
 
 // Registers "golden: backend <name>" for every backend compiled in, before Catch lists or runs tests.

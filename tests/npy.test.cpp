@@ -20,20 +20,36 @@
 #include "core/npy.hpp"
 #include "support/testing.hpp"
 
-// [SECTION] Allocation counting: the largest single allocation since the last reset. Replacing the global
-// operator new is allowed by the standard and applies to this test executable only. GCC cannot see that the
-// replaced new is malloc, hence the pragma.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+// [SECTION] Allocation counting: the largest single allocation since the last reset. Normally by replacing
+// the global operator new (allowed by the standard; it applies to this test executable only); under
+// AddressSanitizer, which owns operator new, through its malloc hook instead.
 namespace {
 std::atomic<size_t> g_largest_allocation{0};
-}
 
-void* operator new(size_t n) {
+void record_allocation(size_t n) {
     size_t seen = g_largest_allocation.load();
     while (n > seen && !g_largest_allocation.compare_exchange_weak(seen, n)) {
     }
+}
+}  // namespace
+
+#if defined(__SANITIZE_ADDRESS__)
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, size_t),
+                                                         void (*free_hook)(const volatile void*));
+namespace {
+void on_malloc(const volatile void*, size_t n) {
+    record_allocation(n);
+}
+void on_free(const volatile void*) {}
+const int g_hooks_installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}  // namespace
+#else
+// GCC cannot see that the replaced new is malloc, hence the pragma.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(size_t n) {
+    record_allocation(n);
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
@@ -52,6 +68,7 @@ void operator delete(void* p, size_t) noexcept {
 void operator delete[](void* p, size_t) noexcept {
     std::free(p);
 }
+#endif
 
 using namespace convscope;
 using convscope::testing::source_path;

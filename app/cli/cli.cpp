@@ -19,7 +19,7 @@ int error_exit(const std::string& message) {
     return 2;
 }
 
-int run(int argc, char** argv) {
+int run(int argc, char** argv, bool execute) {
     CLI::App root{"ConvScope: 2D convolution and pooling, exactly as PyTorch computes them", "convscope"};
     root.require_subcommand(1);
     root.set_help_all_flag("--help-all", "Help for every subcommand");
@@ -30,14 +30,17 @@ int run(int argc, char** argv) {
     try {
         root.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
+        if (!execute) return 0;
         std::cout << root.help();
         return 0;
     } catch (const CLI::CallForAllHelp&) {
+        if (!execute) return 0;
         std::cout << root.help("", CLI::AppFormatMode::All);
         return 0;
     } catch (const CLI::ParseError& e) {
         // CLI11 reports "--help" on a subcommand as CallForHelp through the subcommand.
         if (e.get_exit_code() == 0) {
+            if (!execute) return 0;
             for (auto& [sub, action] : registry.commands)
                 if (sub->parsed()) {
                     std::cout << sub->help();
@@ -46,8 +49,9 @@ int run(int argc, char** argv) {
             std::cout << root.help();
             return 0;
         }
-        return error_exit(e.what());
+        return execute ? error_exit(e.what()) : 2;
     }
+    if (!execute) return 0;
     for (auto& [sub, action] : registry.commands)
         if (sub->parsed()) return action();
     return error_exit("no subcommand given");

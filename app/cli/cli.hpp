@@ -16,8 +16,9 @@ namespace convscope::cli {
 // True when argv[1] names a command-line subcommand rather than the GUI.
 bool is_cli_command(std::string_view word);
 
-// Parses and runs a subcommand; returns the process exit status.
-int run(int argc, char** argv);
+// Parses and runs a subcommand; returns the process exit status. With execute = false it only parses (for the
+// option-parser fuzz target): 0 when the arguments parse, 2 when they do not; nothing is read or written.
+int run(int argc, char** argv, bool execute = true);
 
 // Prints "error: <message>" to stderr and returns 2.
 int error_exit(const std::string& message);

@@ -139,6 +139,13 @@ def conv_cases():
     z = pool("lecture_cnn_pool", "max", (1, 5, 24, 24), 2, x=cnn, note="MaxPool2d(2) -> 1x5x12x12")
     assert z.shape == (1, 5, 12, 12)
 
+    # The lecture's five output-size exercises, as real convolutions.
+    assert conv("lecture_size_227_k11_s4", (1, 1, 227, 227), 1, 11, stride=4, bias=False).shape[-2:] == (55, 55)
+    assert conv("lecture_size_64_k7_s2", (1, 1, 64, 64), 1, 7, stride=2, bias=False).shape[-2:] == (29, 29)
+    assert conv("lecture_size_32_k5_p2", (1, 1, 32, 32), 1, 5, padding=2, bias=False).shape[-2:] == (32, 32)
+    assert conv("lecture_size_32x64_k5", (1, 1, 32, 64), 1, 5, bias=False).shape[-2:] == (28, 60)
+    assert conv("lecture_size_64x32_k3_p1", (1, 1, 64, 32), 1, 3, padding=1, bias=False).shape[-2:] == (64, 32)
+
     # Each parameter alone.
     conv("basic_bias", (1, 3, 8, 8), 4, 3)
     conv("basic_no_bias", (1, 3, 8, 8), 4, 3, bias=False)
@@ -175,6 +182,10 @@ def conv_cases():
     conv("rect_input_rect_kernel", (1, 2, 7, 13), 3, (3, 5))
     conv("rect_kernel_1x4", (1, 1, 5, 9), 2, (1, 4))
     conv("many_channels", (1, 16, 8, 8), 8, 3, padding=1, note="long sums: float tolerance")
+    conv("input_1x1_padding_1", (1, 2, 1, 1), 3, 3, padding=1, note="only the centre tap is real")
+    conv("input_1x1_replicate_2", (1, 1, 1, 1), 1, 3, padding=2, padding_mode="replicate")
+    conv("width_17_vector_tail", (1, 5, 9, 17), 7, 3, padding=1, note="widths that are not a vector multiple")
+    conv("width_33_stride_2", (1, 3, 6, 33), 4, (3, 5), stride=(1, 2), padding=(0, 2))
 
     # Combinations.
     conv("same_reflect_k5", (1, 2, 7, 7), 2, 5, padding="same", padding_mode="reflect")
@@ -191,6 +202,8 @@ def conv_cases():
          padding_mode="circular")
     conv("all_params_zeros_depthwise", (1, 3, 11, 8), 3, (2, 3), stride=(1, 2), padding=(2, 1),
          dilation=(3, 2), groups=3, bias=False)
+    conv("same_reflect_k4x2_even", (1, 2, 6, 7), 2, (4, 2), padding="same", padding_mode="reflect",
+         note="uneven 'same' padding 1+2 rows, 0+1 columns, reflected")
     conv("stride_dilation_valid_rect", (1, 1, 12, 7), 1, (3, 2), stride=(3, 2), padding="valid",
          dilation=(2, 2))
 
@@ -213,6 +226,8 @@ def pool_cases():
     pool("max_unbatched", "max", (3, 6, 5), 2, stride=1)
     pool("max_kernel_1_stride_2", "max", (1, 1, 5, 6), 1, stride=2)
     pool("max_stride_gt_kernel_ceil", "max", (1, 1, 9, 9), 2, stride=3, ceil_mode=True)
+    pool("max_input_1x1_padding_1", "max", (1, 2, 1, 1), 3, padding=1)
+    pool("max_width_37_padding", "max", (1, 3, 5, 37), 3, stride=1, padding=1, note="a vector tail")
     nan, inf = math.nan, math.inf
     pool("max_nan_propagates", "max", (1, 1, 4, 4), 2,
          x=[[1, nan, 3, 4], [5, 6, 7, 8], [-1, -2, nan, nan], [-3, -4, 9, nan]],
@@ -237,6 +252,9 @@ def pool_cases():
     pool("avg_rect_default_stride", "avg", (2, 3, 9, 8), (3, 2))
     pool("avg_unbatched", "avg", (2, 6, 6), 2, stride=1, padding=1)
     pool("avg_stride_gt_kernel", "avg", (1, 1, 10, 11), 2, stride=3)
+    pool("avg_input_2x1_include_pad", "avg", (1, 2, 2, 1), 3, stride=1, padding=1)
+    pool("avg_input_2x1_exclude_pad", "avg", (1, 2, 2, 1), 3, stride=1, padding=1, count_include_pad=False)
+    pool("avg_width_37_padding", "avg", (1, 3, 5, 37), 3, stride=1, padding=1, count_include_pad=False)
 
 
 # Values of the npy fixtures: (name, dtype, shape, fortran, version).
