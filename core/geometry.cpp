@@ -34,6 +34,34 @@ Error too_large(int64_t kh, int64_t kw, int64_t ekh, int64_t ekw, int64_t ph, in
                 hw(ph, pw));
 }
 
+// Reads N, C, H, W from an NCHW or unbatched CHW input shape into either plan.
+template <class Plan>
+Status read_input(const Shape& input, Plan& plan) {
+    if (input.size() != 3 && input.size() != 4)
+        return fail("input must be N×C×H×W or C×H×W, got shape " + shape_to_string(input));
+    if (auto s = check_shape("input", input); !s) return s;
+    plan.unbatched = input.size() == 3;
+    const size_t off = plan.unbatched ? 0 : 1;
+    plan.n = plan.unbatched ? 1 : input[0];
+    plan.c = input[off];
+    plan.h = input[off + 1];
+    plan.w = input[off + 2];
+    return {};
+}
+
+// Sets the output size of either plan from its axes: an error when no window fits or the output is too large.
+template <class Plan>
+Status finish_output(Plan& plan) {
+    const AxisSize ah = axis_size(plan.axis_h()), aw = axis_size(plan.axis_w());
+    if (ah.out < 1 || aw.out < 1)
+        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in, aw.padded_in);
+    plan.oh = ah.out;
+    plan.ow = aw.out;
+    if (shape_numel(plan.output_shape()) < 0)
+        return fail("the output " + shape_to_string(plan.output_shape()) + " would be larger than the limits");
+    return {};
+}
+
 }  // namespace
 
 AxisSize axis_size(const AxisSpec& a) {
@@ -88,18 +116,10 @@ std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode) {
 
 Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias, const Conv2dParams& p) {
     ConvPlan plan;
-    if (input.size() != 3 && input.size() != 4)
-        return fail("input must be N×C×H×W or C×H×W, got shape " + shape_to_string(input));
+    if (auto s = read_input(input, plan); !s) return Error{s.error()};
     if (weight.size() != 4)
         return fail("weight must be O×C×kH×kW (4 dimensions), got shape " + shape_to_string(weight));
-    if (auto s = check_shape("input", input); !s) return Error{s.error()};
     if (auto s = check_shape("weight", weight); !s) return Error{s.error()};
-    plan.unbatched = input.size() == 3;
-    const size_t off = plan.unbatched ? 0 : 1;
-    plan.n = plan.unbatched ? 1 : input[0];
-    plan.c = input[off];
-    plan.h = input[off + 1];
-    plan.w = input[off + 2];
     plan.o = weight[0];
     plan.kh = weight[2];
     plan.kw = weight[3];
@@ -164,27 +184,13 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
         return fail("circular padding " + hw(max_pad_h, max_pad_w) + " must not exceed the input " +
                     hw(plan.h, plan.w));
 
-    const AxisSize ah = axis_size(plan.axis_h()), aw = axis_size(plan.axis_w());
-    if (ah.out < 1 || aw.out < 1)
-        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in, aw.padded_in);
-    plan.oh = ah.out;
-    plan.ow = aw.out;
-    if (shape_numel(plan.output_shape()) < 0)
-        return fail("the output " + shape_to_string(plan.output_shape()) + " would be larger than the limits");
+    if (auto s = finish_output(plan); !s) return Error{s.error()};
     return plan;
 }
 
 Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
     PoolPlan plan;
-    if (input.size() != 3 && input.size() != 4)
-        return fail("input must be N×C×H×W or C×H×W, got shape " + shape_to_string(input));
-    if (auto s = check_shape("input", input); !s) return Error{s.error()};
-    plan.unbatched = input.size() == 3;
-    const size_t off = plan.unbatched ? 0 : 1;
-    plan.n = plan.unbatched ? 1 : input[0];
-    plan.c = input[off];
-    plan.h = input[off + 1];
-    plan.w = input[off + 2];
+    if (auto s = read_input(input, plan); !s) return Error{s.error()};
     plan.op = p.op;
     if (auto s = check_positive("kernel size", p.kernel); !s) return Error{s.error()};
     const Pair stride = p.effective_stride();
@@ -210,13 +216,7 @@ Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
     plan.dw = p.dilation.w;
     plan.ceil_mode = p.ceil_mode;
     plan.count_include_pad = p.count_include_pad;
-    const AxisSize ah = axis_size(plan.axis_h()), aw = axis_size(plan.axis_w());
-    if (ah.out < 1 || aw.out < 1)
-        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in, aw.padded_in);
-    plan.oh = ah.out;
-    plan.ow = aw.out;
-    if (shape_numel(plan.output_shape()) < 0)
-        return fail("the output " + shape_to_string(plan.output_shape()) + " would be larger than the limits");
+    if (auto s = finish_output(plan); !s) return Error{s.error()};
     return plan;
 }
 

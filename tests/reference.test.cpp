@@ -6,18 +6,10 @@
 #include "support/testing.hpp"
 
 using namespace convscope;
+using convscope::testing::kLectureFilter;
+using convscope::testing::kLectureInput;
+using convscope::testing::kLectureLine;
 using convscope::testing::mismatch;
-
-namespace {
-
-const Tensor kLectureInput({1, 1, 5, 5}, {1, 2, 3, 0, 1,  //
-                                          0, 1, 5, 1, 0,  //
-                                          1, 0, 2, 2, 1,  //
-                                          1, 1, 2, 0, 0,  //
-                                          1, 0, 1, 1, 1});
-const Tensor kLectureFilter({1, 1, 3, 3}, {1, 0, 1, 0, 1, 0, 1, 0, 1});
-
-}  // namespace
 
 TEST_CASE("reference conv2d: the lecture's 5x5 example, stride 1, padding 0") {
     auto y = reference_backend().conv2d(kLectureInput, kLectureFilter, nullptr, {});

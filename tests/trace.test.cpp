@@ -19,16 +19,11 @@
 #include "support/testing.hpp"
 
 using namespace convscope;
+using convscope::testing::kLectureFilter;
+using convscope::testing::kLectureInput;
+using convscope::testing::kLectureLine;
 
 namespace {
-
-const Tensor kLectureInput({1, 1, 5, 5}, {1, 2, 3, 0, 1,  //
-                                          0, 1, 5, 1, 0,  //
-                                          1, 0, 2, 2, 1,  //
-                                          1, 1, 2, 0, 0,  //
-                                          1, 0, 1, 1, 1});
-const Tensor kLectureFilter({1, 1, 3, 3}, {1, 0, 1, 0, 1, 0, 1, 0, 1});
-const std::string kLectureLine = "(1×1) + (2×0) + (3×1) + (0×0) + (1×1) + (5×0) + (1×1) + (0×0) + (2×1) = 8";
 
 uint32_t bits(float v) {
     return std::bit_cast<uint32_t>(v);

@@ -16,13 +16,30 @@
 namespace convscope::cli {
 namespace {
 
-// Loads the optional bias; `storage` keeps it alive.
-Result<const Tensor*> load_bias(const std::string& path, Tensor& storage) {
-    if (path.empty()) return static_cast<const Tensor*>(nullptr);
-    auto b = read_npy(path);
-    if (!b) return Error{b.error()};
-    storage = std::move(*b);
-    return static_cast<const Tensor*>(&storage);
+// The arrays of a convolution: X, W and the optional bias, read from .npy files.
+struct ConvArrays {
+    Tensor x, w, bias;
+    bool has_bias = false;
+    const Tensor* bias_or_null() const { return has_bias ? &bias : nullptr; }
+};
+
+// Reads X, W and (when `bias_path` is not empty) the bias; the first unreadable file is the error.
+Result<ConvArrays> read_conv_arrays(const std::string& x_path, const std::string& w_path,
+                                    const std::string& bias_path) {
+    ConvArrays a;
+    auto x = read_npy(x_path);
+    if (!x) return Error{x.error()};
+    auto w = read_npy(w_path);
+    if (!w) return Error{w.error()};
+    a.x = std::move(*x);
+    a.w = std::move(*w);
+    if (!bias_path.empty()) {
+        auto b = read_npy(bias_path);
+        if (!b) return Error{b.error()};
+        a.bias = std::move(*b);
+        a.has_bias = true;
+    }
+    return a;
 }
 
 // [SECTION] conv
@@ -35,16 +52,11 @@ struct ConvCommand {
     int run() const {
         auto params = to_params(conv);
         if (!params) return error_exit(params.error());
-        auto x = read_npy(x_path);
-        if (!x) return error_exit(x.error());
-        auto w = read_npy(w_path);
-        if (!w) return error_exit(w.error());
-        Tensor bias_storage;
-        auto bias = load_bias(bias_path, bias_storage);
-        if (!bias) return error_exit(bias.error());
+        auto a = read_conv_arrays(x_path, w_path, bias_path);
+        if (!a) return error_exit(a.error());
         auto be = find_backend(backend);
         if (!be) return error_exit(be.error());
-        auto y = run_timed(repeat, backend, [&] { return (*be)->conv2d(*x, *w, *bias, *params); });
+        auto y = run_timed(repeat, backend, [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -204,14 +216,9 @@ struct ExplainCommand {
         if (!params) return error_exit(params.error());
         auto pos = parse_pair(at);
         if (!pos) return error_exit("--at: '" + at + "' is not ROW,COL");
-        auto x = read_npy(x_path);
-        if (!x) return error_exit(x.error());
-        auto w = read_npy(w_path);
-        if (!w) return error_exit(w.error());
-        Tensor bias_storage;
-        auto bias = load_bias(bias_path, bias_storage);
-        if (!bias) return error_exit(bias.error());
-        auto trace = trace_conv2d(*x, *w, *bias, *params, batch, out_channel, pos->h, pos->w);
+        auto a = read_conv_arrays(x_path, w_path, bias_path);
+        if (!a) return error_exit(a.error());
+        auto trace = trace_conv2d(a->x, a->w, a->bias_or_null(), *params, batch, out_channel, pos->h, pos->w);
         if (!trace) return error_exit(trace.error());
         for (const std::string& line : explain_lines(*trace)) std::cout << line << "\n";
         return 0;

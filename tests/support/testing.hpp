@@ -12,6 +12,16 @@
 
 namespace convscope::testing {
 
+// The lecture's worked example: the 5×5 input, the 3×3 filter, and the first output's multiply-accumulate line.
+inline const Tensor kLectureInput({1, 1, 5, 5}, {1, 2, 3, 0, 1,  //
+                                                 0, 1, 5, 1, 0,  //
+                                                 1, 0, 2, 2, 1,  //
+                                                 1, 1, 2, 0, 0,  //
+                                                 1, 0, 1, 1, 1});
+inline const Tensor kLectureFilter({1, 1, 3, 3}, {1, 0, 1, 0, 1, 0, 1, 0, 1});
+inline const std::string kLectureLine =
+    "(1×1) + (2×0) + (3×1) + (0×0) + (1×1) + (5×0) + (1×1) + (0×0) + (2×1) = 8";
+
 // Uniform random values in [lo, hi), replicable from `seed`.
 inline Tensor random_tensor(Shape shape, uint32_t seed, float lo = -1.0f, float hi = 1.0f) {
     Tensor t = Tensor::filled(std::move(shape));
