@@ -28,6 +28,8 @@
 #include "support/testing.hpp"
 
 using namespace convscope;
+using convscope::testing::kLectureFilter;
+using convscope::testing::kLectureInput;
 using convscope::testing::mismatch;
 namespace fs = std::filesystem;
 
@@ -196,13 +198,6 @@ Pool2dParams random_pool_params(std::mt19937& rng) {
     p.count_include_pad = uniform(rng, 0, 1) == 1;
     return p;
 }
-
-const Tensor kLectureInput({1, 1, 5, 5}, {1, 2, 3, 0, 1,  //
-                                          0, 1, 5, 1, 0,  //
-                                          1, 0, 2, 2, 1,  //
-                                          1, 1, 2, 0, 0,  //
-                                          1, 0, 1, 1, 1});
-const Tensor kLectureFilter({1, 1, 3, 3}, {1, 0, 1, 0, 1, 0, 1, 0, 1});
 
 // A scratch folder removed at the end of the test.
 struct TempDir {
