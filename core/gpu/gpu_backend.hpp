@@ -21,13 +21,16 @@
 
 namespace convscope::gpu {
 
-// A GL 4.3 core context made by someone else, used when EGL surfaceless is unavailable. GLFW example (the
-// window must be created on the main thread; glfwMakeContextCurrent works on any thread):
-//     glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE); ... GLFWwindow* w = glfwCreateWindow(16, 16, "", nullptr,
-//     shared); gpu::set_fallback_context({"GLFW hidden window", [w] { glfwMakeContextCurrent(w); return true;
-//     },
+// A GL 4.3 core context made by someone else, used when EGL surfaceless is unavailable. With GLFW (windows
+// are created on the main thread; glfwMakeContextCurrent works on any thread):
+//
+//     glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+//     GLFWwindow* hidden = glfwCreateWindow(16, 16, "gpu", nullptr, nullptr);  // 4.3 core hints as usual
+//     gpu::set_fallback_context({"a hidden GLFW window",
+//                                [hidden] { glfwMakeContextCurrent(hidden); return true; },
 //                                [] { glfwMakeContextCurrent(nullptr); },
 //                                [](const char* f) { return (void*)glfwGetProcAddress(f); }});
+//
 // The window must outlive the backend's use of it and must not be current on any other thread.
 struct ExternalContext {
     std::string description;             // shown in renderer() and in errors
@@ -38,21 +41,32 @@ struct ExternalContext {
 
 // Where the time of the last conv2d/pool2d went, in milliseconds (wall clock on the GL thread).
 struct Timings {
-    double upload_ms = 0;    // copying changed inputs into GPU buffers (0 when nothing changed)
+    double upload_ms = 0;    // copying changed inputs into GPU buffers (only the comparison when unchanged)
     double dispatch_ms = 0;  // running the compute shaders, until they finished
     double readback_ms = 0;  // copying the output back
     bool uploaded_input = false;
     bool uploaded_weight = false;
     int dispatches = 0;  // compute dispatches issued (more than one when a tensor exceeds buffer limits)
     bool tiled = false;  // whether the shared-memory tile path ran
+    // Same problem and data as the call before: its output was returned again, with no dispatch and no
+    // read-back.
+    bool reused_output = false;
 };
+
+// Whether work groups stage their input tile in shared memory. Auto: yes on hardware, where shared memory is
+// on-chip and each input value is read once per group instead of once per tap; no on software rasterizers
+// (llvmpipe), where shared memory is ordinary memory and a barrier is a coroutine switch (measured there: the
+// direct path needs about half the CPU time). Kernels whose tile exceeds shared memory always go direct.
+enum class Tiling { Auto, Always, Never };
 
 struct Options {
     std::string shader_dir;  // read shaders/*.comp from here instead of the embedded copies ("" = embedded)
-    std::string disabled_reason;  // non-empty: the backend is unavailable with this reason (tests, users)
-    bool use_egl = true;          // false: only the external context (tests of the fallback path)
-    int64_t storage_limit_bytes =
-        0;  // > 0: pretend bound buffer ranges are limited to this (tests of chunking)
+    std::string disabled_reason;   // non-empty: the backend is unavailable with this reason (tests, users)
+    bool use_egl = true;           // false: only the external context (tests of the fallback path)
+    Tiling tiling = Tiling::Auto;  // tests force each path
+    bool reuse_output = true;      // return the last output again when nothing changed (see Timings)
+    // > 0: pretend a bound buffer range may span only this many bytes (tests of the chunked passes).
+    int64_t storage_limit_bytes = 0;
 };
 
 class GpuBackend final : public Backend {
@@ -71,6 +85,7 @@ public:
     // Same answers as the reference backend (float32 rounding aside); errors as values.
     Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                           const Conv2dParams& params) override;
+    // Max or average pooling, the reference's answers; errors as values.
     Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override;
 
     // Installs a fallback context; takes effect if no context was made yet or the last attempt failed.
