@@ -86,8 +86,20 @@ Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t 
     return trace_pool2d(input, effective_pool(spec), 0, channel, oy, ox);
 }
 
-uint8_t display_value(float v, DisplayMap map) {
+ValueRange finite_range(const Tensor& output) {
+    float lo = INFINITY, hi = -INFINITY;
+    for (float v : output.data)
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    return lo <= hi ? ValueRange{lo, hi} : ValueRange{};
+}
+
+uint8_t display_value(float v, DisplayMap map, ValueRange range) {
     if (std::isnan(v)) return 0;
+    if (map == DisplayMap::Normalize) {
+        if (!(range.hi > range.lo)) return 0;  // a flat output has no range to spread
+        const float t = std::isfinite(v) ? (v - range.lo) / (range.hi - range.lo) : (v > 0 ? 1.0f : 0.0f);
+        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
+    }
     float r = std::nearbyint(v);  // ties to even under the default rounding mode, as torch.round
     if (map == DisplayMap::Abs) r = std::fabs(r);
     return uint8_t(std::clamp(r, 0.0f, 255.0f));
@@ -103,27 +115,12 @@ Result<Image> to_display(const Tensor& output, DisplayMap map) {
     img.width = output.dim(2);
     const int64_t plane = img.width * img.height;
     img.pixels.resize(size_t(plane * img.channels));
-    float lo = 0.0f, hi = 0.0f;
-    if (map == DisplayMap::Normalize) {
-        // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
-        lo = INFINITY, hi = -INFINITY;
-        for (float v : output.data)
-            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-    }
+    // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
+    const ValueRange range = map == DisplayMap::Normalize ? finite_range(output) : ValueRange{};
     for (int64_t k = 0; k < img.channels; ++k)
-        for (int64_t i = 0; i < plane; ++i) {
-            const float v = output.data[size_t(k * plane + i)];
-            uint8_t out;
-            if (map != DisplayMap::Normalize) {
-                out = display_value(v, map);
-            } else if (!(hi > lo)) {
-                out = 0;  // a flat output has no range to spread
-            } else {
-                const float t = std::isfinite(v) ? (v - lo) / (hi - lo) : (v > 0 ? 1.0f : 0.0f);
-                out = uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
-            }
-            img.pixels[size_t(i * img.channels + k)] = out;
-        }
+        for (int64_t i = 0; i < plane; ++i)
+            img.pixels[size_t(i * img.channels + k)] =
+                display_value(output.data[size_t(k * plane + i)], map, range);
     return img;
 }
 

@@ -50,8 +50,16 @@ Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
                            int64_t ox);
 
-// The display value of one output value for Clamp and Abs (Normalize needs the whole output; see to_display).
-uint8_t display_value(float v, DisplayMap map);
+// The smallest and largest finite values of an output ({0, 0} when it has none); Normalize maps them to 0 and
+// 255.
+struct ValueRange {
+    float lo = 0.0f, hi = 0.0f;
+};
+ValueRange finite_range(const Tensor& output);
+
+// The 8-bit pixel of one output value; Normalize needs the whole output's range (finite_range), the others
+// ignore it. A flat output (lo = hi) normalizes to 0.
+uint8_t display_value(float v, DisplayMap map, ValueRange range = {});
 
 // A C×H×W output (C = 1 or 3) as an 8-bit image: rounded to nearest, then mapped.
 Result<Image> to_display(const Tensor& output, DisplayMap map);

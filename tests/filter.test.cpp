@@ -156,6 +156,15 @@ TEST_CASE("to_display: rounded to nearest (ties to even), then clamp, abs or nor
         CHECK(img->pixels == std::vector<uint8_t>{0, 128, 255});
     }
     CHECK_FALSE(to_display(Tensor({2, 1, 1}, {0, 0}), DisplayMap::Clamp).ok());
+    SECTION("one value at a time, as the explain panel shows it") {
+        const ValueRange r = finite_range(Tensor({1, 1, 4}, {-10.0f, NAN, INFINITY, 10.0f}));
+        CHECK(r.lo == -10.0f);
+        CHECK(r.hi == 10.0f);
+        CHECK(display_value(0.0f, DisplayMap::Normalize, r) == 128);
+        CHECK(display_value(-7.5f, DisplayMap::Abs) == 8);
+        CHECK(display_value(300.0f, DisplayMap::Clamp) == 255);
+        CHECK(display_value(NAN, DisplayMap::Clamp) == 0);
+    }
     CHECK(parse_display_map("abs").value() == DisplayMap::Abs);
     CHECK_FALSE(parse_display_map("log").ok());
 }
