@@ -38,6 +38,8 @@ struct GuiOptions {
     std::string export_gif;  // --export-gif OUT.gif: record the stepper's animation, then exit
     int width = 0, height = 0;  // --size WxH of the window
     std::string preset;      // --preset NAME (stepper)
+    std::string kernel;      // --kernel NAME (image lab): a preset as `convscope filter` names it
+    std::string explain;     // --explain ROW,COL (image lab): explain this output pixel
     bool headless_run() const { return frames > 0 || !screenshot.empty() || !export_gif.empty(); }
 };
 
