@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
     ui::GuiOptions options;
     if (auto status = ui::parse_gui_options(argc, argv, options)) return *status;
 
-    // Settings: scripted runs (tests, slides) neither read nor write them, so their pictures are reproducible.
+    // Settings: scripted runs (tests, slides) neither read nor write them, so their pictures are
+    // reproducible.
     std::string settings_message;
     ui::Settings settings = options.headless_run() ? ui::Settings{} : ui::load_settings(settings_message);
     if (options.width > 0) {
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
     // A scripted run must get exactly the size asked for: no maximizing, no resizing by the window manager.
     glfwWindowHint(GLFW_RESIZABLE, options.headless_run() ? GLFW_FALSE : GLFW_TRUE);
-    GLFWwindow* window = glfwCreateWindow(settings.window_w, settings.window_h, "ConvScope", nullptr, nullptr);
+    GLFWwindow* window =
+        glfwCreateWindow(settings.window_w, settings.window_h, "ConvScope", nullptr, nullptr);
     if (!window) {
         glfwTerminate();
         return cli::error_exit("cannot create an OpenGL 3.3 window");

@@ -168,6 +168,15 @@ void randomize_small_ints(Tensor& t, uint32_t seed, int lo, int hi) {
     for (float& v : t.data) v = float(dist(rng));
 }
 
+Result<Pair> parse_size_answer(std::string_view text) {
+    std::string t(text);
+    for (size_t at; (at = t.find("×")) != std::string::npos;)
+        t.replace(at, std::string_view("×").size(), "x");
+    auto p = parse_pair(t);
+    if (!p) return fail("type a number, or H×W");
+    return *p;
+}
+
 namespace {
 
 Tensor grid(std::initializer_list<std::initializer_list<float>> rows) {

@@ -199,3 +199,13 @@ TEST_CASE("resized keeps the overlap and zero-fills") {
     const Tensor c = resized(t, {2, 1, 2});
     CHECK(c.data == std::vector<float>{1, 2, 0, 0});
 }
+
+TEST_CASE("parse_size_answer: the ways students write an output size") {
+    CHECK(parse_size_answer("55").value() == Pair(55));
+    CHECK(parse_size_answer("28×60").value() == Pair(28, 60));
+    CHECK(parse_size_answer("28x60").value() == Pair(28, 60));
+    CHECK(parse_size_answer(" 28, 60 ").value() == Pair(28, 60));
+    CHECK_FALSE(parse_size_answer("").ok());
+    CHECK_FALSE(parse_size_answer("twenty").ok());
+    CHECK_FALSE(parse_size_answer("28.5").ok());
+}

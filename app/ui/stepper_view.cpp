@@ -1,6 +1,6 @@
 // The stepper: the lecture's convolution, one window (or one term) at a time. It edits a StepperProblem, asks
-// core/stepper.hpp to solve it (traces per window, the playhead), and draws the result: the input with its padding
-// ring, the kernel, the output filling in, the multiply-accumulate line, and the output-size formula.
+// core/stepper.hpp to solve it (traces per window, the playhead), and draws the result: the input with its
+// padding ring, the kernel, the output filling in, the multiply-accumulate line, and the output-size formula.
 //
 // [SECTION] State and problem editing
 // [SECTION] Controls panel
@@ -25,7 +25,8 @@ namespace convscope::ui {
 namespace {
 
 // Limits of the controls: large enough for the lecture's drawings, small enough that cells stay legible.
-constexpr int kMaxSide = 24, kMaxKernel = 7, kMaxStride = 4, kMaxPad = 4, kMaxDilation = 3, kMaxIn = 3, kMaxOut = 4;
+constexpr int kMaxSide = 24, kMaxKernel = 7, kMaxStride = 4, kMaxPad = 4, kMaxDilation = 3, kMaxIn = 3,
+              kMaxOut = 4;
 
 // A cell the user clicked to edit: an input cell (c, y, x) or a kernel cell (o, c, y, x).
 struct EditTarget {
@@ -47,18 +48,19 @@ struct Layout {
     float label_h = 20.0f;
     float gap = 40.0f;  // between columns (operator symbols)
     float row_gap = 12.0f;
-    ImVec2 origin;                 // top-left of the grid area
-    std::vector<ImVec2> input;     // per input channel: top-left of its (padded) grid
-    std::vector<ImVec2> kernel;    // per input channel: the current output channel's kernel
-    std::vector<ImVec2> output;    // per output channel
-    ImVec2 size;                   // of the whole grid area
-    float in_w = 0, k_w = 0, out_w = 0;             // column widths (grid or label, the wider)
+    ImVec2 origin;                                   // top-left of the grid area
+    std::vector<ImVec2> input;                       // per input channel: top-left of its (padded) grid
+    std::vector<ImVec2> kernel;                      // per input channel: the current output channel's kernel
+    std::vector<ImVec2> output;                      // per output channel
+    ImVec2 size;                                     // of the whole grid area
+    float in_w = 0, k_w = 0, out_w = 0;              // column widths (grid or label, the wider)
     float in_label = 0, k_label = 0, out_label = 0;  // label widths at their smallest size
 };
 
 ImU32 text_on(ImU32 fill) {
     const ImVec4 c = ImGui::ColorConvertU32ToFloat4(fill);
-    return (0.299f * c.x + 0.587f * c.y + 0.114f * c.z) > 0.6f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
+    return (0.299f * c.x + 0.587f * c.y + 0.114f * c.z) > 0.6f ? IM_COL32(0, 0, 0, 255)
+                                                               : IM_COL32(255, 255, 255, 255);
 }
 
 std::string timestamped(const char* ext) {
@@ -215,9 +217,9 @@ bool StepperView::draw_controls(ViewContext& ctx) {
     const auto presets = stepper_presets();
     auto preset_name = [](std::string_view key) -> const char* {
         static const std::pair<std::string_view, Str> names[] = {
-            {"lecture", Str::preset_lecture}, {"lecture_padding", Str::preset_lecture_padding},
-            {"stride2", Str::preset_stride2}, {"edge", Str::preset_edge},
-            {"blur", Str::preset_blur},       {"sharpen", Str::preset_sharpen},
+            {"lecture", Str::preset_lecture},   {"lecture_padding", Str::preset_lecture_padding},
+            {"stride2", Str::preset_stride2},   {"edge", Str::preset_edge},
+            {"blur", Str::preset_blur},         {"sharpen", Str::preset_sharpen},
             {"rgb_bias", Str::preset_rgb_bias}, {"max_pool", Str::preset_max_pool},
             {"avg_pool", Str::preset_avg_pool}};
         for (const auto& [k, s] : names)
@@ -274,7 +276,8 @@ bool StepperView::draw_controls(ViewContext& ctx) {
         Conv2dParams& p = m_problem.conv;
         int64_t o = m_problem.weight.dim(0), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
         int oi = int(o);
-        if (ImGui::SliderInt(above(Str::out_channels), &oi, 1, kMaxOut, "%d", ImGuiSliderFlags_AlwaysClamp)) o = oi;
+        if (ImGui::SliderInt(above(Str::out_channels), &oi, 1, kMaxOut, "%d", ImGuiSliderFlags_AlwaysClamp))
+            o = oi;
         if (pair_slider(above(Str::kernel_hw), kh, kw, 1, kMaxKernel)) changed = true;
         if (o != m_problem.weight.dim(0) || kh != m_problem.weight.dim(2) || kw != m_problem.weight.dim(3)) {
             m_problem.weight = resized(m_problem.weight, {o, c, kh, kw});
@@ -321,7 +324,8 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation))
             changed = true;
         if (ImGui::Checkbox(tr(Str::ceil_mode), &p.ceil_mode)) changed = true;
-        if (m_problem.op == StepOp::AvgPool && ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
+        if (m_problem.op == StepOp::AvgPool &&
+            ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
             changed = true;
     }
     ImGui::PopItemWidth();
@@ -333,8 +337,10 @@ bool StepperView::draw_controls(ViewContext& ctx) {
 // [SECTION] Playback and keys
 
 void StepperView::step(bool forward, bool by_term) {
-    if (by_term) m_ph = forward ? m_seq.next_term(m_ph) : m_seq.prev_term(m_ph);
-    else m_ph = forward ? m_seq.next_window(m_ph) : m_seq.prev_window(m_ph);
+    if (by_term)
+        m_ph = forward ? m_seq.next_term(m_ph) : m_seq.prev_term(m_ph);
+    else
+        m_ph = forward ? m_seq.next_window(m_ph) : m_seq.prev_window(m_ph);
 }
 
 void StepperView::handle_keys() {
@@ -371,7 +377,8 @@ void StepperView::draw_toolbar() {
     ImGui::SameLine();
     if (ImGui::Button(" ◀ ")) step(false, m_by_term);
     ImGui::SameLine();
-    const std::string play = m_playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
+    const std::string play =
+        m_playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
     if (ImGui::Button((play + "###play").c_str())) {
         if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
         m_playing = !m_playing;
@@ -406,8 +413,8 @@ void StepperView::draw_playback_settings(ViewContext& ctx) {
 
 // [SECTION] Output size and legend
 
-// The formula lines "H_out = ⌊(5 − 3 + 2×0) / 1⌋ + 1 = 3", and in `notes` why the floor drops rows/columns when
-// the division is not whole.
+// The formula lines "H_out = ⌊(5 − 3 + 2×0) / 1⌋ + 1 = 3", and in `notes` why the floor drops rows/columns
+// when the division is not whole.
 std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes) const {
     std::vector<std::string> lines;
     if (!m_solution) return lines;
@@ -415,7 +422,8 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
         std::string f = axis_formula(a);
         // The ceil_mode remark comes from core in English; show it in the UI's language.
         const std::string note = " − 1 (the last window would start in the padding)";
-        if (const size_t at = f.find(note); at != std::string::npos) f.replace(at, note.size(), tr(Str::ceil_note));
+        if (const size_t at = f.find(note); at != std::string::npos)
+            f.replace(at, note.size(), tr(Str::ceil_note));
         lines.push_back(std::string(name) + " = " + f);
         const AxisSize s = axis_size(a);
         const double quotient = s.exact - 1.0;
@@ -478,11 +486,13 @@ void StepperView::draw_legend(ViewContext& ctx, bool vertical) {
         if (!vertical) ImGui::SameLine(0, sw * 1.2f);
     };
     item(Role::Input, tr(Str::label_input), false);
-    if (m_solution && (m_solution->pad_top || m_solution->pad_left || m_solution->pad_bottom || m_solution->pad_right))
+    if (m_solution &&
+        (m_solution->pad_top || m_solution->pad_left || m_solution->pad_bottom || m_solution->pad_right))
         item(Role::Padding, tr(Str::legend_padding), false);
     if (is_conv()) item(Role::Kernel, tr(Str::label_kernel), false);
     item(Role::Output, tr(Str::label_output), false);
     item(Role::Window, tr(Str::legend_window), true);
+    if (m_problem.op == StepOp::MaxPool) item(Role::Chosen, tr(Str::legend_chosen), true);
     if (m_solution) {
         const AxisSize ah = axis_size(m_solution->axis_h), aw = axis_size(m_solution->axis_w);
         if (ah.reached < ah.padded_in || aw.reached < aw.padded_in)
@@ -505,7 +515,9 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     const int64_t O = m_solution ? m_solution->out_channels : 0;
     const int64_t oh = m_solution ? m_solution->oh : 0, ow = m_solution ? m_solution->ow : 0;
     // Labels may shrink to 85% of the UI font, no further; a column is as wide as its grid or its label.
-    const auto label_w = [&](const std::string& text) { return text_size(ctx.fonts.ui, ctx.fonts.ui_size * 0.85f, text).x; };
+    const auto label_w = [&](const std::string& text) {
+        return text_size(ctx.fonts.ui, ctx.fonts.ui_size * 0.85f, text).x;
+    };
     L.in_label = label_w(input_label(C - 1));
     L.k_label = is_conv() ? label_w(kernel_label(m_problem.weight.dim(0) - 1, C - 1)) : 0.0f;
     L.out_label = O ? label_w(output_label(O - 1)) : 0.0f;
@@ -532,7 +544,8 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     L.origin = ImGui::GetCursorScreenPos();
     float x = L.origin.x;
     const float input_row_h = L.label_h + float(ph) * L.cell + L.row_gap;
-    for (int64_t c = 0; c < C; ++c) L.input.push_back(ImVec2(x, L.origin.y + L.label_h + float(c) * input_row_h));
+    for (int64_t c = 0; c < C; ++c)
+        L.input.push_back(ImVec2(x, L.origin.y + L.label_h + float(c) * input_row_h));
     L.in_w = std::max(float(pw) * L.cell, L.in_label);
     x += L.in_w;
     float height = float(C) * input_row_h;
@@ -545,7 +558,8 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     if (O > 0) {
         x += L.gap;
         const float out_row_h = L.label_h + float(oh) * L.cell + L.row_gap;
-        for (int64_t o = 0; o < O; ++o) L.output.push_back(ImVec2(x, L.origin.y + L.label_h + float(o) * out_row_h));
+        for (int64_t o = 0; o < O; ++o)
+            L.output.push_back(ImVec2(x, L.origin.y + L.label_h + float(o) * out_row_h));
         L.out_w = std::max(float(ow) * L.cell, L.out_label);
         x += L.out_w;
         height = std::max(height, float(O) * out_row_h);
@@ -555,11 +569,11 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
 }
 
 // Text of a cell: the number, shrunk to fit the cell.
-void cell_number(ImDrawList* dl, ViewContext& ctx, ImVec2 a, float cell, ImVec2 offset, float size_frac, ImU32 col,
-                 const std::string& text) {
+void cell_number(ImDrawList* dl, ViewContext& ctx, ImVec2 a, float cell, ImVec2 offset, float size_frac,
+                 ImU32 col, const std::string& text) {
     const float size = std::min(ctx.fonts.big_size, cell * size_frac);
-    text_centred(dl, ctx.fonts.big, size, ImVec2(a.x + cell * 0.5f + offset.x, a.y + cell * 0.5f + offset.y), col,
-                 text, cell * 0.86f);
+    text_centred(dl, ctx.fonts.big, size, ImVec2(a.x + cell * 0.5f + offset.x, a.y + cell * 0.5f + offset.y),
+                 col, text, cell * 0.86f);
 }
 
 void grid_label(ImDrawList* dl, ViewContext& ctx, ImVec2 grid_top_left, float max_w, ImU32 col,
@@ -600,7 +614,8 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             const ImVec2 a(o.x + float(q) * cell, o.y + float(r) * cell), b(a.x + cell, a.y + cell);
             // The value shown: the input, or what the padding mode reads there (zeros: 0).
             float value = 0.0f;
-            if (!pad) value = m_problem.input.data[size_t((c * H + iy) * W + ix)];
+            if (!pad)
+                value = m_problem.input.data[size_t((c * H + iy) * W + ix)];
             else if (const auto sy = source_index(iy, H, mode), sx = source_index(ix, W, mode); sy && sx)
                 value = m_problem.input.data[size_t((c * H + *sy) * W + *sx)];
             const auto it = covered.find({iy, ix});
@@ -609,11 +624,14 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             ImU32 fill = pad ? pal.fill(Role::Padding) : pal.fill(Role::Input);
             if (is_term) fill = pal.fill(Role::Term);
             dl->AddRectFilled(a, b, fill);
-            if (pad && !is_term) hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, 1.0f);
-            if (m_solution && (r >= ah.reached || q >= aw.reached)) dl->AddRectFilled(a, b, pal.fill(Role::Unreached));
+            if (pad && !is_term)
+                hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, 1.0f);
+            if (m_solution && (r >= ah.reached || q >= aw.reached))
+                dl->AddRectFilled(a, b, pal.fill(Role::Unreached));
             dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
             ImU32 text_col = is_term ? text_on(fill) : pad ? pal.strong(Role::Padding) : pal.text;
-            std::string text = (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number(value);
+            std::string text =
+                (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number(value);
             if (in_window && is_conv()) {
                 const TraceTerm& term = t->terms[it->second];
                 cell_number(dl, ctx, a, cell, ImVec2(-cell * 0.1f, -cell * 0.12f), 0.42f, text_col, text);
@@ -623,14 +641,15 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
                 const float fs = fit_size(ctx.fonts.big, ws, cell * 0.9f, wt);
                 const ImVec2 wsz = text_size(ctx.fonts.big, fs, wt);
                 const ImVec2 wp(b.x - wsz.x - cell * 0.05f, b.y - wsz.y - cell * 0.02f);
-                dl->AddRectFilled(ImVec2(wp.x - 2, wp.y), ImVec2(b.x - 1, b.y - 1), pal.fill(Role::Kernel), 3.0f);
+                dl->AddRectFilled(ImVec2(wp.x - 2, wp.y), ImVec2(b.x - 1, b.y - 1), pal.fill(Role::Kernel),
+                                  3.0f);
                 dl->AddText(ctx.fonts.big, fs, wp, text_on(pal.fill(Role::Kernel)), wt.c_str());
             } else {
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, text_col, text);
             }
             // Hover: light every output this cell feeds; click: edit (not padding).
-            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
-                mouse.y < b.y) {
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
+                mouse.y >= a.y && mouse.y < b.y) {
                 m_hover = std::array<int64_t, 3>{c, iy, ix};
                 if (!pad && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                     m_edit = EditTarget{false, 0, c, iy, ix};
@@ -648,15 +667,18 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
         float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
         for (const auto& [pos, i] : covered) {
             const ImVec2 a(o.x + float(pos.second + pl) * cell, o.y + float(pos.first + pt) * cell);
-            x0 = std::min(x0, a.x), y0 = std::min(y0, a.y), x1 = std::max(x1, a.x + cell), y1 = std::max(y1, a.y + cell);
+            x0 = std::min(x0, a.x), y0 = std::min(y0, a.y), x1 = std::max(x1, a.x + cell),
+            y1 = std::max(y1, a.y + cell);
             dl->AddRect(ImVec2(a.x + 2, a.y + 2), ImVec2(a.x + cell - 2, a.y + cell - 2),
                         with_alpha(pal.strong(Role::Window), 0.8f), 0, 0, 2.0f * ctx.scale);
         }
         dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
         // Max pooling: ring the chosen element once the window is complete.
-        if (t->kind == TraceKind::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) && t->terms[size_t(t->argmax)].c == c) {
+        if (t->kind == TraceKind::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) &&
+            t->terms[size_t(t->argmax)].c == c) {
             const TraceTerm& best = t->terms[size_t(t->argmax)];
-            const ImVec2 ctr(o.x + (float(best.ix + pl) + 0.5f) * cell, o.y + (float(best.iy + pt) + 0.5f) * cell);
+            const ImVec2 ctr(o.x + (float(best.ix + pl) + 0.5f) * cell,
+                             o.y + (float(best.iy + pt) + 0.5f) * cell);
             dl->AddCircle(ctr, cell * 0.42f, pal.strong(Role::Chosen), 0, 4.0f * ctx.scale);
         }
     }
@@ -674,9 +696,11 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
     // The operator between input and kernel, as the lecture writes it.
     const float mid = org.y + float(std::min<int64_t>(kh, 3)) * cell * 0.5f;
     // DejaVu's ⋆ is drawn small; twice the size matches the = sign.
-    text_centred(dl, ctx.fonts.big, ctx.fonts.big_size * 2.0f, ImVec2(org.x - L.gap * 0.5f, mid), pal.text, "⋆", L.gap);
+    text_centred(dl, ctx.fonts.big, ctx.fonts.big_size * 2.0f, ImVec2(org.x - L.gap * 0.5f, mid), pal.text,
+                 "⋆", L.gap);
     int64_t term_ky = -1, term_kx = -1;
-    if (t && !m_seq.complete(m_ph) && m_ph.term < int64_t(t->terms.size()) && t->terms[size_t(m_ph.term)].c == c) {
+    if (t && !m_seq.complete(m_ph) && m_ph.term < int64_t(t->terms.size()) &&
+        t->terms[size_t(m_ph.term)].c == c) {
         term_ky = t->terms[size_t(m_ph.term)].ky;
         term_kx = t->terms[size_t(m_ph.term)].kx;
     }
@@ -689,16 +713,17 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
             dl->AddRectFilled(a, b, fill);
             dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
             const float v = m_problem.weight.data[size_t(((o * C + c) * kh + y) * kw + x)];
-            cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text, format_number(v));
-            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
-                mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+            cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text,
+                        format_number(v));
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
+                mouse.y >= a.y && mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                 m_edit = EditTarget{true, o, c, y, x};
                 m_edit_value = v;
                 m_open_edit = true;
             }
         }
-    dl->AddRect(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell), pal.strong(Role::Kernel), 0, 0,
-                2.5f * ctx.scale);
+    dl->AddRect(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell), pal.strong(Role::Kernel), 0,
+                0, 2.5f * ctx.scale);
 }
 
 void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o) {
@@ -725,18 +750,21 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
             if (fed) dl->AddRectFilled(a, b, with_alpha(pal.strong(Role::Feeds), 0.45f));
             dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
             if (filled) {
-                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.text, format_number(s.output.data[size_t(w)]));
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.text,
+                            format_number(s.output.data[size_t(w)]));
             } else if (current && m_ph.term < s.term_count(w)) {
                 // Term by term: the running sum so far, muted until the window completes.
                 const TraceTerm& term = s.traces[size_t(w)].terms[size_t(m_ph.term)];
-                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted, format_number(term.acc) + "…");
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted,
+                            format_number(term.acc) + "…");
             }
             if (current) dl->AddRect(a, b, pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
-            if (fed) dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
-                                 3.0f * ctx.scale);
+            if (fed)
+                dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
+                            3.0f * ctx.scale);
             // Click: jump to this output's window.
-            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
-                mouse.y < b.y) {
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
+                mouse.y >= a.y && mouse.y < b.y) {
                 ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
                 if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                     m_ph = m_seq.at_window(w);
@@ -744,8 +772,8 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
                 }
             }
         }
-    dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output), 0,
-                0, 2.5f * ctx.scale);
+    dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output),
+                0, 0, 2.5f * ctx.scale);
 }
 
 void StepperView::draw_grids(ViewContext& ctx, const Layout& L) {
@@ -756,7 +784,8 @@ void StepperView::draw_grids(ViewContext& ctx, const Layout& L) {
     // The outputs the hovered input cell feeds (computed before the outputs are drawn).
     m_fed.clear();
     if (m_hover && m_solution)
-        for (int64_t w : windows_reading(*m_solution, (*m_hover)[0], (*m_hover)[1], (*m_hover)[2])) m_fed.insert(w);
+        for (int64_t w : windows_reading(*m_solution, (*m_hover)[0], (*m_hover)[1], (*m_hover)[2]))
+            m_fed.insert(w);
     if (m_solution)
         for (int64_t o = 0; o < m_solution->out_channels; ++o) draw_output_grid(ctx, L, o);
     ImGui::Dummy(L.size);
@@ -790,22 +819,26 @@ std::vector<Token> StepperView::mac_tokens() const {
             const bool several = t->channels.size() > 1;
             size_t i = 0;
             for (size_t ci = 0; ci < t->channels.size(); ++ci) {
-                if (several) v.push_back(plain(trf(Str::channel_n, int(t->channels[ci])) + " ", pal.text_muted));
+                if (several)
+                    v.push_back(plain(trf(Str::channel_n, int(t->channels[ci])) + " ", pal.text_muted));
                 bool first = true;
                 size_t last = i;
                 for (; i < t->terms.size() && t->terms[i].c == t->channels[ci]; ++i) {
                     if (!first) v.push_back(plain(" + ", int64_t(i) > now ? pal.text_muted : pal.text));
                     const TraceTerm& term = t->terms[i];
-                    v.push_back(term_token(i, "(" + format_number(term.x) + "×" + format_number(term.w) + ")"));
+                    v.push_back(
+                        term_token(i, "(" + format_number(term.x) + "×" + format_number(term.w) + ")"));
                     first = false;
                     last = i;
                 }
                 if (int64_t(last) < now) {
                     v.push_back(plain(" = " + format_number(t->channel_sums[ci]), pal.text));
-                } else if (now >= 0 && int64_t(last) >= now && (ci == 0 || t->terms[last].c == t->terms[size_t(now)].c)) {
+                } else if (now >= 0 && int64_t(last) >= now &&
+                           (ci == 0 || t->terms[last].c == t->terms[size_t(now)].c)) {
                     // The running sum of the channel being summed.
                     if (t->terms[size_t(now)].c == t->channels[ci])
-                        v.push_back(plain(" = " + format_number(t->terms[size_t(now)].acc) + " …", pal.text_muted));
+                        v.push_back(
+                            plain(" = " + format_number(t->terms[size_t(now)].acc) + " …", pal.text_muted));
                 }
                 newline();
             }
@@ -813,7 +846,8 @@ std::vector<Token> StepperView::mac_tokens() const {
                 std::string line;
                 for (size_t ci = 0; ci < t->channel_sums.size(); ++ci)
                     line += (ci ? " + " : "") + format_number(t->channel_sums[ci]);
-                if (t->has_bias) line += " + " + std::string(tr(Str::bias_word)) + " " + format_number(t->bias);
+                if (t->has_bias)
+                    line += " + " + std::string(tr(Str::bias_word)) + " " + format_number(t->bias);
                 line += " = " + format_number(t->result);
                 v.push_back(plain(line, complete ? pal.text : pal.text_muted));
             }
@@ -830,11 +864,13 @@ std::vector<Token> StepperView::mac_tokens() const {
                 }
                 v.push_back(k);
             }
-            v.push_back(plain(complete ? ") = " + format_number(t->result) : ") …", complete ? pal.text : pal.text_muted));
+            v.push_back(plain(complete ? ") = " + format_number(t->result) : ") …",
+                              complete ? pal.text : pal.text_muted));
             break;
         }
         case TraceKind::AvgPool: {
-            // Padding zeros appear only when the divisor counts them (count_include_pad), as in explain_lines.
+            // Padding zeros appear only when the divisor counts them (count_include_pad), as in
+            // explain_lines.
             const bool show_padding = t->divisor == float(t->terms.size());
             v.push_back(plain("(", pal.text));
             bool first = true;
@@ -844,16 +880,18 @@ std::vector<Token> StepperView::mac_tokens() const {
                 v.push_back(term_token(i, format_number(t->terms[i].x)));
                 first = false;
             }
-            v.push_back(plain(") / " + format_number(t->divisor) + (complete ? " = " + format_number(t->result) : " …"),
-                              complete ? pal.text : pal.text_muted));
+            v.push_back(plain(
+                ") / " + format_number(t->divisor) + (complete ? " = " + format_number(t->result) : " …"),
+                complete ? pal.text : pal.text_muted));
             break;
         }
     }
     return v;
 }
 
-// Lays the tokens out left to right, wrapping at token boundaries; returns the height used. Draws when `draw`.
-// The MAC text size: the big font, shrunk (to 70% at most) so the longest line fits `width` when it can.
+// Lays the tokens out left to right, wrapping at token boundaries; returns the height used. Draws when
+// `draw`. The MAC text size: the big font, shrunk (to 70% at most) so the longest line fits `width` when it
+// can.
 float StepperView::mac_size(ViewContext& ctx, const std::vector<Token>& tokens, float width) const {
     float longest = 0, x = 0;
     for (const Token& k : tokens) {
@@ -873,9 +911,10 @@ float StepperView::mac_size(ViewContext& ctx, const std::vector<Token>& tokens, 
     return std::max(ctx.fonts.ui_size, std::min(size, cap));
 }
 
-// Lays the tokens out left to right at `size`, wrapping at token boundaries; returns the height used. Draws when
-// `draw`.
-float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, float size, bool draw) {
+// Lays the tokens out left to right at `size`, wrapping at token boundaries; returns the height used. Draws
+// when `draw`.
+float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, float size,
+                               bool draw) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float line_h = size * 1.35f;
     const ImVec2 org = ImGui::GetCursorScreenPos();
@@ -896,7 +935,9 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
         if (draw) {
             const ImVec2 p(org.x + x, org.y + y);
             const float pad = size * 0.1f;
-            if (k.bg) dl->AddRectFilled(ImVec2(p.x - pad, p.y - pad * 0.5f), ImVec2(p.x + ts.x + pad, p.y + ts.y + pad * 0.5f), k.bg, pad);
+            if (k.bg)
+                dl->AddRectFilled(ImVec2(p.x - pad, p.y - pad * 0.5f),
+                                  ImVec2(p.x + ts.x + pad, p.y + ts.y + pad * 0.5f), k.bg, pad);
             dl->AddText(ctx.fonts.big, size, p, k.col, k.text.c_str());
         }
         x += ts.x;
@@ -979,8 +1020,7 @@ void StepperView::draw_content(ViewContext& ctx) {
         if (draw_controls(ctx)) m_dirty = true;
         ImGui::Separator();
         ImGui::BeginDisabled(m_recording || !m_solution);
-        if (ImGui::Button(tr(Str::export_png)))
-            m_png_request = true;
+        if (ImGui::Button(tr(Str::export_png))) m_png_request = true;
         if (ImGui::Button(tr(Str::export_gif))) m_pending_gif = timestamped(".gif");
         ImGui::EndDisabled();
         ImGui::Spacing();
@@ -1003,7 +1043,9 @@ void StepperView::draw_content(ViewContext& ctx) {
     }
 
     // The canvas: what the PNG and GIF exports capture.
-    ImGui::BeginChild("##canvas", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    // Padded, so exported frames have a margin and outlines at the edge are not cut.
+    ImGui::BeginChild("##canvas", ImVec2(0, 0), false,
+                      ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
     const ImVec2 canvas_min = ImGui::GetWindowPos();
     const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
     const Palette& pal = palette();
@@ -1018,7 +1060,8 @@ void StepperView::draw_content(ViewContext& ctx) {
 
     // The output size and the colour key go beside the grids when that leaves bigger cells, else above them.
     float info_w = 0;
-    for (const std::string& l : size_lines(nullptr)) info_w = std::max(info_w, text_size(ctx.fonts.big, formula_size(ctx), l).x);
+    for (const std::string& l : size_lines(nullptr))
+        info_w = std::max(info_w, text_size(ctx.fonts.big, formula_size(ctx), l).x);
     info_w = std::clamp(info_w, ctx.fonts.ui_size * 12.0f, avail.x * 0.42f);
     const float info_gap = ctx.fonts.big_size;
     // Two formula lines, maybe a note, and the legend line.
@@ -1056,7 +1099,8 @@ void StepperView::draw_content(ViewContext& ctx) {
         ImGui::PopTextWrapPos();
     } else if (m_ph.window < 0) {
         const std::string hint = tr(Str::hint_start);
-        text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted, hint);
+        text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted,
+                  hint);
     } else {
         ImGui::Dummy(ImVec2(avail.x, flow_tokens(ctx, tokens, avail.x, msize, true)));
     }
@@ -1072,6 +1116,8 @@ void StepperView::draw_content(ViewContext& ctx) {
 
 }  // namespace
 
-std::unique_ptr<View> make_stepper_view() { return std::make_unique<StepperView>(); }
+std::unique_ptr<View> make_stepper_view() {
+    return std::make_unique<StepperView>();
+}
 
 }  // namespace convscope::ui

@@ -1,6 +1,6 @@
-// Every user-visible string of the GUI, in English and Korean, in one table. A view writes `tr(Str::play)`; to add a
-// string, add one X(...) line below (id, English, Korean). Strings with %s/%d are printf formats (use trf).
-// No ImGui here, so a test can check that the bundled fonts hold every glyph these strings use.
+// Every user-visible string of the GUI, in English and Korean, in one table. A view writes `tr(Str::play)`;
+// to add a string, add one X(...) line below (id, English, Korean). Strings with %s/%d are printf formats
+// (use trf). No ImGui here, so a test can check that the bundled fonts hold every glyph these strings use.
 #pragma once
 
 #include <string>
@@ -81,6 +81,7 @@ enum class Lang { En, Ko };
     X(legend_padding,   "padding", "패딩") \
     X(legend_window,    "current window", "현재 창") \
     X(legend_unreached, "no window reaches", "창이 닿지 않음") \
+    X(legend_chosen,    "the maximum", "최댓값") \
     X(channel_n,        "channel %d:", "채널 %d:") \
     X(bias_word,        "bias", "편향") \
     X(floor_note,       "%s → %s: the windows stop early, so %s never enters a window (shaded).", "%s → %s: 창이 끝까지 가지 못해 %s은(는) 어떤 창에도 들어가지 않습니다 (음영).") \
