@@ -612,6 +612,17 @@ void ImageView::draw_controls(ViewContext& ctx) {
             m_dirty = true;
         }
     }
+
+    // The output's shape and the formula behind each side
+    if (m_geometry) {
+        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "%s",
+                           trf(Str::output_shape, shape_to_string(m_geometry->output).c_str()).c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
+        ImGui::TextWrapped("H: %s", axis_formula(m_geometry->h).c_str());
+        ImGui::TextWrapped("W: %s", axis_formula(m_geometry->w).c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!m_geometry_error.empty()) error_text(m_geometry_error);
     ImGui::Separator();
 
     // Colour, display mapping
@@ -990,69 +1001,91 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     }
 
     // Two grids: the input values under the window (padding grey, the max-pool choice marked), and the
-    // weights.
+    // weights. Cells too small for legible numbers are shaded by value instead, and name their numbers on
+    // hover.
     const FilterSpec& spec = m_result->job.spec;
     const int64_t rows = t.kind == TraceKind::Conv ? spec.kernel.rows : spec.pool.kernel.h;
     const int64_t cols = t.kind == TraceKind::Conv ? spec.kernel.cols : spec.pool.kernel.w;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float label_h = ImGui::GetTextLineHeightWithSpacing();
-    const float cell = std::clamp(std::min((avail.y - label_h) / float(rows), avail.x * 0.2f / float(cols)),
+    const float cell = std::clamp(std::min((avail.y - label_h) / float(rows), avail.x * 0.22f / float(cols)),
                                   4.0f * s, ctx.fonts.big_size * 2.0f);
-    const float grid_w = cell * float(cols);
+    const float number_px = std::min(ctx.fonts.ui_size, cell * 0.42f);
+    const bool numbers = number_px >= ctx.fonts.ui_size * 0.6f;
+    const float grid_w = std::max(cell * float(cols), 70.0f * s);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
-    auto grid = [&](ImVec2 at, Str title, ImU32 title_col, auto cell_of) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    std::vector<const TraceTerm*> at(size_t(rows * cols),
+                                     nullptr);  // a pool window cut at the border has fewer
+    for (const TraceTerm& term : t.terms)
+        if (term.ky < rows && term.kx < cols) at[size_t(term.ky * cols + term.kx)] = &term;
+    float max_w = 0.0f;
+    for (const TraceTerm& term : t.terms) max_w = std::max(max_w, std::fabs(term.w));
+    auto grid = [&](ImVec2 top_left, Str title, ImU32 title_col, auto cell_of) {
         const std::string text = tr(title);
-        dl->AddText(ctx.fonts.ui,
-                    fit_size(ctx.fonts.ui, ctx.fonts.ui_size, std::max(grid_w, 60.0f * s), text), at,
+        dl->AddText(ctx.fonts.ui, fit_size(ctx.fonts.ui, ctx.fonts.ui_size, grid_w, text), top_left,
                     title_col, text.c_str());
-        const ImVec2 g(at.x, at.y + label_h);
+        const ImVec2 g(top_left.x, top_left.y + label_h);
         for (int64_t r = 0; r < rows; ++r)
             for (int64_t c = 0; c < cols; ++c) {
                 const ImVec2 a(g.x + float(c) * cell, g.y + float(r) * cell), b(a.x + cell, a.y + cell);
                 const auto [fill, value] = cell_of(r, c);
                 dl->AddRectFilled(a, b, fill);
                 dl->AddRect(a, b, pal.grid_line);
-                if (cell >= 12.0f * s)
-                    text_centred(dl, ctx.fonts.ui, std::min(ctx.fonts.ui_size, cell * 0.45f),
-                                 ImVec2((a.x + b.x) / 2, (a.y + b.y) / 2), pal.text, value, cell - 4 * s);
+                if (numbers)
+                    text_centred(dl, ctx.fonts.ui, number_px, ImVec2((a.x + b.x) / 2, (a.y + b.y) / 2),
+                                 pal.text, value, cell - 3 * s);
+                const TraceTerm* term = at[size_t(r * cols + c)];
+                if (term && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
+                    mouse.y < b.y)
+                    ImGui::SetTooltip("x = %s   w = %s", format_number(term->x).c_str(),
+                                      format_number(term->w).c_str());
             }
     };
-    // The terms of one channel, in kernel order; a pool window clipped at the border has fewer.
-    std::vector<const TraceTerm*> at(size_t(rows * cols), nullptr);
-    for (const TraceTerm& term : t.terms)
-        if (term.ky < rows && term.kx < cols) at[size_t(term.ky * cols + term.kx)] = &term;
+    auto shade = [](ImU32 base, ImU32 tint, float amount) {
+        const ImVec4 a = to_vec4(base), b = to_vec4(tint);
+        const float k = std::clamp(amount, 0.0f, 1.0f);
+        return ImGui::ColorConvertFloat4ToU32(
+            ImVec4(a.x + (b.x - a.x) * k, a.y + (b.y - a.y) * k, a.z + (b.z - a.z) * k, 1));
+    };
     grid(o, Str::img_in_window, pal.strong(Role::Input), [&](int64_t r, int64_t c) {
         const TraceTerm* term = at[size_t(r * cols + c)];
         if (!term) return std::pair{pal.fill(Role::Padding), std::string()};
         const bool chosen =
             t.kind == TraceKind::MaxPool && t.argmax >= 0 && &t.terms[size_t(t.argmax)] == term;
-        const ImU32 fill = chosen          ? pal.fill(Role::Chosen)
-                           : term->padding ? pal.fill(Role::Padding)
-                                           : pal.fill(Role::Input);
+        ImU32 fill = chosen          ? pal.fill(Role::Chosen)
+                     : term->padding ? pal.fill(Role::Padding)
+                                     : pal.fill(Role::Input);
+        if (!numbers && !chosen && std::isfinite(term->x))
+            fill = shade(IM_COL32_BLACK, IM_COL32_WHITE, term->x / 255.0f);  // the pixels themselves
         return std::pair{fill, format_number(term->x)};
     });
-    float x = o.x + std::max(grid_w, 60.0f * s) + 14 * s;
+    float x = o.x + grid_w + 14 * s;
     if (t.kind == TraceKind::Conv) {
         grid(ImVec2(x, o.y), Str::img_weights, pal.strong(Role::Kernel), [&](int64_t r, int64_t c) {
             const TraceTerm* term = at[size_t(r * cols + c)];
-            return std::pair{pal.fill(Role::Kernel), term ? format_number(term->w) : std::string()};
+            if (!term) return std::pair{pal.fill(Role::Kernel), std::string()};
+            const ImU32 fill = numbers ? pal.fill(Role::Kernel)
+                                       : shade(pal.panel, pal.strong(Role::Kernel),
+                                               max_w > 0 ? std::fabs(term->w) / max_w : 0.0f);
+            return std::pair{fill, format_number(term->w)};
         });
-        x += std::max(grid_w, 60.0f * s) + 14 * s;
+        x += grid_w + 14 * s;
     }
 
-    // The multiply-accumulate line(s), then the pixel the value becomes.
+    // The result first (the line that matters), then every multiply-accumulate term, scrolling when long.
     ImGui::SetCursorScreenPos(ImVec2(x, o.y));
+    ImGui::BeginGroup();
+    const int px = display_value(t.result, m_result->job.map, m_result->range);
+    ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "= %s  → %s", format_number(t.result).c_str(),
+                       trf(Str::img_shown_as, px, std::string(to_string(m_result->job.map)).c_str()).c_str());
     ImGui::BeginChild("##mac", ImVec2(0, 0), false);
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::PushFont(ctx.fonts.ui);
     for (const std::string& line : explain_lines(t)) ImGui::TextUnformatted(line.c_str());
-    ImGui::PopFont();
     ImGui::PopTextWrapPos();
-    const int px = display_value(t.result, m_result->job.map, m_result->range);
-    ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "→ %s",
-                       trf(Str::img_shown_as, px, std::string(to_string(m_result->job.map)).c_str()).c_str());
     ImGui::EndChild();
+    ImGui::EndGroup();
     ImGui::EndChild();
 }
 

@@ -119,7 +119,7 @@ enum class Lang { En, Ko };
     X(img_stride_is_window, "Stride = window", "스트라이드 = 창") \
     X(img_colour,       "Colour", "색") \
     X(img_grey,         "Grey (luminance)", "흑백 (밝기)") \
-    X(img_rgb,          "Each colour channel (groups = 3)", "색 채널마다 따로 (groups = 3)") \
+    X(img_rgb,          "Colour (groups = 3)", "컬러 (groups = 3)") \
     X(img_map,          "Values to pixels", "값을 픽셀로") \
     X(img_map_clamp,    "Clamp to 0–255", "0–255로 자르기") \
     X(img_map_abs,      "Absolute value", "절댓값") \
