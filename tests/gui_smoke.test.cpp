@@ -141,3 +141,29 @@ TEST_CASE("gui: a missing font falls back to the built-in one", "[gui]") {
     const Picture p = inspect(out);
     CHECK(p.distinct >= 24);
 }
+
+TEST_CASE("gui: the image lab with a photo and an explained pixel, English and Korean at scale 1 and 2",
+          "[gui]") {
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
+    const int scale = GENERATE(1, 2);
+    const std::string name = "image-" + lang + "-" + std::to_string(scale) + "x";
+    const std::string args = photo + " --view image --lang " + lang + " --scale " + std::to_string(scale);
+    const Picture plain = shot(name + "-plain", args, 1280 * scale, 800 * scale);
+    const Picture explained = shot(name, args + " --explain 100,120", 1280 * scale, 800 * scale);
+    // The explained pixel and its window on the input are outlined in vermillion.
+    CHECK(explained.vermillion > plain.vermillion + 40 * scale * scale);
+}
+
+TEST_CASE("gui: the image lab keeps running on a file that is not an image, and shows a colour photo",
+          "[gui]") {
+    const Picture bad =
+        shot("image-not-an-image", std::string(CONVSCOPE_SOURCE_DIR) + "/tests/CMakeLists.txt --view image",
+             1280, 800);
+    CHECK(bad.distinct >= 24);
+    shot("image-chelsea-gaussian-ko",
+         std::string(CONVSCOPE_SOURCE_DIR) +
+             "/assets/chelsea.png --view image --kernel gaussian9 --explain 60,80 "
+             "--lang ko --theme light",
+         1400, 860);
+}

@@ -412,6 +412,7 @@ void ImageView::take_results(ViewContext& ctx) {
             ctx.notify(trf(Str::msg_image, p.filename().string().c_str()));
         } else {
             m_load_error = done->value.error();  // the photo shown before (if any) stays
+            ctx.notify(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
         }
     }
     if (auto done = m_filter.take()) {
@@ -890,7 +891,7 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
     if (m_trace) {
         const float t = std::max(2.0f, 2.0f * s);
         auto outline = [&](ImVec2 a, ImVec2 b) {
-            const float grow = std::max(0.0f, 8.0f * s - (b.x - a.x)) / 2;
+            const float grow = std::max(0.0f, 10.0f * s - (b.x - a.x)) / 2;
             dl->AddRect(ImVec2(a.x - grow - t, a.y - grow - t), ImVec2(b.x + grow + t, b.y + grow + t),
                         IM_COL32_BLACK, 0, 0, t);
             dl->AddRect(ImVec2(a.x - grow, a.y - grow), ImVec2(b.x + grow, b.y + grow),
