@@ -29,6 +29,7 @@
 
 #include "app/ui/draw.hpp"
 #include "app/ui/fonts.hpp"
+#include "app/ui/handoff.hpp"
 #include "app/ui/palette.hpp"
 #include "app/ui/settings.hpp"
 #include "app/ui/view.hpp"
@@ -999,6 +1000,17 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     if (m_pinned) {
         ImGui::SameLine();
         if (ImGui::SmallButton(tr(Str::img_unpin))) m_pinned = false;
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr(Str::img_open_stepper))) {
+        // The stepper's own limits: grids up to 24×24, kernels up to 7×7.
+        auto nb = stepper_neighbourhood(*m_result->input, m_result->job.spec, t.o, t.oy, t.ox, 1, 24, 7);
+        if (nb) {
+            stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
+            requested_view() = "stepper";
+        } else {
+            ctx.notify(nb.error());
+        }
     }
 
     // Two grids: the input values under the window (padding grey, the max-pool choice marked), and the
