@@ -60,12 +60,8 @@ public:
     Texture& operator=(const Texture&) = delete;
     ~Texture() { clear(); }
 
-    void upload(const Photo& p) {
-        std::vector<uint8_t> rgba(size_t(p.width * p.height * 4));
-        for (int64_t i = 0; i < p.width * p.height; ++i)
-            for (int k = 0; k < 4; ++k)
-                rgba[size_t(i * 4 + k)] =
-                    k == 3 ? 255 : p.pixels[size_t(i * p.channels + (p.channels == 3 ? k : 0))];
+    // RGBA pixels, made on the worker thread (rgba_of) so that the UI thread only hands them to OpenGL.
+    void upload(int64_t width, int64_t height, const std::vector<uint8_t>& rgba) {
         if (!m_id) glGenTextures(1, &m_id);
         glBindTexture(GL_TEXTURE_2D, m_id);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
@@ -73,8 +69,8 @@ public:
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, GLsizei(p.width), GLsizei(p.height), 0, GL_RGBA,
-                     GL_UNSIGNED_BYTE, rgba.data());
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, GLsizei(width), GLsizei(height), 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                     rgba.data());
         glBindTexture(GL_TEXTURE_2D, 0);
     }
     void clear() {
@@ -87,6 +83,16 @@ public:
 private:
     GLuint m_id = 0;
 };
+
+// A photo as RGBA bytes (grey spread to RGB, opaque), ready for glTexImage2D.
+std::vector<uint8_t> rgba_of(const Photo& p) {
+    std::vector<uint8_t> rgba(size_t(p.width * p.height * 4));
+    for (int64_t i = 0; i < p.width * p.height; ++i)
+        for (int k = 0; k < 4; ++k)
+            rgba[size_t(i * 4 + k)] =
+                k == 3 ? 255 : p.pixels[size_t(i * p.channels + (p.channels == 3 ? k : 0))];
+    return rgba;
+}
 
 // The largest texture side we upload; bigger photos are shown shrunk (the arithmetic still uses every pixel).
 int64_t max_texture_side() {
@@ -186,22 +192,14 @@ struct FilterJob {
 struct Filtered {
     FilterJob job;
     std::shared_ptr<const Tensor> input, output;
-    Photo input_shown, output_shown;  // the textures' pixels, shrunk to the texture limit
-    int64_t input_factor = 1, output_factor = 1;
+    Photo output_shown;  // the output as shown (for the hovered value), shrunk to the texture limit
+    std::vector<uint8_t> input_rgba, output_rgba;  // the textures' pixels
+    int64_t input_w = 0, input_h = 0, output_w = 0, output_h = 0;
     ValueRange range;  // of the output, for Normalize
     std::string backend;
     double ms = 0.0;
 };
 using FilterResult = Result<std::shared_ptr<const Filtered>>;
-
-// The backend a job asked for; "" picks the fastest that is available here (gpu, then simd, then reference).
-Result<Backend*> pick_backend(const std::string& name) {
-    if (!name.empty()) return find_backend(name);
-    auto names = backend_names();
-    for (auto it = names.rbegin(); it != names.rend(); ++it)
-        if (auto b = find_backend(*it)) return b;
-    return &reference_backend();
-}
 
 FilterResult run_filter_job(FilterJob job, int64_t max_side) {
     auto out = std::make_shared<Filtered>();
@@ -210,26 +208,47 @@ FilterResult run_filter_job(FilterJob job, int64_t max_side) {
         if (!t) return Error{t.error()};
         job.input = std::make_shared<const Tensor>(std::move(*t));
     }
-    auto backend = pick_backend(job.backend);
-    if (!backend) return Error{backend.error()};
-    const auto t0 = std::chrono::steady_clock::now();
-    auto y = apply_filter(*job.input, job.spec, **backend);
-    const auto t1 = std::chrono::steady_clock::now();
+    // The backend asked for, or (auto) the fastest one that is available here and runs: gpu, simd, reference.
+    std::vector<std::string> names;
+    if (!job.backend.empty())
+        names.push_back(job.backend);
+    else
+        for (std::string_view n : backend_names()) names.insert(names.begin(), std::string(n));
+    Result<Tensor> y = fail("no backend");
+    for (const std::string& name : names) {
+        auto backend = find_backend(name);
+        if (!backend) {
+            y = Error{backend.error()};
+            continue;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        y = apply_filter(*job.input, job.spec, **backend);
+        const auto t1 = std::chrono::steady_clock::now();
+        out->ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+        out->backend = name;
+        if (y) break;
+    }
     if (!y) return Error{y.error()};
-    out->ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-    out->backend = std::string((*backend)->name());
     auto shown = to_display(*y, job.map);
     if (!shown) return Error{shown.error()};
-    out->output_shown = shrink_to_fit(*shown, max_side, out->output_factor);
+    int64_t factor = 1;
+    out->output_shown = shrink_to_fit(*shown, max_side, factor);
+    out->output_rgba = rgba_of(out->output_shown);
+    out->output_w = out->output_shown.width;
+    out->output_h = out->output_shown.height;
     out->range = finite_range(*y);
     // The input pane shows what the filter sees: the luminance in grey mode, the photo itself in colour.
+    Photo in_shown;
     if (job.mode == ColorMode::Grey && job.source->photo.channels == 3) {
-        auto in_shown = to_display(*job.input, DisplayMap::Clamp);
-        if (!in_shown) return Error{in_shown.error()};
-        out->input_shown = shrink_to_fit(*in_shown, max_side, out->input_factor);
+        auto grey = to_display(*job.input, DisplayMap::Clamp);
+        if (!grey) return Error{grey.error()};
+        in_shown = shrink_to_fit(*grey, max_side, factor);
     } else {
-        out->input_shown = shrink_to_fit(job.source->photo, max_side, out->input_factor);
+        in_shown = shrink_to_fit(job.source->photo, max_side, factor);
     }
+    out->input_rgba = rgba_of(in_shown);
+    out->input_w = in_shown.width;
+    out->input_h = in_shown.height;
     out->input = job.input;
     out->output = std::make_shared<const Tensor>(std::move(*y));
     out->job = std::move(job);
@@ -263,10 +282,12 @@ public:
         m_initial = !o.image.empty() ? o.image : m_samples.empty() ? std::string() : m_samples.front();
     }
 
-    // Only while shown: a view in a hidden tab never takes its results and must not hold up a scripted run.
+    // Only while shown: a view in a hidden tab never takes its results and must not hold up a scripted run. A
+    // finished result not taken yet counts: the job may end between this frame's drawing and this call.
     bool busy() const override {
         return m_drawn_frame == ImGui::GetFrameCount() &&
-               (m_loader.busy() || m_filter.busy() || m_waiting_load || (m_dirty && m_source));
+               (m_loader.busy() || m_filter.busy() || m_filter.ready() || m_waiting_load ||
+                (m_dirty && m_source));
     }
 
     void draw_content(ViewContext& ctx) override;
@@ -373,6 +394,7 @@ private:
     std::optional<FilterGeometry> m_geometry;
     std::string m_geometry_error;
     std::string m_kernel_path = "kernel.txt";
+    bool m_editor_open = false;
     std::string m_save_path = "filtered.png";
 
     // State: the panes (zoom in screen pixels per input pixel, pan as the input point at the panes' centre)
@@ -420,8 +442,8 @@ void ImageView::take_results(ViewContext& ctx) {
         if (done->value) {
             m_result = *done->value;
             m_run_error.clear();
-            m_input_tex.upload(m_result->input_shown);
-            m_output_tex.upload(m_result->output_shown);
+            m_input_tex.upload(m_result->input_w, m_result->input_h, m_result->input_rgba);
+            m_output_tex.upload(m_result->output_w, m_result->output_h, m_result->output_rgba);
             m_shown_generation = done->generation;
         } else if (done->generation == m_filter.generation()) {
             m_run_error = done->value.error();
@@ -480,6 +502,7 @@ void ImageView::draw_content(ViewContext& ctx) {
     draw_panes(ctx, ImVec2(avail.x, avail.y - explain_h - ImGui::GetStyle().ItemSpacing.y));
     draw_explain(ctx, ImVec2(avail.x, explain_h));
     ImGui::EndChild();
+    if (m_spec.op == FilterOp::Conv) draw_kernel_editor(ctx);
     draw_file_browser(ctx);
 }
 
@@ -559,7 +582,7 @@ void ImageView::draw_controls(ViewContext& ctx) {
                     apply_preset();
             }
         }
-        draw_kernel_editor(ctx);
+        if (ImGui::Button((std::string(tr(Str::img_edit)) + "…").c_str())) m_editor_open = !m_editor_open;
     } else {
         int k[2] = {int(m_spec.pool.kernel.h), int(m_spec.pool.kernel.w)};
         label(Str::img_pool_window);
@@ -615,15 +638,6 @@ void ImageView::draw_controls(ViewContext& ctx) {
         }
     }
 
-    // The output's shape and the formula behind each side
-    if (m_geometry) {
-        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "%s",
-                           trf(Str::output_shape, shape_to_string(m_geometry->output).c_str()).c_str());
-        ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
-        ImGui::TextWrapped("H: %s", axis_formula(m_geometry->h).c_str());
-        ImGui::TextWrapped("W: %s", axis_formula(m_geometry->w).c_str());
-        ImGui::PopStyleColor();
-    }
     if (!m_geometry_error.empty()) error_text(m_geometry_error);
     ImGui::Separator();
 
@@ -678,15 +692,24 @@ void ImageView::draw_controls(ViewContext& ctx) {
 void ImageView::draw_kernel_editor(ViewContext& ctx) {
     const float s = ctx.scale;
     Kernel& k = m_spec.kernel;
-    if (!ImGui::TreeNode(tr(Str::img_edit))) return;
+    if (!m_editor_open) return;
+    // Its own window, sized to the grid: a 15×15 kernel does not fit the settings panel.
+    const std::string title = std::string(tr(Str::img_edit)) + "###kernel_editor";
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (!ImGui::Begin(title.c_str(), &m_editor_open,
+                      ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse |
+                          ImGuiWindowFlags_NoSavedSettings)) {
+        ImGui::End();
+        return;
+    }
     bool changed = false;
+    ImGui::PushItemWidth(ctx.fonts.ui_size * 14.0f);
     int rc[2] = {int(k.rows), int(k.cols)};
     label(Str::img_rows_cols);
     if (ImGui::SliderInt2("##rc", rc, 1, int(kMaxImageKernelSide), "%d", ImGuiSliderFlags_AlwaysClamp))
         changed = resize_kernel(k, rc[0], rc[1]).ok();
     const float gap = 2.0f * s;
-    const float cell_w =
-        std::max(24.0f * s, (ImGui::GetContentRegionAvail().x - float(k.cols - 1) * gap) / float(k.cols));
+    const float cell_w = ctx.fonts.ui_size * 4.0f;
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2.0f * s, ImGui::GetStyle().FramePadding.y));
     ImGui::PushStyleColor(ImGuiCol_FrameBg, to_vec4(palette().fill(Role::Kernel)));
@@ -696,7 +719,7 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
             ImGui::PushID(int(r * k.cols + c));
             ImGui::SetNextItemWidth(cell_w);
             double v = k.cells[size_t(r * k.cols + c)];
-            if (ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.4g") && std::isfinite(v)) {
+            if (ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.3g") && std::isfinite(v)) {
                 k.cells[size_t(r * k.cols + c)] = v;
                 changed = true;
             }
@@ -740,7 +763,8 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
         m_preset.clear();
         m_dirty = true;
     }
-    ImGui::TreePop();
+    ImGui::PopItemWidth();
+    ImGui::End();
 }
 
 // [SECTION] ImageView: the two panes (linked zoom and pan, true pixel size)
@@ -769,6 +793,14 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
                            trf(Str::img_input_at, int(iy), int(ix), v.c_str()).c_str());
     }
     m_hover_input.reset();
+    // The output size, worked out for each side, right above the panes where the output grows and shrinks.
+    if (m_geometry) {
+        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "H_out = %s",
+                           axis_formula(m_geometry->h).c_str());
+        ImGui::SameLine(0.0f, 24.0f * s);
+        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "W_out = %s",
+                           axis_formula(m_geometry->w).c_str());
+    }
     const float bar_h = ImGui::GetCursorScreenPos().y - top.y;
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
