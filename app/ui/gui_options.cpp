@@ -53,6 +53,8 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     } catch (const CLI::ParseError& e) {
         return cli::error_exit(e.what());
     }
+    // `convscope photo.jpg` means the image lab.
+    if (!out.image.empty() && out.view.empty()) out.view = "image";
     if (!out.view.empty()) {
         bool known = false;
         for (const std::string& id : view_ids()) known = known || id == out.view;

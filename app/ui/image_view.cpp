@@ -270,6 +270,7 @@ public:
         if (GLFWwindow* w = glfwGetCurrentContext()) glfwSetDropCallback(w, on_drop);
         if (!o.kernel.empty())
             if (auto k = kernel_from_name(o.kernel)) set_kernel(std::move(*k));
+        suggest_map();
         if (auto p = parse_pair(o.explain); !o.explain.empty() && p) {
             m_pinned = true;
             m_explain_at = {p->h, p->w};
@@ -333,6 +334,13 @@ private:
             }
         }
         m_spec.kernel = std::move(k);
+        m_dirty = true;
+    }
+
+    // Edge detectors (weights summing to 0) give negative values for half their edges: clamping would hide
+    // those, so choosing one shows |value|; anything else starts clamped. The user may change it afterwards.
+    void suggest_map() {
+        m_map = std::fabs(m_spec.kernel.weight_sum()) < 1e-9 ? DisplayMap::Abs : DisplayMap::Clamp;
         m_dirty = true;
     }
 
@@ -563,6 +571,7 @@ void ImageView::draw_controls(ViewContext& ctx) {
                     m_preset_size = p.default_size;
                     m_sigma = float(default_sigma(p.default_size));
                     apply_preset();
+                    suggest_map();
                 }
             ImGui::EndCombo();
         }
