@@ -1113,7 +1113,8 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
                                      : pal.fill(Role::Input);
         if (!numbers && !chosen && std::isfinite(term->x))
             fill = shade(IM_COL32_BLACK, IM_COL32_WHITE, term->x / 255.0f);  // the pixels themselves
-        return std::pair{fill, format_number(term->x)};
+        return std::pair{
+            fill, std::isinf(term->x) ? std::string(term->x < 0 ? "−∞" : "∞") : format_number(term->x)};
     });
     float x = o.x + grid_w + 14 * s;
     if (t.kind == TraceKind::Conv) {
