@@ -220,6 +220,19 @@ std::vector<StepperPreset> stepper_presets() {
     strided.conv.stride = Pair(2);
     v.push_back({"stride2", strided});
 
+    // The floor at work: (6 − 3) / 2 = 1.5 → 1, so the last row and column never enter a window.
+    StepperProblem floor;
+    floor.input = grid({{1, 2, 3, 0, 1, 2},
+                        {0, 1, 5, 1, 0, 3},
+                        {1, 0, 2, 2, 1, 0},
+                        {1, 1, 2, 0, 0, 1},
+                        {1, 0, 1, 1, 1, 2},
+                        {2, 1, 0, 3, 1, 1}});
+    floor.weight = lecture_example().weight;
+    floor.bias = Tensor::filled({1});
+    floor.conv.stride = Pair(2);
+    v.push_back({"floor", floor});
+
     // A vertical edge: dark left half, bright right half; the Sobel-like filter answers only at the edge.
     StepperProblem edge;
     edge.input = grid({{0, 0, 0, 9, 9, 9},

@@ -118,8 +118,8 @@ StepperProblem lecture_example();
 // when it is not one or two whole numbers.
 Result<Pair> parse_size_answer(std::string_view text);
 
-// Every preset, the lecture example first: lecture, lecture_padding, stride2, edge, blur, sharpen, rgb_bias,
-// max_pool, avg_pool.
+// Every preset, the lecture example first: lecture, lecture_padding, stride2, floor, edge, blur, sharpen,
+// rgb_bias, max_pool, avg_pool.
 std::vector<StepperPreset> stepper_presets();
 
 }  // namespace convscope

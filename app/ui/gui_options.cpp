@@ -34,6 +34,8 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--theme", out.theme, "light or dark");
     app.add_option("--screenshot", out.screenshot, "Save the window as PNG after the last frame, then exit");
     app.add_option("--frames", out.frames, "Render N frames, then exit");
+    app.add_option("--exit-after", out.exit_after,
+                   "Run this many seconds (taking keyboard and mouse), then exit");
     app.add_option("--step", out.step, "Stepper: press → N times first");
     app.add_option("--step-terms", out.step_terms, "Stepper: then press Shift+→ N times");
     app.add_option("--export-gif", out.export_gif,
@@ -67,7 +69,7 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
         return cli::error_exit("--scale must be between 1 and 3");
     if (!out.theme.empty() && out.theme != "light" && out.theme != "dark")
         return cli::error_exit("--theme must be light or dark, got '" + out.theme + "'");
-    if (out.frames < 0 || out.step < 0 || out.step_terms < 0)
+    if (out.frames < 0 || out.step < 0 || out.step_terms < 0 || out.exit_after < 0)
         return cli::error_exit("--frames, --step and --step-terms must not be negative");
     if (!size.empty()) {
         auto p = parse_pair(size);

@@ -219,10 +219,10 @@ bool StepperView::draw_controls(ViewContext& ctx) {
     auto preset_name = [](std::string_view key) -> const char* {
         static const std::pair<std::string_view, Str> names[] = {
             {"lecture", Str::preset_lecture},   {"lecture_padding", Str::preset_lecture_padding},
-            {"stride2", Str::preset_stride2},   {"edge", Str::preset_edge},
-            {"blur", Str::preset_blur},         {"sharpen", Str::preset_sharpen},
-            {"rgb_bias", Str::preset_rgb_bias}, {"max_pool", Str::preset_max_pool},
-            {"avg_pool", Str::preset_avg_pool}};
+            {"stride2", Str::preset_stride2},   {"floor", Str::preset_floor},
+            {"edge", Str::preset_edge},         {"blur", Str::preset_blur},
+            {"sharpen", Str::preset_sharpen},   {"rgb_bias", Str::preset_rgb_bias},
+            {"max_pool", Str::preset_max_pool}, {"avg_pool", Str::preset_avg_pool}};
         for (const auto& [k, s] : names)
             if (k == key) return tr(s);
         return "?";
@@ -419,7 +419,7 @@ void StepperView::draw_playback_settings(ViewContext& ctx) {
 std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes) const {
     std::vector<std::string> lines;
     if (!m_solution) return lines;
-    const auto line = [&](const char* name, const AxisSpec& a, Str rows) {
+    const auto line = [&](const char* name, const AxisSpec& a, Str one, Str many) {
         std::string f = axis_formula(a);
         // The ceil_mode remark comes from core in English; show it in the UI's language.
         const std::string note = " − 1 (the last window would start in the padding)";
@@ -432,12 +432,12 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
         if (notes && quotient != std::floor(quotient) && unreached > 0 && !a.ceil_mode) {
             const std::string q = format_number(quotient);
             const std::string fl = std::to_string(int64_t(std::floor(quotient)));
-            const std::string which = trf(rows, int(unreached));
-            notes->push_back(trf(Str::floor_note, q.c_str(), fl.c_str(), which.c_str()));
+            const std::string which = unreached == 1 ? std::string(tr(one)) : trf(many, int(unreached));
+            notes->push_back(trf(Str::floor_note, name, q.c_str(), fl.c_str(), which.c_str()));
         }
     };
-    line("H_out", m_solution->axis_h, Str::rows_n);
-    line("W_out", m_solution->axis_w, Str::cols_n);
+    line("H_out", m_solution->axis_h, Str::rows_1, Str::rows_n);
+    line("W_out", m_solution->axis_w, Str::cols_1, Str::cols_n);
     return lines;
 }
 
@@ -555,6 +555,8 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
         for (int64_t c = 0; c < C; ++c) L.kernel.push_back(ImVec2(x, L.input[size_t(c)].y));
         L.k_w = std::max(float(kw) * L.cell, L.k_label);
         x += L.k_w;
+        // A kernel taller than its input row (an invalid problem shown with its error) still gets its space.
+        height = std::max(height, L.kernel.back().y + float(kh) * L.cell + L.row_gap - L.origin.y);
     }
     if (O > 0) {
         x += L.gap;
@@ -806,7 +808,15 @@ std::vector<Token> StepperView::mac_tokens() const {
         Token k;
         k.text = std::move(text);
         const TraceTerm& term = t->terms[i];
-        k.col = int64_t(i) > now ? pal.text_muted : term.padding ? pal.strong(Role::Padding) : pal.text;
+        // Padding terms sit on the padding colour, as their cells do: visibly zero, visibly not the image.
+        if (term.padding) {
+            k.bg = pal.fill(Role::Padding);
+            k.col = pal.strong(Role::Padding);
+        } else {
+            k.col = pal.text;
+        }
+        // Terms still to come are faint.
+        if (int64_t(i) > now) k.col = with_alpha(k.col, 0.4f);
         if (int64_t(i) == now) {
             k.bg = pal.fill(Role::Term);
             k.col = text_on(k.bg);
@@ -818,6 +828,11 @@ std::vector<Token> StepperView::mac_tokens() const {
     switch (t->kind) {
         case TraceKind::Conv: {
             const bool several = t->channels.size() > 1;
+            // The lecture's formula heads the lines when there is more than one plain sum.
+            if (several || t->has_bias) {
+                v.push_back(plain(tr(Str::mac_formula), pal.text_muted));
+                newline();
+            }
             size_t i = 0;
             for (size_t ci = 0; ci < t->channels.size(); ++ci) {
                 if (several)
@@ -928,10 +943,14 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
             line_empty = true;
             continue;
         }
-        const ImVec2 ts = text_size(ctx.fonts.big, size, k.text);
+        std::string text = k.text;
+        ImVec2 ts = text_size(ctx.fonts.big, size, text);
         if (x > 0 && x + ts.x > width) {
             x = 0;
             y += line_h;
+            // A wrapped line starts at its text, not at the separator's space.
+            text.erase(0, text.find_first_not_of(' '));
+            ts = text_size(ctx.fonts.big, size, text);
         }
         if (draw) {
             const ImVec2 p(org.x + x, org.y + y);
@@ -939,7 +958,7 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
             if (k.bg)
                 dl->AddRectFilled(ImVec2(p.x - pad, p.y - pad * 0.5f),
                                   ImVec2(p.x + ts.x + pad, p.y + ts.y + pad * 0.5f), k.bg, pad);
-            dl->AddText(ctx.fonts.big, size, p, k.col, k.text.c_str());
+            dl->AddText(ctx.fonts.big, size, p, k.col, text.c_str());
         }
         x += ts.x;
         line_empty = false;
@@ -1057,6 +1076,18 @@ void StepperView::draw_content(ViewContext& ctx) {
     const ImVec2 canvas_min = ImGui::GetWindowPos();
     const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
     const Palette& pal = palette();
+    // An invalid problem: the reason first, in words, then the grids as they are (never an empty view).
+    if (!m_error.empty()) {
+        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.2f, pal.strong(Role::Window), tr(Str::error_title));
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
+        ImGui::PushFont(ctx.fonts.big);
+        ImGui::TextWrapped("%s", m_error.c_str());
+        ImGui::PopFont();
+        ImGui::PopStyleColor();
+        ImGui::PopTextWrapPos();
+        ImGui::Spacing();
+    }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const ImVec2 top = ImGui::GetCursorScreenPos();
 
@@ -1064,7 +1095,8 @@ void StepperView::draw_content(ViewContext& ctx) {
     const std::vector<Token> tokens = mac_tokens();
     const float msize = mac_size(ctx, tokens, avail.x);
     const float mac_h = std::max(ctx.fonts.big_size * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
-    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.6f;
+    // Below the grids: two spacers (each with item spacing) and the MAC lines.
+    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.3f - 3.0f * ImGui::GetStyle().ItemSpacing.y;
 
     // The output size and the colour key go beside the grids when that leaves bigger cells, else above them.
     float info_w = 0;
@@ -1097,20 +1129,13 @@ void StepperView::draw_content(ViewContext& ctx) {
     }
     ImGui::Dummy(ImVec2(0, ctx.fonts.big_size * 0.3f));
     if (!m_error.empty()) {
-        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.2f, pal.strong(Role::Window), tr(Str::error_title));
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
-        ImGui::PushFont(ctx.fonts.big);
-        ImGui::TextWrapped("%s", m_error.c_str());
-        ImGui::PopFont();
-        ImGui::PopStyleColor();
-        ImGui::PopTextWrapPos();
+        // Said above the grids.
     } else if (m_ph.window < 0) {
         const std::string hint = tr(Str::hint_start);
         text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted,
                   hint);
     } else {
-        ImGui::Dummy(ImVec2(avail.x, flow_tokens(ctx, tokens, avail.x, msize, true)));
+        ImGui::Dummy(ImVec2(avail.x - 1.0f, flow_tokens(ctx, tokens, avail.x, msize, true)));
     }
     draw_edit_popup();
     ImGui::EndChild();
