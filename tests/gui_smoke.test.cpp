@@ -200,3 +200,44 @@ TEST_CASE("gui: the image lab keeps running on a file that is not an image, and 
              "--lang ko --theme light",
          1400, 860);
 }
+
+TEST_CASE("gui: the image lab with a real mouse: click an output pixel, then open it in the stepper",
+          "[gui]") {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
+        std::exit(4);
+    }
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const fs::path plain = kShots / "mouse-image-plain.png", clicked = kShots / "mouse-image-clicked.png",
+                   stepper = kShots / "mouse-image-stepper.png";
+    for (const fs::path& p : {plain, clicked, stepper}) fs::remove(p);
+    REQUIRE(run_gui("gui " + photo + " --size 1280x800 --screenshot " + plain.string()) == 0);
+    // At 1280×800 and scale 1 the output pane spans about x 802–1272, y 160–495; the explain panel's buttons
+    // sit at the right end of its first line (y ≈ 521), "Open in stepper" last.
+    auto run_script = [&](const fs::path& out, const std::string& actions) {
+        const std::string script = kShots.string() + "/mouse.sh";
+        std::FILE* f = std::fopen(script.c_str(), "w");
+        REQUIRE(f);
+        std::fprintf(f,
+                     "%s/app/convscope gui %s --size 1280x800 --exit-after 5 --screenshot %s &\n"
+                     "pid=$!\n"
+                     "xdotool search --sync --name ConvScope windowfocus --sync\n"
+                     "sleep 1.5\n"
+                     "%s\n"
+                     "wait $pid\n",
+                     CONVSCOPE_BINARY_DIR, photo.c_str(), out.c_str(), actions.c_str());
+        std::fclose(f);
+        const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
+                                (kShots / "last.log").string() + " 2>&1";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+    };
+    const std::string click_output = "xdotool mousemove 1000 330; sleep 0.2; xdotool click 1; sleep 0.3";
+    run_script(clicked, click_output);
+    run_script(stepper, click_output + "; xdotool mousemove 1190 521; sleep 0.2; xdotool click 1; sleep 0.3");
+    const Picture a = inspect(plain), b = inspect(clicked), c = inspect(stepper);
+    // The click pinned a pixel (its outline and its window in vermillion); the button switched to the
+    // stepper, which shows the neighbourhood with its current window outlined in vermillion, far more of it.
+    CHECK(b.vermillion > a.vermillion + 40);
+    CHECK(c.vermillion > b.vermillion + 500);
+}

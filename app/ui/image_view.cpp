@@ -1038,11 +1038,16 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
             ImGui::RadioButton(names[c], &m_explain_channel, c);
         }
     }
+    // The buttons sit at the right end of the line, where they stay put whatever the pixel's numbers.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    auto button_w = [&](Str label) { return ImGui::CalcTextSize(tr(label)).x + style.FramePadding.x * 2; };
+    const float buttons_w =
+        button_w(Str::img_open_stepper) + (m_pinned ? button_w(Str::img_unpin) + style.ItemSpacing.x : 0.0f);
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - buttons_w));
     if (m_pinned) {
-        ImGui::SameLine();
         if (ImGui::SmallButton(tr(Str::img_unpin))) m_pinned = false;
+        ImGui::SameLine();
     }
-    ImGui::SameLine();
     if (ImGui::SmallButton(tr(Str::img_open_stepper))) {
         // The stepper's own limits: grids up to 24×24, kernels up to 7×7.
         auto nb = stepper_neighbourhood(*m_result->input, m_result->job.spec, t.o, t.oy, t.ox, 1, 24, 7);
