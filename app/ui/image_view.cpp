@@ -1158,7 +1158,11 @@ void ImageView::draw_file_browser(ViewContext& ctx) {
         m_browser_open = false;
     }
     ImGui::SetNextWindowSize(ImVec2(760 * s, 480 * s), ImGuiCond_Appearing);
-    if (!ImGui::BeginPopupModal("##open_image", nullptr, ImGuiWindowFlags_NoTitleBar)) return;
+    // Opaque, in the panel colour: the photo behind a see-through dialog makes its list hard to read.
+    ImGui::PushStyleColor(ImGuiCol_PopupBg, to_vec4(palette().panel));
+    const bool open = ImGui::BeginPopupModal("##open_image", nullptr, ImGuiWindowFlags_NoTitleBar);
+    ImGui::PopStyleColor();
+    if (!open) return;
     ImGui::TextUnformatted(tr(Str::img_open_title));
     ImGui::Separator();
     std::string pick;
