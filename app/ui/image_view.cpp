@@ -268,8 +268,11 @@ public:
         m_scripted = o.headless_run();
         if (!m_scripted) m_recent = load_recent();
         if (GLFWwindow* w = glfwGetCurrentContext()) glfwSetDropCallback(w, on_drop);
-        if (!o.kernel.empty())
-            if (auto k = kernel_from_name(o.kernel)) set_kernel(std::move(*k));
+        if (!o.kernel.empty()) {
+            auto k = kernel_from_name(o.kernel);
+            if (!k) k = read_kernel_file(o.kernel);  // gui_options checked that one of them reads
+            if (k) set_kernel(std::move(*k));
+        }
         suggest_map();
         if (auto p = parse_pair(o.explain); !o.explain.empty() && p) {
             m_pinned = true;
@@ -563,8 +566,12 @@ void ImageView::draw_controls(ViewContext& ctx) {
     const bool conv = m_spec.op == FilterOp::Conv;
     if (conv) {
         ImGui::TextColored(to_vec4(pal.strong(Role::Kernel)), "%s", tr(Str::label_kernel));
-        const char* current = m_preset.empty() ? tr(Str::img_custom) : tr(preset_label(m_preset));
-        if (ImGui::BeginCombo("##preset", current)) {
+        // A kernel read from a file goes by the file's name until its cells are edited.
+        const std::string& name = m_spec.kernel.name;
+        const std::string current = !m_preset.empty()                  ? tr(preset_label(m_preset))
+                                    : name.empty() || name == "custom" ? tr(Str::img_custom)
+                                                                       : name;
+        if (ImGui::BeginCombo("##preset", current.c_str())) {
             for (const PresetInfo& p : kernel_presets())
                 if (ImGui::Selectable(tr(preset_label(p.id)), p.id == m_preset)) {
                     m_preset = std::string(p.id);

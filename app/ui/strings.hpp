@@ -138,7 +138,7 @@ enum class Lang { En, Ko };
     X(img_zoom,         "Zoom %.0f%%", "확대 %.0f%%") \
     X(img_save_png,     "Save output as PNG", "출력을 PNG로 저장") \
     X(img_explain,      "Explain this pixel", "이 픽셀 설명") \
-    X(img_explain_hint, "Hover over the output to see how a pixel is made; click to keep it.", "출력 위에 마우스를 올리면 픽셀이 어떻게 계산되는지 보입니다. 클릭하면 고정됩니다.") \
+    X(img_explain_hint, "Hover over the output to see how a pixel is made; click to keep it, right-click to let go.", "출력 위에 마우스를 올리면 픽셀이 어떻게 계산되는지 보입니다. 클릭하면 고정되고, 오른쪽 클릭하면 풀립니다.") \
     X(img_pixel,        "Output pixel: row %d, column %d", "출력 픽셀: %d행, %d열") \
     X(img_channel,      "Channel", "채널") \
     X(img_in_window,    "Input under the window", "창 아래 입력값") \
