@@ -105,6 +105,7 @@ TEST_CASE("gui: stepping draws the current window and the filled output", "[gui]
         shot("stepper-max-pool-ko", "--preset max_pool --step 2 --lang ko", 1280, 800);
         shot("stepper-avg-pool", "--preset avg_pool --step 4", 1280, 800);
         shot("stepper-rgb-bias", "--preset rgb_bias --step 3 --theme light", 1600, 1000);
+        shot("stepper-floor-slide", "--preset floor --step 2 --hide-controls --scale 1.5", 1600, 900);
     }
 }
 
@@ -163,6 +164,11 @@ TEST_CASE("gui: bad arguments exit 2 and open no window", "[gui]") {
     CHECK(run_gui("gui --lang fr --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --scale 9 --screenshot " + out.string()) == 2);
     CHECK_FALSE(fs::exists(out));
+    SECTION("an output that cannot be written is an error, not a crash") {
+        CHECK(run_gui("gui --screenshot /nonexistent-dir/x.png") == 2);
+        CHECK(run_gui("gui --export-gif /nonexistent-dir/x.gif") == 2);
+        CHECK_FALSE(fs::exists("/nonexistent-dir"));
+    }
 }
 
 TEST_CASE("gui: a missing font falls back to the built-in one", "[gui]") {

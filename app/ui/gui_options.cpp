@@ -44,6 +44,8 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--kernel", out.kernel,
                    "Image lab: start with this kernel, a preset (sobel-x, gaussian5, …) or a file");
     app.add_option("--explain", out.explain, "Image lab: explain this output pixel ROW,COL");
+    app.add_flag("--hide-controls", out.hide_controls,
+                 "Stepper: start with the settings panel closed (bigger grids)");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.
