@@ -86,8 +86,20 @@ Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t 
     return trace_pool2d(input, effective_pool(spec), 0, channel, oy, ox);
 }
 
-uint8_t display_value(float v, DisplayMap map) {
+ValueRange finite_range(const Tensor& output) {
+    float lo = INFINITY, hi = -INFINITY;
+    for (float v : output.data)
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    return lo <= hi ? ValueRange{lo, hi} : ValueRange{};
+}
+
+uint8_t display_value(float v, DisplayMap map, ValueRange range) {
     if (std::isnan(v)) return 0;
+    if (map == DisplayMap::Normalize) {
+        if (!(range.hi > range.lo)) return 0;  // a flat output has no range to spread
+        const float t = std::isfinite(v) ? (v - range.lo) / (range.hi - range.lo) : (v > 0 ? 1.0f : 0.0f);
+        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
+    }
     float r = std::nearbyint(v);  // ties to even under the default rounding mode, as torch.round
     if (map == DisplayMap::Abs) r = std::fabs(r);
     return uint8_t(std::clamp(r, 0.0f, 255.0f));
@@ -103,28 +115,68 @@ Result<Image> to_display(const Tensor& output, DisplayMap map) {
     img.width = output.dim(2);
     const int64_t plane = img.width * img.height;
     img.pixels.resize(size_t(plane * img.channels));
-    float lo = 0.0f, hi = 0.0f;
-    if (map == DisplayMap::Normalize) {
-        // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
-        lo = INFINITY, hi = -INFINITY;
-        for (float v : output.data)
-            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-    }
+    // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
+    const ValueRange range = map == DisplayMap::Normalize ? finite_range(output) : ValueRange{};
     for (int64_t k = 0; k < img.channels; ++k)
-        for (int64_t i = 0; i < plane; ++i) {
-            const float v = output.data[size_t(k * plane + i)];
-            uint8_t out;
-            if (map != DisplayMap::Normalize) {
-                out = display_value(v, map);
-            } else if (!(hi > lo)) {
-                out = 0;  // a flat output has no range to spread
-            } else {
-                const float t = std::isfinite(v) ? (v - lo) / (hi - lo) : (v > 0 ? 1.0f : 0.0f);
-                out = uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
-            }
-            img.pixels[size_t(i * img.channels + k)] = out;
-        }
+        for (int64_t i = 0; i < plane; ++i)
+            img.pixels[size_t(i * img.channels + k)] =
+                display_value(output.data[size_t(k * plane + i)], map, range);
     return img;
+}
+
+Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpec& spec, int64_t channel,
+                                            int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                            int64_t max_kernel) {
+    auto g = filter_geometry(input.shape, spec);
+    if (!g) return Error{g.error()};
+    const int64_t c = input.dim(0), h = input.dim(1), w = input.dim(2);
+    const int64_t oh = g->output[1], ow = g->output[2];
+    if (channel < 0 || channel >= c || oy < 0 || oy >= oh || ox < 0 || ox >= ow)
+        return fail("output pixel (" + std::to_string(oy) + ", " + std::to_string(ox) + ") is outside the " +
+                    std::to_string(oh) + "×" + std::to_string(ow) + " output");
+    const AxisSpec& ah = g->h;
+    const AxisSpec& aw = g->w;
+    if (ah.kernel > max_kernel || aw.kernel > max_kernel)
+        return fail("the stepper shows kernels up to " + std::to_string(max_kernel) + "×" +
+                    std::to_string(max_kernel));
+    // The widest reach (at most `reach`) whose region still fits the stepper's grid.
+    for (int64_t r = reach; r >= 0; --r) {
+        const int64_t y0 = std::max<int64_t>(0, oy - r), y1 = std::min(oh - 1, oy + r);
+        const int64_t x0 = std::max<int64_t>(0, ox - r), x1 = std::min(ow - 1, ox + r);
+        const int64_t top = y0 * ah.stride - ah.pad_before, left = x0 * aw.stride - aw.pad_before;
+        const int64_t rows = (y1 - y0) * ah.stride + ah.dilation * (ah.kernel - 1) + 1;
+        const int64_t cols = (x1 - x0) * aw.stride + aw.dilation * (aw.kernel - 1) + 1;
+        if (rows > max_side || cols > max_side) continue;
+        Neighbourhood nb;
+        StepperProblem& p = nb.problem;
+        p.input = Tensor::filled({1, rows, cols});
+        const float pad_value = spec.op == FilterOp::MaxPool ? -INFINITY : 0.0f;
+        const PaddingMode mode = spec.op == FilterOp::Conv ? spec.conv.padding_mode : PaddingMode::Zeros;
+        for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < cols; ++j) {
+                const auto sy = source_index(top + i, h, mode), sx = source_index(left + j, w, mode);
+                p.input.data[size_t(i * cols + j)] =
+                    (sy && sx) ? input.data[size_t((channel * h + *sy) * w + *sx)] : pad_value;
+            }
+        if (spec.op == FilterOp::Conv) {
+            p.op = StepOp::Conv;
+            p.weight = spec.kernel.weight_tensor(1);
+            p.bias = spec.kernel.bias_tensor(1);
+            p.has_bias = spec.kernel.offset != 0.0;
+            p.conv.stride = Pair{ah.stride, aw.stride};
+            p.conv.dilation = Pair{ah.dilation, aw.dilation};
+        } else {
+            p.op = spec.op == FilterOp::MaxPool ? StepOp::MaxPool : StepOp::AvgPool;
+            p.pool = spec.pool;
+            p.pool.op = spec.op == FilterOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+            p.pool.stride = Pair{ah.stride, aw.stride};
+            p.pool.padding = Pair{0};
+        }
+        nb.window = (oy - y0) * (x1 - x0 + 1) + (ox - x0);
+        return nb;
+    }
+    return fail("the window of this pixel is larger than the stepper's " + std::to_string(max_side) + "×" +
+                std::to_string(max_side) + " grid");
 }
 
 Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,

@@ -11,6 +11,7 @@
 #include "core/geometry.hpp"
 #include "core/image.hpp"
 #include "core/kernels.hpp"
+#include "core/stepper.hpp"
 #include "core/trace.hpp"
 
 namespace convscope {
@@ -50,8 +51,30 @@ Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
                            int64_t ox);
 
-// The display value of one output value for Clamp and Abs (Normalize needs the whole output; see to_display).
-uint8_t display_value(float v, DisplayMap map);
+// The neighbourhood of one output pixel as a small stepper problem: one channel, the padded input rows and
+// columns read by the outputs within `reach` of (oy, ox) (padding made into plain values: zeros or the
+// reflected/replicated/wrapped pixels for convolution, −∞ for max pooling, 0 for average pooling), the same
+// kernel, stride and dilation, no padding. `window` is the stepper's index of the explained pixel, so its
+// output equals the full result's at (oy, ox). An error when the region is wider than `max_side` or the
+// kernel than `max_kernel` (the stepper draws small grids).
+struct Neighbourhood {
+    StepperProblem problem;
+    int64_t window = 0;
+};
+Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpec& spec, int64_t channel,
+                                            int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                            int64_t max_kernel);
+
+// The smallest and largest finite values of an output ({0, 0} when it has none); Normalize maps them to 0 and
+// 255.
+struct ValueRange {
+    float lo = 0.0f, hi = 0.0f;
+};
+ValueRange finite_range(const Tensor& output);
+
+// The 8-bit pixel of one output value; Normalize needs the whole output's range (finite_range), the others
+// ignore it. A flat output (lo = hi) normalizes to 0.
+uint8_t display_value(float v, DisplayMap map, ValueRange range = {});
 
 // A C×H×W output (C = 1 or 3) as an 8-bit image: rounded to nearest, then mapped.
 Result<Image> to_display(const Tensor& output, DisplayMap map);

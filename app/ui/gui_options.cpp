@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/cli/cli.hpp"
+#include "core/kernels.hpp"
 #include "core/stepper.hpp"
 
 namespace convscope::ui {
@@ -40,6 +41,9 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--export-gif", out.export_gif,
                    "Stepper: record every window as an animated GIF, then exit");
     app.add_option("--size", size, "Window size WxH, e.g. 1600x900");
+    app.add_option("--kernel", out.kernel,
+                   "Image lab: start with this kernel, a preset (sobel-x, gaussian5, …) or a file");
+    app.add_option("--explain", out.explain, "Image lab: explain this output pixel ROW,COL");
     app.add_flag("--hide-controls", out.hide_controls,
                  "Stepper: start with the settings panel closed (bigger grids)");
     app.add_option("--preset", out.preset,
@@ -54,6 +58,8 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     } catch (const CLI::ParseError& e) {
         return cli::error_exit(e.what());
     }
+    // `convscope photo.jpg` means the image lab.
+    if (!out.image.empty() && out.view.empty()) out.view = "image";
     if (!out.view.empty()) {
         bool known = false;
         for (const std::string& id : view_ids()) known = known || id == out.view;
@@ -84,6 +90,13 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
         }
         if (!known) return cli::error_exit("--preset must be one of " + names + ", got '" + out.preset + "'");
     }
+    if (!out.kernel.empty() && !kernel_from_name(out.kernel))
+        if (auto k = read_kernel_file(out.kernel); !k)
+            return cli::error_exit("--kernel '" + out.kernel +
+                                   "' is neither a preset nor a readable kernel file: " + k.error());
+    if (!out.explain.empty())
+        if (auto p = parse_pair(out.explain); !p || p->h < 0 || p->w < 0)
+            return cli::error_exit("--explain must be ROW,COL of an output pixel, got '" + out.explain + "'");
     if (!out.export_gif.empty() && !out.view.empty() && out.view != "stepper")
         return cli::error_exit("--export-gif records the stepper; use --view stepper");
     if (!out.export_gif.empty()) out.view = "stepper";

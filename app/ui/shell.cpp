@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/ui/fonts.hpp"
+#include "app/ui/handoff.hpp"
 #include "core/trace.hpp"
 
 namespace convscope::ui {
@@ -167,6 +168,12 @@ void Shell::draw() {
     ++m_frame;
     handle_shortcuts();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit_requested = true;
+    // A view asked for another one (the image lab's "open in stepper").
+    if (auto& v = requested_view()) {
+        for (size_t i = 0; i < m_views.size(); ++i)
+            if (m_views[i]->id() == *v) m_current = i, m_select_current = true;
+        v.reset();
+    }
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);

@@ -17,6 +17,7 @@
 #include <set>
 
 #include "app/ui/draw.hpp"
+#include "app/ui/handoff.hpp"
 #include "app/ui/palette.hpp"
 #include "app/ui/view.hpp"
 #include "core/stepper.hpp"
@@ -1037,6 +1038,13 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
 
 void StepperView::draw_content(ViewContext& ctx) {
     ++m_frames_drawn;
+    // "Open in stepper" from the image lab: a photo's neighbourhood, shown at the explained window.
+    if (auto& r = stepper_request()) {
+        load(std::move(r->problem));
+        m_preset.clear();
+        m_pending_steps = int(r->window + 1);
+        r.reset();
+    }
     solve_if_needed();
     // Scripted key presses (--step, --step-terms).
     for (; m_pending_steps > 0; --m_pending_steps) step(true, false);

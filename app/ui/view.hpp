@@ -40,6 +40,8 @@ struct GuiOptions {
     int width = 0, height = 0;   // --size WxH of the window
     std::string preset;          // --preset NAME (stepper)
     bool hide_controls = false;  // --hide-controls: start with the settings panel closed (slides)
+    std::string kernel;          // --kernel NAME|FILE (image lab): a preset (as `convscope filter`) or a file
+    std::string explain;         // --explain ROW,COL (image lab): explain this output pixel
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty();
     }
