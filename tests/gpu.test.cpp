@@ -414,7 +414,9 @@ TEST_CASE("gpu: tensors larger than one storage-buffer range are split into pass
 
 TEST_CASE("gpu: unchanged data is not uploaded again, and an unchanged problem is not recomputed", "[gpu]") {
     forget_display();
-    gpu::GpuBackend b;
+    gpu::Options options;
+    options.reuse_output = true;  // off by default, so that --repeat times the computation
+    gpu::GpuBackend b(options);
     require_available(b);
     Tensor x = testing::random_tensor({1, 3, 40, 30}, 41);
     Tensor w = testing::random_tensor({2, 3, 3, 3}, 42);

@@ -64,7 +64,9 @@ struct Options {
     std::string disabled_reason;   // non-empty: the backend is unavailable with this reason (tests, users)
     bool use_egl = true;           // false: only the external context (tests of the fallback path)
     Tiling tiling = Tiling::Auto;  // tests force each path
-    bool reuse_output = true;      // return the last output again when nothing changed (see Timings)
+    // Return the last output again when nothing changed (see Timings). Off by default so that `--repeat` and
+    // the benchmark time the computation, not a copy.
+    bool reuse_output = false;
     // > 0: pretend a bound buffer range may span only this many bytes (tests of the chunked passes).
     int64_t storage_limit_bytes = 0;
 };
