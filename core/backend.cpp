@@ -10,6 +10,8 @@ Backend& simd_backend();
 #endif
 #ifdef CONVSCOPE_HAVE_GPU
 Backend& gpu_backend();
+// The GL renderer's name ("llvmpipe (LLVM 15.0.6, 256 bits), …"), "" when unavailable.
+std::string gpu_renderer();
 #endif
 
 namespace {
@@ -43,6 +45,26 @@ Result<Backend*> find_backend(std::string_view name) {
         choices += (choices.empty() ? "" : ", ") + std::string(b->name());
     }
     return fail("unknown backend '" + std::string(name) + "' (choose " + choices + ")");
+}
+
+Backend& fastest_backend(std::string* why_not_gpu) {
+#ifdef CONVSCOPE_HAVE_GPU
+    std::string why;
+    if (auto s = gpu_backend().available(); !s) {
+        why = s.error();
+    } else {
+        const std::string renderer = gpu_renderer();
+        bool software = false;
+        for (const char* name : {"llvmpipe", "softpipe", "swrast", "SwiftShader", "Software Rasterizer"})
+            software = software || renderer.find(name) != std::string::npos;
+        if (!software) return gpu_backend();
+        why = "the OpenGL renderer is emulated on the CPU (" + renderer + "), slower than simd";
+    }
+    if (why_not_gpu) *why_not_gpu = why;
+#else
+    if (why_not_gpu) *why_not_gpu = "this build has no gpu backend";
+#endif
+    return fastest_cpu_backend();
 }
 
 Backend& fastest_cpu_backend() {

@@ -210,10 +210,13 @@ FilterResult run_filter_job(FilterJob job, int64_t max_side) {
     }
     // The backend asked for, or (auto) the fastest one that is available here and runs: gpu, simd, reference.
     std::vector<std::string> names;
-    if (!job.backend.empty())
+    if (!job.backend.empty()) {
         names.push_back(job.backend);
-    else
-        for (std::string_view n : backend_names()) names.insert(names.begin(), std::string(n));
+    } else {
+        names.push_back(std::string(fastest_backend().name()));
+        for (std::string_view n : backend_names())
+            if (n != names.front() && n != "gpu") names.insert(names.begin() + 1, std::string(n));
+    }
     Result<Tensor> y = fail("no backend");
     for (const std::string& name : names) {
         auto backend = find_backend(name);
@@ -688,6 +691,15 @@ void ImageView::draw_controls(ViewContext& ctx) {
         ImGui::EndCombo();
     }
     if (m_result) ImGui::TextUnformatted(trf(Str::img_time, m_result->backend.c_str(), m_result->ms).c_str());
+    if (m_backend.empty()) {
+        // Say why the gpu was passed over (unavailable, or emulated on the CPU), so nobody wonders.
+        std::string why_not_gpu;
+        if (fastest_backend(&why_not_gpu).name() != "gpu") {
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextDisabled("gpu: %s", why_not_gpu.c_str());
+            ImGui::PopTextWrapPos();
+        }
+    }
     if (!m_run_error.empty()) error_text(m_run_error);
     ImGui::Separator();
 

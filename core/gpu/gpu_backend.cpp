@@ -551,4 +551,8 @@ Backend& gpu_backend() {
     return gpu::default_backend();
 }
 
+std::string gpu_renderer() {
+    return gpu::default_backend().renderer();
+}
+
 }  // namespace convscope
