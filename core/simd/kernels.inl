@@ -1,5 +1,6 @@
 // The simd kernels, written once. Included by one translation unit per instruction set, which defines
 // CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per register block),
+// CONVSCOPE_SIMD_ROWS (output rows of conv_a),
 // CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE (the function returning this copy's KernelTable).
 // Everything here has internal linkage, so the copies built with different flags never mix.
 // No standard-library templates are used: an out-of-line copy built with AVX-512 flags could otherwise be
@@ -11,12 +12,20 @@ namespace {
 
 constexpr int kLanes = CONVSCOPE_SIMD_LANES;
 constexpr int kUnroll = CONVSCOPE_SIMD_UNROLL;
+constexpr int kRows = CONVSCOPE_SIMD_ROWS;
+static_assert(kRows >= 1 && kRows <= kMaxRowsA, "conv_a rows");
 
 #if CONVSCOPE_SIMD_LANES == 1
 using V = float;
-inline V load(const float* p) { return *p; }
-inline void store(float* p, V v) { *p = v; }
-inline V broadcast(float x) { return x; }
+inline V load(const float* p) {
+    return *p;
+}
+inline void store(float* p, V v) {
+    *p = v;
+}
+inline V broadcast(float x) {
+    return x;
+}
 #else
 typedef float V __attribute__((vector_size(CONVSCOPE_SIMD_LANES * sizeof(float))));
 inline V load(const float* p) {
@@ -24,16 +33,20 @@ inline V load(const float* p) {
     __builtin_memcpy(&v, p, sizeof v);
     return v;
 }
-inline void store(float* p, V v) { __builtin_memcpy(p, &v, sizeof v); }
+inline void store(float* p, V v) {
+    __builtin_memcpy(p, &v, sizeof v);
+}
 // x − (+0) is x for every x, −0 and NaN included, and GCC turns it into a single broadcast.
-inline V broadcast(float x) { return x - V{}; }
+inline V broadcast(float x) {
+    return x - V{};
+}
 #endif
 
-// [SECTION] conv_a: kRowsA output rows at once; each loaded input vector feeds every kernel row it meets.
+// [SECTION] conv_a: kRows output rows at once; each loaded input vector feeds every kernel row it meets.
 // Relative input row t serves output row r through kernel row ky = t − r, for the rows LO ≤ r ≤ HI where that
 // kernel row exists; the range is a template argument so the tap loop has no branches.
 template <int U, int LO, int HI>
-__attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRowsA][U], const float* rp, const int64_t* off,
+__attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRows][U], const float* rp, const int64_t* off,
                                                       const float* wt, int64_t kw) {
     for (int64_t kx = 0; kx < kw; ++kx) {
         const float* p = rp + off[kx];
@@ -49,10 +62,23 @@ __attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRowsA][U], const
     }
 }
 
+// Calls conv_a_row for the row range lo … hi, found among the compile-time ranges (LO, HI) onwards.
+template <int U, int LO, int HI>
+__attribute__((always_inline)) inline void conv_a_rows(int64_t lo, int64_t hi, V (&acc)[kRows][U],
+                                                       const float* rp, const int64_t* off, const float* wt,
+                                                       int64_t kw) {
+    if (lo == LO && hi == HI) {
+        conv_a_row<U, LO, HI>(acc, rp, off, wt, kw);
+    } else if constexpr (HI + 1 < kRows) {
+        conv_a_rows<U, LO, HI + 1>(lo, hi, acc, rp, off, wt, kw);
+    } else if constexpr (LO + 1 < kRows) {
+        conv_a_rows<U, LO + 1, LO + 1>(lo, hi, acc, rp, off, wt, kw);
+    }
+}
+
 template <int U>
 inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
-    static_assert(kRowsA == 4, "conv_a_block spells out the row ranges of 4 rows");
-    constexpr int R = kRowsA;
+    constexpr int R = kRows;
     const int64_t T = R + a.kh - 1;
     V acc[R][U];
 #pragma GCC unroll 8
@@ -63,22 +89,13 @@ inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
         const float* const* rows = a.rows + ci * T;
         const float* w = a.weights + ci * a.kh * a.kw;
         for (int64_t t = 0; t < T; ++t) {
-            const float* rp = rows[t] + j;
-            const float* wt = w + t * a.kw;
             const int64_t lo = t - (a.kh - 1) > 0 ? t - (a.kh - 1) : 0;  // rows r with 0 ≤ t − r < kh
             const int64_t hi = t < R - 1 ? t : R - 1;
-            switch (lo * 4 + hi) {
-                case 0 * 4 + 0: conv_a_row<U, 0, 0>(acc, rp, a.off, wt, a.kw); break;
-                case 0 * 4 + 1: conv_a_row<U, 0, 1>(acc, rp, a.off, wt, a.kw); break;
-                case 0 * 4 + 2: conv_a_row<U, 0, 2>(acc, rp, a.off, wt, a.kw); break;
-                case 0 * 4 + 3: conv_a_row<U, 0, 3>(acc, rp, a.off, wt, a.kw); break;
-                case 1 * 4 + 1: conv_a_row<U, 1, 1>(acc, rp, a.off, wt, a.kw); break;
-                case 1 * 4 + 2: conv_a_row<U, 1, 2>(acc, rp, a.off, wt, a.kw); break;
-                case 1 * 4 + 3: conv_a_row<U, 1, 3>(acc, rp, a.off, wt, a.kw); break;
-                case 2 * 4 + 2: conv_a_row<U, 2, 2>(acc, rp, a.off, wt, a.kw); break;
-                case 2 * 4 + 3: conv_a_row<U, 2, 3>(acc, rp, a.off, wt, a.kw); break;
-                default: conv_a_row<U, 3, 3>(acc, rp, a.off, wt, a.kw); break;
-            }
+            // Ask for the next block's columns of this row now, so they arrive from L2 while this one
+            // computes.
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) __builtin_prefetch(rows[t] + j + (U + u) * kLanes);
+            conv_a_rows<U, 0, 0>(lo, hi, acc, rows[t] + j, a.off, w + t * a.kw, a.kw);
         }
     }
     const V b = broadcast(a.bias ? *a.bias : 0.0f);
@@ -94,7 +111,8 @@ void conv_a(const ConvRowsArgs& a) {
     for (; v < a.nvec; ++v) conv_a_block<1>(a, v * kLanes);  // leftovers
 }
 
-// [SECTION] conv_b: OCB output channels of one output row at once; each loaded input vector feeds OCB weights.
+// [SECTION] conv_b: OCB output channels of one output row at once; each loaded input vector feeds OCB
+// weights.
 template <int OCB, int U>
 inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
     V acc[OCB][U];
@@ -138,10 +156,18 @@ void conv_b_run(const ConvRowsArgs& a) {
 void conv_b(const ConvRowsArgs& a) {
     static_assert(kChannelsB == 4, "conv_b instantiates 1 … 4 channels");
     switch (a.ocb) {
-        case 1: conv_b_run<1>(a); break;
-        case 2: conv_b_run<2>(a); break;
-        case 3: conv_b_run<3>(a); break;
-        default: conv_b_run<4>(a); break;
+        case 1:
+            conv_b_run<1>(a);
+            break;
+        case 2:
+            conv_b_run<2>(a);
+            break;
+        case 3:
+            conv_b_run<3>(a);
+            break;
+        default:
+            conv_b_run<4>(a);
+            break;
     }
 }
 
@@ -200,7 +226,7 @@ void pool_avg(const PoolRowArgs& a) {
 }  // namespace
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
-    static const KernelTable table{CONVSCOPE_SIMD_NAME, kLanes, conv_a, conv_b, pool_max, pool_avg};
+    static const KernelTable table{CONVSCOPE_SIMD_NAME, kLanes, kRows, conv_a, conv_b, pool_max, pool_avg};
     return table;
 }
 

@@ -231,8 +231,8 @@ private:
 // Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
 // the end; copy_back() then writes the valid columns of the real rows.
 struct OutRows {
-    float* real[kChannelsB > kRowsA ? kChannelsB : kRowsA] = {};
-    float* ptr[kChannelsB > kRowsA ? kChannelsB : kRowsA] = {};
+    float* real[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
+    float* ptr[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
     int64_t valid = 0;
 
     void set(int i, float* row, bool partial, Scratch& s, int64_t seg) {
@@ -265,7 +265,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const int64_t ksize = cpg * P.kh * P.kw;
     // conv_a reuses input loads across kernel rows (needs consecutive rows); conv_b across output channels.
     const bool use_a = P.sh == 1 && P.dh == 1 && opg < kChannelsB;
-    const int64_t block = use_a ? 4 * kRowsA : 4;  // output rows per task
+    const int64_t block = use_a ? 4 * K.rows_a : 4;  // output rows per task
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
     const double work = double(P.n) * double(P.o) * double(P.oh) * double(P.ow) * double(ksize);
@@ -276,7 +276,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         const int64_t rb = task % row_blocks, o = (task / row_blocks) % P.o, n = task / row_blocks / P.o;
         const int64_t g = o / opg;
         const int64_t oy0 = rb * block, oy1 = std::min(P.oh, oy0 + block);
-        const int64_t T = kRowsA + P.kh - 1;
+        const int64_t T = K.rows_a + P.kh - 1;
         const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
         ConvRowsArgs args;
         args.off = cols.off.data();
@@ -284,9 +284,9 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         args.bias = bias ? bias + o : nullptr;
         args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
         s.rows.resize(size_t(cpg * T));
-        s.temp.resize(size_t(kRowsA * cols.seg));
+        s.temp.resize(size_t(K.rows_a * cols.seg));
         prepare_fill(s, cols.strip_total, 0.0f);
-        for (int64_t r0 = oy0; r0 < oy1; r0 += kRowsA) {
+        for (int64_t r0 = oy0; r0 < oy1; r0 += K.rows_a) {
             for (const Segment& seg : cols.segments) {
                 RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
                 for (int64_t ci = 0; ci < cpg; ++ci)
@@ -295,7 +295,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 OutRows rows;
                 rows.valid = seg.valid;
                 const bool partial = seg.partial(cols.lanes);
-                for (int r = 0; r < kRowsA; ++r) {
+                for (int r = 0; r < K.rows_a; ++r) {
                     const int64_t oy = r0 + r;
                     float* real = oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr;
                     rows.set(r, real, partial, s, cols.seg);
@@ -304,7 +304,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 args.rows = s.rows.data();
                 args.out = rows.ptr;
                 K.conv_a(args);
-                rows.copy_back(kRowsA);
+                rows.copy_back(K.rows_a);
             }
         }
     };
