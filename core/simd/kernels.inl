@@ -45,9 +45,11 @@ inline V broadcast(float x) {
 // [SECTION] conv_a: kRows output rows at once; each loaded input vector feeds every kernel row it meets.
 // Relative input row t serves output row r through kernel row ky = t − r, for the rows LO ≤ r ≤ HI where that
 // kernel row exists; the range is a template argument so the tap loop has no branches.
-template <int U, int LO, int HI>
+template <int U, int LO, int HI, int KW>
 __attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRows][U], const float* rp, const int64_t* off,
-                                                      const float* wt, int64_t kw) {
+                                                      const float* wt, int64_t kw_runtime) {
+    const int64_t kw = KW > 0 ? KW : kw_runtime;
+#pragma GCC unroll 8
     for (int64_t kx = 0; kx < kw; ++kx) {
         const float* p = rp + off[kx];
         V in[U];
@@ -63,20 +65,20 @@ __attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRows][U], const 
 }
 
 // Calls conv_a_row for the row range lo … hi, found among the compile-time ranges (LO, HI) onwards.
-template <int U, int LO, int HI>
+template <int U, int LO, int HI, int KW>
 __attribute__((always_inline)) inline void conv_a_rows(int64_t lo, int64_t hi, V (&acc)[kRows][U],
                                                        const float* rp, const int64_t* off, const float* wt,
                                                        int64_t kw) {
     if (lo == LO && hi == HI) {
-        conv_a_row<U, LO, HI>(acc, rp, off, wt, kw);
+        conv_a_row<U, LO, HI, KW>(acc, rp, off, wt, kw);
     } else if constexpr (HI + 1 < kRows) {
-        conv_a_rows<U, LO, HI + 1>(lo, hi, acc, rp, off, wt, kw);
+        conv_a_rows<U, LO, HI + 1, KW>(lo, hi, acc, rp, off, wt, kw);
     } else if constexpr (LO + 1 < kRows) {
-        conv_a_rows<U, LO + 1, LO + 1>(lo, hi, acc, rp, off, wt, kw);
+        conv_a_rows<U, LO + 1, LO + 1, KW>(lo, hi, acc, rp, off, wt, kw);
     }
 }
 
-template <int U>
+template <int U, int KW>
 inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
     constexpr int R = kRows;
     const int64_t T = R + a.kh - 1;
@@ -95,7 +97,7 @@ inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
             // computes.
 #pragma GCC unroll 8
             for (int u = 0; u < U; ++u) __builtin_prefetch(rows[t] + j + (U + u) * kLanes);
-            conv_a_rows<U, 0, 0>(lo, hi, acc, rows[t] + j, a.off, w + t * a.kw, a.kw);
+            conv_a_rows<U, 0, 0, KW>(lo, hi, acc, rows[t] + j, a.off, w + t * a.kw, a.kw);
         }
     }
     const V b = broadcast(a.bias ? *a.bias : 0.0f);
@@ -105,36 +107,57 @@ inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
         for (int u = 0; u < U; ++u) store(a.out[r] + j + u * kLanes, a.bias ? acc[r][u] + b : acc[r][u]);
 }
 
-void conv_a(const ConvRowsArgs& a) {
+template <int KW>
+void conv_a_run(const ConvRowsArgs& a) {
     int64_t v = 0;
-    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_a_block<kUnroll>(a, v * kLanes);
-    for (; v < a.nvec; ++v) conv_a_block<1>(a, v * kLanes);  // leftovers
+    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_a_block<kUnroll, KW>(a, v * kLanes);
+    for (; v < a.nvec; ++v) conv_a_block<1, KW>(a, v * kLanes);  // leftovers
+}
+
+// Small kernel widths unroll completely; wider ones loop (their loop overhead is small against the work).
+void conv_a(const ConvRowsArgs& a) {
+    switch (a.kw) {
+        case 3:
+            conv_a_run<3>(a);
+            break;
+        case 5:
+            conv_a_run<5>(a);
+            break;
+        case 7:
+            conv_a_run<7>(a);
+            break;
+        default:
+            conv_a_run<0>(a);
+            break;
+    }
 }
 
 // [SECTION] conv_b: OCB output channels of one output row at once; each loaded input vector feeds OCB
-// weights.
-template <int OCB, int U>
+// weights. KW > 0 fixes the kernel width at compile time (the common 3 and 5), so the tap loop unrolls
+// completely.
+template <int OCB, int U, int KW>
 inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
+    const int64_t kw = KW > 0 ? KW : a.kw;
     V acc[OCB][U];
 #pragma GCC unroll 8
     for (int o = 0; o < OCB; ++o)
 #pragma GCC unroll 8
         for (int u = 0; u < U; ++u) acc[o][u] = broadcast(0.0f);
-    for (int64_t ci = 0; ci < a.cin; ++ci) {
-        for (int64_t ky = 0; ky < a.kh; ++ky) {
-            const float* rp = a.rows[ci * a.kh + ky] + j;
-            const float* w = a.weights + (ci * a.kh + ky) * a.kw;
-            for (int64_t kx = 0; kx < a.kw; ++kx) {
-                const float* p = rp + a.off[kx];
-                V in[U];
+    const int64_t taps = a.cin * a.kh;
+    for (int64_t row = 0; row < taps; ++row) {
+        const float* rp = a.rows[row] + j;
+        const float* w = a.weights + row * kw;
 #pragma GCC unroll 8
-                for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
+        for (int64_t kx = 0; kx < kw; ++kx) {
+            const float* p = rp + a.off[kx];
+            V in[U];
 #pragma GCC unroll 8
-                for (int o = 0; o < OCB; ++o) {
-                    const V wv = broadcast(w[o * a.w_oc + kx]);
+            for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
 #pragma GCC unroll 8
-                    for (int u = 0; u < U; ++u) acc[o][u] += in[u] * wv;
-                }
+            for (int o = 0; o < OCB; ++o) {
+                const V wv = broadcast(w[o * a.w_oc + kx]);
+#pragma GCC unroll 8
+                for (int u = 0; u < U; ++u) acc[o][u] += in[u] * wv;
             }
         }
     }
@@ -146,27 +169,42 @@ inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
     }
 }
 
-template <int OCB>
+template <int OCB, int KW>
 void conv_b_run(const ConvRowsArgs& a) {
     int64_t v = 0;
-    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_block<OCB, kUnroll>(a, v * kLanes);
-    for (; v < a.nvec; ++v) conv_b_block<OCB, 1>(a, v * kLanes);  // leftovers
+    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_block<OCB, kUnroll, KW>(a, v * kLanes);
+    for (; v < a.nvec; ++v) conv_b_block<OCB, 1, KW>(a, v * kLanes);  // leftovers
+}
+
+template <int OCB>
+void conv_b_width(const ConvRowsArgs& a) {
+    switch (a.kw) {
+        case 3:
+            conv_b_run<OCB, 3>(a);
+            break;
+        case 5:
+            conv_b_run<OCB, 5>(a);
+            break;
+        default:
+            conv_b_run<OCB, 0>(a);
+            break;
+    }
 }
 
 void conv_b(const ConvRowsArgs& a) {
     static_assert(kChannelsB == 4, "conv_b instantiates 1 … 4 channels");
     switch (a.ocb) {
         case 1:
-            conv_b_run<1>(a);
+            conv_b_width<1>(a);
             break;
         case 2:
-            conv_b_run<2>(a);
+            conv_b_width<2>(a);
             break;
         case 3:
-            conv_b_run<3>(a);
+            conv_b_width<3>(a);
             break;
         default:
-            conv_b_run<4>(a);
+            conv_b_width<4>(a);
             break;
     }
 }
