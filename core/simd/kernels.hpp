@@ -32,6 +32,12 @@ struct ConvRowsArgs {
     int ocb = 1;  // conv_b: 1 … kChannelsB
 };
 
+// A piece of a copied strip: dst[i] = row[src + i·step] for i < len, or the fill value where src < 0.
+// Stride phases, borders and padding modes all come out as a few such runs per strip.
+struct StripRun {
+    int32_t dst = 0, len = 0, src = -1, step = 1;
+};
+
 struct PoolRowArgs {
     const float* const* rows = nullptr;  // [kh]
     const int64_t* off = nullptr;        // [kw]
@@ -52,6 +58,8 @@ struct KernelTable {
     void (*pool_max)(const PoolRowArgs&);
     // Row-major sum over the window divided by divisor[j].
     void (*pool_avg)(const PoolRowArgs&);
+    // Copies a padded strip of one input row into dst, run by run.
+    void (*build_strip)(const float* row, const StripRun* runs, int64_t count, float fill, float* dst);
 };
 
 // Each exists only where its translation unit was built (see CMakeLists.txt); scalar always exists.

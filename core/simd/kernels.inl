@@ -261,10 +261,46 @@ void pool_avg(const PoolRowArgs& a) {
     for (; v < a.nvec; ++v) pool_avg_block<1>(a, v * kLanes);  // leftovers
 }
 
+// [SECTION] Strips: contiguous runs copy by vectors, stride-2 runs (the usual pooling) by even-lane shuffles.
+#if CONVSCOPE_SIMD_LANES > 1
+typedef int VI __attribute__((vector_size(CONVSCOPE_SIMD_LANES * sizeof(int))));
+#if CONVSCOPE_SIMD_LANES == 4
+constexpr VI kEven = {0, 2, 4, 6};
+#elif CONVSCOPE_SIMD_LANES == 8
+constexpr VI kEven = {0, 2, 4, 6, 8, 10, 12, 14};
+#else
+constexpr VI kEven = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+#endif
+#endif
+
+void build_strip(const float* row, const StripRun* runs, int64_t count, float fill, float* dst) {
+    for (int64_t r = 0; r < count; ++r) {
+        const StripRun& run = runs[r];
+        float* d = dst + run.dst;
+        int64_t i = 0;
+        if (run.src < 0) {
+            for (; i < run.len; ++i) d[i] = fill;
+            continue;
+        }
+        const float* s = row + run.src;
+#if CONVSCOPE_SIMD_LANES > 1
+        if (run.step == 1) {
+            for (; i + kLanes <= run.len; i += kLanes) store(d + i, load(s + i));
+        } else if (run.step == 2) {
+            // Reads s[2i … 2i + 2·kLanes − 1]; the last one must still be in the run (i + kLanes < len).
+            for (; i + kLanes < run.len; i += kLanes)
+                store(d + i, __builtin_shuffle(load(s + 2 * i), load(s + 2 * i + kLanes), kEven));
+        }
+#endif
+        for (; i < run.len; ++i) d[i] = s[i * run.step];  // leftovers
+    }
+}
+
 }  // namespace
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
-    static const KernelTable table{CONVSCOPE_SIMD_NAME, kLanes, kRows, conv_a, conv_b, pool_max, pool_avg};
+    static const KernelTable table{CONVSCOPE_SIMD_NAME, kLanes, kRows, conv_a, conv_b, pool_max, pool_avg,
+                                   build_strip};
     return table;
 }
 

@@ -76,11 +76,11 @@ struct Segment {
     int64_t ox0 = 0;    // first output column
     int64_t valid = 0;  // output columns
     int64_t nvec = 0;   // vectors computed (the last may run past `valid`)
-    // Empty when the segment reads the input directly; else, for each float of its copied strip, the input
-    // column it copies (−1: the fill value).
-    std::vector<int32_t> colmap;
+    // 0 when the segment reads the input directly; else the floats in its copied strips, described by `runs`.
+    int64_t strip_floats = 0;
+    std::vector<StripRun> runs;
 
-    bool direct() const { return colmap.empty(); }
+    bool direct() const { return strip_floats == 0; }
     bool partial(int64_t lanes) const { return nvec * lanes != valid; }
 };
 
@@ -130,11 +130,31 @@ Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
             if (!direct) {
                 // Stride 1 has one phase, so a strip only needs its own columns; otherwise the phase layout.
                 const int64_t len = sw == 1 ? g.nvec * lanes + qmax : c.strip_len;
-                g.colmap.resize(size_t(len * int64_t(c.phase.size())));
+                g.strip_floats = len * int64_t(c.phase.size());
+                // Input columns copied (−1: fill), compressed into runs of equal step.
+                std::vector<int32_t> map(size_t(g.strip_floats));
                 for (size_t k = 0; k < c.phase.size(); ++k)
                     for (int64_t m = 0; m < len; ++m)
-                        g.colmap[size_t(int64_t(k) * len + m)] =
-                            int32_t(col_source((x0 + m) * sw + c.phase[k]));
+                        map[size_t(int64_t(k) * len + m)] = int32_t(col_source((x0 + m) * sw + c.phase[k]));
+                for (int32_t i = 0; i < int32_t(map.size()); ++i) {
+                    StripRun* last = g.runs.empty() ? nullptr : &g.runs.back();
+                    const bool fill = map[size_t(i)] < 0;
+                    if (last && last->dst + last->len == i) {
+                        if (fill && last->src < 0) {
+                            ++last->len;
+                            continue;
+                        }
+                        if (!fill && last->src >= 0) {
+                            const int32_t next = last->src + last->len * last->step;
+                            if (last->len == 1) last->step = map[size_t(i)] - last->src;
+                            if (last->len == 1 || next == map[size_t(i)]) {
+                                ++last->len;
+                                continue;
+                            }
+                        }
+                    }
+                    g.runs.push_back(StripRun{i, 1, fill ? -1 : map[size_t(i)], 1});
+                }
             }
             c.segments.push_back(std::move(g));
         }
@@ -195,7 +215,7 @@ public:
         m_direct_offset = seg.ox0 - cols.pad_left;
         if (!seg.direct()) {
             s.cache.assign(size_t(channels * row_count), nullptr);
-            const size_t need = size_t(max_strips) * seg.colmap.size();
+            const size_t need = size_t(max_strips * seg.strip_floats);
             if (s.arena.size() < need) s.arena.resize(need);
         }
     }
@@ -208,11 +228,10 @@ public:
         if (m_seg.direct()) return row + m_direct_offset;
         const float*& cached = m_s.cache[size_t(ci * m_row_count + (py - m_first_row))];
         if (cached) return cached;
-        const int64_t len = int64_t(m_seg.colmap.size());
+        const int64_t len = m_seg.strip_floats;
         float* dst = m_s.arena.data() + m_used;
         m_used += len;
-        const int32_t* map = m_seg.colmap.data();
-        for (int64_t i = 0; i < len; ++i) dst[i] = map[i] >= 0 ? row[map[i]] : m_fill;
+        table().build_strip(row, m_seg.runs.data(), int64_t(m_seg.runs.size()), m_fill, dst);
         cached = dst;
         return dst;
     }
@@ -379,6 +398,14 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
         const int64_t a = o * s - p, b = std::min(a + k, n + p);
         return real ? std::max<int64_t>(0, std::min(b, n) - std::max<int64_t>(a, 0)) : b - a;
     };
+    // Per output column: the window's width in the padded input, and in the real input.
+    std::vector<float> col_pad, col_real;
+    if (!is_max) {
+        for (int64_t x = 0; x < P.ow; ++x) {
+            col_pad.push_back(float(extent(x, P.sw, P.pw, P.kw, P.w, false)));
+            col_real.push_back(float(extent(x, P.sw, P.pw, P.kw, P.w, true)));
+        }
+    }
     const int64_t block = 8;
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * P.c * row_blocks;
@@ -407,17 +434,17 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
                 for (int64_t ky = 0; ky < P.kh; ++ky)
                     s.rows[size_t(ky)] = fetch.get(0, plane, oy * P.sh + ky * P.dh);
                 if (!is_max) {
-                    const int64_t hp = extent(oy, P.sh, P.ph, P.kh, P.h, false);
-                    const int64_t hr = extent(oy, P.sh, P.ph, P.kh, P.h, true);
-                    for (int64_t j = 0; j < seg.nvec * cols.lanes; ++j) {
-                        float d = 1.0f;
-                        if (j < valid) {
-                            const int64_t wp = extent(x0 + j, P.sw, P.pw, P.kw, P.w, false);
-                            const int64_t wr = extent(x0 + j, P.sw, P.pw, P.kw, P.w, true);
-                            if (hr * wr > 0) d = float(P.count_include_pad ? hp * wp : hr * wr);
-                        }
-                        s.divisor[size_t(j)] = d;
-                    }
+                    const float hp = float(extent(oy, P.sh, P.ph, P.kh, P.h, false));
+                    const float hr = float(extent(oy, P.sh, P.ph, P.kh, P.h, true));
+                    const float* cp = col_pad.data() + x0;
+                    const float* cr = col_real.data() + x0;
+                    float* d = s.divisor.data();
+                    // Products of small whole numbers: exact, as the reference's integer count.
+                    if (P.count_include_pad)
+                        for (int64_t j = 0; j < valid; ++j) d[j] = hr * cr[j] > 0.0f ? hp * cp[j] : 1.0f;
+                    else
+                        for (int64_t j = 0; j < valid; ++j) d[j] = hr * cr[j] > 0.0f ? hr * cr[j] : 1.0f;
+                    std::fill(d + valid, d + seg.nvec * cols.lanes, 1.0f);
                     args.divisor = s.divisor.data();
                 }
                 float* real = out + (nc * P.oh + oy) * P.ow + x0;
