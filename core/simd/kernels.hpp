@@ -49,6 +49,7 @@ struct PoolRowArgs {
 struct KernelTable {
     const char* name;  // "avx512", "avx2", "sse4.1", "neon", "scalar"
     int lanes;         // floats per vector
+    int unroll;        // vectors per register block (a kernel call is fastest on multiples of lanes·unroll)
     int rows_a;        // output rows conv_a computes at once (≤ kMaxRowsA)
     // Sums over cin, kh, kw for rows_a consecutive output rows (stride 1, dilation 1 vertically).
     void (*conv_a)(const ConvRowsArgs&);

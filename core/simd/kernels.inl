@@ -111,7 +111,8 @@ template <int KW>
 void conv_a_run(const ConvRowsArgs& a) {
     int64_t v = 0;
     for (; v + kUnroll <= a.nvec; v += kUnroll) conv_a_block<kUnroll, KW>(a, v * kLanes);
-    for (; v < a.nvec; ++v) conv_a_block<1, KW>(a, v * kLanes);  // leftovers
+    if (kUnroll > 2 && v + 2 <= a.nvec) conv_a_block<2, KW>(a, v * kLanes), v += 2;  // leftovers
+    for (; v < a.nvec; ++v) conv_a_block<1, KW>(a, v * kLanes);
 }
 
 // Small kernel widths unroll completely; wider ones loop (their loop overhead is small against the work).
@@ -173,7 +174,8 @@ template <int OCB, int KW>
 void conv_b_run(const ConvRowsArgs& a) {
     int64_t v = 0;
     for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_block<OCB, kUnroll, KW>(a, v * kLanes);
-    for (; v < a.nvec; ++v) conv_b_block<OCB, 1, KW>(a, v * kLanes);  // leftovers
+    if (kUnroll > 2 && v + 2 <= a.nvec) conv_b_block<OCB, 2, KW>(a, v * kLanes), v += 2;  // leftovers
+    for (; v < a.nvec; ++v) conv_b_block<OCB, 1, KW>(a, v * kLanes);
 }
 
 template <int OCB>
@@ -299,8 +301,8 @@ void build_strip(const float* row, const StripRun* runs, int64_t count, float fi
 }  // namespace
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
-    static const KernelTable table{CONVSCOPE_SIMD_NAME, kLanes, kRows, conv_a, conv_b, pool_max, pool_avg,
-                                   build_strip};
+    static const KernelTable table{
+        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, conv_a, conv_b, pool_max, pool_avg, build_strip};
     return table;
 }
 

@@ -100,8 +100,8 @@ struct Columns {
 
 // `col_source(pc)`: the input column read at padded column pc, or −1 for the fill value.
 template <class ColSource>
-Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t kw, int64_t pad_left,
-                     int64_t in_w, ColSource col_source) {
+Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int64_t dw, int64_t kw,
+                     int64_t pad_left, int64_t in_w, ColSource col_source) {
     Columns c;
     c.lanes = lanes;
     c.seg = std::max<int64_t>(16, 64 / lanes) * lanes;
@@ -164,10 +164,12 @@ Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
         return c;
     }
     // Stride 1: output column x reads input columns x − pad_left … x − pad_left + (kw − 1)·dw. The direct
-    // range holds whole vectors whose every tap lies inside the input.
-    const int64_t lo = std::min(ow, ceil_div(pad_left, lanes) * lanes);
+    // range holds whole register blocks whose every tap lies inside the input; the border segments are one
+    // block wide or so, so that they too run on whole blocks.
+    const int64_t block = lanes * unroll;
+    const int64_t lo = std::min(ow, ceil_div(pad_left, block) * block);
     const int64_t end = std::min(ow, in_w + pad_left - (kw - 1) * dw);  // direct columns end before this
-    const int64_t hi = end > lo ? lo + (end - lo) / lanes * lanes : lo;
+    const int64_t hi = end > lo ? lo + (end - lo) / block * block : lo;
     add(0, lo, false);
     add(lo, hi, true);
     add(hi, ow, false);
@@ -271,7 +273,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
     const int64_t padded_h = P.h + P.pad_top + P.pad_bottom, padded_w = P.w + P.pad_left + P.pad_right;
     const Columns cols =
-        make_columns(K.lanes, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, [&](int64_t pc) -> int64_t {
+        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, [&](int64_t pc) -> int64_t {
             if (pc < 0 || pc >= padded_w) return -1;
             const auto s = source_index(pc - P.pad_left, P.w, P.mode);
             return s ? *s : -1;
@@ -384,10 +386,11 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
     const KernelTable& K = table();
     const bool is_max = P.op == PoolOp::Max;
     const float fill = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
-    const Columns cols = make_columns(K.lanes, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
-        const int64_t ix = pc - P.pw;
-        return ix >= 0 && ix < P.w ? ix : -1;
-    });
+    const Columns cols =
+        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
+            const int64_t ix = pc - P.pw;
+            return ix >= 0 && ix < P.w ? ix : -1;
+        });
     auto row_source = [&](int64_t py) -> int64_t {
         const int64_t iy = py - P.ph;
         return iy >= 0 && iy < P.h ? iy : -1;
