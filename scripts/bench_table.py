@@ -1,65 +1,77 @@
 #!/usr/bin/env python3
-"""Turns the benchmark's JSON (scripts/bench.sh) into ratios: simd against cv::filter2D and the reference,
-and GFLOP/s against the measured FMA peak. Each benchmark counts with its fastest repetition. Standard library
+"""Turns the benchmark's JSON (scripts/bench.sh) into ratios: simd against cv::filter2D and the reference, and
+GFLOP/s against the measured FMA peak. Each benchmark counts with its fastest repetition.
+
+Single-thread comparisons use CPU time, which a busy machine disturbs far less than wall time (another process
+taking the core stops the clock); comparisons that involve every thread must use wall time. Standard library
 only."""
 import json
+import math
 import sys
 
 
 def main(path):
     with open(path) as f:
         data = json.load(f)
-    best = {}  # name -> (seconds, FLOP/s)
+    real, cpu, work = {}, {}, {}  # name -> fastest wall s, fastest CPU s, FLOP per iteration
     for b in data["benchmarks"]:
         if b.get("run_type") == "aggregate":
             continue
         name = b["run_name"].replace("/real_time", "").replace("/iterations:1", "")
         scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
-        t = b["real_time"] * scale
-        flops = b.get("FLOPS", 0.0)
-        if name not in best or t < best[name][0]:
-            best[name] = (t, flops)
-        elif name.startswith("fma_peak"):
-            best[name] = (best[name][0], max(best[name][1], flops))
+        r, c = b["real_time"] * scale, b["cpu_time"] * scale
+        real[name] = min(real.get(name, math.inf), r)
+        cpu[name] = min(cpu.get(name, math.inf), c)
+        work[name] = b.get("FLOPS", 0.0) * r  # the counter is a rate over wall time
+    nan = float("nan")
+
+    def gflops(name, by_cpu):
+        t = (cpu if by_cpu else real).get(name, nan)
+        return work.get(name, nan) / t / 1e9
+
+    def ratio(slow, fast, by_cpu):
+        d = cpu if by_cpu else real
+        return d.get(slow, nan) / d.get(fast, nan)
 
     ctx = data.get("context", {})
-    threads = ctx.get("num_cpus", 0)
-    print(f"simd isa: {ctx.get('simd_isa', '?')}, {threads} CPUs, OpenCV {ctx.get('opencv', '?')}")
-    peaks = {k: v[1] for k, v in best.items() if k.startswith("fma_peak")}
-    peak1 = max((v for k, v in peaks.items() if k.endswith("threads:1")), default=0.0)
-    peak_all = max((v for k, v in peaks.items() if not k.endswith("threads:1")), default=peak1)
-    print(f"measured FMA peak: {peak1 / 1e9:.1f} GFLOP/s on one thread, {peak_all / 1e9:.1f} on all")
+    print(f"simd isa: {ctx.get('simd_isa', '?')}, {ctx.get('num_cpus', '?')} CPUs, OpenCV {ctx.get('opencv', '?')},"
+          f" load average {ctx.get('load_avg', '?')}")
+    peak1 = max((gflops(k, True) for k in work if k.startswith("fma_peak") and k.endswith("threads:1")),
+                default=nan)
+    peak_all = max((gflops(k, False) for k in work if k.startswith("fma_peak") and not k.endswith("threads:1")),
+                   default=nan)
+    print(f"measured FMA peak: {peak1:.1f} GFLOP/s on one thread (CPU time), {peak_all:.1f} on all threads (wall)")
     print()
 
-    def get(name):
-        return best.get(name, (float("nan"), float("nan")))
+    def pct(g, peak):
+        return f"{100 * g / peak:5.1f}%"
 
-    def pct(flops, peak):
-        return f"{100 * flops / peak:5.1f}%" if peak > 0 else "   ? "
-
-    sizes = sorted({k.split("/")[2] for k in best if k.startswith("image/")}, key=lambda s: int(s.split("x")[0]))
+    sizes = list(dict.fromkeys(k.split("/")[2] for k in work if k.startswith("image/")))
     if sizes:
-        print("image filters, zero padding, 'same' output (speed ratios: >1 means simd is faster)")
-        print(f"{'image':>10} {'k':>3} | {'simd/OpenCV':>11} {'1t/1t':>6} | {'simd_1t/ref':>11} |"
+        print("image filters, zero padding, 'same' output; speed ratios, >1 means simd is faster")
+        print("  all/all: simd on every thread vs cv::filter2D with OpenCV's threads (wall time)")
+        print("  1t/1t, 1t/ref: one thread each (CPU time); GFLOP/s 1t: CPU time; GFLOP/s all: wall time")
+        print(f"{'image':>10} {'k':>3} | {'vs OpenCV all/all':>17} {'1t/1t':>6} | {'vs ref 1t':>9} |"
               f" {'GFLOP/s 1t':>10} {'of peak':>7} | {'GFLOP/s all':>11} {'of peak':>7}")
         for size in sizes:
             for k in (3, 5, 7, 11):
                 sfx = f"/{size}/k{k}"
-                simd, simd1 = get("image/simd" + sfx), get("image/simd_1t" + sfx)
-                cv, cv1, ref = get("image/opencv" + sfx), get("image/opencv_1t" + sfx), get("image/reference" + sfx)
-                print(f"{size:>10} {k:>3} | {cv[0] / simd[0]:>10.2f}x {cv1[0] / simd1[0]:>5.2f}x |"
-                      f" {ref[0] / simd1[0]:>10.1f}x | {simd1[1] / 1e9:>10.1f} {pct(simd1[1], peak1)} |"
-                      f" {simd[1] / 1e9:>11.1f} {pct(simd[1], peak_all)}")
+                s1 = gflops("image/simd_1t" + sfx, True)
+                sa = gflops("image/simd" + sfx, False)
+                print(f"{size:>10} {k:>3} | {ratio('image/opencv' + sfx, 'image/simd' + sfx, False):>16.2f}x"
+                      f" {ratio('image/opencv_1t' + sfx, 'image/simd_1t' + sfx, True):>5.2f}x |"
+                      f" {ratio('image/reference' + sfx, 'image/simd_1t' + sfx, True):>8.1f}x |"
+                      f" {s1:>10.1f} {pct(s1, peak1)} | {sa:>11.1f} {pct(sa, peak_all)}")
         print()
-    layers = list(dict.fromkeys(k.split("/")[2] for k in best if k.startswith("layer/")))
+    layers = list(dict.fromkeys(k.split("/")[2] for k in work if k.startswith("layer/")))
     if layers:
         print("CNN layers")
-        print(f"{'layer':>18} | {'GFLOP/s all':>11} {'of peak':>7} | {'GFLOP/s 1t':>10} {'of peak':>7} |"
-              f" {'simd_1t/ref':>11}")
+        print(f"{'layer':>18} | {'GFLOP/s 1t':>10} {'of peak':>7} | {'GFLOP/s all':>11} {'of peak':>7} |"
+              f" {'vs ref 1t':>9}")
         for l in layers:
-            simd, simd1, ref = get("layer/simd/" + l), get("layer/simd_1t/" + l), get("layer/reference/" + l)
-            print(f"{l:>18} | {simd[1] / 1e9:>11.1f} {pct(simd[1], peak_all)} | {simd1[1] / 1e9:>10.1f}"
-                  f" {pct(simd1[1], peak1)} | {ref[0] / simd1[0]:>10.1f}x")
+            s1, sa = gflops("layer/simd_1t/" + l, True), gflops("layer/simd/" + l, False)
+            print(f"{l:>18} | {s1:>10.1f} {pct(s1, peak1)} | {sa:>11.1f} {pct(sa, peak_all)} |"
+                  f" {ratio('layer/reference/' + l, 'layer/simd_1t/' + l, True):>8.1f}x")
 
 
 if __name__ == "__main__":
