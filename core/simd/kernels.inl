@@ -265,14 +265,16 @@ void pool_avg(const PoolRowArgs& a) {
 
 // [SECTION] Strips: contiguous runs copy by vectors, stride-2 runs (the usual pooling) by even-lane shuffles.
 #if CONVSCOPE_SIMD_LANES > 1
-typedef int VI __attribute__((vector_size(CONVSCOPE_SIMD_LANES * sizeof(int))));
+// The even lanes of a:b (GCC ≥ 12 and Clang both have __builtin_shufflevector).
+inline V even_lanes(V a, V b) {
 #if CONVSCOPE_SIMD_LANES == 4
-constexpr VI kEven = {0, 2, 4, 6};
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6);
 #elif CONVSCOPE_SIMD_LANES == 8
-constexpr VI kEven = {0, 2, 4, 6, 8, 10, 12, 14};
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
 #else
-constexpr VI kEven = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 #endif
+}
 #endif
 
 void build_strip(const float* row, const StripRun* runs, int64_t count, float fill, float* dst) {
@@ -291,7 +293,7 @@ void build_strip(const float* row, const StripRun* runs, int64_t count, float fi
         } else if (run.step == 2) {
             // Reads s[2i … 2i + 2·kLanes − 1]; the last one must still be in the run (i + kLanes < len).
             for (; i + kLanes < run.len; i += kLanes)
-                store(d + i, __builtin_shuffle(load(s + 2 * i), load(s + 2 * i + kLanes), kEven));
+                store(d + i, even_lanes(load(s + 2 * i), load(s + 2 * i + kLanes)));
         }
 #endif
         for (; i < run.len; ++i) d[i] = s[i * run.step];  // leftovers
