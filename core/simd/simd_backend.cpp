@@ -181,17 +181,14 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
 // Per-thread scratch, grown as needed and kept between calls.
 struct Scratch {
     std::vector<float> arena;         // copied strips
-    std::vector<float> fill_row;      // strip_total copies of the fill value
+    std::vector<float> fill_row;      // the fill value, as long as the longest strip
     std::vector<float> temp;          // output rows of partial segments
     std::vector<float> divisor;       // avg pool divisors of one segment
     std::vector<const float*> cache;  // [channel][row − first row] → prepared row, or null
     std::vector<const float*> rows;   // pointer table handed to a kernel
-    std::vector<float*> out;          // output row pointers handed to a kernel
 };
 thread_local Scratch t_scratch;
 
-// Hands out row pointers for one segment of one task. `row_source(py)`: the input row read at padded row py,
-// or −1 for the fill value.
 // Makes the per-thread fill row: at least `len` copies of `fill`.
 void prepare_fill(Scratch& s, int64_t len, float fill) {
     if (int64_t(s.fill_row.size()) < len) s.fill_row.resize(size_t(len));
@@ -205,9 +202,11 @@ void prepare_fill(Scratch& s, int64_t len, float fill) {
 template <class RowSource>
 class RowFetcher {
 public:
-    RowFetcher(const Columns& cols, const Segment& seg, RowSource row_source, float fill, int64_t channels,
-               int64_t first_row, int64_t row_count, int64_t max_strips, Scratch& s)
-        : m_cols(cols),
+    RowFetcher(const KernelTable& k, const Columns& cols, const Segment& seg, RowSource row_source,
+               float fill, int64_t channels, int64_t first_row, int64_t row_count, int64_t max_strips,
+               Scratch& s)
+        : m_k(k),
+          m_cols(cols),
           m_seg(seg),
           m_row_source(row_source),
           m_first_row(first_row),
@@ -233,12 +232,13 @@ public:
         const int64_t len = m_seg.strip_floats;
         float* dst = m_s.arena.data() + m_used;
         m_used += len;
-        table().build_strip(row, m_seg.runs.data(), int64_t(m_seg.runs.size()), m_fill, dst);
+        m_k.build_strip(row, m_seg.runs.data(), int64_t(m_seg.runs.size()), m_fill, dst);
         cached = dst;
         return dst;
     }
 
 private:
+    const KernelTable& m_k;
     const Columns& m_cols;
     const Segment& m_seg;
     RowSource m_row_source;
@@ -309,7 +309,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         prepare_fill(s, cols.strip_total, 0.0f);
         for (int64_t r0 = oy0; r0 < oy1; r0 += K.rows_a) {
             for (const Segment& seg : cols.segments) {
-                RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
+                RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
                 for (int64_t ci = 0; ci < cpg; ++ci)
                     for (int64_t t = 0; t < T; ++t)
                         s.rows[size_t(ci * T + t)] = fetch.get(ci, planes + ci * P.h * P.w, r0 + t);
@@ -345,7 +345,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         s.temp.resize(size_t(kChannelsB * cols.seg));
         prepare_fill(s, cols.strip_total, 0.0f);
         for (const Segment& seg : cols.segments) {
-            RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, first, span,
+            RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, first, span,
                              cpg * std::min(span, (oy1 - oy0) * P.kh), s);
             const bool partial = seg.partial(cols.lanes);
             args.nvec = seg.nvec;
@@ -428,8 +428,8 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
         s.divisor.resize(size_t(cols.seg));
         prepare_fill(s, cols.strip_total, fill);
         for (const Segment& seg : cols.segments) {
-            RowFetcher fetch(cols, seg, row_source, fill, 1, first, span, std::min(span, (oy1 - oy0) * P.kh),
-                             s);
+            RowFetcher fetch(K, cols, seg, row_source, fill, 1, first, span,
+                             std::min(span, (oy1 - oy0) * P.kh), s);
             const bool partial = seg.partial(cols.lanes);
             const int64_t x0 = seg.ox0, valid = seg.valid;
             args.nvec = seg.nvec;
