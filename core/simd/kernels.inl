@@ -64,18 +64,55 @@ __attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRows][U], const 
     }
 }
 
-// Calls conv_a_row for the row range lo … hi, found among the compile-time ranges (LO, HI) onwards.
-template <int U, int LO, int HI, int KW>
+// Calls conv_a_row for the row range lo … hi through one jump table (ranges up to kMaxRowsA = 8 rows).
+template <int U, int KW>
 __attribute__((always_inline)) inline void conv_a_rows(int64_t lo, int64_t hi, V (&acc)[kRows][U],
                                                        const float* rp, const int64_t* off, const float* wt,
                                                        int64_t kw) {
-    if (lo == LO && hi == HI) {
-        conv_a_row<U, LO, HI, KW>(acc, rp, off, wt, kw);
-    } else if constexpr (HI + 1 < kRows) {
-        conv_a_rows<U, LO, HI + 1, KW>(lo, hi, acc, rp, off, wt, kw);
-    } else if constexpr (LO + 1 < kRows) {
-        conv_a_rows<U, LO + 1, LO + 1, KW>(lo, hi, acc, rp, off, wt, kw);
+    static_assert(kMaxRowsA == 8, "the cases below list every range of 8 rows");
+#define CONVSCOPE_ROWS_CASE(LO, HI)                                                \
+    case LO * 8 + HI:                                                              \
+        if constexpr (HI < kRows) conv_a_row<U, LO, HI, KW>(acc, rp, off, wt, kw); \
+        break;
+    switch (lo * 8 + hi) {
+        CONVSCOPE_ROWS_CASE(0, 0)
+        CONVSCOPE_ROWS_CASE(0, 1)
+        CONVSCOPE_ROWS_CASE(0, 2)
+        CONVSCOPE_ROWS_CASE(0, 3)
+        CONVSCOPE_ROWS_CASE(0, 4)
+        CONVSCOPE_ROWS_CASE(0, 5)
+        CONVSCOPE_ROWS_CASE(0, 6)
+        CONVSCOPE_ROWS_CASE(0, 7)
+        CONVSCOPE_ROWS_CASE(1, 1)
+        CONVSCOPE_ROWS_CASE(1, 2)
+        CONVSCOPE_ROWS_CASE(1, 3)
+        CONVSCOPE_ROWS_CASE(1, 4)
+        CONVSCOPE_ROWS_CASE(1, 5)
+        CONVSCOPE_ROWS_CASE(1, 6)
+        CONVSCOPE_ROWS_CASE(1, 7)
+        CONVSCOPE_ROWS_CASE(2, 2)
+        CONVSCOPE_ROWS_CASE(2, 3)
+        CONVSCOPE_ROWS_CASE(2, 4)
+        CONVSCOPE_ROWS_CASE(2, 5)
+        CONVSCOPE_ROWS_CASE(2, 6)
+        CONVSCOPE_ROWS_CASE(2, 7)
+        CONVSCOPE_ROWS_CASE(3, 3)
+        CONVSCOPE_ROWS_CASE(3, 4)
+        CONVSCOPE_ROWS_CASE(3, 5)
+        CONVSCOPE_ROWS_CASE(3, 6)
+        CONVSCOPE_ROWS_CASE(3, 7)
+        CONVSCOPE_ROWS_CASE(4, 4)
+        CONVSCOPE_ROWS_CASE(4, 5)
+        CONVSCOPE_ROWS_CASE(4, 6)
+        CONVSCOPE_ROWS_CASE(4, 7)
+        CONVSCOPE_ROWS_CASE(5, 5)
+        CONVSCOPE_ROWS_CASE(5, 6)
+        CONVSCOPE_ROWS_CASE(5, 7)
+        CONVSCOPE_ROWS_CASE(6, 6)
+        CONVSCOPE_ROWS_CASE(6, 7)
+        CONVSCOPE_ROWS_CASE(7, 7)
     }
+#undef CONVSCOPE_ROWS_CASE
 }
 
 template <int U, int KW>
@@ -97,7 +134,7 @@ inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
             // computes.
 #pragma GCC unroll 8
             for (int u = 0; u < U; ++u) __builtin_prefetch(rows[t] + j + (U + u) * kLanes);
-            conv_a_rows<U, 0, 0, KW>(lo, hi, acc, rows[t] + j, a.off, w + t * a.kw, a.kw);
+            conv_a_rows<U, KW>(lo, hi, acc, rows[t] + j, a.off, w + t * a.kw, a.kw);
         }
     }
     const V b = broadcast(a.bias ? *a.bias : 0.0f);
