@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns the benchmark's JSON (scripts/bench.sh) into ratios: simd against cv::filter2D and the reference, and
-GFLOP/s against the measured FMA peak. Each benchmark counts with its fastest repetition.
+GFLOP/s against the measured FMA peak. Each benchmark counts with its fastest repetition (over every JSON file
+given: `bench_table.py run1.json run2.json`).
 
 Single-thread comparisons use CPU time, which a busy machine disturbs far less than wall time (another process
 taking the core stops the clock); comparisons that involve every thread must use wall time. Standard library
@@ -10,11 +11,14 @@ import math
 import sys
 
 
-def main(path):
-    with open(path) as f:
-        data = json.load(f)
+def main(paths):
+    runs = []
+    for path in paths:
+        with open(path) as f:
+            runs.append(json.load(f))
+    data = runs[0]
     real, cpu, work = {}, {}, {}  # name -> fastest wall s, fastest CPU s, FLOP per iteration
-    for b in data["benchmarks"]:
+    for b in (b for run in runs for b in run["benchmarks"]):
         if b.get("run_type") == "aggregate":
             continue
         name = b["run_name"].replace("/real_time", "").replace("/iterations:1", "")
@@ -75,4 +79,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "build-bench/bench.json")
+    main(sys.argv[1:] or ["build-bench/bench.json"])

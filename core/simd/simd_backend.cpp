@@ -542,6 +542,7 @@ public:
 
 }  // namespace
 
+// The simd backend, registered by core/backend.cpp; available on every CPU (scalar kernels at worst).
 Backend& simd_backend() {
     static SimdBackend backend;
     return backend;
