@@ -21,7 +21,7 @@ def main(paths):
     for b in (b for run in runs for b in run["benchmarks"]):
         if b.get("run_type") == "aggregate":
             continue
-        name = b["run_name"].replace("/real_time", "").replace("/iterations:1", "")
+        name = b["run_name"].replace("/real_time", "").replace("/process_time", "").replace("/iterations:1", "")
         scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
         r, c = b["real_time"] * scale, b["cpu_time"] * scale
         real[name] = min(real.get(name, math.inf), r)
@@ -55,8 +55,9 @@ def main(paths):
         print("image filters, zero padding, 'same' output; speed ratios, >1 means simd is faster")
         print("  all/all: simd on every thread vs cv::filter2D with OpenCV's threads (wall time)")
         print("  1t/1t, 1t/ref: one thread each (CPU time); GFLOP/s 1t: CPU time; GFLOP/s all: wall time")
+        print("  cpu all/1t: CPU time of every thread over that of one thread (1.00: threading costs nothing)")
         print(f"{'image':>10} {'k':>3} | {'vs OpenCV all/all':>17} {'1t/1t':>6} | {'vs ref 1t':>9} |"
-              f" {'GFLOP/s 1t':>10} {'of peak':>7} | {'GFLOP/s all':>11} {'of peak':>7}")
+              f" {'GFLOP/s 1t':>10} {'of peak':>7} | {'GFLOP/s all':>11} {'of peak':>7} | {'cpu all/1t':>10}")
         for size in sizes:
             for k in (3, 5, 7, 11):
                 sfx = f"/{size}/k{k}"
@@ -65,17 +66,19 @@ def main(paths):
                 print(f"{size:>10} {k:>3} | {ratio('image/opencv' + sfx, 'image/simd' + sfx, False):>16.2f}x"
                       f" {ratio('image/opencv_1t' + sfx, 'image/simd_1t' + sfx, True):>5.2f}x |"
                       f" {ratio('image/reference' + sfx, 'image/simd_1t' + sfx, True):>8.1f}x |"
-                      f" {s1:>10.1f} {pct(s1, peak1)} | {sa:>11.1f} {pct(sa, peak_all)}")
+                      f" {s1:>10.1f} {pct(s1, peak1)} | {sa:>11.1f} {pct(sa, peak_all)} |"
+                      f" {ratio('image/simd' + sfx, 'image/simd_1t' + sfx, True):>10.2f}")
         print()
     layers = list(dict.fromkeys(k.split("/")[2] for k in work if k.startswith("layer/")))
     if layers:
         print("CNN layers")
         print(f"{'layer':>18} | {'GFLOP/s 1t':>10} {'of peak':>7} | {'GFLOP/s all':>11} {'of peak':>7} |"
-              f" {'vs ref 1t':>9}")
+              f" {'vs ref 1t':>9} | {'cpu all/1t':>10}")
         for l in layers:
             s1, sa = gflops("layer/simd_1t/" + l, True), gflops("layer/simd/" + l, False)
             print(f"{l:>18} | {s1:>10.1f} {pct(s1, peak1)} | {sa:>11.1f} {pct(sa, peak_all)} |"
-                  f" {ratio('layer/reference/' + l, 'layer/simd_1t/' + l, True):>8.1f}x")
+                  f" {ratio('layer/reference/' + l, 'layer/simd_1t/' + l, True):>8.1f}x |"
+                  f" {ratio('layer/simd/' + l, 'layer/simd_1t/' + l, True):>10.2f}")
 
 
 if __name__ == "__main__":
