@@ -13,22 +13,29 @@
 
 namespace convscope::simd {
 
-// Output rows that conv_a computes at once (each input row load feeds up to this many kernel rows).
-inline constexpr int kRowsA = 4;
+// Most output rows that conv_a computes at once (KernelTable::rows_a; each input row load feeds up to that
+// many kernel rows).
+inline constexpr int kMaxRowsA = 8;
 // Output channels that conv_b computes at once (each input load feeds this many weights).
 inline constexpr int kChannelsB = 4;
 
 struct ConvRowsArgs {
-    // conv_a: [cin][kRowsA + kh − 1] consecutive padded input rows; conv_b: [cin][kh] rows of one output row.
+    // conv_a: [cin][rows_a + kh − 1] consecutive padded input rows; conv_b: [cin][kh] rows of one output row.
     const float* const* rows = nullptr;
     const int64_t* off = nullptr;  // [kw]
     // conv_a: cin×kh×kw weights of one output channel; conv_b: `ocb` output channels, `w_oc` floats apart.
     const float* weights = nullptr;
     int64_t w_oc = 0;
     const float* bias = nullptr;  // null, or one value per output channel computed
-    float* const* out = nullptr;  // conv_a: [kRowsA] output rows; conv_b: [ocb] output rows
+    float* const* out = nullptr;  // conv_a: [rows_a] output rows; conv_b: [ocb] output rows
     int64_t cin = 1, kh = 1, kw = 1, nvec = 0;
     int ocb = 1;  // conv_b: 1 … kChannelsB
+};
+
+// A piece of a copied strip: dst[i] = row[src + i·step] for i < len, or the fill value where src < 0.
+// Stride phases, borders and padding modes all come out as a few such runs per strip.
+struct StripRun {
+    int32_t dst = 0, len = 0, src = -1, step = 1;
 };
 
 struct PoolRowArgs {
@@ -42,7 +49,9 @@ struct PoolRowArgs {
 struct KernelTable {
     const char* name;  // "avx512", "avx2", "sse4.1", "neon", "scalar"
     int lanes;         // floats per vector
-    // Sums over cin, kh, kw for kRowsA consecutive output rows (stride 1, dilation 1 vertically).
+    int unroll;        // vectors per register block (a kernel call is fastest on multiples of lanes·unroll)
+    int rows_a;        // output rows conv_a computes at once (≤ kMaxRowsA)
+    // Sums over cin, kh, kw for rows_a consecutive output rows (stride 1, dilation 1 vertically).
     void (*conv_a)(const ConvRowsArgs&);
     // Sums over cin, kh, kw for one output row of `ocb` output channels.
     void (*conv_b)(const ConvRowsArgs&);
@@ -50,6 +59,8 @@ struct KernelTable {
     void (*pool_max)(const PoolRowArgs&);
     // Row-major sum over the window divided by divisor[j].
     void (*pool_avg)(const PoolRowArgs&);
+    // Copies a padded strip of one input row into dst, run by run.
+    void (*build_strip)(const float* row, const StripRun* runs, int64_t count, float fill, float* dst);
 };
 
 // Each exists only where its translation unit was built (see CMakeLists.txt); scalar always exists.

@@ -76,11 +76,11 @@ struct Segment {
     int64_t ox0 = 0;    // first output column
     int64_t valid = 0;  // output columns
     int64_t nvec = 0;   // vectors computed (the last may run past `valid`)
-    // Empty when the segment reads the input directly; else, for each float of its copied strip, the input
-    // column it copies (−1: the fill value).
-    std::vector<int32_t> colmap;
+    // 0 when the segment reads the input directly; else the floats in its copied strips, described by `runs`.
+    int64_t strip_floats = 0;
+    std::vector<StripRun> runs;
 
-    bool direct() const { return colmap.empty(); }
+    bool direct() const { return strip_floats == 0; }
     bool partial(int64_t lanes) const { return nvec * lanes != valid; }
 };
 
@@ -100,8 +100,8 @@ struct Columns {
 
 // `col_source(pc)`: the input column read at padded column pc, or −1 for the fill value.
 template <class ColSource>
-Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t kw, int64_t pad_left,
-                     int64_t in_w, ColSource col_source) {
+Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int64_t dw, int64_t kw,
+                     int64_t pad_left, int64_t in_w, ColSource col_source) {
     Columns c;
     c.lanes = lanes;
     c.seg = std::max<int64_t>(16, 64 / lanes) * lanes;
@@ -130,11 +130,31 @@ Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
             if (!direct) {
                 // Stride 1 has one phase, so a strip only needs its own columns; otherwise the phase layout.
                 const int64_t len = sw == 1 ? g.nvec * lanes + qmax : c.strip_len;
-                g.colmap.resize(size_t(len * int64_t(c.phase.size())));
+                g.strip_floats = len * int64_t(c.phase.size());
+                // Input columns copied (−1: fill), compressed into runs of equal step.
+                std::vector<int32_t> map(size_t(g.strip_floats));
                 for (size_t k = 0; k < c.phase.size(); ++k)
                     for (int64_t m = 0; m < len; ++m)
-                        g.colmap[size_t(int64_t(k) * len + m)] =
-                            int32_t(col_source((x0 + m) * sw + c.phase[k]));
+                        map[size_t(int64_t(k) * len + m)] = int32_t(col_source((x0 + m) * sw + c.phase[k]));
+                for (int32_t i = 0; i < int32_t(map.size()); ++i) {
+                    StripRun* last = g.runs.empty() ? nullptr : &g.runs.back();
+                    const bool fill = map[size_t(i)] < 0;
+                    if (last && last->dst + last->len == i) {
+                        if (fill && last->src < 0) {
+                            ++last->len;
+                            continue;
+                        }
+                        if (!fill && last->src >= 0) {
+                            const int32_t next = last->src + last->len * last->step;
+                            if (last->len == 1) last->step = map[size_t(i)] - last->src;
+                            if (last->len == 1 || next == map[size_t(i)]) {
+                                ++last->len;
+                                continue;
+                            }
+                        }
+                    }
+                    g.runs.push_back(StripRun{i, 1, fill ? -1 : map[size_t(i)], 1});
+                }
             }
             c.segments.push_back(std::move(g));
         }
@@ -144,10 +164,12 @@ Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
         return c;
     }
     // Stride 1: output column x reads input columns x − pad_left … x − pad_left + (kw − 1)·dw. The direct
-    // range holds whole vectors whose every tap lies inside the input.
-    const int64_t lo = std::min(ow, ceil_div(pad_left, lanes) * lanes);
+    // range holds whole register blocks whose every tap lies inside the input; the border segments are one
+    // block wide or so, so that they too run on whole blocks.
+    const int64_t block = lanes * unroll;
+    const int64_t lo = std::min(ow, ceil_div(pad_left, block) * block);
     const int64_t end = std::min(ow, in_w + pad_left - (kw - 1) * dw);  // direct columns end before this
-    const int64_t hi = end > lo ? lo + (end - lo) / lanes * lanes : lo;
+    const int64_t hi = end > lo ? lo + (end - lo) / block * block : lo;
     add(0, lo, false);
     add(lo, hi, true);
     add(hi, ow, false);
@@ -159,17 +181,14 @@ Columns make_columns(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
 // Per-thread scratch, grown as needed and kept between calls.
 struct Scratch {
     std::vector<float> arena;         // copied strips
-    std::vector<float> fill_row;      // strip_total copies of the fill value
+    std::vector<float> fill_row;      // the fill value, as long as the longest strip
     std::vector<float> temp;          // output rows of partial segments
     std::vector<float> divisor;       // avg pool divisors of one segment
     std::vector<const float*> cache;  // [channel][row − first row] → prepared row, or null
     std::vector<const float*> rows;   // pointer table handed to a kernel
-    std::vector<float*> out;          // output row pointers handed to a kernel
 };
 thread_local Scratch t_scratch;
 
-// Hands out row pointers for one segment of one task. `row_source(py)`: the input row read at padded row py,
-// or −1 for the fill value.
 // Makes the per-thread fill row: at least `len` copies of `fill`.
 void prepare_fill(Scratch& s, int64_t len, float fill) {
     if (int64_t(s.fill_row.size()) < len) s.fill_row.resize(size_t(len));
@@ -183,9 +202,11 @@ void prepare_fill(Scratch& s, int64_t len, float fill) {
 template <class RowSource>
 class RowFetcher {
 public:
-    RowFetcher(const Columns& cols, const Segment& seg, RowSource row_source, float fill, int64_t channels,
-               int64_t first_row, int64_t row_count, int64_t max_strips, Scratch& s)
-        : m_cols(cols),
+    RowFetcher(const KernelTable& k, const Columns& cols, const Segment& seg, RowSource row_source,
+               float fill, int64_t channels, int64_t first_row, int64_t row_count, int64_t max_strips,
+               Scratch& s)
+        : m_k(k),
+          m_cols(cols),
           m_seg(seg),
           m_row_source(row_source),
           m_first_row(first_row),
@@ -195,7 +216,7 @@ public:
         m_direct_offset = seg.ox0 - cols.pad_left;
         if (!seg.direct()) {
             s.cache.assign(size_t(channels * row_count), nullptr);
-            const size_t need = size_t(max_strips) * seg.colmap.size();
+            const size_t need = size_t(max_strips * seg.strip_floats);
             if (s.arena.size() < need) s.arena.resize(need);
         }
     }
@@ -208,16 +229,16 @@ public:
         if (m_seg.direct()) return row + m_direct_offset;
         const float*& cached = m_s.cache[size_t(ci * m_row_count + (py - m_first_row))];
         if (cached) return cached;
-        const int64_t len = int64_t(m_seg.colmap.size());
+        const int64_t len = m_seg.strip_floats;
         float* dst = m_s.arena.data() + m_used;
         m_used += len;
-        const int32_t* map = m_seg.colmap.data();
-        for (int64_t i = 0; i < len; ++i) dst[i] = map[i] >= 0 ? row[map[i]] : m_fill;
+        m_k.build_strip(row, m_seg.runs.data(), int64_t(m_seg.runs.size()), m_fill, dst);
         cached = dst;
         return dst;
     }
 
 private:
+    const KernelTable& m_k;
     const Columns& m_cols;
     const Segment& m_seg;
     RowSource m_row_source;
@@ -231,8 +252,8 @@ private:
 // Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
 // the end; copy_back() then writes the valid columns of the real rows.
 struct OutRows {
-    float* real[kChannelsB > kRowsA ? kChannelsB : kRowsA] = {};
-    float* ptr[kChannelsB > kRowsA ? kChannelsB : kRowsA] = {};
+    float* real[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
+    float* ptr[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
     int64_t valid = 0;
 
     void set(int i, float* row, bool partial, Scratch& s, int64_t seg) {
@@ -252,7 +273,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
     const int64_t padded_h = P.h + P.pad_top + P.pad_bottom, padded_w = P.w + P.pad_left + P.pad_right;
     const Columns cols =
-        make_columns(K.lanes, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, [&](int64_t pc) -> int64_t {
+        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, [&](int64_t pc) -> int64_t {
             if (pc < 0 || pc >= padded_w) return -1;
             const auto s = source_index(pc - P.pad_left, P.w, P.mode);
             return s ? *s : -1;
@@ -265,7 +286,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const int64_t ksize = cpg * P.kh * P.kw;
     // conv_a reuses input loads across kernel rows (needs consecutive rows); conv_b across output channels.
     const bool use_a = P.sh == 1 && P.dh == 1 && opg < kChannelsB;
-    const int64_t block = use_a ? 4 * kRowsA : 4;  // output rows per task
+    const int64_t block = use_a ? 4 * K.rows_a : 4;  // output rows per task
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
     const double work = double(P.n) * double(P.o) * double(P.oh) * double(P.ow) * double(ksize);
@@ -276,7 +297,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         const int64_t rb = task % row_blocks, o = (task / row_blocks) % P.o, n = task / row_blocks / P.o;
         const int64_t g = o / opg;
         const int64_t oy0 = rb * block, oy1 = std::min(P.oh, oy0 + block);
-        const int64_t T = kRowsA + P.kh - 1;
+        const int64_t T = K.rows_a + P.kh - 1;
         const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
         ConvRowsArgs args;
         args.off = cols.off.data();
@@ -284,18 +305,18 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         args.bias = bias ? bias + o : nullptr;
         args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
         s.rows.resize(size_t(cpg * T));
-        s.temp.resize(size_t(kRowsA * cols.seg));
+        s.temp.resize(size_t(K.rows_a * cols.seg));
         prepare_fill(s, cols.strip_total, 0.0f);
-        for (int64_t r0 = oy0; r0 < oy1; r0 += kRowsA) {
+        for (int64_t r0 = oy0; r0 < oy1; r0 += K.rows_a) {
             for (const Segment& seg : cols.segments) {
-                RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
+                RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
                 for (int64_t ci = 0; ci < cpg; ++ci)
                     for (int64_t t = 0; t < T; ++t)
                         s.rows[size_t(ci * T + t)] = fetch.get(ci, planes + ci * P.h * P.w, r0 + t);
                 OutRows rows;
                 rows.valid = seg.valid;
                 const bool partial = seg.partial(cols.lanes);
-                for (int r = 0; r < kRowsA; ++r) {
+                for (int r = 0; r < K.rows_a; ++r) {
                     const int64_t oy = r0 + r;
                     float* real = oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr;
                     rows.set(r, real, partial, s, cols.seg);
@@ -304,7 +325,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 args.rows = s.rows.data();
                 args.out = rows.ptr;
                 K.conv_a(args);
-                rows.copy_back(kRowsA);
+                rows.copy_back(K.rows_a);
             }
         }
     };
@@ -324,7 +345,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         s.temp.resize(size_t(kChannelsB * cols.seg));
         prepare_fill(s, cols.strip_total, 0.0f);
         for (const Segment& seg : cols.segments) {
-            RowFetcher fetch(cols, seg, row_source, 0.0f, cpg, first, span,
+            RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, first, span,
                              cpg * std::min(span, (oy1 - oy0) * P.kh), s);
             const bool partial = seg.partial(cols.lanes);
             args.nvec = seg.nvec;
@@ -365,10 +386,11 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
     const KernelTable& K = table();
     const bool is_max = P.op == PoolOp::Max;
     const float fill = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
-    const Columns cols = make_columns(K.lanes, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
-        const int64_t ix = pc - P.pw;
-        return ix >= 0 && ix < P.w ? ix : -1;
-    });
+    const Columns cols =
+        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
+            const int64_t ix = pc - P.pw;
+            return ix >= 0 && ix < P.w ? ix : -1;
+        });
     auto row_source = [&](int64_t py) -> int64_t {
         const int64_t iy = py - P.ph;
         return iy >= 0 && iy < P.h ? iy : -1;
@@ -379,6 +401,14 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
         const int64_t a = o * s - p, b = std::min(a + k, n + p);
         return real ? std::max<int64_t>(0, std::min(b, n) - std::max<int64_t>(a, 0)) : b - a;
     };
+    // Per output column: the window's width in the padded input, and in the real input.
+    std::vector<float> col_pad, col_real;
+    if (!is_max) {
+        for (int64_t x = 0; x < P.ow; ++x) {
+            col_pad.push_back(float(extent(x, P.sw, P.pw, P.kw, P.w, false)));
+            col_real.push_back(float(extent(x, P.sw, P.pw, P.kw, P.w, true)));
+        }
+    }
     const int64_t block = 8;
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * P.c * row_blocks;
@@ -398,8 +428,8 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
         s.divisor.resize(size_t(cols.seg));
         prepare_fill(s, cols.strip_total, fill);
         for (const Segment& seg : cols.segments) {
-            RowFetcher fetch(cols, seg, row_source, fill, 1, first, span, std::min(span, (oy1 - oy0) * P.kh),
-                             s);
+            RowFetcher fetch(K, cols, seg, row_source, fill, 1, first, span,
+                             std::min(span, (oy1 - oy0) * P.kh), s);
             const bool partial = seg.partial(cols.lanes);
             const int64_t x0 = seg.ox0, valid = seg.valid;
             args.nvec = seg.nvec;
@@ -407,17 +437,17 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
                 for (int64_t ky = 0; ky < P.kh; ++ky)
                     s.rows[size_t(ky)] = fetch.get(0, plane, oy * P.sh + ky * P.dh);
                 if (!is_max) {
-                    const int64_t hp = extent(oy, P.sh, P.ph, P.kh, P.h, false);
-                    const int64_t hr = extent(oy, P.sh, P.ph, P.kh, P.h, true);
-                    for (int64_t j = 0; j < seg.nvec * cols.lanes; ++j) {
-                        float d = 1.0f;
-                        if (j < valid) {
-                            const int64_t wp = extent(x0 + j, P.sw, P.pw, P.kw, P.w, false);
-                            const int64_t wr = extent(x0 + j, P.sw, P.pw, P.kw, P.w, true);
-                            if (hr * wr > 0) d = float(P.count_include_pad ? hp * wp : hr * wr);
-                        }
-                        s.divisor[size_t(j)] = d;
-                    }
+                    const float hp = float(extent(oy, P.sh, P.ph, P.kh, P.h, false));
+                    const float hr = float(extent(oy, P.sh, P.ph, P.kh, P.h, true));
+                    const float* cp = col_pad.data() + x0;
+                    const float* cr = col_real.data() + x0;
+                    float* d = s.divisor.data();
+                    // Products of small whole numbers: exact, as the reference's integer count.
+                    if (P.count_include_pad)
+                        for (int64_t j = 0; j < valid; ++j) d[j] = hr * cr[j] > 0.0f ? hp * cp[j] : 1.0f;
+                    else
+                        for (int64_t j = 0; j < valid; ++j) d[j] = hr * cr[j] > 0.0f ? hr * cr[j] : 1.0f;
+                    std::fill(d + valid, d + seg.nvec * cols.lanes, 1.0f);
                     args.divisor = s.divisor.data();
                 }
                 float* real = out + (nc * P.oh + oy) * P.ow + x0;
@@ -512,6 +542,7 @@ public:
 
 }  // namespace
 
+// The simd backend, registered by core/backend.cpp; available on every CPU (scalar kernels at worst).
 Backend& simd_backend() {
     static SimdBackend backend;
     return backend;

@@ -181,6 +181,8 @@ int main(int argc, char** argv) {
                     name.c_str(), [s, k, impl](benchmark::State& st) { bm_image(st, s, k, impl); });
                 b->Unit(benchmark::kMillisecond)->UseRealTime();
                 if (std::string(impl) == "reference") b->Iterations(1);
+                // CPU time of every thread: compared with simd_1t it shows what threading costs.
+                if (std::string(impl) == "simd") b->MeasureProcessCPUTime();
             }
         }
     }
@@ -191,6 +193,7 @@ int main(int argc, char** argv) {
                 name.c_str(), [&l, impl](benchmark::State& st) { bm_layer(st, l, impl); });
             b->Unit(benchmark::kMillisecond)->UseRealTime();
             if (std::string(impl) == "reference" && l.c > 1) b->Iterations(1);
+            if (std::string(impl) == "simd") b->MeasureProcessCPUTime();
         }
     }
     benchmark::RunSpecifiedBenchmarks();

@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#if defined(CONVSCOPE_BENCH_X86)
 float fma_peak_avx512(int64_t iterations, float seed);
 float fma_peak_avx2(int64_t iterations, float seed);
 
@@ -24,6 +25,7 @@ void fma_peak(benchmark::State& state, bool avx512) {
 }
 
 }  // namespace
+#endif
 
 // Registers the peak benchmarks for the instruction sets this CPU runs.
 void register_fma_peak() {
