@@ -3,6 +3,7 @@
 // [SECTION] Running   — random_weights, run_network (Conv2d/pools on the backend, the rest as plain loops)
 #include "core/network.hpp"
 
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -500,6 +501,31 @@ Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<La
         outputs.push_back(std::move(*y));
     }
     return outputs;
+}
+
+Tensor resize_area(const Tensor& x, int64_t h, int64_t w) {
+    assert(x.rank() >= 2 && h >= 1 && w >= 1);
+    const int64_t H = x.shape[size_t(x.rank() - 2)], W = x.shape[size_t(x.rank() - 1)];
+    Shape shape = x.shape;
+    shape[size_t(x.rank() - 2)] = h;
+    shape[size_t(x.rank() - 1)] = w;
+    Tensor y = Tensor::filled(shape);
+    const int64_t planes = (H > 0 && W > 0) ? x.numel() / (H * W) : 0;
+    for (int64_t p = 0; p < planes; ++p) {
+        const float* in = x.data.data() + p * H * W;
+        float* out = y.data.data() + p * h * w;
+        for (int64_t i = 0; i < h; ++i) {
+            const int64_t y0 = (i * H) / h, y1 = ((i + 1) * H + h - 1) / h;
+            for (int64_t j = 0; j < w; ++j) {
+                const int64_t x0 = (j * W) / w, x1 = ((j + 1) * W + w - 1) / w;
+                float sum = 0.0f;
+                for (int64_t r = y0; r < y1; ++r)
+                    for (int64_t c = x0; c < x1; ++c) sum += in[r * W + c];
+                out[i * w + j] = sum / float((y1 - y0) * (x1 - x0));
+            }
+        }
+    }
+    return y;
 }
 
 }  // namespace convscope

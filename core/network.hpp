@@ -168,4 +168,10 @@ std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed);
 Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<LayerWeights>& weights,
                                         const Tensor& input, Backend& backend);
 
+// Resizes every plane of an H×W, C×H×W or N×C×H×W tensor to h×w as PyTorch's F.adaptive_avg_pool2d does:
+// output cell (i, j) averages input rows ⌊i·H/h⌋ to ⌈(i+1)·H/h⌉ − 1 and the columns alike, so shrinking
+// averages blocks and enlarging repeats pixels (the photo made into the network's input). h, w ≥ 1 within the
+// limits.
+Tensor resize_area(const Tensor& x, int64_t h, int64_t w);
+
 }  // namespace convscope

@@ -664,3 +664,15 @@ TEST_CASE("parse_layer and parse_pytorch_code: mangled text is an error, never a
     }
     CHECK(errors > 100);
 }
+
+TEST_CASE("resize_area: PyTorch's adaptive_avg_pool2d, shrinking and enlarging") {
+    Tensor x = Tensor::filled({1, 1, 5, 7});
+    for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = float(i);
+    // F.adaptive_avg_pool2d(torch.arange(35.).reshape(1,1,5,7), (3,2))
+    CHECK(mismatch(Tensor({1, 1, 3, 2}, {5, 8, 15.5, 18.5, 26, 29}), resize_area(x, 3, 2), 0, 0) == "");
+    // F.adaptive_avg_pool2d(torch.tensor([[[[1.,2.],[3.,4.]]]]), (3,3))
+    CHECK(mismatch(Tensor({2, 2}, {1, 2, 3, 4}), resize_area(Tensor({2, 2}, {1, 2, 3, 4}), 2, 2), 0, 0) ==
+          "");
+    CHECK(mismatch(Tensor({1, 3, 3}, {1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4}),
+                   resize_area(Tensor({1, 2, 2}, {1, 2, 3, 4}), 3, 3), 0, 0) == "");
+}
