@@ -1,13 +1,100 @@
-// convscope: the command line (`convscope conv|pool|size|explain|filter|shapes …`) and the app (no subcommand,
-// or `gui`).
+// convscope: the command line (`convscope conv|pool|size|explain|filter|shapes …`) and the app (no arguments,
+// `convscope IMAGE`, or `convscope gui …`). The app part reads like Dear ImGui's example_glfw_opengl3: setup,
+// state, the frame loop, cleanup; the views live in app/ui/.
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
 #include <cstdio>
-#include <string_view>
 
 #include "app/cli/cli.hpp"
+#include "app/ui/gui_options.hpp"
+#include "app/ui/settings.hpp"
+#include "app/ui/shell.hpp"
+
+static void glfw_error_callback(int error, const char* description) {
+    std::fprintf(stderr, "convscope: GLFW error %d: %s\n", error, description);
+}
 
 int main(int argc, char** argv) {
-    if (argc >= 2 && (convscope::cli::is_cli_command(argv[1]) || std::string_view(argv[1]).starts_with("-")))
-        return convscope::cli::run(argc, argv);
-    std::fputs("convscope: the GUI is not built yet; try `convscope --help`.\n", stderr);
-    return 2;
+    using namespace convscope;
+    if (!ui::wants_gui(argc, argv)) return cli::run(argc, argv);
+    ui::GuiOptions options;
+    if (auto status = ui::parse_gui_options(argc, argv, options)) return *status;
+
+    // Settings: scripted runs (tests, slides) neither read nor write them, so their pictures are reproducible.
+    std::string settings_message;
+    ui::Settings settings = options.headless_run() ? ui::Settings{} : ui::load_settings(settings_message);
+    if (options.width > 0) {
+        settings.window_w = options.width;
+        settings.window_h = options.height;
+    }
+
+    // 1. Window and OpenGL 3.3 core context
+    glfwSetErrorCallback(glfw_error_callback);
+    if (!glfwInit()) return cli::error_exit("cannot open a window (no display? try xvfb-run)");
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+    // A scripted run must get exactly the size asked for: no maximizing, no resizing by the window manager.
+    glfwWindowHint(GLFW_RESIZABLE, options.headless_run() ? GLFW_FALSE : GLFW_TRUE);
+    GLFWwindow* window = glfwCreateWindow(settings.window_w, settings.window_h, "ConvScope", nullptr, nullptr);
+    if (!window) {
+        glfwTerminate();
+        return cli::error_exit("cannot create an OpenGL 3.3 window");
+    }
+    if (settings.window_x >= 0 && settings.window_y >= 0 && !options.headless_run())
+        glfwSetWindowPos(window, settings.window_x, settings.window_y);
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(options.headless_run() ? 0 : 1);
+
+    // 2. Dear ImGui
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // our own settings file holds what we keep
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330");
+
+    // 3. Our state
+    ui::Shell shell(options, settings, settings_message);
+
+    // 4. The frame loop
+    while (!glfwWindowShouldClose(window) && !shell.should_exit()) {
+        glfwPollEvents();
+        shell.before_frame();
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        shell.draw();
+        ImGui::Render();
+        int fb_w = 0, fb_h = 0;
+        glfwGetFramebufferSize(window, &fb_w, &fb_h);
+        glViewport(0, 0, fb_w, fb_h);
+        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(ui::palette().background);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        shell.after_render(fb_w, fb_h);
+        glfwSwapBuffers(window);
+    }
+
+    // 5. Save settings and window layout (a read-only config directory only prints a message)
+    if (!shell.scripted()) {
+        ui::Settings& s = shell.settings();
+        glfwGetWindowPos(window, &s.window_x, &s.window_y);
+        glfwGetWindowSize(window, &s.window_w, &s.window_h);
+        if (const Status st = ui::save_settings(s); !st)
+            std::fprintf(stderr, "convscope: settings not saved: %s\n", st.error().c_str());
+    }
+
+    // 6. Cleanup
+    const int status = shell.exit_status();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return status;
 }

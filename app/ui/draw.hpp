@@ -1,0 +1,56 @@
+// Small drawing helpers shared by the views (canvas pattern: InvisibleButton + ImDrawList), so every view draws
+// numbers, cells and formulas the same way.
+#pragma once
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <string>
+
+namespace convscope::ui {
+
+// Width × height of `text` in `font` at `size` pixels.
+inline ImVec2 text_size(ImFont* font, float size, const std::string& text) {
+    return font->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str(), text.c_str() + text.size());
+}
+
+// The largest size ≤ `max_size` at which `text` fits `max_width` (never below 1 pixel).
+inline float fit_size(ImFont* font, float max_size, float max_width, const std::string& text) {
+    const float w = text_size(font, max_size, text).x;
+    return w <= max_width || w <= 0 ? max_size : std::max(1.0f, max_size * max_width / w);
+}
+
+// Draws `text` centred on `centre`, shrunk to fit `max_width`.
+inline void text_centred(ImDrawList* dl, ImFont* font, float size, ImVec2 centre, ImU32 col, const std::string& text,
+                         float max_width) {
+    const float s = fit_size(font, size, max_width, text);
+    const ImVec2 ts = text_size(font, s, text);
+    dl->AddText(font, s, ImVec2(centre.x - ts.x * 0.5f, centre.y - ts.y * 0.5f), col, text.c_str(),
+                text.c_str() + text.size());
+}
+
+// A line of text in `font` at `size` at the cursor, advancing the layout like ImGui::Text.
+inline void text_line(ImFont* font, float size, ImU32 col, const std::string& text) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const ImVec2 ts = text_size(font, size, text);
+    ImGui::GetWindowDrawList()->AddText(font, size, pos, col, text.c_str(), text.c_str() + text.size());
+    ImGui::Dummy(ts);
+}
+
+// Diagonal hatching inside a rectangle: marks cells that are not part of the image (padding, unreached).
+inline void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float thickness) {
+    dl->PushClipRect(a, b, true);
+    const float h = b.y - a.y;
+    for (float x = a.x - h; x < b.x; x += spacing)
+        dl->AddLine(ImVec2(x, b.y), ImVec2(x + h, a.y), col, thickness);
+    dl->PopClipRect();
+}
+
+// The colour with its alpha multiplied by `alpha`.
+inline ImU32 with_alpha(ImU32 col, float alpha) {
+    ImVec4 c = ImGui::ColorConvertU32ToFloat4(col);
+    c.w *= alpha;
+    return ImGui::ColorConvertFloat4ToU32(c);
+}
+
+}  // namespace convscope::ui

@@ -1,0 +1,87 @@
+#include "app/ui/gui_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/cli/cli.hpp"
+#include "core/stepper.hpp"
+
+namespace convscope::ui {
+
+bool wants_gui(int argc, char** argv) {
+    if (argc < 2) return true;
+    const std::string_view first = argv[1];
+    if (first == "gui") return true;
+    return !first.starts_with("-") && !cli::is_cli_command(first);
+}
+
+std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
+    // `convscope IMAGE …` reads as `convscope gui IMAGE …`.
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    if (!args.empty() && args[0] == "gui") args.erase(args.begin());
+
+    CLI::App app{"ConvScope: the app (stepper, output-size calculator, …)", "convscope gui"};
+    std::string views;
+    for (const std::string& id : view_ids()) views += (views.empty() ? "" : "|") + id;
+    std::string size;
+    app.add_option("IMAGE", out.image, "An image to open (for the image lab)");
+    app.add_option("--view", out.view, "Start on this view: " + views);
+    app.add_option("--lang", out.lang, "Language: en or ko");
+    app.add_option("--scale", out.scale, "UI scale, 1 to 3");
+    app.add_option("--theme", out.theme, "light or dark");
+    app.add_option("--screenshot", out.screenshot, "Save the window as PNG after the last frame, then exit");
+    app.add_option("--frames", out.frames, "Render N frames, then exit");
+    app.add_option("--step", out.step, "Stepper: press → N times first");
+    app.add_option("--step-terms", out.step_terms, "Stepper: then press Shift+→ N times");
+    app.add_option("--export-gif", out.export_gif, "Stepper: record every window as an animated GIF, then exit");
+    app.add_option("--size", size, "Window size WxH, e.g. 1600x900");
+    app.add_option("--preset", out.preset, "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
+    // CLI11 parses from the back of a reversed vector; keep argv order.
+    std::vector<std::string> rev(args.rbegin(), args.rend());
+    try {
+        app.parse(rev);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << app.help();
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        return cli::error_exit(e.what());
+    }
+    if (!out.view.empty()) {
+        bool known = false;
+        for (const std::string& id : view_ids()) known = known || id == out.view;
+        if (!known) return cli::error_exit("--view must be one of " + views + ", got '" + out.view + "'");
+    }
+    Lang lang;
+    if (!out.lang.empty() && !parse_lang(out.lang, lang))
+        return cli::error_exit("--lang must be en or ko, got '" + out.lang + "'");
+    if (out.scale != 0.0f && (out.scale < 1.0f || out.scale > 3.0f))
+        return cli::error_exit("--scale must be between 1 and 3");
+    if (!out.theme.empty() && out.theme != "light" && out.theme != "dark")
+        return cli::error_exit("--theme must be light or dark, got '" + out.theme + "'");
+    if (out.frames < 0 || out.step < 0 || out.step_terms < 0)
+        return cli::error_exit("--frames, --step and --step-terms must not be negative");
+    if (!size.empty()) {
+        auto p = parse_pair(size);
+        if (!p || p->h < 320 || p->w < 240 || p->h > 16384 || p->w > 16384)
+            return cli::error_exit("--size must be WxH with W ≥ 320 and H ≥ 240, got '" + size + "'");
+        out.width = int(p->h);  // parse_pair reads "W,H" as (first, second)
+        out.height = int(p->w);
+    }
+    if (!out.preset.empty()) {
+        bool known = false;
+        std::string names;
+        for (const StepperPreset& p : stepper_presets()) {
+            known = known || p.key == out.preset;
+            names += (names.empty() ? "" : ", ") + std::string(p.key);
+        }
+        if (!known) return cli::error_exit("--preset must be one of " + names + ", got '" + out.preset + "'");
+    }
+    if (!out.export_gif.empty() && !out.view.empty() && out.view != "stepper")
+        return cli::error_exit("--export-gif records the stepper; use --view stepper");
+    if (!out.export_gif.empty()) out.view = "stepper";
+    return std::nullopt;
+}
+
+}  // namespace convscope::ui

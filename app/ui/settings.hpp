@@ -1,0 +1,40 @@
+// The GUI's settings (scale, theme, language, last view, window geometry, playback speed), kept as JSON in the
+// user's config directory ($XDG_CONFIG_HOME/convscope or ~/.config/convscope) and written atomically. A config
+// directory that cannot be read or written gives a message; the app keeps running with defaults.
+#pragma once
+
+#include <string>
+
+#include "app/ui/palette.hpp"
+#include "app/ui/strings.hpp"
+#include "core/result.hpp"
+
+namespace convscope::ui {
+
+struct Settings {
+    float scale = 1.0f;  // 1 to 3
+    Theme theme = Theme::Dark;
+    Lang lang = Lang::En;
+    std::string view = "stepper";
+    int window_x = -1, window_y = -1;  // −1: let the window manager place it
+    int window_w = 1280, window_h = 800;
+    float speed = 1.5f;  // stepper playback, steps per second
+};
+
+inline constexpr float kMinScale = 1.0f, kMaxScale = 3.0f;
+
+// The config directory (not created), or an error when neither $XDG_CONFIG_HOME nor $HOME is set.
+Result<std::string> config_dir();
+
+// Settings from the config file; defaults when there is none. A file that cannot be parsed gives defaults and a
+// message in `message`.
+Settings load_settings(std::string& message);
+
+// Creates the config directory if needed and writes settings.json atomically.
+Status save_settings(const Settings& s);
+
+// Settings as JSON text and back (missing or wrong-typed fields keep their defaults).
+std::string settings_to_json(const Settings& s);
+Result<Settings> settings_from_json(const std::string& text);
+
+}  // namespace convscope::ui

@@ -1,0 +1,208 @@
+// [SECTION] Palette and theme
+// [SECTION] Shell: fonts, style, menu, tabs, status line, scripted runs
+#include "app/ui/shell.hpp"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/ui/fonts.hpp"
+
+namespace convscope::ui {
+
+// [SECTION] Palette and theme
+
+namespace {
+Palette g_palette = make_palette(Theme::Dark);
+}  // namespace
+
+const Palette& palette() { return g_palette; }
+void set_palette_theme(Theme theme) { g_palette = make_palette(theme); }
+
+// [SECTION] Shell
+
+Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
+    : m_options(std::move(options)), m_settings(std::move(settings)), m_views(make_views()),
+      m_status(std::move(startup_message)) {
+    if (m_options.scale != 0.0f) m_settings.scale = m_options.scale;
+    m_settings.scale = std::clamp(m_settings.scale, kMinScale, kMaxScale);
+    if (!m_options.lang.empty()) parse_lang(m_options.lang, m_settings.lang);
+    if (!m_options.theme.empty()) m_settings.theme = m_options.theme == "light" ? Theme::Light : Theme::Dark;
+    const std::string& wanted = m_options.view.empty() ? m_settings.view : m_options.view;
+    for (size_t i = 0; i < m_views.size(); ++i)
+        if (m_views[i]->id() == wanted) m_current = i;
+    set_language(m_settings.lang);
+    set_palette_theme(m_settings.theme);
+    m_assets = find_assets_dir();
+    for (auto& v : m_views) v->apply_options(m_options);
+    if (!m_options.image.empty() && m_status.empty()) m_status = trf(Str::msg_image, m_options.image.c_str());
+}
+
+void Shell::apply_style() {
+    ImGuiStyle& style = ImGui::GetStyle();
+    style = ImGuiStyle();
+    if (m_settings.theme == Theme::Dark) ImGui::StyleColorsDark(&style);
+    else ImGui::StyleColorsLight(&style);
+    const Palette& p = palette();
+    style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(p.background);
+    style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
+    style.Colors[ImGuiCol_MenuBarBg] = ImGui::ColorConvertU32ToFloat4(p.panel);
+    style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(p.text);
+    style.WindowRounding = 0.0f;
+    style.FrameRounding = 4.0f;
+    style.GrabRounding = 4.0f;
+    style.FramePadding = ImVec2(8, 5);
+    style.ItemSpacing = ImVec2(10, 8);
+    style.ScaleAllSizes(m_settings.scale);
+}
+
+void Shell::before_frame() {
+    if (m_built_scale != m_settings.scale) m_fonts_dirty = true;
+    if (!m_fonts_dirty) return;
+    std::string message;
+    m_fonts = build_fonts(m_assets, m_settings.scale, message);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    ImGui::GetIO().FontDefault = m_fonts.ui;
+    apply_style();
+    m_built_scale = m_settings.scale;
+    m_fonts_dirty = false;
+    if (!message.empty()) m_status = message;
+}
+
+void Shell::set_scale(float scale) {
+    // Quarter steps keep the font sizes whole-ish and the scale predictable from the keyboard.
+    m_settings.scale = std::clamp(std::round(scale * 4.0f) / 4.0f, kMinScale, kMaxScale);
+}
+
+void Shell::handle_shortcuts() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!io.KeyCtrl) return;
+    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD))
+        set_scale(m_settings.scale + 0.25f);
+    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT))
+        set_scale(m_settings.scale - 0.25f);
+    if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) set_scale(1.0f);
+}
+
+void Shell::draw_menu() {
+    if (!ImGui::BeginMenuBar()) return;
+    if (ImGui::BeginMenu(tr(Str::menu_file))) {
+        if (ImGui::MenuItem(tr(Str::quit), "Ctrl+Q")) m_quit_requested = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(tr(Str::menu_view))) {
+        if (ImGui::BeginMenu(tr(Str::language))) {
+            for (Lang l : {Lang::En, Lang::Ko})
+                if (ImGui::MenuItem(tr(l == Lang::En ? Str::lang_en : Str::lang_ko), nullptr, m_settings.lang == l)) {
+                    m_settings.lang = l;
+                    set_language(l);
+                }
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu(tr(Str::theme))) {
+            for (Theme t : {Theme::Light, Theme::Dark})
+                if (ImGui::MenuItem(tr(t == Theme::Light ? Str::theme_light : Str::theme_dark), nullptr,
+                                    m_settings.theme == t)) {
+                    m_settings.theme = t;
+                    set_palette_theme(t);
+                    m_fonts_dirty = true;  // restyles too
+                }
+            ImGui::EndMenu();
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem(tr(Str::scale_up), "Ctrl+=")) set_scale(m_settings.scale + 0.25f);
+        if (ImGui::MenuItem(tr(Str::scale_down), "Ctrl+-")) set_scale(m_settings.scale - 0.25f);
+        float s = m_settings.scale;
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+        // Applied when the slider is released, so the atlas is not rebuilt on every drag step.
+        if (ImGui::SliderFloat(tr(Str::ui_scale), &s, kMinScale, kMaxScale, "%.2f×")) m_pending_scale = s;
+        if (ImGui::IsItemDeactivatedAfterEdit()) set_scale(m_pending_scale);
+        ImGui::EndMenu();
+    }
+    // Quick switches on the bar itself: a teacher changes these in front of the class.
+    ImGui::Separator();
+    if (ImGui::SmallButton(m_settings.lang == Lang::En ? tr(Str::lang_ko) : tr(Str::lang_en))) {
+        m_settings.lang = m_settings.lang == Lang::En ? Lang::Ko : Lang::En;
+        set_language(m_settings.lang);
+    }
+    if (ImGui::SmallButton(m_settings.theme == Theme::Dark ? tr(Str::theme_light) : tr(Str::theme_dark))) {
+        m_settings.theme = m_settings.theme == Theme::Dark ? Theme::Light : Theme::Dark;
+        set_palette_theme(m_settings.theme);
+        m_fonts_dirty = true;
+    }
+    if (ImGui::SmallButton(" − ")) set_scale(m_settings.scale - 0.25f);
+    ImGui::Text("%.2g×", double(m_settings.scale));
+    if (ImGui::SmallButton(" + ")) set_scale(m_settings.scale + 0.25f);
+    ImGui::EndMenuBar();
+}
+
+void Shell::draw() {
+    ++m_frame;
+    handle_shortcuts();
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit_requested = true;
+
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar |
+                                   ImGuiWindowFlags_NoSavedSettings;
+    ImGui::Begin("##convscope", nullptr, flags);
+    draw_menu();
+
+    const float status_h = ImGui::GetFrameHeightWithSpacing();
+    if (ImGui::BeginTabBar("views")) {
+        for (size_t i = 0; i < m_views.size(); ++i) {
+            View& v = *m_views[i];
+            const ImGuiTabItemFlags tab_flags =
+                (m_select_current && i == m_current) ? ImGuiTabItemFlags_SetSelected : 0;
+            // The ### id keeps the tab the same when its label changes language.
+            const std::string label = std::string(tr(v.title())) + "###" + std::string(v.id());
+            if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
+                m_current = i;
+                m_settings.view = std::string(v.id());
+                ImGui::BeginChild("##view", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoScrollbar);
+                ViewContext ctx{m_settings.scale, m_fonts, m_options, m_capture,
+                                [this](std::string m) { notify(std::move(m)); }};
+                ctx.speed = &m_settings.speed;
+                v.draw_content(ctx);
+                ImGui::EndChild();
+                ImGui::EndTabItem();
+            }
+        }
+        ImGui::EndTabBar();
+    }
+    m_select_current = false;
+    ImGui::Separator();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().text_muted), "%s", m_status.c_str());
+    ImGui::End();
+}
+
+void Shell::after_render(int fb_width, int fb_height) {
+    const ImGuiIO& io = ImGui::GetIO();
+    m_capture.after_render(fb_width, fb_height, io.DisplayFramebufferScale,
+                           [this](std::string m) { notify(std::move(m)); });
+    if (m_quit_requested) m_exit = true;
+    if (!scripted()) return;
+    const int target = m_options.frames > 0 ? m_options.frames : 3;
+    bool busy = m_capture.gif_recording();
+    for (const auto& v : m_views) busy = busy || v->busy();
+    // A scripted run that never settles still ends (a GIF of the largest problem is a few hundred frames).
+    if ((m_frame < target || busy) && m_frame < target + 100000) return;
+    if (!m_options.screenshot.empty()) {
+        const Status s = write_png(m_options.screenshot, read_framebuffer(0, 0, fb_width, fb_height, fb_height));
+        if (!s) std::fprintf(stderr, "error: %s\n", s.error().c_str());
+        m_exit_status = s ? 0 : 2;
+    }
+    if (m_capture.failed()) {
+        std::fprintf(stderr, "error: %s\n", m_status.c_str());
+        m_exit_status = 2;
+    }
+    m_exit = true;
+}
+
+}  // namespace convscope::ui

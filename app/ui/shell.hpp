@@ -1,0 +1,63 @@
+// The app shell: menu bar (file, language, theme, scale), one tab per registered view, a status line, the
+// scale shortcuts (Ctrl+= / Ctrl+− / Ctrl+0), font and style rebuilds, and scripted runs (--frames,
+// --screenshot, --export-gif). main.cpp owns the window and the frame loop and calls, once per frame:
+//   shell.before_frame();  ImGui::NewFrame();  shell.draw();  ImGui::Render();  … render …  shell.after_render();
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/ui/capture.hpp"
+#include "app/ui/settings.hpp"
+#include "app/ui/view.hpp"
+
+namespace convscope::ui {
+
+class Shell {
+public:
+    // `settings` are the loaded settings (messages from loading them go in `startup_message`).
+    Shell(GuiOptions options, Settings settings, std::string startup_message);
+
+    // Rebuilds fonts and style when the scale, language or theme changed. Call before ImGui::NewFrame().
+    void before_frame();
+    // Draws the whole UI for this frame (between NewFrame and Render).
+    void draw();
+    // After rendering into the back buffer, before the swap: screenshots and GIF frames.
+    void after_render(int fb_width, int fb_height);
+    // True when a scripted run is done or the user chose Quit.
+    bool should_exit() const { return m_exit; }
+    // The process exit status of a scripted run: 0, or 2 when a screenshot or GIF could not be written.
+    int exit_status() const { return m_exit_status; }
+    // True for --frames/--screenshot/--export-gif runs (settings are neither read nor written).
+    bool scripted() const { return m_options.headless_run(); }
+    // The settings to save at exit (window geometry is filled in by main).
+    Settings& settings() { return m_settings; }
+    // Shows a message in the status line.
+    void notify(std::string message) { m_status = std::move(message); }
+
+private:
+    void apply_style();
+    void draw_menu();
+    void handle_shortcuts();
+    void set_scale(float scale);
+
+    GuiOptions m_options;
+    Settings m_settings;
+    std::vector<std::unique_ptr<View>> m_views;
+    size_t m_current = 0;
+    bool m_select_current = true;  // tell the tab bar which tab to show (first frame, --view)
+    Fonts m_fonts;
+    std::string m_assets;
+    bool m_fonts_dirty = true;
+    float m_built_scale = 0.0f;
+    float m_pending_scale = 1.0f;
+    int m_exit_status = 0;
+    FrameCapture m_capture;
+    std::string m_status;
+    int m_frame = 0;
+    bool m_exit = false;
+    bool m_quit_requested = false;
+};
+
+}  // namespace convscope::ui

@@ -1,0 +1,189 @@
+// The output-size calculator: the lecture's five exercises as practice (type an answer, get it checked, see the
+// worked formula), and a free calculator with dilation and ceil_mode. Every number comes from core's
+// axis_size/axis_formula and plan_conv2d/plan_pool2d.
+#include <algorithm>
+#include <cstring>
+
+#include "app/ui/draw.hpp"
+#include "app/ui/palette.hpp"
+#include "app/ui/view.hpp"
+#include "core/geometry.hpp"
+#include "core/trace.hpp"
+
+namespace convscope::ui {
+namespace {
+
+// One of the lecture's exercises: input H×W (square when equal), kernel, stride, padding.
+struct Exercise {
+    int64_t h, w, k, s, p;
+};
+constexpr Exercise kExercises[] = {
+    {227, 227, 11, 4, 0}, {64, 64, 7, 2, 0}, {32, 32, 5, 1, 2}, {32, 64, 5, 1, 0}, {64, 32, 3, 1, 1}};
+constexpr int kExerciseCount = int(sizeof kExercises / sizeof kExercises[0]);
+
+AxisSpec axis(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d = 1, bool ceil = false) {
+    return AxisSpec{in, k, s, p, p, d, ceil};
+}
+
+std::string hw_text(int64_t h, int64_t w, bool square_as_one) {
+    return square_as_one && h == w ? std::to_string(h) : std::to_string(h) + "×" + std::to_string(w);
+}
+
+class SizeView final : public View {
+public:
+    std::string_view id() const override { return "size"; }
+    Str title() const override { return Str::view_size; }
+    void draw_content(ViewContext& ctx) override {
+        const float half = ImGui::GetContentRegionAvail().x * 0.5f;
+        ImGui::BeginChild("##practice", ImVec2(half - ImGui::GetStyle().ItemSpacing.x, 0), true);
+        draw_practice(ctx);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginChild("##free", ImVec2(0, 0), true);
+        draw_calculator(ctx);
+        ImGui::EndChild();
+    }
+
+private:
+    enum class Verdict { None, Correct, Wrong, Unreadable };
+
+    void formula_lines(ViewContext& ctx, const AxisSpec& h, const AxisSpec& w, bool same) {
+        const Palette& pal = palette();
+        const float width = ImGui::GetContentRegionAvail().x;
+        const auto line = [&](const std::string& text) {
+            text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text), pal.text, text);
+        };
+        line((same ? "out = " : "H_out = ") + axis_formula(h));
+        if (!same) line("W_out = " + axis_formula(w));
+    }
+
+    void draw_practice(ViewContext& ctx) {
+        const Palette& pal = palette();
+        const Exercise& e = kExercises[m_index];
+        const bool square = e.h == e.w;
+        const AxisSize oh = axis_size(axis(e.h, e.k, e.s, e.p)), ow = axis_size(axis(e.w, e.k, e.s, e.p));
+        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, pal.strong(Role::Output), tr(Str::size_practice));
+        ImGui::TextUnformatted(trf(Str::exercise_n, m_index + 1, kExerciseCount).c_str());
+        ImGui::Spacing();
+        const std::string prompt = trf(Str::exercise_prompt, hw_text(e.h, e.w, false).c_str(), int(e.k), int(e.s),
+                                       int(e.p));
+        ImGui::PushFont(ctx.fonts.big);
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextWrapped("%s", prompt.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopFont();
+        ImGui::Spacing();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+        bool submit = ImGui::InputTextWithHint(tr(Str::answer), tr(Str::answer_hint), m_answer, sizeof m_answer,
+                                               ImGuiInputTextFlags_EnterReturnsTrue);
+        ImGui::SameLine();
+        submit = ImGui::Button(tr(Str::check)) || submit;
+        if (submit) m_verdict = check(e, oh.out, ow.out);
+        const std::string expected = hw_text(oh.out, ow.out, square);
+        switch (m_verdict) {
+            case Verdict::None: break;
+            case Verdict::Correct:
+                text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct));
+                break;
+            case Verdict::Wrong:
+                text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Window),
+                          trf(Str::wrong, expected.c_str()));
+                break;
+            case Verdict::Unreadable: ImGui::TextUnformatted(tr(Str::unreadable)); break;
+        }
+        ImGui::Spacing();
+        if (m_verdict != Verdict::None || ImGui::CollapsingHeader(tr(Str::worked))) {
+            formula_lines(ctx, axis(e.h, e.k, e.s, e.p), axis(e.w, e.k, e.s, e.p), square);
+            if (oh.exact != double(oh.out))
+                ImGui::TextUnformatted(trf(Str::exact_value, format_number(oh.exact - 1.0).c_str()).c_str());
+        }
+        ImGui::Spacing();
+        ImGui::BeginDisabled(m_index == 0);
+        if (ImGui::Button(tr(Str::previous))) go(m_index - 1);
+        ImGui::EndDisabled();
+        ImGui::SameLine();
+        ImGui::BeginDisabled(m_index + 1 == kExerciseCount);
+        if (ImGui::Button(tr(Str::next))) go(m_index + 1);
+        ImGui::EndDisabled();
+    }
+
+    void go(int index) {
+        m_index = std::clamp(index, 0, kExerciseCount - 1);
+        m_answer[0] = 0;
+        m_verdict = Verdict::None;
+    }
+
+    Verdict check(const Exercise& e, int64_t oh, int64_t ow) const {
+        std::string text = m_answer;
+        // Accept "28×60", "28x60", "28,60", and one number for a square output.
+        for (size_t at; (at = text.find("×")) != std::string::npos;) text.replace(at, std::strlen("×"), "x");
+        auto p = parse_pair(text);
+        if (!p) return Verdict::Unreadable;
+        (void)e;
+        return p->h == oh && p->w == ow ? Verdict::Correct : Verdict::Wrong;
+    }
+
+    void draw_calculator(ViewContext& ctx) {
+        const Palette& pal = palette();
+        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, pal.strong(Role::Output), tr(Str::size_free));
+        ImGui::PushItemWidth(ImGui::GetFontSize() * 12);
+        ImGui::InputInt2(tr(Str::input_hw), m_in, ImGuiInputTextFlags_CharsDecimal);
+        ImGui::InputInt2(tr(Str::kernel_hw), m_k);
+        ImGui::InputInt2(tr(Str::stride), m_s);
+        ImGui::InputInt2(tr(Str::padding), m_p);
+        ImGui::InputInt2(tr(Str::dilation), m_d);
+        ImGui::Checkbox(tr(Str::ceil_mode), &m_ceil);
+        ImGui::PopItemWidth();
+        for (int* v : {m_in, m_k, m_s, m_p, m_d})
+            for (int i = 0; i < 2; ++i) v[i] = std::clamp(v[i], v == m_p ? 0 : 1, 1 << 20);
+        ImGui::Separator();
+        // Validation is core's: ceil_mode is a pooling option (plan_pool2d), the rest a convolution (plan_conv2d).
+        std::string error;
+        if (m_ceil) {
+            Pool2dParams p;
+            p.kernel = Pair(m_k[0], m_k[1]);
+            p.stride = Pair(m_s[0], m_s[1]);
+            p.padding = Pair(m_p[0], m_p[1]);
+            p.dilation = Pair(m_d[0], m_d[1]);
+            p.ceil_mode = true;
+            auto plan = plan_pool2d({1, 1, m_in[0], m_in[1]}, p);
+            if (!plan) error = plan.error();
+        } else {
+            Conv2dParams p;
+            p.stride = Pair(m_s[0], m_s[1]);
+            p.padding = Padding(Pair(m_p[0], m_p[1]));
+            p.dilation = Pair(m_d[0], m_d[1]);
+            auto plan = plan_conv2d({1, 1, m_in[0], m_in[1]}, {1, 1, m_k[0], m_k[1]}, nullptr, p);
+            if (!plan) error = plan.error();
+        }
+        if (!error.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextWrapped("%s", error.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::PopStyleColor();
+            return;
+        }
+        const AxisSpec h = axis(m_in[0], m_k[0], m_s[0], m_p[0], m_d[0], m_ceil);
+        const AxisSpec w = axis(m_in[1], m_k[1], m_s[1], m_p[1], m_d[1], m_ceil);
+        formula_lines(ctx, h, w, false);
+        const AxisSize ah = axis_size(h), aw = axis_size(w);
+        ImGui::Spacing();
+        text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output),
+                  trf(Str::output_shape, hw_text(ah.out, aw.out, false).c_str()));
+        const std::string exact = format_number(ah.exact - 1.0) + ", " + format_number(aw.exact - 1.0);
+        ImGui::TextUnformatted(trf(Str::exact_value, exact.c_str()).c_str());
+    }
+
+    int m_index = 0;
+    char m_answer[64] = "";
+    Verdict m_verdict = Verdict::None;
+    int m_in[2] = {64, 64}, m_k[2] = {7, 7}, m_s[2] = {2, 2}, m_p[2] = {0, 0}, m_d[2] = {1, 1};
+    bool m_ceil = false;
+};
+
+}  // namespace
+
+std::unique_ptr<View> make_size_view() { return std::make_unique<SizeView>(); }
+
+}  // namespace convscope::ui

@@ -1,0 +1,959 @@
+// The stepper: the lecture's convolution, one window (or one term) at a time. It edits a StepperProblem, asks
+// core/stepper.hpp to solve it (traces per window, the playhead), and draws the result: the input with its padding
+// ring, the kernel, the output filling in, the multiply-accumulate line, and the output-size formula.
+//
+// [SECTION] State and problem editing
+// [SECTION] Controls panel
+// [SECTION] Playback and keys
+// [SECTION] Output size and legend
+// [SECTION] Grids
+// [SECTION] Multiply-accumulate line
+// [SECTION] Export and the view entry point
+#include <array>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "app/ui/draw.hpp"
+#include "app/ui/palette.hpp"
+#include "app/ui/view.hpp"
+#include "core/stepper.hpp"
+
+namespace convscope::ui {
+namespace {
+
+// Limits of the controls: large enough for the lecture's drawings, small enough that cells stay legible.
+constexpr int kMaxSide = 24, kMaxKernel = 7, kMaxStride = 4, kMaxPad = 4, kMaxDilation = 3, kMaxIn = 3, kMaxOut = 4;
+
+// A cell the user clicked to edit: an input cell (c, y, x) or a kernel cell (o, c, y, x).
+struct EditTarget {
+    bool kernel = false;
+    int64_t o = 0, c = 0, y = 0, x = 0;
+};
+
+// One piece of the multiply-accumulate line.
+struct Token {
+    std::string text;
+    ImU32 col = 0;
+    ImU32 bg = 0;  // 0: none
+    bool newline = false;
+};
+
+// Where each grid sits this frame.
+struct Layout {
+    float cell = 40.0f;
+    float label_h = 20.0f;
+    float gap = 40.0f;  // between columns (operator symbols)
+    float row_gap = 12.0f;
+    ImVec2 origin;                 // top-left of the grid area
+    std::vector<ImVec2> input;     // per input channel: top-left of its (padded) grid
+    std::vector<ImVec2> kernel;    // per input channel: the current output channel's kernel
+    std::vector<ImVec2> output;    // per output channel
+    ImVec2 size;                   // of the whole grid area
+};
+
+ImU32 text_on(ImU32 fill) {
+    const ImVec4 c = ImGui::ColorConvertU32ToFloat4(fill);
+    return (0.299f * c.x + 0.587f * c.y + 0.114f * c.z) > 0.6f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
+}
+
+std::string timestamped(const char* ext) {
+    const std::time_t now = std::time(nullptr);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "convscope-stepper-%Y%m%d-%H%M%S", std::localtime(&now));
+    return std::string(buf) + ext;
+}
+
+class StepperView final : public View {
+public:
+    StepperView() { load(lecture_example()); }
+
+    std::string_view id() const override { return "stepper"; }
+    Str title() const override { return Str::view_stepper; }
+
+    void apply_options(const GuiOptions& o) override {
+        if (!o.preset.empty())
+            for (const StepperPreset& p : stepper_presets())
+                if (p.key == o.preset) {
+                    load(p.problem);
+                    m_preset = p.key;
+                }
+        m_pending_steps = o.step;
+        m_pending_terms = o.step_terms;
+        m_pending_gif = o.export_gif;
+    }
+
+    bool busy() const override {
+        return m_recording || !m_pending_gif.empty() || m_pending_steps > 0 || m_pending_terms > 0;
+    }
+
+    void draw_content(ViewContext& ctx) override;
+
+private:
+    // [SECTION] State and problem editing
+    void load(StepperProblem p) {
+        m_problem = std::move(p);
+        m_ph = Playhead{};
+        m_playing = false;
+        m_dirty = true;
+    }
+    void solve_if_needed();
+    int64_t channels() const { return m_problem.input.dim(0); }
+    int64_t in_h() const { return m_problem.input.dim(1); }
+    int64_t in_w() const { return m_problem.input.dim(2); }
+    bool is_conv() const { return m_problem.op == StepOp::Conv; }
+    const Trace* current_trace() const {
+        return m_solution && m_ph.window >= 0 ? &m_solution->traces[size_t(m_ph.window)] : nullptr;
+    }
+
+    bool draw_controls(ViewContext& ctx);
+    void draw_toolbar(ViewContext& ctx);
+    void handle_keys();
+    void step(bool forward, bool by_term);
+    void advance_playback(ViewContext& ctx);
+    void draw_size_lines(ViewContext& ctx);
+    void draw_legend(ViewContext& ctx);
+    Layout layout(ViewContext& ctx, ImVec2 avail) const;
+    void draw_grids(ViewContext& ctx, const Layout& L);
+    void draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c);
+    void draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c);
+    void draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o);
+    std::vector<Token> mac_tokens() const;
+    float flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, bool draw);
+    void draw_edit_popup();
+    void run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max);
+
+    StepperProblem m_problem;
+    std::string m_preset = "lecture";
+    bool m_dirty = true;
+    std::optional<StepperSolution> m_solution;
+    std::string m_error;
+    StepSequence m_seq{{}};
+    Playhead m_ph;
+    bool m_playing = false;
+    bool m_by_term = false;
+    float m_accum = 0.0f;
+    uint32_t m_seed = 1;
+    bool m_show_controls = true;
+    // Hover: the input cell under the mouse (padded coordinates) and the windows it feeds.
+    std::optional<std::array<int64_t, 3>> m_hover;
+    std::set<int64_t> m_fed;
+    EditTarget m_edit;
+    float m_edit_value = 0.0f;
+    bool m_open_edit = false;
+    // Scripted start-up and recording.
+    int m_pending_steps = 0, m_pending_terms = 0;
+    std::string m_pending_gif;
+    bool m_recording = false;
+    int m_frames_drawn = 0;
+};
+
+void StepperView::solve_if_needed() {
+    if (!m_dirty) return;
+    m_dirty = false;
+    auto s = solve_stepper(m_problem);
+    if (s) {
+        m_solution = std::move(*s);
+        m_error.clear();
+        m_seq = StepSequence::of(*m_solution);
+        m_ph = m_seq.clamp(m_ph);
+    } else {
+        m_solution.reset();
+        m_error = s.error();
+        m_seq = StepSequence({});
+        m_ph = Playhead{};
+        m_playing = false;
+    }
+}
+
+// [SECTION] Controls panel
+
+// Two integer sliders on one row ("H, W"); true when either changed.
+bool pair_slider(const char* label, int64_t& h, int64_t& w, int lo, int hi) {
+    int v[2] = {int(h), int(w)};
+    const bool changed = ImGui::SliderInt2(label, v, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp);
+    if (changed) {
+        h = v[0];
+        w = v[1];
+    }
+    return changed;
+}
+
+bool StepperView::draw_controls(ViewContext& ctx) {
+    bool changed = false;
+    const float label_w = ImGui::GetFontSize() * 8.5f;
+    ImGui::PushItemWidth(-label_w);
+
+    // Examples
+    const auto presets = stepper_presets();
+    auto preset_name = [](std::string_view key) -> const char* {
+        static const std::pair<std::string_view, Str> names[] = {
+            {"lecture", Str::preset_lecture}, {"lecture_padding", Str::preset_lecture_padding},
+            {"stride2", Str::preset_stride2}, {"edge", Str::preset_edge},
+            {"blur", Str::preset_blur},       {"sharpen", Str::preset_sharpen},
+            {"rgb_bias", Str::preset_rgb_bias}, {"max_pool", Str::preset_max_pool},
+            {"avg_pool", Str::preset_avg_pool}};
+        for (const auto& [k, s] : names)
+            if (k == key) return tr(s);
+        return "?";
+    };
+    if (ImGui::BeginCombo(tr(Str::preset), m_preset.empty() ? "" : preset_name(m_preset))) {
+        for (const StepperPreset& p : presets)
+            if (ImGui::Selectable(preset_name(p.key), p.key == m_preset)) {
+                load(p.problem);
+                m_preset = p.key;
+            }
+        ImGui::EndCombo();
+    }
+    if (ImGui::Button(tr(Str::randomize))) {
+        randomize_small_ints(m_problem.input, m_seed++, 0, 5);
+        if (is_conv()) randomize_small_ints(m_problem.weight, m_seed++, -1, 2);
+        changed = true;
+    }
+    ImGui::Separator();
+
+    // Operation
+    int op = int(m_problem.op);
+    const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg)};
+    if (ImGui::Combo(tr(Str::op), &op, ops, 3)) {
+        m_problem.op = StepOp(op);
+        if (is_conv() && m_problem.weight.numel() == 0) {
+            m_problem.weight = Tensor::filled({1, channels(), 3, 3}, 0.0f);
+            m_problem.weight.data = std::vector<float>(size_t(channels()) * 9, 0.0f);
+            for (int64_t c = 0; c < channels(); ++c)
+                for (int i : {0, 2, 4, 6, 8}) m_problem.weight.data[size_t(c * 9 + i)] = 1.0f;
+            m_problem.bias = Tensor::filled({1});
+        }
+        changed = true;
+    }
+
+    // Input
+    int64_t h = in_h(), w = in_w(), c = channels();
+    if (pair_slider(tr(Str::input_hw), h, w, 1, kMaxSide)) changed = true;
+    int ci = int(c);
+    if (ImGui::SliderInt(tr(Str::in_channels), &ci, 1, kMaxIn, "%d", ImGuiSliderFlags_AlwaysClamp)) {
+        c = ci;
+        changed = true;
+    }
+    if (h != in_h() || w != in_w() || c != channels()) {
+        m_problem.input = resized(m_problem.input, {c, h, w});
+        if (is_conv() || m_problem.weight.numel() > 0) {
+            const Shape& ws = m_problem.weight.shape;
+            m_problem.weight = resized(m_problem.weight, {ws[0], c, ws[2], ws[3]});
+        }
+    }
+
+    if (is_conv()) {
+        Conv2dParams& p = m_problem.conv;
+        int64_t o = m_problem.weight.dim(0), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
+        int oi = int(o);
+        if (ImGui::SliderInt(tr(Str::out_channels), &oi, 1, kMaxOut, "%d", ImGuiSliderFlags_AlwaysClamp)) o = oi;
+        if (pair_slider(tr(Str::kernel_hw), kh, kw, 1, kMaxKernel)) changed = true;
+        if (o != m_problem.weight.dim(0) || kh != m_problem.weight.dim(2) || kw != m_problem.weight.dim(3)) {
+            m_problem.weight = resized(m_problem.weight, {o, c, kh, kw});
+            m_problem.bias = resized(Tensor({1, 1, m_problem.bias.numel()}, m_problem.bias.data), {1, 1, o});
+            m_problem.bias.shape = {o};
+            changed = true;
+        }
+        if (pair_slider(tr(Str::stride), p.stride.h, p.stride.w, 1, kMaxStride)) changed = true;
+        int kind = int(p.padding.kind);
+        const char* kinds[] = {tr(Str::padding_numbers), "same", "valid"};
+        if (ImGui::Combo(tr(Str::padding_kind), &kind, kinds, 3)) {
+            p.padding.kind = PaddingKind(kind);
+            changed = true;
+        }
+        if (p.padding.kind == PaddingKind::Explicit &&
+            pair_slider(tr(Str::padding), p.padding.amount.h, p.padding.amount.w, 0, kMaxPad))
+            changed = true;
+        if (pair_slider(tr(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation)) changed = true;
+        int mode = int(p.padding_mode);
+        const char* modes[] = {"zeros", "reflect", "replicate", "circular"};
+        if (ImGui::Combo(tr(Str::padding_mode), &mode, modes, 4)) {
+            p.padding_mode = PaddingMode(mode);
+            changed = true;
+        }
+        if (ImGui::Checkbox(tr(Str::bias), &m_problem.has_bias)) changed = true;
+        if (m_problem.has_bias)
+            for (int64_t i = 0; i < o; ++i) {
+                ImGui::PushID(int(i));
+                const std::string label = std::string(tr(Str::bias)) + " " + std::to_string(i);
+                if (ImGui::InputFloat(label.c_str(), &m_problem.bias.data[size_t(i)], 1.0f, 0.0f, "%g"))
+                    changed = true;
+                ImGui::PopID();
+            }
+    } else {
+        Pool2dParams& p = m_problem.pool;
+        if (pair_slider(tr(Str::kernel_hw), p.kernel.h, p.kernel.w, 1, kMaxKernel)) changed = true;
+        Pair s = p.effective_stride();
+        if (pair_slider(tr(Str::stride), s.h, s.w, 1, kMaxStride)) {
+            p.stride = s;
+            changed = true;
+        }
+        if (pair_slider(tr(Str::padding), p.padding.h, p.padding.w, 0, kMaxPad)) changed = true;
+        if (m_problem.op == StepOp::MaxPool &&
+            pair_slider(tr(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation))
+            changed = true;
+        if (ImGui::Checkbox(tr(Str::ceil_mode), &p.ceil_mode)) changed = true;
+        if (m_problem.op == StepOp::AvgPool && ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
+            changed = true;
+    }
+    ImGui::PopItemWidth();
+    (void)ctx;
+    if (changed) m_preset.clear();
+    return changed;
+}
+
+// [SECTION] Playback and keys
+
+void StepperView::step(bool forward, bool by_term) {
+    if (by_term) m_ph = forward ? m_seq.next_term(m_ph) : m_seq.prev_term(m_ph);
+    else m_ph = forward ? m_seq.next_window(m_ph) : m_seq.prev_window(m_ph);
+}
+
+void StepperView::handle_keys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || io.KeyCtrl) return;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) step(true, io.KeyShift);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) step(false, io.KeyShift);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) m_ph = m_seq.start();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) m_ph = m_seq.end();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
+        if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
+        m_playing = !m_playing;
+    }
+}
+
+void StepperView::advance_playback(ViewContext& ctx) {
+    if (!m_playing) return;
+    const float speed = ctx.speed ? *ctx.speed : 1.5f;
+    m_accum += ImGui::GetIO().DeltaTime * speed;
+    while (m_accum >= 1.0f) {
+        m_accum -= 1.0f;
+        step(true, m_by_term);
+        if (m_ph == m_seq.end()) {
+            m_playing = false;
+            m_accum = 0.0f;
+        }
+    }
+}
+
+void StepperView::draw_toolbar(ViewContext& ctx) {
+    const bool disabled = !m_solution || m_recording;
+    ImGui::BeginDisabled(disabled);
+    if (ImGui::Button("|◀")) m_ph = m_seq.start();
+    ImGui::SameLine();
+    if (ImGui::Button(" ◀ ")) step(false, m_by_term);
+    ImGui::SameLine();
+    const std::string play = m_playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
+    if (ImGui::Button((play + "###play").c_str())) {
+        if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
+        m_playing = !m_playing;
+        m_accum = 0.0f;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(" ▶ ")) step(true, m_by_term);
+    ImGui::SameLine();
+    if (ImGui::Button("▶|")) m_ph = m_seq.end();
+    ImGui::SameLine();
+    ImGui::Checkbox(tr(Str::by_term), &m_by_term);
+    ImGui::SameLine();
+    if (ctx.speed) {
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+        const std::string fmt = trf(Str::steps_per_s, double(*ctx.speed));
+        ImGui::SliderFloat("##speed", ctx.speed, 0.25f, 10.0f, fmt.c_str(), ImGuiSliderFlags_Logarithmic);
+    }
+    // The scrubber: every window, with "Start" before the first.
+    int w = int(m_ph.window);
+    const int n = int(m_seq.windows());
+    const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(Str::window_n, w + 1, n);
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::SliderInt("##scrub", &w, -1, std::max(0, n - 1), label.c_str(), ImGuiSliderFlags_AlwaysClamp))
+        m_ph = m_seq.at_window(w);
+    ImGui::EndDisabled();
+}
+
+// [SECTION] Output size and legend
+
+void StepperView::draw_size_lines(ViewContext& ctx) {
+    if (!m_solution) return;
+    const Palette& pal = palette();
+    const float size = ctx.fonts.ui_size * 1.15f;
+    const auto line = [&](const char* name, const AxisSpec& a, Str rows) {
+        std::string f = axis_formula(a);
+        // The ceil_mode remark comes from core in English; show it in the UI's language.
+        const std::string note = " − 1 (the last window would start in the padding)";
+        if (const size_t at = f.find(note); at != std::string::npos) f.replace(at, note.size(), tr(Str::ceil_note));
+        text_line(ctx.fonts.big, size, pal.text, std::string(name) + " = " + f);
+        const AxisSize s = axis_size(a);
+        const double quotient = s.exact - 1.0;
+        const int64_t unreached = s.padded_in - s.reached;
+        if (quotient != std::floor(quotient) && unreached > 0) {
+            const std::string q = format_number(quotient);
+            const std::string fl = std::to_string(int64_t(std::floor(quotient)));
+            const std::string which = trf(rows, int(unreached));
+            text_line(ctx.fonts.big, ctx.fonts.ui_size, pal.text_muted,
+                      "    " + trf(Str::floor_note, q.c_str(), fl.c_str(), which.c_str()));
+        }
+    };
+    line("H_out", m_solution->axis_h, Str::rows_n);
+    line("W_out", m_solution->axis_w, Str::cols_n);
+}
+
+void StepperView::draw_legend(ViewContext& ctx) {
+    const Palette& pal = palette();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float sw = ctx.fonts.ui_size;
+    const auto item = [&](Role role, const char* text, bool outline) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        if (outline) {
+            dl->AddRect(p, ImVec2(p.x + sw, p.y + sw), pal.strong(role), 0, 0, 3.0f * ctx.scale);
+        } else {
+            dl->AddRectFilled(p, ImVec2(p.x + sw, p.y + sw), pal.fill(role));
+            dl->AddRect(p, ImVec2(p.x + sw, p.y + sw), pal.strong(role), 0, 0, 1.5f * ctx.scale);
+            if (role == Role::Padding) hatch(dl, p, ImVec2(p.x + sw, p.y + sw), pal.strong(role), sw / 3, 1.0f);
+        }
+        ImGui::Dummy(ImVec2(sw, sw));
+        ImGui::SameLine();
+        ImGui::TextUnformatted(text);
+        ImGui::SameLine(0, sw * 1.2f);
+    };
+    item(Role::Input, tr(Str::label_input), false);
+    item(Role::Padding, tr(Str::legend_padding), false);
+    if (is_conv()) item(Role::Kernel, tr(Str::label_kernel), false);
+    item(Role::Output, tr(Str::label_output), false);
+    item(Role::Window, tr(Str::legend_window), true);
+    if (m_solution && (m_solution->axis_h.in + m_solution->pad_top + m_solution->pad_bottom > 0)) {
+        const AxisSize ah = axis_size(m_solution->axis_h), aw = axis_size(m_solution->axis_w);
+        if (ah.reached < ah.padded_in || aw.reached < aw.padded_in) {
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            dl->AddRectFilled(p, ImVec2(p.x + sw, p.y + sw), pal.fill(Role::Input));
+            dl->AddRectFilled(p, ImVec2(p.x + sw, p.y + sw), pal.fill(Role::Unreached));
+            ImGui::Dummy(ImVec2(sw, sw));
+            ImGui::SameLine();
+            ImGui::TextUnformatted(tr(Str::legend_unreached));
+        }
+    }
+    ImGui::NewLine();
+}
+
+// [SECTION] Grids
+
+Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
+    Layout L;
+    L.label_h = ctx.fonts.ui_size * 1.35f;
+    L.gap = ctx.fonts.big_size * 1.6f;
+    L.row_gap = ctx.fonts.ui_size * 0.8f;
+    const int64_t C = channels();
+    const int64_t ph = in_h() + (m_solution ? m_solution->pad_top + m_solution->pad_bottom : 0);
+    const int64_t pw = in_w() + (m_solution ? m_solution->pad_left + m_solution->pad_right : 0);
+    const int64_t kh = is_conv() ? m_problem.weight.dim(2) : 0, kw = is_conv() ? m_problem.weight.dim(3) : 0;
+    const int64_t O = m_solution ? m_solution->out_channels : 0;
+    const int64_t oh = m_solution ? m_solution->oh : 0, ow = m_solution ? m_solution->ow : 0;
+    // Width: input, kernel, output columns and the gaps with their operator symbols.
+    const float cols = float(pw + kw + ow);
+    const float gaps = L.gap * float((kw ? 1 : 0) + (ow ? 1 : 0));
+    const float by_w = (avail.x - gaps) / std::max(1.0f, cols);
+    // Height: the tallest column.
+    const auto by_h_col = [&](int64_t grids, int64_t rows) {
+        if (!grids || !rows) return 1e9f;
+        return (avail.y - float(grids) * (L.label_h + L.row_gap)) / float(grids * rows);
+    };
+    const float by_h = std::min({by_h_col(C, ph), by_h_col(is_conv() ? C : 0, kh), by_h_col(O, oh)});
+    const float max_cell = 76.0f * ctx.scale, min_cell = ctx.fonts.ui_size * 1.7f;
+    L.cell = std::clamp(std::floor(std::min(by_w, by_h)), min_cell, max_cell);
+    L.origin = ImGui::GetCursorScreenPos();
+    float x = L.origin.x;
+    const float input_row_h = L.label_h + float(ph) * L.cell + L.row_gap;
+    for (int64_t c = 0; c < C; ++c) L.input.push_back(ImVec2(x, L.origin.y + L.label_h + float(c) * input_row_h));
+    x += float(pw) * L.cell;
+    float height = float(C) * input_row_h;
+    if (is_conv()) {
+        x += L.gap;
+        for (int64_t c = 0; c < C; ++c) L.kernel.push_back(ImVec2(x, L.input[size_t(c)].y));
+        x += float(kw) * L.cell;
+    }
+    if (O > 0) {
+        x += L.gap;
+        const float out_row_h = L.label_h + float(oh) * L.cell + L.row_gap;
+        for (int64_t o = 0; o < O; ++o) L.output.push_back(ImVec2(x, L.origin.y + L.label_h + float(o) * out_row_h));
+        x += float(ow) * L.cell;
+        height = std::max(height, float(O) * out_row_h);
+    }
+    L.size = ImVec2(x - L.origin.x, height);
+    return L;
+}
+
+// Text of a cell: the number, shrunk to fit the cell.
+void cell_number(ImDrawList* dl, ViewContext& ctx, ImVec2 a, float cell, ImVec2 offset, float size_frac, ImU32 col,
+                 const std::string& text) {
+    const float size = std::min(ctx.fonts.big_size, cell * size_frac);
+    text_centred(dl, ctx.fonts.big, size, ImVec2(a.x + cell * 0.5f + offset.x, a.y + cell * 0.5f + offset.y), col,
+                 text, cell * 0.86f);
+}
+
+void grid_label(ImDrawList* dl, ViewContext& ctx, ImVec2 grid_top_left, float max_w, ImU32 col,
+                const std::string& text) {
+    const float size = fit_size(ctx.fonts.ui, ctx.fonts.ui_size, max_w, text);
+    dl->AddText(ctx.fonts.ui, size, ImVec2(grid_top_left.x, grid_top_left.y - ctx.fonts.ui_size * 1.25f), col,
+                text.c_str());
+}
+
+void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) {
+    const Palette& pal = palette();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float cell = L.cell;
+    const int64_t pt = m_solution ? m_solution->pad_top : 0, pl = m_solution ? m_solution->pad_left : 0;
+    const int64_t H = in_h(), W = in_w();
+    const int64_t ph = H + pt + (m_solution ? m_solution->pad_bottom : 0);
+    const int64_t pw = W + pl + (m_solution ? m_solution->pad_right : 0);
+    const ImVec2 o = L.input[size_t(c)];
+    const std::string label = channels() > 1 ? trf(Str::label_input_c, int(c)) : std::string(tr(Str::label_input));
+    grid_label(dl, ctx, o, float(pw) * cell + L.gap * 0.8f, pal.strong(Role::Input), label);
+
+    const Trace* t = current_trace();
+    const PaddingMode mode = is_conv() ? m_problem.conv.padding_mode : PaddingMode::Zeros;
+    const AxisSize ah = m_solution ? axis_size(m_solution->axis_h) : AxisSize{};
+    const AxisSize aw = m_solution ? axis_size(m_solution->axis_w) : AxisSize{};
+
+    // Which padded cells the current window covers (this channel), with their weights and term indices.
+    std::map<std::pair<int64_t, int64_t>, size_t> covered;
+    if (t)
+        for (size_t i = 0; i < t->terms.size(); ++i)
+            if (t->terms[i].c == c) covered[{t->terms[i].iy, t->terms[i].ix}] = i;
+    const int64_t term_now = t && !m_seq.complete(m_ph) ? m_ph.term : -1;
+
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    for (int64_t r = 0; r < ph; ++r)
+        for (int64_t q = 0; q < pw; ++q) {
+            const int64_t iy = r - pt, ix = q - pl;  // input coordinates (negative in the padding)
+            const bool pad = iy < 0 || iy >= H || ix < 0 || ix >= W;
+            const ImVec2 a(o.x + float(q) * cell, o.y + float(r) * cell), b(a.x + cell, a.y + cell);
+            // The value shown: the input, or what the padding mode reads there (zeros: 0).
+            float value = 0.0f;
+            if (!pad) value = m_problem.input.data[size_t((c * H + iy) * W + ix)];
+            else if (const auto sy = source_index(iy, H, mode), sx = source_index(ix, W, mode); sy && sx)
+                value = m_problem.input.data[size_t((c * H + *sy) * W + *sx)];
+            const auto it = covered.find({iy, ix});
+            const bool in_window = it != covered.end();
+            const bool is_term = in_window && int64_t(it->second) == term_now;
+            ImU32 fill = pad ? pal.fill(Role::Padding) : pal.fill(Role::Input);
+            if (is_term) fill = pal.fill(Role::Term);
+            dl->AddRectFilled(a, b, fill);
+            if (pad && !is_term) hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, 1.0f);
+            if (m_solution && (r >= ah.reached || q >= aw.reached)) dl->AddRectFilled(a, b, pal.fill(Role::Unreached));
+            dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
+            ImU32 text_col = is_term ? text_on(fill) : pad ? pal.strong(Role::Padding) : pal.text;
+            std::string text = (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number(value);
+            if (in_window && is_conv()) {
+                const TraceTerm& term = t->terms[it->second];
+                cell_number(dl, ctx, a, cell, ImVec2(-cell * 0.08f, -cell * 0.1f), 0.46f, text_col, text);
+                // The weight this cell is multiplied by, in the kernel's colour.
+                const std::string wt = "×" + format_number(term.w);
+                const float ws = std::max(ctx.fonts.ui_size * 0.7f, cell * 0.26f);
+                const float fs = fit_size(ctx.fonts.big, ws, cell * 0.9f, wt);
+                const ImVec2 wsz = text_size(ctx.fonts.big, fs, wt);
+                const ImVec2 wp(b.x - wsz.x - cell * 0.05f, b.y - wsz.y - cell * 0.02f);
+                dl->AddRectFilled(ImVec2(wp.x - 2, wp.y), ImVec2(b.x - 1, b.y - 1), pal.fill(Role::Kernel), 3.0f);
+                dl->AddText(ctx.fonts.big, fs, wp, text_on(pal.fill(Role::Kernel)), wt.c_str());
+            } else {
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, text_col, text);
+            }
+            // Hover: light every output this cell feeds; click: edit (not padding).
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
+                mouse.y < b.y) {
+                m_hover = std::array<int64_t, 3>{c, iy, ix};
+                if (!pad && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+                    m_edit = EditTarget{false, 0, c, iy, ix};
+                    m_edit_value = value;
+                    m_open_edit = true;
+                }
+            }
+        }
+    // The image's own border: padding lies outside it.
+    const ImVec2 ia(o.x + float(pl) * cell, o.y + float(pt) * cell);
+    dl->AddRect(ia, ImVec2(ia.x + float(W) * cell, ia.y + float(H) * cell), pal.strong(Role::Input), 0, 0,
+                2.5f * ctx.scale);
+    // The current window: each covered cell outlined, and the window's bounding box.
+    if (!covered.empty()) {
+        float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
+        for (const auto& [pos, i] : covered) {
+            const ImVec2 a(o.x + float(pos.second + pl) * cell, o.y + float(pos.first + pt) * cell);
+            x0 = std::min(x0, a.x), y0 = std::min(y0, a.y), x1 = std::max(x1, a.x + cell), y1 = std::max(y1, a.y + cell);
+            dl->AddRect(ImVec2(a.x + 2, a.y + 2), ImVec2(a.x + cell - 2, a.y + cell - 2),
+                        with_alpha(pal.strong(Role::Window), 0.8f), 0, 0, 2.0f * ctx.scale);
+        }
+        dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
+        // Max pooling: ring the chosen element once the window is complete.
+        if (t->kind == TraceKind::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) && t->terms[size_t(t->argmax)].c == c) {
+            const TraceTerm& best = t->terms[size_t(t->argmax)];
+            const ImVec2 ctr(o.x + (float(best.ix + pl) + 0.5f) * cell, o.y + (float(best.iy + pt) + 0.5f) * cell);
+            dl->AddCircle(ctr, cell * 0.42f, pal.strong(Role::Chosen), 0, 4.0f * ctx.scale);
+        }
+    }
+}
+
+void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c) {
+    const Palette& pal = palette();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float cell = L.cell;
+    const Trace* t = current_trace();
+    const int64_t o = t ? t->o : 0;
+    const int64_t C = channels(), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
+    const ImVec2 org = L.kernel[size_t(c)];
+    const std::string label = (C > 1 || m_problem.weight.dim(0) > 1) ? trf(Str::label_kernel_oc, int(o), int(c))
+                                                                     : std::string(tr(Str::label_kernel));
+    grid_label(dl, ctx, org, float(kw) * cell + L.gap * 0.8f, pal.strong(Role::Kernel), label);
+    // The operator between input and kernel, as the lecture writes it.
+    const float mid = org.y + float(std::min<int64_t>(kh, 3)) * cell * 0.5f;
+    text_centred(dl, ctx.fonts.big, ctx.fonts.big_size, ImVec2(org.x - L.gap * 0.5f, mid), pal.text, "⋆", L.gap);
+    int64_t term_ky = -1, term_kx = -1;
+    if (t && !m_seq.complete(m_ph) && m_ph.term < int64_t(t->terms.size()) && t->terms[size_t(m_ph.term)].c == c) {
+        term_ky = t->terms[size_t(m_ph.term)].ky;
+        term_kx = t->terms[size_t(m_ph.term)].kx;
+    }
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x) {
+            const ImVec2 a(org.x + float(x) * cell, org.y + float(y) * cell), b(a.x + cell, a.y + cell);
+            const bool is_term = y == term_ky && x == term_kx;
+            const ImU32 fill = is_term ? pal.fill(Role::Term) : pal.fill(Role::Kernel);
+            dl->AddRectFilled(a, b, fill);
+            dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
+            const float v = m_problem.weight.data[size_t(((o * C + c) * kh + y) * kw + x)];
+            cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text, format_number(v));
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
+                mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+                m_edit = EditTarget{true, o, c, y, x};
+                m_edit_value = v;
+                m_open_edit = true;
+            }
+        }
+    dl->AddRect(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell), pal.strong(Role::Kernel), 0, 0,
+                2.5f * ctx.scale);
+}
+
+void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o) {
+    const Palette& pal = palette();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float cell = L.cell;
+    const StepperSolution& s = *m_solution;
+    const ImVec2 org = L.output[size_t(o)];
+    const std::string label =
+        s.out_channels > 1 ? trf(Str::label_output_c, int(o)) : std::string(tr(Str::label_output));
+    grid_label(dl, ctx, org, float(s.ow) * cell + L.gap, pal.strong(Role::Output), label);
+    if (o == 0) {
+        const float mid = org.y + float(std::min<int64_t>(s.oh, 3)) * cell * 0.5f;
+        text_centred(dl, ctx.fonts.big, ctx.fonts.big_size, ImVec2(org.x - L.gap * 0.5f, mid), pal.text,
+                     is_conv() ? "=" : "→", L.gap);
+    }
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    for (int64_t y = 0; y < s.oh; ++y)
+        for (int64_t x = 0; x < s.ow; ++x) {
+            const int64_t w = s.window_of(o, y, x);
+            const ImVec2 a(org.x + float(x) * cell, org.y + float(y) * cell), b(a.x + cell, a.y + cell);
+            const bool filled = m_seq.filled(m_ph, w);
+            const bool current = w == m_ph.window;
+            const bool fed = m_fed.count(w) > 0;
+            dl->AddRectFilled(a, b, filled || current ? pal.fill(Role::Output) : pal.panel);
+            if (fed) dl->AddRectFilled(a, b, with_alpha(pal.strong(Role::Feeds), 0.45f));
+            dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
+            if (filled) {
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.text, format_number(s.output.data[size_t(w)]));
+            } else if (current && m_ph.term < s.term_count(w)) {
+                // Term by term: the running sum so far, muted until the window completes.
+                const TraceTerm& term = s.traces[size_t(w)].terms[size_t(m_ph.term)];
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted, format_number(term.acc) + "…");
+            }
+            if (current) dl->AddRect(a, b, pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
+            if (fed) dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
+                                 3.0f * ctx.scale);
+            // Click: jump to this output's window.
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
+                mouse.y < b.y) {
+                ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+                if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+                    m_ph = m_seq.at_window(w);
+                    m_playing = false;
+                }
+            }
+        }
+    dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output), 0,
+                0, 2.5f * ctx.scale);
+}
+
+void StepperView::draw_grids(ViewContext& ctx, const Layout& L) {
+    m_hover.reset();
+    for (int64_t c = 0; c < channels(); ++c) draw_input_grid(ctx, L, c);
+    if (is_conv())
+        for (int64_t c = 0; c < channels(); ++c) draw_kernel_grid(ctx, L, c);
+    // The outputs the hovered input cell feeds (computed before the outputs are drawn).
+    m_fed.clear();
+    if (m_hover && m_solution)
+        for (int64_t w : windows_reading(*m_solution, (*m_hover)[0], (*m_hover)[1], (*m_hover)[2])) m_fed.insert(w);
+    if (m_solution)
+        for (int64_t o = 0; o < m_solution->out_channels; ++o) draw_output_grid(ctx, L, o);
+    ImGui::Dummy(L.size);
+}
+
+// [SECTION] Multiply-accumulate line
+
+std::vector<Token> StepperView::mac_tokens() const {
+    const Palette& pal = palette();
+    std::vector<Token> v;
+    const Trace* t = current_trace();
+    if (!t) return v;
+    const bool complete = m_seq.complete(m_ph);
+    const int64_t now = complete ? int64_t(t->terms.size()) : m_ph.term;
+    // Colours: done terms plain, the current term on yellow, terms still to come muted; padding terms grey.
+    const auto term_token = [&](size_t i, std::string text) {
+        Token k;
+        k.text = std::move(text);
+        const TraceTerm& term = t->terms[i];
+        k.col = int64_t(i) > now ? pal.text_muted : term.padding ? pal.strong(Role::Padding) : pal.text;
+        if (int64_t(i) == now) {
+            k.bg = pal.fill(Role::Term);
+            k.col = text_on(k.bg);
+        }
+        return k;
+    };
+    const auto plain = [&](std::string text, ImU32 col) { return Token{std::move(text), col, 0, false}; };
+    const auto newline = [&] { v.push_back(Token{"", 0, 0, true}); };
+    switch (t->kind) {
+        case TraceKind::Conv: {
+            const bool several = t->channels.size() > 1;
+            size_t i = 0;
+            for (size_t ci = 0; ci < t->channels.size(); ++ci) {
+                if (several) v.push_back(plain(trf(Str::channel_n, int(t->channels[ci])) + " ", pal.text_muted));
+                bool first = true;
+                size_t last = i;
+                for (; i < t->terms.size() && t->terms[i].c == t->channels[ci]; ++i) {
+                    if (!first) v.push_back(plain(" + ", int64_t(i) > now ? pal.text_muted : pal.text));
+                    const TraceTerm& term = t->terms[i];
+                    v.push_back(term_token(i, "(" + format_number(term.x) + "×" + format_number(term.w) + ")"));
+                    first = false;
+                    last = i;
+                }
+                if (int64_t(last) < now) {
+                    v.push_back(plain(" = " + format_number(t->channel_sums[ci]), pal.text));
+                } else if (now >= 0 && int64_t(last) >= now && (ci == 0 || t->terms[last].c == t->terms[size_t(now)].c)) {
+                    // The running sum of the channel being summed.
+                    if (t->terms[size_t(now)].c == t->channels[ci])
+                        v.push_back(plain(" = " + format_number(t->terms[size_t(now)].acc) + " …", pal.text_muted));
+                }
+                newline();
+            }
+            if (several || t->has_bias) {
+                std::string line;
+                for (size_t ci = 0; ci < t->channel_sums.size(); ++ci)
+                    line += (ci ? " + " : "") + format_number(t->channel_sums[ci]);
+                if (t->has_bias) line += " + " + std::string(tr(Str::bias_word)) + " " + format_number(t->bias);
+                line += " = " + format_number(t->result);
+                v.push_back(plain(line, complete ? pal.text : pal.text_muted));
+            }
+            break;
+        }
+        case TraceKind::MaxPool: {
+            v.push_back(plain("max(", pal.text));
+            for (size_t i = 0; i < t->terms.size(); ++i) {
+                if (i) v.push_back(plain(", ", pal.text));
+                Token k = term_token(i, t->terms[i].padding ? "−∞" : format_number(t->terms[i].x));
+                if (complete && int64_t(i) == t->argmax) {
+                    k.bg = pal.strong(Role::Chosen);
+                    k.col = text_on(k.bg);
+                }
+                v.push_back(k);
+            }
+            v.push_back(plain(complete ? ") = " + format_number(t->result) : ") …", complete ? pal.text : pal.text_muted));
+            break;
+        }
+        case TraceKind::AvgPool: {
+            // Padding zeros appear only when the divisor counts them (count_include_pad), as in explain_lines.
+            const bool show_padding = t->divisor == float(t->terms.size());
+            v.push_back(plain("(", pal.text));
+            bool first = true;
+            for (size_t i = 0; i < t->terms.size(); ++i) {
+                if (t->terms[i].padding && !show_padding) continue;
+                if (!first) v.push_back(plain(" + ", pal.text));
+                v.push_back(term_token(i, format_number(t->terms[i].x)));
+                first = false;
+            }
+            v.push_back(plain(") / " + format_number(t->divisor) + (complete ? " = " + format_number(t->result) : " …"),
+                              complete ? pal.text : pal.text_muted));
+            break;
+        }
+    }
+    return v;
+}
+
+// Lays the tokens out left to right, wrapping at token boundaries; returns the height used. Draws when `draw`.
+float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, bool draw) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float size = ctx.fonts.big_size;
+    const float line_h = size * 1.3f;
+    const ImVec2 org = ImGui::GetCursorScreenPos();
+    float x = 0, y = 0;
+    bool line_empty = true;
+    for (const Token& k : tokens) {
+        if (k.newline) {
+            if (!line_empty) y += line_h;
+            x = 0;
+            line_empty = true;
+            continue;
+        }
+        const ImVec2 ts = text_size(ctx.fonts.big, size, k.text);
+        if (x > 0 && x + ts.x > width) {
+            x = 0;
+            y += line_h;
+        }
+        if (draw) {
+            const ImVec2 p(org.x + x, org.y + y);
+            if (k.bg) dl->AddRectFilled(ImVec2(p.x - 3, p.y - 2), ImVec2(p.x + ts.x + 3, p.y + ts.y + 2), k.bg, 4.0f);
+            dl->AddText(ctx.fonts.big, size, p, k.col, k.text.c_str());
+        }
+        x += ts.x;
+        line_empty = false;
+    }
+    return line_empty ? y : y + line_h;
+}
+
+void StepperView::draw_edit_popup() {
+    if (m_open_edit) {
+        ImGui::OpenPopup("edit_cell");
+        m_open_edit = false;
+    }
+    if (!ImGui::BeginPopup("edit_cell")) return;
+    ImGui::TextUnformatted(tr(Str::edit_cell));
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    if (ImGui::InputFloat("##value", &m_edit_value, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue)) {
+        if (std::isfinite(m_edit_value)) {
+            const EditTarget& e = m_edit;
+            if (e.kernel) {
+                const Tensor& w = m_problem.weight;
+                m_problem.weight.data[size_t(((e.o * w.dim(1) + e.c) * w.dim(2) + e.y) * w.dim(3) + e.x)] =
+                    m_edit_value;
+            } else {
+                m_problem.input.data[size_t((e.c * in_h() + e.y) * in_w() + e.x)] = m_edit_value;
+            }
+            m_dirty = true;
+            m_preset.clear();
+        }
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+// [SECTION] Export and the view entry point
+
+void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
+    // Start: from a scripted --export-gif (once the layout has settled) or the button.
+    if (!m_recording && !m_pending_gif.empty() && m_frames_drawn >= 2 && m_pending_steps == 0) {
+        if (!m_solution) {
+            ctx.notify(m_error);
+            m_pending_gif.clear();
+            return;
+        }
+        ctx.capture.gif_begin(m_pending_gif, min, max);
+        m_pending_gif.clear();
+        m_recording = true;
+        m_playing = false;
+        m_ph = m_seq.at_window(0);
+        return;  // this frame was drawn at the old playhead; capture from the next one
+    }
+    if (!m_recording) return;
+    // One frame per window; the last one stays longer on the slide.
+    const bool last = m_ph == m_seq.end();
+    ctx.capture.gif_frame(last ? 300 : 90);
+    ctx.notify(trf(Str::msg_recording, int(m_ph.window + 1), int(m_seq.windows())));
+    if (last) {
+        ctx.capture.gif_end();
+        m_recording = false;
+    } else {
+        m_ph = m_seq.next_window(m_ph);
+    }
+}
+
+void StepperView::draw_content(ViewContext& ctx) {
+    ++m_frames_drawn;
+    solve_if_needed();
+    // Scripted key presses (--step, --step-terms).
+    for (; m_pending_steps > 0; --m_pending_steps) step(true, false);
+    for (; m_pending_terms > 0; --m_pending_terms) step(true, true);
+
+    const float panel_w = m_show_controls ? ctx.fonts.ui_size * 22.0f : 0.0f;
+    if (m_show_controls) {
+        ImGui::BeginChild("##controls", ImVec2(panel_w, 0), true);
+        if (draw_controls(ctx)) m_dirty = true;
+        ImGui::EndChild();
+        ImGui::SameLine();
+    }
+    solve_if_needed();
+
+    ImGui::BeginGroup();
+    if (ImGui::Button(m_show_controls ? "◀ ###controls" : "▶ ###controls")) m_show_controls = !m_show_controls;
+    ImGui::SameLine();
+    draw_toolbar(ctx);
+    if (!m_recording) {
+        handle_keys();
+        advance_playback(ctx);
+    }
+
+    // The canvas: what the PNG and GIF exports capture.
+    ImGui::BeginChild("##canvas", ImVec2(0, -ImGui::GetFrameHeightWithSpacing()), false,
+                      ImGuiWindowFlags_HorizontalScrollbar);
+    const ImVec2 canvas_min = ImGui::GetWindowPos();
+    const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
+    const Palette& pal = palette();
+    draw_size_lines(ctx);
+    draw_legend(ctx);
+    ImGui::Dummy(ImVec2(0, ctx.fonts.ui_size * 0.4f));
+
+    // MAC lines below the grids: measure them first so the grids get the rest of the height.
+    const float width = ImGui::GetContentRegionAvail().x;
+    const std::vector<Token> tokens = mac_tokens();
+    const float mac_h = std::max(ctx.fonts.big_size * 2.8f, flow_tokens(ctx, tokens, width, false));
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    avail.y -= mac_h + ctx.fonts.big_size * 0.8f;
+    if (m_solution || channels() > 0) {
+        const Layout L = layout(ctx, avail);
+        draw_grids(ctx, L);
+    }
+    ImGui::Dummy(ImVec2(0, ctx.fonts.big_size * 0.4f));
+    if (!m_error.empty()) {
+        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.2f, pal.strong(Role::Window), tr(Str::error_title));
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
+        ImGui::PushFont(ctx.fonts.big);
+        ImGui::TextWrapped("%s", m_error.c_str());
+        ImGui::PopFont();
+        ImGui::PopStyleColor();
+        ImGui::PopTextWrapPos();
+    } else if (m_ph.window < 0) {
+        text_line(ctx.fonts.big, ctx.fonts.big_size, pal.text_muted, tr(Str::hint_start));
+    } else {
+        ImGui::Dummy(ImVec2(width, flow_tokens(ctx, tokens, width, true)));
+    }
+    draw_edit_popup();
+    ImGui::EndChild();
+    ImGui::BeginDisabled(m_recording);
+    if (ImGui::Button(tr(Str::export_png))) ctx.capture.request_png(timestamped(".png"), canvas_min, canvas_max);
+    ImGui::SameLine();
+    if (ImGui::Button(tr(Str::export_gif)) && m_solution) m_pending_gif = timestamped(".gif");
+    ImGui::EndDisabled();
+    if (!m_recording) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", tr(Str::hint_keys));
+    }
+    ImGui::EndGroup();
+
+    // Export buttons act on the canvas just drawn.
+    run_recording(ctx, canvas_min, canvas_max);
+}
+
+}  // namespace
+
+std::unique_ptr<View> make_stepper_view() { return std::make_unique<StepperView>(); }
+
+}  // namespace convscope::ui

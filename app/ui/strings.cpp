@@ -1,0 +1,62 @@
+#include "app/ui/strings.hpp"
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace convscope::ui {
+namespace {
+
+struct Entry {
+    const char* en;
+    const char* ko;
+};
+
+constexpr Entry kTable[] = {
+#define CONVSCOPE_STRING_ENTRY(id, en, ko) {en, ko},
+    CONVSCOPE_STRINGS(CONVSCOPE_STRING_ENTRY)
+#undef CONVSCOPE_STRING_ENTRY
+};
+static_assert(sizeof kTable / sizeof kTable[0] == size_t(Str::count));
+
+Lang g_lang = Lang::En;
+
+}  // namespace
+
+Lang language() { return g_lang; }
+void set_language(Lang lang) { g_lang = lang; }
+
+const char* tr(Str id, Lang lang) {
+    const Entry& e = kTable[size_t(id)];
+    return lang == Lang::Ko ? e.ko : e.en;
+}
+
+const char* tr(Str id) { return tr(id, g_lang); }
+
+std::string trf(Str id, ...) {
+    char buf[1024];
+    va_list args;
+    va_start(args, id);
+    std::vsnprintf(buf, sizeof buf, tr(id), args);
+    va_end(args);
+    return buf;
+}
+
+const char* lang_code(Lang lang) { return lang == Lang::Ko ? "ko" : "en"; }
+
+bool parse_lang(std::string_view code, Lang& out) {
+    if (code == "en") out = Lang::En;
+    else if (code == "ko") out = Lang::Ko;
+    else return false;
+    return true;
+}
+
+std::vector<std::string_view> all_strings() {
+    std::vector<std::string_view> v;
+    for (const Entry& e : kTable) {
+        v.push_back(e.en);
+        v.push_back(e.ko);
+    }
+    return v;
+}
+
+}  // namespace convscope::ui

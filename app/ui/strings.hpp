@@ -1,0 +1,140 @@
+// Every user-visible string of the GUI, in English and Korean, in one table. A view writes `tr(Str::play)`; to add a
+// string, add one X(...) line below (id, English, Korean). Strings with %s/%d are printf formats (use trf).
+// No ImGui here, so a test can check that the bundled fonts hold every glyph these strings use.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace convscope::ui {
+
+enum class Lang { En, Ko };
+
+// clang-format off
+#define CONVSCOPE_STRINGS(X) \
+    X(app_title,        "ConvScope", "ConvScope") \
+    X(menu_file,        "File", "파일") \
+    X(menu_view,        "View", "보기") \
+    X(export_png,       "Save frame as PNG", "현재 화면을 PNG로 저장") \
+    X(export_gif,       "Save animation as GIF", "애니메이션을 GIF로 저장") \
+    X(quit,             "Quit", "종료") \
+    X(language,         "Language", "언어") \
+    X(lang_en,          "English", "English") \
+    X(lang_ko,          "한국어", "한국어") \
+    X(theme,            "Theme", "테마") \
+    X(theme_light,      "Light", "밝게") \
+    X(theme_dark,       "Dark", "어둡게") \
+    X(ui_scale,         "UI scale", "화면 배율") \
+    X(scale_up,         "Larger", "크게") \
+    X(scale_down,       "Smaller", "작게") \
+    X(view_stepper,     "Stepper", "단계별 계산") \
+    X(view_size,        "Output size", "출력 크기") \
+    X(msg_font_missing, "Font %s is missing; using the built-in font (no Korean).", "글꼴 %s이(가) 없어 기본 글꼴을 씁니다 (한국어 없음).") \
+    X(msg_settings_fail,"Settings not saved: %s", "설정을 저장하지 못했습니다: %s") \
+    X(msg_saved,        "Saved %s", "%s 저장됨") \
+    X(msg_save_fail,    "Could not save %s", "%s을(를) 저장하지 못했습니다") \
+    X(msg_image,        "Image: %s", "이미지: %s") \
+    X(msg_recording,    "Recording GIF: window %d of %d", "GIF 녹화 중: 창 %d / %d") \
+    X(op,               "Operation", "연산") \
+    X(op_conv,          "Convolution", "합성곱") \
+    X(op_max,           "Max pooling", "최대 풀링") \
+    X(op_avg,           "Average pooling", "평균 풀링") \
+    X(preset,           "Example", "예제") \
+    X(preset_lecture,   "Lecture example", "강의 예제") \
+    X(preset_lecture_padding, "Lecture example, padding 1", "강의 예제, 패딩 1") \
+    X(preset_stride2,   "Lecture example, stride 2", "강의 예제, 스트라이드 2") \
+    X(preset_edge,      "Edge detector", "경계 검출") \
+    X(preset_blur,      "Blur", "흐리기") \
+    X(preset_sharpen,   "Sharpen", "선명하게") \
+    X(preset_rgb_bias,  "3 channels, 2 outputs, bias", "3채널, 출력 2개, 편향") \
+    X(preset_max_pool,  "Max pooling 2×2", "최대 풀링 2×2") \
+    X(preset_avg_pool,  "Average pooling 2×2", "평균 풀링 2×2") \
+    X(randomize,        "Random values", "무작위 값") \
+    X(input_hw,         "Input H, W", "입력 H, W") \
+    X(kernel_hw,        "Kernel H, W", "커널 H, W") \
+    X(stride,           "Stride H, W", "스트라이드 H, W") \
+    X(padding,          "Padding H, W", "패딩 H, W") \
+    X(dilation,         "Dilation H, W", "팽창 H, W") \
+    X(padding_kind,     "Padding", "패딩") \
+    X(padding_numbers,  "numbers", "숫자") \
+    X(padding_mode,     "Padding fills with", "패딩 값") \
+    X(in_channels,      "Input channels", "입력 채널") \
+    X(out_channels,     "Output channels", "출력 채널") \
+    X(bias,             "Bias", "편향") \
+    X(ceil_mode,        "ceil_mode (round up)", "ceil_mode (올림)") \
+    X(count_include_pad,"count_include_pad", "count_include_pad") \
+    X(play,             "Play", "재생") \
+    X(pause,            "Pause", "정지") \
+    X(by_term,          "Term by term", "항 하나씩") \
+    X(speed,            "Speed", "속도") \
+    X(steps_per_s,      "%.1f steps/s", "초당 %.1f단계") \
+    X(window_n,         "Window %d of %d", "창 %d / %d") \
+    X(before_start,     "Start", "시작") \
+    X(label_input,      "Input", "입력") \
+    X(label_input_c,    "Input, channel %d", "입력, 채널 %d") \
+    X(label_kernel,     "Kernel", "커널") \
+    X(label_kernel_oc,  "Kernel %d, channel %d", "커널 %d, 채널 %d") \
+    X(label_output,     "Output", "출력") \
+    X(label_output_c,   "Output, channel %d", "출력, 채널 %d") \
+    X(label_pool,       "Window %d×%d", "창 %d×%d") \
+    X(legend_padding,   "padding", "패딩") \
+    X(legend_window,    "current window", "현재 창") \
+    X(legend_unreached, "no window reaches", "창이 닿지 않음") \
+    X(channel_n,        "channel %d:", "채널 %d:") \
+    X(bias_word,        "bias", "편향") \
+    X(floor_note,       "%s → %s: the windows stop early, so %s never enters a window (shaded).", "%s → %s: 창이 끝까지 가지 못해 %s은(는) 어떤 창에도 들어가지 않습니다 (음영).") \
+    X(rows_n,           "the last %d row(s)", "마지막 %d행") \
+    X(cols_n,           "the last %d column(s)", "마지막 %d열") \
+    X(ceil_note,        " − 1 (the last window would start in the padding)", " − 1 (마지막 창이 패딩에서 시작하므로)") \
+    X(hint_start,       "Press → to place the filter on the first window.", "→ 키를 누르면 필터가 첫 번째 창에 놓입니다.") \
+    X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동") \
+    X(error_title,      "These settings do not work:", "이 설정으로는 계산할 수 없습니다:") \
+    X(edit_cell,        "New value, then Enter", "새 값을 넣고 Enter") \
+    X(controls,         "Settings", "설정") \
+    X(size_practice,    "Practice: the lecture's exercises", "연습: 강의 문제") \
+    X(size_free,        "Calculator", "계산기") \
+    X(exercise_n,       "Exercise %d of %d", "문제 %d / %d") \
+    X(exercise_prompt,  "Input %s, kernel %d, stride %d, padding %d. What is the output size?", "입력 %s, 커널 %d, 스트라이드 %d, 패딩 %d. 출력 크기는?") \
+    X(answer,           "Your answer", "답") \
+    X(answer_hint,      "e.g. 55 or 28×60", "예: 55 또는 28×60") \
+    X(check,            "Check", "확인") \
+    X(correct,          "Correct!", "정답입니다!") \
+    X(wrong,            "Not quite. The output is %s.", "아쉽습니다. 출력은 %s입니다.") \
+    X(unreadable,       "Type a number, or H×W.", "숫자나 H×W 형태로 입력하세요.") \
+    X(worked,           "Worked formula", "풀이") \
+    X(next,             "Next", "다음") \
+    X(previous,         "Previous", "이전") \
+    X(exact_value,      "Before the floor: %s", "내림 전 값: %s") \
+    X(output_shape,     "Output %s", "출력 %s")
+// clang-format on
+
+enum class Str {
+#define CONVSCOPE_STRING_ID(id, en, ko) id,
+    CONVSCOPE_STRINGS(CONVSCOPE_STRING_ID)
+#undef CONVSCOPE_STRING_ID
+        count
+};
+
+// The current language (set by the shell; read by every view).
+Lang language();
+void set_language(Lang lang);
+
+// The string in the current language.
+const char* tr(Str id);
+// The string in a given language.
+const char* tr(Str id, Lang lang);
+// printf-style formatting of a translated format string.
+std::string trf(Str id, ...);
+
+// "en" / "ko" ↔ Lang; parse returns false for anything else.
+const char* lang_code(Lang lang);
+bool parse_lang(std::string_view code, Lang& out);
+
+// Every string of the table in every language (for glyph ranges and the font test).
+std::vector<std::string_view> all_strings();
+
+// Characters drawn that are not in the table: the math of formulas and MAC lines, and the playback symbols.
+inline constexpr const char* kExtraGlyphs = "⌊⌋⌈⌉×−Σ⋆·…→←↑↓▶◀■❚|−–—₀₁₂₃⁰¹²³√∞≤≥≠";
+
+}  // namespace convscope::ui

@@ -1,0 +1,97 @@
+// The view interface and registry. A view is one file: a class deriving from View that draws its content each
+// frame, plus one line `X(name)` in CONVSCOPE_VIEWS (app/ui/views.cpp) and its source in app/CMakeLists.txt.
+//
+//   class MyView final : public View {
+//       std::string_view id() const override { return "mine"; }      // --view mine, settings
+//       Str title() const override { return Str::view_mine; }          // tab label (app/ui/strings.hpp)
+//       void draw_content(ViewContext& ctx) override { ... }          // inside the shell's tab; no Begin/End
+//   };
+//   std::unique_ptr<View> make_mine_view() { return std::make_unique<MyView>(); }
+//
+// Views read colours from palette() (app/ui/palette.hpp), text from tr() (app/ui/strings.hpp), and compute
+// nothing themselves: core computes, views draw.
+#pragma once
+
+#include <imgui.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/ui/strings.hpp"
+
+namespace convscope::ui {
+
+// What `convscope gui …` was asked for (app/ui/gui_options.cpp parses it).
+struct GuiOptions {
+    std::string image;       // IMAGE argument: kept for the image lab
+    std::string view;        // --view; empty: the last one used
+    std::string lang;        // --lang en|ko; empty: settings
+    float scale = 0.0f;      // --scale; 0: settings
+    std::string theme;       // --theme light|dark; empty: settings
+    std::string screenshot;  // --screenshot OUT.png: save the window after the last frame
+    int frames = 0;          // --frames N: render N frames, then exit (0: run until closed)
+    int step = 0;            // --step N: press → N times at start (screenshots of a stepped state)
+    int step_terms = 0;      // --step-terms N: then press Shift+→ N times
+    std::string export_gif;  // --export-gif OUT.gif: record the stepper's animation, then exit
+    int width = 0, height = 0;  // --size WxH of the window
+    std::string preset;      // --preset NAME (stepper)
+    bool headless_run() const { return frames > 0 || !screenshot.empty() || !export_gif.empty(); }
+};
+
+// The two fonts every view uses: ui for controls, big for grid numbers and formulas. Sizes in pixels.
+struct Fonts {
+    ImFont* ui = nullptr;
+    ImFont* big = nullptr;
+    float ui_size = 13.0f;
+    float big_size = 13.0f;
+};
+
+// Screen grabs a view can ask for; they happen after this frame is rendered. Rectangles are in ImGui
+// coordinates (the region of the window to keep).
+class Capture {
+public:
+    virtual ~Capture() = default;
+    // Saves the region as a PNG after this frame.
+    virtual void request_png(std::string path, ImVec2 min, ImVec2 max) = 0;
+    // Starts an animated GIF of the region; each gif_frame() adds this frame, shown for delay_cs hundredths.
+    virtual void gif_begin(std::string path, ImVec2 min, ImVec2 max) = 0;
+    virtual void gif_frame(int delay_cs) = 0;
+    // Finishes the GIF after this frame (its last gif_frame included).
+    virtual void gif_end() = 0;
+    virtual bool gif_recording() const = 0;
+};
+
+// What the shell hands a view each frame.
+struct ViewContext {
+    float scale = 1.0f;  // UI scale, 1 to 3
+    const Fonts& fonts;
+    const GuiOptions& options;
+    Capture& capture;
+    std::function<void(std::string)> notify;  // a message in the status bar
+    float* speed = nullptr;  // playback speed in steps per second (a saved setting)
+};
+
+class View {
+public:
+    virtual ~View() = default;
+    // Stable name: the --view argument and the settings key.
+    virtual std::string_view id() const = 0;
+    // Tab label.
+    virtual Str title() const = 0;
+    // Start-up options (called once, before the first frame).
+    virtual void apply_options(const GuiOptions&) {}
+    // Draws the view's content inside the shell's tab; keyboard shortcuts apply only while the view is shown.
+    virtual void draw_content(ViewContext& ctx) = 0;
+    // True while the view has unfinished work that a scripted run (--frames, --export-gif) must wait for.
+    virtual bool busy() const { return false; }
+};
+
+// Every view, in tab order.
+std::vector<std::unique_ptr<View>> make_views();
+// Ids of the registered views ("stepper", "size", …), for --view's help and validation.
+std::vector<std::string> view_ids();
+
+}  // namespace convscope::ui
