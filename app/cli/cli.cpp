@@ -26,6 +26,7 @@ int run(int argc, char** argv) {
     Registry registry{root, {}};
     add_engine_commands(registry);
     add_shapes_command(registry);
+    add_filter_command(registry);
     try {
         root.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -36,4 +36,7 @@ void add_engine_commands(Registry& r);
 // shapes (shapes_command.cpp).
 void add_shapes_command(Registry& r);
 
+// filter (filter_command.cpp).
+void add_filter_command(Registry& r);
+
 }  // namespace convscope::cli

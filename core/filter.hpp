@@ -1,0 +1,71 @@
+// The image filter pipeline shared by `convscope filter` and the image lab view: image → C×H×W tensor → a
+// depthwise convolution (one kernel per channel: groups = C) or pooling on a Backend → display mapping to 8
+// bits. "Explain this pixel" traces the same problem through the reference kernel.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/backend.hpp"
+#include "core/geometry.hpp"
+#include "core/image.hpp"
+#include "core/kernels.hpp"
+#include "core/trace.hpp"
+
+namespace convscope {
+
+enum class FilterOp { Conv, MaxPool, AvgPool };
+
+// How output values become 8-bit pixels, after rounding to nearest (ties to even, as torch.round):
+// Clamp to 0–255, Abs (|v| clamped to 255), or Normalize (the output's min → 0, max → 255, then rounded).
+enum class DisplayMap { Clamp, Abs, Normalize };
+
+// Parses "clamp", "abs", "normalize".
+Result<DisplayMap> parse_display_map(std::string_view text);
+std::string_view to_string(DisplayMap map);
+
+struct FilterSpec {
+    FilterOp op = FilterOp::Conv;
+    Kernel kernel;      // conv: weight = cell / divisor on every channel, bias = offset
+    Conv2dParams conv;  // conv: groups is ignored; the pipeline uses one group per channel
+    Pool2dParams pool;  // max or avg pooling; its op is taken from `op`
+};
+
+// The conv2d parameters in effect on a tensor with `channels` channels (groups = channels).
+Conv2dParams filter_conv_params(const FilterSpec& spec, int64_t channels);
+
+// The output geometry of the filter on a C×H×W input: per-axis specs (for axis_formula) and the output shape.
+struct FilterGeometry {
+    AxisSpec h, w;
+    Shape output;  // C×OH×OW
+};
+Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spec);
+
+// Runs the filter on a C×H×W tensor (values 0–255) with `backend`; the result is C×OH×OW, unrounded.
+Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend& backend);
+
+// The multiply-accumulate (or pooling window) behind output element (channel, oy, ox), from the reference
+// kernel.
+Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
+                           int64_t ox);
+
+// The smallest and largest finite values of an output ({0, 0} when it has none); Normalize maps them to 0 and
+// 255.
+struct ValueRange {
+    float lo = 0.0f, hi = 0.0f;
+};
+ValueRange finite_range(const Tensor& output);
+
+// The 8-bit pixel of one output value; Normalize needs the whole output's range (finite_range), the others
+// ignore it. A flat output (lo = hi) normalizes to 0.
+uint8_t display_value(float v, DisplayMap map, ValueRange range = {});
+
+// A C×H×W output (C = 1 or 3) as an 8-bit image: rounded to nearest, then mapped.
+Result<Image> to_display(const Tensor& output, DisplayMap map);
+
+// The whole pipeline for the command line: image → tensor (grey or colour) → filter → display image.
+Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,
+                           Backend& backend);
+
+}  // namespace convscope

@@ -1,0 +1,228 @@
+// core/filter: the image pipeline against an independent direct computation (every preset, stride, padding,
+// padding modes, dilation, colour and grey), the lecture example through a PNG, display mapping, pooling,
+// traces.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <optional>
+
+#include "core/filter.hpp"
+#include "tests/support/testing.hpp"
+
+using namespace convscope;
+
+namespace {
+
+// Where padded coordinate i (may be outside 0..n-1) reads from, written out from PyTorch's documentation
+// rather than taken from core: reflect mirrors without repeating the edge, replicate repeats it, circular
+// wraps.
+std::optional<int64_t> padded_source(int64_t i, int64_t n, PaddingMode mode) {
+    if (i >= 0 && i < n) return i;
+    switch (mode) {
+        case PaddingMode::Zeros:
+            return std::nullopt;
+        case PaddingMode::Replicate:
+            return i < 0 ? 0 : n - 1;
+        case PaddingMode::Circular:
+            return ((i % n) + n) % n;
+        case PaddingMode::Reflect: {
+            while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+// Depthwise conv of C×H×W with one kernel, in double, explicit symmetric padding (pt, pl) and (pb, pr).
+Tensor direct_conv(const Tensor& x, const Kernel& k, int64_t s, int64_t pt, int64_t pb, int64_t pl,
+                   int64_t pr, int64_t d, PaddingMode mode) {
+    const int64_t c = x.dim(0), h = x.dim(1), w = x.dim(2);
+    const int64_t oh = (h + pt + pb - d * (k.rows - 1) - 1) / s + 1;
+    const int64_t ow = (w + pl + pr - d * (k.cols - 1) - 1) / s + 1;
+    Tensor y = Tensor::filled({c, oh, ow});
+    for (int64_t ch = 0; ch < c; ++ch)
+        for (int64_t oy = 0; oy < oh; ++oy)
+            for (int64_t ox = 0; ox < ow; ++ox) {
+                double sum = k.offset;
+                for (int64_t r = 0; r < k.rows; ++r)
+                    for (int64_t q = 0; q < k.cols; ++q) {
+                        const auto sy = padded_source(oy * s - pt + r * d, h, mode);
+                        const auto sx = padded_source(ox * s - pl + q * d, w, mode);
+                        if (!sy || !sx) continue;
+                        sum += double(x.data[size_t((ch * h + *sy) * w + *sx)]) *
+                               (k.cells[size_t(r * k.cols + q)] / k.divisor);
+                    }
+                y.data[size_t((ch * oh + oy) * ow + ox)] = float(sum);
+            }
+    return y;
+}
+
+Image photo(int64_t w, int64_t h, int channels, uint32_t seed) {
+    Tensor t = testing::random_int_tensor({w * h * channels}, seed, 0, 255);
+    Image img{w, h, channels, {}};
+    for (float v : t.data) img.pixels.push_back(uint8_t(v));
+    return img;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "apply_filter: every preset, stride, padding, dilation and padding mode against a direct computation") {
+    const Image img = photo(9, 8, 3, 42);
+    const auto mode = GENERATE(ColorMode::Color, ColorMode::Grey);
+    const Tensor x = *image_to_tensor(img, mode);
+    struct Setting {
+        int64_t stride, pad, dilation;
+        PaddingMode pm;
+    };
+    const Setting settings[] = {
+        {1, 0, 1, PaddingMode::Zeros},   {2, 0, 1, PaddingMode::Zeros},     {1, 1, 1, PaddingMode::Zeros},
+        {2, 2, 1, PaddingMode::Reflect}, {1, 1, 1, PaddingMode::Replicate}, {3, 1, 1, PaddingMode::Circular},
+        {1, 1, 2, PaddingMode::Zeros},   {2, 2, 2, PaddingMode::Reflect},
+    };
+    for (const PresetInfo& p : kernel_presets()) {
+        Kernel k = *make_preset(p.id);
+        if (k.rows > 5) REQUIRE(resize_kernel(k, 5, 5).ok());  // motion blur 9 does not fit the 8-row image
+        for (const Setting& st : settings) {
+            if (st.dilation * (k.rows - 1) + 1 > 8 + 2 * st.pad) continue;
+            if (st.pm == PaddingMode::Reflect && st.pad >= 8) continue;
+            FilterSpec spec;
+            spec.kernel = k;
+            spec.conv.stride = st.stride;
+            spec.conv.padding = st.pad;
+            spec.conv.dilation = st.dilation;
+            spec.conv.padding_mode = st.pm;
+            INFO(p.id << " stride " << st.stride << " pad " << st.pad << " dilation " << st.dilation
+                      << " mode " << to_string(st.pm) << (mode == ColorMode::Grey ? " grey" : " colour"));
+            // Compute reference
+            const Tensor expected =
+                direct_conv(x, k, st.stride, st.pad, st.pad, st.pad, st.pad, st.dilation, st.pm);
+            // Run backend
+            auto y = apply_filter(x, spec, reference_backend());
+            REQUIRE(y.ok());
+            // Verify
+            CHECK(testing::mismatch(expected, *y, 1e-5f, 1e-3f) == "");
+        }
+    }
+}
+
+TEST_CASE("apply_filter: padding same keeps the size, also for an even kernel and with an offset") {
+    const Tensor x = *image_to_tensor(photo(7, 6, 1, 3), ColorMode::Color);
+    Kernel k = *parse_kernel_text("1 2\n3 4\ndivisor 10\noffset 7\n");
+    FilterSpec spec;
+    spec.kernel = k;
+    spec.conv.padding = Padding::same();
+    auto y = apply_filter(x, spec, reference_backend());
+    REQUIRE(y.ok());
+    CHECK(y->shape == Shape{1, 6, 7});
+    // PyTorch pads an even kernel's extra row/column at the bottom/right.
+    CHECK(testing::mismatch(direct_conv(x, k, 1, 0, 1, 0, 1, 1, PaddingMode::Zeros), *y, 1e-5f, 1e-3f) == "");
+}
+
+TEST_CASE("filter_image: the lecture example through a PNG gives [[8,9,8],[8,5,9],[6,5,5]]") {
+    const Image in{5, 5, 1, {1, 2, 3, 0, 1, 0, 1, 5, 1, 0, 1, 0, 2, 2, 1, 1, 1, 2, 0, 0, 1, 0, 1, 1, 1}};
+    auto decoded = decode_image(*encode_png(in));
+    REQUIRE(decoded.ok());
+    FilterSpec spec;
+    spec.kernel = *parse_kernel_text("1 0 1\n0 1 0\n1 0 1\n");
+    auto out = filter_image(*decoded, ColorMode::Grey, spec, DisplayMap::Clamp, reference_backend());
+    REQUIRE(out.ok());
+    CHECK(out->width == 3);
+    CHECK(out->height == 3);
+    CHECK(out->pixels == std::vector<uint8_t>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+
+    SECTION("and explains the first output exactly as the lecture writes it") {
+        const Tensor x = *image_to_tensor(*decoded, ColorMode::Grey);
+        auto trace = trace_filter(x, spec, 0, 0, 0);
+        REQUIRE(trace.ok());
+        CHECK(explain_lines(*trace) ==
+              std::vector<std::string>{
+                  "(1×1) + (2×0) + (3×1) + (0×0) + (1×1) + (5×0) + (1×1) + (0×0) + (2×1) = 8"});
+    }
+}
+
+TEST_CASE("to_display: rounded to nearest (ties to even), then clamp, abs or normalize") {
+    const Tensor y({1, 1, 8}, {-300.0f, -0.5f, 0.5f, 1.5f, 2.5f, 254.5f, 255.5f, 1000.0f});
+    CHECK(to_display(y, DisplayMap::Clamp)->pixels == std::vector<uint8_t>{0, 0, 0, 2, 2, 254, 255, 255});
+    CHECK(to_display(y, DisplayMap::Abs)->pixels == std::vector<uint8_t>{255, 0, 0, 2, 2, 254, 255, 255});
+    const Tensor z({1, 1, 3}, {-10.0f, 0.0f, 10.0f});
+    CHECK(to_display(z, DisplayMap::Normalize)->pixels == std::vector<uint8_t>{0, 128, 255});
+    const Tensor flat({1, 1, 2}, {3.0f, 3.0f});
+    CHECK(to_display(flat, DisplayMap::Normalize)->pixels == std::vector<uint8_t>{0, 0});
+    SECTION("colour is interleaved back, normalized over all channels together") {
+        const Tensor c({3, 1, 1}, {0.0f, 50.0f, 100.0f});
+        auto img = to_display(c, DisplayMap::Normalize);
+        REQUIRE(img.ok());
+        CHECK(img->channels == 3);
+        CHECK(img->pixels == std::vector<uint8_t>{0, 128, 255});
+    }
+    CHECK_FALSE(to_display(Tensor({2, 1, 1}, {0, 0}), DisplayMap::Clamp).ok());
+    SECTION("one value at a time, as the explain panel shows it") {
+        const ValueRange r = finite_range(Tensor({1, 1, 4}, {-10.0f, NAN, INFINITY, 10.0f}));
+        CHECK(r.lo == -10.0f);
+        CHECK(r.hi == 10.0f);
+        CHECK(display_value(0.0f, DisplayMap::Normalize, r) == 128);
+        CHECK(display_value(-7.5f, DisplayMap::Abs) == 8);
+        CHECK(display_value(300.0f, DisplayMap::Clamp) == 255);
+        CHECK(display_value(NAN, DisplayMap::Clamp) == 0);
+    }
+    CHECK(parse_display_map("abs").value() == DisplayMap::Abs);
+    CHECK_FALSE(parse_display_map("log").ok());
+}
+
+TEST_CASE("apply_filter: max and average pooling on the image, per channel") {
+    const Tensor x({2, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 6,  //
+                               10, 20, 30, 40, 50, 60, 70, 80});
+    FilterSpec spec;
+    spec.op = FilterOp::MaxPool;
+    spec.pool.kernel = 2;
+    auto y = apply_filter(x, spec, reference_backend());
+    REQUIRE(y.ok());
+    CHECK(y->shape == Shape{2, 1, 2});
+    CHECK(y->data == std::vector<float>{5, 8, 60, 80});
+    spec.op = FilterOp::AvgPool;
+    y = apply_filter(x, spec, reference_backend());
+    REQUIRE(y.ok());
+    CHECK(y->data == std::vector<float>{3.25f, 4, 35, 55});
+    auto t = trace_filter(x, spec, 1, 0, 1);
+    REQUIRE(t.ok());
+    CHECK(t->result == 55.0f);
+    CHECK(explain_lines(*t).back() == "(30 + 40 + 70 + 80) / 4 = 55");
+}
+
+TEST_CASE("filter_geometry: the output shape and formula the view shows") {
+    FilterSpec spec;
+    spec.kernel = *kernel_from_name("gaussian9");
+    spec.conv.stride = 2;
+    auto g = filter_geometry({1, 512, 512}, spec);
+    REQUIRE(g.ok());
+    CHECK(g->output == Shape{1, 252, 252});
+    CHECK(axis_formula(g->h) == "⌊(512 − 9 + 2×0) / 2⌋ + 1 = ⌊251.5⌋ + 1 = 252");
+    spec.conv.padding = Padding::same();
+    auto bad = filter_geometry({3, 512, 512}, spec);
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.error(), Catch::Contains("stride 1"));
+    spec.conv.padding = 0;
+    spec.conv.stride = 1;
+    auto small = filter_geometry({3, 4, 4}, spec);
+    REQUIRE_FALSE(small.ok());
+    CHECK_THAT(small.error(), Catch::Contains("larger than the padded input"));
+}
+
+TEST_CASE("trace_filter: replaying the trace gives the backend's output, colour channel by channel") {
+    const Tensor x = *image_to_tensor(photo(6, 5, 3, 7), ColorMode::Color);
+    FilterSpec spec;
+    spec.kernel = *kernel_from_name("gaussian3");
+    spec.kernel.offset = 2;
+    spec.conv.padding = 1;
+    spec.conv.padding_mode = PaddingMode::Reflect;
+    auto y = apply_filter(x, spec, reference_backend());
+    REQUIRE(y.ok());
+    for (int64_t c = 0; c < 3; ++c) {
+        auto t = trace_filter(x, spec, c, 0, 4);
+        REQUIRE(t.ok());
+        CHECK(t->terms.size() == 9);
+        CHECK(t->result == y->data[size_t((c * 5 + 0) * 6 + 4)]);
+        CHECK(replay(*t) == t->result);
+        CHECK(t->has_bias);
+    }
+}
