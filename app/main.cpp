@@ -6,6 +6,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <cfloat>
 #include <cstdio>
 
 #include "app/cli/cli.hpp"
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
     ui::GuiOptions options;
     if (auto status = ui::parse_gui_options(argc, argv, options)) return *status;
 
-    // Settings: scripted runs (tests, slides) neither read nor write them, so their pictures are reproducible.
+    // Settings: scripted runs (tests, slides) neither read nor write them, so their pictures are
+    // reproducible.
     std::string settings_message;
     ui::Settings settings = options.headless_run() ? ui::Settings{} : ui::load_settings(settings_message);
     if (options.width > 0) {
@@ -40,7 +42,8 @@ int main(int argc, char** argv) {
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
     // A scripted run must get exactly the size asked for: no maximizing, no resizing by the window manager.
     glfwWindowHint(GLFW_RESIZABLE, options.headless_run() ? GLFW_FALSE : GLFW_TRUE);
-    GLFWwindow* window = glfwCreateWindow(settings.window_w, settings.window_h, "ConvScope", nullptr, nullptr);
+    GLFWwindow* window =
+        glfwCreateWindow(settings.window_w, settings.window_h, "ConvScope", nullptr, nullptr);
     if (!window) {
         glfwTerminate();
         return cli::error_exit("cannot create an OpenGL 3.3 window");
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
         shell.before_frame();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        if (shell.scripted()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // reproducible pictures
         ImGui::NewFrame();
         shell.draw();
         ImGui::Render();

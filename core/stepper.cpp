@@ -168,6 +168,15 @@ void randomize_small_ints(Tensor& t, uint32_t seed, int lo, int hi) {
     for (float& v : t.data) v = float(dist(rng));
 }
 
+Result<Pair> parse_size_answer(std::string_view text) {
+    std::string t(text);
+    for (size_t at; (at = t.find("×")) != std::string::npos;)
+        t.replace(at, std::string_view("×").size(), "x");
+    auto p = parse_pair(t);
+    if (!p) return fail("type a number, or H×W");
+    return *p;
+}
+
 namespace {
 
 Tensor grid(std::initializer_list<std::initializer_list<float>> rows) {
@@ -210,6 +219,19 @@ std::vector<StepperPreset> stepper_presets() {
     StepperProblem strided = lecture_example();
     strided.conv.stride = Pair(2);
     v.push_back({"stride2", strided});
+
+    // The floor at work: (6 − 3) / 2 = 1.5 → 1, so the last row and column never enter a window.
+    StepperProblem floor;
+    floor.input = grid({{1, 2, 3, 0, 1, 2},
+                        {0, 1, 5, 1, 0, 3},
+                        {1, 0, 2, 2, 1, 0},
+                        {1, 1, 2, 0, 0, 1},
+                        {1, 0, 1, 1, 1, 2},
+                        {2, 1, 0, 3, 1, 1}});
+    floor.weight = lecture_example().weight;
+    floor.bias = Tensor::filled({1});
+    floor.conv.stride = Pair(2);
+    v.push_back({"floor", floor});
 
     // A vertical edge: dark left half, bright right half; the Sobel-like filter answers only at the edge.
     StepperProblem edge;

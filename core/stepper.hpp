@@ -114,8 +114,12 @@ struct StepperPreset {
 // The lecture's example: the 5×5 input, the 3×3 filter [[1,0,1],[0,1,0],[1,0,1]], stride 1, padding 0.
 StepperProblem lecture_example();
 
-// Every preset, the lecture example first: lecture, lecture_padding, stride2, edge, blur, sharpen, rgb_bias,
-// max_pool, avg_pool.
+// A student's answer to "what is the output size?": "55" (both sides), "28×60", "28x60" or "28, 60"; an error
+// when it is not one or two whole numbers.
+Result<Pair> parse_size_answer(std::string_view text);
+
+// Every preset, the lecture example first: lecture, lecture_padding, stride2, floor, edge, blur, sharpen,
+// rgb_bias, max_pool, avg_pool.
 std::vector<StepperPreset> stepper_presets();
 
 }  // namespace convscope

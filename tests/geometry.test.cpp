@@ -25,13 +25,17 @@ std::string pool_error(const Shape& x, const Pool2dParams& p) {
 }  // namespace
 
 TEST_CASE("axis_size: the lecture's five output-size exercises") {
-    SECTION("227, k11, s4, p0 -> 55") { CHECK(conv_axis(227, 11, 4, 0).out == 55); }
+    SECTION("227, k11, s4, p0 -> 55") {
+        CHECK(conv_axis(227, 11, 4, 0).out == 55);
+    }
     SECTION("64, k7, s2, p0 -> 29 (28.5 + 1 = 29.5, floored)") {
         const AxisSize a = conv_axis(64, 7, 2, 0);
         CHECK(a.out == 29);
         CHECK(a.exact == 29.5);
     }
-    SECTION("32, k5, s1, p2 -> 32") { CHECK(conv_axis(32, 5, 1, 2).out == 32); }
+    SECTION("32, k5, s1, p2 -> 32") {
+        CHECK(conv_axis(32, 5, 1, 2).out == 32);
+    }
     SECTION("32x64, k5, s1, p0 -> 28x60") {
         auto plan = plan_conv2d({1, 1, 32, 64}, {1, 1, 5, 5}, nullptr, {});
         REQUIRE(plan);
@@ -64,7 +68,8 @@ TEST_CASE("axis_size: dilation, ceil_mode and the rows no window reaches") {
         CHECK(axis_size(AxisSpec{5, 2, 2, 0, 0, 1, false}).out == 2);
     }
     SECTION("ceil_mode drops a window that would start in the right padding") {
-        // in 4, k 3, s 2, p 1: ceil((4+2-3)/2)+1 = 3, but window 2 starts at 4 >= in + pad_before (5)? no: 2*2=4 < 5.
+        // in 4, k 3, s 2, p 1: ceil((4+2-3)/2)+1 = 3, but window 2 starts at 4 >= in + pad_before (5)? no:
+        // 2*2=4 < 5.
         CHECK(axis_size(AxisSpec{4, 3, 2, 1, 1, 1, true}).out == 3);
         // in 5, k 2, s 2, p 1: ceil((5+2-2)/2)+1 = 4; window 3 starts at 6 >= 5 + 1, dropped.
         CHECK(axis_size(AxisSpec{5, 2, 2, 1, 1, 1, true}).out == 3);
@@ -124,9 +129,11 @@ TEST_CASE("plan_conv2d: every validation error is a readable message") {
     const Shape x{1, 3, 8, 8}, w{4, 3, 3, 3};
     Conv2dParams p;
     SECTION("kernel larger than the padded input") {
-        CHECK(conv_error({1, 1, 3, 3}, {1, 1, 5, 5}, p) == "kernel 5×5 (dilated 5×5) is larger than the padded input 3×3");
+        CHECK(conv_error({1, 1, 3, 3}, {1, 1, 5, 5}, p) ==
+              "kernel 5×5 (dilated 5×5) is larger than the padded input 3×3");
         p.dilation = Pair{2};
-        CHECK(conv_error({1, 1, 4, 4}, {1, 1, 3, 3}, p) == "kernel 3×3 (dilated 5×5) is larger than the padded input 4×4");
+        CHECK(conv_error({1, 1, 4, 4}, {1, 1, 3, 3}, p) ==
+              "kernel 3×3 (dilated 5×5) is larger than the padded input 4×4");
     }
     SECTION("stride 0") {
         p.stride = Pair{0};
@@ -168,17 +175,20 @@ TEST_CASE("plan_conv2d: every validation error is a readable message") {
     SECTION("same with stride") {
         p.padding = Padding::same();
         p.stride = Pair{2};
-        CHECK(conv_error(x, w, p) == "padding 'same' needs stride 1 (PyTorch refuses strided 'same' convolutions)");
+        CHECK(conv_error(x, w, p) ==
+              "padding 'same' needs stride 1 (PyTorch refuses strided 'same' convolutions)");
     }
     SECTION("reflect padding as large as the input") {
         p.padding_mode = PaddingMode::Reflect;
         p.padding = Padding(3);
-        CHECK(conv_error({1, 1, 3, 8}, {1, 1, 3, 3}, p) == "reflect padding 3×3 must be smaller than the input 3×8");
+        CHECK(conv_error({1, 1, 3, 8}, {1, 1, 3, 3}, p) ==
+              "reflect padding 3×3 must be smaller than the input 3×8");
     }
     SECTION("circular padding larger than the input") {
         p.padding_mode = PaddingMode::Circular;
         p.padding = Padding(4);
-        CHECK(conv_error({1, 1, 3, 8}, {1, 1, 3, 3}, p) == "circular padding 4×4 must not exceed the input 3×8");
+        CHECK(conv_error({1, 1, 3, 8}, {1, 1, 3, 3}, p) ==
+              "circular padding 4×4 must not exceed the input 3×8");
     }
     SECTION("absurd sizes are refused before allocating") {
         CHECK_FALSE(conv_error({1, 1, int64_t(1) << 40, 8}, w, p).empty());
@@ -197,12 +207,14 @@ TEST_CASE("plan_pool2d: defaults and every validation error") {
     }
     SECTION("padding over half the kernel") {
         p.padding = Pair{2};
-        CHECK(pool_error({1, 1, 8, 8}, p) == "padding 2 must be at most half the kernel 2×2 (PyTorch's rule)");
+        CHECK(pool_error({1, 1, 8, 8}, p) ==
+              "padding 2 must be at most half the kernel 2×2 (PyTorch's rule)");
     }
     SECTION("avg pool has no dilation") {
         p.op = PoolOp::Avg;
         p.dilation = Pair{2};
-        CHECK(pool_error({1, 1, 8, 8}, p) == "average pooling has no dilation (PyTorch's AvgPool2d takes none)");
+        CHECK(pool_error({1, 1, 8, 8}, p) ==
+              "average pooling has no dilation (PyTorch's AvgPool2d takes none)");
     }
     SECTION("kernel 0 and stride 0") {
         p.kernel = Pair{0};

@@ -35,9 +35,9 @@ TEST_CASE("reference conv2d: the lecture's example with padding 1 (the 7x7 grid 
     REQUIRE(y);
     // Computed by hand: the corner sees only 1 + 1 (centre and lower-right of the window).
     CHECK(y->shape == Shape{1, 1, 5, 5});
-    CHECK(y->at(0, 0, 0, 0) == 2);    // x[0][0]·1 + x[1][1]·1
-    CHECK(y->at(0, 0, 1, 1) == 8);    // the unpadded output's first element
-    CHECK(y->at(0, 0, 4, 4) == 1);    // x[3][3]·1 + x[4][4]·1
+    CHECK(y->at(0, 0, 0, 0) == 2);  // x[0][0]·1 + x[1][1]·1
+    CHECK(y->at(0, 0, 1, 1) == 8);  // the unpadded output's first element
+    CHECK(y->at(0, 0, 4, 4) == 1);  // x[3][3]·1 + x[4][4]·1
 }
 
 TEST_CASE("reference conv2d: the lecture's CNN, Conv2d(1,5,5) then MaxPool2d(2) on 1x1x28x28") {
@@ -99,9 +99,9 @@ TEST_CASE("reference conv2d: stride, dilation, groups, bias and padding modes by
             return y->data;
         };
         CHECK(run(PaddingMode::Zeros) == std::vector<float>{3, 6, 5});
-        CHECK(run(PaddingMode::Reflect) == std::vector<float>{5, 6, 7});     // 2 1 2 3 2
-        CHECK(run(PaddingMode::Replicate) == std::vector<float>{4, 6, 8});   // 1 1 2 3 3
-        CHECK(run(PaddingMode::Circular) == std::vector<float>{6, 6, 6});    // 3 1 2 3 1
+        CHECK(run(PaddingMode::Reflect) == std::vector<float>{5, 6, 7});    // 2 1 2 3 2
+        CHECK(run(PaddingMode::Replicate) == std::vector<float>{4, 6, 8});  // 1 1 2 3 3
+        CHECK(run(PaddingMode::Circular) == std::vector<float>{6, 6, 6});   // 3 1 2 3 1
     }
 }
 

@@ -51,7 +51,7 @@ TEST_CASE("solve_stepper: padding, pools, channels and errors") {
         }
     }
     SECTION("max pool marks the chosen cell") {
-        StepperProblem p = stepper_presets()[7].problem;
+        StepperProblem p = stepper_presets()[8].problem;
         REQUIRE(p.op == StepOp::MaxPool);
         auto s = solve_stepper(p);
         REQUIRE(s);
@@ -68,8 +68,18 @@ TEST_CASE("solve_stepper: padding, pools, channels and errors") {
         REQUIRE_FALSE(s);
         CHECK(s.error() == "kernel 7×7 (dilated 7×7) is larger than the padded input 5×5");
     }
+    SECTION("the floor preset leaves the last row and column unreached") {
+        StepperProblem p = stepper_presets()[3].problem;
+        auto s = solve_stepper(p);
+        REQUIRE(s);
+        const AxisSize a = axis_size(s->axis_h);
+        CHECK(a.out == 2);
+        CHECK(a.exact == 2.5);
+        CHECK(a.reached == 5);
+        CHECK(windows_reading(*s, 0, 5, 5).empty());
+    }
     SECTION("three channels and a bias: windows in channel, row, column order") {
-        StepperProblem p = stepper_presets()[6].problem;
+        StepperProblem p = stepper_presets()[7].problem;
         auto s = solve_stepper(p);
         REQUIRE(s);
         CHECK(s->out_channels == 2);
@@ -198,4 +208,14 @@ TEST_CASE("resized keeps the overlap and zero-fills") {
     CHECK(s.data == std::vector<float>{1});
     const Tensor c = resized(t, {2, 1, 2});
     CHECK(c.data == std::vector<float>{1, 2, 0, 0});
+}
+
+TEST_CASE("parse_size_answer: the ways students write an output size") {
+    CHECK(parse_size_answer("55").value() == Pair(55));
+    CHECK(parse_size_answer("28×60").value() == Pair(28, 60));
+    CHECK(parse_size_answer("28x60").value() == Pair(28, 60));
+    CHECK(parse_size_answer(" 28, 60 ").value() == Pair(28, 60));
+    CHECK_FALSE(parse_size_answer("").ok());
+    CHECK_FALSE(parse_size_answer("twenty").ok());
+    CHECK_FALSE(parse_size_answer("28.5").ok());
 }

@@ -77,7 +77,8 @@ Status GifWriter::open(const std::string& path, int width, int height) {
 Status GifWriter::add(const Image& frame, int delay_cs) {
     auto* gif = static_cast<GifFileType*>(m_gif);
     if (!gif) return fail("the GIF is not open");
-    if (frame.width != m_width || frame.height != m_height) return fail("GIF frames must all have the same size");
+    if (frame.width != m_width || frame.height != m_height)
+        return fail("GIF frames must all have the same size");
     const size_t n = size_t(m_width) * size_t(m_height);
     std::vector<GifByteType> r(n), g(n), b(n), indices(n);
     for (size_t i = 0; i < n; ++i) {
@@ -141,7 +142,9 @@ void FrameCapture::gif_frame(int delay_cs) {
     m_gif_delay = delay_cs;
 }
 
-void FrameCapture::gif_end() { m_gif_end_wanted = true; }
+void FrameCapture::gif_end() {
+    m_gif_end_wanted = true;
+}
 
 FrameCapture::Region FrameCapture::to_pixels(ImVec2 min, ImVec2 max, int fb_w, int fb_h, ImVec2 scale) const {
     Region r;

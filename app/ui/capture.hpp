@@ -57,7 +57,8 @@ public:
     bool failed() const { return m_failed; }
     // Performs this frame's requests; messages (saved/failed) go to `notify`. `scale` maps ImGui coordinates
     // to framebuffer pixels.
-    void after_render(int fb_width, int fb_height, ImVec2 scale, const std::function<void(std::string)>& notify);
+    void after_render(int fb_width, int fb_height, ImVec2 scale,
+                      const std::function<void(std::string)>& notify);
 
 private:
     struct Region {

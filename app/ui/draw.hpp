@@ -1,5 +1,5 @@
-// Small drawing helpers shared by the views (canvas pattern: InvisibleButton + ImDrawList), so every view draws
-// numbers, cells and formulas the same way.
+// Small drawing helpers shared by the views (canvas pattern: InvisibleButton + ImDrawList), so every view
+// draws numbers, cells and formulas the same way.
 #pragma once
 
 #include <imgui.h>
@@ -21,8 +21,8 @@ inline float fit_size(ImFont* font, float max_size, float max_width, const std::
 }
 
 // Draws `text` centred on `centre`, shrunk to fit `max_width`.
-inline void text_centred(ImDrawList* dl, ImFont* font, float size, ImVec2 centre, ImU32 col, const std::string& text,
-                         float max_width) {
+inline void text_centred(ImDrawList* dl, ImFont* font, float size, ImVec2 centre, ImU32 col,
+                         const std::string& text, float max_width) {
     const float s = fit_size(font, size, max_width, text);
     const ImVec2 ts = text_size(font, s, text);
     dl->AddText(font, s, ImVec2(centre.x - ts.x * 0.5f, centre.y - ts.y * 0.5f), col, text.c_str(),

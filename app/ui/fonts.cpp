@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 namespace convscope::ui {
@@ -60,6 +61,8 @@ ImFont* add_font(const fs::path& assets, float px, bool& ok) {
 }  // namespace
 
 std::string find_assets_dir() {
+    // An explicit folder wins, even one without fonts (the tests use that to check the fallback).
+    if (const char* env = std::getenv("CONVSCOPE_ASSETS"); env && *env) return has_fonts(env) ? env : "";
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) {
@@ -95,7 +98,11 @@ Fonts build_fonts(const std::string& assets_dir, float scale, std::string& messa
     message.clear();
     if (!ok) {
         const std::string where = assets_dir.empty() ? std::string("assets/fonts") : assets_dir + "/fonts";
-        message = trf(Str::msg_font_missing, (where + "/DejaVuSans.ttf, NanumGothic.ttf").c_str());
+        // In English: the built-in font has no Hangul.
+        char buf[512];
+        std::snprintf(buf, sizeof buf, tr(Str::msg_font_missing, Lang::En),
+                      (where + "/DejaVuSans.ttf, NanumGothic.ttf").c_str());
+        message = buf;
     }
     return f;
 }

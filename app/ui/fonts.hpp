@@ -1,7 +1,7 @@
-// Fonts rasterized at the UI scale: DejaVu Sans (Latin, Greek and the math glyphs ⌊ ⌋ ⌈ ⌉ × − Σ ⋆) merged with
-// Nanum Gothic (Hangul), both bundled in assets/fonts with their licences. Rebuilt whenever the scale changes, so
-// text is rasterized at its drawn size rather than stretched. A missing font file falls back to ImGui's built-in
-// font with a message, never a crash.
+// Fonts rasterized at the UI scale: DejaVu Sans (Latin, Greek and the math glyphs ⌊ ⌋ ⌈ ⌉ × − Σ ⋆) merged
+// with Nanum Gothic (Hangul), both bundled in assets/fonts with their licences. Rebuilt whenever the scale
+// changes, so text is rasterized at its drawn size rather than stretched. A missing font file falls back to
+// ImGui's built-in font with a message, never a crash.
 #pragma once
 
 #include <string>
@@ -14,12 +14,13 @@ namespace convscope::ui {
 inline constexpr float kUiFontPx = 18.0f;
 inline constexpr float kBigFontPx = 30.0f;
 
-// The assets folder: beside the executable (assets/ or ../assets/), then the source tree's (compile-time path).
+// The assets folder: $CONVSCOPE_ASSETS when set, else beside the executable (assets/ or ../assets/), then the
+// source tree's (a compile-time path).
 // Empty when none holds fonts/DejaVuSans.ttf.
 std::string find_assets_dir();
 
-// Clears the ImGui font atlas and adds the fonts at `scale`; returns the fonts and, when a file was missing, a
-// message for the user. The caller re-uploads the atlas texture.
+// Clears the ImGui font atlas and adds the fonts at `scale`; returns the fonts and, when a file was missing,
+// a message for the user. The caller re-uploads the atlas texture.
 Fonts build_fonts(const std::string& assets_dir, float scale, std::string& message);
 
 }  // namespace convscope::ui

@@ -35,9 +35,11 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--frames", out.frames, "Render N frames, then exit");
     app.add_option("--step", out.step, "Stepper: press → N times first");
     app.add_option("--step-terms", out.step_terms, "Stepper: then press Shift+→ N times");
-    app.add_option("--export-gif", out.export_gif, "Stepper: record every window as an animated GIF, then exit");
+    app.add_option("--export-gif", out.export_gif,
+                   "Stepper: record every window as an animated GIF, then exit");
     app.add_option("--size", size, "Window size WxH, e.g. 1600x900");
-    app.add_option("--preset", out.preset, "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
+    app.add_option("--preset", out.preset,
+                   "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.
     std::vector<std::string> rev(args.rbegin(), args.rend());
     try {

@@ -1,6 +1,7 @@
-// One colour per role, the same in every view: input, padding, kernel, output, current window (and a few helper
-// roles). Colours come from the Okabe–Ito palette, which stays distinguishable under the common colour-vision
-// deficiencies. A view asks `palette().fill(Role::Kernel)`; it never picks its own colours for these roles.
+// One colour per role, the same in every view: input, padding, kernel, output, current window (and a few
+// helper roles). Colours come from the Okabe–Ito palette, which stays distinguishable under the common
+// colour-vision deficiencies. A view asks `palette().fill(Role::Kernel)`; it never picks its own colours for
+// these roles.
 //
 //   const Palette& p = palette();
 //   draw->AddRectFilled(a, b, p.fill(Role::Input));
@@ -28,9 +29,9 @@ enum class Role {
 
 // Okabe–Ito, as 0xRRGGBB.
 namespace okabe_ito {
-inline constexpr unsigned kOrange = 0xE69F00, kSkyBlue = 0x56B4E9, kBluishGreen = 0x009E73, kYellow = 0xF0E442,
-                          kBlue = 0x0072B2, kVermillion = 0xD55E00, kReddishPurple = 0xCC79A7, kGrey = 0x999999,
-                          kBlack = 0x000000;
+inline constexpr unsigned kOrange = 0xE69F00, kSkyBlue = 0x56B4E9, kBluishGreen = 0x009E73,
+                          kYellow = 0xF0E442, kBlue = 0x0072B2, kVermillion = 0xD55E00,
+                          kReddishPurple = 0xCC79A7, kGrey = 0x999999, kBlack = 0x000000;
 }
 
 struct Palette {
@@ -49,8 +50,8 @@ struct Palette {
 // The palette of a theme.
 inline Palette make_palette(Theme theme) {
     auto rgb = [](unsigned c, float a = 1.0f) {
-        return ImGui::ColorConvertFloat4ToU32(
-            ImVec4(float((c >> 16) & 255) / 255.0f, float((c >> 8) & 255) / 255.0f, float(c & 255) / 255.0f, a));
+        return ImGui::ColorConvertFloat4ToU32(ImVec4(
+            float((c >> 16) & 255) / 255.0f, float((c >> 8) & 255) / 255.0f, float(c & 255) / 255.0f, a));
     };
     auto mix = [](unsigned c, unsigned bg, float t) {
         auto ch = [&](int s) { return float((c >> s) & 255) * t + float((bg >> s) & 255) * (1 - t); };

@@ -112,8 +112,9 @@ Status save_settings(const Settings& s) {
     if (!dir) return Error{dir.error()};
     if (auto st = make_dirs(*dir); !st) return st;
     const std::string text = settings_to_json(s);
-    return write_file_atomic(*dir + "/settings.json",
-                             std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    return write_file_atomic(
+        *dir + "/settings.json",
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 }  // namespace convscope::ui

@@ -1,6 +1,6 @@
-// The GUI's settings (scale, theme, language, last view, window geometry, playback speed), kept as JSON in the
-// user's config directory ($XDG_CONFIG_HOME/convscope or ~/.config/convscope) and written atomically. A config
-// directory that cannot be read or written gives a message; the app keeps running with defaults.
+// The GUI's settings (scale, theme, language, last view, window geometry, playback speed), kept as JSON in
+// the user's config directory ($XDG_CONFIG_HOME/convscope or ~/.config/convscope) and written atomically. A
+// config directory that cannot be read or written gives a message; the app keeps running with defaults.
 #pragma once
 
 #include <string>
@@ -26,8 +26,8 @@ inline constexpr float kMinScale = 1.0f, kMaxScale = 3.0f;
 // The config directory (not created), or an error when neither $XDG_CONFIG_HOME nor $HOME is set.
 Result<std::string> config_dir();
 
-// Settings from the config file; defaults when there is none. A file that cannot be parsed gives defaults and a
-// message in `message`.
+// Settings from the config file; defaults when there is none. A file that cannot be parsed gives defaults and
+// a message in `message`.
 Settings load_settings(std::string& message);
 
 // Creates the config directory if needed and writes settings.json atomically.

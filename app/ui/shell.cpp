@@ -19,14 +19,21 @@ namespace {
 Palette g_palette = make_palette(Theme::Dark);
 }  // namespace
 
-const Palette& palette() { return g_palette; }
-void set_palette_theme(Theme theme) { g_palette = make_palette(theme); }
+const Palette& palette() {
+    return g_palette;
+}
+void set_palette_theme(Theme theme) {
+    g_palette = make_palette(theme);
+}
 
 // [SECTION] Shell
 
 Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
-    : m_options(std::move(options)), m_settings(std::move(settings)), m_views(make_views()),
+    : m_options(std::move(options)),
+      m_settings(std::move(settings)),
+      m_views(make_views()),
       m_status(std::move(startup_message)) {
+    m_saved_json = settings_to_json(m_settings);
     if (m_options.scale != 0.0f) m_settings.scale = m_options.scale;
     m_settings.scale = std::clamp(m_settings.scale, kMinScale, kMaxScale);
     if (!m_options.lang.empty()) parse_lang(m_options.lang, m_settings.lang);
@@ -44,13 +51,21 @@ Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
 void Shell::apply_style() {
     ImGuiStyle& style = ImGui::GetStyle();
     style = ImGuiStyle();
-    if (m_settings.theme == Theme::Dark) ImGui::StyleColorsDark(&style);
-    else ImGui::StyleColorsLight(&style);
+    if (m_settings.theme == Theme::Dark)
+        ImGui::StyleColorsDark(&style);
+    else
+        ImGui::StyleColorsLight(&style);
     const Palette& p = palette();
     style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(p.background);
     style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
     style.Colors[ImGuiCol_MenuBarBg] = ImGui::ColorConvertU32ToFloat4(p.panel);
     style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(p.text);
+    if (m_settings.theme == Theme::Light) {
+        // ImGui's light frames are white on our off-white background: give them an edge and a tint.
+        style.Colors[ImGuiCol_FrameBg] = ImVec4(0.86f, 0.88f, 0.92f, 1.0f);
+        style.Colors[ImGuiCol_Border] = ImVec4(0.55f, 0.55f, 0.60f, 0.6f);
+        style.FrameBorderSize = 1.0f;
+    }
     style.WindowRounding = 0.0f;
     style.FrameRounding = 4.0f;
     style.GrabRounding = 4.0f;
@@ -70,7 +85,12 @@ void Shell::before_frame() {
     apply_style();
     m_built_scale = m_settings.scale;
     m_fonts_dirty = false;
-    if (!message.empty()) m_status = message;
+    // Without the bundled fonts there are no Hangul glyphs: show English rather than question marks.
+    m_hangul = message.empty();
+    if (!m_hangul) {
+        m_status = message;
+        set_language(Lang::En);
+    }
 }
 
 void Shell::set_scale(float scale) {
@@ -97,7 +117,8 @@ void Shell::draw_menu() {
     if (ImGui::BeginMenu(tr(Str::menu_view))) {
         if (ImGui::BeginMenu(tr(Str::language))) {
             for (Lang l : {Lang::En, Lang::Ko})
-                if (ImGui::MenuItem(tr(l == Lang::En ? Str::lang_en : Str::lang_ko), nullptr, m_settings.lang == l)) {
+                if (ImGui::MenuItem(tr(l == Lang::En ? Str::lang_en : Str::lang_ko), nullptr,
+                                    m_settings.lang == l)) {
                     m_settings.lang = l;
                     set_language(l);
                 }
@@ -125,7 +146,7 @@ void Shell::draw_menu() {
     }
     // Quick switches on the bar itself: a teacher changes these in front of the class.
     ImGui::Separator();
-    if (ImGui::SmallButton(m_settings.lang == Lang::En ? tr(Str::lang_ko) : tr(Str::lang_en))) {
+    if (m_hangul && ImGui::SmallButton(m_settings.lang == Lang::En ? tr(Str::lang_ko) : tr(Str::lang_en))) {
         m_settings.lang = m_settings.lang == Lang::En ? Lang::Ko : Lang::En;
         set_language(m_settings.lang);
     }
@@ -163,7 +184,7 @@ void Shell::draw() {
             // The ### id keeps the tab the same when its label changes language.
             const std::string label = std::string(tr(v.title())) + "###" + std::string(v.id());
             if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
-                m_current = i;
+                if (!m_select_current) m_current = i;
                 m_settings.view = std::string(v.id());
                 ImGui::BeginChild("##view", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoScrollbar);
                 ViewContext ctx{m_settings.scale, m_fonts, m_options, m_capture,
@@ -176,10 +197,23 @@ void Shell::draw() {
         }
         ImGui::EndTabBar();
     }
-    m_select_current = false;
+    // The tab bar may ignore the request on its very first frame (no tabs known yet): ask twice.
+    if (m_frame >= 2) m_select_current = false;
+    save_if_changed();
     ImGui::Separator();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().text_muted), "%s", m_status.c_str());
     ImGui::End();
+}
+
+// Saves the settings whenever they change (not only at exit, so a crash or kill loses nothing); a config
+// directory that cannot be written shows a message once and the app keeps running.
+void Shell::save_if_changed() {
+    if (scripted()) return;
+    const std::string now = settings_to_json(m_settings);
+    if (now == m_saved_json || ImGui::IsMouseDown(ImGuiMouseButton_Left)) return;  // not mid-drag
+    m_saved_json = now;
+    if (const Status s = save_settings(m_settings); !s)
+        m_status = trf(Str::msg_settings_fail, s.error().c_str());
 }
 
 void Shell::after_render(int fb_width, int fb_height) {
@@ -194,7 +228,8 @@ void Shell::after_render(int fb_width, int fb_height) {
     // A scripted run that never settles still ends (a GIF of the largest problem is a few hundred frames).
     if ((m_frame < target || busy) && m_frame < target + 100000) return;
     if (!m_options.screenshot.empty()) {
-        const Status s = write_png(m_options.screenshot, read_framebuffer(0, 0, fb_width, fb_height, fb_height));
+        const Status s =
+            write_png(m_options.screenshot, read_framebuffer(0, 0, fb_width, fb_height, fb_height));
         if (!s) std::fprintf(stderr, "error: %s\n", s.error().c_str());
         m_exit_status = s ? 0 : 2;
     }

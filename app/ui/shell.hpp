@@ -1,7 +1,8 @@
 // The app shell: menu bar (file, language, theme, scale), one tab per registered view, a status line, the
 // scale shortcuts (Ctrl+= / Ctrl+− / Ctrl+0), font and style rebuilds, and scripted runs (--frames,
 // --screenshot, --export-gif). main.cpp owns the window and the frame loop and calls, once per frame:
-//   shell.before_frame();  ImGui::NewFrame();  shell.draw();  ImGui::Render();  … render …  shell.after_render();
+//   shell.before_frame();  ImGui::NewFrame();  shell.draw();  ImGui::Render();  … render …
+//   shell.after_render();
 #pragma once
 
 #include <memory>
@@ -41,6 +42,7 @@ private:
     void draw_menu();
     void handle_shortcuts();
     void set_scale(float scale);
+    void save_if_changed();
 
     GuiOptions m_options;
     Settings m_settings;
@@ -50,6 +52,8 @@ private:
     Fonts m_fonts;
     std::string m_assets;
     bool m_fonts_dirty = true;
+    bool m_hangul = true;      // the bundled fonts loaded (else English only)
+    std::string m_saved_json;  // settings as last saved (or loaded)
     float m_built_scale = 0.0f;
     float m_pending_scale = 1.0f;
     int m_exit_status = 0;

@@ -1,13 +1,14 @@
-// The output-size calculator: the lecture's five exercises as practice (type an answer, get it checked, see the
-// worked formula), and a free calculator with dilation and ceil_mode. Every number comes from core's
+// The output-size calculator: the lecture's five exercises as practice (type an answer, get it checked, see
+// the worked formula), and a free calculator with dilation and ceil_mode. Every number comes from core's
 // axis_size/axis_formula and plan_conv2d/plan_pool2d.
 #include <algorithm>
-#include <cstring>
+#include <cmath>
 
 #include "app/ui/draw.hpp"
 #include "app/ui/palette.hpp"
 #include "app/ui/view.hpp"
 #include "core/geometry.hpp"
+#include "core/stepper.hpp"
 #include "core/trace.hpp"
 
 namespace convscope::ui {
@@ -51,7 +52,8 @@ private:
         const Palette& pal = palette();
         const float width = ImGui::GetContentRegionAvail().x;
         const auto line = [&](const std::string& text) {
-            text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text), pal.text, text);
+            text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text),
+                      pal.text, text);
         };
         line((same ? "out = " : "H_out = ") + axis_formula(h));
         if (!same) line("W_out = " + axis_formula(w));
@@ -65,8 +67,8 @@ private:
         text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, pal.strong(Role::Output), tr(Str::size_practice));
         ImGui::TextUnformatted(trf(Str::exercise_n, m_index + 1, kExerciseCount).c_str());
         ImGui::Spacing();
-        const std::string prompt = trf(Str::exercise_prompt, hw_text(e.h, e.w, false).c_str(), int(e.k), int(e.s),
-                                       int(e.p));
+        const std::string prompt =
+            trf(Str::exercise_prompt, hw_text(e.h, e.w, false).c_str(), int(e.k), int(e.s), int(e.p));
         ImGui::PushFont(ctx.fonts.big);
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextWrapped("%s", prompt.c_str());
@@ -74,14 +76,15 @@ private:
         ImGui::PopFont();
         ImGui::Spacing();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-        bool submit = ImGui::InputTextWithHint(tr(Str::answer), tr(Str::answer_hint), m_answer, sizeof m_answer,
-                                               ImGuiInputTextFlags_EnterReturnsTrue);
+        bool submit = ImGui::InputTextWithHint(tr(Str::answer), tr(Str::answer_hint), m_answer,
+                                               sizeof m_answer, ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
         submit = ImGui::Button(tr(Str::check)) || submit;
-        if (submit) m_verdict = check(e, oh.out, ow.out);
+        if (submit) m_verdict = check(oh.out, ow.out);
         const std::string expected = hw_text(oh.out, ow.out, square);
         switch (m_verdict) {
-            case Verdict::None: break;
+            case Verdict::None:
+                break;
             case Verdict::Correct:
                 text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct));
                 break;
@@ -89,13 +92,15 @@ private:
                 text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Window),
                           trf(Str::wrong, expected.c_str()));
                 break;
-            case Verdict::Unreadable: ImGui::TextUnformatted(tr(Str::unreadable)); break;
+            case Verdict::Unreadable:
+                ImGui::TextUnformatted(tr(Str::unreadable));
+                break;
         }
         ImGui::Spacing();
         if (m_verdict != Verdict::None || ImGui::CollapsingHeader(tr(Str::worked))) {
             formula_lines(ctx, axis(e.h, e.k, e.s, e.p), axis(e.w, e.k, e.s, e.p), square);
-            if (oh.exact != double(oh.out))
-                ImGui::TextUnformatted(trf(Str::exact_value, format_number(oh.exact - 1.0).c_str()).c_str());
+            if (const std::string f = floors(oh, ow, square); !f.empty())
+                ImGui::TextUnformatted(trf(Str::exact_value, f.c_str()).c_str());
         }
         ImGui::Spacing();
         ImGui::BeginDisabled(m_index == 0);
@@ -113,14 +118,22 @@ private:
         m_verdict = Verdict::None;
     }
 
-    Verdict check(const Exercise& e, int64_t oh, int64_t ow) const {
-        std::string text = m_answer;
-        // Accept "28×60", "28x60", "28,60", and one number for a square output.
-        for (size_t at; (at = text.find("×")) != std::string::npos;) text.replace(at, std::strlen("×"), "x");
-        auto p = parse_pair(text);
+    Verdict check(int64_t oh, int64_t ow) const {
+        auto p = parse_size_answer(m_answer);
         if (!p) return Verdict::Unreadable;
-        (void)e;
         return p->h == oh && p->w == ow ? Verdict::Correct : Verdict::Wrong;
+    }
+
+    // "28.5 → 28" for each axis whose division is not whole (the floor at work); empty when all are whole.
+    static std::string floors(const AxisSize& h, const AxisSize& w, bool same) {
+        const auto one = [](const AxisSize& a) {
+            const double q = a.exact - 1.0;
+            return format_number(q) + " → " + std::to_string(a.out - 1);
+        };
+        const bool fh = h.exact != std::floor(h.exact), fw = w.exact != std::floor(w.exact);
+        if (same || (fh && !fw)) return fh ? one(h) : "";
+        if (fw && !fh) return one(w);
+        return fh ? one(h) + ",  " + one(w) : "";
     }
 
     void draw_calculator(ViewContext& ctx) {
@@ -137,7 +150,8 @@ private:
         for (int* v : {m_in, m_k, m_s, m_p, m_d})
             for (int i = 0; i < 2; ++i) v[i] = std::clamp(v[i], v == m_p ? 0 : 1, 1 << 20);
         ImGui::Separator();
-        // Validation is core's: ceil_mode is a pooling option (plan_pool2d), the rest a convolution (plan_conv2d).
+        // Validation is core's: ceil_mode is a pooling option (plan_pool2d), the rest a convolution
+        // (plan_conv2d).
         std::string error;
         if (m_ceil) {
             Pool2dParams p;
@@ -171,8 +185,8 @@ private:
         ImGui::Spacing();
         text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output),
                   trf(Str::output_shape, hw_text(ah.out, aw.out, false).c_str()));
-        const std::string exact = format_number(ah.exact - 1.0) + ", " + format_number(aw.exact - 1.0);
-        ImGui::TextUnformatted(trf(Str::exact_value, exact.c_str()).c_str());
+        if (const std::string f = floors(ah, aw, false); !f.empty() && !m_ceil)
+            ImGui::TextUnformatted(trf(Str::exact_value, f.c_str()).c_str());
     }
 
     int m_index = 0;
@@ -184,6 +198,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<View> make_size_view() { return std::make_unique<SizeView>(); }
+std::unique_ptr<View> make_size_view() {
+    return std::make_unique<SizeView>();
+}
 
 }  // namespace convscope::ui

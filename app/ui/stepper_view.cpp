@@ -1,6 +1,6 @@
 // The stepper: the lecture's convolution, one window (or one term) at a time. It edits a StepperProblem, asks
-// core/stepper.hpp to solve it (traces per window, the playhead), and draws the result: the input with its padding
-// ring, the kernel, the output filling in, the multiply-accumulate line, and the output-size formula.
+// core/stepper.hpp to solve it (traces per window, the playhead), and draws the result: the input with its
+// padding ring, the kernel, the output filling in, the multiply-accumulate line, and the output-size formula.
 //
 // [SECTION] State and problem editing
 // [SECTION] Controls panel
@@ -25,7 +25,8 @@ namespace convscope::ui {
 namespace {
 
 // Limits of the controls: large enough for the lecture's drawings, small enough that cells stay legible.
-constexpr int kMaxSide = 24, kMaxKernel = 7, kMaxStride = 4, kMaxPad = 4, kMaxDilation = 3, kMaxIn = 3, kMaxOut = 4;
+constexpr int kMaxSide = 24, kMaxKernel = 7, kMaxStride = 4, kMaxPad = 4, kMaxDilation = 3, kMaxIn = 3,
+              kMaxOut = 4;
 
 // A cell the user clicked to edit: an input cell (c, y, x) or a kernel cell (o, c, y, x).
 struct EditTarget {
@@ -47,16 +48,19 @@ struct Layout {
     float label_h = 20.0f;
     float gap = 40.0f;  // between columns (operator symbols)
     float row_gap = 12.0f;
-    ImVec2 origin;                 // top-left of the grid area
-    std::vector<ImVec2> input;     // per input channel: top-left of its (padded) grid
-    std::vector<ImVec2> kernel;    // per input channel: the current output channel's kernel
-    std::vector<ImVec2> output;    // per output channel
-    ImVec2 size;                   // of the whole grid area
+    ImVec2 origin;                                   // top-left of the grid area
+    std::vector<ImVec2> input;                       // per input channel: top-left of its (padded) grid
+    std::vector<ImVec2> kernel;                      // per input channel: the current output channel's kernel
+    std::vector<ImVec2> output;                      // per output channel
+    ImVec2 size;                                     // of the whole grid area
+    float in_w = 0, k_w = 0, out_w = 0;              // column widths (grid or label, the wider)
+    float in_label = 0, k_label = 0, out_label = 0;  // label widths at their smallest size
 };
 
 ImU32 text_on(ImU32 fill) {
     const ImVec4 c = ImGui::ColorConvertU32ToFloat4(fill);
-    return (0.299f * c.x + 0.587f * c.y + 0.114f * c.z) > 0.6f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
+    return (0.299f * c.x + 0.587f * c.y + 0.114f * c.z) > 0.6f ? IM_COL32(0, 0, 0, 255)
+                                                               : IM_COL32(255, 255, 255, 255);
 }
 
 std::string timestamped(const char* ext) {
@@ -108,20 +112,35 @@ private:
         return m_solution && m_ph.window >= 0 ? &m_solution->traces[size_t(m_ph.window)] : nullptr;
     }
 
+    std::string input_label(int64_t c) const {
+        return channels() > 1 ? trf(Str::label_input_c, int(c)) : std::string(tr(Str::label_input));
+    }
+    std::string kernel_label(int64_t o, int64_t c) const {
+        return (channels() > 1 || m_problem.weight.dim(0) > 1) ? trf(Str::label_kernel_oc, int(o), int(c))
+                                                               : std::string(tr(Str::label_kernel));
+    }
+    std::string output_label(int64_t o) const {
+        return m_solution && m_solution->out_channels > 1 ? trf(Str::label_output_c, int(o))
+                                                          : std::string(tr(Str::label_output));
+    }
     bool draw_controls(ViewContext& ctx);
-    void draw_toolbar(ViewContext& ctx);
+    void draw_toolbar();
+    void draw_playback_settings(ViewContext& ctx);
     void handle_keys();
     void step(bool forward, bool by_term);
     void advance_playback(ViewContext& ctx);
-    void draw_size_lines(ViewContext& ctx);
-    void draw_legend(ViewContext& ctx);
+    std::vector<std::string> size_lines(std::vector<std::string>* notes) const;
+    void draw_size_lines(ViewContext& ctx, float width);
+    void draw_legend(ViewContext& ctx, bool vertical);
+    static float formula_size(const ViewContext& ctx) { return ctx.fonts.ui_size * 1.2f; }
+    float mac_size(ViewContext& ctx, const std::vector<Token>& tokens, float width) const;
     Layout layout(ViewContext& ctx, ImVec2 avail) const;
     void draw_grids(ViewContext& ctx, const Layout& L);
     void draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c);
     void draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c);
     void draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o);
     std::vector<Token> mac_tokens() const;
-    float flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, bool draw);
+    float flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, float size, bool draw);
     void draw_edit_popup();
     void run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max);
 
@@ -147,6 +166,7 @@ private:
     int m_pending_steps = 0, m_pending_terms = 0;
     std::string m_pending_gif;
     bool m_recording = false;
+    bool m_png_request = false;
     int m_frames_drawn = 0;
 };
 
@@ -170,6 +190,14 @@ void StepperView::solve_if_needed() {
 
 // [SECTION] Controls panel
 
+// A control's label on its own line above it (the settings panel is narrow); returns the hidden ImGui label.
+const char* above(Str label) {
+    static std::string id;
+    ImGui::TextUnformatted(tr(label));
+    id = std::string("##") + tr(label, Lang::En);
+    return id.c_str();
+}
+
 // Two integer sliders on one row ("H, W"); true when either changed.
 bool pair_slider(const char* label, int64_t& h, int64_t& w, int lo, int hi) {
     int v[2] = {int(h), int(w)};
@@ -183,23 +211,22 @@ bool pair_slider(const char* label, int64_t& h, int64_t& w, int lo, int hi) {
 
 bool StepperView::draw_controls(ViewContext& ctx) {
     bool changed = false;
-    const float label_w = ImGui::GetFontSize() * 8.5f;
-    ImGui::PushItemWidth(-label_w);
+    ImGui::PushItemWidth(-FLT_MIN);
 
     // Examples
     const auto presets = stepper_presets();
     auto preset_name = [](std::string_view key) -> const char* {
         static const std::pair<std::string_view, Str> names[] = {
-            {"lecture", Str::preset_lecture}, {"lecture_padding", Str::preset_lecture_padding},
-            {"stride2", Str::preset_stride2}, {"edge", Str::preset_edge},
-            {"blur", Str::preset_blur},       {"sharpen", Str::preset_sharpen},
-            {"rgb_bias", Str::preset_rgb_bias}, {"max_pool", Str::preset_max_pool},
-            {"avg_pool", Str::preset_avg_pool}};
+            {"lecture", Str::preset_lecture},   {"lecture_padding", Str::preset_lecture_padding},
+            {"stride2", Str::preset_stride2},   {"floor", Str::preset_floor},
+            {"edge", Str::preset_edge},         {"blur", Str::preset_blur},
+            {"sharpen", Str::preset_sharpen},   {"rgb_bias", Str::preset_rgb_bias},
+            {"max_pool", Str::preset_max_pool}, {"avg_pool", Str::preset_avg_pool}};
         for (const auto& [k, s] : names)
             if (k == key) return tr(s);
         return "?";
     };
-    if (ImGui::BeginCombo(tr(Str::preset), m_preset.empty() ? "" : preset_name(m_preset))) {
+    if (ImGui::BeginCombo(above(Str::preset), m_preset.empty() ? "" : preset_name(m_preset))) {
         for (const StepperPreset& p : presets)
             if (ImGui::Selectable(preset_name(p.key), p.key == m_preset)) {
                 load(p.problem);
@@ -217,7 +244,7 @@ bool StepperView::draw_controls(ViewContext& ctx) {
     // Operation
     int op = int(m_problem.op);
     const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg)};
-    if (ImGui::Combo(tr(Str::op), &op, ops, 3)) {
+    if (ImGui::Combo(above(Str::op), &op, ops, 3)) {
         m_problem.op = StepOp(op);
         if (is_conv() && m_problem.weight.numel() == 0) {
             m_problem.weight = Tensor::filled({1, channels(), 3, 3}, 0.0f);
@@ -231,9 +258,9 @@ bool StepperView::draw_controls(ViewContext& ctx) {
 
     // Input
     int64_t h = in_h(), w = in_w(), c = channels();
-    if (pair_slider(tr(Str::input_hw), h, w, 1, kMaxSide)) changed = true;
+    if (pair_slider(above(Str::input_hw), h, w, 1, kMaxSide)) changed = true;
     int ci = int(c);
-    if (ImGui::SliderInt(tr(Str::in_channels), &ci, 1, kMaxIn, "%d", ImGuiSliderFlags_AlwaysClamp)) {
+    if (ImGui::SliderInt(above(Str::in_channels), &ci, 1, kMaxIn, "%d", ImGuiSliderFlags_AlwaysClamp)) {
         c = ci;
         changed = true;
     }
@@ -249,28 +276,29 @@ bool StepperView::draw_controls(ViewContext& ctx) {
         Conv2dParams& p = m_problem.conv;
         int64_t o = m_problem.weight.dim(0), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
         int oi = int(o);
-        if (ImGui::SliderInt(tr(Str::out_channels), &oi, 1, kMaxOut, "%d", ImGuiSliderFlags_AlwaysClamp)) o = oi;
-        if (pair_slider(tr(Str::kernel_hw), kh, kw, 1, kMaxKernel)) changed = true;
+        if (ImGui::SliderInt(above(Str::out_channels), &oi, 1, kMaxOut, "%d", ImGuiSliderFlags_AlwaysClamp))
+            o = oi;
+        if (pair_slider(above(Str::kernel_hw), kh, kw, 1, kMaxKernel)) changed = true;
         if (o != m_problem.weight.dim(0) || kh != m_problem.weight.dim(2) || kw != m_problem.weight.dim(3)) {
             m_problem.weight = resized(m_problem.weight, {o, c, kh, kw});
             m_problem.bias = resized(Tensor({1, 1, m_problem.bias.numel()}, m_problem.bias.data), {1, 1, o});
             m_problem.bias.shape = {o};
             changed = true;
         }
-        if (pair_slider(tr(Str::stride), p.stride.h, p.stride.w, 1, kMaxStride)) changed = true;
+        if (pair_slider(above(Str::stride), p.stride.h, p.stride.w, 1, kMaxStride)) changed = true;
         int kind = int(p.padding.kind);
         const char* kinds[] = {tr(Str::padding_numbers), "same", "valid"};
-        if (ImGui::Combo(tr(Str::padding_kind), &kind, kinds, 3)) {
+        if (ImGui::Combo(above(Str::padding_kind), &kind, kinds, 3)) {
             p.padding.kind = PaddingKind(kind);
             changed = true;
         }
         if (p.padding.kind == PaddingKind::Explicit &&
-            pair_slider(tr(Str::padding), p.padding.amount.h, p.padding.amount.w, 0, kMaxPad))
+            pair_slider(above(Str::padding), p.padding.amount.h, p.padding.amount.w, 0, kMaxPad))
             changed = true;
-        if (pair_slider(tr(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation)) changed = true;
+        if (pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation)) changed = true;
         int mode = int(p.padding_mode);
         const char* modes[] = {"zeros", "reflect", "replicate", "circular"};
-        if (ImGui::Combo(tr(Str::padding_mode), &mode, modes, 4)) {
+        if (ImGui::Combo(above(Str::padding_mode), &mode, modes, 4)) {
             p.padding_mode = PaddingMode(mode);
             changed = true;
         }
@@ -285,18 +313,19 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             }
     } else {
         Pool2dParams& p = m_problem.pool;
-        if (pair_slider(tr(Str::kernel_hw), p.kernel.h, p.kernel.w, 1, kMaxKernel)) changed = true;
+        if (pair_slider(above(Str::kernel_hw), p.kernel.h, p.kernel.w, 1, kMaxKernel)) changed = true;
         Pair s = p.effective_stride();
-        if (pair_slider(tr(Str::stride), s.h, s.w, 1, kMaxStride)) {
+        if (pair_slider(above(Str::stride), s.h, s.w, 1, kMaxStride)) {
             p.stride = s;
             changed = true;
         }
-        if (pair_slider(tr(Str::padding), p.padding.h, p.padding.w, 0, kMaxPad)) changed = true;
+        if (pair_slider(above(Str::padding), p.padding.h, p.padding.w, 0, kMaxPad)) changed = true;
         if (m_problem.op == StepOp::MaxPool &&
-            pair_slider(tr(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation))
+            pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation))
             changed = true;
         if (ImGui::Checkbox(tr(Str::ceil_mode), &p.ceil_mode)) changed = true;
-        if (m_problem.op == StepOp::AvgPool && ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
+        if (m_problem.op == StepOp::AvgPool &&
+            ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
             changed = true;
     }
     ImGui::PopItemWidth();
@@ -308,8 +337,10 @@ bool StepperView::draw_controls(ViewContext& ctx) {
 // [SECTION] Playback and keys
 
 void StepperView::step(bool forward, bool by_term) {
-    if (by_term) m_ph = forward ? m_seq.next_term(m_ph) : m_seq.prev_term(m_ph);
-    else m_ph = forward ? m_seq.next_window(m_ph) : m_seq.prev_window(m_ph);
+    if (by_term)
+        m_ph = forward ? m_seq.next_term(m_ph) : m_seq.prev_term(m_ph);
+    else
+        m_ph = forward ? m_seq.next_window(m_ph) : m_seq.prev_window(m_ph);
 }
 
 void StepperView::handle_keys() {
@@ -339,14 +370,15 @@ void StepperView::advance_playback(ViewContext& ctx) {
     }
 }
 
-void StepperView::draw_toolbar(ViewContext& ctx) {
+void StepperView::draw_toolbar() {
     const bool disabled = !m_solution || m_recording;
     ImGui::BeginDisabled(disabled);
     if (ImGui::Button("|◀")) m_ph = m_seq.start();
     ImGui::SameLine();
     if (ImGui::Button(" ◀ ")) step(false, m_by_term);
     ImGui::SameLine();
-    const std::string play = m_playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
+    const std::string play =
+        m_playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
     if (ImGui::Button((play + "###play").c_str())) {
         if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
         m_playing = !m_playing;
@@ -356,15 +388,9 @@ void StepperView::draw_toolbar(ViewContext& ctx) {
     if (ImGui::Button(" ▶ ")) step(true, m_by_term);
     ImGui::SameLine();
     if (ImGui::Button("▶|")) m_ph = m_seq.end();
+    // The scrubber: every window, with "Start" before the first; on the same row when there is room.
     ImGui::SameLine();
-    ImGui::Checkbox(tr(Str::by_term), &m_by_term);
-    ImGui::SameLine();
-    if (ctx.speed) {
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-        const std::string fmt = trf(Str::steps_per_s, double(*ctx.speed));
-        ImGui::SliderFloat("##speed", ctx.speed, 0.25f, 10.0f, fmt.c_str(), ImGuiSliderFlags_Logarithmic);
-    }
-    // The scrubber: every window, with "Start" before the first.
+    if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 9) ImGui::NewLine();
     int w = int(m_ph.window);
     const int n = int(m_seq.windows());
     const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(Str::window_n, w + 1, n);
@@ -374,68 +400,105 @@ void StepperView::draw_toolbar(ViewContext& ctx) {
     ImGui::EndDisabled();
 }
 
+// Term-by-term playback and the speed, at the top of the settings panel.
+void StepperView::draw_playback_settings(ViewContext& ctx) {
+    ImGui::Checkbox(tr(Str::by_term), &m_by_term);
+    if (ctx.speed) {
+        ImGui::TextUnformatted(tr(Str::speed));
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        const std::string fmt = trf(Str::steps_per_s, double(*ctx.speed));
+        ImGui::SliderFloat("##speed", ctx.speed, 0.25f, 10.0f, fmt.c_str(), ImGuiSliderFlags_Logarithmic);
+    }
+}
+
 // [SECTION] Output size and legend
 
-void StepperView::draw_size_lines(ViewContext& ctx) {
-    if (!m_solution) return;
-    const Palette& pal = palette();
-    const float size = ctx.fonts.ui_size * 1.15f;
-    const auto line = [&](const char* name, const AxisSpec& a, Str rows) {
+// The formula lines "H_out = ⌊(5 − 3 + 2×0) / 1⌋ + 1 = 3", and in `notes` why the floor drops rows/columns
+// when the division is not whole.
+std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes) const {
+    std::vector<std::string> lines;
+    if (!m_solution) return lines;
+    const auto line = [&](const char* name, const AxisSpec& a, Str one, Str many) {
         std::string f = axis_formula(a);
         // The ceil_mode remark comes from core in English; show it in the UI's language.
         const std::string note = " − 1 (the last window would start in the padding)";
-        if (const size_t at = f.find(note); at != std::string::npos) f.replace(at, note.size(), tr(Str::ceil_note));
-        text_line(ctx.fonts.big, size, pal.text, std::string(name) + " = " + f);
+        if (const size_t at = f.find(note); at != std::string::npos)
+            f.replace(at, note.size(), tr(Str::ceil_note));
+        lines.push_back(std::string(name) + " = " + f);
         const AxisSize s = axis_size(a);
         const double quotient = s.exact - 1.0;
         const int64_t unreached = s.padded_in - s.reached;
-        if (quotient != std::floor(quotient) && unreached > 0) {
+        if (notes && quotient != std::floor(quotient) && unreached > 0 && !a.ceil_mode) {
             const std::string q = format_number(quotient);
             const std::string fl = std::to_string(int64_t(std::floor(quotient)));
-            const std::string which = trf(rows, int(unreached));
-            text_line(ctx.fonts.big, ctx.fonts.ui_size, pal.text_muted,
-                      "    " + trf(Str::floor_note, q.c_str(), fl.c_str(), which.c_str()));
+            const std::string which = unreached == 1 ? std::string(tr(one)) : trf(many, int(unreached));
+            notes->push_back(trf(Str::floor_note, name, q.c_str(), fl.c_str(), which.c_str()));
         }
     };
-    line("H_out", m_solution->axis_h, Str::rows_n);
-    line("W_out", m_solution->axis_w, Str::cols_n);
+    line("H_out", m_solution->axis_h, Str::rows_1, Str::rows_n);
+    line("W_out", m_solution->axis_w, Str::cols_1, Str::cols_n);
+    return lines;
 }
 
-void StepperView::draw_legend(ViewContext& ctx) {
+// Formula lines shrink to fit `width`; notes wrap.
+void StepperView::draw_size_lines(ViewContext& ctx, float width) {
+    const Palette& pal = palette();
+    std::vector<std::string> notes;
+    const float x0 = ImGui::GetCursorPosX();
+    for (const std::string& l : size_lines(&notes)) {
+        ImGui::SetCursorPosX(x0);
+        text_line(ctx.fonts.big, fit_size(ctx.fonts.big, formula_size(ctx), width, l), pal.text, l);
+    }
+    ImGui::PushTextWrapPos(x0 + width);
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.text_muted);
+    for (const std::string& n : notes) {
+        ImGui::SetCursorPosX(x0);
+        ImGui::TextWrapped("%s", n.c_str());
+    }
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+}
+
+// The colour key, one item per role shown; `vertical` puts one per line (beside the grids).
+void StepperView::draw_legend(ViewContext& ctx, bool vertical) {
     const Palette& pal = palette();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float sw = ctx.fonts.ui_size;
+    const float x0 = ImGui::GetCursorPosX();
     const auto item = [&](Role role, const char* text, bool outline) {
+        if (vertical) ImGui::SetCursorPosX(x0);
         const ImVec2 p = ImGui::GetCursorScreenPos();
+        const ImVec2 q(p.x + sw, p.y + sw);
         if (outline) {
-            dl->AddRect(p, ImVec2(p.x + sw, p.y + sw), pal.strong(role), 0, 0, 3.0f * ctx.scale);
+            dl->AddRect(p, q, pal.strong(role), 0, 0, 3.0f * ctx.scale);
+        } else if (role == Role::Unreached) {
+            dl->AddRectFilled(p, q, pal.fill(Role::Input));
+            dl->AddRectFilled(p, q, pal.fill(Role::Unreached));
+            hatch(dl, p, q, with_alpha(pal.text, 0.5f), sw / 3, 1.0f);
         } else {
-            dl->AddRectFilled(p, ImVec2(p.x + sw, p.y + sw), pal.fill(role));
-            dl->AddRect(p, ImVec2(p.x + sw, p.y + sw), pal.strong(role), 0, 0, 1.5f * ctx.scale);
-            if (role == Role::Padding) hatch(dl, p, ImVec2(p.x + sw, p.y + sw), pal.strong(role), sw / 3, 1.0f);
+            dl->AddRectFilled(p, q, pal.fill(role));
+            dl->AddRect(p, q, pal.strong(role), 0, 0, 1.5f * ctx.scale);
+            if (role == Role::Padding) hatch(dl, p, q, pal.strong(role), sw / 3, 1.0f);
         }
         ImGui::Dummy(ImVec2(sw, sw));
         ImGui::SameLine();
         ImGui::TextUnformatted(text);
-        ImGui::SameLine(0, sw * 1.2f);
+        if (!vertical) ImGui::SameLine(0, sw * 1.2f);
     };
     item(Role::Input, tr(Str::label_input), false);
-    item(Role::Padding, tr(Str::legend_padding), false);
+    if (m_solution &&
+        (m_solution->pad_top || m_solution->pad_left || m_solution->pad_bottom || m_solution->pad_right))
+        item(Role::Padding, tr(Str::legend_padding), false);
     if (is_conv()) item(Role::Kernel, tr(Str::label_kernel), false);
     item(Role::Output, tr(Str::label_output), false);
     item(Role::Window, tr(Str::legend_window), true);
-    if (m_solution && (m_solution->axis_h.in + m_solution->pad_top + m_solution->pad_bottom > 0)) {
+    if (m_problem.op == StepOp::MaxPool) item(Role::Chosen, tr(Str::legend_chosen), true);
+    if (m_solution) {
         const AxisSize ah = axis_size(m_solution->axis_h), aw = axis_size(m_solution->axis_w);
-        if (ah.reached < ah.padded_in || aw.reached < aw.padded_in) {
-            const ImVec2 p = ImGui::GetCursorScreenPos();
-            dl->AddRectFilled(p, ImVec2(p.x + sw, p.y + sw), pal.fill(Role::Input));
-            dl->AddRectFilled(p, ImVec2(p.x + sw, p.y + sw), pal.fill(Role::Unreached));
-            ImGui::Dummy(ImVec2(sw, sw));
-            ImGui::SameLine();
-            ImGui::TextUnformatted(tr(Str::legend_unreached));
-        }
+        if (ah.reached < ah.padded_in || aw.reached < aw.padded_in)
+            item(Role::Unreached, tr(Str::legend_unreached), false);
     }
-    ImGui::NewLine();
+    if (!vertical) ImGui::NewLine();
 }
 
 // [SECTION] Grids
@@ -444,41 +507,63 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     Layout L;
     L.label_h = ctx.fonts.ui_size * 1.35f;
     L.gap = ctx.fonts.big_size * 1.6f;
-    L.row_gap = ctx.fonts.ui_size * 0.8f;
+    L.row_gap = ctx.fonts.ui_size * 0.5f;
     const int64_t C = channels();
     const int64_t ph = in_h() + (m_solution ? m_solution->pad_top + m_solution->pad_bottom : 0);
     const int64_t pw = in_w() + (m_solution ? m_solution->pad_left + m_solution->pad_right : 0);
     const int64_t kh = is_conv() ? m_problem.weight.dim(2) : 0, kw = is_conv() ? m_problem.weight.dim(3) : 0;
     const int64_t O = m_solution ? m_solution->out_channels : 0;
     const int64_t oh = m_solution ? m_solution->oh : 0, ow = m_solution ? m_solution->ow : 0;
-    // Width: input, kernel, output columns and the gaps with their operator symbols.
-    const float cols = float(pw + kw + ow);
+    // Labels may shrink to 85% of the UI font, no further; a column is as wide as its grid or its label.
+    const auto label_w = [&](const std::string& text) {
+        return text_size(ctx.fonts.ui, ctx.fonts.ui_size * 0.85f, text).x;
+    };
+    L.in_label = label_w(input_label(C - 1));
+    L.k_label = is_conv() ? label_w(kernel_label(m_problem.weight.dim(0) - 1, C - 1)) : 0.0f;
+    L.out_label = O ? label_w(output_label(O - 1)) : 0.0f;
     const float gaps = L.gap * float((kw ? 1 : 0) + (ow ? 1 : 0));
-    const float by_w = (avail.x - gaps) / std::max(1.0f, cols);
+    const auto width_at = [&](float cell) {
+        return std::max(float(pw) * cell, L.in_label) + (kw ? std::max(float(kw) * cell, L.k_label) : 0.0f) +
+               (ow ? std::max(float(ow) * cell, L.out_label) : 0.0f) + gaps;
+    };
     // Height: the tallest column.
     const auto by_h_col = [&](int64_t grids, int64_t rows) {
         if (!grids || !rows) return 1e9f;
         return (avail.y - float(grids) * (L.label_h + L.row_gap)) / float(grids * rows);
     };
     const float by_h = std::min({by_h_col(C, ph), by_h_col(is_conv() ? C : 0, kh), by_h_col(O, oh)});
-    const float max_cell = 76.0f * ctx.scale, min_cell = ctx.fonts.ui_size * 1.7f;
-    L.cell = std::clamp(std::floor(std::min(by_w, by_h)), min_cell, max_cell);
+    const float max_cell = 76.0f * ctx.scale, min_cell = ctx.fonts.ui_size * 1.1f;
+    // The largest cell that fits both ways (width_at grows with the cell).
+    float lo = min_cell, hi = std::max(min_cell, std::min(by_h, max_cell));
+    if (width_at(hi) <= avail.x) lo = hi;
+    for (int i = 0; i < 30 && hi - lo > 0.5f; ++i) {
+        const float mid = 0.5f * (lo + hi);
+        (width_at(mid) <= avail.x ? lo : hi) = mid;
+    }
+    L.cell = std::floor(lo);
     L.origin = ImGui::GetCursorScreenPos();
     float x = L.origin.x;
     const float input_row_h = L.label_h + float(ph) * L.cell + L.row_gap;
-    for (int64_t c = 0; c < C; ++c) L.input.push_back(ImVec2(x, L.origin.y + L.label_h + float(c) * input_row_h));
-    x += float(pw) * L.cell;
+    for (int64_t c = 0; c < C; ++c)
+        L.input.push_back(ImVec2(x, L.origin.y + L.label_h + float(c) * input_row_h));
+    L.in_w = std::max(float(pw) * L.cell, L.in_label);
+    x += L.in_w;
     float height = float(C) * input_row_h;
     if (is_conv()) {
         x += L.gap;
         for (int64_t c = 0; c < C; ++c) L.kernel.push_back(ImVec2(x, L.input[size_t(c)].y));
-        x += float(kw) * L.cell;
+        L.k_w = std::max(float(kw) * L.cell, L.k_label);
+        x += L.k_w;
+        // A kernel taller than its input row (an invalid problem shown with its error) still gets its space.
+        height = std::max(height, L.kernel.back().y + float(kh) * L.cell + L.row_gap - L.origin.y);
     }
     if (O > 0) {
         x += L.gap;
         const float out_row_h = L.label_h + float(oh) * L.cell + L.row_gap;
-        for (int64_t o = 0; o < O; ++o) L.output.push_back(ImVec2(x, L.origin.y + L.label_h + float(o) * out_row_h));
-        x += float(ow) * L.cell;
+        for (int64_t o = 0; o < O; ++o)
+            L.output.push_back(ImVec2(x, L.origin.y + L.label_h + float(o) * out_row_h));
+        L.out_w = std::max(float(ow) * L.cell, L.out_label);
+        x += L.out_w;
         height = std::max(height, float(O) * out_row_h);
     }
     L.size = ImVec2(x - L.origin.x, height);
@@ -486,11 +571,11 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
 }
 
 // Text of a cell: the number, shrunk to fit the cell.
-void cell_number(ImDrawList* dl, ViewContext& ctx, ImVec2 a, float cell, ImVec2 offset, float size_frac, ImU32 col,
-                 const std::string& text) {
+void cell_number(ImDrawList* dl, ViewContext& ctx, ImVec2 a, float cell, ImVec2 offset, float size_frac,
+                 ImU32 col, const std::string& text) {
     const float size = std::min(ctx.fonts.big_size, cell * size_frac);
-    text_centred(dl, ctx.fonts.big, size, ImVec2(a.x + cell * 0.5f + offset.x, a.y + cell * 0.5f + offset.y), col,
-                 text, cell * 0.86f);
+    text_centred(dl, ctx.fonts.big, size, ImVec2(a.x + cell * 0.5f + offset.x, a.y + cell * 0.5f + offset.y),
+                 col, text, cell * 0.86f);
 }
 
 void grid_label(ImDrawList* dl, ViewContext& ctx, ImVec2 grid_top_left, float max_w, ImU32 col,
@@ -509,8 +594,7 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
     const int64_t ph = H + pt + (m_solution ? m_solution->pad_bottom : 0);
     const int64_t pw = W + pl + (m_solution ? m_solution->pad_right : 0);
     const ImVec2 o = L.input[size_t(c)];
-    const std::string label = channels() > 1 ? trf(Str::label_input_c, int(c)) : std::string(tr(Str::label_input));
-    grid_label(dl, ctx, o, float(pw) * cell + L.gap * 0.8f, pal.strong(Role::Input), label);
+    grid_label(dl, ctx, o, L.in_w, pal.strong(Role::Input), input_label(c));
 
     const Trace* t = current_trace();
     const PaddingMode mode = is_conv() ? m_problem.conv.padding_mode : PaddingMode::Zeros;
@@ -532,7 +616,8 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             const ImVec2 a(o.x + float(q) * cell, o.y + float(r) * cell), b(a.x + cell, a.y + cell);
             // The value shown: the input, or what the padding mode reads there (zeros: 0).
             float value = 0.0f;
-            if (!pad) value = m_problem.input.data[size_t((c * H + iy) * W + ix)];
+            if (!pad)
+                value = m_problem.input.data[size_t((c * H + iy) * W + ix)];
             else if (const auto sy = source_index(iy, H, mode), sx = source_index(ix, W, mode); sy && sx)
                 value = m_problem.input.data[size_t((c * H + *sy) * W + *sx)];
             const auto it = covered.find({iy, ix});
@@ -541,28 +626,32 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             ImU32 fill = pad ? pal.fill(Role::Padding) : pal.fill(Role::Input);
             if (is_term) fill = pal.fill(Role::Term);
             dl->AddRectFilled(a, b, fill);
-            if (pad && !is_term) hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, 1.0f);
-            if (m_solution && (r >= ah.reached || q >= aw.reached)) dl->AddRectFilled(a, b, pal.fill(Role::Unreached));
+            if (pad && !is_term)
+                hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, 1.0f);
+            if (m_solution && (r >= ah.reached || q >= aw.reached))
+                dl->AddRectFilled(a, b, pal.fill(Role::Unreached));
             dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
             ImU32 text_col = is_term ? text_on(fill) : pad ? pal.strong(Role::Padding) : pal.text;
-            std::string text = (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number(value);
+            std::string text =
+                (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number(value);
             if (in_window && is_conv()) {
                 const TraceTerm& term = t->terms[it->second];
-                cell_number(dl, ctx, a, cell, ImVec2(-cell * 0.08f, -cell * 0.1f), 0.46f, text_col, text);
+                cell_number(dl, ctx, a, cell, ImVec2(-cell * 0.1f, -cell * 0.12f), 0.42f, text_col, text);
                 // The weight this cell is multiplied by, in the kernel's colour.
                 const std::string wt = "×" + format_number(term.w);
-                const float ws = std::max(ctx.fonts.ui_size * 0.7f, cell * 0.26f);
+                const float ws = cell * 0.3f;
                 const float fs = fit_size(ctx.fonts.big, ws, cell * 0.9f, wt);
                 const ImVec2 wsz = text_size(ctx.fonts.big, fs, wt);
                 const ImVec2 wp(b.x - wsz.x - cell * 0.05f, b.y - wsz.y - cell * 0.02f);
-                dl->AddRectFilled(ImVec2(wp.x - 2, wp.y), ImVec2(b.x - 1, b.y - 1), pal.fill(Role::Kernel), 3.0f);
+                dl->AddRectFilled(ImVec2(wp.x - 2, wp.y), ImVec2(b.x - 1, b.y - 1), pal.fill(Role::Kernel),
+                                  3.0f);
                 dl->AddText(ctx.fonts.big, fs, wp, text_on(pal.fill(Role::Kernel)), wt.c_str());
             } else {
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, text_col, text);
             }
             // Hover: light every output this cell feeds; click: edit (not padding).
-            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
-                mouse.y < b.y) {
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
+                mouse.y >= a.y && mouse.y < b.y) {
                 m_hover = std::array<int64_t, 3>{c, iy, ix};
                 if (!pad && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                     m_edit = EditTarget{false, 0, c, iy, ix};
@@ -580,15 +669,18 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
         float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
         for (const auto& [pos, i] : covered) {
             const ImVec2 a(o.x + float(pos.second + pl) * cell, o.y + float(pos.first + pt) * cell);
-            x0 = std::min(x0, a.x), y0 = std::min(y0, a.y), x1 = std::max(x1, a.x + cell), y1 = std::max(y1, a.y + cell);
+            x0 = std::min(x0, a.x), y0 = std::min(y0, a.y), x1 = std::max(x1, a.x + cell),
+            y1 = std::max(y1, a.y + cell);
             dl->AddRect(ImVec2(a.x + 2, a.y + 2), ImVec2(a.x + cell - 2, a.y + cell - 2),
                         with_alpha(pal.strong(Role::Window), 0.8f), 0, 0, 2.0f * ctx.scale);
         }
         dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
         // Max pooling: ring the chosen element once the window is complete.
-        if (t->kind == TraceKind::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) && t->terms[size_t(t->argmax)].c == c) {
+        if (t->kind == TraceKind::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) &&
+            t->terms[size_t(t->argmax)].c == c) {
             const TraceTerm& best = t->terms[size_t(t->argmax)];
-            const ImVec2 ctr(o.x + (float(best.ix + pl) + 0.5f) * cell, o.y + (float(best.iy + pt) + 0.5f) * cell);
+            const ImVec2 ctr(o.x + (float(best.ix + pl) + 0.5f) * cell,
+                             o.y + (float(best.iy + pt) + 0.5f) * cell);
             dl->AddCircle(ctr, cell * 0.42f, pal.strong(Role::Chosen), 0, 4.0f * ctx.scale);
         }
     }
@@ -602,14 +694,15 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
     const int64_t o = t ? t->o : 0;
     const int64_t C = channels(), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
     const ImVec2 org = L.kernel[size_t(c)];
-    const std::string label = (C > 1 || m_problem.weight.dim(0) > 1) ? trf(Str::label_kernel_oc, int(o), int(c))
-                                                                     : std::string(tr(Str::label_kernel));
-    grid_label(dl, ctx, org, float(kw) * cell + L.gap * 0.8f, pal.strong(Role::Kernel), label);
+    grid_label(dl, ctx, org, L.k_w, pal.strong(Role::Kernel), kernel_label(o, c));
     // The operator between input and kernel, as the lecture writes it.
     const float mid = org.y + float(std::min<int64_t>(kh, 3)) * cell * 0.5f;
-    text_centred(dl, ctx.fonts.big, ctx.fonts.big_size, ImVec2(org.x - L.gap * 0.5f, mid), pal.text, "⋆", L.gap);
+    // DejaVu's ⋆ is drawn small; twice the size matches the = sign.
+    text_centred(dl, ctx.fonts.big, ctx.fonts.big_size * 2.0f, ImVec2(org.x - L.gap * 0.5f, mid), pal.text,
+                 "⋆", L.gap);
     int64_t term_ky = -1, term_kx = -1;
-    if (t && !m_seq.complete(m_ph) && m_ph.term < int64_t(t->terms.size()) && t->terms[size_t(m_ph.term)].c == c) {
+    if (t && !m_seq.complete(m_ph) && m_ph.term < int64_t(t->terms.size()) &&
+        t->terms[size_t(m_ph.term)].c == c) {
         term_ky = t->terms[size_t(m_ph.term)].ky;
         term_kx = t->terms[size_t(m_ph.term)].kx;
     }
@@ -622,16 +715,17 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
             dl->AddRectFilled(a, b, fill);
             dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
             const float v = m_problem.weight.data[size_t(((o * C + c) * kh + y) * kw + x)];
-            cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text, format_number(v));
-            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
-                mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+            cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text,
+                        format_number(v));
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
+                mouse.y >= a.y && mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                 m_edit = EditTarget{true, o, c, y, x};
                 m_edit_value = v;
                 m_open_edit = true;
             }
         }
-    dl->AddRect(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell), pal.strong(Role::Kernel), 0, 0,
-                2.5f * ctx.scale);
+    dl->AddRect(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell), pal.strong(Role::Kernel), 0,
+                0, 2.5f * ctx.scale);
 }
 
 void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o) {
@@ -640,9 +734,7 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
     const float cell = L.cell;
     const StepperSolution& s = *m_solution;
     const ImVec2 org = L.output[size_t(o)];
-    const std::string label =
-        s.out_channels > 1 ? trf(Str::label_output_c, int(o)) : std::string(tr(Str::label_output));
-    grid_label(dl, ctx, org, float(s.ow) * cell + L.gap, pal.strong(Role::Output), label);
+    grid_label(dl, ctx, org, L.out_w, pal.strong(Role::Output), output_label(o));
     if (o == 0) {
         const float mid = org.y + float(std::min<int64_t>(s.oh, 3)) * cell * 0.5f;
         text_centred(dl, ctx.fonts.big, ctx.fonts.big_size, ImVec2(org.x - L.gap * 0.5f, mid), pal.text,
@@ -660,18 +752,21 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
             if (fed) dl->AddRectFilled(a, b, with_alpha(pal.strong(Role::Feeds), 0.45f));
             dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
             if (filled) {
-                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.text, format_number(s.output.data[size_t(w)]));
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.text,
+                            format_number(s.output.data[size_t(w)]));
             } else if (current && m_ph.term < s.term_count(w)) {
                 // Term by term: the running sum so far, muted until the window completes.
                 const TraceTerm& term = s.traces[size_t(w)].terms[size_t(m_ph.term)];
-                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted, format_number(term.acc) + "…");
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted,
+                            format_number(term.acc) + "…");
             }
             if (current) dl->AddRect(a, b, pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
-            if (fed) dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
-                                 3.0f * ctx.scale);
+            if (fed)
+                dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
+                            3.0f * ctx.scale);
             // Click: jump to this output's window.
-            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y &&
-                mouse.y < b.y) {
+            if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
+                mouse.y >= a.y && mouse.y < b.y) {
                 ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
                 if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                     m_ph = m_seq.at_window(w);
@@ -679,8 +774,8 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
                 }
             }
         }
-    dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output), 0,
-                0, 2.5f * ctx.scale);
+    dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output),
+                0, 0, 2.5f * ctx.scale);
 }
 
 void StepperView::draw_grids(ViewContext& ctx, const Layout& L) {
@@ -691,7 +786,8 @@ void StepperView::draw_grids(ViewContext& ctx, const Layout& L) {
     // The outputs the hovered input cell feeds (computed before the outputs are drawn).
     m_fed.clear();
     if (m_hover && m_solution)
-        for (int64_t w : windows_reading(*m_solution, (*m_hover)[0], (*m_hover)[1], (*m_hover)[2])) m_fed.insert(w);
+        for (int64_t w : windows_reading(*m_solution, (*m_hover)[0], (*m_hover)[1], (*m_hover)[2]))
+            m_fed.insert(w);
     if (m_solution)
         for (int64_t o = 0; o < m_solution->out_channels; ++o) draw_output_grid(ctx, L, o);
     ImGui::Dummy(L.size);
@@ -711,7 +807,15 @@ std::vector<Token> StepperView::mac_tokens() const {
         Token k;
         k.text = std::move(text);
         const TraceTerm& term = t->terms[i];
-        k.col = int64_t(i) > now ? pal.text_muted : term.padding ? pal.strong(Role::Padding) : pal.text;
+        // Padding terms sit on the padding colour, as their cells do: visibly zero, visibly not the image.
+        if (term.padding) {
+            k.bg = pal.fill(Role::Padding);
+            k.col = pal.strong(Role::Padding);
+        } else {
+            k.col = pal.text;
+        }
+        // Terms still to come are faint.
+        if (int64_t(i) > now) k.col = with_alpha(k.col, 0.4f);
         if (int64_t(i) == now) {
             k.bg = pal.fill(Role::Term);
             k.col = text_on(k.bg);
@@ -725,22 +829,26 @@ std::vector<Token> StepperView::mac_tokens() const {
             const bool several = t->channels.size() > 1;
             size_t i = 0;
             for (size_t ci = 0; ci < t->channels.size(); ++ci) {
-                if (several) v.push_back(plain(trf(Str::channel_n, int(t->channels[ci])) + " ", pal.text_muted));
+                if (several)
+                    v.push_back(plain(trf(Str::channel_n, int(t->channels[ci])) + " ", pal.text_muted));
                 bool first = true;
                 size_t last = i;
                 for (; i < t->terms.size() && t->terms[i].c == t->channels[ci]; ++i) {
                     if (!first) v.push_back(plain(" + ", int64_t(i) > now ? pal.text_muted : pal.text));
                     const TraceTerm& term = t->terms[i];
-                    v.push_back(term_token(i, "(" + format_number(term.x) + "×" + format_number(term.w) + ")"));
+                    v.push_back(
+                        term_token(i, "(" + format_number(term.x) + "×" + format_number(term.w) + ")"));
                     first = false;
                     last = i;
                 }
                 if (int64_t(last) < now) {
                     v.push_back(plain(" = " + format_number(t->channel_sums[ci]), pal.text));
-                } else if (now >= 0 && int64_t(last) >= now && (ci == 0 || t->terms[last].c == t->terms[size_t(now)].c)) {
+                } else if (now >= 0 && int64_t(last) >= now &&
+                           (ci == 0 || t->terms[last].c == t->terms[size_t(now)].c)) {
                     // The running sum of the channel being summed.
                     if (t->terms[size_t(now)].c == t->channels[ci])
-                        v.push_back(plain(" = " + format_number(t->terms[size_t(now)].acc) + " …", pal.text_muted));
+                        v.push_back(
+                            plain(" = " + format_number(t->terms[size_t(now)].acc) + " …", pal.text_muted));
                 }
                 newline();
             }
@@ -748,7 +856,8 @@ std::vector<Token> StepperView::mac_tokens() const {
                 std::string line;
                 for (size_t ci = 0; ci < t->channel_sums.size(); ++ci)
                     line += (ci ? " + " : "") + format_number(t->channel_sums[ci]);
-                if (t->has_bias) line += " + " + std::string(tr(Str::bias_word)) + " " + format_number(t->bias);
+                if (t->has_bias)
+                    line += " + " + std::string(tr(Str::bias_word)) + " " + format_number(t->bias);
                 line += " = " + format_number(t->result);
                 v.push_back(plain(line, complete ? pal.text : pal.text_muted));
             }
@@ -765,11 +874,13 @@ std::vector<Token> StepperView::mac_tokens() const {
                 }
                 v.push_back(k);
             }
-            v.push_back(plain(complete ? ") = " + format_number(t->result) : ") …", complete ? pal.text : pal.text_muted));
+            v.push_back(plain(complete ? ") = " + format_number(t->result) : ") …",
+                              complete ? pal.text : pal.text_muted));
             break;
         }
         case TraceKind::AvgPool: {
-            // Padding zeros appear only when the divisor counts them (count_include_pad), as in explain_lines.
+            // Padding zeros appear only when the divisor counts them (count_include_pad), as in
+            // explain_lines.
             const bool show_padding = t->divisor == float(t->terms.size());
             v.push_back(plain("(", pal.text));
             bool first = true;
@@ -779,19 +890,43 @@ std::vector<Token> StepperView::mac_tokens() const {
                 v.push_back(term_token(i, format_number(t->terms[i].x)));
                 first = false;
             }
-            v.push_back(plain(") / " + format_number(t->divisor) + (complete ? " = " + format_number(t->result) : " …"),
-                              complete ? pal.text : pal.text_muted));
+            v.push_back(plain(
+                ") / " + format_number(t->divisor) + (complete ? " = " + format_number(t->result) : " …"),
+                complete ? pal.text : pal.text_muted));
             break;
         }
     }
     return v;
 }
 
-// Lays the tokens out left to right, wrapping at token boundaries; returns the height used. Draws when `draw`.
-float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, bool draw) {
+// Lays the tokens out left to right, wrapping at token boundaries; returns the height used. Draws when
+// `draw`. The MAC text size: the big font, shrunk (to 70% at most) so the longest line fits `width` when it
+// can.
+float StepperView::mac_size(ViewContext& ctx, const std::vector<Token>& tokens, float width) const {
+    float longest = 0, x = 0;
+    for (const Token& k : tokens) {
+        if (k.newline) {
+            x = 0;
+            continue;
+        }
+        x += text_size(ctx.fonts.big, ctx.fonts.big_size, k.text).x;
+        longest = std::max(longest, x);
+    }
+    const float big = ctx.fonts.big_size;
+    float size = longest <= width ? big : std::max(big * 0.7f, big * width / longest);
+    // Many channels make many lines: keep them to about a third of the canvas height.
+    int lines = 1;
+    for (const Token& k : tokens) lines += k.newline ? 1 : 0;
+    const float cap = ImGui::GetContentRegionAvail().y * 0.25f / (1.35f * float(lines));
+    return std::max(ctx.fonts.ui_size, std::min(size, cap));
+}
+
+// Lays the tokens out left to right at `size`, wrapping at token boundaries; returns the height used. Draws
+// when `draw`.
+float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, float size,
+                               bool draw) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float size = ctx.fonts.big_size;
-    const float line_h = size * 1.3f;
+    const float line_h = size * 1.35f;
     const ImVec2 org = ImGui::GetCursorScreenPos();
     float x = 0, y = 0;
     bool line_empty = true;
@@ -802,15 +937,22 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
             line_empty = true;
             continue;
         }
-        const ImVec2 ts = text_size(ctx.fonts.big, size, k.text);
+        std::string text = k.text;
+        ImVec2 ts = text_size(ctx.fonts.big, size, text);
         if (x > 0 && x + ts.x > width) {
             x = 0;
             y += line_h;
+            // A wrapped line starts at its text, not at the separator's space.
+            text.erase(0, text.find_first_not_of(' '));
+            ts = text_size(ctx.fonts.big, size, text);
         }
         if (draw) {
             const ImVec2 p(org.x + x, org.y + y);
-            if (k.bg) dl->AddRectFilled(ImVec2(p.x - 3, p.y - 2), ImVec2(p.x + ts.x + 3, p.y + ts.y + 2), k.bg, 4.0f);
-            dl->AddText(ctx.fonts.big, size, p, k.col, k.text.c_str());
+            const float pad = size * 0.1f;
+            if (k.bg)
+                dl->AddRectFilled(ImVec2(p.x - pad, p.y - pad * 0.5f),
+                                  ImVec2(p.x + ts.x + pad, p.y + ts.y + pad * 0.5f), k.bg, pad);
+            dl->AddText(ctx.fonts.big, size, p, k.col, text.c_str());
         }
         x += ts.x;
         line_empty = false;
@@ -882,45 +1024,46 @@ void StepperView::draw_content(ViewContext& ctx) {
     for (; m_pending_steps > 0; --m_pending_steps) step(true, false);
     for (; m_pending_terms > 0; --m_pending_terms) step(true, true);
 
-    const float panel_w = m_show_controls ? ctx.fonts.ui_size * 22.0f : 0.0f;
+    // The settings panel: narrow enough to leave the grids most of the width at any scale.
+    const float full_w = ImGui::GetContentRegionAvail().x;
     if (m_show_controls) {
+        const float panel_w = std::min(ctx.fonts.ui_size * 16.0f, full_w * 0.3f);
         ImGui::BeginChild("##controls", ImVec2(panel_w, 0), true);
+        draw_playback_settings(ctx);
+        ImGui::Separator();
         if (draw_controls(ctx)) m_dirty = true;
+        ImGui::Separator();
+        ImGui::BeginDisabled(m_recording || !m_solution);
+        if (ImGui::Button(tr(Str::export_png))) m_png_request = true;
+        if (ImGui::Button(tr(Str::export_gif))) m_pending_gif = timestamped(".gif");
+        ImGui::EndDisabled();
+        ImGui::Spacing();
+        ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
+        ImGui::TextWrapped("%s", tr(Str::hint_keys));
+        ImGui::PopStyleColor();
         ImGui::EndChild();
         ImGui::SameLine();
     }
     solve_if_needed();
 
     ImGui::BeginGroup();
-    if (ImGui::Button(m_show_controls ? "◀ ###controls" : "▶ ###controls")) m_show_controls = !m_show_controls;
+    const std::string toggle = std::string(m_show_controls ? "« " : "» ") + tr(Str::controls) + "###controls";
+    if (ImGui::Button(toggle.c_str())) m_show_controls = !m_show_controls;
     ImGui::SameLine();
-    draw_toolbar(ctx);
+    draw_toolbar();
     if (!m_recording) {
         handle_keys();
         advance_playback(ctx);
     }
 
     // The canvas: what the PNG and GIF exports capture.
-    ImGui::BeginChild("##canvas", ImVec2(0, -ImGui::GetFrameHeightWithSpacing()), false,
-                      ImGuiWindowFlags_HorizontalScrollbar);
+    // Padded, so exported frames have a margin and outlines at the edge are not cut.
+    ImGui::BeginChild("##canvas", ImVec2(0, 0), false,
+                      ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
     const ImVec2 canvas_min = ImGui::GetWindowPos();
     const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
     const Palette& pal = palette();
-    draw_size_lines(ctx);
-    draw_legend(ctx);
-    ImGui::Dummy(ImVec2(0, ctx.fonts.ui_size * 0.4f));
-
-    // MAC lines below the grids: measure them first so the grids get the rest of the height.
-    const float width = ImGui::GetContentRegionAvail().x;
-    const std::vector<Token> tokens = mac_tokens();
-    const float mac_h = std::max(ctx.fonts.big_size * 2.8f, flow_tokens(ctx, tokens, width, false));
-    ImVec2 avail = ImGui::GetContentRegionAvail();
-    avail.y -= mac_h + ctx.fonts.big_size * 0.8f;
-    if (m_solution || channels() > 0) {
-        const Layout L = layout(ctx, avail);
-        draw_grids(ctx, L);
-    }
-    ImGui::Dummy(ImVec2(0, ctx.fonts.big_size * 0.4f));
+    // An invalid problem: the reason first, in words, then the grids as they are (never an empty view).
     if (!m_error.empty()) {
         text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.2f, pal.strong(Role::Window), tr(Str::error_title));
         ImGui::PushTextWrapPos(0.0f);
@@ -930,30 +1073,70 @@ void StepperView::draw_content(ViewContext& ctx) {
         ImGui::PopFont();
         ImGui::PopStyleColor();
         ImGui::PopTextWrapPos();
-    } else if (m_ph.window < 0) {
-        text_line(ctx.fonts.big, ctx.fonts.big_size, pal.text_muted, tr(Str::hint_start));
+        ImGui::Spacing();
+    }
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+
+    // The MAC lines go below the grids: measure them first so the grids get the rest of the height.
+    const std::vector<Token> tokens = mac_tokens();
+    const float msize = mac_size(ctx, tokens, avail.x);
+    const float mac_h = std::max(ctx.fonts.big_size * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
+    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.6f;
+
+    // The output size and the colour key go beside the grids when that leaves bigger cells, else above them.
+    float info_w = 0;
+    for (const std::string& l : size_lines(nullptr))
+        info_w = std::max(info_w, text_size(ctx.fonts.big, formula_size(ctx), l).x);
+    info_w = std::clamp(info_w, ctx.fonts.ui_size * 12.0f, avail.x * 0.42f);
+    const float info_gap = ctx.fonts.big_size;
+    // Two formula lines, maybe a note, and the legend line.
+    const float stacked_info_h = formula_size(ctx) * 2.6f + ctx.fonts.ui_size * 2.4f;
+    const Layout beside = layout(ctx, ImVec2(avail.x - info_w - info_gap, grid_h));
+    const Layout stacked = layout(ctx, ImVec2(avail.x, grid_h - stacked_info_h));
+    const bool side = beside.cell >= stacked.cell && beside.size.x + info_gap + info_w <= avail.x;
+    float grids_bottom;
+    if (side) {
+        draw_grids(ctx, beside);
+        grids_bottom = ImGui::GetCursorScreenPos().y;
+        ImGui::SetCursorScreenPos(ImVec2(top.x + beside.size.x + info_gap, top.y));
+        ImGui::BeginGroup();
+        draw_size_lines(ctx, info_w);
+        ImGui::Spacing();
+        draw_legend(ctx, true);
+        ImGui::EndGroup();
+        grids_bottom = std::max(grids_bottom, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y);
+        ImGui::SetCursorScreenPos(ImVec2(top.x, grids_bottom));
     } else {
-        ImGui::Dummy(ImVec2(width, flow_tokens(ctx, tokens, width, true)));
+        draw_size_lines(ctx, avail.x);
+        draw_legend(ctx, false);
+        ImGui::Dummy(ImVec2(0, ctx.fonts.ui_size * 0.2f));
+        draw_grids(ctx, layout(ctx, ImVec2(avail.x, grid_h - (ImGui::GetCursorScreenPos().y - top.y))));
+    }
+    ImGui::Dummy(ImVec2(0, ctx.fonts.big_size * 0.3f));
+    if (!m_error.empty()) {
+        // Said above the grids.
+    } else if (m_ph.window < 0) {
+        const std::string hint = tr(Str::hint_start);
+        text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted,
+                  hint);
+    } else {
+        ImGui::Dummy(ImVec2(avail.x, flow_tokens(ctx, tokens, avail.x, msize, true)));
     }
     draw_edit_popup();
     ImGui::EndChild();
-    ImGui::BeginDisabled(m_recording);
-    if (ImGui::Button(tr(Str::export_png))) ctx.capture.request_png(timestamped(".png"), canvas_min, canvas_max);
-    ImGui::SameLine();
-    if (ImGui::Button(tr(Str::export_gif)) && m_solution) m_pending_gif = timestamped(".gif");
-    ImGui::EndDisabled();
-    if (!m_recording) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", tr(Str::hint_keys));
-    }
     ImGui::EndGroup();
 
-    // Export buttons act on the canvas just drawn.
+    // Exports act on the canvas just drawn.
+    if (m_png_request) ctx.capture.request_png(timestamped(".png"), canvas_min, canvas_max);
+    m_png_request = false;
     run_recording(ctx, canvas_min, canvas_max);
 }
 
 }  // namespace
 
-std::unique_ptr<View> make_stepper_view() { return std::make_unique<StepperView>(); }
+std::unique_ptr<View> make_stepper_view() {
+    return std::make_unique<StepperView>();
+}
 
 }  // namespace convscope::ui

@@ -22,15 +22,21 @@ Lang g_lang = Lang::En;
 
 }  // namespace
 
-Lang language() { return g_lang; }
-void set_language(Lang lang) { g_lang = lang; }
+Lang language() {
+    return g_lang;
+}
+void set_language(Lang lang) {
+    g_lang = lang;
+}
 
 const char* tr(Str id, Lang lang) {
     const Entry& e = kTable[size_t(id)];
     return lang == Lang::Ko ? e.ko : e.en;
 }
 
-const char* tr(Str id) { return tr(id, g_lang); }
+const char* tr(Str id) {
+    return tr(id, g_lang);
+}
 
 std::string trf(Str id, ...) {
     char buf[1024];
@@ -41,12 +47,17 @@ std::string trf(Str id, ...) {
     return buf;
 }
 
-const char* lang_code(Lang lang) { return lang == Lang::Ko ? "ko" : "en"; }
+const char* lang_code(Lang lang) {
+    return lang == Lang::Ko ? "ko" : "en";
+}
 
 bool parse_lang(std::string_view code, Lang& out) {
-    if (code == "en") out = Lang::En;
-    else if (code == "ko") out = Lang::Ko;
-    else return false;
+    if (code == "en")
+        out = Lang::En;
+    else if (code == "ko")
+        out = Lang::Ko;
+    else
+        return false;
     return true;
 }
 

@@ -1,6 +1,6 @@
-// Every user-visible string of the GUI, in English and Korean, in one table. A view writes `tr(Str::play)`; to add a
-// string, add one X(...) line below (id, English, Korean). Strings with %s/%d are printf formats (use trf).
-// No ImGui here, so a test can check that the bundled fonts hold every glyph these strings use.
+// Every user-visible string of the GUI, in English and Korean, in one table. A view writes `tr(Str::play)`;
+// to add a string, add one X(...) line below (id, English, Korean). Strings with %s/%d are printf formats
+// (use trf). No ImGui here, so a test can check that the bundled fonts hold every glyph these strings use.
 #pragma once
 
 #include <string>
@@ -44,6 +44,7 @@ enum class Lang { En, Ko };
     X(preset_lecture,   "Lecture example", "강의 예제") \
     X(preset_lecture_padding, "Lecture example, padding 1", "강의 예제, 패딩 1") \
     X(preset_stride2,   "Lecture example, stride 2", "강의 예제, 스트라이드 2") \
+    X(preset_floor,     "Stride 2 on 6×6: the floor", "6×6에 스트라이드 2: 내림") \
     X(preset_edge,      "Edge detector", "경계 검출") \
     X(preset_blur,      "Blur", "흐리기") \
     X(preset_sharpen,   "Sharpen", "선명하게") \
@@ -72,20 +73,23 @@ enum class Lang { En, Ko };
     X(window_n,         "Window %d of %d", "창 %d / %d") \
     X(before_start,     "Start", "시작") \
     X(label_input,      "Input", "입력") \
-    X(label_input_c,    "Input, channel %d", "입력, 채널 %d") \
+    X(label_input_c,    "Input ch %d", "입력 채널 %d") \
     X(label_kernel,     "Kernel", "커널") \
-    X(label_kernel_oc,  "Kernel %d, channel %d", "커널 %d, 채널 %d") \
+    X(label_kernel_oc,  "Kernel %d ch %d", "커널 %d 채널 %d") \
     X(label_output,     "Output", "출력") \
-    X(label_output_c,   "Output, channel %d", "출력, 채널 %d") \
+    X(label_output_c,   "Output ch %d", "출력 채널 %d") \
     X(label_pool,       "Window %d×%d", "창 %d×%d") \
     X(legend_padding,   "padding", "패딩") \
     X(legend_window,    "current window", "현재 창") \
     X(legend_unreached, "no window reaches", "창이 닿지 않음") \
+    X(legend_chosen,    "the maximum", "최댓값") \
     X(channel_n,        "channel %d:", "채널 %d:") \
     X(bias_word,        "bias", "편향") \
-    X(floor_note,       "%s → %s: the windows stop early, so %s never enters a window (shaded).", "%s → %s: 창이 끝까지 가지 못해 %s은(는) 어떤 창에도 들어가지 않습니다 (음영).") \
-    X(rows_n,           "the last %d row(s)", "마지막 %d행") \
-    X(cols_n,           "the last %d column(s)", "마지막 %d열") \
+    X(floor_note,       "%s: %s → %s, the windows stop early, so %s never enters a window (shaded).", "%s: %s → %s, 창이 끝까지 가지 못해 %s이 어떤 창에도 들어가지 않습니다 (음영).") \
+    X(rows_1,           "the last row", "마지막 행") \
+    X(rows_n,           "the last %d rows", "마지막 %d개 행") \
+    X(cols_1,           "the last column", "마지막 열") \
+    X(cols_n,           "the last %d columns", "마지막 %d개 열") \
     X(ceil_note,        " − 1 (the last window would start in the padding)", " − 1 (마지막 창이 패딩에서 시작하므로)") \
     X(hint_start,       "Press → to place the filter on the first window.", "→ 키를 누르면 필터가 첫 번째 창에 놓입니다.") \
     X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동") \

@@ -26,18 +26,18 @@ namespace convscope::ui {
 
 // What `convscope gui …` was asked for (app/ui/gui_options.cpp parses it).
 struct GuiOptions {
-    std::string image;       // IMAGE argument: kept for the image lab
-    std::string view;        // --view; empty: the last one used
-    std::string lang;        // --lang en|ko; empty: settings
-    float scale = 0.0f;      // --scale; 0: settings
-    std::string theme;       // --theme light|dark; empty: settings
-    std::string screenshot;  // --screenshot OUT.png: save the window after the last frame
-    int frames = 0;          // --frames N: render N frames, then exit (0: run until closed)
-    int step = 0;            // --step N: press → N times at start (screenshots of a stepped state)
-    int step_terms = 0;      // --step-terms N: then press Shift+→ N times
-    std::string export_gif;  // --export-gif OUT.gif: record the stepper's animation, then exit
+    std::string image;          // IMAGE argument: kept for the image lab
+    std::string view;           // --view; empty: the last one used
+    std::string lang;           // --lang en|ko; empty: settings
+    float scale = 0.0f;         // --scale; 0: settings
+    std::string theme;          // --theme light|dark; empty: settings
+    std::string screenshot;     // --screenshot OUT.png: save the window after the last frame
+    int frames = 0;             // --frames N: render N frames, then exit (0: run until closed)
+    int step = 0;               // --step N: press → N times at start (screenshots of a stepped state)
+    int step_terms = 0;         // --step-terms N: then press Shift+→ N times
+    std::string export_gif;     // --export-gif OUT.gif: record the stepper's animation, then exit
     int width = 0, height = 0;  // --size WxH of the window
-    std::string preset;      // --preset NAME (stepper)
+    std::string preset;         // --preset NAME (stepper)
     bool headless_run() const { return frames > 0 || !screenshot.empty() || !export_gif.empty(); }
 };
 
@@ -71,7 +71,7 @@ struct ViewContext {
     const GuiOptions& options;
     Capture& capture;
     std::function<void(std::string)> notify;  // a message in the status bar
-    float* speed = nullptr;  // playback speed in steps per second (a saved setting)
+    float* speed = nullptr;                   // playback speed in steps per second (a saved setting)
 };
 
 class View {

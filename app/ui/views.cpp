@@ -1,5 +1,5 @@
-// The view registry. Adding a view: its file in app/ui/, its source in app/CMakeLists.txt, and one X(name) line
-// here (the file defines `std::unique_ptr<View> make_<name>_view()`).
+// The view registry. Adding a view: its file in app/ui/, its source in app/CMakeLists.txt, and one X(name)
+// line here (the file defines `std::unique_ptr<View> make_<name>_view()`).
 #include "app/ui/view.hpp"
 
 // clang-format off

@@ -1,0 +1,95 @@
+// The GUI's settings file: JSON round trip, tolerance of hand-edited files, and a config directory that
+// cannot be written (an error value, never a crash).
+#include <sys/stat.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "app/ui/settings.hpp"
+
+using namespace convscope::ui;
+
+TEST_CASE("settings: JSON round trip") {
+    Settings s;
+    s.scale = 2.5f;
+    s.theme = Theme::Light;
+    s.lang = Lang::Ko;
+    s.view = "size";
+    s.window_w = 1600;
+    s.window_h = 900;
+    s.speed = 3.0f;
+    auto back = settings_from_json(settings_to_json(s));
+    REQUIRE(back.ok());
+    CHECK(back->scale == 2.5f);
+    CHECK(back->theme == Theme::Light);
+    CHECK(back->lang == Lang::Ko);
+    CHECK(back->view == "size");
+    CHECK(back->window_w == 1600);
+    CHECK(back->speed == 3.0f);
+}
+
+TEST_CASE("settings: hand-edited files keep defaults where wrong") {
+    SECTION("not JSON") {
+        CHECK_FALSE(settings_from_json("{scale: ").ok());
+    }
+    SECTION("not an object") {
+        CHECK_FALSE(settings_from_json("[1, 2]").ok());
+    }
+    SECTION("wrong types and out-of-range values") {
+        auto s = settings_from_json(
+            R"({"scale": "big", "lang": "fr", "theme": 3, "window": {"w": 5}, "speed": 99})");
+        REQUIRE(s.ok());
+        CHECK(s->scale == 1.0f);
+        CHECK(s->lang == Lang::En);
+        CHECK(s->theme == Theme::Dark);
+        CHECK(s->window_w == 320);
+        CHECK(s->speed == 20.0f);
+    }
+    SECTION("scale is clamped to 1..3") {
+        auto s = settings_from_json(R"({"scale": 7})");
+        REQUIRE(s.ok());
+        CHECK(s->scale == 3.0f);
+    }
+}
+
+TEST_CASE("settings: saved under XDG_CONFIG_HOME, and a read-only directory is an error value") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("convscope-settings-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    ::setenv("XDG_CONFIG_HOME", dir.c_str(), 1);
+    Settings s;
+    s.lang = Lang::Ko;
+    REQUIRE(save_settings(s).ok());
+    CHECK(fs::exists(dir / "convscope" / "settings.json"));
+    std::string message;
+    CHECK(load_settings(message).lang == Lang::Ko);
+    CHECK(message.empty());
+    SECTION("read-only") {
+        if (::geteuid() == 0) {
+            // root writes through permissions; a file in place of the directory fails for everyone.
+            fs::remove_all(dir / "convscope");
+            std::FILE* f = std::fopen((dir / "convscope").c_str(), "w");
+            REQUIRE(f);
+            std::fclose(f);
+        } else {
+            ::chmod((dir / "convscope").c_str(), 0555);
+        }
+        s.lang = Lang::En;
+        const auto status = save_settings(s);
+        CHECK_FALSE(status.ok());
+        ::chmod((dir / "convscope").c_str(), 0755);
+    }
+    SECTION("a corrupt file gives defaults and a message") {
+        std::FILE* f = std::fopen((dir / "convscope" / "settings.json").c_str(), "w");
+        REQUIRE(f);
+        std::fputs("{not json", f);
+        std::fclose(f);
+        const Settings loaded = load_settings(message);
+        CHECK(loaded.lang == Lang::En);
+        CHECK_FALSE(message.empty());
+    }
+    fs::remove_all(dir);
+}

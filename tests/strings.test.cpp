@@ -1,0 +1,102 @@
+// The GUI's string table and the bundled fonts: every glyph a string or formula uses is in DejaVu Sans or
+// Nanum Gothic (no tofu boxes in English or Korean), and the math glyphs are in the Latin font itself.
+#include <stb_truetype.h>
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "app/ui/strings.hpp"
+#include "core/fileio.hpp"
+#include "core/geometry.hpp"
+#include "core/npy.hpp"
+#include "tests/support/testing.hpp"
+
+using namespace convscope;
+using namespace convscope::ui;
+
+namespace {
+
+// UTF-8 to code points (the table is ours and valid; a bad byte becomes U+FFFD so the test fails loudly).
+std::vector<uint32_t> code_points(std::string_view s) {
+    std::vector<uint32_t> out;
+    for (size_t i = 0; i < s.size();) {
+        const auto b = uint8_t(s[i]);
+        const int n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        if (n == 0 || i + size_t(n) > s.size()) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        uint32_t cp = n == 1 ? b : b & (0xFF >> (n + 1));
+        for (int k = 1; k < n; ++k) cp = (cp << 6) | (uint8_t(s[i + size_t(k)]) & 0x3F);
+        out.push_back(cp);
+        i += size_t(n);
+    }
+    return out;
+}
+
+struct Font {
+    std::vector<uint8_t> bytes;
+    stbtt_fontinfo info{};
+    bool has(uint32_t cp) const { return stbtt_FindGlyphIndex(&info, int(cp)) != 0; }
+};
+
+Font load(const std::string& name) {
+    Font f;
+    auto bytes = read_file(testing::source_path("assets/fonts/" + name), 64 << 20);
+    REQUIRE(bytes.ok());
+    f.bytes = std::move(*bytes);
+    REQUIRE(stbtt_InitFont(&f.info, f.bytes.data(), stbtt_GetFontOffsetForIndex(f.bytes.data(), 0)) != 0);
+    return f;
+}
+
+std::string hex(uint32_t cp) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", cp);
+    return buf;
+}
+
+}  // namespace
+
+TEST_CASE("strings: every entry has both languages, and Korean is Korean") {
+    for (int i = 0; i < int(Str::count); ++i) {
+        const Str id = Str(i);
+        INFO("string " << i << ": " << tr(id, Lang::En));
+        CHECK(std::string(tr(id, Lang::En)).size() > 0);
+        CHECK(std::string(tr(id, Lang::Ko)).size() > 0);
+    }
+    CHECK(std::string(tr(Str::view_stepper, Lang::Ko)) == "단계별 계산");
+    set_language(Lang::Ko);
+    CHECK(trf(Str::window_n, 2, 9) == "창 2 / 9");
+    set_language(Lang::En);
+    CHECK(trf(Str::window_n, 2, 9) == "Window 2 of 9");
+    Lang l = Lang::En;
+    CHECK(parse_lang("ko", l));
+    CHECK(l == Lang::Ko);
+    CHECK_FALSE(parse_lang("fr", l));
+}
+
+TEST_CASE("strings: the bundled fonts hold every glyph the UI draws") {
+    const Font latin = load("DejaVuSans.ttf");
+    const Font hangul = load("NanumGothic.ttf");
+    SECTION("the math glyphs are in the Latin font itself") {
+        for (uint32_t cp : code_points("⌊⌋⌈⌉×−Σ⋆→←▶◀❚…")) {
+            INFO(hex(cp));
+            CHECK(latin.has(cp));
+        }
+    }
+    SECTION("every string, both languages, and the formulas") {
+        std::vector<std::string_view> texts = all_strings();
+        texts.push_back(kExtraGlyphs);
+        const std::string formula = axis_formula(AxisSpec{64, 7, 2, 1, 2, 2, true});
+        texts.push_back(formula);
+        for (std::string_view s : texts)
+            for (uint32_t cp : code_points(s)) {
+                if (cp == '\n') continue;
+                INFO(hex(cp) << " in \"" << s << "\"");
+                CHECK((latin.has(cp) || hangul.has(cp)));
+                if (cp >= 0xAC00 && cp <= 0xD7A3) CHECK(hangul.has(cp));
+            }
+    }
+}
