@@ -85,7 +85,7 @@ Picture shot(const std::string& name, const std::string& args, int w, int h) {
 }  // namespace
 
 TEST_CASE("gui: every view in English and Korean at scale 1 and 2", "[gui]") {
-    const std::string view = GENERATE(as<std::string>{}, "stepper", "size");
+    const std::string view = GENERATE(as<std::string>{}, "stepper", "size", "network");
     const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
     const int scale = GENERATE(1, 2);
     const std::string name = view + "-" + lang + "-" + std::to_string(scale) + "x";

@@ -5,7 +5,8 @@
 // clang-format off
 #define CONVSCOPE_VIEWS(X) \
     X(stepper) \
-    X(size)
+    X(size) \
+    X(network)
 // clang-format on
 
 namespace convscope::ui {
