@@ -237,6 +237,25 @@ LayerMaps make_tiles(const Tensor& t) {
 
 using MapsResult = Result<std::vector<LayerMaps>>;
 
+// Where a tile's cells go in a box: square cells centred for a map, cells stretched to fill it for a row of
+// values.
+struct CellGrid {
+    ImVec2 origin;
+    float cw = 1, ch = 1;
+};
+CellGrid cell_grid(const Tile& t, ImVec2 at, ImVec2 box) {
+    CellGrid g;
+    if (t.vector) {
+        g.cw = box.x / float(t.w);
+        g.ch = box.y / float(t.h);
+        g.origin = at;
+        return g;
+    }
+    g.cw = g.ch = std::min(box.x / float(t.w), box.y / float(t.h));
+    g.origin = ImVec2(at.x + (box.x - g.cw * float(t.w)) * 0.5f, at.y + (box.y - g.ch * float(t.h)) * 0.5f);
+    return g;
+}
+
 // [SECTION] The view
 
 class NetworkView final : public View {
@@ -265,6 +284,10 @@ public:
         if (!t) return;
         for (float& v : t->data) v /= 255.0f;
         m_photo = std::make_shared<const Tensor>(std::move(*t));
+        const int64_t side = 96, ph = m_photo->dim(1), pw = m_photo->dim(2);
+        const Shape preview{1, 1, std::max<int64_t>(1, ph * side / std::max(ph, pw)),
+                            std::max<int64_t>(1, pw * side / std::max(ph, pw))};
+        m_photo_preview = make_tiles(make_input(preview, *m_photo)).tiles[0];
         m_photo_name =
             path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
         if (!o.image.empty()) m_use_photo = true;
@@ -325,6 +348,7 @@ private:
     // The input image and the weights.
     std::vector<float> m_canvas = sample_digit();
     std::shared_ptr<const Tensor> m_photo;
+    std::optional<Tile> m_photo_preview;
     std::string m_photo_name;
     bool m_use_photo = false;
     int m_seed = 1;
@@ -337,7 +361,8 @@ private:
     int m_pick_layer = 1, m_pick_tile = 1;  // the enlarged map: row in m_maps (0 = input), tile index
 
     // The code tab.
-    std::string m_paste;
+    std::string m_paste =
+        "input = torch.Tensor(1,1,28,28)\nconv1 = nn.Conv2d(1,5,5)\npool = nn.MaxPool2d(2)\n";
     std::string m_paste_error;
     std::string m_message;
 };
@@ -652,7 +677,7 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     int rows = 3 + int(m_items.size());
     for (const LayerCheck& c : check.layers) rows += c.ok() ? 0 : 2;
     const float height =
-        std::min(row_h * float(rows) + row_h * 0.5f, ImGui::GetContentRegionAvail().y * 0.42f);
+        std::min(row_h * float(rows) + row_h * 0.5f, ImGui::GetContentRegionAvail().y * 0.5f);
     if (!ImGui::BeginTable("##shapes", 5, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("000").x);
@@ -703,7 +728,8 @@ void NetworkView::draw_table(const NetworkCheck& check) {
                                shape_text(c.output).c_str());
         }
         ImGui::TableNextColumn();
-        right(learns ? thousands(c.params) : "--");
+        // A layer PyTorch cannot even build has no parameters to count.
+        right(!learns ? "--" : (!c.ok() && c.params == 0) ? "—" : thousands(c.params));
         ImGui::TableNextColumn();
         right(learns ? (c.output.empty() ? "—" : thousands(c.macs)) : "--");
         if (!c.ok()) {
@@ -774,9 +800,8 @@ bool NetworkView::draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool
     const bool clicked = ImGui::InvisibleButton("##tile", box);
     const bool hovered = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float cell = std::min(box.x / float(tile.w), box.y / float(tile.h));
-    const ImVec2 size(cell * float(tile.w), cell * float(tile.h));
-    const ImVec2 a(origin.x + (box.x - size.x) * 0.5f, origin.y + (box.y - size.y) * 0.5f);
+    const CellGrid g = cell_grid(tile, origin, box);
+    const ImVec2 a = g.origin, size(g.cw * float(tile.w), g.ch * float(tile.h));
     const float span = tile.hi - tile.lo;
     for (int64_t y = 0; y < tile.h; ++y)
         for (int64_t x = 0; x < tile.w; ++x) {
@@ -784,9 +809,10 @@ bool NetworkView::draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool
             // Each map stretched to its own range (black its minimum, white its maximum): the pattern is what
             // a channel detects; the numbers are in the enlarged view.
             const float t = span > 0 ? (v - tile.lo) / span : (v > 0 ? 1.0f : 0.0f);
-            const int g = std::isfinite(t) ? int(std::lround(std::clamp(t, 0.0f, 1.0f) * 255.0f)) : 0;
-            const ImVec2 p(a.x + float(x) * cell, a.y + float(y) * cell);
-            dl->AddRectFilled(p, ImVec2(p.x + cell + 0.5f, p.y + cell + 0.5f), IM_COL32(g, g, g, 255));
+            const int grey = std::isfinite(t) ? int(std::lround(std::clamp(t, 0.0f, 1.0f) * 255.0f)) : 0;
+            const ImVec2 p(a.x + float(x) * g.cw, a.y + float(y) * g.ch);
+            dl->AddRectFilled(p, ImVec2(p.x + g.cw + 0.5f, p.y + g.ch + 0.5f),
+                              IM_COL32(grey, grey, grey, 255));
         }
     const float thick = std::max(1.0f, (selected ? 3.0f : hovered ? 2.0f : 1.0f) * ctx.scale);
     dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + size.x + 1, a.y + size.y + 1),
@@ -885,11 +911,10 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
     draw_tile(ctx, t, box, false, pal.strong(Role::Output));
     if (ImGui::IsItemHovered()) {
         // The value under the mouse (of the cell shown: averaged when the map was shrunk for display).
-        const float cell = std::min(box.x / float(t.w), box.y / float(t.h));
-        const ImVec2 a(origin.x + (box.x - cell * float(t.w)) * 0.5f,
-                       origin.y + (box.y - cell * float(t.h)) * 0.5f);
+        const CellGrid g = cell_grid(t, origin, box);
         const ImVec2 m = ImGui::GetMousePos();
-        const int64_t x = int64_t((m.x - a.x) / cell), y = int64_t((m.y - a.y) / cell);
+        const int64_t x = int64_t(std::floor((m.x - g.origin.x) / g.cw)),
+                      y = int64_t(std::floor((m.y - g.origin.y) / g.ch));
         if (x >= 0 && x < t.w && y >= 0 && y < t.h)
             ImGui::SetTooltip("(%d, %d) = %s", int(y), int(x),
                               format_number(t.cells[size_t(y * t.w + x)]).c_str());
@@ -910,8 +935,14 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
     if (m_photo && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("%s", m_photo_name.c_str());
     ImGui::EndDisabled();
-    draw_canvas(ctx);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::net_draw_hint));
+    if (m_use_photo && m_photo_preview) {
+        // The photo in grey, where the drawing would be; the network sees it resized to its input.
+        draw_tile(ctx, *m_photo_preview, ImVec2(canvas, canvas), false, pal.strong(Role::Input));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_photo_name.c_str());
+    } else {
+        draw_canvas(ctx);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::net_draw_hint));
+    }
     if (ImGui::Button(tr(Str::net_clear))) {
         std::fill(m_canvas.begin(), m_canvas.end(), 0.0f);
         m_use_photo = false;
@@ -923,8 +954,10 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
         m_use_photo = false;
         m_dirty = true;
     }
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-    if (ImGui::InputInt(tr(Str::net_seed), &m_seed)) m_dirty = true;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.5f);
+    if (ImGui::InputInt("##seed", &m_seed)) m_dirty = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::net_seed));
+    ImGui::SameLine();
     if (ImGui::Button(tr(Str::net_new_weights))) {
         ++m_seed;
         m_dirty = true;

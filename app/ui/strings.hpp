@@ -152,7 +152,7 @@ enum class Lang { En, Ko };
     X(net_source_drawing, "Drawing", "그림") \
     X(net_source_photo, "Photo", "사진") \
     X(net_seed,         "Seed", "시드") \
-    X(net_new_weights,  "New random weights", "새 무작위 가중치") \
+    X(net_new_weights,  "New weights", "새 가중치") \
     X(net_computing,    "Computing…", "계산 중…") \
     X(net_too_large,    "Too large to run here (%s values, %s mult-adds): make the input smaller.", "여기서 실행하기에는 너무 큽니다 (값 %s개, 곱셈-누산 %s회): 입력을 줄이세요.") \
     X(net_fix_first,    "Fix the marked layer to see the feature maps.", "표시된 층을 고치면 특징 맵이 보입니다.") \
