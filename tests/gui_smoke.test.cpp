@@ -141,3 +141,9 @@ TEST_CASE("gui: a missing font falls back to the built-in one", "[gui]") {
     const Picture p = inspect(out);
     CHECK(p.distinct >= 24);
 }
+
+TEST_CASE("gui: the network view runs its stack on a photo given on the command line", "[gui]") {
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const Picture p = shot("network-photo", "--view network --theme light " + photo, 1280, 800);
+    CHECK(p.distinct >= 100);  // the photo and its feature maps: many greys
+}

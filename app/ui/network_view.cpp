@@ -357,6 +357,7 @@ private:
     LatestWorker<MapsResult> m_worker;
     uint64_t m_submitted = 0, m_shown = 0;
     std::optional<MapsResult> m_maps;
+    double m_seconds = 0.0;                 // how long the maps shown took to compute
     std::string m_blocked;                  // why nothing runs (an invalid stack, too large), or empty
     int m_pick_layer = 1, m_pick_tile = 1;  // the enlarged map: row in m_maps (0 = input), tile index
 
@@ -408,6 +409,7 @@ void NetworkView::take_results() {
     if (auto done = m_worker.take()) {
         m_shown = done->generation;
         m_maps = std::move(done->value);
+        m_seconds = done->seconds;
         if (m_maps->ok() && m_pick_layer >= int(m_maps->value().size())) m_pick_layer = -1;
     }
 }
@@ -895,14 +897,15 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
     if (m_pick_tile >= int(lm.tiles.size())) return;
     const Tile& t = lm.tiles[size_t(m_pick_tile)];
     const std::string& name = lm.name;
+    // The layer, the channel and its size, then the range on a line of its own so no number is split.
     const std::string info =
-        t.vector ? trf(Str::net_vector_info, name.c_str(), int(t.full_w), format_number(t.lo).c_str(),
-                       format_number(t.hi).c_str())
-                 : trf(Str::net_tile_info, name.c_str(), int(t.channel), int(t.full_h), int(t.full_w),
-                       format_number(t.lo).c_str(), format_number(t.hi).c_str());
+        t.vector ? trf(Str::net_vector_info, name.c_str(), int(t.full_w))
+                 : trf(Str::net_tile_info, name.c_str(), int(t.channel), int(t.full_h), int(t.full_w));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(info.c_str());
     ImGui::PopTextWrapPos();
+    ImGui::TextUnformatted(
+        trf(Str::net_range, format_number(t.lo).c_str(), format_number(t.hi).c_str()).c_str());
     // As large as the space left allows: the column's width, the height that remains.
     const ImVec2 room = ImGui::GetContentRegionAvail();
     const float side = std::max(32.0f * ctx.scale, std::min(room.x, t.vector ? room.x : room.y - 4.0f));
@@ -977,8 +980,11 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
                            m_maps->error().c_str());
         ImGui::PopTextWrapPos();
     } else {
-        if (m_shown < m_submitted)
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.text_muted), "%s", tr(Str::net_computing));
+        const std::string status =
+            m_shown < m_submitted
+                ? std::string(tr(Str::net_computing))
+                : trf(Str::net_timing, std::string(fastest_cpu_backend().name()).c_str(), m_seconds * 1000.0);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.text_muted), "%s", status.c_str());
         draw_tiles(ctx);
     }
     ImGui::EndChild();

@@ -154,11 +154,13 @@ enum class Lang { En, Ko };
     X(net_seed,         "Seed", "시드") \
     X(net_new_weights,  "New weights", "새 가중치") \
     X(net_computing,    "Computing…", "계산 중…") \
+    X(net_timing,       "Computed on the %s backend in %.1f ms, off the UI thread.", "%s 백엔드로 %.1f ms 만에 계산 (UI 스레드 밖에서).") \
     X(net_too_large,    "Too large to run here (%s values, %s mult-adds): make the input smaller.", "여기서 실행하기에는 너무 큽니다 (값 %s개, 곱셈-누산 %s회): 입력을 줄이세요.") \
     X(net_fix_first,    "Fix the marked layer to see the feature maps.", "표시된 층을 고치면 특징 맵이 보입니다.") \
     X(net_more_channels,"+%d more", "+%d개 더") \
-    X(net_tile_info,    "%s, channel %d: %d×%d, min %s, max %s", "%s, 채널 %d: %d×%d, 최소 %s, 최대 %s") \
-    X(net_vector_info,  "%s: %d values, min %s, max %s", "%s: 값 %d개, 최소 %s, 최대 %s") \
+    X(net_tile_info,    "%s, channel %d: %d×%d", "%s, 채널 %d: %d×%d") \
+    X(net_vector_info,  "%s: %d values", "%s: 값 %d개") \
+    X(net_range,        "min %s, max %s", "최소 %s, 최대 %s") \
     X(net_click_tile,   "Click a map to see it large, with its values.", "맵을 누르면 크게 보이고 값도 볼 수 있습니다.") \
     X(net_copy,         "Copy", "복사") \
     X(net_copied,       "Copied the code to the clipboard", "코드를 클립보드에 복사했습니다") \
