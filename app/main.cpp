@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     if (settings.window_x >= 0 && settings.window_y >= 0 && !options.headless_run())
         glfwSetWindowPos(window, settings.window_x, settings.window_y);
     glfwMakeContextCurrent(window);
-    glfwSwapInterval(options.headless_run() ? 0 : 1);
+    glfwSwapInterval(options.headless_run() && options.exit_after <= 0 ? 0 : 1);
 
     // 2. Dear ImGui
     IMGUI_CHECKVERSION();
@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
         shell.before_frame();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
-        if (shell.scripted()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // reproducible pictures
+        // Reproducible pictures: scripted runs ignore the pointer (unless a test drives the app for a while).
+        if (shell.scripted() && options.exit_after <= 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
         shell.draw();
         ImGui::Render();

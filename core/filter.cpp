@@ -124,6 +124,61 @@ Result<Image> to_display(const Tensor& output, DisplayMap map) {
     return img;
 }
 
+Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpec& spec, int64_t channel,
+                                            int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                            int64_t max_kernel) {
+    auto g = filter_geometry(input.shape, spec);
+    if (!g) return Error{g.error()};
+    const int64_t c = input.dim(0), h = input.dim(1), w = input.dim(2);
+    const int64_t oh = g->output[1], ow = g->output[2];
+    if (channel < 0 || channel >= c || oy < 0 || oy >= oh || ox < 0 || ox >= ow)
+        return fail("output pixel (" + std::to_string(oy) + ", " + std::to_string(ox) + ") is outside the " +
+                    std::to_string(oh) + "×" + std::to_string(ow) + " output");
+    const AxisSpec& ah = g->h;
+    const AxisSpec& aw = g->w;
+    if (ah.kernel > max_kernel || aw.kernel > max_kernel)
+        return fail("the stepper shows kernels up to " + std::to_string(max_kernel) + "×" +
+                    std::to_string(max_kernel));
+    // The widest reach (at most `reach`) whose region still fits the stepper's grid.
+    for (int64_t r = reach; r >= 0; --r) {
+        const int64_t y0 = std::max<int64_t>(0, oy - r), y1 = std::min(oh - 1, oy + r);
+        const int64_t x0 = std::max<int64_t>(0, ox - r), x1 = std::min(ow - 1, ox + r);
+        const int64_t top = y0 * ah.stride - ah.pad_before, left = x0 * aw.stride - aw.pad_before;
+        const int64_t rows = (y1 - y0) * ah.stride + ah.dilation * (ah.kernel - 1) + 1;
+        const int64_t cols = (x1 - x0) * aw.stride + aw.dilation * (aw.kernel - 1) + 1;
+        if (rows > max_side || cols > max_side) continue;
+        Neighbourhood nb;
+        StepperProblem& p = nb.problem;
+        p.input = Tensor::filled({1, rows, cols});
+        const float pad_value = spec.op == FilterOp::MaxPool ? -INFINITY : 0.0f;
+        const PaddingMode mode = spec.op == FilterOp::Conv ? spec.conv.padding_mode : PaddingMode::Zeros;
+        for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < cols; ++j) {
+                const auto sy = source_index(top + i, h, mode), sx = source_index(left + j, w, mode);
+                p.input.data[size_t(i * cols + j)] =
+                    (sy && sx) ? input.data[size_t((channel * h + *sy) * w + *sx)] : pad_value;
+            }
+        if (spec.op == FilterOp::Conv) {
+            p.op = StepOp::Conv;
+            p.weight = spec.kernel.weight_tensor(1);
+            p.bias = spec.kernel.bias_tensor(1);
+            p.has_bias = spec.kernel.offset != 0.0;
+            p.conv.stride = Pair{ah.stride, aw.stride};
+            p.conv.dilation = Pair{ah.dilation, aw.dilation};
+        } else {
+            p.op = spec.op == FilterOp::MaxPool ? StepOp::MaxPool : StepOp::AvgPool;
+            p.pool = spec.pool;
+            p.pool.op = spec.op == FilterOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+            p.pool.stride = Pair{ah.stride, aw.stride};
+            p.pool.padding = Pair{0};
+        }
+        nb.window = (oy - y0) * (x1 - x0 + 1) + (ox - x0);
+        return nb;
+    }
+    return fail("the window of this pixel is larger than the stepper's " + std::to_string(max_side) + "×" +
+                std::to_string(max_side) + " grid");
+}
+
 Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,
                            Backend& backend) {
     auto input = image_to_tensor(image, mode);

@@ -11,6 +11,7 @@
 #include "core/geometry.hpp"
 #include "core/image.hpp"
 #include "core/kernels.hpp"
+#include "core/stepper.hpp"
 #include "core/trace.hpp"
 
 namespace convscope {
@@ -49,6 +50,20 @@ Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend
 // kernel.
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
                            int64_t ox);
+
+// The neighbourhood of one output pixel as a small stepper problem: one channel, the padded input rows and
+// columns read by the outputs within `reach` of (oy, ox) (padding made into plain values: zeros or the
+// reflected/replicated/wrapped pixels for convolution, −∞ for max pooling, 0 for average pooling), the same
+// kernel, stride and dilation, no padding. `window` is the stepper's index of the explained pixel, so its
+// output equals the full result's at (oy, ox). An error when the region is wider than `max_side` or the
+// kernel than `max_kernel` (the stepper draws small grids).
+struct Neighbourhood {
+    StepperProblem problem;
+    int64_t window = 0;
+};
+Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpec& spec, int64_t channel,
+                                            int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                            int64_t max_kernel);
 
 // The smallest and largest finite values of an output ({0, 0} when it has none); Normalize maps them to 0 and
 // 255.

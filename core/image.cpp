@@ -1,6 +1,7 @@
 #include "core/image.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <memory>
 
@@ -38,6 +39,31 @@ bool png_header_size(std::span<const uint8_t> b, int64_t& w, int64_t& h) {
     return true;
 }
 
+// stb_image does not notice a binary PNM (P5/P6) that ends before its pixels do and hands back uninitialized
+// memory for the missing part; such a file is refused here instead. Other files pass.
+Status check_pnm_length(std::span<const uint8_t> b) {
+    if (b.size() < 2 || b[0] != 'P' || (b[1] != '5' && b[1] != '6')) return {};
+    size_t i = 2;
+    int64_t fields[3] = {0, 0, 0};  // width, height, maxval
+    for (int64_t& f : fields) {
+        while (i < b.size() && (std::isspace(b[i]) || b[i] == '#')) {
+            if (b[i] == '#')
+                while (i < b.size() && b[i] != '\n') ++i;
+            else
+                ++i;
+        }
+        if (i >= b.size() || !std::isdigit(b[i])) return {};  // not a header we understand: stb_image decides
+        while (i < b.size() && std::isdigit(b[i]) && f < (int64_t(1) << 40)) f = f * 10 + (b[i++] - '0');
+    }
+    ++i;  // the single whitespace after maxval
+    const int64_t need = fields[0] * fields[1] * (b[1] == '6' ? 3 : 1) * (fields[2] > 255 ? 2 : 1);
+    if (int64_t(b.size()) - int64_t(i) < need)
+        return fail("the file ends before its pixels do (" +
+                    std::to_string(std::max<int64_t>(0, int64_t(b.size()) - int64_t(i))) + " of " +
+                    std::to_string(need) + " bytes)");
+    return {};
+}
+
 Status check_size(int64_t w, int64_t h) {
     if (w > limits::kMaxImageSide || h > limits::kMaxImageSide)
         return fail("the image is " + size_text(w, h) + " pixels; each side may be at most " +
@@ -69,6 +95,7 @@ Result<ImageInfo> probe_image(std::span<const uint8_t> bytes) {
 Result<Image> decode_image(std::span<const uint8_t> bytes) {
     auto info = probe_image(bytes);
     if (!info) return Error{info.error()};
+    if (auto s = check_pnm_length(bytes); !s) return Error{s.error()};
     int w = 0, h = 0, c = 0;
     std::unique_ptr<stbi_uc, void (*)(void*)> data(
         stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &c, 0), stbi_image_free);

@@ -69,6 +69,12 @@ public:
         return m_running || m_pending;
     }
 
+    // True when a finished result waits for take().
+    bool ready() const {
+        std::lock_guard lock(m_mutex);
+        return m_done && m_done->generation > m_taken;
+    }
+
     // Seconds since the job under way started (0 when idle).
     double running_seconds() const {
         std::lock_guard lock(m_mutex);

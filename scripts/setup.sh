@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libglfw3-dev libimgui-dev python3-glad libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev libhwy-dev
   libegl-dev libgl-dev libgl1-mesa-dri libegl-mesa0
-  catch2 xvfb xauth
+  catch2 xvfb xauth xdotool
   ${EXTRA_PACKAGES:-}
 )
 

@@ -226,3 +226,56 @@ TEST_CASE("trace_filter: replaying the trace gives the backend's output, colour 
         CHECK(t->has_bias);
     }
 }
+
+TEST_CASE("stepper_neighbourhood: a small problem whose explained window gives the full result's value") {
+    const Tensor x = *image_to_tensor(photo(12, 10, 3, 5), ColorMode::Color);
+    struct Case {
+        const char* name;
+        FilterOp op;
+        int64_t stride, pad, dilation;
+        PaddingMode mode;
+    };
+    const Case cases[] = {
+        {"sobel-x", FilterOp::Conv, 1, 1, 1, PaddingMode::Zeros},
+        {"emboss", FilterOp::Conv, 2, 1, 1, PaddingMode::Reflect},
+        {"box3", FilterOp::Conv, 1, 2, 2, PaddingMode::Circular},
+        {"", FilterOp::MaxPool, 2, 1, 1, PaddingMode::Zeros},
+        {"", FilterOp::AvgPool, 2, 1, 1, PaddingMode::Zeros},
+    };
+    for (const Case& cs : cases) {
+        FilterSpec spec;
+        spec.op = cs.op;
+        if (cs.op == FilterOp::Conv) {
+            spec.kernel = *kernel_from_name(cs.name);
+            spec.kernel.offset = 3;
+            spec.conv.stride = cs.stride;
+            spec.conv.padding = cs.pad;
+            spec.conv.dilation = cs.dilation;
+            spec.conv.padding_mode = cs.mode;
+        } else {
+            spec.pool.kernel = 3;
+            spec.pool.stride = cs.stride;
+            spec.pool.padding = cs.pad;
+        }
+        const Tensor y = *apply_filter(x, spec, reference_backend());
+        // Every corner (padding reached) and an inner pixel, on each channel.
+        for (int64_t c = 0; c < 3; ++c)
+            for (auto [oy, ox] : {std::pair<int64_t, int64_t>{0, 0}, {y.dim(1) - 1, y.dim(2) - 1}, {2, 3}}) {
+                INFO(cs.name << " op " << int(cs.op) << " channel " << c << " at " << oy << "," << ox);
+                auto nb = stepper_neighbourhood(x, spec, c, oy, ox, 1, 24, 7);
+                REQUIRE(nb.ok());
+                auto solved = solve_stepper(nb->problem);
+                REQUIRE(solved.ok());
+                CHECK(solved->output.shape[0] == 1);
+                CHECK(solved->output.data[size_t(nb->window)] ==
+                      y.data[size_t((c * y.dim(1) + oy) * y.dim(2) + ox)]);
+            }
+    }
+    SECTION("too large for the stepper") {
+        FilterSpec spec;
+        spec.kernel = *kernel_from_name("box9");
+        auto nb = stepper_neighbourhood(x, spec, 0, 0, 0, 1, 24, 7);
+        REQUIRE_FALSE(nb.ok());
+        CHECK_THAT(nb.error(), Catch::Contains("up to 7×7"));
+    }
+}

@@ -123,6 +123,39 @@ TEST_CASE("gui: --export-gif writes one frame per window", "[gui]") {
     DGifCloseFile(gif, &err);
 }
 
+TEST_CASE("gui: real key presses step the lecture example and scale the UI", "[gui]") {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
+        std::exit(4);
+    }
+    // Keys are held for 80 ms, as a person would: ImGui 1.86 reads key state once per frame.
+    const fs::path before = kShots / "keys-start.png", after = kShots / "keys-right.png";
+    fs::remove(before);
+    fs::remove(after);
+    REQUIRE(run_gui("gui --size 1280x800 --exit-after 1 --screenshot " + before.string()) == 0);
+    const std::string script = kShots.string() + "/keys.sh";
+    std::FILE* f = std::fopen(script.c_str(), "w");
+    REQUIRE(f);
+    std::fprintf(
+        f,
+        "%s/app/convscope gui --size 1280x800 --exit-after 4 --screenshot %s &\n"
+        "pid=$!\n"
+        "xdotool search --sync --name ConvScope windowfocus --sync\n"
+        "sleep 0.5\n"
+        "xdotool keydown Right; sleep 0.08; xdotool keyup Right; sleep 0.3\n"
+        "xdotool keydown ctrl; xdotool keydown equal; sleep 0.08; xdotool keyup equal; xdotool keyup ctrl\n"
+        "wait $pid\n",
+        CONVSCOPE_BINARY_DIR, after.c_str());
+    std::fclose(f);
+    const std::string cmd = "timeout 30 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
+                            (kShots / "last.log").string() + " 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const Picture a = inspect(before), b = inspect(after);
+    // → placed the window (vermillion outline); Ctrl+= made everything bigger (more of the same colours).
+    CHECK(b.vermillion > a.vermillion + 500);
+}
+
 TEST_CASE("gui: bad arguments exit 2 and open no window", "[gui]") {
     const fs::path out = kShots / "never.png";
     fs::remove(out);
@@ -146,4 +179,30 @@ TEST_CASE("gui: the network view runs its stack on a photo given on the command 
     const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
     const Picture p = shot("network-photo", "--view network --theme light " + photo, 1280, 800);
     CHECK(p.distinct >= 100);  // the photo and its feature maps: many greys
+}
+
+TEST_CASE("gui: the image lab with a photo and an explained pixel, English and Korean at scale 1 and 2",
+          "[gui]") {
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
+    const int scale = GENERATE(1, 2);
+    const std::string name = "image-" + lang + "-" + std::to_string(scale) + "x";
+    const std::string args = photo + " --view image --lang " + lang + " --scale " + std::to_string(scale);
+    const Picture plain = shot(name + "-plain", args, 1280 * scale, 800 * scale);
+    const Picture explained = shot(name, args + " --explain 100,120", 1280 * scale, 800 * scale);
+    // The explained pixel and its window on the input are outlined in vermillion.
+    CHECK(explained.vermillion > plain.vermillion + 40 * scale * scale);
+}
+
+TEST_CASE("gui: the image lab keeps running on a file that is not an image, and shows a colour photo",
+          "[gui]") {
+    const Picture bad =
+        shot("image-not-an-image", std::string(CONVSCOPE_SOURCE_DIR) + "/tests/CMakeLists.txt --view image",
+             1280, 800);
+    CHECK(bad.distinct >= 24);
+    shot("image-chelsea-gaussian-ko",
+         std::string(CONVSCOPE_SOURCE_DIR) +
+             "/assets/chelsea.png --view image --kernel gaussian9 --explain 60,80 "
+             "--lang ko --theme light",
+         1400, 860);
 }

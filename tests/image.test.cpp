@@ -93,6 +93,14 @@ TEST_CASE("decode_image refuses bad files with a message") {
         REQUIRE_FALSE(r.ok());
         CHECK_THAT(r.error(), Catch::Contains("20000×20000") && Catch::Contains("100 megapixels"));
     }
+    SECTION("a PNM that ends before its pixels do") {
+        auto r = decode_image(bytes_of("P5\n# a comment\n4 4\n255\n\x01\x02"));
+        REQUIRE_FALSE(r.ok());
+        CHECK_THAT(r.error(), Catch::Contains("2 of 16 bytes"));
+        auto full = decode_image(bytes_of(std::string("P5\n# a comment\n2 1\n255\n\x01\x02", 25)));
+        REQUIRE(full.ok());
+        CHECK(full->pixels == std::vector<uint8_t>{1, 2});
+    }
     SECTION("a side over the limit") {
         auto r = decode_image(bytes_of("P5\n70000 2\n255\n"));
         REQUIRE_FALSE(r.ok());

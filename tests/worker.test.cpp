@@ -12,7 +12,10 @@ TEST_CASE("LatestWorker: runs a job and hands its result out once") {
     CHECK_FALSE(w.take());
     const uint64_t g = w.submit([] { return 42; });
     w.wait_idle();
+    CHECK_FALSE(w.busy());
+    CHECK(w.ready());  // idle, but the result is not taken yet: a UI must not call itself settled
     auto done = w.take();
+    CHECK_FALSE(w.ready());
     REQUIRE(done);
     CHECK(done->generation == g);
     CHECK(done->value == 42);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/cli/cli.hpp"
+#include "core/kernels.hpp"
 #include "core/stepper.hpp"
 
 namespace convscope::ui {
@@ -33,11 +34,15 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--theme", out.theme, "light or dark");
     app.add_option("--screenshot", out.screenshot, "Save the window as PNG after the last frame, then exit");
     app.add_option("--frames", out.frames, "Render N frames, then exit");
+    app.add_option("--exit-after", out.exit_after,
+                   "Run this many seconds (taking keyboard and mouse), then exit");
     app.add_option("--step", out.step, "Stepper: press → N times first");
     app.add_option("--step-terms", out.step_terms, "Stepper: then press Shift+→ N times");
     app.add_option("--export-gif", out.export_gif,
                    "Stepper: record every window as an animated GIF, then exit");
     app.add_option("--size", size, "Window size WxH, e.g. 1600x900");
+    app.add_option("--kernel", out.kernel, "Image lab: start with this kernel (sobel-x, gaussian5, …)");
+    app.add_option("--explain", out.explain, "Image lab: explain this output pixel ROW,COL");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.
@@ -50,6 +55,8 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     } catch (const CLI::ParseError& e) {
         return cli::error_exit(e.what());
     }
+    // `convscope photo.jpg` means the image lab.
+    if (!out.image.empty() && out.view.empty()) out.view = "image";
     if (!out.view.empty()) {
         bool known = false;
         for (const std::string& id : view_ids()) known = known || id == out.view;
@@ -62,7 +69,7 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
         return cli::error_exit("--scale must be between 1 and 3");
     if (!out.theme.empty() && out.theme != "light" && out.theme != "dark")
         return cli::error_exit("--theme must be light or dark, got '" + out.theme + "'");
-    if (out.frames < 0 || out.step < 0 || out.step_terms < 0)
+    if (out.frames < 0 || out.step < 0 || out.step_terms < 0 || out.exit_after < 0)
         return cli::error_exit("--frames, --step and --step-terms must not be negative");
     if (!size.empty()) {
         auto p = parse_pair(size);
@@ -80,6 +87,11 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
         }
         if (!known) return cli::error_exit("--preset must be one of " + names + ", got '" + out.preset + "'");
     }
+    if (!out.kernel.empty())
+        if (auto k = kernel_from_name(out.kernel); !k) return cli::error_exit("--kernel: " + k.error());
+    if (!out.explain.empty())
+        if (auto p = parse_pair(out.explain); !p || p->h < 0 || p->w < 0)
+            return cli::error_exit("--explain must be ROW,COL of an output pixel, got '" + out.explain + "'");
     if (!out.export_gif.empty() && !out.view.empty() && out.view != "stepper")
         return cli::error_exit("--export-gif records the stepper; use --view stepper");
     if (!out.export_gif.empty()) out.view = "stepper";

@@ -49,11 +49,11 @@ struct ChannelPreset {
     Str label;
 };
 constexpr ChannelPreset kPresets[] = {
-    {"", Str::net_random},           {"identity", Str::net_k_identity},
-    {"box", Str::net_k_box},         {"gaussian", Str::net_k_gaussian},
-    {"sharpen", Str::net_k_sharpen}, {"laplacian", Str::net_k_laplacian},
-    {"sobel-x", Str::net_k_sobel_x}, {"sobel-y", Str::net_k_sobel_y},
-    {"emboss", Str::net_k_emboss},   {"outline", Str::net_k_outline},
+    {"", Str::net_random},           {"identity", Str::img_k_identity},
+    {"box", Str::img_k_box},         {"gaussian", Str::img_k_gaussian},
+    {"sharpen", Str::img_k_sharpen}, {"laplacian", Str::img_k_laplacian},
+    {"sobel-x", Str::img_k_sobel_x}, {"sobel-y", Str::img_k_sobel_y},
+    {"emboss", Str::img_k_emboss},   {"outline", Str::img_k_outline},
 };
 
 // One layer of the editor with what the view adds to it: the kernel chosen per output channel (Conv2d) and a

@@ -10,6 +10,8 @@
 #include <cstdio>
 
 #include "app/ui/fonts.hpp"
+#include "app/ui/handoff.hpp"
+#include "core/trace.hpp"
 
 namespace convscope::ui {
 
@@ -156,7 +158,7 @@ void Shell::draw_menu() {
         m_fonts_dirty = true;
     }
     if (ImGui::SmallButton(" − ")) set_scale(m_settings.scale - 0.25f);
-    ImGui::Text("%.2g×", double(m_settings.scale));
+    ImGui::Text("%s×", format_number(m_settings.scale).c_str());
     if (ImGui::SmallButton(" + ")) set_scale(m_settings.scale + 0.25f);
     ImGui::EndMenuBar();
 }
@@ -165,6 +167,12 @@ void Shell::draw() {
     ++m_frame;
     handle_shortcuts();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit_requested = true;
+    // A view asked for another one (the image lab's "open in stepper").
+    if (auto& v = requested_view()) {
+        for (size_t i = 0; i < m_views.size(); ++i)
+            if (m_views[i]->id() == *v) m_current = i, m_select_current = true;
+        v.reset();
+    }
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
@@ -224,6 +232,7 @@ void Shell::after_render(int fb_width, int fb_height) {
     if (!scripted()) return;
     const int target = m_options.frames > 0 ? m_options.frames : 3;
     bool busy = m_capture.gif_recording();
+    if (m_options.exit_after > 0 && ImGui::GetTime() < m_options.exit_after) return;
     for (const auto& v : m_views) busy = busy || v->busy();
     // A scripted run that never settles still ends (a GIF of the largest problem is a few hundred frames).
     if ((m_frame < target || busy) && m_frame < target + 100000) return;

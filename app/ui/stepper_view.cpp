@@ -17,6 +17,7 @@
 #include <set>
 
 #include "app/ui/draw.hpp"
+#include "app/ui/handoff.hpp"
 #include "app/ui/palette.hpp"
 #include "app/ui/view.hpp"
 #include "core/stepper.hpp"
@@ -827,6 +828,11 @@ std::vector<Token> StepperView::mac_tokens() const {
     switch (t->kind) {
         case TraceKind::Conv: {
             const bool several = t->channels.size() > 1;
+            // The lecture's formula heads the lines when there is more than one plain sum.
+            if (several || t->has_bias) {
+                v.push_back(plain(tr(Str::mac_formula), pal.text_muted));
+                newline();
+            }
             size_t i = 0;
             for (size_t ci = 0; ci < t->channels.size(); ++ci) {
                 if (several)
@@ -1019,6 +1025,13 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
 
 void StepperView::draw_content(ViewContext& ctx) {
     ++m_frames_drawn;
+    // "Open in stepper" from the image lab: a photo's neighbourhood, shown at the explained window.
+    if (auto& r = stepper_request()) {
+        load(std::move(r->problem));
+        m_preset.clear();
+        m_pending_steps = int(r->window + 1);
+        r.reset();
+    }
     solve_if_needed();
     // Scripted key presses (--step, --step-terms).
     for (; m_pending_steps > 0; --m_pending_steps) step(true, false);
@@ -1082,7 +1095,8 @@ void StepperView::draw_content(ViewContext& ctx) {
     const std::vector<Token> tokens = mac_tokens();
     const float msize = mac_size(ctx, tokens, avail.x);
     const float mac_h = std::max(ctx.fonts.big_size * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
-    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.6f;
+    // Below the grids: two spacers (each with item spacing) and the MAC lines.
+    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.3f - 3.0f * ImGui::GetStyle().ItemSpacing.y;
 
     // The output size and the colour key go beside the grids when that leaves bigger cells, else above them.
     float info_w = 0;
@@ -1121,7 +1135,7 @@ void StepperView::draw_content(ViewContext& ctx) {
         text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted,
                   hint);
     } else {
-        ImGui::Dummy(ImVec2(avail.x, flow_tokens(ctx, tokens, avail.x, msize, true)));
+        ImGui::Dummy(ImVec2(avail.x - 1.0f, flow_tokens(ctx, tokens, avail.x, msize, true)));
     }
     draw_edit_popup();
     ImGui::EndChild();

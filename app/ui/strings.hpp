@@ -84,6 +84,7 @@ enum class Lang { En, Ko };
     X(legend_unreached, "no window reaches", "창이 닿지 않음") \
     X(legend_chosen,    "the maximum", "최댓값") \
     X(channel_n,        "channel %d:", "채널 %d:") \
+    X(mac_formula,      "out = bias + Σ weight ⋆ input, channel by channel:", "출력 = 편향 + Σ 가중치 ⋆ 입력, 채널마다:") \
     X(bias_word,        "bias", "편향") \
     X(floor_note,       "%s: %s → %s, the windows stop early, so %s never enters a window (shaded).", "%s: %s → %s, 창이 끝까지 가지 못해 %s이 어떤 창에도 들어가지 않습니다 (음영).") \
     X(rows_1,           "the last row", "마지막 행") \
@@ -96,6 +97,77 @@ enum class Lang { En, Ko };
     X(error_title,      "These settings do not work:", "이 설정으로는 계산할 수 없습니다:") \
     X(edit_cell,        "New value, then Enter", "새 값을 넣고 Enter") \
     X(controls,         "Settings", "설정") \
+    X(view_image,       "Image lab", "이미지 실험실") \
+    X(img_image,        "Image", "이미지") \
+    X(img_samples,      "Sample photos", "예제 사진") \
+    X(img_open,         "Open a file…", "파일 열기…") \
+    X(img_drop_hint,    "Or drop an image file on the window.", "또는 이미지 파일을 창에 끌어다 놓으세요.") \
+    X(img_loading,      "Loading %s…", "%s 불러오는 중…") \
+    X(img_info_grey,    "%s: %d×%d, grey", "%s: %d×%d, 흑백") \
+    X(img_info_colour,  "%s: %d×%d, colour", "%s: %d×%d, 컬러") \
+    X(img_load_fail,    "Could not open that image:", "이미지를 열 수 없습니다:") \
+    X(img_no_image,     "No image yet: pick a sample photo, open a file, or drop one on the window.", "아직 이미지가 없습니다. 예제 사진을 고르거나, 파일을 열거나, 창에 끌어다 놓으세요.") \
+    X(img_preset,       "Preset", "프리셋") \
+    X(img_custom,       "Custom", "직접 입력") \
+    X(img_size,         "Size", "크기") \
+    X(img_sigma,        "σ (spread)", "σ (퍼짐)") \
+    X(img_edit,         "Edit the weights", "가중치 편집") \
+    X(img_rows_cols,    "Rows, columns", "행, 열") \
+    X(img_divisor,      "Divide by", "나누는 수") \
+    X(img_offset,       "Offset (bias)", "오프셋 (편향)") \
+    X(img_normalize,    "Normalize to sum 1", "합이 1이 되게 정규화") \
+    X(img_kernel_file,  "Kernel file", "커널 파일") \
+    X(img_load,         "Load", "불러오기") \
+    X(img_save,         "Save", "저장") \
+    X(img_pool_window,  "Window H, W", "창 H, W") \
+    X(img_stride_is_window, "Stride = window", "스트라이드 = 창") \
+    X(img_colour,       "Colour", "색") \
+    X(img_grey,         "Grey (luminance)", "흑백 (밝기)") \
+    X(img_rgb,          "Colour (groups = 3)", "컬러 (groups = 3)") \
+    X(img_map,          "Values to pixels", "값을 픽셀로") \
+    X(img_map_clamp,    "Clamp to 0–255", "0–255로 자르기") \
+    X(img_map_abs,      "Absolute value", "절댓값") \
+    X(img_map_normalize,"Min–max normalize", "최소–최대 정규화") \
+    X(img_backend,      "Backend", "백엔드") \
+    X(img_fastest,      "fastest available", "가장 빠른 것") \
+    X(img_time,         "%s: %.1f ms", "%s: %.1f ms") \
+    X(img_computing,    "Computing… %.1f s", "계산 중… %.1f초") \
+    X(img_true_size,    "True pixel size", "실제 픽셀 크기") \
+    X(img_true_size_tip,"One output pixel is drawn as large as one input pixel, so stride 2 halves the picture.", "출력 픽셀 하나를 입력 픽셀 하나와 같은 크기로 그립니다. 스트라이드가 2면 그림이 절반이 됩니다.") \
+    X(img_fit,          "Fit", "맞춤") \
+    X(img_zoom,         "Zoom %.0f%%", "확대 %.0f%%") \
+    X(img_save_png,     "Save output as PNG", "출력을 PNG로 저장") \
+    X(img_explain,      "Explain this pixel", "이 픽셀 설명") \
+    X(img_explain_hint, "Hover over the output to see how a pixel is made; click to keep it.", "출력 위에 마우스를 올리면 픽셀이 어떻게 계산되는지 보입니다. 클릭하면 고정됩니다.") \
+    X(img_pixel,        "Output pixel: row %d, column %d", "출력 픽셀: %d행, %d열") \
+    X(img_channel,      "Channel", "채널") \
+    X(img_in_window,    "Input under the window", "창 아래 입력값") \
+    X(img_weights,      "Weights", "가중치") \
+    X(img_shown_as,     "shown as %d (%s)", "화면 값 %d (%s)") \
+    X(img_open_stepper, "Open in stepper", "단계별 계산에서 열기") \
+    X(img_input_at,     "Input row %d, column %d: %s", "입력 %d행, %d열: %s") \
+    X(img_unpin,        "Unpin", "고정 해제") \
+    X(img_recent,       "Recent files", "최근 파일") \
+    X(img_up,           "Up", "위로") \
+    X(img_cancel,       "Cancel", "취소") \
+    X(img_open_button,  "Open", "열기") \
+    X(img_path,         "Path", "경로") \
+    X(img_open_title,   "Open an image", "이미지 열기") \
+    X(img_k_identity,   "Identity", "항등") \
+    X(img_k_box,        "Box blur", "상자 흐림") \
+    X(img_k_gaussian,   "Gaussian blur", "가우시안 흐림") \
+    X(img_k_sharpen,    "Sharpen", "선명하게") \
+    X(img_k_laplacian,  "Laplacian", "라플라시안") \
+    X(img_k_log,        "Laplacian of Gaussian", "가우시안의 라플라시안") \
+    X(img_k_sobel_x,    "Sobel x", "소벨 x") \
+    X(img_k_sobel_y,    "Sobel y", "소벨 y") \
+    X(img_k_scharr_x,   "Scharr x", "샤르 x") \
+    X(img_k_scharr_y,   "Scharr y", "샤르 y") \
+    X(img_k_prewitt_x,  "Prewitt x", "프리윗 x") \
+    X(img_k_prewitt_y,  "Prewitt y", "프리윗 y") \
+    X(img_k_emboss,     "Emboss", "엠보스") \
+    X(img_k_outline,    "Outline", "윤곽선") \
+    X(img_k_motion_blur,"Motion blur", "모션 블러") \
     X(size_practice,    "Practice: the lecture's exercises", "연습: 강의 문제") \
     X(size_free,        "Calculator", "계산기") \
     X(exercise_n,       "Exercise %d of %d", "문제 %d / %d") \
@@ -127,15 +199,6 @@ enum class Lang { En, Ko };
     X(net_channel_n,    "channel %d", "채널 %d") \
     X(net_channel_kernel, "channel %d: %s", "채널 %d: %s") \
     X(net_random,       "Random (seeded)", "무작위 (시드 고정)") \
-    X(net_k_identity,   "Identity", "항등") \
-    X(net_k_box,        "Box blur", "상자 흐리기") \
-    X(net_k_gaussian,   "Gaussian blur", "가우시안 흐리기") \
-    X(net_k_sharpen,    "Sharpen", "선명하게") \
-    X(net_k_laplacian,  "Laplacian (edges)", "라플라시안 (경계)") \
-    X(net_k_sobel_x,    "Sobel x (vertical edges)", "소벨 x (세로 경계)") \
-    X(net_k_sobel_y,    "Sobel y (horizontal edges)", "소벨 y (가로 경계)") \
-    X(net_k_emboss,     "Emboss", "엠보스") \
-    X(net_k_outline,    "Outline", "윤곽선") \
     X(net_col_layer,    "Layer", "층") \
     X(net_col_shape,    "Output shape", "출력 모양") \
     X(net_col_params,   "Params", "매개변수") \

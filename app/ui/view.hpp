@@ -26,19 +26,24 @@ namespace convscope::ui {
 
 // What `convscope gui …` was asked for (app/ui/gui_options.cpp parses it).
 struct GuiOptions {
-    std::string image;          // IMAGE argument: kept for the image lab
-    std::string view;           // --view; empty: the last one used
-    std::string lang;           // --lang en|ko; empty: settings
-    float scale = 0.0f;         // --scale; 0: settings
-    std::string theme;          // --theme light|dark; empty: settings
-    std::string screenshot;     // --screenshot OUT.png: save the window after the last frame
-    int frames = 0;             // --frames N: render N frames, then exit (0: run until closed)
-    int step = 0;               // --step N: press → N times at start (screenshots of a stepped state)
-    int step_terms = 0;         // --step-terms N: then press Shift+→ N times
-    std::string export_gif;     // --export-gif OUT.gif: record the stepper's animation, then exit
+    std::string image;       // IMAGE argument: kept for the image lab
+    std::string view;        // --view; empty: the last one used
+    std::string lang;        // --lang en|ko; empty: settings
+    float scale = 0.0f;      // --scale; 0: settings
+    std::string theme;       // --theme light|dark; empty: settings
+    std::string screenshot;  // --screenshot OUT.png: save the window after the last frame
+    int frames = 0;          // --frames N: render N frames, then exit (0: run until closed)
+    double exit_after = 0;   // --exit-after SECONDS: run that long taking input, then exit (tests drive keys)
+    int step = 0;            // --step N: press → N times at start (screenshots of a stepped state)
+    int step_terms = 0;      // --step-terms N: then press Shift+→ N times
+    std::string export_gif;  // --export-gif OUT.gif: record the stepper's animation, then exit
     int width = 0, height = 0;  // --size WxH of the window
     std::string preset;         // --preset NAME (stepper)
-    bool headless_run() const { return frames > 0 || !screenshot.empty() || !export_gif.empty(); }
+    std::string kernel;         // --kernel NAME (image lab): a preset as `convscope filter` names it
+    std::string explain;        // --explain ROW,COL (image lab): explain this output pixel
+    bool headless_run() const {
+        return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty();
+    }
 };
 
 // The two fonts every view uses: ui for controls, big for grid numbers and formulas. Sizes in pixels.

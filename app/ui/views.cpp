@@ -6,6 +6,7 @@
 #define CONVSCOPE_VIEWS(X) \
     X(stepper) \
     X(size) \
+    X(image) \
     X(network)
 // clang-format on
 
