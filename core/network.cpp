@@ -528,4 +528,57 @@ Tensor resize_area(const Tensor& x, int64_t h, int64_t w) {
     return y;
 }
 
+Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Tensor& layer_input,
+                                 int64_t channel, int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                 int64_t max_kernel, int64_t max_channels) {
+    if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::MaxPool2d && L.kind != LayerKind::AvgPool2d)
+        return fail(std::string(to_string(L.kind)) + " has no sliding window to step through");
+    if (layer_input.rank() != 3 && layer_input.rank() != 4)
+        return fail("the layer's input " + shape_to_string(layer_input.shape) + " is not C×H×W or N×C×H×W");
+    // The first sample, C×H×W.
+    const int64_t C = layer_input.dim(layer_input.rank() - 3), H = layer_input.dim(layer_input.rank() - 2),
+                  W = layer_input.dim(layer_input.rank() - 1);
+    const Tensor sample({C, H, W},
+                        std::vector<float>(layer_input.data.begin(), layer_input.data.begin() + C * H * W));
+    FilterSpec spec;
+    if (L.kind != LayerKind::Conv2d) {
+        spec.op = L.kind == LayerKind::MaxPool2d ? FilterOp::MaxPool : FilterOp::AvgPool;
+        spec.pool = L.pool_params();
+        return stepper_neighbourhood(sample, spec, channel, oy, ox, reach, max_side, max_kernel);
+    }
+    if (L.groups < 1 || L.in % L.groups != 0 || L.out % L.groups != 0 || C != L.in)
+        return fail("the layer does not fit its input");
+    if (channel < 0 || channel >= L.out)
+        return fail("output channel " + std::to_string(channel) + " does not exist");
+    const int64_t cpg = L.in / L.groups, group = channel / (L.out / L.groups);
+    if (cpg > max_channels)
+        return fail("each output channel of this layer reads " + std::to_string(cpg) +
+                    " input channels; the stepper shows at most " + std::to_string(max_channels));
+    if (w.weight.shape != Shape{L.out, cpg, L.kernel.h, L.kernel.w})
+        return fail("the weights do not match the layer");
+    spec.op = FilterOp::Conv;
+    spec.conv = L.conv_params();
+    spec.kernel.rows = L.kernel.h;
+    spec.kernel.cols = L.kernel.w;
+    // One neighbourhood per input channel of the group, each with that channel's slice of the kernel: the
+    // same region every time, stacked into one multi-channel problem.
+    Neighbourhood out;
+    std::vector<float> inputs, weights;
+    for (int64_t ci = 0; ci < cpg; ++ci) {
+        const float* k = w.weight.data.data() + (channel * cpg + ci) * L.kernel.h * L.kernel.w;
+        spec.kernel.cells.assign(k, k + L.kernel.h * L.kernel.w);
+        auto nb = stepper_neighbourhood(sample, spec, group * cpg + ci, oy, ox, reach, max_side, max_kernel);
+        if (!nb) return nb;
+        inputs.insert(inputs.end(), nb->problem.input.data.begin(), nb->problem.input.data.end());
+        weights.insert(weights.end(), nb->problem.weight.data.begin(), nb->problem.weight.data.end());
+        if (ci == 0) out = std::move(*nb);
+    }
+    StepperProblem& p = out.problem;
+    p.input = Tensor({cpg, p.input.dim(1), p.input.dim(2)}, std::move(inputs));
+    p.weight = Tensor({1, cpg, L.kernel.h, L.kernel.w}, std::move(weights));
+    p.has_bias = L.bias;
+    p.bias = Tensor({1}, {L.bias ? w.bias.data[size_t(channel)] : 0.0f});
+    return out;
+}
+
 }  // namespace convscope

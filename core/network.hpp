@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/filter.hpp"
 #include "core/params.hpp"
 #include "core/result.hpp"
 #include "core/tensor.hpp"
@@ -167,6 +168,17 @@ std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed);
 // check out, weights of the wrong shape, or an input of the wrong shape.
 Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<LayerWeights>& weights,
                                         const Tensor& input, Backend& backend);
+
+// The computation behind output element (channel, oy, ox) of layer L, for the stepper: the layer's input
+// (`layer_input`, its first sample) around that window and the windows within `reach`, the channel's kernel
+// (every input channel of its group) and bias, or the pool, as a small StepperProblem whose window `window`
+// is that element. Built from stepper_neighbourhood one input channel at a time, so padding becomes plain
+// values as the image lab's hand-off makes it. Conv2d layers reading at most `max_channels` input channels
+// per output, and the pools; an error says why otherwise (ReLU, Flatten and Linear have no window; a region
+// wider than `max_side` or a kernel wider than `max_kernel` does not fit the stepper).
+Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Tensor& layer_input,
+                                 int64_t channel, int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                 int64_t max_kernel, int64_t max_channels);
 
 // Resizes every plane of an H×W, C×H×W or N×C×H×W tensor to h×w as PyTorch's F.adaptive_avg_pool2d does:
 // output cell (i, j) averages input rows ⌊i·H/h⌋ to ⌈(i+1)·H/h⌉ − 1 and the columns alike, so shrinking

@@ -9,6 +9,7 @@
 
 #include "core/backend.hpp"
 #include "core/network.hpp"
+#include "core/stepper.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -675,4 +676,51 @@ TEST_CASE("resize_area: PyTorch's adaptive_avg_pool2d, shrinking and enlarging")
           "");
     CHECK(mismatch(Tensor({1, 3, 3}, {1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4}),
                    resize_area(Tensor({1, 2, 2}, {1, 2, 3, 4}), 3, 3), 0, 0) == "");
+}
+
+TEST_CASE("layer_step: one output element of a layer as a stepper problem gives the same value") {
+    // A stack with a single-channel conv, a padded two-channel conv, and a padded max pool.
+    Network net;
+    net.input = {1, 1, 12, 12};
+    Layer conv2 = Layer::conv2d(2, 3, 3);
+    conv2.padding = Padding(1);
+    Layer pool = Layer::max_pool2d(3);
+    pool.stride = Pair(2);
+    pool.padding = Padding(1);
+    Layer avg = Layer::avg_pool2d(2);
+    net.layers = {Layer::conv2d(1, 2, 3), conv2, pool, avg, Layer::relu()};
+    const auto weights = random_weights(net, 3);
+    const Tensor input = random_tensor({1, 1, 12, 12}, 4);
+    auto outputs = run_network(net, weights, input, reference_backend());
+    REQUIRE(outputs);
+    // The value the stepper's problem computes at its window.
+    auto stepped = [&](size_t layer, int64_t c, int64_t oy, int64_t ox) -> float {
+        const Tensor& x = layer == 0 ? input : (*outputs)[layer - 1];
+        auto nb = layer_step(net.layers[layer], weights[layer], x, c, oy, ox, 1, 24, 7, 3);
+        REQUIRE(nb);
+        const StepperProblem& p = nb->problem;
+        Result<Tensor> y = Tensor{};
+        if (p.op == StepOp::Conv)
+            y = reference_backend().conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv);
+        else
+            y = reference_backend().pool2d(p.input, p.pool);
+        REQUIRE(y);
+        return y->data[size_t(nb->window)];
+    };
+    for (int64_t oy : {0, 4, 9})
+        for (int64_t ox : {0, 5, 9}) {
+            CHECK(stepped(0, 1, oy, ox) == (*outputs)[0].at(0, 1, oy, ox));
+            CHECK(stepped(1, 2, oy, ox) == (*outputs)[1].at(0, 2, oy, ox));
+        }
+    for (int64_t oy : {0, 2, 4})
+        for (int64_t ox : {0, 3, 4}) CHECK(stepped(2, 1, oy, ox) == (*outputs)[2].at(0, 1, oy, ox));
+    CHECK(stepped(3, 2, 1, 1) == (*outputs)[3].at(0, 2, 1, 1));
+
+    SECTION("layers without a window, and what does not fit the stepper") {
+        CHECK(layer_step(net.layers[4], weights[4], (*outputs)[3], 0, 0, 0, 1, 24, 7, 3).error() ==
+              "ReLU has no sliding window to step through");
+        CHECK(layer_step(net.layers[1], weights[1], (*outputs)[0], 0, 0, 0, 1, 24, 7, 1).error() ==
+              "each output channel of this layer reads 2 input channels; the stepper shows at most 1");
+        CHECK(!layer_step(net.layers[1], weights[1], (*outputs)[0], 3, 0, 0, 1, 24, 7, 3));
+    }
 }

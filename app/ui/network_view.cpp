@@ -22,6 +22,7 @@
 
 #include "app/ui/draw.hpp"
 #include "app/ui/fonts.hpp"
+#include "app/ui/handoff.hpp"
 #include "app/ui/palette.hpp"
 #include "app/ui/view.hpp"
 #include "core/backend.hpp"
@@ -235,7 +236,15 @@ LayerMaps make_tiles(const Tensor& t) {
     return maps;
 }
 
-using MapsResult = Result<std::vector<LayerMaps>>;
+// What one run of the job gives: the tiles to draw, and what the stepper hand-off needs (the stack, its
+// weights, every layer's input).
+struct MapsRun {
+    std::vector<LayerMaps> maps;  // [0] the input, [i] layer i's output
+    Network net;
+    std::vector<LayerWeights> weights;
+    std::vector<Tensor> tensors;  // [0] the input, [i] layer i's output
+};
+using MapsResult = Result<MapsRun>;
 
 // Where a tile's cells go in a box: square cells centred for a map, cells stretched to fill it for a row of
 // values.
@@ -359,6 +368,7 @@ private:
     std::optional<MapsResult> m_maps;
     double m_seconds = 0.0;                 // how long the maps shown took to compute
     std::string m_blocked;                  // why nothing runs (an invalid stack, too large), or empty
+    int64_t m_pick_y = -1, m_pick_x = -1;   // the picked element of the enlarged map (−1: its centre)
     int m_pick_layer = 1, m_pick_tile = 1;  // the enlarged map: row in m_maps (0 = input), tile index
 
     // The code tab.
@@ -391,17 +401,21 @@ void NetworkView::submit_if_needed() {
     const std::string input_name = tr(Str::label_input);
     m_submitted =
         m_worker.submit([net, items = m_items, seed = uint32_t(m_seed), source, input_name]() -> MapsResult {
-            const Tensor input = make_input(net.input, *source);
-            auto outputs = run_network(net, make_weights(net, items, seed), input, fastest_cpu_backend());
+            MapsRun run;
+            run.net = net;
+            run.weights = make_weights(net, items, seed);
+            run.tensors.push_back(make_input(net.input, *source));
+            auto outputs = run_network(net, run.weights, run.tensors[0], fastest_cpu_backend());
             if (!outputs) return Error{outputs.error()};
-            std::vector<LayerMaps> maps{make_tiles(input)};
-            maps[0].name = input_name;
+            run.maps.push_back(make_tiles(run.tensors[0]));
+            run.maps[0].name = input_name;
             for (size_t i = 0; i < outputs->size(); ++i) {
-                maps.push_back(make_tiles((*outputs)[i]));
-                maps.back().name = std::to_string(i + 1) + " " + layer_label(net.layers[i]);
-                if (net.layers[i].kind == LayerKind::Conv2d) maps.back().presets = items[i].presets;
+                run.maps.push_back(make_tiles((*outputs)[i]));
+                run.maps.back().name = std::to_string(i + 1) + " " + layer_label(net.layers[i]);
+                if (net.layers[i].kind == LayerKind::Conv2d) run.maps.back().presets = items[i].presets;
+                run.tensors.push_back(std::move((*outputs)[i]));
             }
-            return maps;
+            return run;
         });
 }
 
@@ -410,7 +424,7 @@ void NetworkView::take_results() {
         m_shown = done->generation;
         m_maps = std::move(done->value);
         m_seconds = done->seconds;
-        if (m_maps->ok() && m_pick_layer >= int(m_maps->value().size())) m_pick_layer = -1;
+        if (m_maps->ok() && m_pick_layer >= int(m_maps->value().maps.size())) m_pick_layer = -1;
     }
 }
 
@@ -825,7 +839,7 @@ bool NetworkView::draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool
 void NetworkView::draw_tiles(ViewContext& ctx) {
     const Palette& pal = palette();
     if (!m_maps || !m_maps->ok()) return;
-    const auto& maps = m_maps->value();
+    const auto& maps = m_maps->value().maps;
     const float gap = ImGui::GetStyle().ItemSpacing.x * 0.6f;
     const float avail = ImGui::GetContentRegionAvail().x;
     // One size for every tile, as large as lets the widest layer fit on one line (within bounds).
@@ -857,6 +871,7 @@ void NetworkView::draw_tiles(ViewContext& ctx) {
             if (draw_tile(ctx, t, box, selected, input ? pal.strong(Role::Input) : pal.grid_line)) {
                 m_pick_layer = int(row);
                 m_pick_tile = int(k);
+                m_pick_y = m_pick_x = -1;
             }
             std::string tip = t.vector ? lm.name : trf(Str::net_channel_n, int(t.channel));
             if (size_t(t.channel) < lm.presets.size())
@@ -892,7 +907,7 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
         ImGui::TextWrapped("%s", tr(Str::net_click_tile));
         return;
     }
-    const auto& maps = m_maps->value();
+    const auto& maps = m_maps->value().maps;
     const LayerMaps& lm = maps[size_t(m_pick_layer)];
     if (m_pick_tile >= int(lm.tiles.size())) return;
     const Tile& t = lm.tiles[size_t(m_pick_tile)];
@@ -906,21 +921,57 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
     ImGui::PopTextWrapPos();
     ImGui::TextUnformatted(
         trf(Str::net_range, format_number(t.lo).c_str(), format_number(t.hi).c_str()).c_str());
+    // The step behind the picked element, in the stepper: conv and pool layers (the stepper's grids are
+    // small).
+    const bool steppable = m_pick_layer > 0 && !t.vector;
+    if (steppable) {
+        const int64_t fy = m_pick_y < 0 ? t.full_h / 2 : std::min(m_pick_y, t.full_h - 1),
+                      fx = m_pick_x < 0 ? t.full_w / 2 : std::min(m_pick_x, t.full_w - 1);
+        const MapsRun& run = m_maps->value();
+        const size_t layer = size_t(m_pick_layer - 1);
+        if (ImGui::SmallButton(tr(Str::img_open_stepper))) {
+            // The stepper's own limits: grids up to 24×24, kernels up to 7×7, 3 input channels.
+            auto nb = layer_step(run.net.layers[layer], run.weights[layer], run.tensors[layer], t.channel, fy,
+                                 fx, 1, 24, 7, 3);
+            if (nb) {
+                stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
+                requested_view() = "stepper";
+            } else {
+                ctx.notify(nb.error());
+            }
+        }
+        ImGui::SameLine();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.text_muted), "(%d, %d)", int(fy), int(fx));
+    }
     // As large as the space left allows: the column's width, the height that remains.
     const ImVec2 room = ImGui::GetContentRegionAvail();
     const float side = std::max(32.0f * ctx.scale, std::min(room.x, t.vector ? room.x : room.y - 4.0f));
     const ImVec2 box = t.vector ? ImVec2(side, side * 0.25f) : ImVec2(side, side);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    draw_tile(ctx, t, box, false, pal.strong(Role::Output));
-    if (ImGui::IsItemHovered()) {
+    const bool clicked = draw_tile(ctx, t, box, false, pal.strong(Role::Output));
+    const CellGrid g = cell_grid(t, origin, box);
+    if (ImGui::IsItemHovered() || clicked) {
         // The value under the mouse (of the cell shown: averaged when the map was shrunk for display).
-        const CellGrid g = cell_grid(t, origin, box);
         const ImVec2 m = ImGui::GetMousePos();
         const int64_t x = int64_t(std::floor((m.x - g.origin.x) / g.cw)),
                       y = int64_t(std::floor((m.y - g.origin.y) / g.ch));
-        if (x >= 0 && x < t.w && y >= 0 && y < t.h)
-            ImGui::SetTooltip("(%d, %d) = %s", int(y), int(x),
+        if (x >= 0 && x < t.w && y >= 0 && y < t.h) {
+            ImGui::SetTooltip("(%d, %d) = %s", int(y * t.full_h / t.h), int(x * t.full_w / t.w),
                               format_number(t.cells[size_t(y * t.w + x)]).c_str());
+            if (clicked) {
+                m_pick_y = y * t.full_h / t.h;
+                m_pick_x = x * t.full_w / t.w;
+            }
+        }
+    }
+    if (steppable) {
+        // The picked element, outlined as the stepper's current window is.
+        const int64_t fy = m_pick_y < 0 ? t.full_h / 2 : std::min(m_pick_y, t.full_h - 1),
+                      fx = m_pick_x < 0 ? t.full_w / 2 : std::min(m_pick_x, t.full_w - 1);
+        const float y = float(fy * t.h / t.full_h), x = float(fx * t.w / t.full_w);
+        const ImVec2 a(g.origin.x + x * g.cw, g.origin.y + y * g.ch);
+        ImGui::GetWindowDrawList()->AddRect(a, ImVec2(a.x + g.cw, a.y + g.ch), pal.strong(Role::Window), 0, 0,
+                                            std::max(1.0f, 2.0f * ctx.scale));
     }
 }
 
