@@ -3,6 +3,7 @@
 // [SECTION] Running   — random_weights, run_network (Conv2d/pools on the backend, the rest as plain loops)
 #include "core/network.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -11,6 +12,7 @@
 
 #include "core/backend.hpp"
 #include "core/geometry.hpp"
+#include "core/kernels.hpp"
 #include "core/limits.hpp"
 
 namespace convscope {
@@ -389,26 +391,69 @@ NetworkCheck check_network(const Network& net) {
 
 // [SECTION] Running
 
+LayerWeights random_layer_weights(const Layer& L, uint32_t seed) {
+    LayerWeights w;
+    if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::Linear) return w;
+    std::mt19937 rng(seed);
+    const Shape wshape = L.kind == LayerKind::Conv2d ? conv_weight_shape(L) : Shape{L.out, L.in};
+    const int64_t fan_in = shape_numel(wshape) / wshape[0];
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    const float bound = 1.0f / std::sqrt(float(fan_in));
+    w.weight = Tensor::filled(wshape);
+    for (float& v : w.weight.data) v = bound * dist(rng);
+    if (L.bias) {
+        w.bias = Tensor::filled({L.out});
+        for (float& v : w.bias.data) v = bound * dist(rng);
+    }
+    return w;
+}
+
 std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed) {
     std::vector<LayerWeights> weights(net.layers.size());
-    for (size_t i = 0; i < net.layers.size(); ++i) {
-        const Layer& L = net.layers[i];
-        if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::Linear) continue;
-        // Each layer draws from its own stream, so editing one layer leaves the others' weights as they were.
-        std::mt19937 rng(seed * 1000003u + uint32_t(i) * 7919u + 1u);
-        const Shape wshape = L.kind == LayerKind::Conv2d ? conv_weight_shape(L) : Shape{L.out, L.in};
-        const int64_t fan_in = shape_numel(wshape) / wshape[0];
-        std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-        const float bound = 1.0f / std::sqrt(float(fan_in));
-        LayerWeights& w = weights[i];
-        w.weight = Tensor::filled(wshape);
-        for (float& v : w.weight.data) v = bound * dist(rng);
-        if (L.bias) {
-            w.bias = Tensor::filled({L.out});
-            for (float& v : w.bias.data) v = bound * dist(rng);
-        }
-    }
+    // Each layer draws from its own stream, so editing one layer leaves the others' weights as they were.
+    for (size_t i = 0; i < net.layers.size(); ++i)
+        weights[i] = random_layer_weights(net.layers[i], seed * 1000003u + uint32_t(i) * 7919u + 1u);
     return weights;
+}
+
+Status set_channel_preset(const Layer& L, LayerWeights& w, int64_t o, std::string_view preset) {
+    if (L.kind != LayerKind::Conv2d) return fail("only Conv2d layers take preset kernels");
+    if (L.groups < 1 || L.in % L.groups != 0 || w.weight.shape != conv_weight_shape(L))
+        return fail("the weights do not match the layer");
+    if (o < 0 || o >= L.out) return fail("output channel " + std::to_string(o) + " does not exist");
+    const int64_t kh = L.kernel.h, kw = L.kernel.w;
+    auto k = make_preset(preset, std::clamp<int64_t>(std::min(kh, kw), 1, kMaxImageKernelSide));
+    if (!k) return Error{k.error()};
+    const int64_t cpg = L.in / L.groups;
+    float* channel = w.weight.data.data() + o * cpg * kh * kw;
+    std::fill(channel, channel + cpg * kh * kw, 0.0f);
+    for (int64_t r = 0; r < k->rows; ++r)
+        for (int64_t c = 0; c < k->cols; ++c) {
+            const int64_t y = r + (kh - k->rows) / 2, x = c + (kw - k->cols) / 2;
+            if (y < 0 || y >= kh || x < 0 || x >= kw) continue;
+            for (int64_t ci = 0; ci < cpg; ++ci)
+                channel[(ci * kh + y) * kw + x] = k->weight(r, c) / float(cpg);
+        }
+    if (L.bias && size_t(o) < w.bias.data.size()) w.bias.data[size_t(o)] = 0.0f;
+    return {};
+}
+
+Tensor input_from_image(const Shape& shape, const Tensor& image) {
+    Tensor out = Tensor::filled(shape);
+    const size_t r = shape.size();
+    const int64_t H = r >= 3 ? shape[r - 2] : 1, W = r >= 3 ? shape[r - 1] : shape.back();
+    const int64_t C = r == 4 ? shape[1] : r == 3 ? shape[0] : 1;
+    const Tensor sized = resize_area(image, H, W);  // C_image × H × W
+    const int64_t ci = sized.rank() == 3 ? sized.shape[0] : 1;
+    std::vector<float> grey(size_t(H * W), 0.0f);
+    for (int64_t c = 0; c < ci; ++c)
+        for (int64_t i = 0; i < H * W; ++i) grey[size_t(i)] += sized.data[size_t(c * H * W + i)] / float(ci);
+    const int64_t per_sample = C * H * W;
+    for (int64_t i = 0; i < out.numel(); ++i) {
+        const int64_t k = i % per_sample, c = k / (H * W), p = k % (H * W);
+        out.data[size_t(i)] = ci == C ? sized.data[size_t(c * H * W + p)] : grey[size_t(p)];
+    }
+    return out;
 }
 
 namespace {

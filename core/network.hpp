@@ -157,11 +157,27 @@ Result<Network> parse_pytorch_code(std::string_view code, const Shape& default_i
 struct LayerWeights {
     Tensor weight;  // Conv2d O×(C/groups)×kH×kW, Linear out×in
     Tensor bias;    // [O] or [out]; empty shape when the layer has no bias
+    bool operator==(const LayerWeights&) const = default;
 };
 
 // PyTorch's default initialisation, uniform in ±1/√fan_in for weights and biases, replicable from `seed`.
 // Requires a network that checks out (check_network(net).ok()); one entry per layer.
 std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed);
+
+// One layer's weights, PyTorch's default initialisation replicable from `seed` (empty for layers without
+// parameters). The layer's arguments must be valid (groups dividing the channels).
+LayerWeights random_layer_weights(const Layer& layer, uint32_t seed);
+
+// Makes output channel `o` of a Conv2d layer's weights the image preset `preset` (core/kernels.hpp, e.g.
+// "sobel-x", "gaussian"; sized presets take the kernel's smaller side) centred in the layer's kernel (cut
+// when larger), on every input channel of its group divided by their number, so the channel still sums as the
+// preset does; its bias becomes 0. An error for an unknown preset or a channel the layer does not have.
+Status set_channel_preset(const Layer& layer, LayerWeights& weights, int64_t o, std::string_view preset);
+
+// The network's input made from an image (C×h×w, any values): each plane resized to the input's H×W with
+// resize_area, the channels kept when they match the input's, else their average on every input channel, the
+// batch repeated. A rank-2 (N×F) or rank-1 input takes the image as one row of F values.
+Tensor input_from_image(const Shape& input_shape, const Tensor& image);
 
 // Runs the stack on `input` (shape net.input) and returns every layer's output, in order. Conv2d and the
 // pools run on `backend`; ReLU, Flatten and Linear are plain loops here. An error for a stack that does not

@@ -724,3 +724,50 @@ TEST_CASE("layer_step: one output element of a layer as a stepper problem gives 
         CHECK(!layer_step(net.layers[1], weights[1], (*outputs)[0], 3, 0, 0, 1, 24, 7, 3));
     }
 }
+
+TEST_CASE("set_channel_preset, random_layer_weights and input_from_image: the view's inputs, made in core") {
+    SECTION("a preset kernel centred in a 5x5 conv, shared out over the group's input channels, bias 0") {
+        const Layer L = Layer::conv2d(2, 3, 5);
+        LayerWeights w = random_layer_weights(L, 9);
+        CHECK(w == random_layer_weights(L, 9));
+        const Tensor before = w.weight;
+        REQUIRE(set_channel_preset(L, w, 1, "sobel-x"));
+        const float sobel_x[3][3] = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
+        for (int c = 0; c < 2; ++c)
+            for (int y = 0; y < 5; ++y)
+                for (int x = 0; x < 5; ++x) {
+                    const bool inside = y >= 1 && y <= 3 && x >= 1 && x <= 3;
+                    const float expected = inside ? sobel_x[y - 1][x - 1] / 2.0f : 0.0f;
+                    INFO("c=" << c << " y=" << y << " x=" << x);
+                    CHECK(w.weight.at(1, c, y, x) == expected);
+                }
+        CHECK(w.bias.data[1] == 0.0f);
+        // The other channels keep their random weights.
+        for (int y = 0; y < 5; ++y) CHECK(w.weight.at(0, 0, y, 0) == before.at(0, 0, y, 0));
+        CHECK(set_channel_preset(L, w, 3, "sobel-x").error() == "output channel 3 does not exist");
+        CHECK(!set_channel_preset(L, w, 0, "no-such-kernel"));
+        CHECK(set_channel_preset(Layer::linear(2, 2), w, 0, "box").error() ==
+              "only Conv2d layers take preset kernels");
+    }
+    SECTION("a 1x1 conv takes the centre of a sized preset") {
+        const Layer L = Layer::conv2d(1, 1, 1);
+        LayerWeights w = random_layer_weights(L, 1);
+        REQUIRE(set_channel_preset(L, w, 0, "box"));
+        CHECK(w.weight.data == std::vector<float>{1.0f});
+    }
+    SECTION("an RGB image into 1, 3 and 2-channel inputs, and a row") {
+        Tensor rgb = Tensor::filled({3, 4, 4});
+        for (int c = 0; c < 3; ++c)
+            for (int i = 0; i < 16; ++i) rgb.data[size_t(c * 16 + i)] = float(c * 10 + i % 4);
+        const Tensor grey = input_from_image({2, 1, 2, 2}, rgb);
+        CHECK(grey.shape == Shape{2, 1, 2, 2});
+        CHECK(grey.at(0, 0, 0, 0) == Approx((0.5 + 10.5 + 20.5) / 3));
+        CHECK(grey.at(1, 0, 1, 1) == grey.at(0, 0, 1, 1));  // the batch repeats the sample
+        const Tensor colour = input_from_image({3, 2, 2}, rgb);
+        CHECK(colour.data[size_t(2 * 4 + 1)] == 22.5f);  // channel 2 kept, cell (0, 1)
+        const Tensor two = input_from_image({1, 2, 4, 4}, rgb);
+        CHECK(two.at(0, 1, 0, 3) == Approx((3 + 13 + 23) / 3.0));
+        const Tensor row = input_from_image({1, 8}, rgb);
+        CHECK(row.shape == Shape{1, 8});
+    }
+}

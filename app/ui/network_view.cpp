@@ -27,7 +27,6 @@
 #include "app/ui/view.hpp"
 #include "core/backend.hpp"
 #include "core/image.hpp"
-#include "core/kernels.hpp"
 #include "core/network.hpp"
 #include "core/trace.hpp"
 #include "core/worker.hpp"
@@ -125,64 +124,21 @@ std::string shape_text(const Shape& s) {
 
 // [SECTION] Feature maps: the job run off the UI thread
 
-// The network's input made from the drawing or the photo (C×h×w, values 0–1): resized to the input's H×W and
-// spread over its channels (grey from colour by averaging when the channels differ), batch repeated.
-Tensor make_input(const Shape& shape, const Tensor& source) {
-    Tensor out = Tensor::filled(shape);
-    const size_t r = shape.size();
-    const int64_t H = r >= 3 ? shape[r - 2] : 1, W = r >= 3 ? shape[r - 1] : shape.back();
-    const int64_t C = r == 4 ? shape[1] : r == 3 ? shape[0] : 1;
-    const Tensor sized = resize_area(source, H, W);  // C_s × H × W
-    const int64_t cs = sized.shape[0];
-    std::vector<float> grey(size_t(H * W), 0.0f);
-    for (int64_t c = 0; c < cs; ++c)
-        for (int64_t i = 0; i < H * W; ++i) grey[size_t(i)] += sized.data[size_t(c * H * W + i)] / float(cs);
-    const int64_t per_sample = C * H * W;
-    for (int64_t i = 0; i < out.numel(); ++i) {
-        const int64_t k = i % per_sample, c = k / (H * W), p = k % (H * W);
-        out.data[size_t(i)] = cs == C ? sized.data[size_t(c * H * W + p)] : grey[size_t(p)];
-    }
-    return out;
-}
-
-// The preset kernel centred in a kh×kw window (cut when larger), or nullopt for an unknown id.
-std::optional<std::vector<float>> preset_window(const std::string& id, int64_t kh, int64_t kw) {
-    const int64_t side = std::clamp<int64_t>(std::min(kh, kw), 1, kMaxImageKernelSide);
-    auto k = make_preset(id, side);
-    if (!k) return std::nullopt;
-    std::vector<float> w(size_t(kh * kw), 0.0f);
-    for (int64_t r = 0; r < k->rows; ++r)
-        for (int64_t c = 0; c < k->cols; ++c) {
-            const int64_t y = r + (kh - k->rows) / 2, x = c + (kw - k->cols) / 2;
-            if (y >= 0 && y < kh && x >= 0 && x < kw) w[size_t(y * kw + x)] = k->weight(r, c);
-        }
-    return w;
-}
-
-// Weights for every layer: PyTorch's default initialisation from the seed and the layer's id, then the preset
-// kernels where chosen (the same kernel on every input channel of the group, shared out so a channel's
-// weights sum as the preset's do; bias 0).
+// Weights for every layer: PyTorch's default initialisation from the seed and the layer's id (so a layer
+// keeps its weights when others move), then the preset kernels chosen per output channel.
 std::vector<LayerWeights> make_weights(const Network& net, const std::vector<LayerItem>& items,
                                        uint32_t seed) {
     std::vector<LayerWeights> weights(net.layers.size());
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& L = net.layers[i];
-        if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::Linear) continue;
-        Network one;
-        one.layers = {L};
-        weights[i] = std::move(random_weights(one, seed * 2654435761u + items[i].id)[0]);
+        weights[i] = random_layer_weights(L, seed * 2654435761u + items[i].id);
         if (L.kind != LayerKind::Conv2d) continue;
-        const int64_t cpg = L.in / L.groups, plane = L.kernel.h * L.kernel.w;
-        for (int64_t o = 0; o < L.out && size_t(o) < items[i].presets.size(); ++o) {
-            const std::string& id = items[i].presets[size_t(o)];
-            if (id.empty()) continue;
-            auto w = preset_window(id, L.kernel.h, L.kernel.w);
-            if (!w) continue;
-            for (int64_t c = 0; c < cpg; ++c)
-                for (int64_t k = 0; k < plane; ++k)
-                    weights[i].weight.data[size_t((o * cpg + c) * plane + k)] = (*w)[size_t(k)] / float(cpg);
-            if (L.bias) weights[i].bias.data[size_t(o)] = 0.0f;
-        }
+        for (int64_t o = 0; o < L.out && size_t(o) < items[i].presets.size(); ++o)
+            if (!items[i].presets[size_t(o)].empty())
+                (void)set_channel_preset(
+                    L, weights[i], o,
+                    items[i]
+                        .presets[size_t(o)]);  // a preset this kernel cannot take keeps the random weights
     }
     return weights;
 }
@@ -296,7 +252,7 @@ public:
         const int64_t side = 96, ph = m_photo->dim(1), pw = m_photo->dim(2);
         const Shape preview{1, 1, std::max<int64_t>(1, ph * side / std::max(ph, pw)),
                             std::max<int64_t>(1, pw * side / std::max(ph, pw))};
-        m_photo_preview = make_tiles(make_input(preview, *m_photo)).tiles[0];
+        m_photo_preview = make_tiles(input_from_image(preview, *m_photo)).tiles[0];
         m_photo_name =
             path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
         if (!o.image.empty()) m_use_photo = true;
@@ -404,7 +360,7 @@ void NetworkView::submit_if_needed() {
             MapsRun run;
             run.net = net;
             run.weights = make_weights(net, items, seed);
-            run.tensors.push_back(make_input(net.input, *source));
+            run.tensors.push_back(input_from_image(net.input, *source));
             auto outputs = run_network(net, run.weights, run.tensors[0], fastest_cpu_backend());
             if (!outputs) return Error{outputs.error()};
             run.maps.push_back(make_tiles(run.tensors[0]));
