@@ -859,6 +859,7 @@ void NetworkView::draw_tiles(ViewContext& ctx) {
 
 void NetworkView::draw_enlarged(ViewContext& ctx) {
     const Palette& pal = palette();
+    if (!m_blocked.empty()) return;  // the maps shown belong to a stack that is no longer there
     if (!m_maps || !m_maps->ok() || m_pick_layer < 0) {
         ImGui::TextWrapped("%s", tr(Str::net_click_tile));
         return;
