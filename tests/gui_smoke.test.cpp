@@ -163,6 +163,11 @@ TEST_CASE("gui: bad arguments exit 2 and open no window", "[gui]") {
     CHECK(run_gui("gui --lang fr --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --scale 9 --screenshot " + out.string()) == 2);
     CHECK_FALSE(fs::exists(out));
+    SECTION("an output that cannot be written is an error, not a crash") {
+        CHECK(run_gui("gui --screenshot /nonexistent-dir/x.png") == 2);
+        CHECK(run_gui("gui --export-gif /nonexistent-dir/x.gif") == 2);
+        CHECK_FALSE(fs::exists("/nonexistent-dir"));
+    }
 }
 
 TEST_CASE("gui: a missing font falls back to the built-in one", "[gui]") {

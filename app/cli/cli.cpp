@@ -23,6 +23,7 @@ int run(int argc, char** argv) {
     CLI::App root{"ConvScope: 2D convolution and pooling, exactly as PyTorch computes them", "convscope"};
     root.require_subcommand(1);
     root.set_help_all_flag("--help-all", "Help for every subcommand");
+    root.footer("Without a subcommand, or with `gui`, convscope opens the app: see `convscope gui --help`.");
     Registry registry{root, {}};
     add_engine_commands(registry);
     add_shapes_command(registry);

@@ -2,6 +2,7 @@
 
 #include <gif_lib.h>
 #include <stb_image_write.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <GL/gl.h>
@@ -113,6 +114,8 @@ Status GifWriter::finish() {
         ::unlink(m_tmp.c_str());
         return fail("cannot write " + m_path + ": " + GifErrorString(err));
     }
+    // giflib creates its file private (0600); a GIF for slides is an ordinary file.
+    ::chmod(m_tmp.c_str(), 0644);
     if (std::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
         ::unlink(m_tmp.c_str());
         return fail("cannot write " + m_path);
@@ -161,7 +164,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
         const Region r = to_pixels(m_png_min, m_png_max, fb_w, fb_h, scale);
         const Status s = write_png(m_png_path, read_framebuffer(r.x, r.y, r.w, r.h, fb_h));
         notify(s ? trf(Str::msg_saved, m_png_path.c_str()) : s.error());
-        m_failed = m_failed || !s;
+        if (!s) fail_with(s.error());
         m_png_path.clear();
     }
     if (!m_gif_active) return;
@@ -169,7 +172,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
         m_gif_region = to_pixels(m_gif_min, m_gif_max, fb_w, fb_h, scale);
         if (const Status s = m_gif.open(m_gif_path, m_gif_region.w, m_gif_region.h); !s) {
             notify(s.error());
-            m_failed = true;
+            fail_with(s.error());
             m_gif_active = false;
             return;
         }
@@ -178,7 +181,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
         const Region& r = m_gif_region;
         if (const Status s = m_gif.add(read_framebuffer(r.x, r.y, r.w, r.h, fb_h), m_gif_delay); !s) {
             notify(s.error());
-            m_failed = true;
+            fail_with(s.error());
             m_gif_end_wanted = true;
         }
         m_gif_frame_wanted = false;
@@ -186,7 +189,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     if (m_gif_end_wanted) {
         const Status s = m_gif.finish();
         notify(s ? trf(Str::msg_saved, m_gif_path.c_str()) : s.error());
-        m_failed = m_failed || !s;
+        if (!s) fail_with(s.error());
         m_gif_active = false;
         m_gif_end_wanted = false;
     }

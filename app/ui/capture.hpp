@@ -55,6 +55,8 @@ public:
     bool gif_recording() const override { return m_gif_active; }
     // True once a save failed (a scripted run then exits with status 2).
     bool failed() const { return m_failed; }
+    // The message of the last failed save ("" when none failed).
+    const std::string& last_error() const { return m_last_error; }
     // Performs this frame's requests; messages (saved/failed) go to `notify`. `scale` maps ImGui coordinates
     // to framebuffer pixels.
     void after_render(int fb_width, int fb_height, ImVec2 scale,
@@ -65,6 +67,10 @@ private:
         int x = 0, y = 0, w = 0, h = 0;
     };
     Region to_pixels(ImVec2 min, ImVec2 max, int fb_w, int fb_h, ImVec2 scale) const;
+    void fail_with(std::string message) {
+        m_failed = true;
+        m_last_error = std::move(message);
+    }
 
     std::string m_png_path;
     ImVec2 m_png_min, m_png_max;
@@ -75,6 +81,7 @@ private:
     GifWriter m_gif;
     Region m_gif_region;
     bool m_failed = false;
+    std::string m_last_error;
 };
 
 }  // namespace convscope::ui

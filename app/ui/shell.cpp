@@ -240,10 +240,10 @@ void Shell::after_render(int fb_width, int fb_height) {
         const Status s =
             write_png(m_options.screenshot, read_framebuffer(0, 0, fb_width, fb_height, fb_height));
         if (!s) std::fprintf(stderr, "error: %s\n", s.error().c_str());
-        m_exit_status = s ? 0 : 2;
+        if (!s) m_exit_status = 2;
     }
     if (m_capture.failed()) {
-        std::fprintf(stderr, "error: %s\n", m_status.c_str());
+        std::fprintf(stderr, "error: %s\n", m_capture.last_error().c_str());
         m_exit_status = 2;
     }
     m_exit = true;

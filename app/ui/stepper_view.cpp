@@ -227,7 +227,8 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             if (k == key) return tr(s);
         return "?";
     };
-    if (ImGui::BeginCombo(above(Str::preset), m_preset.empty() ? "" : preset_name(m_preset))) {
+    if (ImGui::BeginCombo(above(Str::preset),
+                          m_preset.empty() ? tr(Str::preset_custom) : preset_name(m_preset))) {
         for (const StepperPreset& p : presets)
             if (ImGui::Selectable(preset_name(p.key), p.key == m_preset)) {
                 load(p.problem);
@@ -1011,6 +1012,11 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
         return;  // this frame was drawn at the old playhead; capture from the next one
     }
     if (!m_recording) return;
+    // The capture gave up (the file could not be written): stop; the status line says why.
+    if (!ctx.capture.gif_recording()) {
+        m_recording = false;
+        return;
+    }
     // One frame per window; the last one stays longer on the slide.
     const bool last = m_ph == m_seq.end();
     ctx.capture.gif_frame(last ? 300 : 90);

@@ -51,6 +51,7 @@ enum class Lang { En, Ko };
     X(preset_rgb_bias,  "3 channels, 2 outputs, bias", "3채널, 출력 2개, 편향") \
     X(preset_max_pool,  "Max pooling 2×2", "최대 풀링 2×2") \
     X(preset_avg_pool,  "Average pooling 2×2", "평균 풀링 2×2") \
+    X(preset_custom,    "Your own", "직접 만든 예제") \
     X(randomize,        "Random values", "무작위 값") \
     X(input_hw,         "Input H, W", "입력 H, W") \
     X(kernel_hw,        "Kernel H, W", "커널 H, W") \
@@ -58,7 +59,7 @@ enum class Lang { En, Ko };
     X(padding,          "Padding H, W", "패딩 H, W") \
     X(dilation,         "Dilation H, W", "팽창 H, W") \
     X(padding_kind,     "Padding", "패딩") \
-    X(padding_numbers,  "numbers", "숫자") \
+    X(padding_numbers,  "by amount", "크기 지정") \
     X(padding_mode,     "Padding fills with", "패딩 값") \
     X(in_channels,      "Input channels", "입력 채널") \
     X(out_channels,     "Output channels", "출력 채널") \
