@@ -2,10 +2,14 @@
 // edit, a torchinfo-like table of every layer's output shape, parameters and multiply-accumulates (with
 // PyTorch's refusals marked at their layer), the stack as PyTorch code both ways, and every channel of every
 // layer run on a drawn digit or a photo. Core computes everything (core/network.hpp); the feature maps run on
-// the fastest CPU backend in a LatestWorker, off the UI thread.
+// the fastest CPU backend in a LatestWorker, off the UI thread. A picked element of a conv or pool map opens
+// in the stepper (core's layer_step, handed over through app/ui/handoff.hpp).
+//
+//   convscope gui --view network [PHOTO]     (the photo becomes the input; else the bundled camera.png)
 //
 // [SECTION] State: the stack, per-channel kernels, the drawing
 // [SECTION] Feature maps: the job run off the UI thread
+// [SECTION] The view class; submitting and taking results
 // [SECTION] Stack editor (left)
 // [SECTION] Table
 // [SECTION] Feature maps tab: the canvas, the tiles, the enlarged map
@@ -221,7 +225,7 @@ CellGrid cell_grid(const Tile& t, ImVec2 at, ImVec2 box) {
     return g;
 }
 
-// [SECTION] The view
+// [SECTION] The view class; submitting and taking results
 
 class NetworkView final : public View {
 public:
@@ -333,8 +337,6 @@ private:
     std::string m_paste_error;
     std::string m_message;
 };
-
-// [SECTION] Feature maps: submitting and taking results
 
 void NetworkView::submit_if_needed() {
     if (!m_dirty) return;
