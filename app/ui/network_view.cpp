@@ -645,8 +645,7 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     const ImVec4 muted = ImGui::ColorConvertU32ToFloat4(pal.text_muted);
     const ImVec4 error = ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp |
-                                  ImGuiTableFlags_ScrollY;
+                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_ScrollY;
     const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
     int rows = 3 + int(m_items.size());
     for (const LayerCheck& c : check.layers) rows += c.ok() ? 0 : 2;
@@ -654,11 +653,27 @@ void NetworkView::draw_table(const NetworkCheck& check) {
         std::min(row_h * float(rows) + row_h * 0.5f, ImGui::GetContentRegionAvail().y * 0.5f);
     if (!ImGui::BeginTable("##shapes", 5, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
+    // The numbers never shrink (a cut shape would mislead); the layer column takes what is left.
+    float widths[3] = {ImGui::CalcTextSize(tr(Str::net_col_shape)).x,
+                       ImGui::CalcTextSize(tr(Str::net_col_params)).x,
+                       ImGui::CalcTextSize(tr(Str::net_col_macs)).x};
+    auto fit = [&](int col, const std::string& text) {
+        widths[col] = std::max(widths[col], ImGui::CalcTextSize(text.c_str()).x);
+    };
+    fit(0, shape_text(m_input));
+    for (const LayerCheck& c : check.layers) {
+        fit(0, shape_text(c.output));
+        fit(1, thousands(c.params));
+        fit(2, thousands(c.macs));
+    }
+    fit(1, thousands(check.total_params));
+    fit(2, thousands(check.total_macs));
+    const float air = ImGui::GetFontSize() * 1.5f;
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("000").x);
-    ImGui::TableSetupColumn(tr(Str::net_col_layer), ImGuiTableColumnFlags_WidthStretch, 3.0f);
-    ImGui::TableSetupColumn(tr(Str::net_col_shape), ImGuiTableColumnFlags_WidthStretch, 1.6f);
-    ImGui::TableSetupColumn(tr(Str::net_col_params), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn(tr(Str::net_col_macs), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn(tr(Str::net_col_layer), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(tr(Str::net_col_shape), ImGuiTableColumnFlags_WidthFixed, widths[0] + air);
+    ImGui::TableSetupColumn(tr(Str::net_col_params), ImGuiTableColumnFlags_WidthFixed, widths[1] + air);
+    ImGui::TableSetupColumn(tr(Str::net_col_macs), ImGuiTableColumnFlags_WidthFixed, widths[2] + air);
     ImGui::TableHeadersRow();
     auto right = [](const std::string& text) {
         const float w = ImGui::CalcTextSize(text.c_str()).x;
