@@ -21,7 +21,7 @@ std::string size_text(int64_t w, int64_t h) {
 // stb_image keeps the reason for its last failure; it reads better as "(…)" after our own sentence.
 std::string stb_reason() {
     const char* r = stbi_failure_reason();
-    return r ? std::string(" (") + r + ")" : std::string();
+    return r && *r ? std::string(" (") + r + ")" : std::string();
 }
 
 // stb_image refuses some huge PNG headers itself and then only says "unknown image type"; reading the IHDR
@@ -99,7 +99,11 @@ Result<Image> decode_image(std::span<const uint8_t> bytes) {
     int w = 0, h = 0, c = 0;
     std::unique_ptr<stbi_uc, void (*)(void*)> data(
         stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &c, 0), stbi_image_free);
-    if (!data) return fail("the image could not be decoded" + stb_reason());
+    if (!data) {
+        const std::string reason = stb_reason();
+        return fail("the image could not be decoded" +
+                    (reason.empty() ? std::string(" (the file may be damaged or cut short)") : reason));
+    }
     // The header was checked, but the decoder has the last word on the size; hold it to the same limits.
     if (w != info->width || h != info->height || c < 1 || c > 4)
         return fail("the image decoded to " + size_text(w, h) + " instead of the header's " +

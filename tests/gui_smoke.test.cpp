@@ -105,6 +105,7 @@ TEST_CASE("gui: stepping draws the current window and the filled output", "[gui]
         shot("stepper-max-pool-ko", "--preset max_pool --step 2 --lang ko", 1280, 800);
         shot("stepper-avg-pool", "--preset avg_pool --step 4", 1280, 800);
         shot("stepper-rgb-bias", "--preset rgb_bias --step 3 --theme light", 1600, 1000);
+        shot("stepper-floor-slide", "--preset floor --step 2 --hide-controls --scale 1.5", 1600, 900);
     }
 }
 
@@ -210,4 +211,96 @@ TEST_CASE("gui: the image lab keeps running on a file that is not an image, and 
              "/assets/chelsea.png --view image --kernel gaussian9 --explain 60,80 "
              "--lang ko --theme light",
          1400, 860);
+}
+
+TEST_CASE("gui: the image lab with a real mouse: click an output pixel, then open it in the stepper",
+          "[gui]") {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
+        std::exit(4);
+    }
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const fs::path plain = kShots / "mouse-image-plain.png", clicked = kShots / "mouse-image-clicked.png",
+                   stepper = kShots / "mouse-image-stepper.png";
+    for (const fs::path& p : {plain, clicked, stepper}) fs::remove(p);
+    REQUIRE(run_gui("gui " + photo + " --size 1280x800 --screenshot " + plain.string()) == 0);
+    // At 1280×800 and scale 1 the output pane spans about x 802–1272, y 160–495; the explain panel's buttons
+    // sit at the right end of its first line (y ≈ 521), "Open in stepper" last.
+    auto run_script = [&](const fs::path& out, const std::string& actions) {
+        const std::string script = kShots.string() + "/mouse.sh";
+        std::FILE* f = std::fopen(script.c_str(), "w");
+        REQUIRE(f);
+        std::fprintf(f,
+                     "%s/app/convscope gui %s --size 1280x800 --exit-after 5 --screenshot %s &\n"
+                     "pid=$!\n"
+                     "xdotool search --sync --name ConvScope windowfocus --sync\n"
+                     "sleep 1.5\n"
+                     "%s\n"
+                     "wait $pid\n",
+                     CONVSCOPE_BINARY_DIR, photo.c_str(), out.c_str(), actions.c_str());
+        std::fclose(f);
+        const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
+                                (kShots / "last.log").string() + " 2>&1";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+    };
+    const std::string click_output = "xdotool mousemove 1000 330; sleep 0.2; xdotool click 1; sleep 0.3";
+    run_script(clicked, click_output);
+    run_script(stepper, click_output + "; xdotool mousemove 1190 521; sleep 0.2; xdotool click 1; sleep 0.3");
+    const Picture a = inspect(plain), b = inspect(clicked), c = inspect(stepper);
+    // The click pinned a pixel (its outline and its window in vermillion); the button switched to the
+    // stepper, which shows the neighbourhood with its current window outlined in vermillion, far more of it.
+    CHECK(b.vermillion > a.vermillion + 40);
+    CHECK(c.vermillion > b.vermillion + 500);
+}
+
+// Pixels of the input pane (x 330–790, y 165–490 at 1280×800) whose colour channels differ strongly: a colour
+// photo has many, a grey one none.
+long colourful_pixels(const fs::path& png) {
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 3);
+    REQUIRE(px != nullptr);
+    long count = 0;
+    for (int y = 165; y < std::min(h, 490); ++y)
+        for (int x = 330; x < std::min(w, 790); ++x) {
+            const unsigned char* c = px + 3 * (long(y) * w + x);
+            if (std::abs(c[0] - c[1]) > 40 || std::abs(c[1] - c[2]) > 40) ++count;
+        }
+    stbi_image_free(px);
+    return count;
+}
+
+TEST_CASE("gui: the image lab's file browser opens a photo picked with the mouse", "[gui]") {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
+        std::exit(4);
+    }
+    const fs::path before = kShots / "browser-before.png", after = kShots / "browser-after.png";
+    for (const fs::path& p : {before, after}) fs::remove(p);
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/chelsea.png";
+    REQUIRE(run_gui("gui " + photo + " --size 1280x800 --screenshot " + before.string()) == 0);
+    // "Open a file…" is the panel's first button (x ≈ 72, y ≈ 198 at 1280×800); the browser lists the photo's
+    // folder (assets/: fonts/, camera.png, chelsea.png), camera.png on the second line (y ≈ 271); "Open" sits
+    // at the bottom left (x ≈ 290, y ≈ 618).
+    const std::string script = kShots.string() + "/browser.sh";
+    std::FILE* f = std::fopen(script.c_str(), "w");
+    REQUIRE(f);
+    std::fprintf(f,
+                 "%s/app/convscope gui %s --size 1280x800 --exit-after 5 --screenshot %s &\n"
+                 "pid=$!\n"
+                 "xdotool search --sync --name ConvScope windowfocus --sync\n"
+                 "sleep 1.5\n"
+                 "xdotool mousemove 72 198; sleep 0.2; xdotool click 1; sleep 0.5\n"
+                 "xdotool mousemove 572 271; sleep 0.2; xdotool click 1; sleep 0.3\n"
+                 "xdotool mousemove 290 618; sleep 0.2; xdotool click 1\n"
+                 "wait $pid\n",
+                 CONVSCOPE_BINARY_DIR, photo.c_str(), after.c_str());
+    std::fclose(f);
+    const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
+                            (kShots / "last.log").string() + " 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    // The colour cat gave way to the grey camera man.
+    CHECK(colourful_pixels(before) > 20000);
+    CHECK(colourful_pixels(after) < 100);
 }

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include <stb/stb_image_write.h>
+
 #include "core/fileio.hpp"
 #include "core/image.hpp"
 #include "tests/support/testing.hpp"
@@ -211,4 +213,50 @@ TEST_CASE("shrink_to_fit: the smallest whole factor, block averages cut at the e
     CHECK(half.height == 2);
     // (0+10+50+60)/4 = 30, (20+30+70+80)/4 = 50, (40+90)/2 = 65, (100+110)/2 = 105, (120+130)/2 = 125, 140
     CHECK(half.pixels == std::vector<uint8_t>{30, 50, 65, 105, 125, 140});
+}
+
+namespace {
+
+// stb_image_write's callback: appends the bytes to a vector.
+void append_bytes(void* context, void* data, int size) {
+    auto* out = static_cast<std::vector<uint8_t>*>(context);
+    out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+}
+
+}  // namespace
+
+TEST_CASE("decode_image reads BMP, TGA, JPEG and HDR as well as PNG") {
+    // A smooth colour gradient, so JPEG's loss stays small.
+    Image img{16, 8, 3, {}};
+    for (int y = 0; y < 8; ++y)
+        for (int x = 0; x < 16; ++x)
+            for (int c : {x * 15, y * 30, 255 - x * 15}) img.pixels.push_back(uint8_t(c));
+    const int w = int(img.width), h = int(img.height);
+    std::vector<uint8_t> bmp, tga, jpg, hdr;
+    REQUIRE(stbi_write_bmp_to_func(append_bytes, &bmp, w, h, 3, img.pixels.data()));
+    REQUIRE(stbi_write_tga_to_func(append_bytes, &tga, w, h, 3, img.pixels.data()));
+    REQUIRE(stbi_write_jpg_to_func(append_bytes, &jpg, w, h, 3, img.pixels.data(), 100));
+    std::vector<float> linear(img.pixels.size());
+    for (size_t i = 0; i < linear.size(); ++i) linear[i] = float(img.pixels[i]) / 255.0f;
+    REQUIRE(stbi_write_hdr_to_func(append_bytes, &hdr, w, h, 3, linear.data()));
+    SECTION("lossless formats come back exactly") {
+        CHECK(*decode_image(bmp) == img);
+        CHECK(*decode_image(tga) == img);
+    }
+    SECTION("JPEG comes back close") {
+        auto back = decode_image(jpg);
+        REQUIRE(back.ok());
+        REQUIRE(back->pixels.size() == img.pixels.size());
+        int worst = 0;
+        for (size_t i = 0; i < img.pixels.size(); ++i)
+            worst = std::max(worst, std::abs(int(back->pixels[i]) - int(img.pixels[i])));
+        CHECK(worst <= 12);
+    }
+    SECTION("HDR is tone-mapped to 8 bits, same size") {
+        auto back = decode_image(hdr);
+        REQUIRE(back.ok());
+        CHECK(back->width == 16);
+        CHECK(back->height == 8);
+        CHECK(back->channels == 3);
+    }
 }

@@ -16,7 +16,6 @@ TEST_CASE("settings: JSON round trip") {
     s.scale = 2.5f;
     s.theme = Theme::Light;
     s.lang = Lang::Ko;
-    s.view = "size";
     s.window_w = 1600;
     s.window_h = 900;
     s.speed = 3.0f;
@@ -25,7 +24,6 @@ TEST_CASE("settings: JSON round trip") {
     CHECK(back->scale == 2.5f);
     CHECK(back->theme == Theme::Light);
     CHECK(back->lang == Lang::Ko);
-    CHECK(back->view == "size");
     CHECK(back->window_w == 1600);
     CHECK(back->speed == 3.0f);
 }

@@ -41,8 +41,11 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--export-gif", out.export_gif,
                    "Stepper: record every window as an animated GIF, then exit");
     app.add_option("--size", size, "Window size WxH, e.g. 1600x900");
-    app.add_option("--kernel", out.kernel, "Image lab: start with this kernel (sobel-x, gaussian5, …)");
+    app.add_option("--kernel", out.kernel,
+                   "Image lab: start with this kernel, a preset (sobel-x, gaussian5, …) or a file");
     app.add_option("--explain", out.explain, "Image lab: explain this output pixel ROW,COL");
+    app.add_flag("--hide-controls", out.hide_controls,
+                 "Stepper: start with the settings panel closed (bigger grids)");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.
@@ -87,8 +90,10 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
         }
         if (!known) return cli::error_exit("--preset must be one of " + names + ", got '" + out.preset + "'");
     }
-    if (!out.kernel.empty())
-        if (auto k = kernel_from_name(out.kernel); !k) return cli::error_exit("--kernel: " + k.error());
+    if (!out.kernel.empty() && !kernel_from_name(out.kernel))
+        if (auto k = read_kernel_file(out.kernel); !k)
+            return cli::error_exit("--kernel '" + out.kernel +
+                                   "' is neither a preset nor a readable kernel file: " + k.error());
     if (!out.explain.empty())
         if (auto p = parse_pair(out.explain); !p || p->h < 0 || p->w < 0)
             return cli::error_exit("--explain must be ROW,COL of an output pixel, got '" + out.explain + "'");

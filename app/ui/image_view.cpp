@@ -268,8 +268,11 @@ public:
         m_scripted = o.headless_run();
         if (!m_scripted) m_recent = load_recent();
         if (GLFWwindow* w = glfwGetCurrentContext()) glfwSetDropCallback(w, on_drop);
-        if (!o.kernel.empty())
-            if (auto k = kernel_from_name(o.kernel)) set_kernel(std::move(*k));
+        if (!o.kernel.empty()) {
+            auto k = kernel_from_name(o.kernel);
+            if (!k) k = read_kernel_file(o.kernel);  // gui_options checked that one of them reads
+            if (k) set_kernel(std::move(*k));
+        }
         suggest_map();
         if (auto p = parse_pair(o.explain); !o.explain.empty() && p) {
             m_pinned = true;
@@ -563,8 +566,12 @@ void ImageView::draw_controls(ViewContext& ctx) {
     const bool conv = m_spec.op == FilterOp::Conv;
     if (conv) {
         ImGui::TextColored(to_vec4(pal.strong(Role::Kernel)), "%s", tr(Str::label_kernel));
-        const char* current = m_preset.empty() ? tr(Str::img_custom) : tr(preset_label(m_preset));
-        if (ImGui::BeginCombo("##preset", current)) {
+        // A kernel read from a file goes by the file's name until its cells are edited.
+        const std::string& name = m_spec.kernel.name;
+        const std::string current = !m_preset.empty()                  ? tr(preset_label(m_preset))
+                                    : name.empty() || name == "custom" ? tr(Str::img_custom)
+                                                                       : name;
+        if (ImGui::BeginCombo("##preset", current.c_str())) {
             for (const PresetInfo& p : kernel_presets())
                 if (ImGui::Selectable(tr(preset_label(p.id)), p.id == m_preset)) {
                     m_preset = std::string(p.id);
@@ -1038,11 +1045,16 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
             ImGui::RadioButton(names[c], &m_explain_channel, c);
         }
     }
+    // The buttons sit at the right end of the line, where they stay put whatever the pixel's numbers.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    auto button_w = [&](Str label) { return ImGui::CalcTextSize(tr(label)).x + style.FramePadding.x * 2; };
+    const float buttons_w =
+        button_w(Str::img_open_stepper) + (m_pinned ? button_w(Str::img_unpin) + style.ItemSpacing.x : 0.0f);
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - buttons_w));
     if (m_pinned) {
-        ImGui::SameLine();
         if (ImGui::SmallButton(tr(Str::img_unpin))) m_pinned = false;
+        ImGui::SameLine();
     }
-    ImGui::SameLine();
     if (ImGui::SmallButton(tr(Str::img_open_stepper))) {
         // The stepper's own limits: grids up to 24×24, kernels up to 7×7.
         auto nb = stepper_neighbourhood(*m_result->input, m_result->job.spec, t.o, t.oy, t.ox, 1, 24, 7);
@@ -1153,7 +1165,11 @@ void ImageView::draw_file_browser(ViewContext& ctx) {
         m_browser_open = false;
     }
     ImGui::SetNextWindowSize(ImVec2(760 * s, 480 * s), ImGuiCond_Appearing);
-    if (!ImGui::BeginPopupModal("##open_image", nullptr, ImGuiWindowFlags_NoTitleBar)) return;
+    // Opaque, in the panel colour: the photo behind a see-through dialog makes its list hard to read.
+    ImGui::PushStyleColor(ImGuiCol_PopupBg, to_vec4(palette().panel));
+    const bool open = ImGui::BeginPopupModal("##open_image", nullptr, ImGuiWindowFlags_NoTitleBar);
+    ImGui::PopStyleColor();
+    if (!open) return;
     ImGui::TextUnformatted(tr(Str::img_open_title));
     ImGui::Separator();
     std::string pick;

@@ -53,7 +53,6 @@ std::string settings_to_json(const Settings& s) {
     j["scale"] = s.scale;
     j["theme"] = s.theme == Theme::Light ? "light" : "dark";
     j["lang"] = lang_code(s.lang);
-    j["view"] = s.view;
     j["window"] = {{"x", s.window_x}, {"y", s.window_y}, {"w", s.window_w}, {"h", s.window_h}};
     j["speed"] = s.speed;
     return j.dump(2) + "\n";
@@ -70,7 +69,6 @@ Result<Settings> settings_from_json(const std::string& text) {
     if (theme == "light") s.theme = Theme::Light;
     read_field(j, "lang", lang);
     parse_lang(lang, s.lang);
-    read_field(j, "view", s.view);
     if (const auto w = j.find("window"); w != j.end() && w->is_object()) {
         read_field(*w, "x", s.window_x);
         read_field(*w, "y", s.window_y);

@@ -1,4 +1,4 @@
-// The GUI's settings (scale, theme, language, last view, window geometry, playback speed), kept as JSON in
+// The GUI's settings (scale, theme, language, window geometry, playback speed), kept as JSON in
 // the user's config directory ($XDG_CONFIG_HOME/convscope or ~/.config/convscope) and written atomically. A
 // config directory that cannot be read or written gives a message; the app keeps running with defaults.
 #pragma once
@@ -15,7 +15,6 @@ struct Settings {
     float scale = 1.0f;  // 1 to 3
     Theme theme = Theme::Dark;
     Lang lang = Lang::En;
-    std::string view = "stepper";
     int window_x = -1, window_y = -1;  // −1: let the window manager place it
     int window_w = 1280, window_h = 800;
     float speed = 1.5f;  // stepper playback, steps per second

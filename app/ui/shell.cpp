@@ -40,7 +40,8 @@ Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
     m_settings.scale = std::clamp(m_settings.scale, kMinScale, kMaxScale);
     if (!m_options.lang.empty()) parse_lang(m_options.lang, m_settings.lang);
     if (!m_options.theme.empty()) m_settings.theme = m_options.theme == "light" ? Theme::Light : Theme::Dark;
-    const std::string& wanted = m_options.view.empty() ? m_settings.view : m_options.view;
+    // `convscope` opens on the stepper, the lecture's example; --view picks another.
+    const std::string wanted = m_options.view.empty() ? std::string("stepper") : m_options.view;
     for (size_t i = 0; i < m_views.size(); ++i)
         if (m_views[i]->id() == wanted) m_current = i;
     set_language(m_settings.lang);
@@ -193,7 +194,6 @@ void Shell::draw() {
             const std::string label = std::string(tr(v.title())) + "###" + std::string(v.id());
             if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
                 if (!m_select_current) m_current = i;
-                m_settings.view = std::string(v.id());
                 ImGui::BeginChild("##view", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoScrollbar);
                 ViewContext ctx{m_settings.scale, m_fonts, m_options, m_capture,
                                 [this](std::string m) { notify(std::move(m)); }};

@@ -88,6 +88,8 @@ public:
         m_pending_steps = o.step;
         m_pending_terms = o.step_terms;
         m_pending_gif = o.export_gif;
+        // Slides want big grids: an exported animation records the canvas with the panel closed.
+        if (o.hide_controls || !o.export_gif.empty()) m_show_controls = false;
     }
 
     bool busy() const override {
@@ -762,7 +764,6 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted,
                             format_number(term.acc) + "…");
             }
-            if (current) dl->AddRect(a, b, pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
             if (fed)
                 dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
                             3.0f * ctx.scale);
@@ -778,6 +779,12 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
         }
     dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output),
                 0, 0, 2.5f * ctx.scale);
+    // The current cell's outline goes over the grid's border, so it reads whole at the edges too.
+    if (m_ph.window >= 0 && s.traces[size_t(m_ph.window)].o == o) {
+        const Trace& t = s.traces[size_t(m_ph.window)];
+        const ImVec2 a(org.x + float(t.ox) * cell, org.y + float(t.oy) * cell);
+        dl->AddRect(a, ImVec2(a.x + cell, a.y + cell), pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
+    }
 }
 
 void StepperView::draw_grids(ViewContext& ctx, const Layout& L) {

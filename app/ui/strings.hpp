@@ -94,7 +94,7 @@ enum class Lang { En, Ko };
     X(cols_n,           "the last %d columns", "마지막 %d개 열") \
     X(ceil_note,        " − 1 (the last window would start in the padding)", " − 1 (마지막 창이 패딩에서 시작하므로)") \
     X(hint_start,       "Press → to place the filter on the first window.", "→ 키를 누르면 필터가 첫 번째 창에 놓입니다.") \
-    X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동") \
+    X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump   click a number to change it", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동   숫자를 누르면 바꾸기") \
     X(error_title,      "These settings do not work:", "이 설정으로는 계산할 수 없습니다:") \
     X(edit_cell,        "New value, then Enter", "새 값을 넣고 Enter") \
     X(controls,         "Settings", "설정") \
@@ -139,7 +139,7 @@ enum class Lang { En, Ko };
     X(img_zoom,         "Zoom %.0f%%", "확대 %.0f%%") \
     X(img_save_png,     "Save output as PNG", "출력을 PNG로 저장") \
     X(img_explain,      "Explain this pixel", "이 픽셀 설명") \
-    X(img_explain_hint, "Hover over the output to see how a pixel is made; click to keep it.", "출력 위에 마우스를 올리면 픽셀이 어떻게 계산되는지 보입니다. 클릭하면 고정됩니다.") \
+    X(img_explain_hint, "Hover over the output to see how a pixel is made; click to keep it, right-click to let go.", "출력 위에 마우스를 올리면 픽셀이 어떻게 계산되는지 보입니다. 클릭하면 고정되고, 오른쪽 클릭하면 풀립니다.") \
     X(img_pixel,        "Output pixel: row %d, column %d", "출력 픽셀: %d행, %d열") \
     X(img_channel,      "Channel", "채널") \
     X(img_in_window,    "Input under the window", "창 아래 입력값") \

@@ -37,10 +37,11 @@ struct GuiOptions {
     int step = 0;            // --step N: press → N times at start (screenshots of a stepped state)
     int step_terms = 0;      // --step-terms N: then press Shift+→ N times
     std::string export_gif;  // --export-gif OUT.gif: record the stepper's animation, then exit
-    int width = 0, height = 0;  // --size WxH of the window
-    std::string preset;         // --preset NAME (stepper)
-    std::string kernel;         // --kernel NAME (image lab): a preset as `convscope filter` names it
-    std::string explain;        // --explain ROW,COL (image lab): explain this output pixel
+    int width = 0, height = 0;   // --size WxH of the window
+    std::string preset;          // --preset NAME (stepper)
+    bool hide_controls = false;  // --hide-controls: start with the settings panel closed (slides)
+    std::string kernel;          // --kernel NAME|FILE (image lab): a preset (as `convscope filter`) or a file
+    std::string explain;         // --explain ROW,COL (image lab): explain this output pixel
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty();
     }
