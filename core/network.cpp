@@ -3,6 +3,8 @@
 // [SECTION] Running   — random_weights, run_network (Conv2d/pools on the backend, the rest as plain loops)
 #include "core/network.hpp"
 
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -10,6 +12,7 @@
 
 #include "core/backend.hpp"
 #include "core/geometry.hpp"
+#include "core/kernels.hpp"
 #include "core/limits.hpp"
 
 namespace convscope {
@@ -388,26 +391,69 @@ NetworkCheck check_network(const Network& net) {
 
 // [SECTION] Running
 
+LayerWeights random_layer_weights(const Layer& L, uint32_t seed) {
+    LayerWeights w;
+    if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::Linear) return w;
+    std::mt19937 rng(seed);
+    const Shape wshape = L.kind == LayerKind::Conv2d ? conv_weight_shape(L) : Shape{L.out, L.in};
+    const int64_t fan_in = shape_numel(wshape) / wshape[0];
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    const float bound = 1.0f / std::sqrt(float(fan_in));
+    w.weight = Tensor::filled(wshape);
+    for (float& v : w.weight.data) v = bound * dist(rng);
+    if (L.bias) {
+        w.bias = Tensor::filled({L.out});
+        for (float& v : w.bias.data) v = bound * dist(rng);
+    }
+    return w;
+}
+
 std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed) {
     std::vector<LayerWeights> weights(net.layers.size());
-    for (size_t i = 0; i < net.layers.size(); ++i) {
-        const Layer& L = net.layers[i];
-        if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::Linear) continue;
-        // Each layer draws from its own stream, so editing one layer leaves the others' weights as they were.
-        std::mt19937 rng(seed * 1000003u + uint32_t(i) * 7919u + 1u);
-        const Shape wshape = L.kind == LayerKind::Conv2d ? conv_weight_shape(L) : Shape{L.out, L.in};
-        const int64_t fan_in = shape_numel(wshape) / wshape[0];
-        std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-        const float bound = 1.0f / std::sqrt(float(fan_in));
-        LayerWeights& w = weights[i];
-        w.weight = Tensor::filled(wshape);
-        for (float& v : w.weight.data) v = bound * dist(rng);
-        if (L.bias) {
-            w.bias = Tensor::filled({L.out});
-            for (float& v : w.bias.data) v = bound * dist(rng);
-        }
-    }
+    // Each layer draws from its own stream, so editing one layer leaves the others' weights as they were.
+    for (size_t i = 0; i < net.layers.size(); ++i)
+        weights[i] = random_layer_weights(net.layers[i], seed * 1000003u + uint32_t(i) * 7919u + 1u);
     return weights;
+}
+
+Status set_channel_preset(const Layer& L, LayerWeights& w, int64_t o, std::string_view preset) {
+    if (L.kind != LayerKind::Conv2d) return fail("only Conv2d layers take preset kernels");
+    if (L.groups < 1 || L.in % L.groups != 0 || w.weight.shape != conv_weight_shape(L))
+        return fail("the weights do not match the layer");
+    if (o < 0 || o >= L.out) return fail("output channel " + std::to_string(o) + " does not exist");
+    const int64_t kh = L.kernel.h, kw = L.kernel.w;
+    auto k = make_preset(preset, std::clamp<int64_t>(std::min(kh, kw), 1, kMaxImageKernelSide));
+    if (!k) return Error{k.error()};
+    const int64_t cpg = L.in / L.groups;
+    float* channel = w.weight.data.data() + o * cpg * kh * kw;
+    std::fill(channel, channel + cpg * kh * kw, 0.0f);
+    for (int64_t r = 0; r < k->rows; ++r)
+        for (int64_t c = 0; c < k->cols; ++c) {
+            const int64_t y = r + (kh - k->rows) / 2, x = c + (kw - k->cols) / 2;
+            if (y < 0 || y >= kh || x < 0 || x >= kw) continue;
+            for (int64_t ci = 0; ci < cpg; ++ci)
+                channel[(ci * kh + y) * kw + x] = k->weight(r, c) / float(cpg);
+        }
+    if (L.bias && size_t(o) < w.bias.data.size()) w.bias.data[size_t(o)] = 0.0f;
+    return {};
+}
+
+Tensor input_from_image(const Shape& shape, const Tensor& image) {
+    Tensor out = Tensor::filled(shape);
+    const size_t r = shape.size();
+    const int64_t H = r >= 3 ? shape[r - 2] : 1, W = r >= 3 ? shape[r - 1] : shape.back();
+    const int64_t C = r == 4 ? shape[1] : r == 3 ? shape[0] : 1;
+    const Tensor sized = resize_area(image, H, W);  // C_image × H × W
+    const int64_t ci = sized.rank() == 3 ? sized.shape[0] : 1;
+    std::vector<float> grey(size_t(H * W), 0.0f);
+    for (int64_t c = 0; c < ci; ++c)
+        for (int64_t i = 0; i < H * W; ++i) grey[size_t(i)] += sized.data[size_t(c * H * W + i)] / float(ci);
+    const int64_t per_sample = C * H * W;
+    for (int64_t i = 0; i < out.numel(); ++i) {
+        const int64_t k = i % per_sample, c = k / (H * W), p = k % (H * W);
+        out.data[size_t(i)] = ci == C ? sized.data[size_t(c * H * W + p)] : grey[size_t(p)];
+    }
+    return out;
 }
 
 namespace {
@@ -500,6 +546,84 @@ Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<La
         outputs.push_back(std::move(*y));
     }
     return outputs;
+}
+
+Tensor resize_area(const Tensor& x, int64_t h, int64_t w) {
+    assert(x.rank() >= 2 && h >= 1 && w >= 1);
+    const int64_t H = x.shape[size_t(x.rank() - 2)], W = x.shape[size_t(x.rank() - 1)];
+    Shape shape = x.shape;
+    shape[size_t(x.rank() - 2)] = h;
+    shape[size_t(x.rank() - 1)] = w;
+    Tensor y = Tensor::filled(shape);
+    const int64_t planes = (H > 0 && W > 0) ? x.numel() / (H * W) : 0;
+    for (int64_t p = 0; p < planes; ++p) {
+        const float* in = x.data.data() + p * H * W;
+        float* out = y.data.data() + p * h * w;
+        for (int64_t i = 0; i < h; ++i) {
+            const int64_t y0 = (i * H) / h, y1 = ((i + 1) * H + h - 1) / h;
+            for (int64_t j = 0; j < w; ++j) {
+                const int64_t x0 = (j * W) / w, x1 = ((j + 1) * W + w - 1) / w;
+                float sum = 0.0f;
+                for (int64_t r = y0; r < y1; ++r)
+                    for (int64_t c = x0; c < x1; ++c) sum += in[r * W + c];
+                out[i * w + j] = sum / float((y1 - y0) * (x1 - x0));
+            }
+        }
+    }
+    return y;
+}
+
+Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Tensor& layer_input,
+                                 int64_t channel, int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                 int64_t max_kernel, int64_t max_channels) {
+    if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::MaxPool2d && L.kind != LayerKind::AvgPool2d)
+        return fail(std::string(to_string(L.kind)) + " has no sliding window to step through");
+    if (layer_input.rank() != 3 && layer_input.rank() != 4)
+        return fail("the layer's input " + shape_to_string(layer_input.shape) + " is not C×H×W or N×C×H×W");
+    // The first sample, C×H×W.
+    const int64_t C = layer_input.dim(layer_input.rank() - 3), H = layer_input.dim(layer_input.rank() - 2),
+                  W = layer_input.dim(layer_input.rank() - 1);
+    const Tensor sample({C, H, W},
+                        std::vector<float>(layer_input.data.begin(), layer_input.data.begin() + C * H * W));
+    FilterSpec spec;
+    if (L.kind != LayerKind::Conv2d) {
+        spec.op = L.kind == LayerKind::MaxPool2d ? FilterOp::MaxPool : FilterOp::AvgPool;
+        spec.pool = L.pool_params();
+        return stepper_neighbourhood(sample, spec, channel, oy, ox, reach, max_side, max_kernel);
+    }
+    if (L.groups < 1 || L.in % L.groups != 0 || L.out % L.groups != 0 || C != L.in)
+        return fail("the layer does not fit its input");
+    if (channel < 0 || channel >= L.out)
+        return fail("output channel " + std::to_string(channel) + " does not exist");
+    const int64_t cpg = L.in / L.groups, group = channel / (L.out / L.groups);
+    if (cpg > max_channels)
+        return fail("each output channel of this layer reads " + std::to_string(cpg) +
+                    " input channels; the stepper shows at most " + std::to_string(max_channels));
+    if (w.weight.shape != Shape{L.out, cpg, L.kernel.h, L.kernel.w})
+        return fail("the weights do not match the layer");
+    spec.op = FilterOp::Conv;
+    spec.conv = L.conv_params();
+    spec.kernel.rows = L.kernel.h;
+    spec.kernel.cols = L.kernel.w;
+    // One neighbourhood per input channel of the group, each with that channel's slice of the kernel: the
+    // same region every time, stacked into one multi-channel problem.
+    Neighbourhood out;
+    std::vector<float> inputs, weights;
+    for (int64_t ci = 0; ci < cpg; ++ci) {
+        const float* k = w.weight.data.data() + (channel * cpg + ci) * L.kernel.h * L.kernel.w;
+        spec.kernel.cells.assign(k, k + L.kernel.h * L.kernel.w);
+        auto nb = stepper_neighbourhood(sample, spec, group * cpg + ci, oy, ox, reach, max_side, max_kernel);
+        if (!nb) return nb;
+        inputs.insert(inputs.end(), nb->problem.input.data.begin(), nb->problem.input.data.end());
+        weights.insert(weights.end(), nb->problem.weight.data.begin(), nb->problem.weight.data.end());
+        if (ci == 0) out = std::move(*nb);
+    }
+    StepperProblem& p = out.problem;
+    p.input = Tensor({cpg, p.input.dim(1), p.input.dim(2)}, std::move(inputs));
+    p.weight = Tensor({1, cpg, L.kernel.h, L.kernel.w}, std::move(weights));
+    p.has_bias = L.bias;
+    p.bias = Tensor({1}, {L.bias ? w.bias.data[size_t(channel)] : 0.0f});
+    return out;
 }
 
 }  // namespace convscope

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/filter.hpp"
 #include "core/params.hpp"
 #include "core/result.hpp"
 #include "core/tensor.hpp"
@@ -156,16 +157,49 @@ Result<Network> parse_pytorch_code(std::string_view code, const Shape& default_i
 struct LayerWeights {
     Tensor weight;  // Conv2d O×(C/groups)×kH×kW, Linear out×in
     Tensor bias;    // [O] or [out]; empty shape when the layer has no bias
+    bool operator==(const LayerWeights&) const = default;
 };
 
 // PyTorch's default initialisation, uniform in ±1/√fan_in for weights and biases, replicable from `seed`.
 // Requires a network that checks out (check_network(net).ok()); one entry per layer.
 std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed);
 
+// One layer's weights, PyTorch's default initialisation replicable from `seed` (empty for layers without
+// parameters). The layer's arguments must be valid (groups dividing the channels).
+LayerWeights random_layer_weights(const Layer& layer, uint32_t seed);
+
+// Makes output channel `o` of a Conv2d layer's weights the image preset `preset` (core/kernels.hpp, e.g.
+// "sobel-x", "gaussian"; sized presets take the kernel's smaller side) centred in the layer's kernel (cut
+// when larger), on every input channel of its group divided by their number, so the channel still sums as the
+// preset does; its bias becomes 0. An error for an unknown preset or a channel the layer does not have.
+Status set_channel_preset(const Layer& layer, LayerWeights& weights, int64_t o, std::string_view preset);
+
+// The network's input made from an image (C×h×w, any values): each plane resized to the input's H×W with
+// resize_area, the channels kept when they match the input's, else their average on every input channel, the
+// batch repeated. A rank-2 (N×F) or rank-1 input takes the image as one row of F values.
+Tensor input_from_image(const Shape& input_shape, const Tensor& image);
+
 // Runs the stack on `input` (shape net.input) and returns every layer's output, in order. Conv2d and the
 // pools run on `backend`; ReLU, Flatten and Linear are plain loops here. An error for a stack that does not
 // check out, weights of the wrong shape, or an input of the wrong shape.
 Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<LayerWeights>& weights,
                                         const Tensor& input, Backend& backend);
+
+// The computation behind output element (channel, oy, ox) of layer L, for the stepper: the layer's input
+// (`layer_input`, its first sample) around that window and the windows within `reach`, the channel's kernel
+// (every input channel of its group) and bias, or the pool, as a small StepperProblem whose window `window`
+// is that element. Built from stepper_neighbourhood one input channel at a time, so padding becomes plain
+// values as the image lab's hand-off makes it. Conv2d layers reading at most `max_channels` input channels
+// per output, and the pools; an error says why otherwise (ReLU, Flatten and Linear have no window; a region
+// wider than `max_side` or a kernel wider than `max_kernel` does not fit the stepper).
+Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Tensor& layer_input,
+                                 int64_t channel, int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                 int64_t max_kernel, int64_t max_channels);
+
+// Resizes every plane of an H×W, C×H×W or N×C×H×W tensor to h×w as PyTorch's F.adaptive_avg_pool2d does:
+// output cell (i, j) averages input rows ⌊i·H/h⌋ to ⌈(i+1)·H/h⌉ − 1 and the columns alike, so shrinking
+// averages blocks and enlarging repeats pixels (the photo made into the network's input). h, w ≥ 1 within the
+// limits.
+Tensor resize_area(const Tensor& x, int64_t h, int64_t w);
 
 }  // namespace convscope

@@ -85,7 +85,7 @@ Picture shot(const std::string& name, const std::string& args, int w, int h) {
 }  // namespace
 
 TEST_CASE("gui: every view in English and Korean at scale 1 and 2", "[gui]") {
-    const std::string view = GENERATE(as<std::string>{}, "stepper", "size");
+    const std::string view = GENERATE(as<std::string>{}, "stepper", "size", "network");
     const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
     const int scale = GENERATE(1, 2);
     const std::string name = view + "-" + lang + "-" + std::to_string(scale) + "x";
@@ -179,6 +179,12 @@ TEST_CASE("gui: a missing font falls back to the built-in one", "[gui]") {
     REQUIRE(run_gui("gui --lang ko --screenshot " + out.string(), "CONVSCOPE_ASSETS=" + empty.string()) == 0);
     const Picture p = inspect(out);
     CHECK(p.distinct >= 24);
+}
+
+TEST_CASE("gui: the network view runs its stack on a photo given on the command line", "[gui]") {
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const Picture p = shot("network-photo", "--view network --theme light " + photo, 1280, 800);
+    CHECK(p.distinct >= 100);  // the photo and its feature maps: many greys
 }
 
 TEST_CASE("gui: the image lab with a photo and an explained pixel, English and Korean at scale 1 and 2",

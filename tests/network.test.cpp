@@ -9,6 +9,7 @@
 
 #include "core/backend.hpp"
 #include "core/network.hpp"
+#include "core/stepper.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -663,4 +664,110 @@ TEST_CASE("parse_layer and parse_pytorch_code: mangled text is an error, never a
         if (!net) CHECK(!net.error().empty());
     }
     CHECK(errors > 100);
+}
+
+TEST_CASE("resize_area: PyTorch's adaptive_avg_pool2d, shrinking and enlarging") {
+    Tensor x = Tensor::filled({1, 1, 5, 7});
+    for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = float(i);
+    // F.adaptive_avg_pool2d(torch.arange(35.).reshape(1,1,5,7), (3,2))
+    CHECK(mismatch(Tensor({1, 1, 3, 2}, {5, 8, 15.5, 18.5, 26, 29}), resize_area(x, 3, 2), 0, 0) == "");
+    // F.adaptive_avg_pool2d(torch.tensor([[[[1.,2.],[3.,4.]]]]), (3,3))
+    CHECK(mismatch(Tensor({2, 2}, {1, 2, 3, 4}), resize_area(Tensor({2, 2}, {1, 2, 3, 4}), 2, 2), 0, 0) ==
+          "");
+    CHECK(mismatch(Tensor({1, 3, 3}, {1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4}),
+                   resize_area(Tensor({1, 2, 2}, {1, 2, 3, 4}), 3, 3), 0, 0) == "");
+}
+
+TEST_CASE("layer_step: one output element of a layer as a stepper problem gives the same value") {
+    // A stack with a single-channel conv, a padded two-channel conv, and a padded max pool.
+    Network net;
+    net.input = {1, 1, 12, 12};
+    Layer conv2 = Layer::conv2d(2, 3, 3);
+    conv2.padding = Padding(1);
+    Layer pool = Layer::max_pool2d(3);
+    pool.stride = Pair(2);
+    pool.padding = Padding(1);
+    Layer avg = Layer::avg_pool2d(2);
+    net.layers = {Layer::conv2d(1, 2, 3), conv2, pool, avg, Layer::relu()};
+    const auto weights = random_weights(net, 3);
+    const Tensor input = random_tensor({1, 1, 12, 12}, 4);
+    auto outputs = run_network(net, weights, input, reference_backend());
+    REQUIRE(outputs);
+    // The value the stepper's problem computes at its window.
+    auto stepped = [&](size_t layer, int64_t c, int64_t oy, int64_t ox) -> float {
+        const Tensor& x = layer == 0 ? input : (*outputs)[layer - 1];
+        auto nb = layer_step(net.layers[layer], weights[layer], x, c, oy, ox, 1, 24, 7, 3);
+        REQUIRE(nb);
+        const StepperProblem& p = nb->problem;
+        Result<Tensor> y = Tensor{};
+        if (p.op == StepOp::Conv)
+            y = reference_backend().conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv);
+        else
+            y = reference_backend().pool2d(p.input, p.pool);
+        REQUIRE(y);
+        return y->data[size_t(nb->window)];
+    };
+    for (int64_t oy : {0, 4, 9})
+        for (int64_t ox : {0, 5, 9}) {
+            CHECK(stepped(0, 1, oy, ox) == (*outputs)[0].at(0, 1, oy, ox));
+            CHECK(stepped(1, 2, oy, ox) == (*outputs)[1].at(0, 2, oy, ox));
+        }
+    for (int64_t oy : {0, 2, 4})
+        for (int64_t ox : {0, 3, 4}) CHECK(stepped(2, 1, oy, ox) == (*outputs)[2].at(0, 1, oy, ox));
+    CHECK(stepped(3, 2, 1, 1) == (*outputs)[3].at(0, 2, 1, 1));
+
+    SECTION("layers without a window, and what does not fit the stepper") {
+        CHECK(layer_step(net.layers[4], weights[4], (*outputs)[3], 0, 0, 0, 1, 24, 7, 3).error() ==
+              "ReLU has no sliding window to step through");
+        CHECK(layer_step(net.layers[1], weights[1], (*outputs)[0], 0, 0, 0, 1, 24, 7, 1).error() ==
+              "each output channel of this layer reads 2 input channels; the stepper shows at most 1");
+        CHECK(!layer_step(net.layers[1], weights[1], (*outputs)[0], 3, 0, 0, 1, 24, 7, 3));
+    }
+}
+
+TEST_CASE("set_channel_preset, random_layer_weights and input_from_image: the view's inputs, made in core") {
+    SECTION("a preset kernel centred in a 5x5 conv, shared out over the group's input channels, bias 0") {
+        const Layer L = Layer::conv2d(2, 3, 5);
+        LayerWeights w = random_layer_weights(L, 9);
+        CHECK(w == random_layer_weights(L, 9));
+        const Tensor before = w.weight;
+        REQUIRE(set_channel_preset(L, w, 1, "sobel-x"));
+        const float sobel_x[3][3] = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
+        for (int c = 0; c < 2; ++c)
+            for (int y = 0; y < 5; ++y)
+                for (int x = 0; x < 5; ++x) {
+                    const bool inside = y >= 1 && y <= 3 && x >= 1 && x <= 3;
+                    const float expected = inside ? sobel_x[y - 1][x - 1] / 2.0f : 0.0f;
+                    INFO("c=" << c << " y=" << y << " x=" << x);
+                    CHECK(w.weight.at(1, c, y, x) == expected);
+                }
+        CHECK(w.bias.data[1] == 0.0f);
+        // The other channels keep their random weights.
+        for (int y = 0; y < 5; ++y) CHECK(w.weight.at(0, 0, y, 0) == before.at(0, 0, y, 0));
+        CHECK(set_channel_preset(L, w, 3, "sobel-x").error() == "output channel 3 does not exist");
+        CHECK(!set_channel_preset(L, w, 0, "no-such-kernel"));
+        CHECK(set_channel_preset(Layer::linear(2, 2), w, 0, "box").error() ==
+              "only Conv2d layers take preset kernels");
+    }
+    SECTION("a 1x1 conv takes the centre of a sized preset") {
+        const Layer L = Layer::conv2d(1, 1, 1);
+        LayerWeights w = random_layer_weights(L, 1);
+        REQUIRE(set_channel_preset(L, w, 0, "box"));
+        CHECK(w.weight.data == std::vector<float>{1.0f});
+    }
+    SECTION("an RGB image into 1, 3 and 2-channel inputs, and a row") {
+        Tensor rgb = Tensor::filled({3, 4, 4});
+        for (int c = 0; c < 3; ++c)
+            for (int i = 0; i < 16; ++i) rgb.data[size_t(c * 16 + i)] = float(c * 10 + i % 4);
+        const Tensor grey = input_from_image({2, 1, 2, 2}, rgb);
+        CHECK(grey.shape == Shape{2, 1, 2, 2});
+        CHECK(grey.at(0, 0, 0, 0) == Approx((0.5 + 10.5 + 20.5) / 3));
+        CHECK(grey.at(1, 0, 1, 1) == grey.at(0, 0, 1, 1));  // the batch repeats the sample
+        const Tensor colour = input_from_image({3, 2, 2}, rgb);
+        CHECK(colour.data[size_t(2 * 4 + 1)] == 22.5f);  // channel 2 kept, cell (0, 1)
+        const Tensor two = input_from_image({1, 2, 4, 4}, rgb);
+        CHECK(two.at(0, 1, 0, 3) == Approx((3 + 13 + 23) / 3.0));
+        const Tensor row = input_from_image({1, 8}, rgb);
+        CHECK(row.shape == Shape{1, 8});
+    }
 }

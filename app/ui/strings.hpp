@@ -183,7 +183,57 @@ enum class Lang { En, Ko };
     X(next,             "Next", "다음") \
     X(previous,         "Previous", "이전") \
     X(exact_value,      "Before the floor: %s", "내림 전 값: %s") \
-    X(output_shape,     "Output %s", "출력 %s")
+    X(output_shape,     "Output %s", "출력 %s") \
+    X(view_network,     "Network", "신경망") \
+    X(net_input_shape,  "Input shape", "입력 모양") \
+    X(net_layers,       "Layers", "층") \
+    X(net_add,          "Add a layer", "층 추가") \
+    X(net_lecture,      "Lecture stack", "강의의 신경망") \
+    X(net_move_up,      "Move up", "위로") \
+    X(net_move_down,    "Move down", "아래로") \
+    X(net_remove,       "Remove", "삭제") \
+    X(net_no_layers,    "No layers yet: add one, or paste PyTorch code.", "층이 없습니다: 층을 추가하거나 PyTorch 코드를 붙여 넣으세요.") \
+    X(net_selected,     "Layer %d: %s", "%d번 층: %s") \
+    X(net_relu_note,    "ReLU has no settings: it turns every negative value into 0.", "ReLU는 설정이 없습니다: 음수를 모두 0으로 바꿉니다.") \
+    X(net_stride_none,  "stride=None (the kernel size)", "stride=None (커널 크기와 같음)") \
+    X(net_kernels,      "Kernel of each output channel", "출력 채널별 커널") \
+    X(net_channel_n,    "channel %d", "채널 %d") \
+    X(net_channel_kernel, "channel %d: %s", "채널 %d: %s") \
+    X(net_random,       "Random (seeded)", "무작위 (시드 고정)") \
+    X(net_col_layer,    "Layer", "층") \
+    X(net_col_shape,    "Output shape", "출력 모양") \
+    X(net_col_params,   "Params", "매개변수") \
+    X(net_col_macs,     "Mult-adds", "곱셈-누산") \
+    X(net_total,        "Total", "합계") \
+    X(net_refused,      "PyTorch refuses this layer: %s", "PyTorch가 이 층을 거부합니다: %s") \
+    X(net_assumed,      "Worked out as if the marked layer above were fixed.", "위의 표시된 층이 고쳐졌다고 가정하고 계산했습니다.") \
+    X(net_unknown,      "unknown: an earlier layer fails", "알 수 없음: 앞의 층이 실패함") \
+    X(net_tab_maps,     "Feature maps", "특징 맵") \
+    X(net_tab_code,     "PyTorch code", "PyTorch 코드") \
+    X(net_draw_hint,    "Draw: left button paints, right button erases.", "그리기: 왼쪽 버튼은 칠하고 오른쪽 버튼은 지웁니다.") \
+    X(net_clear,        "Clear", "지우기") \
+    X(net_digit,        "Sample digit", "예시 숫자") \
+    X(net_source_drawing, "Drawing", "그림") \
+    X(net_source_photo, "Photo", "사진") \
+    X(net_seed,         "Seed", "시드") \
+    X(net_new_weights,  "New weights", "새 가중치") \
+    X(net_computing,    "Computing…", "계산 중…") \
+    X(net_timing,       "Computed on the %s backend in %.1f ms, off the UI thread.", "%s 백엔드로 %.1f ms 만에 계산 (UI 스레드 밖에서).") \
+    X(net_too_large,    "Too large to run here (%s values, %s mult-adds): make the input smaller.", "여기서 실행하기에는 너무 큽니다 (값 %s개, 곱셈-누산 %s회): 입력을 줄이세요.") \
+    X(net_fix_first,    "Fix the marked layer to see the feature maps.", "표시된 층을 고치면 특징 맵이 보입니다.") \
+    X(net_more_channels,"+%d more", "+%d개 더") \
+    X(net_tile_info,    "%s, channel %d: %d×%d", "%s, 채널 %d: %d×%d") \
+    X(net_vector_info,  "%s: %d values", "%s: 값 %d개") \
+    X(net_range,        "min %s, max %s", "최소 %s, 최대 %s") \
+    X(net_click_tile,   "Click a map to see it large, with its values.", "맵을 누르면 크게 보이고 값도 볼 수 있습니다.") \
+    X(net_copy,         "Copy", "복사") \
+    X(net_copied,       "Copied the code to the clipboard", "코드를 클립보드에 복사했습니다") \
+    X(net_paste_title,  "Paste PyTorch code to build a stack", "PyTorch 코드를 붙여 넣어 신경망 만들기") \
+    X(net_paste_clip,   "Paste from clipboard", "클립보드에서 붙여 넣기") \
+    X(net_build,        "Build the stack", "신경망 만들기") \
+    X(net_built,        "Built %d layers from the code", "코드로 층 %d개를 만들었습니다") \
+    X(net_code_error,   "The code could not be read: %s", "코드를 읽을 수 없습니다: %s") \
+    X(net_photo_error,  "Photo not loaded: %s", "사진을 불러오지 못했습니다: %s")
 // clang-format on
 
 enum class Str {

@@ -6,7 +6,8 @@
 #define CONVSCOPE_VIEWS(X) \
     X(stepper) \
     X(size) \
-    X(image)
+    X(image) \
+    X(network)
 // clang-format on
 
 namespace convscope::ui {

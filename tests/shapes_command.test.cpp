@@ -1,0 +1,90 @@
+// `convscope shapes` run as a user runs it, on every stack of tests/network/stacks.json (made by PyTorch):
+// --json gives PyTorch's shapes and parameter counts, layer text as given; a stack PyTorch refuses exits 2
+// with one line `error: layer K (<layer>): …` naming the layer PyTorch stops at, counted from 1 after the
+// input.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/testing.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int status = -1;
+    std::string out, err;
+};
+
+// A shell word holding `s` exactly (single quotes, with ' written as '\'').
+std::string quoted(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+Run run_cli(const std::vector<std::string>& args) {
+    const fs::path dir = fs::temp_directory_path() / "convscope-shapes-cli-test";
+    fs::create_directories(dir);
+    const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
+    std::string cmd = quoted(CONVSCOPE_EXE);
+    for (const std::string& a : args) cmd += " " + quoted(a);
+    cmd += " >" + quoted(out) + " 2>" + quoted(err);
+    const int raw = std::system(cmd.c_str());
+    auto slurp = [](const std::string& p) {
+        std::ifstream f(p);
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    };
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+}  // namespace
+
+TEST_CASE("convscope shapes --json: every stack of stacks.json as PyTorch runs it") {
+    std::ifstream in(convscope::testing::source_path("tests/network/stacks.json"));
+    REQUIRE(in);
+    const nlohmann::json doc = nlohmann::json::parse(in);
+    REQUIRE(doc["stacks"].size() >= 30);
+    for (const auto& stack : doc["stacks"]) {
+        DYNAMIC_SECTION(stack["name"].get<std::string>()) {
+            std::string input;
+            for (const auto& d : stack["input"])
+                input += (input.empty() ? "" : ",") + std::to_string(d.get<int>());
+            std::vector<std::string> args{"shapes", "--json", "--input", input};
+            const auto layers = stack["layers"].get<std::vector<std::string>>();
+            args.insert(args.end(), layers.begin(), layers.end());
+            const Run r = run_cli(args);
+            INFO("stderr: " << r.err);
+            if (!stack.contains("error")) {
+                REQUIRE(r.status == 0);
+                CHECK(r.err.empty());
+                const nlohmann::json rows = nlohmann::json::parse(r.out);
+                REQUIRE(rows.size() == layers.size() + 1);
+                CHECK(rows[0] ==
+                      nlohmann::json({{"layer", "input"}, {"shape", stack["input"]}, {"params", 0}}));
+                for (size_t i = 0; i < layers.size(); ++i) {
+                    INFO("layer " << i + 1 << ": " << layers[i]);
+                    CHECK(rows[i + 1]["layer"] == layers[i]);
+                    CHECK(rows[i + 1]["shape"] == stack["expect"][i]["shape"]);
+                    CHECK(rows[i + 1]["params"] == stack["expect"][i]["params"]);
+                }
+            } else {
+                const int k = stack["error"]["layer"].get<int>();
+                CHECK(r.status == 2);
+                CHECK(r.out.empty());
+                const std::string prefix =
+                    "error: layer " + std::to_string(k) + " (" + layers[size_t(k - 1)] + "): ";
+                CHECK(r.err.substr(0, prefix.size()) == prefix);
+                CHECK(r.err.size() > prefix.size() + 1);
+                CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+            }
+        }
+    }
+}
