@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.hpp"
+#include "app/ui/gpu_fallback.hpp"
 #include "app/ui/gui_options.hpp"
 #include "app/ui/settings.hpp"
 #include "app/ui/shell.hpp"
@@ -53,17 +54,21 @@ int main(int argc, char** argv) {
     glfwMakeContextCurrent(window);
     glfwSwapInterval(options.headless_run() && options.exit_after <= 0 ? 0 : 1);
 
-    // 2. Dear ImGui
+    // 2. A hidden OpenGL 4.3 window the gpu backend borrows where EGL surfaceless is missing; GLFW windows
+    //    must be made on the main thread, and the backend makes this one current on its own GL thread.
+    GLFWwindow* gpu_window = ui::offer_gpu_fallback_window();
+
+    // 3. Dear ImGui
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // our own settings file holds what we keep
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330");
 
-    // 3. Our state
+    // 4. Our state
     ui::Shell shell(options, settings, settings_message);
 
-    // 4. The frame loop
+    // 5. The frame loop
     while (!glfwWindowShouldClose(window) && !shell.should_exit()) {
         glfwPollEvents();
         shell.before_frame();
@@ -85,7 +90,7 @@ int main(int argc, char** argv) {
         glfwSwapBuffers(window);
     }
 
-    // 5. Save settings and window layout (a read-only config directory only prints a message)
+    // 6. Save settings and window layout (a read-only config directory only prints a message)
     if (!shell.scripted()) {
         ui::Settings& s = shell.settings();
         glfwGetWindowPos(window, &s.window_x, &s.window_y);
@@ -94,12 +99,15 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "convscope: settings not saved: %s\n", st.error().c_str());
     }
 
-    // 6. Cleanup
+    // 7. Cleanup
     const int status = shell.exit_status();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
+    // The gpu backend's thread may hold the hidden window's context; GLFW must not pull it away from under it.
+    if (ui::gpu_fallback_in_use()) return status;
+    if (gpu_window) glfwDestroyWindow(gpu_window);
     glfwTerminate();
     return status;
 }

@@ -1040,7 +1040,9 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     ImGui::TextColored(to_vec4(pal.strong(Role::Window)), "%s", tr(Str::img_explain));
     if (!m_trace) {
         ImGui::SameLine();
-        ImGui::TextColored(to_vec4(pal.text_muted), "%s", tr(Str::img_explain_hint));
+        ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
+        ImGui::TextWrapped("%s", tr(Str::img_explain_hint));  // wraps in a narrow window instead of clipping
+        ImGui::PopStyleColor();
         if (!m_trace_error.empty()) error_text(m_trace_error);
         ImGui::EndChild();
         return;
