@@ -17,6 +17,7 @@
 
 #include <GL/gl.h>
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -263,6 +264,10 @@ FilterResult run_filter_job(FilterJob job, int64_t max_side) {
 class ImageView final : public View {
 public:
     ImageView() { set_kernel(*kernel_from_name("sobel-x")); }
+    // Quitting keeps a custom kernel nobody saved: it comes back the next time the app opens.
+    ~ImageView() override {
+        if (!m_scripted) keep_custom_kernel();
+    }
 
     std::string_view id() const override { return "image"; }
     Str title() const override { return Str::view_image; }
@@ -271,6 +276,12 @@ public:
         m_scripted = o.headless_run();
         if (!m_scripted) m_recent = load_recent();
         if (GLFWwindow* w = glfwGetCurrentContext()) glfwSetDropCallback(w, on_drop);
+        if (!m_scripted && o.kernel.empty()) {
+            if (auto k = read_kernel_file(kept_kernel_path()); k) {
+                k->name = "custom";
+                set_kernel(std::move(*k));
+            }
+        }
         if (!o.kernel.empty()) {
             auto k = kernel_from_name(o.kernel);
             if (!k) k = read_kernel_file(o.kernel);  // gui_options checked that one of them reads
@@ -322,6 +333,27 @@ private:
         m_recent.insert(m_recent.begin(), abs);
         if (m_recent.size() > 10) m_recent.resize(10);
         save_recent(m_recent);
+    }
+
+    // Where the custom kernel is kept between runs (beside settings.json); "" without a config directory.
+    static std::string kept_kernel_path() {
+        auto dir = config_dir();
+        return dir ? *dir + "/custom-kernel.txt" : std::string();
+    }
+
+    // Writes the kernel in use to kept_kernel_path() when it is custom (atomically: a failed write keeps the
+    // old file), or removes the kept one when a preset is in use.
+    void keep_custom_kernel() const {
+        const std::string p = kept_kernel_path();
+        if (p.empty()) return;
+        std::error_code ec;
+        if (!m_preset.empty()) {
+            fs::remove(p, ec);
+            return;
+        }
+        fs::create_directories(fs::path(p).parent_path(), ec);
+        if (const Status st = write_kernel_file(p, m_spec.kernel); !st)
+            std::fprintf(stderr, "convscope: the custom kernel was not kept: %s\n", st.error().c_str());
     }
 
     // Takes a kernel and recognizes the preset it came from ("gaussian5:1.4" → Gaussian, size 5, σ 1.4).
