@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
-    // The gpu backend's thread may hold the hidden window's context; GLFW must not pull it away from under it.
+    // The gpu backend's thread may hold the hidden window's context; GLFW must not pull it away from under
+    // it.
     if (ui::gpu_fallback_in_use()) return status;
     if (gpu_window) glfwDestroyWindow(gpu_window);
     glfwTerminate();

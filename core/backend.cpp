@@ -39,7 +39,8 @@ Result<Backend*> find_backend(std::string_view name) {
     std::string choices;
     for (Backend* b : all_backends()) {
         if (b->name() == name) {
-            if (auto s = b->available(); !s) return fail("backend " + std::string(name) + " is unavailable: " + s.error());
+            if (auto s = b->available(); !s)
+                return fail("backend " + std::string(name) + " is unavailable: " + s.error());
             return b;
         }
         choices += (choices.empty() ? "" : ", ") + std::string(b->name());

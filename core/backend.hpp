@@ -1,4 +1,5 @@
-// The engine: one Backend interface, three implementations (reference, simd, gpu) that all agree with PyTorch.
+// The engine: one Backend interface, three implementations (reference, simd, gpu) that all agree with
+// PyTorch.
 #pragma once
 
 #include <string>
@@ -41,9 +42,9 @@ Result<Backend*> find_backend(std::string_view name);
 // The fastest available CPU backend (simd where built, else reference).
 Backend& fastest_cpu_backend();
 
-// The fastest backend here: gpu when it runs on a real GPU, else fastest_cpu_backend(). A GPU emulated on the CPU
-// (Mesa's llvmpipe) is slower than simd, so it is not chosen. When gpu is not chosen, `why_not_gpu` (if given)
-// receives the reason in words.
+// The fastest backend here: gpu when it runs on a real GPU, else fastest_cpu_backend(). A GPU emulated on the
+// CPU (Mesa's llvmpipe) is slower than simd, so it is not chosen. When gpu is not chosen, `why_not_gpu` (if
+// given) receives the reason in words.
 Backend& fastest_backend(std::string* why_not_gpu = nullptr);
 
 }  // namespace convscope

@@ -13,7 +13,9 @@ int64_t floor_div(int64_t a, int64_t b) {
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-std::string hw(int64_t h, int64_t w) { return std::to_string(h) + "×" + std::to_string(w); }
+std::string hw(int64_t h, int64_t w) {
+    return std::to_string(h) + "×" + std::to_string(w);
+}
 
 Status check_positive(const char* what, Pair p) {
     if (p.h < 1 || p.w < 1) return fail(std::string(what) + " must be at least 1, got " + to_string(p));
@@ -22,7 +24,8 @@ Status check_positive(const char* what, Pair p) {
 
 Status check_shape(const char* what, const Shape& s) {
     for (int64_t d : s)
-        if (d < 1) return fail(std::string(what) + " of shape " + shape_to_string(s) + " has an empty dimension");
+        if (d < 1)
+            return fail(std::string(what) + " of shape " + shape_to_string(s) + " has an empty dimension");
     if (shape_numel(s) < 0)
         return fail(std::string(what) + " of shape " + shape_to_string(s) + " is larger than the limits");
     return {};
@@ -54,11 +57,13 @@ template <class Plan>
 Status finish_output(Plan& plan) {
     const AxisSize ah = axis_size(plan.axis_h()), aw = axis_size(plan.axis_w());
     if (ah.out < 1 || aw.out < 1)
-        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in, aw.padded_in);
+        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in,
+                         aw.padded_in);
     plan.oh = ah.out;
     plan.ow = aw.out;
     if (shape_numel(plan.output_shape()) < 0)
-        return fail("the output " + shape_to_string(plan.output_shape()) + " would be larger than the limits");
+        return fail("the output " + shape_to_string(plan.output_shape()) +
+                    " would be larger than the limits");
     return {};
 }
 
@@ -96,7 +101,8 @@ std::string axis_formula(const AxisSpec& a) {
     const double quotient = s.exact - 1.0;
     if (quotient != std::floor(quotient))
         f += " = " + std::string(open) + format_number(quotient) + close + " + 1";
-    const int64_t unclamped = a.ceil_mode ? int64_t(std::ceil(quotient)) + 1 : int64_t(std::floor(quotient)) + 1;
+    const int64_t unclamped =
+        a.ceil_mode ? int64_t(std::ceil(quotient)) + 1 : int64_t(std::floor(quotient)) + 1;
     if (a.ceil_mode && unclamped != s.out) f += " − 1 (the last window would start in the padding)";
     return f + " = " + std::to_string(s.out);
 }
@@ -104,17 +110,21 @@ std::string axis_formula(const AxisSpec& a) {
 std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode) {
     if (i >= 0 && i < n) return i;
     switch (mode) {
-        case PaddingMode::Zeros: return std::nullopt;
+        case PaddingMode::Zeros:
+            return std::nullopt;
         case PaddingMode::Reflect:
             // Valid while padding < n (checked by plan_conv2d).
             return i < 0 ? -i : 2 * (n - 1) - i;
-        case PaddingMode::Replicate: return i < 0 ? 0 : n - 1;
-        case PaddingMode::Circular: return ((i % n) + n) % n;
+        case PaddingMode::Replicate:
+            return i < 0 ? 0 : n - 1;
+        case PaddingMode::Circular:
+            return ((i % n) + n) % n;
     }
     return std::nullopt;
 }
 
-Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias, const Conv2dParams& p) {
+Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias,
+                             const Conv2dParams& p) {
     ConvPlan plan;
     if (auto s = read_input(input, plan); !s) return Error{s.error()};
     if (weight.size() != 4)
@@ -137,8 +147,8 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
                     " output channels");
     if (weight[1] * p.groups != plan.c)
         return fail("weight " + shape_to_string(weight) + " expects " + std::to_string(weight[1] * p.groups) +
-                    " input channels (" + std::to_string(weight[1]) + " per group × " + std::to_string(p.groups) +
-                    " groups), but the input has " + std::to_string(plan.c));
+                    " input channels (" + std::to_string(weight[1]) + " per group × " +
+                    std::to_string(p.groups) + " groups), but the input has " + std::to_string(plan.c));
     if (bias) {
         if (bias->size() != 1 || (*bias)[0] != plan.o)
             return fail("bias must have shape " + std::to_string(plan.o) + " (one per output channel), got " +
@@ -161,7 +171,8 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
             plan.pad_top = plan.pad_bottom = p.padding.amount.h;
             plan.pad_left = plan.pad_right = p.padding.amount.w;
             break;
-        case PaddingKind::Valid: break;
+        case PaddingKind::Valid:
+            break;
         case PaddingKind::Same: {
             if (plan.sh != 1 || plan.sw != 1)
                 return fail("padding 'same' needs stride 1 (PyTorch refuses strided 'same' convolutions)");

@@ -24,11 +24,11 @@ struct AxisSpec {
 };
 
 struct AxisSize {
-    int64_t out = 0;       // the output size (may be ≤ 0 when the kernel does not fit)
-    double exact = 0.0;    // (in + pads − d(k−1) − 1) / s + 1, before floor/ceil
+    int64_t out = 0;               // the output size (may be ≤ 0 when the kernel does not fit)
+    double exact = 0.0;            // (in + pads − d(k−1) − 1) / s + 1, before floor/ceil
     int64_t effective_kernel = 0;  // d(k−1) + 1
     int64_t padded_in = 0;         // in + pad_before + pad_after
-    int64_t reached = 0;   // padded rows/cols some window covers; padded_in − reached are never reached
+    int64_t reached = 0;  // padded rows/cols some window covers; padded_in − reached are never reached
 };
 
 // Output size of one axis, PyTorch's rule (ceil_mode drops a last window that starts in the right padding).
@@ -40,9 +40,9 @@ std::string axis_formula(const AxisSpec& a);
 
 // A validated conv2d problem: every size resolved, padding made explicit (same/valid resolved).
 struct ConvPlan {
-    bool unbatched = false;  // input was C×H×W; output will be O×H×W
+    bool unbatched = false;              // input was C×H×W; output will be O×H×W
     int64_t n = 1, c = 1, h = 0, w = 0;  // input
-    int64_t o = 1, kh = 1, kw = 1;         // weight O × C/groups × kh × kw
+    int64_t o = 1, kh = 1, kw = 1;       // weight O × C/groups × kh × kw
     int64_t groups = 1;
     int64_t sh = 1, sw = 1, dh = 1, dw = 1;
     int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
@@ -59,7 +59,8 @@ struct ConvPlan {
 
 // Validates shapes and parameters; returns a readable error such as
 // "kernel 5×5 (dilated 5×5) is larger than the padded input 3×3". `bias_shape` is null when there is no bias.
-Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias, const Conv2dParams& p);
+Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias,
+                             const Conv2dParams& p);
 
 // A validated pool2d problem.
 struct PoolPlan {

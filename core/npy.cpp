@@ -47,9 +47,12 @@ public:
                 if (!s) return Error{s.error()};
                 have_descr = true;
             } else if (*key == "fortran_order") {
-                if (word("True")) h.fortran = true;
-                else if (word("False")) h.fortran = false;
-                else return fail("the .npy header's fortran_order is not True or False");
+                if (word("True"))
+                    h.fortran = true;
+                else if (word("False"))
+                    h.fortran = false;
+                else
+                    return fail("the .npy header's fortran_order is not True or False");
                 have_order = true;
             } else if (*key == "shape") {
                 auto s = shape(h.shape);
@@ -125,11 +128,16 @@ private:
             return fail("unsupported .npy dtype '" + d + "' (float32, float64, int32 or int64 needed)");
         h.big_endian = d[0] == '>';
         const std::string_view t(d.data() + 1, 2);
-        if (t == "f4") h.dtype = Dtype::F4;
-        else if (t == "f8") h.dtype = Dtype::F8;
-        else if (t == "i4") h.dtype = Dtype::I4;
-        else if (t == "i8") h.dtype = Dtype::I8;
-        else return fail("unsupported .npy dtype '" + d + "' (float32, float64, int32 or int64 needed)");
+        if (t == "f4")
+            h.dtype = Dtype::F4;
+        else if (t == "f8")
+            h.dtype = Dtype::F8;
+        else if (t == "i4")
+            h.dtype = Dtype::I4;
+        else if (t == "i8")
+            h.dtype = Dtype::I8;
+        else
+            return fail("unsupported .npy dtype '" + d + "' (float32, float64, int32 or int64 needed)");
         return {};
     }
 
@@ -137,7 +145,9 @@ private:
     size_t m_i = 0;
 };
 
-size_t dtype_size(Dtype d) { return d == Dtype::F4 || d == Dtype::I4 ? 4 : 8; }
+size_t dtype_size(Dtype d) {
+    return d == Dtype::F4 || d == Dtype::I4 ? 4 : 8;
+}
 
 template <class T>
 T load(const uint8_t* p, bool swap) {
@@ -152,10 +162,14 @@ T load(const uint8_t* p, bool swap) {
 
 float element(const uint8_t* p, Dtype d, bool swap) {
     switch (d) {
-        case Dtype::F4: return load<float>(p, swap);
-        case Dtype::F8: return float(load<double>(p, swap));
-        case Dtype::I4: return float(load<int32_t>(p, swap));
-        case Dtype::I8: return float(load<int64_t>(p, swap));
+        case Dtype::F4:
+            return load<float>(p, swap);
+        case Dtype::F8:
+            return float(load<double>(p, swap));
+        case Dtype::I4:
+            return float(load<int32_t>(p, swap));
+        case Dtype::I8:
+            return float(load<int64_t>(p, swap));
     }
     return 0.0f;
 }
@@ -172,7 +186,8 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
         offset = 10;
     } else if (major == 2 || major == 3) {
         if (bytes.size() < 12) return fail("the .npy file is truncated in its header");
-        header_len = size_t(bytes[8]) | size_t(bytes[9]) << 8 | size_t(bytes[10]) << 16 | size_t(bytes[11]) << 24;
+        header_len =
+            size_t(bytes[8]) | size_t(bytes[9]) << 8 | size_t(bytes[10]) << 16 | size_t(bytes[11]) << 24;
         offset = 12;
     } else {
         return fail("unsupported .npy version " + std::to_string(major));
@@ -184,8 +199,9 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
     if (!header) return Error{header.error()};
     const int64_t count = shape_numel(header->shape);
     if (count < 0)
-        return fail("the .npy array of shape " + shape_to_string(header->shape) + " is larger than the limit of " +
-                    std::to_string(limits::kMaxTensorElements) + " elements");
+        return fail("the .npy array of shape " + shape_to_string(header->shape) +
+                    " is larger than the limit of " + std::to_string(limits::kMaxTensorElements) +
+                    " elements");
     const size_t esize = dtype_size(header->dtype);
     const size_t data_offset = offset + header_len;
     if (bytes.size() - data_offset < size_t(count) * esize)
@@ -197,7 +213,8 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
     const uint8_t* src = bytes.data() + data_offset;
     const Shape& s = header->shape;
     if (!header->fortran || s.size() < 2) {
-        for (int64_t i = 0; i < count; ++i) t.data[size_t(i)] = element(src + size_t(i) * esize, header->dtype, swap);
+        for (int64_t i = 0; i < count; ++i)
+            t.data[size_t(i)] = element(src + size_t(i) * esize, header->dtype, swap);
     } else {
         // Fortran order: the first index varies fastest. Walk the source in its order, scattering to C order.
         const size_t r = s.size();
@@ -227,7 +244,9 @@ Result<Tensor> read_npy(const std::string& path) {
 
 std::vector<uint8_t> encode_npy(const Tensor& t) {
     std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
-    for (size_t i = 0; i < t.shape.size(); ++i) dict += std::to_string(t.shape[i]) + (t.shape.size() == 1 || i + 1 < t.shape.size() ? "," : "") + (i + 1 < t.shape.size() ? " " : "");
+    for (size_t i = 0; i < t.shape.size(); ++i)
+        dict += std::to_string(t.shape[i]) + (t.shape.size() == 1 || i + 1 < t.shape.size() ? "," : "") +
+                (i + 1 < t.shape.size() ? " " : "");
     dict += "), }";
     // Pad with spaces so that the data starts on a 64-byte boundary; the header ends with '\n'.
     const size_t unpadded = 10 + dict.size() + 1;
@@ -248,6 +267,8 @@ std::vector<uint8_t> encode_npy(const Tensor& t) {
     return out;
 }
 
-Status write_npy(const std::string& path, const Tensor& t) { return write_file_atomic(path, encode_npy(t)); }
+Status write_npy(const std::string& path, const Tensor& t) {
+    return write_file_atomic(path, encode_npy(t));
+}
 
 }  // namespace convscope

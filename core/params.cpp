@@ -37,8 +37,7 @@ Result<Pair> parse_pair(std::string_view text) {
         }
     }
     if (parts.size() == 2 && trim(parts[1]).empty()) parts.pop_back();  // "(3,)"
-    if (parts.empty() || parts.size() > 2)
-        return fail("'" + std::string(text) + "' is not N or H,W");
+    if (parts.empty() || parts.size() > 2) return fail("'" + std::string(text) + "' is not N or H,W");
     auto h = parse_int(parts[0]);
     if (!h) return fail("'" + std::string(text) + "' is not N or H,W");
     if (parts.size() == 1) return Pair{*h};
@@ -62,9 +61,12 @@ Result<Padding> parse_padding(std::string_view text) {
 
 std::string to_string(const Padding& p) {
     switch (p.kind) {
-        case PaddingKind::Same: return "same";
-        case PaddingKind::Valid: return "valid";
-        case PaddingKind::Explicit: break;
+        case PaddingKind::Same:
+            return "same";
+        case PaddingKind::Valid:
+            return "valid";
+        case PaddingKind::Explicit:
+            break;
     }
     return to_string(p.amount);
 }
@@ -80,27 +82,36 @@ Result<PaddingMode> parse_padding_mode(std::string_view text) {
 
 std::string_view to_string(PaddingMode m) {
     switch (m) {
-        case PaddingMode::Zeros: return "zeros";
-        case PaddingMode::Reflect: return "reflect";
-        case PaddingMode::Replicate: return "replicate";
-        case PaddingMode::Circular: return "circular";
+        case PaddingMode::Zeros:
+            return "zeros";
+        case PaddingMode::Reflect:
+            return "reflect";
+        case PaddingMode::Replicate:
+            return "replicate";
+        case PaddingMode::Circular:
+            return "circular";
     }
     return "zeros";
 }
 
-std::string_view to_string(PoolOp op) { return op == PoolOp::Max ? "max" : "avg"; }
+std::string_view to_string(PoolOp op) {
+    return op == PoolOp::Max ? "max" : "avg";
+}
 
-std::ostream& operator<<(std::ostream& os, const Pair& p) { return os << "(" << p.h << ", " << p.w << ")"; }
+std::ostream& operator<<(std::ostream& os, const Pair& p) {
+    return os << "(" << p.h << ", " << p.w << ")";
+}
 
 std::ostream& operator<<(std::ostream& os, const Conv2dParams& p) {
     return os << "Conv2dParams{stride=" << p.stride << ", padding=" << to_string(p.padding)
-              << ", dilation=" << p.dilation << ", groups=" << p.groups << ", padding_mode=" << to_string(p.padding_mode)
-              << "}";
+              << ", dilation=" << p.dilation << ", groups=" << p.groups
+              << ", padding_mode=" << to_string(p.padding_mode) << "}";
 }
 
 std::ostream& operator<<(std::ostream& os, const Pool2dParams& p) {
-    return os << "Pool2dParams{" << to_string(p.op) << ", kernel=" << p.kernel << ", stride=" << p.effective_stride()
-              << ", padding=" << p.padding << ", dilation=" << p.dilation << ", ceil_mode=" << p.ceil_mode
+    return os << "Pool2dParams{" << to_string(p.op) << ", kernel=" << p.kernel
+              << ", stride=" << p.effective_stride() << ", padding=" << p.padding
+              << ", dilation=" << p.dilation << ", ceil_mode=" << p.ceil_mode
               << ", count_include_pad=" << p.count_include_pad << "}";
 }
 

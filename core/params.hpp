@@ -33,8 +33,16 @@ struct Padding {
     constexpr Padding() = default;
     constexpr Padding(Pair p) : amount(p) {}
     constexpr Padding(int64_t p) : amount(p) {}
-    static constexpr Padding same() { Padding p; p.kind = PaddingKind::Same; return p; }
-    static constexpr Padding valid() { Padding p; p.kind = PaddingKind::Valid; return p; }
+    static constexpr Padding same() {
+        Padding p;
+        p.kind = PaddingKind::Same;
+        return p;
+    }
+    static constexpr Padding valid() {
+        Padding p;
+        p.kind = PaddingKind::Valid;
+        return p;
+    }
     bool operator==(const Padding&) const = default;
 };
 

@@ -33,8 +33,9 @@ public:
             for (int64_t o = 0; o < P.o; ++o)
                 for (int64_t oy = 0; oy < P.oh; ++oy)
                     for (int64_t ox = 0; ox < P.ow; ++ox)
-                        *dst++ = ref::conv2d_element(P, input.data.data(), weight.data.data(),
-                                                     bias ? bias->data.data() : nullptr, n, o, oy, ox, tracer);
+                        *dst++ =
+                            ref::conv2d_element(P, input.data.data(), weight.data.data(),
+                                                bias ? bias->data.data() : nullptr, n, o, oy, ox, tracer);
         return out;
     }
 
@@ -60,8 +61,8 @@ public:
 
 struct ConvRecorder {
     Trace& t;
-    void term(int64_t c, int64_t ky, int64_t kx, int64_t iy, int64_t ix, bool pad, int64_t sy, int64_t sx, float x,
-              float w, float acc) {
+    void term(int64_t c, int64_t ky, int64_t kx, int64_t iy, int64_t ix, bool pad, int64_t sy, int64_t sx,
+              float x, float w, float acc) {
         if (int64_t(t.terms.size()) >= limits::kMaxTraceTerms) {
             t.truncated = true;
             return;
@@ -76,8 +77,8 @@ struct ConvRecorder {
 
 struct PoolRecorder {
     Trace& t;
-    void term(int64_t ky, int64_t kx, int64_t iy, int64_t ix, bool pad, int64_t sy, int64_t sx, float x, bool chosen,
-              float acc) {
+    void term(int64_t ky, int64_t kx, int64_t iy, int64_t ix, bool pad, int64_t sy, int64_t sx, float x,
+              bool chosen, float acc) {
         if (int64_t(t.terms.size()) >= limits::kMaxTraceTerms) {
             t.truncated = true;
             return;
@@ -101,8 +102,8 @@ Backend& reference_backend() {
     return backend;
 }
 
-Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias, const Conv2dParams& p,
-                           int64_t n, int64_t o, int64_t oy, int64_t ox) {
+Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                           const Conv2dParams& p, int64_t n, int64_t o, int64_t oy, int64_t ox) {
     auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
     if (!plan) return Error{plan.error()};
     const ConvPlan& P = *plan;
@@ -115,8 +116,8 @@ Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tens
     t.has_bias = bias != nullptr;
     t.bias = bias ? bias->data[size_t(o)] : 0.0f;
     ConvRecorder rec{t};
-    t.result = ref::conv2d_element(P, input.data.data(), weight.data.data(), bias ? bias->data.data() : nullptr, n,
-                                   o, oy, ox, rec);
+    t.result = ref::conv2d_element(P, input.data.data(), weight.data.data(),
+                                   bias ? bias->data.data() : nullptr, n, o, oy, ox, rec);
     return t;
 }
 

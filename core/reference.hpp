@@ -1,6 +1,6 @@
-// The reference backend: plain loops, the textbook. Each output element is computed by one function templated on
-// a tracer, so the traced path (trace_conv2d, trace_pool2d) and the untraced path are the same code, and the
-// untraced one costs nothing extra.
+// The reference backend: plain loops, the textbook. Each output element is computed by one function templated
+// on a tracer, so the traced path (trace_conv2d, trace_pool2d) and the untraced path are the same code, and
+// the untraced one costs nothing extra.
 #pragma once
 
 #include <cmath>
@@ -20,8 +20,8 @@ struct NullTracer {
 // out[n, o, oy, ox] = Σ_c Σ_ky Σ_kx x · w, summed per channel, then + bias (the lecture's
 // out = bias + Σ_c weight ⋆ input). `in`, `wt`, `bias` are the raw NCHW / OIHW / O arrays.
 template <class Tracer>
-float conv2d_element(const ConvPlan& P, const float* in, const float* wt, const float* bias, int64_t n, int64_t o,
-                     int64_t oy, int64_t ox, Tracer& tracer) {
+float conv2d_element(const ConvPlan& P, const float* in, const float* wt, const float* bias, int64_t n,
+                     int64_t o, int64_t oy, int64_t ox, Tracer& tracer) {
     const int64_t cpg = P.c_per_group();
     const int64_t group = o / P.o_per_group();
     float total = 0.0f;
@@ -68,8 +68,9 @@ float max_pool_element(const PoolPlan& P, const float* plane, int64_t oy, int64_
     return best;
 }
 
-// Average pooling of one output element, PyTorch's rule: the window is clipped to the padded input; the divisor
-// counts padding when count_include_pad, else only real elements. A window with no real element gives 0.
+// Average pooling of one output element, PyTorch's rule: the window is clipped to the padded input; the
+// divisor counts padding when count_include_pad, else only real elements. A window with no real element gives
+// 0.
 template <class Tracer>
 float avg_pool_element(const PoolPlan& P, const float* plane, int64_t oy, int64_t ox, Tracer& tracer) {
     const int64_t y0 = oy * P.sh - P.ph, x0 = ox * P.sw - P.pw;

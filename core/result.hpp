@@ -14,7 +14,9 @@ struct Error {
 };
 
 // Makes an Error from a message; `return fail("stride must be at least 1");`
-inline Error fail(std::string message) { return Error{std::move(message)}; }
+inline Error fail(std::string message) {
+    return Error{std::move(message)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
@@ -27,16 +29,28 @@ public:
     explicit operator bool() const { return ok(); }
 
     // The value; only valid when ok().
-    T& value() & { assert(ok()); return std::get<0>(m_v); }
-    const T& value() const& { assert(ok()); return std::get<0>(m_v); }
-    T&& value() && { assert(ok()); return std::get<0>(std::move(m_v)); }
+    T& value() & {
+        assert(ok());
+        return std::get<0>(m_v);
+    }
+    const T& value() const& {
+        assert(ok());
+        return std::get<0>(m_v);
+    }
+    T&& value() && {
+        assert(ok());
+        return std::get<0>(std::move(m_v));
+    }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
 
     // The error message; only valid when !ok().
-    const std::string& error() const { assert(!ok()); return std::get<1>(m_v).message; }
+    const std::string& error() const {
+        assert(!ok());
+        return std::get<1>(m_v).message;
+    }
 
 private:
     std::variant<T, Error> m_v;
@@ -50,7 +64,10 @@ public:
     Result(Error error) : m_error(std::move(error.message)), m_ok(false) {}
     bool ok() const { return m_ok; }
     explicit operator bool() const { return m_ok; }
-    const std::string& error() const { assert(!m_ok); return m_error; }
+    const std::string& error() const {
+        assert(!m_ok);
+        return m_error;
+    }
 
 private:
     std::string m_error;

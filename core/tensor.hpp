@@ -27,7 +27,8 @@ struct Tensor {
     Tensor() = default;
     Tensor(Shape s, std::vector<float> d) : shape(std::move(s)), data(std::move(d)) {}
 
-    // A tensor of the given shape filled with `fill`; the shape must be within limits (programmer error otherwise).
+    // A tensor of the given shape filled with `fill`; the shape must be within limits (programmer error
+    // otherwise).
     static Tensor filled(Shape shape, float fill = 0.0f);
     // Checks the shape against limits::kMaxTensorElements before allocating.
     static Result<Tensor> try_filled(Shape shape, float fill = 0.0f);

@@ -59,8 +59,8 @@ std::vector<std::string> explain_lines(const Trace& t) {
                 std::string line = several ? "channel " + std::to_string(t.channels[ci]) + ": " : "";
                 bool first = true;
                 for (; i < t.terms.size() && t.terms[i].c == t.channels[ci]; ++i) {
-                    line += (first ? "(" : " + (") + format_number(t.terms[i].x) + "×" + format_number(t.terms[i].w) +
-                            ")";
+                    line += (first ? "(" : " + (") + format_number(t.terms[i].x) + "×" +
+                            format_number(t.terms[i].w) + ")";
                     first = false;
                 }
                 if (t.truncated && i == t.terms.size()) line += more;
@@ -91,7 +91,8 @@ std::vector<std::string> explain_lines(const Trace& t) {
                 line += (first ? "" : " + ") + format_number(term.x);
                 first = false;
             }
-            lines.push_back(line + more + ") / " + format_number(t.divisor) + " = " + format_number(t.result));
+            lines.push_back(line + more + ") / " + format_number(t.divisor) + " = " +
+                            format_number(t.result));
             break;
         }
     }

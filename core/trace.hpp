@@ -14,14 +14,15 @@
 namespace convscope {
 
 struct TraceTerm {
-    int64_t c = 0;          // input channel (absolute index)
+    int64_t c = 0;           // input channel (absolute index)
     int64_t ky = 0, kx = 0;  // kernel position (pool: window position)
     int64_t iy = 0, ix = 0;  // position on the input grid; outside 0..H−1 / 0..W−1 for padding
     bool padding = false;    // true when (iy, ix) lies in the padding ring
-    int64_t sy = -1, sx = -1;  // the input element actually read (reflect/replicate/circular), −1 for zeros/−∞
-    float x = 0.0f;          // input value (0 for zero padding, −∞ for max-pool padding)
-    float w = 1.0f;          // weight (pool: 1)
-    float acc = 0.0f;        // after this term: conv/avg the running sum of this channel, max the running max
+    int64_t sy = -1,
+            sx = -1;   // the input element actually read (reflect/replicate/circular), −1 for zeros/−∞
+    float x = 0.0f;    // input value (0 for zero padding, −∞ for max-pool padding)
+    float w = 1.0f;    // weight (pool: 1)
+    float acc = 0.0f;  // after this term: conv/avg the running sum of this channel, max the running max
 };
 
 enum class TraceKind { Conv, MaxPool, AvgPool };
@@ -29,20 +30,20 @@ enum class TraceKind { Conv, MaxPool, AvgPool };
 struct Trace {
     TraceKind kind = TraceKind::Conv;
     int64_t n = 0, o = 0, oy = 0, ox = 0;  // the output element (o is the channel for pools)
-    std::vector<TraceTerm> terms;           // in order: channel, then kernel row, then column
-    std::vector<int64_t> channels;          // input channels in order (conv: the group's channels)
-    std::vector<float> channel_sums;        // conv: Σ x·w per channel, same order as `channels`
+    std::vector<TraceTerm> terms;          // in order: channel, then kernel row, then column
+    std::vector<int64_t> channels;         // input channels in order (conv: the group's channels)
+    std::vector<float> channel_sums;       // conv: Σ x·w per channel, same order as `channels`
     bool truncated = false;  // more than limits::kMaxTraceTerms terms; the tail was not recorded
     bool has_bias = false;
     float bias = 0.0f;
-    int64_t argmax = -1;     // max pool: index in `terms` of the chosen element (−1 when all padding)
-    float divisor = 1.0f;    // avg pool
-    float result = 0.0f;     // equals the backend's output element bit for bit
+    int64_t argmax = -1;   // max pool: index in `terms` of the chosen element (−1 when all padding)
+    float divisor = 1.0f;  // avg pool
+    float result = 0.0f;   // equals the backend's output element bit for bit
 };
 
 // Traces conv2d at output element (n, o, oy, ox); n is 0 for an unbatched input.
-Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias, const Conv2dParams& p,
-                           int64_t n, int64_t o, int64_t oy, int64_t ox);
+Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                           const Conv2dParams& p, int64_t n, int64_t o, int64_t oy, int64_t ox);
 
 // Traces pool2d at output element (n, c, oy, ox).
 Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n, int64_t c, int64_t oy,

@@ -19,7 +19,9 @@ fs::path fresh_dir() {
     return pattern;
 }
 
-std::span<const uint8_t> bytes_of(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+std::span<const uint8_t> bytes_of(const std::string& s) {
+    return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
 
 std::string slurp(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);

@@ -1,7 +1,7 @@
-// [SECTION] conv   — convscope conv X.npy W.npy [--bias B.npy] [conv options] [--backend B] [--repeat N] -o Y.npy
-// [SECTION] pool   — convscope pool max|avg X.npy --kernel K [...] -o Y.npy
-// [SECTION] size   — convscope size H[xW] --kernel K [...] [--json]
-// [SECTION] explain — convscope explain X.npy W.npy --at ROW,COL [...]
+// [SECTION] conv   — convscope conv X.npy W.npy [--bias B.npy] [conv options] [--backend B] [--repeat N] -o
+// Y.npy [SECTION] pool   — convscope pool max|avg X.npy --kernel K [...] -o Y.npy [SECTION] size   —
+// convscope size H[xW] --kernel K [...] [--json] [SECTION] explain — convscope explain X.npy W.npy --at
+// ROW,COL [...]
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <iostream>
@@ -56,7 +56,8 @@ struct ConvCommand {
         if (!a) return error_exit(a.error());
         auto be = find_backend(backend);
         if (!be) return error_exit(be.error());
-        auto y = run_timed(repeat, backend, [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
+        auto y =
+            run_timed(repeat, backend, [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -65,7 +66,8 @@ struct ConvCommand {
 
 void add_conv(Registry& r) {
     auto cmd = std::make_shared<ConvCommand>();
-    CLI::App* sub = r.root.add_subcommand("conv", "Conv2d of X.npy (N×C×H×W or C×H×W) with W.npy (O×C/g×kH×kW)");
+    CLI::App* sub =
+        r.root.add_subcommand("conv", "Conv2d of X.npy (N×C×H×W or C×H×W) with W.npy (O×C/g×kH×kW)");
     sub->add_option("X", cmd->x_path, "Input .npy")->required();
     sub->add_option("W", cmd->w_path, "Weight .npy")->required();
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
@@ -86,9 +88,12 @@ struct PoolCommand {
 
     int run() const {
         Pool2dParams p;
-        if (op == "max") p.op = PoolOp::Max;
-        else if (op == "avg") p.op = PoolOp::Avg;
-        else return error_exit("pool operation '" + op + "' is not max or avg");
+        if (op == "max")
+            p.op = PoolOp::Max;
+        else if (op == "avg")
+            p.op = PoolOp::Avg;
+        else
+            return error_exit("pool operation '" + op + "' is not max or avg");
         auto k = parse_pair(kernel);
         if (!k) return error_exit("--kernel: " + k.error());
         p.kernel = *k;
@@ -124,10 +129,12 @@ void add_pool(Registry& r) {
     sub->add_option("X", cmd->x_path, "Input .npy")->required();
     sub->add_option("--kernel", cmd->kernel, "Kernel K: N or H,W")->required();
     sub->add_option("--stride", cmd->stride, "Stride S: N or H,W (default: the kernel)");
-    sub->add_option("--padding", cmd->padding, "Padding P: N or H,W (max pads with -inf)")->capture_default_str();
+    sub->add_option("--padding", cmd->padding, "Padding P: N or H,W (max pads with -inf)")
+        ->capture_default_str();
     sub->add_option("--dilation", cmd->dilation, "Dilation D: N or H,W (max only)")->capture_default_str();
     sub->add_flag("--ceil-mode", cmd->ceil_mode, "Round the output size up, as ceil_mode=True");
-    sub->add_flag("--exclude-pad", cmd->exclude_pad, "Average over real elements only (count_include_pad=False)");
+    sub->add_flag("--exclude-pad", cmd->exclude_pad,
+                  "Average over real elements only (count_include_pad=False)");
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
     sub->add_option("--repeat", cmd->repeat, "Time N runs after a warm-up; the timing goes to stderr");
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
@@ -180,8 +187,9 @@ struct SizeCommand {
         }
         const AxisSize sh = axis_size(ah), sw = axis_size(aw);
         if (json) {
-            std::cout << "{\"out_h\":" << sh.out << ",\"out_w\":" << sw.out << ",\"exact_h\":" << json_number(sh.exact)
-                      << ",\"exact_w\":" << json_number(sw.exact) << "}\n";
+            std::cout << "{\"out_h\":" << sh.out << ",\"out_w\":" << sw.out
+                      << ",\"exact_h\":" << json_number(sh.exact) << ",\"exact_w\":" << json_number(sw.exact)
+                      << "}\n";
         } else {
             std::cout << "H_out = " << axis_formula(ah) << "\n"
                       << "W_out = " << axis_formula(aw) << "\n"
@@ -227,7 +235,8 @@ struct ExplainCommand {
 
 void add_explain(Registry& r) {
     auto cmd = std::make_shared<ExplainCommand>();
-    CLI::App* sub = r.root.add_subcommand("explain", "Print the multiply-accumulate behind one output element");
+    CLI::App* sub =
+        r.root.add_subcommand("explain", "Print the multiply-accumulate behind one output element");
     sub->add_option("X", cmd->x_path, "Input .npy")->required();
     sub->add_option("W", cmd->w_path, "Weight .npy")->required();
     sub->add_option("--at", cmd->at, "Output position ROW,COL")->required();

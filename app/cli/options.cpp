@@ -12,7 +12,8 @@ void add_conv_options(CLI::App* cmd, ConvOptions& o) {
     cmd->add_option("--stride", o.stride, "Stride S: N or H,W")->capture_default_str();
     cmd->add_option("--padding", o.padding, "Padding P: N, H,W, same or valid")->capture_default_str();
     cmd->add_option("--dilation", o.dilation, "Dilation D: N or H,W")->capture_default_str();
-    cmd->add_option("--groups", o.groups, "Groups G (divides input and output channels)")->capture_default_str();
+    cmd->add_option("--groups", o.groups, "Groups G (divides input and output channels)")
+        ->capture_default_str();
     cmd->add_option("--padding-mode", o.padding_mode, "zeros, reflect, replicate or circular")
         ->capture_default_str();
 }

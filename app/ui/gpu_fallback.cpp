@@ -35,6 +35,8 @@ GLFWwindow* offer_gpu_fallback_window() {
     return hidden;
 }
 
-bool gpu_fallback_in_use() { return g_in_use; }
+bool gpu_fallback_in_use() {
+    return g_in_use;
+}
 
 }  // namespace convscope::ui

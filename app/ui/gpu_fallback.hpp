@@ -6,9 +6,9 @@ struct GLFWwindow;
 
 namespace convscope::ui {
 
-// Creates the hidden 4.3 window (on the main thread, as GLFW requires) and offers it to the gpu backend, which
-// uses it only if EGL surfaceless fails. Returns the window, or null where no 4.3 context can be made (the gpu
-// backend then reports itself unavailable, with the reason, and the app computes on the CPU).
+// Creates the hidden 4.3 window (on the main thread, as GLFW requires) and offers it to the gpu backend,
+// which uses it only if EGL surfaceless fails. Returns the window, or null where no 4.3 context can be made
+// (the gpu backend then reports itself unavailable, with the reason, and the app computes on the CPU).
 GLFWwindow* offer_gpu_fallback_window();
 
 // True when the gpu backend has made the hidden window's context current on its thread; GLFW must then not

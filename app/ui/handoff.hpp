@@ -1,6 +1,6 @@
 // Requests from one view to another, made during a frame and taken on a later one (everything runs on the UI
-// thread): show a view (the shell switches tabs), and load a problem into the stepper (the image lab's "open in
-// stepper"). A request not taken yet is replaced by a newer one.
+// thread): show a view (the shell switches tabs), and load a problem into the stepper (the image lab's "open
+// in stepper"). A request not taken yet is replaced by a newer one.
 //
 //   stepper_request() = StepperRequest{problem, window};  requested_view() = "stepper";   // the asking view
 //   if (auto& r = stepper_request()) { load(r->problem); r.reset(); }                     // the stepper

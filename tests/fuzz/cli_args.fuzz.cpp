@@ -1,6 +1,6 @@
-// Fuzz target: the command-line parser. The input is split at newlines into arguments after `convscope`; parsing
-// must give 0 or 2 and never crash. Nothing is executed (no file is read or written). Each argument also goes
-// through the option-value parsers (N or H,W; padding; padding mode; layer and input-shape syntax).
+// Fuzz target: the command-line parser. The input is split at newlines into arguments after `convscope`;
+// parsing must give 0 or 2 and never crash. Nothing is executed (no file is read or written). Each argument
+// also goes through the option-value parsers (N or H,W; padding; padding mode; layer and input-shape syntax).
 #include <cstdint>
 #include <cstdlib>
 #include <string>

@@ -1,5 +1,5 @@
-// Fuzz target: the image loader (stb_image behind our header checks). Any bytes give an image within the limits
-// or a readable error; never a crash or an allocation beyond the limits.
+// Fuzz target: the image loader (stb_image behind our header checks). Any bytes give an image within the
+// limits or a readable error; never a crash or an allocation beyond the limits.
 #include <cstdint>
 #include <cstdlib>
 #include <span>

@@ -1,5 +1,6 @@
 // Fuzz target: the layer-stack parser (PyTorch lines such as `nn.Conv2d(16,8,(3,5),padding=(1,2))`) and the
-// shape check over whatever it builds. Never a crash; a parsed stack exports to code that parses back to itself.
+// shape check over whatever it builds. Never a crash; a parsed stack exports to code that parses back to
+// itself.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -1,5 +1,5 @@
-// Shared helpers for the tests: replicable random tensors, comparisons that name the failing position, and the
-// path of test data in the source tree.
+// Shared helpers for the tests: replicable random tensors, comparisons that name the failing position, and
+// the path of test data in the source tree.
 #pragma once
 
 #include <cmath>
@@ -12,7 +12,8 @@
 
 namespace convscope::testing {
 
-// The lecture's worked example: the 5×5 input, the 3×3 filter, and the first output's multiply-accumulate line.
+// The lecture's worked example: the 5×5 input, the 3×3 filter, and the first output's multiply-accumulate
+// line.
 inline const Tensor kLectureInput({1, 1, 5, 5}, {1, 2, 3, 0, 1,  //
                                                  0, 1, 5, 1, 0,  //
                                                  1, 0, 2, 2, 1,  //
@@ -56,23 +57,29 @@ inline std::string position(const Shape& shape, int64_t flat) {
 
 // Empty when `actual` matches `expected` within |a − e| ≤ atol + rtol·|e| (NaN matches NaN, ±inf must be
 // equal); otherwise a message naming the first mismatching position.
-inline std::string mismatch(const Tensor& expected, const Tensor& actual, float rtol = 1e-5f, float atol = 1e-5f) {
+inline std::string mismatch(const Tensor& expected, const Tensor& actual, float rtol = 1e-5f,
+                            float atol = 1e-5f) {
     if (expected.shape != actual.shape)
         return "shape " + shape_to_string(actual.shape) + ", expected " + shape_to_string(expected.shape);
     for (size_t i = 0; i < expected.data.size(); ++i) {
         const float e = expected.data[i], a = actual.data[i];
         bool same;
-        if (std::isnan(e) || std::isnan(a)) same = std::isnan(e) && std::isnan(a);
-        else if (std::isinf(e) || std::isinf(a)) same = e == a;
-        else same = std::fabs(a - e) <= atol + rtol * std::fabs(e);
+        if (std::isnan(e) || std::isnan(a))
+            same = std::isnan(e) && std::isnan(a);
+        else if (std::isinf(e) || std::isinf(a))
+            same = e == a;
+        else
+            same = std::fabs(a - e) <= atol + rtol * std::fabs(e);
         if (!same)
-            return "at " + position(expected.shape, int64_t(i)) + ": expected " + std::to_string(e) + ", got " +
-                   std::to_string(a);
+            return "at " + position(expected.shape, int64_t(i)) + ": expected " + std::to_string(e) +
+                   ", got " + std::to_string(a);
     }
     return "";
 }
 
 // Path of a file in the source tree, e.g. source_path("tests/golden/data/cases.json").
-inline std::string source_path(const std::string& rel) { return std::string(CONVSCOPE_SOURCE_DIR) + "/" + rel; }
+inline std::string source_path(const std::string& rel) {
+    return std::string(CONVSCOPE_SOURCE_DIR) + "/" + rel;
+}
 
 }  // namespace convscope::testing
