@@ -265,6 +265,16 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
 
 }  // namespace
 
+std::string with_thousands(int64_t v) {
+    const std::string digits = std::to_string(v < 0 ? -v : v);
+    std::string r = v < 0 ? "-" : "";
+    for (size_t k = 0; k < digits.size(); ++k) {
+        if (k && (digits.size() - k) % 3 == 0) r += ',';
+        r += digits[k];
+    }
+    return r;
+}
+
 // [SECTION] Layers
 
 std::string_view to_string(LayerKind kind) {

@@ -135,6 +135,9 @@ struct NetworkCheck {
 // Linear (elements of the output)·in_features; pooling, ReLU and Flatten count 0.
 NetworkCheck check_network(const Network& net);
 
+// A count with thousands separators, as torchinfo prints it: 72000 → "72,000".
+std::string with_thousands(int64_t v);
+
 // [SECTION] Code
 
 // One layer as PyTorch code, only non-default arguments: "nn.Conv2d(1, 5, 5)", "nn.MaxPool2d(2, stride=1)".

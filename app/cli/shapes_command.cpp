@@ -22,16 +22,6 @@ std::string bracketed(const Shape& s) {
     return r + "]";
 }
 
-// "72,000"
-std::string thousands(int64_t v) {
-    std::string digits = std::to_string(v), r;
-    for (size_t k = 0; k < digits.size(); ++k) {
-        if (k && (digits.size() - k) % 3 == 0) r += ',';
-        r += digits[k];
-    }
-    return r;
-}
-
 // Display width of UTF-8 text (continuation bytes do not count).
 size_t width(const std::string& s) {
     return size_t(std::count_if(s.begin(), s.end(),
@@ -103,8 +93,8 @@ struct ShapesCommand {
             const LayerCheck& c = check.layers[i];
             const bool learns =
                 net.layers[i].kind == LayerKind::Conv2d || net.layers[i].kind == LayerKind::Linear;
-            rows.push_back({layers[i], bracketed(c.output), learns ? thousands(c.params) : "--",
-                            learns ? thousands(c.macs) : "--"});
+            rows.push_back({layers[i], bracketed(c.output), learns ? with_thousands(c.params) : "--",
+                            learns ? with_thousands(c.macs) : "--"});
         }
         size_t w[4] = {};
         for (const Row& r : rows) {
@@ -121,8 +111,8 @@ struct ShapesCommand {
             if (k == 0) std::cout << rule << "\n";
         }
         std::cout << rule << "\n"
-                  << "Total params: " << thousands(check.total_params) << "\n"
-                  << "Total mult-adds: " << thousands(check.total_macs) << "\n";
+                  << "Total params: " << with_thousands(check.total_params) << "\n"
+                  << "Total mult-adds: " << with_thousands(check.total_macs) << "\n";
     }
 };
 

@@ -108,15 +108,6 @@ std::vector<float> sample_digit() {
     return px;
 }
 
-std::string thousands(int64_t v) {
-    std::string digits = std::to_string(v), r;
-    for (size_t k = 0; k < digits.size(); ++k) {
-        if (k && (digits.size() - k) % 3 == 0) r += ',';
-        r += digits[k];
-    }
-    return r;
-}
-
 // "Conv2d(1, 5, 5)": the code without the nn. prefix, as the table lists it.
 std::string layer_label(const Layer& L) {
     return to_pytorch(L).substr(3);
@@ -351,7 +342,7 @@ void NetworkView::submit_if_needed() {
     int64_t values = shape_numel(net.input);
     for (const LayerCheck& c : check.layers) values += std::max<int64_t>(0, shape_numel(c.output));
     if (values > kMaxValues || check.total_macs > kMaxMacs) {
-        m_blocked = trf(Str::net_too_large, thousands(values).c_str(), thousands(check.total_macs).c_str());
+        m_blocked = trf(Str::net_too_large, with_thousands(values).c_str(), with_thousands(check.total_macs).c_str());
         return;
     }
     std::shared_ptr<const Tensor> source = m_use_photo && m_photo ? m_photo : nullptr;
@@ -663,11 +654,11 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     fit(0, shape_text(m_input));
     for (const LayerCheck& c : check.layers) {
         fit(0, shape_text(c.output));
-        fit(1, thousands(c.params));
-        fit(2, thousands(c.macs));
+        fit(1, with_thousands(c.params));
+        fit(2, with_thousands(c.macs));
     }
-    fit(1, thousands(check.total_params));
-    fit(2, thousands(check.total_macs));
+    fit(1, with_thousands(check.total_params));
+    fit(2, with_thousands(check.total_macs));
     const float air = ImGui::GetFontSize() * 1.5f;
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("000").x);
     ImGui::TableSetupColumn(tr(Str::net_col_layer), ImGuiTableColumnFlags_WidthStretch);
@@ -718,9 +709,9 @@ void NetworkView::draw_table(const NetworkCheck& check) {
         }
         ImGui::TableNextColumn();
         // A layer PyTorch cannot even build has no parameters to count.
-        right(!learns ? "--" : (!c.ok() && c.params == 0) ? "—" : thousands(c.params));
+        right(!learns ? "--" : (!c.ok() && c.params == 0) ? "—" : with_thousands(c.params));
         ImGui::TableNextColumn();
-        right(learns ? (c.output.empty() ? "—" : thousands(c.macs)) : "--");
+        right(learns ? (c.output.empty() ? "—" : with_thousands(c.macs)) : "--");
         if (!c.ok()) {
             // The refusal, in its own row under the layer, wrapped in the layer column's width and beyond.
             ImGui::TableNextRow();
@@ -740,9 +731,9 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     ImGui::TextUnformatted(tr(Str::net_total));
     ImGui::TableNextColumn();
     ImGui::TableNextColumn();
-    right(thousands(check.total_params));
+    right(with_thousands(check.total_params));
     ImGui::TableNextColumn();
-    right(thousands(check.total_macs));
+    right(with_thousands(check.total_macs));
     ImGui::EndTable();
 }
 
