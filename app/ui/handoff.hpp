@@ -1,6 +1,7 @@
 // Requests from one view to another, made during a frame and taken on a later one (everything runs on the UI
-// thread): show a view (the shell switches tabs), and load a problem into the stepper (the image lab's "open
-// in stepper"). A request not taken yet is replaced by a newer one.
+// thread): show a view (the shell switches tabs), load a problem into the stepper (the image lab's and the
+// network view's "open in stepper"), and open an image in the image lab (the network view's feature maps). A
+// request not taken yet is replaced by a newer one.
 //
 //   stepper_request() = StepperRequest{problem, window};  requested_view() = "stepper";   // the asking view
 //   if (auto& r = stepper_request()) { load(r->problem); r.reset(); }                     // the stepper
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "core/image.hpp"
 #include "core/stepper.hpp"
 
 namespace convscope::ui {
@@ -17,6 +19,11 @@ namespace convscope::ui {
 struct StepperRequest {
     StepperProblem problem;
     int64_t window = -1;  // the window to show complete (−1: before the first)
+};
+
+struct ImageRequest {
+    std::string name;  // shown as the image's name, e.g. "1 Conv2d(1, 5, 5), channel 2"
+    Image image;
 };
 
 // The view the shell should show next (its id), if any.
@@ -28,6 +35,12 @@ inline std::optional<std::string>& requested_view() {
 // A problem for the stepper to load, if any.
 inline std::optional<StepperRequest>& stepper_request() {
     static std::optional<StepperRequest> request;
+    return request;
+}
+
+// An image for the image lab to open, if any.
+inline std::optional<ImageRequest>& image_request() {
+    static std::optional<ImageRequest> request;
     return request;
 }
 

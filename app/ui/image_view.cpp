@@ -392,6 +392,8 @@ private:
     }
 
     void take_results(ViewContext& ctx);
+    // Makes `source` the image shown and filtered.
+    void show_source(ViewContext& ctx, std::shared_ptr<const Loaded> source);
     void submit_if_dirty();
     void update_trace();
     void draw_controls(ViewContext& ctx);
@@ -465,20 +467,33 @@ private:
 
 // [SECTION] ImageView: results and submissions
 
+void ImageView::show_source(ViewContext& ctx, std::shared_ptr<const Loaded> source) {
+    m_source = std::move(source);
+    m_result.reset();
+    m_input_tex.clear();
+    m_output_tex.clear();
+    m_need_fit = true;
+    m_dirty = true;
+    const fs::path p(m_source->path);
+    m_save_path = p.stem().string() + "-filtered.png";
+    ctx.notify(trf(Str::msg_image, p.filename().string().c_str()));
+}
+
 void ImageView::take_results(ViewContext& ctx) {
+    // A feature map from the network view: shown at once (it is not a file, so not a recent one).
+    if (auto& r = image_request()) {
+        auto l = std::make_shared<Loaded>();
+        l->path = std::move(r->name);
+        l->photo = std::move(r->image);
+        r.reset();
+        m_initial.clear();  // the sample photo the view would open first must not replace it
+        show_source(ctx, std::move(l));
+    }
     if (auto done = m_loader.take()) {
         m_waiting_load = false;
         if (done->value) {
-            m_source = *done->value;
-            remember(m_source->path);
-            m_result.reset();
-            m_input_tex.clear();
-            m_output_tex.clear();
-            m_need_fit = true;
-            m_dirty = true;
-            const fs::path p(m_source->path);
-            m_save_path = p.stem().string() + "-filtered.png";
-            ctx.notify(trf(Str::msg_image, p.filename().string().c_str()));
+            remember((*done->value)->path);
+            show_source(ctx, *done->value);
         } else {
             m_load_error = done->value.error();  // the photo shown before (if any) stays
             ctx.notify(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
@@ -529,10 +544,10 @@ void ImageView::submit_if_dirty() {
 
 void ImageView::draw_content(ViewContext& ctx) {
     m_drawn_frame = ImGui::GetFrameCount();
-    if (!m_initial.empty()) load(std::exchange(m_initial, std::string()));
     for (const std::string& path : g_dropped) load(path);
     g_dropped.clear();
-    take_results(ctx);
+    take_results(ctx);  // first: a feature map handed over by the network view replaces the first sample photo
+    if (!m_initial.empty()) load(std::exchange(m_initial, std::string()));
     submit_if_dirty();
     update_trace();
 

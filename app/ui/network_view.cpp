@@ -886,6 +886,23 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
     ImGui::PopTextWrapPos();
     ImGui::TextUnformatted(
         trf(Str::net_range, format_number(t.lo).c_str(), format_number(t.hi).c_str()).c_str());
+    // The whole map in the image lab, as a grey picture (min–max normalized), to filter it further.
+    if (!t.vector) {
+        if (ImGui::SmallButton(tr(Str::net_open_image))) {
+            const Tensor& y = m_maps->value().tensors[size_t(m_pick_layer)];
+            const int64_t plane = t.full_h * t.full_w;
+            Tensor map({1, t.full_h, t.full_w},
+                       std::vector<float>(y.data.begin() + t.channel * plane,
+                                          y.data.begin() + (t.channel + 1) * plane));
+            if (auto img = to_display(map, DisplayMap::Normalize)) {
+                image_request() = ImageRequest{"layer" + std::to_string(m_pick_layer) + "-channel" + std::to_string(t.channel),
+                                                std::move(*img)};
+                requested_view() = "image";
+            } else {
+                ctx.notify(img.error());
+            }
+        }
+    }
     // The step behind the picked element, in the stepper: conv and pool layers (the stepper's grids are
     // small).
     const bool steppable = m_pick_layer > 0 && !t.vector;

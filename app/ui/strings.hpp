@@ -146,6 +146,7 @@ enum class Lang { En, Ko };
     X(img_weights,      "Weights", "가중치") \
     X(img_shown_as,     "shown as %d (%s)", "화면 값 %d (%s)") \
     X(img_open_stepper, "Open in stepper", "단계별 계산에서 열기") \
+    X(net_open_image, "Open in image lab", "이미지 실험실에서 열기") \
     X(img_input_at,     "Input row %d, column %d: %s", "입력 %d행, %d열: %s") \
     X(img_unpin,        "Unpin", "고정 해제") \
     X(img_recent,       "Recent files", "최근 파일") \
