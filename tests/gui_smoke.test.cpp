@@ -304,3 +304,50 @@ TEST_CASE("gui: the image lab's file browser opens a photo picked with the mouse
     CHECK(colourful_pixels(before) > 20000);
     CHECK(colourful_pixels(after) < 100);
 }
+
+// Share of the image lab's input-pane pixels (x 400–720, y 170–485 at 1280×800) equal to their right-hand
+// neighbour: a small map blown up to fit is blocks of one colour, a photo is not.
+double blocky_share(const fs::path& png) {
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 3);
+    REQUIRE(px != nullptr);
+    long same = 0, all = 0;
+    for (int y = 170; y < std::min(h, 485); ++y)
+        for (int x = 400; x < std::min(w - 1, 720); ++x, ++all) {
+            const unsigned char* c = px + 3 * (long(y) * w + x);
+            same += c[0] == c[3] && c[1] == c[4] && c[2] == c[5];
+        }
+    stbi_image_free(px);
+    return all ? double(same) / double(all) : 0.0;
+}
+
+TEST_CASE("gui: the network view opens a feature map in the image lab", "[gui]") {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
+        std::exit(4);
+    }
+    const fs::path photo = kShots / "network-open-image-photo.png", map = kShots / "network-open-image.png";
+    for (const fs::path& p : {photo, map}) fs::remove(p);
+    REQUIRE(run_gui("gui --view image --size 1280x800 --screenshot " + photo.string()) == 0);
+    // At 1280×800 and scale 1 the picked map's "Open in image lab" button sits at about (437, 608).
+    const std::string script = kShots.string() + "/network-open-image.sh";
+    std::FILE* f = std::fopen(script.c_str(), "w");
+    REQUIRE(f);
+    std::fprintf(
+        f,
+        "%s/app/convscope gui --view network --size 1280x800 --exit-after 6 --screenshot %s &\n"
+        "pid=$!\n"
+        "xdotool search --sync --name ConvScope windowfocus --sync\n"
+        "sleep 2.5\n"
+        "xdotool mousemove 437 608; sleep 0.2; xdotool click 1; sleep 0.3; xdotool mousemove 1200 780\n"
+        "wait $pid\n",
+        CONVSCOPE_BINARY_DIR, map.c_str());
+    std::fclose(f);
+    const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
+                            (kShots / "last.log").string() + " 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    // The photo the image lab opens on is fine-grained; the 24×24 map it shows after the click is blocks.
+    CHECK(blocky_share(photo) < 0.7);
+    CHECK(blocky_share(map) > 0.85);
+}

@@ -546,7 +546,8 @@ void ImageView::draw_content(ViewContext& ctx) {
     m_drawn_frame = ImGui::GetFrameCount();
     for (const std::string& path : g_dropped) load(path);
     g_dropped.clear();
-    take_results(ctx);  // first: a feature map handed over by the network view replaces the first sample photo
+    take_results(
+        ctx);  // first: a feature map handed over by the network view replaces the first sample photo
     if (!m_initial.empty()) load(std::exchange(m_initial, std::string()));
     submit_if_dirty();
     update_trace();

@@ -342,7 +342,8 @@ void NetworkView::submit_if_needed() {
     int64_t values = shape_numel(net.input);
     for (const LayerCheck& c : check.layers) values += std::max<int64_t>(0, shape_numel(c.output));
     if (values > kMaxValues || check.total_macs > kMaxMacs) {
-        m_blocked = trf(Str::net_too_large, with_thousands(values).c_str(), with_thousands(check.total_macs).c_str());
+        m_blocked =
+            trf(Str::net_too_large, with_thousands(values).c_str(), with_thousands(check.total_macs).c_str());
         return;
     }
     std::shared_ptr<const Tensor> source = m_use_photo && m_photo ? m_photo : nullptr;
@@ -891,12 +892,12 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
         if (ImGui::SmallButton(tr(Str::net_open_image))) {
             const Tensor& y = m_maps->value().tensors[size_t(m_pick_layer)];
             const int64_t plane = t.full_h * t.full_w;
-            Tensor map({1, t.full_h, t.full_w},
-                       std::vector<float>(y.data.begin() + t.channel * plane,
-                                          y.data.begin() + (t.channel + 1) * plane));
+            Tensor map({1, t.full_h, t.full_w}, std::vector<float>(y.data.begin() + t.channel * plane,
+                                                                   y.data.begin() + (t.channel + 1) * plane));
             if (auto img = to_display(map, DisplayMap::Normalize)) {
-                image_request() = ImageRequest{"layer" + std::to_string(m_pick_layer) + "-channel" + std::to_string(t.channel),
-                                                std::move(*img)};
+                image_request() = ImageRequest{
+                    "layer" + std::to_string(m_pick_layer) + "-channel" + std::to_string(t.channel),
+                    std::move(*img)};
                 requested_view() = "image";
             } else {
                 ctx.notify(img.error());
