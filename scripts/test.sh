@@ -9,9 +9,23 @@
 set -euo pipefail
 EXTRA_PACKAGES="clang libclang-rt-14-dev" source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
+# Totals over the stages, printed last as "total: P passed, F failed".
+passed=0 failed=0
+count_ctest() {  # adds a ctest log's "… tests failed out of N" to the totals
+  local line n f
+  line="$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$1" | tail -1)"
+  n="$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")"
+  f="$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")"
+  passed=$((passed + n - f)) failed=$((failed + f))
+}
+
 echo "== stage 1: tests (Release)"
-(cd "$BUILD_DIR" && ctest --output-on-failure -j "$JOBS" "$@")
-[ "${CONVSCOPE_QUICK:-0}" = 1 ] && exit 0
+(cd "$BUILD_DIR" && ctest --output-on-failure -j "$JOBS" "$@") | tee "$BUILD_DIR/ctest.log"
+count_ctest "$BUILD_DIR/ctest.log"
+if [ "${CONVSCOPE_QUICK:-0}" = 1 ]; then
+  echo "total: $passed passed, $failed failed"
+  exit 0
+fi
 
 echo "== stage 2: tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
@@ -20,7 +34,8 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ASAN_DIR="$ROOT/build-asan"
 cmake -S "$ROOT" -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVSCOPE_SANITIZE=ON >/dev/null
 cmake --build "$ASAN_DIR" -j "$JOBS"
-(cd "$ASAN_DIR" && ctest --output-on-failure -j "$JOBS")
+(cd "$ASAN_DIR" && ctest --output-on-failure -j "$JOBS") | tee "$ASAN_DIR/ctest.log"
+count_ctest "$ASAN_DIR/ctest.log"
 
 echo "== stage 3: fuzzing (libFuzzer, clang, ASan + UBSan)"
 FUZZ_DIR="$ROOT/build-fuzz"
@@ -35,11 +50,14 @@ for fuzzer in "$FUZZ_DIR"/tests/fuzz/*_fuzzer; do
   if "$fuzzer" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 -timeout=10 \
       -artifact_prefix="$FUZZ_DIR/$name-" "$work" >"$FUZZ_DIR/$name.log" 2>&1; then
     echo "fuzz $name: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$FUZZ_DIR/$name.log" | tail -1), no findings"
+    passed=$((passed + 1))
   else
     echo "fuzz $name: FOUND A CRASH — see $FUZZ_DIR/$name.log and $FUZZ_DIR/$name-*; add it to tests/fuzz/corpus/$name/"
     tail -30 "$FUZZ_DIR/$name.log"
     status=1
+    failed=$((failed + 1))
   fi
   rm -rf "$work"
 done
+echo "total: $passed passed, $failed failed"
 exit $status
