@@ -50,7 +50,8 @@ def main(paths):
     def pct(g, peak):
         return f"{100 * g / peak:5.1f}%"
 
-    sizes = list(dict.fromkeys(k.split("/")[2] for k in work if k.startswith("image/")))
+    # Sizes the simd backend was measured on (the gpu benchmark adds sizes of its own).
+    sizes = list(dict.fromkeys(k.split("/")[2] for k in work if k.startswith("image/simd_1t/")))
     if sizes:
         print("image filters, zero padding, 'same' output; speed ratios, >1 means simd is faster")
         print("  all/all: simd on every thread vs cv::filter2D with OpenCV's threads (wall time)")
