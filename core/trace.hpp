@@ -38,7 +38,7 @@ struct Trace {
     float bias = 0.0f;
     int64_t argmax = -1;   // max pool: index in `terms` of the chosen element (−1 when all padding)
     float divisor = 1.0f;  // avg pool
-    float result = 0.0f;   // equals the backend's output element bit for bit
+    float result = 0.0f;   // equals the reference output element bit for bit (a NaN may differ in sign)
 };
 
 // Traces conv2d at output element (n, o, oy, ox); n is 0 for an unbatched input.
@@ -49,7 +49,8 @@ Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tens
 Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n, int64_t c, int64_t oy,
                            int64_t ox);
 
-// Recomputes the result from the terms alone, in the kernel's order; equals trace.result for a whole trace.
+// Recomputes the result from the terms alone, in the kernel's order; equals trace.result for a whole trace
+// (bit for bit; where NaNs meet, IEEE 754 leaves open which one survives, so only "a NaN" is promised).
 float replay(const Trace& trace);
 
 // A number as the lecture writes it: up to 4 decimals, no trailing zeros ("8", "0.5", "-1.25", "inf").
