@@ -28,6 +28,37 @@ void require_xvfb() {
     }
 }
 
+// Exits with 4 (skipped) where xdotool, which plays the person at the keyboard and mouse, is missing.
+void require_xdotool() {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
+        std::exit(4);
+    }
+}
+
+// Runs `convscope gui ARGS` at 1280×800 for `seconds` under Xvfb, saving the window to `out` at the end,
+// while a script waits `settle` seconds for the window and then plays `actions` (xdotool commands) on it.
+void run_with_actions(const std::string& name, const std::string& args, double seconds, double settle,
+                      const fs::path& out, const std::string& actions) {
+    fs::create_directories(kShots);
+    const std::string script = (kShots / (name + ".sh")).string();
+    std::FILE* f = std::fopen(script.c_str(), "w");
+    REQUIRE(f);
+    std::fprintf(f,
+                 "%s/app/convscope gui %s --size 1280x800 --exit-after %g --screenshot %s &\n"
+                 "pid=$!\n"
+                 "xdotool search --sync --name ConvScope windowfocus --sync\n"
+                 "sleep %g\n"
+                 "%s\n"
+                 "wait $pid\n",
+                 CONVSCOPE_BINARY_DIR, args.c_str(), seconds, out.c_str(), settle, actions.c_str());
+    std::fclose(f);
+    const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
+                            (kShots / "last.log").string() + " 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+}
+
 // Runs convscope with `args` under xvfb-run; returns its exit status.
 int run_gui(const std::string& args, const std::string& env = "") {
     require_xvfb();
@@ -125,33 +156,16 @@ TEST_CASE("gui: --export-gif writes one frame per window", "[gui]") {
 }
 
 TEST_CASE("gui: real key presses step the lecture example and scale the UI", "[gui]") {
-    require_xvfb();
-    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
-        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
-        std::exit(4);
-    }
+    require_xdotool();
     // Keys are held for 80 ms, as a person would: ImGui 1.86 reads key state once per frame.
     const fs::path before = kShots / "keys-start.png", after = kShots / "keys-right.png";
     fs::remove(before);
     fs::remove(after);
     REQUIRE(run_gui("gui --size 1280x800 --exit-after 1 --screenshot " + before.string()) == 0);
-    const std::string script = kShots.string() + "/keys.sh";
-    std::FILE* f = std::fopen(script.c_str(), "w");
-    REQUIRE(f);
-    std::fprintf(
-        f,
-        "%s/app/convscope gui --size 1280x800 --exit-after 4 --screenshot %s &\n"
-        "pid=$!\n"
-        "xdotool search --sync --name ConvScope windowfocus --sync\n"
-        "sleep 0.5\n"
-        "xdotool keydown Right; sleep 0.08; xdotool keyup Right; sleep 0.3\n"
-        "xdotool keydown ctrl; xdotool keydown equal; sleep 0.08; xdotool keyup equal; xdotool keyup ctrl\n"
-        "wait $pid\n",
-        CONVSCOPE_BINARY_DIR, after.c_str());
-    std::fclose(f);
-    const std::string cmd = "timeout 30 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
-                            (kShots / "last.log").string() + " 2>&1";
-    REQUIRE(std::system(cmd.c_str()) == 0);
+    run_with_actions("keys", "", 4, 0.5, after,
+                     "xdotool keydown Right; sleep 0.08; xdotool keyup Right; sleep 0.3\n"
+                     "xdotool keydown ctrl; xdotool keydown equal; sleep 0.08; xdotool keyup equal; "
+                     "xdotool keyup ctrl");
     const Picture a = inspect(before), b = inspect(after);
     // → placed the window (vermillion outline); Ctrl+= made everything bigger (more of the same colours).
     CHECK(b.vermillion > a.vermillion + 500);
@@ -215,11 +229,7 @@ TEST_CASE("gui: the image lab keeps running on a file that is not an image, and 
 
 TEST_CASE("gui: the image lab with a real mouse: click an output pixel, then open it in the stepper",
           "[gui]") {
-    require_xvfb();
-    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
-        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
-        std::exit(4);
-    }
+    require_xdotool();
     const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
     const fs::path plain = kShots / "mouse-image-plain.png", clicked = kShots / "mouse-image-clicked.png",
                    stepper = kShots / "mouse-image-stepper.png";
@@ -228,21 +238,7 @@ TEST_CASE("gui: the image lab with a real mouse: click an output pixel, then ope
     // At 1280×800 and scale 1 the output pane spans about x 802–1272, y 160–495; the explain panel's buttons
     // sit at the right end of its first line (y ≈ 521), "Open in stepper" last.
     auto run_script = [&](const fs::path& out, const std::string& actions) {
-        const std::string script = kShots.string() + "/mouse.sh";
-        std::FILE* f = std::fopen(script.c_str(), "w");
-        REQUIRE(f);
-        std::fprintf(f,
-                     "%s/app/convscope gui %s --size 1280x800 --exit-after 5 --screenshot %s &\n"
-                     "pid=$!\n"
-                     "xdotool search --sync --name ConvScope windowfocus --sync\n"
-                     "sleep 1.5\n"
-                     "%s\n"
-                     "wait $pid\n",
-                     CONVSCOPE_BINARY_DIR, photo.c_str(), out.c_str(), actions.c_str());
-        std::fclose(f);
-        const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
-                                (kShots / "last.log").string() + " 2>&1";
-        REQUIRE(std::system(cmd.c_str()) == 0);
+        run_with_actions("mouse", photo, 5, 1.5, out, actions);
     };
     const std::string click_output = "xdotool mousemove 1000 330; sleep 0.2; xdotool click 1; sleep 0.3";
     run_script(clicked, click_output);
@@ -271,11 +267,7 @@ long colourful_pixels(const fs::path& png) {
 }
 
 TEST_CASE("gui: the image lab's file browser opens a photo picked with the mouse", "[gui]") {
-    require_xvfb();
-    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
-        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
-        std::exit(4);
-    }
+    require_xdotool();
     const fs::path before = kShots / "browser-before.png", after = kShots / "browser-after.png";
     for (const fs::path& p : {before, after}) fs::remove(p);
     const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/chelsea.png";
@@ -283,23 +275,10 @@ TEST_CASE("gui: the image lab's file browser opens a photo picked with the mouse
     // "Open a file…" is the panel's first button (x ≈ 72, y ≈ 198 at 1280×800); the browser lists the photo's
     // folder (assets/: fonts/, camera.png, chelsea.png), camera.png on the second line (y ≈ 271); "Open" sits
     // at the bottom left (x ≈ 290, y ≈ 618).
-    const std::string script = kShots.string() + "/browser.sh";
-    std::FILE* f = std::fopen(script.c_str(), "w");
-    REQUIRE(f);
-    std::fprintf(f,
-                 "%s/app/convscope gui %s --size 1280x800 --exit-after 5 --screenshot %s &\n"
-                 "pid=$!\n"
-                 "xdotool search --sync --name ConvScope windowfocus --sync\n"
-                 "sleep 1.5\n"
-                 "xdotool mousemove 72 198; sleep 0.2; xdotool click 1; sleep 0.5\n"
-                 "xdotool mousemove 572 271; sleep 0.2; xdotool click 1; sleep 0.3\n"
-                 "xdotool mousemove 290 618; sleep 0.2; xdotool click 1\n"
-                 "wait $pid\n",
-                 CONVSCOPE_BINARY_DIR, photo.c_str(), after.c_str());
-    std::fclose(f);
-    const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
-                            (kShots / "last.log").string() + " 2>&1";
-    REQUIRE(std::system(cmd.c_str()) == 0);
+    run_with_actions("browser", photo, 5, 1.5, after,
+                     "xdotool mousemove 72 198; sleep 0.2; xdotool click 1; sleep 0.5\n"
+                     "xdotool mousemove 572 271; sleep 0.2; xdotool click 1; sleep 0.3\n"
+                     "xdotool mousemove 290 618; sleep 0.2; xdotool click 1");
     // The colour cat gave way to the grey camera man.
     CHECK(colourful_pixels(before) > 20000);
     CHECK(colourful_pixels(after) < 100);
@@ -322,31 +301,14 @@ double blocky_share(const fs::path& png) {
 }
 
 TEST_CASE("gui: the network view opens a feature map in the image lab", "[gui]") {
-    require_xvfb();
-    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
-        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
-        std::exit(4);
-    }
+    require_xdotool();
     const fs::path photo = kShots / "network-open-image-photo.png", map = kShots / "network-open-image.png";
     for (const fs::path& p : {photo, map}) fs::remove(p);
     REQUIRE(run_gui("gui --view image --size 1280x800 --screenshot " + photo.string()) == 0);
     // At 1280×800 and scale 1 the picked map's "Open in image lab" button sits at about (437, 608).
-    const std::string script = kShots.string() + "/network-open-image.sh";
-    std::FILE* f = std::fopen(script.c_str(), "w");
-    REQUIRE(f);
-    std::fprintf(
-        f,
-        "%s/app/convscope gui --view network --size 1280x800 --exit-after 6 --screenshot %s &\n"
-        "pid=$!\n"
-        "xdotool search --sync --name ConvScope windowfocus --sync\n"
-        "sleep 2.5\n"
-        "xdotool mousemove 437 608; sleep 0.2; xdotool click 1; sleep 0.3; xdotool mousemove 1200 780\n"
-        "wait $pid\n",
-        CONVSCOPE_BINARY_DIR, map.c_str());
-    std::fclose(f);
-    const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
-                            (kShots / "last.log").string() + " 2>&1";
-    REQUIRE(std::system(cmd.c_str()) == 0);
+    run_with_actions("network-open-image", "--view network", 6, 2.5, map,
+                     "xdotool mousemove 437 608; sleep 0.2; xdotool click 1; sleep 0.3; "
+                     "xdotool mousemove 1200 780");
     // The photo the image lab opens on is fine-grained; the 24×24 map it shows after the click is blocks.
     CHECK(blocky_share(photo) < 0.7);
     CHECK(blocky_share(map) > 0.85);
