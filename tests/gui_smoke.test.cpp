@@ -28,6 +28,14 @@ void require_xvfb() {
     }
 }
 
+// `xvfb-run` with a free display and a screen of `size`. Its X authority file is ours (in kShots): without
+// one, xvfb-run makes and removes a temporary folder per run, and a failed removal there (seen when several
+// xvfb-runs overlap) ends the run with status 5 whatever the app did.
+std::string xvfb_run(const std::string& size) {
+    fs::create_directories(kShots);
+    return "xvfb-run -a -f " + (kShots / "Xauthority").string() + " -s '-screen 0 " + size + "x24'";
+}
+
 // Exits with 4 (skipped) where xdotool, which plays the person at the keyboard and mouse, is missing.
 void require_xdotool() {
     require_xvfb();
@@ -54,7 +62,7 @@ void run_with_actions(const std::string& name, const std::string& args, double s
                  "wait $pid\n",
                  CONVSCOPE_BINARY_DIR, args.c_str(), seconds, out.c_str(), settle, actions.c_str());
     std::fclose(f);
-    const std::string cmd = "timeout 40 xvfb-run -a -s '-screen 0 2000x1400x24' sh " + script + " >" +
+    const std::string cmd = "timeout 40 " + xvfb_run("2000x1400") + " sh " + script + " >" +
                             (kShots / "last.log").string() + " 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
 }
@@ -63,7 +71,7 @@ void run_with_actions(const std::string& name, const std::string& args, double s
 int run_gui(const std::string& args, const std::string& env = "") {
     require_xvfb();
     fs::create_directories(kShots);
-    const std::string cmd = env + " xvfb-run -a -s '-screen 0 2600x1700x24' " + CONVSCOPE_BINARY_DIR +
+    const std::string cmd = env + " " + xvfb_run("2600x1700") + " " + CONVSCOPE_BINARY_DIR +
                             "/app/convscope " + args + " >" + (kShots / "last.log").string() + " 2>&1";
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
