@@ -29,25 +29,11 @@ fs::path work_dir() {
     return dir;
 }
 
-struct Run {
-    int status = -1;
-    std::string out, err;
-};
+using Run = testing::CommandResult;
 
 // Runs `convscope <args>` with stdout and stderr captured.
 Run run_cli(const std::string& args) {
-    const fs::path dir = work_dir();
-    const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
-    const std::string cmd =
-        std::string("'") + CONVSCOPE_EXE + "' " + args + " >'" + out + "' 2>'" + err + "'";
-    const int raw = std::system(cmd.c_str());
-    auto slurp = [](const std::string& p) {
-        std::ifstream f(p);
-        std::stringstream s;
-        s << f.rdbuf();
-        return s.str();
-    };
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+    return testing::run_command(std::string("'") + CONVSCOPE_EXE + "' " + args);
 }
 
 std::string write_png(const std::string& name, const Image& img) {

@@ -16,11 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string out, err;
-};
-
+using Run = convscope::testing::CommandResult;
 // A shell word holding `s` exactly (single quotes, with ' written as '\'').
 std::string quoted(const std::string& s) {
     std::string q = "'";
@@ -29,20 +25,9 @@ std::string quoted(const std::string& s) {
 }
 
 Run run_cli(const std::vector<std::string>& args) {
-    const fs::path dir = fs::temp_directory_path() / "convscope-shapes-cli-test";
-    fs::create_directories(dir);
-    const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
     std::string cmd = quoted(CONVSCOPE_EXE);
     for (const std::string& a : args) cmd += " " + quoted(a);
-    cmd += " >" + quoted(out) + " 2>" + quoted(err);
-    const int raw = std::system(cmd.c_str());
-    auto slurp = [](const std::string& p) {
-        std::ifstream f(p);
-        std::stringstream s;
-        s << f.rdbuf();
-        return s.str();
-    };
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+    return convscope::testing::run_command(cmd);
 }
 
 }  // namespace

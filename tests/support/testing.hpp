@@ -2,9 +2,16 @@
 // the path of test data in the source tree.
 #pragma once
 
+#include <sys/wait.h>
+
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "core/npy.hpp"
@@ -75,6 +82,32 @@ inline std::string mismatch(const Tensor& expected, const Tensor& actual, float 
                    ", got " + std::to_string(a);
     }
     return "";
+}
+
+// What a command printed and how it ended.
+struct CommandResult {
+    int status = -1;  // exit status, −1 when it did not exit normally
+    std::string out, err;
+};
+
+// Runs `shell_command` through the shell with stdout and stderr captured. The capture files live in a folder
+// of this process's own: CTest runs the test cases of one file in parallel processes.
+inline CommandResult run_command(const std::string& shell_command) {
+    namespace fs = std::filesystem;
+    static const fs::path dir = [] {
+        std::string pattern = (fs::temp_directory_path() / "convscope-test-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        return fs::path(pattern);
+    }();
+    const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
+    const int raw = std::system((shell_command + " >'" + out + "' 2>'" + err + "'").c_str());
+    auto slurp = [](const std::string& p) {
+        std::ifstream f(p);
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    };
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
 
 // Path of a file in the source tree, e.g. source_path("tests/golden/data/cases.json").
