@@ -94,7 +94,26 @@ enum class Lang { En, Ko };
     X(cols_n,           "the last %d columns", "마지막 %d개 열") \
     X(ceil_note,        " − 1 (the last window would start in the padding)", " − 1 (마지막 창이 패딩에서 시작하므로)") \
     X(hint_start,       "Press → to place the filter on the first window.", "→ 키를 누르면 필터가 첫 번째 창에 놓입니다.") \
-    X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump   click a number to change it", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동   숫자를 누르면 바꾸기") \
+    X(hint_keys,        "→ or PageDown next step   ← or PageUp back   Space play   F5 present   F1 all keys   click an output to jump   click a number to change it", "→ 또는 PageDown 다음 단계   ← 또는 PageUp 이전   Space 재생   F5 발표 모드   F1 모든 키   출력 칸을 누르면 이동   숫자를 누르면 바꾸기") \
+    X(jump_to,          "Go to window %s (Enter)", "창 %s(으)로 이동 (Enter)") \
+    X(present,          "Present", "발표 모드") \
+    X(fullscreen,       "Full screen", "전체 화면") \
+    X(key_help,         "Keys", "키 안내") \
+    X(help_title,       "Keys (F1 or ? closes this)", "키 안내 (F1 또는 ?로 닫기)") \
+    X(help_next,        "next step (a term at a time when \"Term by term\" is on; Shift: the other way)", "다음 단계 (\"항 하나씩\"이 켜져 있으면 항 하나씩; Shift는 반대로)") \
+    X(help_prev,        "previous step", "이전 단계") \
+    X(help_play,        "play / pause", "재생 / 정지") \
+    X(help_ends,        "before the first window / the last window", "첫 창 앞 / 마지막 창") \
+    X(key_digits,       "digits, then Enter", "숫자 다음 Enter") \
+    X(help_jump,        "go to that window", "그 창으로 이동") \
+    X(help_black,       "black screen; the same key (or a step key) comes back", "검은 화면; 같은 키(또는 단계 키)로 돌아옴") \
+    X(help_white,       "white screen; the same key (or a step key) comes back", "흰 화면; 같은 키(또는 단계 키)로 돌아옴") \
+    X(help_present,     "presentation mode: only the grids, full screen (Escape leaves)", "발표 모드: 격자만 전체 화면으로 (Escape로 나가기)") \
+    X(help_full,        "full screen", "전체 화면") \
+    X(help_views,       "switch views", "보기 바꾸기") \
+    X(help_scale,       "UI scale (menus and panels; the grids fill the space they have)", "화면 배율 (메뉴와 패널; 격자는 남은 공간을 채움)") \
+    X(help_nav,         "Tab, then the arrows and Space: reach every control; Escape: back to stepping", "Tab 다음 화살표와 Space: 모든 컨트롤로 이동; Escape: 단계 이동으로") \
+    X(help_help,        "this list", "이 목록") \
     X(error_title,      "These settings do not work:", "이 설정으로는 계산할 수 없습니다:") \
     X(edit_cell,        "New value, then Enter", "새 값을 넣고 Enter") \
     X(controls,         "Settings", "설정") \
