@@ -8,11 +8,13 @@
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -45,34 +47,37 @@ void require_xdotool() {
     }
 }
 
-// Runs `convscope gui ARGS` at 1280×800 for `seconds` under Xvfb, saving the window to `out` at the end,
-// while a script waits `settle` seconds for the window and then plays `actions` (xdotool commands) on it.
+// Runs `convscope gui ARGS` at `size` for `seconds` under Xvfb (a screen of `screen`), saving the window to
+// `out` at the end, while a script waits `settle` seconds for the window and then plays `actions` (xdotool
+// commands) on it.
 void run_with_actions(const std::string& name, const std::string& args, double seconds, double settle,
-                      const fs::path& out, const std::string& actions) {
+                      const fs::path& out, const std::string& actions, const std::string& size = "1280x800",
+                      const std::string& screen = "2000x1400") {
     fs::create_directories(kShots);
     const std::string script = (kShots / (name + ".sh")).string();
     std::FILE* f = std::fopen(script.c_str(), "w");
     REQUIRE(f);
     std::fprintf(f,
-                 "%s/app/convscope gui %s --size 1280x800 --exit-after %g --screenshot %s &\n"
+                 "%s/app/convscope gui %s --size %s --exit-after %g --screenshot %s &\n"
                  "pid=$!\n"
                  "xdotool search --sync --name ConvScope windowfocus --sync\n"
                  "sleep %g\n"
                  "%s\n"
                  "wait $pid\n",
-                 CONVSCOPE_BINARY_DIR, args.c_str(), seconds, out.c_str(), settle, actions.c_str());
+                 CONVSCOPE_BINARY_DIR, args.c_str(), size.c_str(), seconds, out.c_str(), settle,
+                 actions.c_str());
     std::fclose(f);
-    const std::string cmd = "timeout 40 " + xvfb_run("2000x1400") + " sh " + script + " >" +
-                            (kShots / "last.log").string() + " 2>&1";
+    const std::string cmd =
+        "timeout 40 " + xvfb_run(screen) + " sh " + script + " >" + (kShots / "last.log").string() + " 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
-// Runs convscope with `args` under xvfb-run; returns its exit status.
-int run_gui(const std::string& args, const std::string& env = "") {
+// Runs convscope with `args` under xvfb-run (a screen of `screen`); returns its exit status.
+int run_gui(const std::string& args, const std::string& env = "", const std::string& screen = "2600x1700") {
     require_xvfb();
     fs::create_directories(kShots);
-    const std::string cmd = env + " " + xvfb_run("2600x1700") + " " + CONVSCOPE_BINARY_DIR +
-                            "/app/convscope " + args + " >" + (kShots / "last.log").string() + " 2>&1";
+    const std::string cmd = env + " " + xvfb_run(screen) + " " + CONVSCOPE_BINARY_DIR + "/app/convscope " +
+                            args + " >" + (kShots / "last.log").string() + " 2>&1";
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -320,4 +325,188 @@ TEST_CASE("gui: the network view opens a feature map in the image lab", "[gui]")
     // The photo the image lab opens on is fine-grained; the 24×24 map it shows after the click is blocks.
     CHECK(blocky_share(photo) < 0.7);
     CHECK(blocky_share(map) > 0.85);
+}
+
+// [SECTION] Presentation: the grids fill the projector, a clicker drives the stepper
+
+namespace {
+
+// Share of pixels that differ between two pictures of the same size (1 when the sizes differ).
+double differing_share(const fs::path& a, const fs::path& b) {
+    int wa = 0, ha = 0, wb = 0, hb = 0, n = 0;
+    unsigned char* pa = stbi_load(a.c_str(), &wa, &ha, &n, 3);
+    unsigned char* pb = stbi_load(b.c_str(), &wb, &hb, &n, 3);
+    REQUIRE(pa != nullptr);
+    REQUIRE(pb != nullptr);
+    double share = 1.0;
+    if (wa == wb && ha == hb) {
+        long diff = 0;
+        const long count = long(wa) * ha;
+        for (long i = 0; i < count; ++i)
+            diff +=
+                pa[3 * i] != pb[3 * i] || pa[3 * i + 1] != pb[3 * i + 1] || pa[3 * i + 2] != pb[3 * i + 2];
+        share = double(diff) / double(count);
+    }
+    stbi_image_free(pa);
+    stbi_image_free(pb);
+    return share;
+}
+
+// The number after "key": in a --report-layout file (−1 when absent).
+double report_number(const std::string& json, const std::string& key) {
+    const size_t at = json.find("\"" + key + "\":");
+    return at == std::string::npos ? -1.0 : std::atof(json.c_str() + at + key.size() + 3);
+}
+
+// The grid rectangles [x0,y0,x1,y1] of a --report-layout file.
+std::vector<std::array<double, 4>> report_grids(const std::string& json) {
+    std::vector<std::array<double, 4>> v;
+    size_t at = json.find("\"grids\":[");
+    if (at == std::string::npos) return v;
+    at += 9;
+    while ((at = json.find('[', at)) != std::string::npos) {
+        std::array<double, 4> r{};
+        if (std::sscanf(json.c_str() + at, "[%lf,%lf,%lf,%lf]", &r[0], &r[1], &r[2], &r[3]) != 4) break;
+        v.push_back(r);
+        at = json.find(']', at);
+    }
+    return v;
+}
+
+std::string slurp(const fs::path& p) {
+    std::FILE* f = std::fopen(p.c_str(), "rb");
+    if (!f) return "";
+    std::string s;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+    std::fclose(f);
+    return s;
+}
+
+// Every grid inside the screen, no two overlapping.
+void check_grids_apart(const std::string& json, double screen_w, double screen_h) {
+    const auto grids = report_grids(json);
+    REQUIRE(!grids.empty());
+    for (size_t i = 0; i < grids.size(); ++i) {
+        const auto& a = grids[i];
+        INFO("grid " << i << " [" << a[0] << "," << a[1] << "," << a[2] << "," << a[3] << "]");
+        CHECK(a[0] >= 0);
+        CHECK(a[1] >= 0);
+        CHECK(a[2] <= screen_w);
+        CHECK(a[3] <= screen_h);
+        for (size_t j = i + 1; j < grids.size(); ++j) {
+            const auto& b = grids[j];
+            const bool apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+            INFO("overlaps grid " << j);
+            CHECK(apart);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("gui: --present fills the screen and the grids take at least a quarter of it", "[gui]") {
+    const std::string size = GENERATE(as<std::string>{}, "1024x768", "1280x800", "1920x1080");
+    const int w = std::atoi(size.c_str()), h = std::atoi(size.c_str() + size.find('x') + 1);
+    const fs::path out = kShots / ("present-" + size + ".png"),
+                   report = kShots / ("present-" + size + ".json");
+    fs::remove(out);
+    fs::remove(report);
+    // The window asks for 800×600; presentation makes it the whole screen.
+    REQUIRE(run_gui("gui --present --step 1 --size 800x600 --report-layout " + report.string() +
+                        " --screenshot " + out.string(),
+                    "", size) == 0);
+    const Picture p = inspect(out);
+    CHECK(p.width == w);
+    CHECK(p.height == h);
+    const std::string json = slurp(report);
+    INFO(json);
+    CHECK(report_number(json, "share") >= 0.25);
+    check_grids_apart(json, w, h);
+}
+
+TEST_CASE("gui: three channels in --present and windowed, nothing overlapping", "[gui]") {
+    const std::string mode = GENERATE(as<std::string>{}, "--present", "--scale 2 --lang ko");
+    const fs::path report = kShots / "channels-report.json";
+    fs::remove(report);
+    const fs::path out = kShots / (mode == "--present" ? "channels-present.png" : "channels-ko-2x.png");
+    REQUIRE(run_gui("gui --preset rgb_bias --step 3 --size 1280x800 " + mode + " --report-layout " +
+                        report.string() + " --screenshot " + out.string(),
+                    "", "1280x800") == 0);
+    const std::string json = slurp(report);
+    INFO(json);
+    check_grids_apart(json, 1280, 800);
+    CHECK(report_number(json, "cell") >= 26);  // the stated minimum
+}
+
+TEST_CASE("gui: the UI scale changes the chrome, not the grids", "[gui]") {
+    double cells[3] = {};
+    for (int scale = 1; scale <= 3; ++scale) {
+        const fs::path report = kShots / ("scale-report-" + std::to_string(scale) + ".json");
+        fs::remove(report);
+        REQUIRE(run_gui("gui --hide-controls --step 1 --size 1920x1080 --scale " + std::to_string(scale) +
+                            " --report-layout " + report.string() + " --screenshot " +
+                            (kShots / ("scale-" + std::to_string(scale) + "x-1080p.png")).string(),
+                        "", "1920x1080") == 0);
+        cells[scale - 1] = report_number(slurp(report), "cell");
+    }
+    INFO("cells at 1×, 2×, 3×: " << cells[0] << ", " << cells[1] << ", " << cells[2]);
+    CHECK(cells[0] >= 100);
+    // Only the taller menu, tabs and toolbar take from the canvas.
+    CHECK(cells[1] >= 0.8 * cells[0]);
+    CHECK(cells[2] >= 0.7 * cells[0]);
+}
+
+TEST_CASE("gui: a clicker drives the stepper in presentation mode", "[gui]") {
+    require_xdotool();
+    // The reference: four windows stepped from the command line.
+    const fs::path ref = kShots / "clicker-ref-step4.png";
+    fs::remove(ref);
+    REQUIRE(run_gui("gui --present --step 4 --screenshot " + ref.string(), "", "1280x800") == 0);
+    const auto run_keys = [&](const std::string& name, const std::string& keys) {
+        const fs::path out = kShots / ("clicker-" + name + ".png");
+        fs::remove(out);
+        // `xdotool key` presses and releases at once, faster than a frame: the press must still count.
+        run_with_actions("clicker-" + name, "--present", 4, 1.0, out, "xdotool mousemove 3 3; " + keys,
+                         "800x600", "1280x800");
+        return out;
+    };
+    SECTION("PageDown ×4 gives the picture of --step 4") {
+        CHECK(differing_share(ref, run_keys("pagedown4", "xdotool key Next Next Next Next")) < 0.0005);
+    }
+    SECTION("PageUp goes back") {
+        CHECK(differing_share(ref, run_keys("pagedown6-pageup2",
+                                            "xdotool key Next Next Next Next Next Next "
+                                            "Prior Prior")) < 0.0005);
+    }
+    SECTION("N, Enter and the arrows step too; digits and Enter jump to a window") {
+        CHECK(differing_share(ref, run_keys("mixed", "xdotool key n Return Right Down")) < 0.0005);
+        CHECK(differing_share(ref, run_keys("jump4", "xdotool key 4 Return")) < 0.0005);
+    }
+    SECTION("B blanks the screen to black; B again returns to the same step") {
+        const fs::path black = run_keys("blank", "xdotool key Next Next Next Next b");
+        const Picture p = inspect(black);
+        CHECK(p.top_share > 0.999);
+        CHECK(p.distinct <= 2);
+        CHECK(differing_share(ref, run_keys("blank-back", "xdotool key Next Next Next Next b b")) < 0.0005);
+        // "." blanks too, and a step key returns without stepping.
+        CHECK(differing_share(ref, run_keys("blank-period", "xdotool key Next Next Next Next period Next")) <
+              0.0005);
+    }
+}
+
+TEST_CASE("gui: F11 fills the screen, F5 presents, Escape leaves", "[gui]") {
+    require_xdotool();
+    const fs::path full = kShots / "f11-full.png", back = kShots / "f5-escape.png";
+    fs::remove(full);
+    fs::remove(back);
+    run_with_actions("f11", "", 4, 1.0, full, "xdotool key F11", "800x600", "1280x800");
+    const Picture f = inspect(full);
+    CHECK(f.width == 1280);
+    CHECK(f.height == 800);
+    run_with_actions("f5-escape", "", 4, 1.0, back, "xdotool key F5; sleep 0.5; xdotool key Escape",
+                     "800x600", "1280x800");
+    const Picture b = inspect(back);
+    CHECK(b.width == 800);
+    CHECK(b.height == 600);
 }

@@ -1258,6 +1258,8 @@ void StepperView::draw_content(ViewContext& ctx) {
         const ImVec2 a = ImGui::GetContentRegionAvail();
         m_t = std::clamp(std::min(a.y / 24.0f, a.x / 38.0f), 16.0f, 96.0f);
     }
+    // Spacing on the canvas follows the canvas too (the UI scale's spacing is for the chrome).
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m_t * 0.3f, m_t * 0.3f));
     m_grid_rects.clear();
     // An invalid problem: the reason first, in words, then the grids as they are (never an empty view).
     if (!m_error.empty()) {
@@ -1334,6 +1336,7 @@ void StepperView::draw_content(ViewContext& ctx) {
                           m_t * 0.2f);
         dl->AddText(f, m_t, p, text_on(pal.fill(Role::Term)), j.c_str());
     }
+    ImGui::PopStyleVar();
     draw_edit_popup();
     ImGui::EndChild();
     ImGui::EndGroup();
