@@ -467,7 +467,8 @@ TEST_CASE("gui: a clicker drives the stepper in presentation mode", "[gui]") {
         const fs::path out = kShots / ("clicker-" + name + ".png");
         fs::remove(out);
         // `xdotool key` presses and releases at once, faster than a frame: the press must still count.
-        run_with_actions("clicker-" + name, "--present", 4, 1.0, out, "xdotool mousemove 3 3; " + keys,
+        // Two seconds for the window to go full screen and take the focus before the first key.
+        run_with_actions("clicker-" + name, "--present", 5, 2.0, out, "xdotool mousemove 3 3; " + keys,
                          "800x600", "1280x800");
         return out;
     };
@@ -509,4 +510,17 @@ TEST_CASE("gui: F11 fills the screen, F5 presents, Escape leaves", "[gui]") {
     const Picture b = inspect(back);
     CHECK(b.width == 800);
     CHECK(b.height == 600);
+    SECTION("F1 shows the key help over the view, in Korean too; F1 again hides it") {
+        const fs::path plain = kShots / "help-none.png", help = kShots / "help-ko.png",
+                       hidden = kShots / "help-hidden.png";
+        for (const fs::path& p : {plain, help, hidden}) fs::remove(p);
+        run_with_actions("help-none", "--lang ko", 3, 1.0, plain, "xdotool mousemove 3 3", "800x600",
+                         "1280x800");
+        run_with_actions("help-ko", "--lang ko", 3, 1.0, help, "xdotool mousemove 3 3; xdotool key F1",
+                         "800x600", "1280x800");
+        run_with_actions("help-hidden", "--lang ko", 3, 1.0, hidden,
+                         "xdotool mousemove 3 3; xdotool key F1 F1", "800x600", "1280x800");
+        CHECK(differing_share(plain, help) > 0.05);
+        CHECK(differing_share(plain, hidden) < 0.0005);
+    }
 }

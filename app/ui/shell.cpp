@@ -233,7 +233,7 @@ void Shell::draw_help() {
     ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(vp->Size.x * 0.95f, vp->Size.y * 0.95f));
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
-    ImGui::SetNextWindowBgAlpha(0.96f);
+    ImGui::SetNextWindowBgAlpha(1.0f);
     if (ImGui::Begin("##keyhelp", nullptr, flags)) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette().strong(Role::Output));
         ImGui::TextUnformatted(tr(Str::help_title));

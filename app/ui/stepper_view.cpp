@@ -67,9 +67,9 @@ struct Layout {
     ImVec2 size;                         // of the whole grid area
     float in_w = 0, k_w = 0, out_w = 0;  // column widths (grid or label, the wider)
     // Line widths that read from the back of the room, from the cell.
-    float thin() const { return std::clamp(cell / 60.0f, 1.0f, 2.0f); }
-    float border() const { return std::clamp(cell * 0.04f, 1.5f, 5.0f); }
-    float outline() const { return std::clamp(cell * 0.08f, 2.5f, 10.0f); }
+    float thin() const { return std::clamp(cell / 60.0f, 1.0f, 4.0f); }
+    float border() const { return std::clamp(cell * 0.035f, 1.5f, 12.0f); }
+    float outline() const { return std::clamp(cell * 0.07f, 2.5f, 24.0f); }
 };
 
 ImU32 text_on(ImU32 fill) {
@@ -450,7 +450,8 @@ void StepperView::handle_keys(ViewContext& ctx) {
 
 void StepperView::advance_playback(ViewContext& ctx) {
     if (!m_playing) return;
-    const float speed = ctx.speed ? *ctx.speed : 1.5f;
+    // A speed of 0 (a hand-edited settings file) would play without moving: the slider's least is the floor.
+    const float speed = std::clamp(ctx.speed ? *ctx.speed : 1.5f, 0.25f, 10.0f);
     m_accum += ImGui::GetIO().DeltaTime * speed;
     while (m_accum >= 1.0f) {
         m_accum -= 1.0f;
