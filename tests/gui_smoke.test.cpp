@@ -524,3 +524,14 @@ TEST_CASE("gui: F11 fills the screen, F5 presents, Escape leaves", "[gui]") {
         CHECK(differing_share(plain, hidden) < 0.0005);
     }
 }
+
+TEST_CASE("gui: --export-gif leaves the playhead where it was", "[gui]") {
+    const fs::path gif = kShots / "playhead.gif", with = kShots / "playhead-after-gif.png",
+                   without = kShots / "playhead-step2.png";
+    for (const fs::path& p : {gif, with, without}) fs::remove(p);
+    REQUIRE(run_gui("gui --present --step 2 --export-gif " + gif.string() + " --screenshot " + with.string(),
+                    "", "1280x800") == 0);
+    REQUIRE(run_gui("gui --present --step 2 --screenshot " + without.string(), "", "1280x800") == 0);
+    REQUIRE(fs::exists(gif));
+    CHECK(differing_share(with, without) < 0.0005);
+}

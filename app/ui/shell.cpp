@@ -210,6 +210,8 @@ void Shell::handle_keys() {
                 set_fullscreen(!m_fullscreen);
         } else if (k.key == GLFW_KEY_F1 || (k.key == GLFW_KEY_SLASH && shift)) {
             m_help = !m_help;
+        } else if (k.key == GLFW_KEY_ESCAPE && m_capture.gif_recording()) {
+            m_view_keys.push_back(k);  // cancels the recording (the view decides)
         } else if (k.key == GLFW_KEY_ESCAPE && m_help) {
             m_help = false;
         } else if (k.key == GLFW_KEY_ESCAPE && m_keys && m_keys->navigating) {

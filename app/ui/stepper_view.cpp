@@ -12,6 +12,7 @@
 #include <array>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -47,6 +48,9 @@ struct Token {
     bool newline = false;
 };
 
+// A GIF with more frames than this is long for a slide: the button asks first.
+constexpr int64_t kLongGifFrames = 150;
+
 // Cells never get smaller than this (numbers ≥ 12 px); a problem too large for the canvas at this size
 // scrolls instead.
 constexpr float kMinCell = 26.0f;
@@ -78,11 +82,19 @@ ImU32 text_on(ImU32 fill) {
                                                                : IM_COL32(255, 255, 255, 255);
 }
 
+// Exports go to the folder the app was started in (said under the buttons), by full path, so the status
+// line names the file completely.
+std::string export_folder() {
+    std::error_code ec;
+    const std::filesystem::path cwd = std::filesystem::current_path(ec);
+    return ec ? std::string(".") : cwd.string();
+}
+
 std::string timestamped(const char* ext) {
     const std::time_t now = std::time(nullptr);
     char buf[64];
     std::strftime(buf, sizeof buf, "convscope-stepper-%Y%m%d-%H%M%S", std::localtime(&now));
-    return std::string(buf) + ext;
+    return (std::filesystem::path(export_folder()) / (std::string(buf) + ext)).string();
 }
 
 class StepperView final : public View {
@@ -107,7 +119,8 @@ public:
     }
 
     bool busy() const override {
-        return m_recording || !m_pending_gif.empty() || m_pending_steps > 0 || m_pending_terms > 0;
+        return m_recording || !m_pending_gif.empty() || m_pending_steps > 0 || m_pending_terms > 0 ||
+               m_frames_to_settle > 0;
     }
 
     void draw_content(ViewContext& ctx) override;
@@ -164,6 +177,7 @@ private:
     float flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, float size, bool draw);
     void draw_edit_popup();
     void run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max);
+    void draw_long_gif_question(ViewContext& ctx);
 
     StepperProblem m_problem;
     std::string m_preset = "lecture";
@@ -187,6 +201,10 @@ private:
     int m_pending_steps = 0, m_pending_terms = 0;
     std::string m_pending_gif;
     bool m_recording = false;
+    Playhead m_ph_before_recording;  // put back when the recording ends or is cancelled
+    bool m_ask_long_gif = false;     // the button asked for a GIF above kLongGifFrames: confirm first
+    std::string m_recording_path;
+    int m_frames_to_settle = 0;  // after a recording: frames until the restored playhead is on screen
     bool m_png_request = false;
     int m_frames_drawn = 0;
     // This frame's canvas: its text unit (formula size, from the canvas size), the input grid's drawn extent
@@ -487,6 +505,12 @@ void StepperView::draw_toolbar() {
     int w = int(m_ph.window);
     const int n = int(m_seq.windows());
     const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(Str::window_n, w + 1, n);
+    if (m_recording) {
+        // Recording: the scrubber's place shows the progress (outside the canvas, so not in the GIF).
+        ImGui::EndDisabled();
+        ImGui::ProgressBar(n ? float(w + 1) / float(n) : 0.0f, ImVec2(-1, 0), label.c_str());
+        return;
+    }
     ImGui::SetNextItemWidth(-1);
     if (ImGui::SliderInt("##scrub", &w, -1, std::max(0, n - 1), label.c_str(), ImGuiSliderFlags_AlwaysClamp))
         m_ph = m_seq.at_window(w);
@@ -1142,28 +1166,66 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
             return;
         }
         ctx.capture.gif_begin(m_pending_gif, min, max);
+        m_recording_path = m_pending_gif;
         m_pending_gif.clear();
         m_recording = true;
         m_playing = false;
+        m_ph_before_recording = m_ph;
         m_ph = m_seq.at_window(0);
         return;  // this frame was drawn at the old playhead; capture from the next one
     }
     if (!m_recording) return;
+    // Escape cancels: the file is removed, the playhead goes back.
+    if (ctx.keys)
+        for (const KeyPress& k : *ctx.keys)
+            if (k.key == GLFW_KEY_ESCAPE) {
+                ctx.capture.gif_cancel();
+                m_recording = false;
+                m_ph = m_ph_before_recording;
+                return;
+            }
     // The capture gave up (the file could not be written): stop; the status line says why.
     if (!ctx.capture.gif_recording()) {
         m_recording = false;
+        m_ph = m_ph_before_recording;
         return;
     }
     // One frame per window; the last one stays longer on the slide.
     const bool last = m_ph == m_seq.end();
     ctx.capture.gif_frame(last ? 300 : 90);
-    ctx.notify(trf(Str::msg_recording, int(m_ph.window + 1), int(m_seq.windows())));
+    ctx.notify(trf(Str::msg_recording, int(m_ph.window + 1), int(m_seq.windows()), m_recording_path.c_str()));
     if (last) {
         ctx.capture.gif_end();
         m_recording = false;
+        m_ph = m_ph_before_recording;
+        m_frames_to_settle = 2;
     } else {
         m_ph = m_seq.next_window(m_ph);
     }
+}
+
+// The confirmation for a long GIF: how many frames and roughly how large, then Record or Cancel.
+void StepperView::draw_long_gif_question(ViewContext& ctx) {
+    if (m_ask_long_gif) {
+        ImGui::OpenPopup("##long_gif");
+        m_ask_long_gif = false;
+    }
+    if (!ImGui::BeginPopupModal("##long_gif", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(tr(Str::gif_long_title));
+    // A frame of the canvas compresses to about a tenth of a byte per pixel (flat colours).
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    const int mb = int(double(d.x) * d.y * 0.1 * double(m_seq.windows()) / 1e6) + 1;
+    ImGui::PushTextWrapPos(ctx.fonts.ui_size * 30.0f);
+    ImGui::TextWrapped(tr(Str::gif_long), int(m_seq.windows()), mb, int(kLongGifFrames));
+    ImGui::PopTextWrapPos();
+    if (ImGui::Button(tr(Str::record))) {
+        m_pending_gif = timestamped(".gif");
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(tr(Str::img_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+        ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
 }
 
 // --report-layout FILE: where the grids are this frame, for the tests that measure their share of the
@@ -1198,6 +1260,7 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
 
 void StepperView::draw_content(ViewContext& ctx) {
     ++m_frames_drawn;
+    if (m_frames_to_settle > 0) --m_frames_to_settle;
     // "Open in stepper" from the image lab: a photo's neighbourhood, shown at the explained window.
     if (auto& r = stepper_request()) {
         load(std::move(r->problem));
@@ -1222,8 +1285,17 @@ void StepperView::draw_content(ViewContext& ctx) {
         ImGui::Separator();
         ImGui::BeginDisabled(m_recording || !m_solution);
         if (ImGui::Button(tr(Str::export_png))) m_png_request = true;
-        if (ImGui::Button(tr(Str::export_gif))) m_pending_gif = timestamped(".gif");
+        if (ImGui::Button(tr(Str::export_gif))) {
+            if (m_seq.windows() > kLongGifFrames)
+                m_ask_long_gif = true;
+            else
+                m_pending_gif = timestamped(".gif");
+        }
         ImGui::EndDisabled();
+        ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
+        ImGui::TextWrapped(tr(Str::export_folder), export_folder().c_str());
+        ImGui::PopStyleColor();
+        draw_long_gif_question(ctx);
         ImGui::Spacing();
         ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
         ImGui::TextWrapped("%s", tr(Str::hint_keys));

@@ -35,7 +35,12 @@ enum class Lang { En, Ko };
     X(msg_saved,        "Saved %s", "%s 저장됨") \
     X(msg_save_fail,    "Could not save %s", "%s을(를) 저장하지 못했습니다") \
     X(msg_image,        "Image: %s", "이미지: %s") \
-    X(msg_recording,    "Recording GIF: window %d of %d", "GIF 녹화 중: 창 %d / %d") \
+    X(msg_recording,    "Recording GIF: window %d of %d (Escape cancels) into %s", "GIF 녹화 중: 창 %d / %d (Escape로 취소), 저장 위치 %s") \
+    X(msg_gif_cancelled,"GIF cancelled; %s was not written", "GIF 취소됨; %s은(는) 저장되지 않았습니다") \
+    X(gif_long_title,   "A long animation", "긴 애니메이션") \
+    X(gif_long,         "This GIF has %d frames (about %d MB; more than %d frames is long for a slide). Record it?", "이 GIF는 %d프레임입니다 (약 %d MB; 슬라이드에는 %d프레임이 넘으면 깁니다). 녹화할까요?") \
+    X(record,           "Record", "녹화") \
+    X(export_folder,    "PNGs and GIFs are saved in %s", "PNG와 GIF는 %s에 저장됩니다") \
     X(op,               "Operation", "연산") \
     X(op_conv,          "Convolution", "합성곱") \
     X(op_max,           "Max pooling", "최대 풀링") \

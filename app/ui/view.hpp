@@ -84,6 +84,8 @@ public:
     virtual void gif_frame(int delay_cs) = 0;
     // Finishes the GIF after this frame (its last gif_frame included).
     virtual void gif_end() = 0;
+    // Stops the GIF now and removes its file (Escape while recording).
+    virtual void gif_cancel() = 0;
     virtual bool gif_recording() const = 0;
 };
 
