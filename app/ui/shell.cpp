@@ -74,19 +74,26 @@ void Shell::apply_style() {
     style.GrabRounding = 4.0f;
     style.FramePadding = ImVec2(8, 5);
     style.ItemSpacing = ImVec2(10, 8);
-    style.ScaleAllSizes(m_settings.scale);
+    style.ScaleAllSizes(m_scale);
 }
 
 void Shell::before_frame() {
-    if (m_built_scale != m_settings.scale) m_fonts_dirty = true;
+    // The scale drawn: the user's, unless the window is too short for it (3× menus, tabs, toolbar and status
+    // line on a 768-pixel screen would leave no canvas): then the largest quarter step that leaves room.
+    int win_w = 0, win_h = 0;
+    if (m_window) glfwGetWindowSize(m_window, &win_w, &win_h);
+    const float fits =
+        win_h > 0 ? std::max(kMinScale, std::floor(float(win_h) / 350.0f * 4.0f) / 4.0f) : kMaxScale;
+    m_scale = std::min(m_settings.scale, fits);
+    if (m_built_scale != m_scale) m_fonts_dirty = true;
     if (!m_fonts_dirty) return;
     std::string message;
-    m_fonts = build_fonts(m_assets, m_settings.scale, message);
+    m_fonts = build_fonts(m_assets, m_scale, message);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     ImGui::GetIO().FontDefault = m_fonts.ui;
     apply_style();
-    m_built_scale = m_settings.scale;
+    m_built_scale = m_scale;
     m_fonts_dirty = false;
     // Without the bundled fonts there are no Hangul glyphs: show English rather than question marks.
     m_hangul = message.empty();
@@ -122,9 +129,24 @@ GLFWmonitor* current_monitor(GLFWwindow* window) {
     return best;
 }
 
+// The UI scale for a first start on `monitor`: at least its content scale, and large enough that the UI
+// text is at least 1/60 of its height (18 px at 1080, 36 px at 2160), in quarter steps.
+float scale_for_monitor(GLFWmonitor* monitor) {
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    if (!mode) return 1.0f;
+    float cx = 1.0f, cy = 1.0f;
+    glfwGetMonitorContentScale(monitor, &cx, &cy);
+    const float wanted = std::max(cy, float(mode->height) / 60.0f / kUiFontPx);
+    return std::clamp(std::ceil(wanted * 4.0f - 0.01f) / 4.0f, kMinScale, kMaxScale);
+}
+
 void Shell::attach(GLFWwindow* window, KeyQueue* keys) {
     m_window = window;
     m_keys = keys;
+    if (!scripted() && m_options.scale == 0.0f && !m_settings.scale_chosen) {
+        m_settings.scale = scale_for_monitor(current_monitor(window));
+        m_settings.scale_chosen = true;
+    }
     if (m_options.present)
         set_present(true);
     else if (m_options.fullscreen)
@@ -310,7 +332,12 @@ void Shell::draw_menu() {
         if (ImGui::IsItemDeactivatedAfterEdit()) set_scale(m_pending_scale);
         ImGui::EndMenu();
     }
-    // Quick switches on the bar itself: a teacher changes these in front of the class.
+    // Quick switches on the bar itself: a teacher changes these in front of the class (where they fit; the
+    // View menu has them all).
+    if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 14.0f) {
+        ImGui::EndMenuBar();
+        return;
+    }
     ImGui::Separator();
     if (m_hangul && ImGui::SmallButton(m_settings.lang == Lang::En ? tr(Str::lang_ko) : tr(Str::lang_en))) {
         m_settings.lang = m_settings.lang == Lang::En ? Lang::Ko : Lang::En;
@@ -322,15 +349,16 @@ void Shell::draw_menu() {
         m_fonts_dirty = true;
     }
     if (ImGui::SmallButton(" − ")) set_scale(m_settings.scale - 0.25f);
-    ImGui::Text("%s×", format_number(m_settings.scale).c_str());
+    ImGui::Text("%s×", format_number(m_scale).c_str());
+    if (m_scale < m_settings.scale && ImGui::IsItemHovered())
+        ImGui::SetTooltip(tr(Str::scale_limited), format_number(m_settings.scale).c_str());
     if (ImGui::SmallButton(" + ")) set_scale(m_settings.scale + 0.25f);
     ImGui::EndMenuBar();
 }
 
 void Shell::draw_view(View& v, bool presenting, float status_h) {
     ImGui::BeginChild("##view", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoScrollbar);
-    ViewContext ctx{m_settings.scale, m_fonts, m_options, m_capture,
-                    [this](std::string m) { notify(std::move(m)); }};
+    ViewContext ctx{m_scale, m_fonts, m_options, m_capture, [this](std::string m) { notify(std::move(m)); }};
     ctx.speed = &m_settings.speed;
     ctx.keys = m_blank == Blank::None ? &m_view_keys : nullptr;
     ctx.presenting = presenting;
@@ -366,7 +394,8 @@ void Shell::draw() {
         draw_menu();
 
         const float status_h = ImGui::GetFrameHeightWithSpacing();
-        if (ImGui::BeginTabBar("views")) {
+        // Tabs that do not fit scroll (arrows at the end) rather than lose their names.
+        if (ImGui::BeginTabBar("views", ImGuiTabBarFlags_FittingPolicyScroll)) {
             for (size_t i = 0; i < m_views.size(); ++i) {
                 View& v = *m_views[i];
                 const ImGuiTabItemFlags tab_flags =

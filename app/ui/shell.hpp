@@ -70,6 +70,7 @@ private:
     bool m_hangul = true;      // the bundled fonts loaded (else English only)
     std::string m_saved_json;  // settings as last saved (or loaded)
     float m_built_scale = 0.0f;
+    float m_scale = 1.0f;  // the scale drawn: the user's, or less where the window is too short for it
     float m_pending_scale = 1.0f;
     int m_exit_status = 0;
     FrameCapture m_capture;

@@ -469,7 +469,7 @@ void StepperView::handle_keys(ViewContext& ctx) {
 void StepperView::advance_playback(ViewContext& ctx) {
     if (!m_playing) return;
     // A speed of 0 (a hand-edited settings file) would play without moving: the slider's least is the floor.
-    const float speed = std::clamp(ctx.speed ? *ctx.speed : 1.5f, 0.25f, 10.0f);
+    const float speed = std::clamp(ctx.speed ? *ctx.speed : 1.5f, 0.25f, 20.0f);
     m_accum += ImGui::GetIO().DeltaTime * speed;
     while (m_accum >= 1.0f) {
         m_accum -= 1.0f;
@@ -483,21 +483,29 @@ void StepperView::advance_playback(ViewContext& ctx) {
 
 void StepperView::draw_toolbar() {
     const bool disabled = !m_solution || m_recording;
+    // Each button on the same row while it fits, else on the next (a large UI scale on a small screen).
+    const auto next_to = [](const std::string& label) {
+        const float w =
+            ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    };
     ImGui::BeginDisabled(disabled);
+    next_to("|◀");
     if (ImGui::Button("|◀")) m_ph = m_seq.start();
-    ImGui::SameLine();
+    next_to(" ◀ ");
     if (ImGui::Button(" ◀ ")) step(false, m_by_term);
-    ImGui::SameLine();
     const std::string play =
         m_playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
+    next_to(play);
     if (ImGui::Button((play + "###play").c_str())) {
         if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
         m_playing = !m_playing;
         m_accum = 0.0f;
     }
-    ImGui::SameLine();
+    next_to(" ▶ ");
     if (ImGui::Button(" ▶ ")) step(true, m_by_term);
-    ImGui::SameLine();
+    next_to("▶|");
     if (ImGui::Button("▶|")) m_ph = m_seq.end();
     // The scrubber: every window, with "Start" before the first; on the same row when there is room.
     ImGui::SameLine();
@@ -1277,7 +1285,7 @@ void StepperView::draw_content(ViewContext& ctx) {
     // the canvas is drawn.
     const float full_w = ImGui::GetContentRegionAvail().x;
     if (m_show_controls && !ctx.presenting) {
-        const float panel_w = std::min(ctx.fonts.ui_size * 16.0f, full_w * 0.3f);
+        const float panel_w = std::min(ctx.fonts.ui_size * 16.0f, full_w * 0.42f);
         ImGui::BeginChild("##controls", ImVec2(panel_w, 0), true);
         draw_playback_settings(ctx);
         ImGui::Separator();
@@ -1310,7 +1318,6 @@ void StepperView::draw_content(ViewContext& ctx) {
         const std::string toggle =
             std::string(m_show_controls ? "« " : "» ") + tr(Str::controls) + "###controls";
         if (ImGui::Button(toggle.c_str())) m_show_controls = !m_show_controls;
-        ImGui::SameLine();
         draw_toolbar();
     }
     if (!m_recording) {

@@ -102,6 +102,7 @@ enum class Lang { En, Ko };
     X(hint_keys,        "→ or PageDown next step   ← or PageUp back   Space play   F5 present   F1 all keys   click an output to jump   click a number to change it", "→ 또는 PageDown 다음 단계   ← 또는 PageUp 이전   Space 재생   F5 발표 모드   F1 모든 키   출력 칸을 누르면 이동   숫자를 누르면 바꾸기") \
     X(jump_to,          "Go to window %s (Enter)", "창 %s(으)로 이동 (Enter)") \
     X(present,          "Present", "발표 모드") \
+    X(scale_limited,    "%s× leaves no room in a window this short; it comes back in a taller one", "%s×는 이 창 높이에서 공간이 부족합니다; 더 높은 창에서 다시 적용됩니다") \
     X(fullscreen,       "Full screen", "전체 화면") \
     X(key_help,         "Keys", "키 안내") \
     X(help_title,       "Keys (F1 or ? closes this)", "키 안내 (F1 또는 ?로 닫기)") \
