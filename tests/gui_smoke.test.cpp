@@ -467,8 +467,11 @@ TEST_CASE("gui: a clicker drives the stepper in presentation mode", "[gui]") {
         const fs::path out = kShots / ("clicker-" + name + ".png");
         fs::remove(out);
         // `xdotool key` presses and releases at once, faster than a frame: the press must still count.
-        // Two seconds for the window to go full screen and take the focus before the first key.
-        run_with_actions("clicker-" + name, "--present", 5, 2.0, out, "xdotool mousemove 3 3; " + keys,
+        // Going full screen maps the window anew, which can drop the focus: focus it again before the keys.
+        run_with_actions("clicker-" + name, "--present", 5, 2.0, out,
+                         "xdotool mousemove 3 3; sleep 0.2; "
+                         "xdotool search --name ConvScope windowfocus --sync; sleep 0.2; " +
+                             keys,
                          "800x600", "1280x800");
         return out;
     };

@@ -709,11 +709,15 @@ void ImageView::draw_controls(ViewContext& ctx) {
     ImGui::Separator();
 
     // Colour, display mapping
-    int mode = int(m_mode);
+    // A grey photo has one channel: grey is what the filter sees, so that is what is selected.
+    const bool grey_photo = m_source && m_source->photo.channels == 1;
+    int mode = grey_photo ? 0 : int(m_mode);
     label(Str::img_colour);
     if (ImGui::RadioButton(tr(Str::img_grey), &mode, 0)) m_dirty = true;
+    ImGui::BeginDisabled(grey_photo);
     if (ImGui::RadioButton(tr(Str::img_rgb), &mode, 1)) m_dirty = true;
-    m_mode = ColorMode(mode);
+    ImGui::EndDisabled();
+    if (!grey_photo) m_mode = ColorMode(mode);
     int map = int(m_map);
     label(Str::img_map);
     const char* maps[] = {tr(Str::img_map_clamp), tr(Str::img_map_abs), tr(Str::img_map_normalize)};
@@ -816,10 +820,12 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
         changed = true;
     }
     if (ImGui::Button(tr(Str::img_normalize))) {
-        if (const Status st = normalize_to_sum_one(k); st)
+        if (const Status st = normalize_to_sum_one(k); st) {
             changed = true;
-        else
+            ctx.notify("");  // an earlier refusal ("cells sum to 0") is no longer true
+        } else {
             ctx.notify(st.error());
+        }
     }
     label(Str::img_kernel_file);
     ImGui::InputText("##kpath", &m_kernel_path);

@@ -305,6 +305,7 @@ void Shell::draw_menu() {
                                     m_settings.lang == l)) {
                     m_settings.lang = l;
                     set_language(l);
+                    m_status.clear();  // it was written in the other language
                 }
             ImGui::EndMenu();
         }
@@ -342,6 +343,7 @@ void Shell::draw_menu() {
     if (m_hangul && ImGui::SmallButton(m_settings.lang == Lang::En ? tr(Str::lang_ko) : tr(Str::lang_en))) {
         m_settings.lang = m_settings.lang == Lang::En ? Lang::Ko : Lang::En;
         set_language(m_settings.lang);
+        m_status.clear();  // it was written in the other language
     }
     if (ImGui::SmallButton(m_settings.theme == Theme::Dark ? tr(Str::theme_light) : tr(Str::theme_dark))) {
         m_settings.theme = m_settings.theme == Theme::Dark ? Theme::Light : Theme::Dark;
@@ -360,7 +362,8 @@ void Shell::draw_view(View& v, bool presenting, float status_h) {
     ImGui::BeginChild("##view", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoScrollbar);
     ViewContext ctx{m_scale, m_fonts, m_options, m_capture, [this](std::string m) { notify(std::move(m)); }};
     ctx.speed = &m_settings.speed;
-    ctx.keys = m_blank == Blank::None ? &m_view_keys : nullptr;
+    // Keys pressed before a blank in the same frame still count; while blank the shell keeps them all.
+    ctx.keys = &m_view_keys;
     ctx.presenting = presenting;
     v.draw_content(ctx);
     ImGui::EndChild();
