@@ -560,7 +560,11 @@ void ImageView::draw_content(ViewContext& ctx) {
     ImGui::SameLine();
     ImGui::BeginChild("##image_work", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float explain_h = std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f);
+    // The photos stay large: the explain panel takes its full height only once a pixel is explained (the
+    // hint alone needs a few lines).
+    const float explain_h = m_trace || !m_trace_error.empty()
+                                ? std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f)
+                                : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
     draw_panes(ctx, ImVec2(avail.x, avail.y - explain_h - ImGui::GetStyle().ItemSpacing.y));
     draw_explain(ctx, ImVec2(avail.x, explain_h));
     ImGui::EndChild();
@@ -879,9 +883,11 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
     if (m_geometry) {
         ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "H_out = %s",
                            axis_formula(m_geometry->h).c_str());
+        // Beside H_out where it fits, else below it (never cut at the pane's edge).
+        const std::string w_line = "W_out = " + axis_formula(m_geometry->w);
         ImGui::SameLine(0.0f, 24.0f * s);
-        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "W_out = %s",
-                           axis_formula(m_geometry->w).c_str());
+        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(w_line.c_str()).x) ImGui::NewLine();
+        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "%s", w_line.c_str());
     }
     const float bar_h = ImGui::GetCursorScreenPos().y - top.y;
 
