@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
         // Reproducible pictures: scripted runs ignore the pointer (unless a test drives the app for a while).
         if (shell.scripted() && options.exit_after <= 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
+        ui::key_queue_frame_started(window, keys);
         shell.draw();
         ImGui::Render();
         int fb_w = 0, fb_h = 0;

@@ -7,6 +7,7 @@
 //   … each frame the shell takes queue.presses and clears them.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "app/ui/view.hpp"
@@ -22,10 +23,17 @@ struct KeyQueue {
     // navigation on; Escape or a mouse click turns it off (the shell does that).
     bool navigating = false;
     bool text_input = false;  // a text field had the keyboard last frame: ImGui gets every key
+    // Keys pressed since the frame began, and releases held back from ImGui until the next frame (a press
+    // and release inside one frame would otherwise never reach ImGui's widgets and navigation).
+    std::vector<int> pressed_this_frame;
+    std::vector<std::array<int, 4>> held_releases;  // key, scancode, action, mods
 };
 
 // Installs the queue on `window` (its GLFW user pointer); call after ImGui_ImplGlfw_InitForOpenGL.
 void install_key_queue(GLFWwindow* window, KeyQueue& queue);
+
+// Call right after ImGui::NewFrame(): hands ImGui the releases held back last frame.
+void key_queue_frame_started(GLFWwindow* window, KeyQueue& queue);
 
 // True for the keys the stepper steps with (kept from ImGui unless navigating or typing).
 bool is_stepping_key(int glfw_key);

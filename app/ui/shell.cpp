@@ -211,6 +211,9 @@ void Shell::handle_keys() {
             continue;
         }
         if (io.WantTextInput) continue;  // a text field has these keys
+        // Navigating with the keyboard (after Tab): the arrows, Space and Enter move ImGui's focus, not the
+        // stepper.
+        if (m_keys && m_keys->navigating && is_stepping_key(k.key)) continue;
         const bool black = k.key == GLFW_KEY_B || k.key == GLFW_KEY_PERIOD;
         const bool white = k.key == GLFW_KEY_W || k.key == GLFW_KEY_COMMA;
         // Blanked: the same key, a step key or Escape brings back the exact step; nothing else happens.
@@ -359,7 +362,9 @@ void Shell::draw_menu() {
 }
 
 void Shell::draw_view(View& v, bool presenting, float status_h) {
-    ImGui::BeginChild("##view", ImVec2(0, -status_h), false, ImGuiWindowFlags_NoScrollbar);
+    // Flattened for keyboard navigation: the arrows go from the tabs straight into the view's controls.
+    ImGui::BeginChild("##view", ImVec2(0, -status_h), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NavFlattened);
     ViewContext ctx{m_scale, m_fonts, m_options, m_capture, [this](std::string m) { notify(std::move(m)); }};
     ctx.speed = &m_settings.speed;
     // Keys pressed before a blank in the same frame still count; while blank the shell keeps them all.
