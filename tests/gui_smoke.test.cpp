@@ -538,3 +538,18 @@ TEST_CASE("gui: --export-gif leaves the playhead where it was", "[gui]") {
     REQUIRE(fs::exists(gif));
     CHECK(differing_share(with, without) < 0.0005);
 }
+
+TEST_CASE("gui: Tab starts keyboard navigation, then the arrows move the focus and not the stepper",
+          "[gui]") {
+    require_xdotool();
+    const fs::path stepped = kShots / "nav-right.png", navigated = kShots / "nav-tab-arrows.png";
+    fs::remove(stepped);
+    fs::remove(navigated);
+    run_with_actions("nav-right", "", 3, 1.0, stepped, "xdotool mousemove 1 795; xdotool key Right");
+    run_with_actions("nav-tab-arrows", "", 3, 1.0, navigated,
+                     "xdotool mousemove 1 795; xdotool key Tab Down Down Right");
+    const Picture s = inspect(stepped), n = inspect(navigated);
+    // → alone placed the window (its vermillion outline); after Tab the same → moved ImGui's focus instead.
+    CHECK(s.vermillion > n.vermillion + 500);
+    CHECK(differing_share(stepped, navigated) > 0.01);
+}
