@@ -881,13 +881,16 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
     m_hover_input.reset();
     // The output size, worked out for each side, right above the panes where the output grows and shrinks.
     if (m_geometry) {
-        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "H_out = %s",
-                           axis_formula(m_geometry->h).c_str());
+        // Sized from the work area, not the UI scale, so a large scale leaves the photos their room.
+        const float px = std::clamp(size.y / 22.0f, std::min(18.0f, ctx.fonts.ui_size), ctx.fonts.ui_size);
+        ImFont* f = ctx.fonts.for_size(px);
+        const std::string h_line = "H_out = " + axis_formula(m_geometry->h);
+        text_line(f, px, pal.strong(Role::Output), h_line);
         // Beside H_out where it fits, else below it (never cut at the pane's edge).
         const std::string w_line = "W_out = " + axis_formula(m_geometry->w);
-        ImGui::SameLine(0.0f, 24.0f * s);
-        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(w_line.c_str()).x) ImGui::NewLine();
-        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "%s", w_line.c_str());
+        ImGui::SameLine(0.0f, px * 1.5f);
+        if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
+        text_line(f, px, pal.strong(Role::Output), w_line);
     }
     const float bar_h = ImGui::GetCursorScreenPos().y - top.y;
 
