@@ -1,7 +1,10 @@
 // The GUI smoke test: runs `convscope gui … --screenshot` under xvfb-run for every view, in English and
 // Korean, at scale 1 and 2, and checks each picture is the window's size and not blank (many colours, no
 // single colour filling it). Also: stepping draws the current window, --export-gif writes one frame per
-// window, bad arguments exit 2, and a missing font falls back instead of crashing. The screenshots stay in
+// window, bad arguments exit 2, and a missing font falls back instead of crashing. Presentation: --present
+// fills the screen with the grids at least a quarter of it, the UI scale keeps the cells, a clicker's keys
+// (quick taps through xdotool) give the pictures --step gives, B blanks and returns, F11/F5/Escape, the key
+// help, keyboard navigation. The screenshots stay in
 // build/tests/gui_shots/ for people to look at. Skips (exit 4) where xvfb-run is missing.
 #include <gif_lib.h>
 #include <stb_image.h>
