@@ -12,6 +12,7 @@
 #include "app/cli/cli.hpp"
 #include "app/ui/gpu_fallback.hpp"
 #include "app/ui/gui_options.hpp"
+#include "app/ui/keys.hpp"
 #include "app/ui/settings.hpp"
 #include "app/ui/shell.hpp"
 
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+    // Full screen on a projector stays up when the focus goes to the other monitor.
+    glfwWindowHint(GLFW_AUTO_ICONIFY, GLFW_FALSE);
     // A scripted run must get exactly the size asked for: no maximizing, no resizing by the window manager.
     glfwWindowHint(GLFW_RESIZABLE, options.headless_run() ? GLFW_FALSE : GLFW_TRUE);
     GLFWwindow* window =
@@ -62,11 +65,18 @@ int main(int argc, char** argv) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // our own settings file holds what we keep
+    // Keyboard-only use: Tab, then the arrows and Space, reach every control (the shell keeps the stepping
+    // keys for the stepper until Tab is pressed).
+    ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330");
+    // Key presses from GLFW's event queue: a press and release inside one frame still counts.
+    ui::KeyQueue keys;
+    ui::install_key_queue(window, keys);
 
     // 4. Our state
     ui::Shell shell(options, settings, settings_message);
+    shell.attach(window, &keys);
 
     // 5. The frame loop
     while (!glfwWindowShouldClose(window) && !shell.should_exit()) {
@@ -77,6 +87,7 @@ int main(int argc, char** argv) {
         // Reproducible pictures: scripted runs ignore the pointer (unless a test drives the app for a while).
         if (shell.scripted() && options.exit_after <= 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
+        ui::key_queue_frame_started(window, keys);
         shell.draw();
         ImGui::Render();
         int fb_w = 0, fb_h = 0;
@@ -93,8 +104,11 @@ int main(int argc, char** argv) {
     // 6. Save settings and window layout (a read-only config directory only prints a message)
     if (!shell.scripted()) {
         ui::Settings& s = shell.settings();
-        glfwGetWindowPos(window, &s.window_x, &s.window_y);
-        glfwGetWindowSize(window, &s.window_w, &s.window_h);
+        // Full screen at exit: keep the window it came from.
+        if (!shell.windowed_geometry(s.window_x, s.window_y, s.window_w, s.window_h)) {
+            glfwGetWindowPos(window, &s.window_x, &s.window_y);
+            glfwGetWindowSize(window, &s.window_w, &s.window_h);
+        }
         if (const Status st = ui::save_settings(s); !st)
             std::fprintf(stderr, "convscope: settings not saved: %s\n", st.error().c_str());
     }

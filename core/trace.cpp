@@ -48,6 +48,26 @@ std::string format_number(double v) {
     return s;
 }
 
+std::string format_number_typeset(double v) {
+    std::string s = format_number(v);
+    if (!s.empty() && s[0] == '-') s.replace(0, 1, "−");
+    if (s == "inf" || s == "−inf") s.replace(s.size() - 3, 3, "∞");
+    return s;
+}
+
+std::string format_product_typeset(double x, double w) {
+    const auto factor = [](double v) {
+        const std::string s = format_number_typeset(v);
+        return s.starts_with("−") ? "(" + s + ")" : s;
+    };
+    return "(" + factor(x) + "×" + factor(w) + ")";
+}
+
+std::string format_addend_typeset(double v) {
+    const std::string s = format_number_typeset(v);
+    return s.starts_with("−") ? " − " + s.substr(std::string("−").size()) : " + " + s;
+}
+
 std::vector<std::string> explain_lines(const Trace& t) {
     std::vector<std::string> lines;
     const std::string more = t.truncated ? " + … (trace truncated)" : "";

@@ -56,6 +56,17 @@ float replay(const Trace& trace);
 // A number as the lecture writes it: up to 4 decimals, no trailing zeros ("8", "0.5", "-1.25", "inf").
 std::string format_number(double v);
 
+// A number as a teacher writes it on the board: format_number with a true minus sign (U+2212), "−1.25",
+// "−∞". The command line keeps ASCII (its output is a contract); the app shows these.
+std::string format_number_typeset(double v);
+
+// One product of a multiply-accumulate as a teacher writes it: "(2×1)", and a negative factor in its own
+// parentheses, "(2×(−1))", "((−3)×2)".
+std::string format_product_typeset(double x, double w);
+
+// The operator and magnitude that append `v` to a sum: " + 3" or " − 6" (so "8 − 6", never "8 + -6").
+std::string format_addend_typeset(double v);
+
 // The multiply-accumulate as text. Conv with one channel and no bias: exactly one line,
 // "(1×1) + (2×0) + … = 8". Several channels: one line per channel ("channel 0: … = 5"), then
 // "5 + 3 + bias 1 = 9"; the last line always ends with "= <total>". Max pool: "max(1, 5, 2, 0) = 5";

@@ -1,18 +1,23 @@
 // The GUI smoke test: runs `convscope gui … --screenshot` under xvfb-run for every view, in English and
 // Korean, at scale 1 and 2, and checks each picture is the window's size and not blank (many colours, no
 // single colour filling it). Also: stepping draws the current window, --export-gif writes one frame per
-// window, bad arguments exit 2, and a missing font falls back instead of crashing. The screenshots stay in
+// window, bad arguments exit 2, and a missing font falls back instead of crashing. Presentation: --present
+// fills the screen with the grids at least a quarter of it, the UI scale keeps the cells, a clicker's keys
+// (quick taps through xdotool) give the pictures --step gives, B blanks and returns, F11/F5/Escape, the key
+// help, keyboard navigation. The screenshots stay in
 // build/tests/gui_shots/ for people to look at. Skips (exit 4) where xvfb-run is missing.
 #include <gif_lib.h>
 #include <stb_image.h>
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -45,34 +50,37 @@ void require_xdotool() {
     }
 }
 
-// Runs `convscope gui ARGS` at 1280×800 for `seconds` under Xvfb, saving the window to `out` at the end,
-// while a script waits `settle` seconds for the window and then plays `actions` (xdotool commands) on it.
+// Runs `convscope gui ARGS` at `size` for `seconds` under Xvfb (a screen of `screen`), saving the window to
+// `out` at the end, while a script waits `settle` seconds for the window and then plays `actions` (xdotool
+// commands) on it.
 void run_with_actions(const std::string& name, const std::string& args, double seconds, double settle,
-                      const fs::path& out, const std::string& actions) {
+                      const fs::path& out, const std::string& actions, const std::string& size = "1280x800",
+                      const std::string& screen = "2000x1400") {
     fs::create_directories(kShots);
     const std::string script = (kShots / (name + ".sh")).string();
     std::FILE* f = std::fopen(script.c_str(), "w");
     REQUIRE(f);
     std::fprintf(f,
-                 "%s/app/convscope gui %s --size 1280x800 --exit-after %g --screenshot %s &\n"
+                 "%s/app/convscope gui %s --size %s --exit-after %g --screenshot %s &\n"
                  "pid=$!\n"
                  "xdotool search --sync --name ConvScope windowfocus --sync\n"
                  "sleep %g\n"
                  "%s\n"
                  "wait $pid\n",
-                 CONVSCOPE_BINARY_DIR, args.c_str(), seconds, out.c_str(), settle, actions.c_str());
+                 CONVSCOPE_BINARY_DIR, args.c_str(), size.c_str(), seconds, out.c_str(), settle,
+                 actions.c_str());
     std::fclose(f);
-    const std::string cmd = "timeout 40 " + xvfb_run("2000x1400") + " sh " + script + " >" +
-                            (kShots / "last.log").string() + " 2>&1";
+    const std::string cmd =
+        "timeout 40 " + xvfb_run(screen) + " sh " + script + " >" + (kShots / "last.log").string() + " 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
-// Runs convscope with `args` under xvfb-run; returns its exit status.
-int run_gui(const std::string& args, const std::string& env = "") {
+// Runs convscope with `args` under xvfb-run (a screen of `screen`); returns its exit status.
+int run_gui(const std::string& args, const std::string& env = "", const std::string& screen = "2600x1700") {
     require_xvfb();
     fs::create_directories(kShots);
-    const std::string cmd = env + " " + xvfb_run("2600x1700") + " " + CONVSCOPE_BINARY_DIR +
-                            "/app/convscope " + args + " >" + (kShots / "last.log").string() + " 2>&1";
+    const std::string cmd = env + " " + xvfb_run(screen) + " " + CONVSCOPE_BINARY_DIR + "/app/convscope " +
+                            args + " >" + (kShots / "last.log").string() + " 2>&1";
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -320,4 +328,231 @@ TEST_CASE("gui: the network view opens a feature map in the image lab", "[gui]")
     // The photo the image lab opens on is fine-grained; the 24×24 map it shows after the click is blocks.
     CHECK(blocky_share(photo) < 0.7);
     CHECK(blocky_share(map) > 0.85);
+}
+
+// [SECTION] Presentation: the grids fill the projector, a clicker drives the stepper
+
+namespace {
+
+// Share of pixels that differ between two pictures of the same size (1 when the sizes differ).
+double differing_share(const fs::path& a, const fs::path& b) {
+    int wa = 0, ha = 0, wb = 0, hb = 0, n = 0;
+    unsigned char* pa = stbi_load(a.c_str(), &wa, &ha, &n, 3);
+    unsigned char* pb = stbi_load(b.c_str(), &wb, &hb, &n, 3);
+    REQUIRE(pa != nullptr);
+    REQUIRE(pb != nullptr);
+    double share = 1.0;
+    if (wa == wb && ha == hb) {
+        long diff = 0;
+        const long count = long(wa) * ha;
+        for (long i = 0; i < count; ++i)
+            diff +=
+                pa[3 * i] != pb[3 * i] || pa[3 * i + 1] != pb[3 * i + 1] || pa[3 * i + 2] != pb[3 * i + 2];
+        share = double(diff) / double(count);
+    }
+    stbi_image_free(pa);
+    stbi_image_free(pb);
+    return share;
+}
+
+// The number after "key": in a --report-layout file (−1 when absent).
+double report_number(const std::string& json, const std::string& key) {
+    const size_t at = json.find("\"" + key + "\":");
+    return at == std::string::npos ? -1.0 : std::atof(json.c_str() + at + key.size() + 3);
+}
+
+// The grid rectangles [x0,y0,x1,y1] of a --report-layout file.
+std::vector<std::array<double, 4>> report_grids(const std::string& json) {
+    std::vector<std::array<double, 4>> v;
+    size_t at = json.find("\"grids\":[");
+    if (at == std::string::npos) return v;
+    at += 9;
+    while ((at = json.find('[', at)) != std::string::npos) {
+        std::array<double, 4> r{};
+        if (std::sscanf(json.c_str() + at, "[%lf,%lf,%lf,%lf]", &r[0], &r[1], &r[2], &r[3]) != 4) break;
+        v.push_back(r);
+        at = json.find(']', at);
+    }
+    return v;
+}
+
+std::string slurp(const fs::path& p) {
+    std::FILE* f = std::fopen(p.c_str(), "rb");
+    if (!f) return "";
+    std::string s;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+    std::fclose(f);
+    return s;
+}
+
+// Every grid inside the screen, no two overlapping.
+void check_grids_apart(const std::string& json, double screen_w, double screen_h) {
+    const auto grids = report_grids(json);
+    REQUIRE(!grids.empty());
+    for (size_t i = 0; i < grids.size(); ++i) {
+        const auto& a = grids[i];
+        INFO("grid " << i << " [" << a[0] << "," << a[1] << "," << a[2] << "," << a[3] << "]");
+        CHECK(a[0] >= 0);
+        CHECK(a[1] >= 0);
+        CHECK(a[2] <= screen_w);
+        CHECK(a[3] <= screen_h);
+        for (size_t j = i + 1; j < grids.size(); ++j) {
+            const auto& b = grids[j];
+            const bool apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+            INFO("overlaps grid " << j);
+            CHECK(apart);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("gui: --present fills the screen and the grids take at least a quarter of it", "[gui]") {
+    const std::string size = GENERATE(as<std::string>{}, "1024x768", "1280x800", "1920x1080");
+    const int w = std::atoi(size.c_str()), h = std::atoi(size.c_str() + size.find('x') + 1);
+    const fs::path out = kShots / ("present-" + size + ".png"),
+                   report = kShots / ("present-" + size + ".json");
+    fs::remove(out);
+    fs::remove(report);
+    // The window asks for 800×600; presentation makes it the whole screen.
+    REQUIRE(run_gui("gui --present --step 1 --size 800x600 --report-layout " + report.string() +
+                        " --screenshot " + out.string(),
+                    "", size) == 0);
+    const Picture p = inspect(out);
+    CHECK(p.width == w);
+    CHECK(p.height == h);
+    const std::string json = slurp(report);
+    INFO(json);
+    CHECK(report_number(json, "share") >= 0.25);
+    check_grids_apart(json, w, h);
+}
+
+TEST_CASE("gui: three channels in --present and windowed, nothing overlapping", "[gui]") {
+    const std::string mode = GENERATE(as<std::string>{}, "--present", "--scale 2 --lang ko");
+    const fs::path report = kShots / "channels-report.json";
+    fs::remove(report);
+    const fs::path out = kShots / (mode == "--present" ? "channels-present.png" : "channels-ko-2x.png");
+    REQUIRE(run_gui("gui --preset rgb_bias --step 3 --size 1280x800 " + mode + " --report-layout " +
+                        report.string() + " --screenshot " + out.string(),
+                    "", "1280x800") == 0);
+    const std::string json = slurp(report);
+    INFO(json);
+    check_grids_apart(json, 1280, 800);
+    CHECK(report_number(json, "cell") >= 26);  // the stated minimum
+}
+
+TEST_CASE("gui: the UI scale changes the chrome, not the grids", "[gui]") {
+    double cells[3] = {};
+    for (int scale = 1; scale <= 3; ++scale) {
+        const fs::path report = kShots / ("scale-report-" + std::to_string(scale) + ".json");
+        fs::remove(report);
+        REQUIRE(run_gui("gui --hide-controls --step 1 --size 1920x1080 --scale " + std::to_string(scale) +
+                            " --report-layout " + report.string() + " --screenshot " +
+                            (kShots / ("scale-" + std::to_string(scale) + "x-1080p.png")).string(),
+                        "", "1920x1080") == 0);
+        cells[scale - 1] = report_number(slurp(report), "cell");
+    }
+    INFO("cells at 1×, 2×, 3×: " << cells[0] << ", " << cells[1] << ", " << cells[2]);
+    CHECK(cells[0] >= 100);
+    // Only the taller menu, tabs and toolbar take from the canvas.
+    CHECK(cells[1] >= 0.8 * cells[0]);
+    CHECK(cells[2] >= 0.7 * cells[0]);
+}
+
+TEST_CASE("gui: a clicker drives the stepper in presentation mode", "[gui]") {
+    require_xdotool();
+    // The reference: four windows stepped from the command line.
+    const fs::path ref = kShots / "clicker-ref-step4.png";
+    fs::remove(ref);
+    REQUIRE(run_gui("gui --present --step 4 --screenshot " + ref.string(), "", "1280x800") == 0);
+    const auto run_keys = [&](const std::string& name, const std::string& keys) {
+        const fs::path out = kShots / ("clicker-" + name + ".png");
+        fs::remove(out);
+        // `xdotool key` presses and releases at once, faster than a frame: the press must still count.
+        // Going full screen maps the window anew, which can drop the focus: focus it again before the keys.
+        run_with_actions("clicker-" + name, "--present", 5, 2.0, out,
+                         "xdotool mousemove 3 3; sleep 0.2; "
+                         "xdotool search --name ConvScope windowfocus --sync; sleep 0.2; " +
+                             keys,
+                         "800x600", "1280x800");
+        return out;
+    };
+    SECTION("PageDown ×4 gives the picture of --step 4") {
+        CHECK(differing_share(ref, run_keys("pagedown4", "xdotool key Next Next Next Next")) < 0.0005);
+    }
+    SECTION("PageUp goes back") {
+        CHECK(differing_share(ref, run_keys("pagedown6-pageup2",
+                                            "xdotool key Next Next Next Next Next Next "
+                                            "Prior Prior")) < 0.0005);
+    }
+    SECTION("N, Enter and the arrows step too; digits and Enter jump to a window") {
+        CHECK(differing_share(ref, run_keys("mixed", "xdotool key n Return Right Down")) < 0.0005);
+        CHECK(differing_share(ref, run_keys("jump4", "xdotool key 4 Return")) < 0.0005);
+    }
+    SECTION("B blanks the screen to black; B again returns to the same step") {
+        const fs::path black = run_keys("blank", "xdotool key Next Next Next Next b");
+        const Picture p = inspect(black);
+        CHECK(p.top_share > 0.999);
+        CHECK(p.distinct <= 2);
+        CHECK(differing_share(ref, run_keys("blank-back", "xdotool key Next Next Next Next b b")) < 0.0005);
+        // "." blanks too, and a step key returns without stepping.
+        CHECK(differing_share(ref, run_keys("blank-period", "xdotool key Next Next Next Next period Next")) <
+              0.0005);
+    }
+}
+
+TEST_CASE("gui: F11 fills the screen, F5 presents, Escape leaves", "[gui]") {
+    require_xdotool();
+    const fs::path full = kShots / "f11-full.png", back = kShots / "f5-escape.png";
+    fs::remove(full);
+    fs::remove(back);
+    run_with_actions("f11", "", 4, 1.0, full, "xdotool key F11", "800x600", "1280x800");
+    const Picture f = inspect(full);
+    CHECK(f.width == 1280);
+    CHECK(f.height == 800);
+    run_with_actions("f5-escape", "", 4, 1.0, back, "xdotool key F5; sleep 0.5; xdotool key Escape",
+                     "800x600", "1280x800");
+    const Picture b = inspect(back);
+    CHECK(b.width == 800);
+    CHECK(b.height == 600);
+    SECTION("F1 shows the key help over the view, in Korean too; F1 again hides it") {
+        const fs::path plain = kShots / "help-none.png", help = kShots / "help-ko.png",
+                       hidden = kShots / "help-hidden.png";
+        for (const fs::path& p : {plain, help, hidden}) fs::remove(p);
+        run_with_actions("help-none", "--lang ko", 3, 1.0, plain, "xdotool mousemove 3 3", "800x600",
+                         "1280x800");
+        run_with_actions("help-ko", "--lang ko", 3, 1.0, help, "xdotool mousemove 3 3; xdotool key F1",
+                         "800x600", "1280x800");
+        run_with_actions("help-hidden", "--lang ko", 3, 1.0, hidden,
+                         "xdotool mousemove 3 3; xdotool key F1 F1", "800x600", "1280x800");
+        CHECK(differing_share(plain, help) > 0.05);
+        CHECK(differing_share(plain, hidden) < 0.0005);
+    }
+}
+
+TEST_CASE("gui: --export-gif leaves the playhead where it was", "[gui]") {
+    const fs::path gif = kShots / "playhead.gif", with = kShots / "playhead-after-gif.png",
+                   without = kShots / "playhead-step2.png";
+    for (const fs::path& p : {gif, with, without}) fs::remove(p);
+    REQUIRE(run_gui("gui --present --step 2 --export-gif " + gif.string() + " --screenshot " + with.string(),
+                    "", "1280x800") == 0);
+    REQUIRE(run_gui("gui --present --step 2 --screenshot " + without.string(), "", "1280x800") == 0);
+    REQUIRE(fs::exists(gif));
+    CHECK(differing_share(with, without) < 0.0005);
+}
+
+TEST_CASE("gui: Tab starts keyboard navigation, then the arrows move the focus and not the stepper",
+          "[gui]") {
+    require_xdotool();
+    const fs::path stepped = kShots / "nav-right.png", navigated = kShots / "nav-tab-arrows.png";
+    fs::remove(stepped);
+    fs::remove(navigated);
+    run_with_actions("nav-right", "", 3, 1.0, stepped, "xdotool mousemove 1 795; xdotool key Right");
+    run_with_actions("nav-tab-arrows", "", 3, 1.0, navigated,
+                     "xdotool mousemove 1 795; xdotool key Tab Down Down Right");
+    const Picture s = inspect(stepped), n = inspect(navigated);
+    // → alone placed the window (its vermillion outline); after Tab the same → moved ImGui's focus instead.
+    CHECK(s.vermillion > n.vermillion + 500);
+    CHECK(differing_share(stepped, navigated) > 0.01);
 }

@@ -91,3 +91,18 @@ TEST_CASE("settings: saved under XDG_CONFIG_HOME, and a read-only directory is a
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("settings: a file without a scale is a first start; one with a scale keeps the user's choice") {
+    CHECK_FALSE(Settings{}.scale_chosen);
+    auto first = settings_from_json(R"({"theme": "light"})");
+    REQUIRE(first);
+    CHECK_FALSE(first->scale_chosen);
+    auto chosen = settings_from_json(R"({"scale": 2})");
+    REQUIRE(chosen);
+    CHECK(chosen->scale_chosen);
+    CHECK(chosen->scale == 2.0f);
+    // Saved once, the scale is there next time.
+    auto again = settings_from_json(settings_to_json(*first));
+    REQUIRE(again);
+    CHECK(again->scale_chosen);
+}

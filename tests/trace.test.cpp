@@ -495,3 +495,21 @@ TEST_CASE("trace_conv2d: an unbatched input is traced at batch 0") {
     REQUIRE(!bad.ok());
     CHECK(bad.error() == "batch 1 is outside 0..0");
 }
+
+TEST_CASE("format_number_typeset writes numbers as a teacher does", "[trace]") {
+    CHECK(format_number_typeset(8) == "8");
+    CHECK(format_number_typeset(-1) == "−1");
+    CHECK(format_number_typeset(-1.25) == "−1.25");
+    CHECK(format_number_typeset(-0.0) == "0");
+    CHECK(format_number_typeset(-std::numeric_limits<double>::infinity()) == "−∞");
+    CHECK(format_number_typeset(std::numeric_limits<double>::infinity()) == "∞");
+    CHECK(format_product_typeset(2, -1) == "(2×(−1))");
+    CHECK(format_product_typeset(-3, 2) == "((−3)×2)");
+    CHECK(format_product_typeset(1, 0) == "(1×0)");
+    CHECK(format_addend_typeset(-6) == " − 6");
+    CHECK(format_addend_typeset(3) == " + 3");
+    CHECK(format_number_typeset(8) + format_addend_typeset(-6) == "8 − 6");
+    SECTION("the command line's explain keeps ASCII") {
+        CHECK(format_number(-1) == "-1");
+    }
+}

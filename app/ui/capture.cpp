@@ -44,10 +44,15 @@ Status write_png(const std::string& path, const Image& img) {
 // [SECTION] GIF
 
 GifWriter::~GifWriter() {
+    abort();
+}
+
+void GifWriter::abort() {
     if (m_gif) {
         int err = 0;
         EGifCloseFile(static_cast<GifFileType*>(m_gif), &err);
         ::unlink(m_tmp.c_str());
+        m_gif = nullptr;
     }
 }
 
@@ -138,6 +143,11 @@ void FrameCapture::gif_begin(std::string path, ImVec2 min, ImVec2 max) {
     m_gif_active = true;
     m_gif_end_wanted = false;
     m_gif_frame_wanted = false;
+    m_gif_cancel_wanted = false;
+}
+
+void FrameCapture::gif_cancel() {
+    if (m_gif_active) m_gif_cancel_wanted = true;
 }
 
 void FrameCapture::gif_frame(int delay_cs) {
@@ -168,6 +178,12 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
         m_png_path.clear();
     }
     if (!m_gif_active) return;
+    if (m_gif_cancel_wanted) {
+        m_gif.abort();
+        m_gif_active = m_gif_cancel_wanted = m_gif_frame_wanted = m_gif_end_wanted = false;
+        notify(trf(Str::msg_gif_cancelled, m_gif_path.c_str()));
+        return;
+    }
     if (!m_gif.is_open()) {
         m_gif_region = to_pixels(m_gif_min, m_gif_max, fb_w, fb_h, scale);
         if (const Status s = m_gif.open(m_gif_path, m_gif_region.w, m_gif_region.h); !s) {

@@ -36,6 +36,8 @@ public:
     Status add(const Image& frame, int delay_cs);
     // Closes the file and moves it into place.
     Status finish();
+    // Closes the file and removes it: nothing is written.
+    void abort();
     bool is_open() const { return m_gif != nullptr; }
     int frames() const { return m_frames; }
 
@@ -52,6 +54,7 @@ public:
     void gif_begin(std::string path, ImVec2 min, ImVec2 max) override;
     void gif_frame(int delay_cs) override;
     void gif_end() override;
+    void gif_cancel() override;
     bool gif_recording() const override { return m_gif_active; }
     // True once a save failed (a scripted run then exits with status 2).
     bool failed() const { return m_failed; }
@@ -77,6 +80,7 @@ private:
     std::string m_gif_path;
     ImVec2 m_gif_min, m_gif_max;
     bool m_gif_active = false, m_gif_frame_wanted = false, m_gif_end_wanted = false;
+    bool m_gif_cancel_wanted = false;
     int m_gif_delay = 100;
     GifWriter m_gif;
     Region m_gif_region;

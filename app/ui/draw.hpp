@@ -37,6 +37,16 @@ inline void text_line(ImFont* font, float size, ImU32 col, const std::string& te
     ImGui::Dummy(ts);
 }
 
+// A paragraph in `font` at `size` at the cursor, wrapped at `width`, advancing the layout.
+inline void text_wrapped(ImFont* font, float size, ImU32 col, const std::string& text, float width) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const char* b = text.c_str();
+    const char* e = b + text.size();
+    const ImVec2 ts = font->CalcTextSizeA(size, FLT_MAX, width, b, e);
+    ImGui::GetWindowDrawList()->AddText(font, size, pos, col, b, e, width);
+    ImGui::Dummy(ImVec2(std::min(ts.x, width), ts.y));
+}
+
 // Diagonal hatching inside a rectangle: marks cells that are not part of the image (padding, unreached).
 inline void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float thickness) {
     dl->PushClipRect(a, b, true);

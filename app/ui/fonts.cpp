@@ -86,12 +86,16 @@ Fonts build_fonts(const std::string& assets_dir, float scale, std::string& messa
     f.big_size = std::round(kBigFontPx * scale);
     f.ui = add_font(assets_dir, f.ui_size, ok);
     f.big = add_font(assets_dir, f.big_size, ok);
+    f.huge_size = kHugeFontPx;
+    f.huge = add_font(assets_dir, f.huge_size, ok);
+    f.small_size = kSmallFontPx;
+    f.small = add_font(assets_dir, f.small_size, ok);
     if (!atlas->Build()) {
         // An atlas too large for the texture: fall back rather than draw nothing.
         atlas->Clear();
         ImFontConfig cfg;
         cfg.SizePixels = f.ui_size;
-        f.ui = f.big = atlas->AddFontDefault(&cfg);
+        f.ui = f.big = f.huge = f.small = atlas->AddFontDefault(&cfg);
         atlas->Build();
         ok = false;
     }

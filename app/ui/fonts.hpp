@@ -13,6 +13,9 @@ namespace convscope::ui {
 // Base pixel sizes at scale 1.
 inline constexpr float kUiFontPx = 18.0f;
 inline constexpr float kBigFontPx = 30.0f;
+// The canvas font's raster size, whatever the scale (grid numbers up to about this size stay crisp).
+inline constexpr float kHugeFontPx = 96.0f;
+inline constexpr float kSmallFontPx = 20.0f;
 
 // The assets folder: $CONVSCOPE_ASSETS when set, else beside the executable (assets/ or ../assets/), then the
 // source tree's (a compile-time path).

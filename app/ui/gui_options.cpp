@@ -46,6 +46,11 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--explain", out.explain, "Image lab: explain this output pixel ROW,COL");
     app.add_flag("--hide-controls", out.hide_controls,
                  "Stepper: start with the settings panel closed (bigger grids)");
+    app.add_flag("--present", out.present,
+                 "Presentation mode: full screen, only the canvas (F5 toggles, Escape leaves)");
+    app.add_flag("--fullscreen", out.fullscreen, "Full screen on the current monitor (F11 toggles)");
+    app.add_option("--report-layout", out.report_layout,
+                   "Stepper: write where the grids are drawn (JSON) to this file (for tests)");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.

@@ -560,7 +560,11 @@ void ImageView::draw_content(ViewContext& ctx) {
     ImGui::SameLine();
     ImGui::BeginChild("##image_work", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float explain_h = std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f);
+    // The photos stay large: the explain panel takes its full height only once a pixel is explained (the
+    // hint alone needs a few lines).
+    const float explain_h = m_trace || !m_trace_error.empty()
+                                ? std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f)
+                                : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
     draw_panes(ctx, ImVec2(avail.x, avail.y - explain_h - ImGui::GetStyle().ItemSpacing.y));
     draw_explain(ctx, ImVec2(avail.x, explain_h));
     ImGui::EndChild();
@@ -709,11 +713,15 @@ void ImageView::draw_controls(ViewContext& ctx) {
     ImGui::Separator();
 
     // Colour, display mapping
-    int mode = int(m_mode);
+    // A grey photo has one channel: grey is what the filter sees, so that is what is selected.
+    const bool grey_photo = m_source && m_source->photo.channels == 1;
+    int mode = grey_photo ? 0 : int(m_mode);
     label(Str::img_colour);
     if (ImGui::RadioButton(tr(Str::img_grey), &mode, 0)) m_dirty = true;
+    ImGui::BeginDisabled(grey_photo);
     if (ImGui::RadioButton(tr(Str::img_rgb), &mode, 1)) m_dirty = true;
-    m_mode = ColorMode(mode);
+    ImGui::EndDisabled();
+    if (!grey_photo) m_mode = ColorMode(mode);
     int map = int(m_map);
     label(Str::img_map);
     const char* maps[] = {tr(Str::img_map_clamp), tr(Str::img_map_abs), tr(Str::img_map_normalize)};
@@ -816,10 +824,12 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
         changed = true;
     }
     if (ImGui::Button(tr(Str::img_normalize))) {
-        if (const Status st = normalize_to_sum_one(k); st)
+        if (const Status st = normalize_to_sum_one(k); st) {
             changed = true;
-        else
+            ctx.notify("");  // an earlier refusal ("cells sum to 0") is no longer true
+        } else {
             ctx.notify(st.error());
+        }
     }
     label(Str::img_kernel_file);
     ImGui::InputText("##kpath", &m_kernel_path);
@@ -871,11 +881,16 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
     m_hover_input.reset();
     // The output size, worked out for each side, right above the panes where the output grows and shrinks.
     if (m_geometry) {
-        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "H_out = %s",
-                           axis_formula(m_geometry->h).c_str());
-        ImGui::SameLine(0.0f, 24.0f * s);
-        ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "W_out = %s",
-                           axis_formula(m_geometry->w).c_str());
+        // Sized from the work area, not the UI scale, so a large scale leaves the photos their room.
+        const float px = std::clamp(size.y / 22.0f, std::min(18.0f, ctx.fonts.ui_size), ctx.fonts.ui_size);
+        ImFont* f = ctx.fonts.for_size(px);
+        const std::string h_line = "H_out = " + axis_formula(m_geometry->h);
+        text_line(f, px, pal.strong(Role::Output), h_line);
+        // Beside H_out where it fits, else below it (never cut at the pane's edge).
+        const std::string w_line = "W_out = " + axis_formula(m_geometry->w);
+        ImGui::SameLine(0.0f, px * 1.5f);
+        if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
+        text_line(f, px, pal.strong(Role::Output), w_line);
     }
     const float bar_h = ImGui::GetCursorScreenPos().y - top.y;
 

@@ -637,7 +637,8 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     const ImVec4 muted = ImGui::ColorConvertU32ToFloat4(pal.text_muted);
     const ImVec4 error = ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_ScrollY;
+                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_ScrollX;
     const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
     int rows = 3 + int(m_items.size());
     for (const LayerCheck& c : check.layers) rows += c.ok() ? 0 : 2;
@@ -660,9 +661,15 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     }
     fit(1, with_thousands(check.total_params));
     fit(2, with_thousands(check.total_macs));
+    // The layer column is as wide as its longest name; where the table is wider than the pane it scrolls
+    // sideways rather than squeezing a column to a letter.
+    float layer_w =
+        std::max(ImGui::CalcTextSize(tr(Str::net_col_layer)).x, ImGui::CalcTextSize(tr(Str::label_input)).x);
+    for (const auto& item : m_items)
+        layer_w = std::max(layer_w, ImGui::CalcTextSize(layer_label(item.layer).c_str()).x);
     const float air = ImGui::GetFontSize() * 1.5f;
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("000").x);
-    ImGui::TableSetupColumn(tr(Str::net_col_layer), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(tr(Str::net_col_layer), ImGuiTableColumnFlags_WidthFixed, layer_w + air);
     ImGui::TableSetupColumn(tr(Str::net_col_shape), ImGuiTableColumnFlags_WidthFixed, widths[0] + air);
     ImGui::TableSetupColumn(tr(Str::net_col_params), ImGuiTableColumnFlags_WidthFixed, widths[1] + air);
     ImGui::TableSetupColumn(tr(Str::net_col_macs), ImGuiTableColumnFlags_WidthFixed, widths[2] + air);

@@ -64,6 +64,7 @@ Result<Settings> settings_from_json(const std::string& text) {
     Settings s;
     read_field(j, "scale", s.scale);
     s.scale = std::clamp(s.scale, kMinScale, kMaxScale);
+    s.scale_chosen = j.contains("scale");
     std::string theme, lang;
     read_field(j, "theme", theme);
     if (theme == "light") s.theme = Theme::Light;

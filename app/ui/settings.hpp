@@ -13,6 +13,9 @@ namespace convscope::ui {
 
 struct Settings {
     float scale = 1.0f;  // 1 to 3
+    // False until a scale was chosen (a settings file without one: the first start), when the shell picks
+    // one from the monitor; saved with the scale, so the user's choice is remembered.
+    bool scale_chosen = false;
     Theme theme = Theme::Dark;
     Lang lang = Lang::En;
     int window_x = -1, window_y = -1;  // −1: let the window manager place it

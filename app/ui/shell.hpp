@@ -1,15 +1,21 @@
 // The app shell: menu bar (file, language, theme, scale), one tab per registered view, a status line, the
 // scale shortcuts (Ctrl+= / Ctrl+− / Ctrl+0), font and style rebuilds, and scripted runs (--frames,
-// --screenshot, --export-gif). main.cpp owns the window and the frame loop and calls, once per frame:
+// --screenshot, --export-gif). It also owns presentation: full screen (F11), presentation mode (F5: full
+// screen, only the current view's canvas, the pointer hidden when idle; Escape leaves), the blank screen
+// (B or ".": black, W or ",": white), the key help (F1 or ?) and Ctrl+1…4 for the views; every key comes
+// from the KeyQueue (app/ui/keys.hpp). main.cpp owns the window and the frame loop and calls, once per frame:
 //   shell.before_frame();  ImGui::NewFrame();  shell.draw();  ImGui::Render();  … render …
 //   shell.after_render();
 #pragma once
 
 #include <memory>
+
+struct GLFWwindow;
 #include <string>
 #include <vector>
 
 #include "app/ui/capture.hpp"
+#include "app/ui/keys.hpp"
 #include "app/ui/settings.hpp"
 #include "app/ui/view.hpp"
 
@@ -36,11 +42,20 @@ public:
     Settings& settings() { return m_settings; }
     // Shows a message in the status line.
     void notify(std::string message) { m_status = std::move(message); }
+    // The window (for full screen and the pointer) and the key queue main.cpp fills; applies --present and
+    // --fullscreen. Call once, before the first frame.
+    void attach(GLFWwindow* window, KeyQueue* keys);
+    // While full screen: true, and the window's position and size before it went full screen (to save).
+    bool windowed_geometry(int& x, int& y, int& w, int& h) const;
 
 private:
     void apply_style();
     void draw_menu();
-    void handle_shortcuts();
+    void handle_keys();
+    void set_fullscreen(bool on);
+    void set_present(bool on);
+    void draw_help();
+    void draw_view(View& v, bool presenting, float status_h);
     void set_scale(float scale);
     void save_if_changed();
 
@@ -55,6 +70,7 @@ private:
     bool m_hangul = true;      // the bundled fonts loaded (else English only)
     std::string m_saved_json;  // settings as last saved (or loaded)
     float m_built_scale = 0.0f;
+    float m_scale = 1.0f;  // the scale drawn: the user's, or less where the window is too short for it
     float m_pending_scale = 1.0f;
     int m_exit_status = 0;
     FrameCapture m_capture;
@@ -62,6 +78,18 @@ private:
     int m_frame = 0;
     bool m_exit = false;
     bool m_quit_requested = false;
+    // Presentation.
+    GLFWwindow* m_window = nullptr;
+    KeyQueue* m_keys = nullptr;
+    std::vector<KeyPress> m_view_keys;  // this frame's presses the shell did not take
+    bool m_fullscreen = false, m_present = false, m_full_before_present = false;
+    int m_windowed[4] = {0, 0, 0, 0};  // x, y, w, h before full screen
+    int m_full_w = 0, m_full_h = 0;    // the monitor's size while full screen
+    enum class Blank { None, Black, White } m_blank = Blank::None;
+    int m_blank_key = 0;
+    bool m_help = false;
+    ImVec2 m_last_mouse{-1, -1};
+    double m_mouse_moved_at = 0;
 };
 
 }  // namespace convscope::ui

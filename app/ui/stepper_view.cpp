@@ -12,9 +12,14 @@
 #include <array>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
+
+#include <GLFW/glfw3.h>
+
+#include <cstdio>
 
 #include "app/ui/draw.hpp"
 #include "app/ui/handoff.hpp"
@@ -43,19 +48,32 @@ struct Token {
     bool newline = false;
 };
 
-// Where each grid sits this frame.
+// A GIF with more frames than this is long for a slide: the button asks first.
+constexpr int64_t kLongGifFrames = 150;
+
+// Cells never get smaller than this (numbers ≥ 12 px); a problem too large for the canvas at this size
+// scrolls instead.
+constexpr float kMinCell = 26.0f;
+
+// Where each grid sits this frame. Everything is sized from the cell, which comes from the canvas: the UI
+// scale changes the chrome around the canvas, never the grids.
 struct Layout {
     float cell = 40.0f;
+    float label_px = 16.0f;  // grid labels
     float label_h = 20.0f;
-    float gap = 40.0f;  // between columns (operator symbols)
-    float row_gap = 12.0f;
-    ImVec2 origin;                                   // top-left of the grid area
-    std::vector<ImVec2> input;                       // per input channel: top-left of its (padded) grid
-    std::vector<ImVec2> kernel;                      // per input channel: the current output channel's kernel
-    std::vector<ImVec2> output;                      // per output channel
-    ImVec2 size;                                     // of the whole grid area
-    float in_w = 0, k_w = 0, out_w = 0;              // column widths (grid or label, the wider)
-    float in_label = 0, k_label = 0, out_label = 0;  // label widths at their smallest size
+    float gap = 40.0f;                   // between input, kernel and output (the operator symbols)
+    float block_gap = 20.0f;             // between tiled channels
+    int in_cols = 1, out_cols = 1;       // channels tiled in this many columns (input+kernel pairs, outputs)
+    ImVec2 origin;                       // top-left of the grid area
+    std::vector<ImVec2> input;           // per input channel: top-left of its (padded) grid
+    std::vector<ImVec2> kernel;          // per input channel: the current output channel's kernel
+    std::vector<ImVec2> output;          // per output channel
+    ImVec2 size;                         // of the whole grid area
+    float in_w = 0, k_w = 0, out_w = 0;  // column widths (grid or label, the wider)
+    // Line widths that read from the back of the room, from the cell.
+    float thin() const { return std::clamp(cell / 60.0f, 1.0f, 4.0f); }
+    float border() const { return std::clamp(cell * 0.035f, 1.5f, 12.0f); }
+    float outline() const { return std::clamp(cell * 0.07f, 2.5f, 24.0f); }
 };
 
 ImU32 text_on(ImU32 fill) {
@@ -64,11 +82,19 @@ ImU32 text_on(ImU32 fill) {
                                                                : IM_COL32(255, 255, 255, 255);
 }
 
+// Exports go to the folder the app was started in (said under the buttons), by full path, so the status
+// line names the file completely.
+std::string export_folder() {
+    std::error_code ec;
+    const std::filesystem::path cwd = std::filesystem::current_path(ec);
+    return ec ? std::string(".") : cwd.string();
+}
+
 std::string timestamped(const char* ext) {
     const std::time_t now = std::time(nullptr);
     char buf[64];
     std::strftime(buf, sizeof buf, "convscope-stepper-%Y%m%d-%H%M%S", std::localtime(&now));
-    return std::string(buf) + ext;
+    return (std::filesystem::path(export_folder()) / (std::string(buf) + ext)).string();
 }
 
 class StepperView final : public View {
@@ -93,7 +119,8 @@ public:
     }
 
     bool busy() const override {
-        return m_recording || !m_pending_gif.empty() || m_pending_steps > 0 || m_pending_terms > 0;
+        return m_recording || !m_pending_gif.empty() || m_pending_steps > 0 || m_pending_terms > 0 ||
+               m_frames_to_settle > 0;
     }
 
     void draw_content(ViewContext& ctx) override;
@@ -129,13 +156,17 @@ private:
     bool draw_controls(ViewContext& ctx);
     void draw_toolbar();
     void draw_playback_settings(ViewContext& ctx);
-    void handle_keys();
+    void handle_keys(ViewContext& ctx);
     void step(bool forward, bool by_term);
     void advance_playback(ViewContext& ctx);
     std::vector<std::string> size_lines(std::vector<std::string>* notes) const;
     void draw_size_lines(ViewContext& ctx, float width);
-    void draw_legend(ViewContext& ctx, bool vertical);
-    static float formula_size(const ViewContext& ctx) { return ctx.fonts.ui_size * 1.2f; }
+    void draw_legend(ViewContext& ctx, bool vertical, float width);
+    // Canvas text sizes, from the canvas (m_t), not the UI scale.
+    float formula_size() const { return m_t; }
+    float legend_size() const { return std::max(13.0f, m_t * 0.62f); }
+    void record_grid(ImVec2 a, ImVec2 b) { m_grid_rects.push_back({a.x, a.y, b.x, b.y}); }
+    void write_layout_report(const ViewContext& ctx, ImVec2 canvas_min, ImVec2 canvas_max, float cell);
     float mac_size(ViewContext& ctx, const std::vector<Token>& tokens, float width) const;
     Layout layout(ViewContext& ctx, ImVec2 avail) const;
     void draw_grids(ViewContext& ctx, const Layout& L);
@@ -146,6 +177,7 @@ private:
     float flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, float size, bool draw);
     void draw_edit_popup();
     void run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max);
+    void draw_long_gif_question(ViewContext& ctx);
 
     StepperProblem m_problem;
     std::string m_preset = "lecture";
@@ -169,8 +201,20 @@ private:
     int m_pending_steps = 0, m_pending_terms = 0;
     std::string m_pending_gif;
     bool m_recording = false;
+    Playhead m_ph_before_recording;  // put back when the recording ends or is cancelled
+    bool m_ask_long_gif = false;     // the button asked for a GIF above kLongGifFrames: confirm first
+    std::string m_recording_path;
+    int m_frames_to_settle = 0;  // after a recording: frames until the restored playhead is on screen
     bool m_png_request = false;
     int m_frames_drawn = 0;
+    // This frame's canvas: its text unit (formula size, from the canvas size), the input grid's drawn extent
+    // (the padded grid, or further where a ceil_mode window runs past it), the grids drawn (for
+    // --report-layout) and the window number being typed (digits, then Enter).
+    float m_t = 20.0f;
+    int64_t m_ext_h = 1, m_ext_w = 1;
+    std::vector<std::array<float, 4>> m_grid_rects;
+    std::string m_jump;
+    std::string m_last_report;
 };
 
 void StepperView::solve_if_needed() {
@@ -182,7 +226,17 @@ void StepperView::solve_if_needed() {
         m_error.clear();
         m_seq = StepSequence::of(*m_solution);
         m_ph = m_seq.clamp(m_ph);
+        const StepperSolution& so = *m_solution;
+        m_ext_h = in_h() + so.pad_top + so.pad_bottom;
+        m_ext_w = in_w() + so.pad_left + so.pad_right;
+        for (const Trace& t : so.traces)
+            for (const TraceTerm& term : t.terms) {
+                m_ext_h = std::max(m_ext_h, term.iy + so.pad_top + 1);
+                m_ext_w = std::max(m_ext_w, term.ix + so.pad_left + 1);
+            }
     } else {
+        m_ext_h = in_h();
+        m_ext_w = in_w();
         m_solution.reset();
         m_error = s.error();
         m_seq = StepSequence({});
@@ -347,22 +401,75 @@ void StepperView::step(bool forward, bool by_term) {
         m_ph = forward ? m_seq.next_window(m_ph) : m_seq.prev_window(m_ph);
 }
 
-void StepperView::handle_keys() {
-    const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || io.KeyCtrl) return;
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) step(true, io.KeyShift);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) step(false, io.KeyShift);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) m_ph = m_seq.start();
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) m_ph = m_seq.end();
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
-        if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
-        m_playing = !m_playing;
+// The clicker and the keyboard: next (PageDown → ↓ N Enter), previous (PageUp ← ↑ P Backspace), by term
+// when "term by term" is on (Shift swaps), Space play/pause, Home/End, digits then Enter jump to a window.
+void StepperView::handle_keys(ViewContext& ctx) {
+    if (!ctx.keys) return;
+    if (ImGui::GetIO().WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
+    for (const KeyPress& k : *ctx.keys) {
+        if (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER)) continue;
+        const bool shift = (k.mods & GLFW_MOD_SHIFT) != 0;
+        const bool by_term = m_by_term != shift;
+        int digit = -1;
+        if (k.key >= GLFW_KEY_0 && k.key <= GLFW_KEY_9 && !shift) digit = k.key - GLFW_KEY_0;
+        if (k.key >= GLFW_KEY_KP_0 && k.key <= GLFW_KEY_KP_9) digit = k.key - GLFW_KEY_KP_0;
+        if (digit >= 0) {
+            if (m_jump.size() < 6) m_jump += char('0' + digit);
+            continue;
+        }
+        switch (k.key) {
+            case GLFW_KEY_RIGHT:
+            case GLFW_KEY_DOWN:
+            case GLFW_KEY_PAGE_DOWN:
+            case GLFW_KEY_N:
+                step(true, by_term);
+                break;
+            case GLFW_KEY_LEFT:
+            case GLFW_KEY_UP:
+            case GLFW_KEY_PAGE_UP:
+            case GLFW_KEY_P:
+                step(false, by_term);
+                break;
+            case GLFW_KEY_ENTER:
+            case GLFW_KEY_KP_ENTER:
+                if (m_jump.empty()) {
+                    step(true, by_term);
+                } else {
+                    m_ph = m_seq.at_window(std::stoll(m_jump) - 1);
+                    m_jump.clear();
+                    m_playing = false;
+                }
+                break;
+            case GLFW_KEY_BACKSPACE:
+                if (m_jump.empty())
+                    step(false, by_term);
+                else
+                    m_jump.pop_back();
+                break;
+            case GLFW_KEY_ESCAPE:
+                m_jump.clear();
+                break;
+            case GLFW_KEY_HOME:
+                m_ph = m_seq.start();
+                break;
+            case GLFW_KEY_END:
+                m_ph = m_seq.end();
+                break;
+            case GLFW_KEY_SPACE:
+                if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
+                m_playing = !m_playing;
+                m_accum = 0.0f;
+                break;
+            default:
+                break;
+        }
     }
 }
 
 void StepperView::advance_playback(ViewContext& ctx) {
     if (!m_playing) return;
-    const float speed = ctx.speed ? *ctx.speed : 1.5f;
+    // A speed of 0 (a hand-edited settings file) would play without moving: the slider's least is the floor.
+    const float speed = std::clamp(ctx.speed ? *ctx.speed : 1.5f, 0.25f, 20.0f);
     m_accum += ImGui::GetIO().DeltaTime * speed;
     while (m_accum >= 1.0f) {
         m_accum -= 1.0f;
@@ -376,21 +483,29 @@ void StepperView::advance_playback(ViewContext& ctx) {
 
 void StepperView::draw_toolbar() {
     const bool disabled = !m_solution || m_recording;
+    // Each button on the same row while it fits, else on the next (a large UI scale on a small screen).
+    const auto next_to = [](const std::string& label) {
+        const float w =
+            ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    };
     ImGui::BeginDisabled(disabled);
+    next_to("|◀");
     if (ImGui::Button("|◀")) m_ph = m_seq.start();
-    ImGui::SameLine();
+    next_to(" ◀ ");
     if (ImGui::Button(" ◀ ")) step(false, m_by_term);
-    ImGui::SameLine();
     const std::string play =
         m_playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
+    next_to(play);
     if (ImGui::Button((play + "###play").c_str())) {
         if (!m_playing && m_ph == m_seq.end()) m_ph = m_seq.start();
         m_playing = !m_playing;
         m_accum = 0.0f;
     }
-    ImGui::SameLine();
+    next_to(" ▶ ");
     if (ImGui::Button(" ▶ ")) step(true, m_by_term);
-    ImGui::SameLine();
+    next_to("▶|");
     if (ImGui::Button("▶|")) m_ph = m_seq.end();
     // The scrubber: every window, with "Start" before the first; on the same row when there is room.
     ImGui::SameLine();
@@ -398,6 +513,12 @@ void StepperView::draw_toolbar() {
     int w = int(m_ph.window);
     const int n = int(m_seq.windows());
     const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(Str::window_n, w + 1, n);
+    if (m_recording) {
+        // Recording: the scrubber's place shows the progress (outside the canvas, so not in the GIF).
+        ImGui::EndDisabled();
+        ImGui::ProgressBar(n ? float(w + 1) / float(n) : 0.0f, ImVec2(-1, 0), label.c_str());
+        return;
+    }
     ImGui::SetNextItemWidth(-1);
     if (ImGui::SliderInt("##scrub", &w, -1, std::max(0, n - 1), label.c_str(), ImGuiSliderFlags_AlwaysClamp))
         m_ph = m_seq.at_window(w);
@@ -449,45 +570,48 @@ void StepperView::draw_size_lines(ViewContext& ctx, float width) {
     const Palette& pal = palette();
     std::vector<std::string> notes;
     const float x0 = ImGui::GetCursorPosX();
+    ImFont* f = ctx.fonts.for_size(formula_size());
     for (const std::string& l : size_lines(&notes)) {
         ImGui::SetCursorPosX(x0);
-        text_line(ctx.fonts.big, fit_size(ctx.fonts.big, formula_size(ctx), width, l), pal.text, l);
+        text_line(f, fit_size(f, formula_size(), width, l), pal.text, l);
     }
-    ImGui::PushTextWrapPos(x0 + width);
-    ImGui::PushStyleColor(ImGuiCol_Text, pal.text_muted);
     for (const std::string& n : notes) {
         ImGui::SetCursorPosX(x0);
-        ImGui::TextWrapped("%s", n.c_str());
+        text_wrapped(ctx.fonts.for_size(legend_size()), legend_size(), pal.text_muted, n, width);
     }
-    ImGui::PopStyleColor();
-    ImGui::PopTextWrapPos();
 }
 
-// The colour key, one item per role shown; `vertical` puts one per line (beside the grids).
-void StepperView::draw_legend(ViewContext& ctx, bool vertical) {
+// The colour key, one item per role shown; `vertical` puts one per line (beside the grids), else the items
+// flow and wrap within `width`.
+void StepperView::draw_legend(ViewContext& ctx, bool vertical, float width) {
     const Palette& pal = palette();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float sw = ctx.fonts.ui_size;
-    const float x0 = ImGui::GetCursorPosX();
+    const float sw = legend_size();
+    ImFont* f = ctx.fonts.for_size(sw);
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    ImVec2 at = start;
+    float bottom = start.y;
     const auto item = [&](Role role, const char* text, bool outline) {
-        if (vertical) ImGui::SetCursorPosX(x0);
-        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float item_w = sw * 1.4f + text_size(f, sw, text).x;
+        if (vertical || (at.x > start.x && at.x + item_w > start.x + width)) {
+            if (at.x > start.x || at.y < bottom) at = ImVec2(start.x, bottom);
+        }
+        const ImVec2 p = at;
         const ImVec2 q(p.x + sw, p.y + sw);
+        dl->AddText(f, sw, ImVec2(p.x + sw * 1.4f, p.y), pal.text, text);
+        bottom = std::max(bottom, p.y + sw * 1.45f);
+        at.x += item_w + sw * 1.2f;
         if (outline) {
-            dl->AddRect(p, q, pal.strong(role), 0, 0, 3.0f * ctx.scale);
+            dl->AddRect(p, q, pal.strong(role), 0, 0, std::max(2.0f, sw * 0.14f));
         } else if (role == Role::Unreached) {
             dl->AddRectFilled(p, q, pal.fill(Role::Input));
             dl->AddRectFilled(p, q, pal.fill(Role::Unreached));
             hatch(dl, p, q, with_alpha(pal.text, 0.5f), sw / 3, 1.0f);
         } else {
             dl->AddRectFilled(p, q, pal.fill(role));
-            dl->AddRect(p, q, pal.strong(role), 0, 0, 1.5f * ctx.scale);
+            dl->AddRect(p, q, pal.strong(role), 0, 0, std::max(1.5f, sw * 0.07f));
             if (role == Role::Padding) hatch(dl, p, q, pal.strong(role), sw / 3, 1.0f);
         }
-        ImGui::Dummy(ImVec2(sw, sw));
-        ImGui::SameLine();
-        ImGui::TextUnformatted(text);
-        if (!vertical) ImGui::SameLine(0, sw * 1.2f);
     };
     item(Role::Input, tr(Str::label_input), false);
     if (m_solution &&
@@ -502,91 +626,105 @@ void StepperView::draw_legend(ViewContext& ctx, bool vertical) {
         if (ah.reached < ah.padded_in || aw.reached < aw.padded_in)
             item(Role::Unreached, tr(Str::legend_unreached), false);
     }
-    if (!vertical) ImGui::NewLine();
+    ImGui::Dummy(ImVec2(vertical ? width : std::min(width, at.x - start.x), bottom - start.y));
 }
 
 // [SECTION] Grids
 
 Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     Layout L;
-    L.label_h = ctx.fonts.ui_size * 1.35f;
-    L.gap = ctx.fonts.big_size * 1.6f;
-    L.row_gap = ctx.fonts.ui_size * 0.5f;
+    L.label_px = std::max(13.0f, m_t * 0.7f);
+    L.label_h = L.label_px * 1.3f;
     const int64_t C = channels();
-    const int64_t ph = in_h() + (m_solution ? m_solution->pad_top + m_solution->pad_bottom : 0);
-    const int64_t pw = in_w() + (m_solution ? m_solution->pad_left + m_solution->pad_right : 0);
+    const int64_t ph = m_ext_h, pw = m_ext_w;
     const int64_t kh = is_conv() ? m_problem.weight.dim(2) : 0, kw = is_conv() ? m_problem.weight.dim(3) : 0;
     const int64_t O = m_solution ? m_solution->out_channels : 0;
     const int64_t oh = m_solution ? m_solution->oh : 0, ow = m_solution ? m_solution->ow : 0;
-    // Labels may shrink to 85% of the UI font, no further; a column is as wide as its grid or its label.
-    const auto label_w = [&](const std::string& text) {
-        return text_size(ctx.fonts.ui, ctx.fonts.ui_size * 0.85f, text).x;
+    // Labels may shrink to 85% of their size, no further; a column is as wide as its grid or its label.
+    ImFont* lf = ctx.fonts.for_size(L.label_px);
+    const auto label_w = [&](const std::string& text) { return text_size(lf, L.label_px * 0.85f, text).x; };
+    const float lin = label_w(input_label(C - 1));
+    const float lk = is_conv() ? label_w(kernel_label(m_problem.weight.dim(0) - 1, C - 1)) : 0.0f;
+    const float lout = O ? label_w(output_label(O - 1)) : 0.0f;
+    const auto gap_at = [&](float cell) { return std::max(m_t * 1.3f, cell * 0.6f); };
+    const auto block_gap_at = [&](float cell) { return std::max(m_t * 0.8f, cell * 0.35f); };
+    // Size of the grid area at `cell` with a input+kernel pairs and b outputs per row.
+    const auto extent = [&](float cell, int a, int b) {
+        const float gap = gap_at(cell), bgap = block_gap_at(cell);
+        const float in_col = std::max(float(pw) * cell, lin), k_col = kw ? std::max(float(kw) * cell, lk) : 0;
+        const float out_col = O ? std::max(float(ow) * cell, lout) : 0;
+        const float block_w = in_col + (kw ? gap + k_col : 0.0f);
+        const int64_t in_rows = (C + a - 1) / a, out_rows = O ? (O + b - 1) / b : 0;
+        const float w = float(a) * block_w + float(a - 1) * bgap +
+                        (O ? gap + float(b) * out_col + float(b - 1) * bgap : 0.0f);
+        const float block_h = L.label_h + float(std::max(ph, kh)) * cell;
+        const float h_in = float(in_rows) * block_h + float(in_rows - 1) * bgap * 0.5f;
+        const float h_out = float(out_rows) * (L.label_h + float(oh) * cell) +
+                            float(std::max<int64_t>(out_rows - 1, 0)) * bgap * 0.5f;
+        return ImVec2(w, std::max(h_in, h_out));
     };
-    L.in_label = label_w(input_label(C - 1));
-    L.k_label = is_conv() ? label_w(kernel_label(m_problem.weight.dim(0) - 1, C - 1)) : 0.0f;
-    L.out_label = O ? label_w(output_label(O - 1)) : 0.0f;
-    const float gaps = L.gap * float((kw ? 1 : 0) + (ow ? 1 : 0));
-    const auto width_at = [&](float cell) {
-        return std::max(float(pw) * cell, L.in_label) + (kw ? std::max(float(kw) * cell, L.k_label) : 0.0f) +
-               (ow ? std::max(float(ow) * cell, L.out_label) : 0.0f) + gaps;
-    };
-    // Height: the tallest column.
-    const auto by_h_col = [&](int64_t grids, int64_t rows) {
-        if (!grids || !rows) return 1e9f;
-        return (avail.y - float(grids) * (L.label_h + L.row_gap)) / float(grids * rows);
-    };
-    const float by_h = std::min({by_h_col(C, ph), by_h_col(is_conv() ? C : 0, kh), by_h_col(O, oh)});
-    const float max_cell = 76.0f * ctx.scale, min_cell = ctx.fonts.ui_size * 1.1f;
-    // The largest cell that fits both ways (width_at grows with the cell).
-    float lo = min_cell, hi = std::max(min_cell, std::min(by_h, max_cell));
-    if (width_at(hi) <= avail.x) lo = hi;
-    for (int i = 0; i < 30 && hi - lo > 0.5f; ++i) {
-        const float mid = 0.5f * (lo + hi);
-        (width_at(mid) <= avail.x ? lo : hi) = mid;
-    }
-    L.cell = std::floor(lo);
+    // For each tiling, the largest cell that fits both ways (the extent grows with the cell); the tiling
+    // with the largest cell wins, the one with fewer columns on a tie.
+    const float max_cell = std::max(kMinCell, m_t * 6.0f);
+    float best = -1.0f;
+    for (int a = 1; a <= int(C); ++a)
+        for (int b = 1; b <= std::max<int>(1, int(O)); ++b) {
+            const auto fits = [&](float cell) {
+                const ImVec2 e = extent(cell, a, b);
+                return e.x <= avail.x && e.y <= avail.y;
+            };
+            float lo = kMinCell, hi = max_cell;
+            if (fits(hi)) lo = hi;
+            for (int i = 0; i < 30 && hi - lo > 0.25f; ++i) {
+                const float mid = 0.5f * (lo + hi);
+                (fits(mid) ? lo : hi) = mid;
+            }
+            if (lo > best + 0.5f) {
+                best = lo;
+                L.in_cols = a;
+                L.out_cols = b;
+            }
+        }
+    L.cell = std::floor(best);
+    L.gap = gap_at(L.cell);
+    L.block_gap = block_gap_at(L.cell);
     L.origin = ImGui::GetCursorScreenPos();
-    float x = L.origin.x;
-    const float input_row_h = L.label_h + float(ph) * L.cell + L.row_gap;
-    for (int64_t c = 0; c < C; ++c)
-        L.input.push_back(ImVec2(x, L.origin.y + L.label_h + float(c) * input_row_h));
-    L.in_w = std::max(float(pw) * L.cell, L.in_label);
-    x += L.in_w;
-    float height = float(C) * input_row_h;
-    if (is_conv()) {
-        x += L.gap;
-        for (int64_t c = 0; c < C; ++c) L.kernel.push_back(ImVec2(x, L.input[size_t(c)].y));
-        L.k_w = std::max(float(kw) * L.cell, L.k_label);
-        x += L.k_w;
-        // A kernel taller than its input row (an invalid problem shown with its error) still gets its space.
-        height = std::max(height, L.kernel.back().y + float(kh) * L.cell + L.row_gap - L.origin.y);
+    L.in_w = std::max(float(pw) * L.cell, lin);
+    L.k_w = kw ? std::max(float(kw) * L.cell, lk) : 0.0f;
+    L.out_w = O ? std::max(float(ow) * L.cell, lout) : 0.0f;
+    const float block_w = L.in_w + (kw ? L.gap + L.k_w : 0.0f);
+    const float block_h = L.label_h + float(std::max(ph, kh)) * L.cell;
+    for (int64_t c = 0; c < C; ++c) {
+        const float x = L.origin.x + float(c % L.in_cols) * (block_w + L.block_gap);
+        const float y = L.origin.y + L.label_h + float(c / L.in_cols) * (block_h + L.block_gap * 0.5f);
+        L.input.push_back(ImVec2(x, y));
+        if (kw) L.kernel.push_back(ImVec2(x + L.in_w + L.gap, y));
     }
-    if (O > 0) {
-        x += L.gap;
-        const float out_row_h = L.label_h + float(oh) * L.cell + L.row_gap;
-        for (int64_t o = 0; o < O; ++o)
-            L.output.push_back(ImVec2(x, L.origin.y + L.label_h + float(o) * out_row_h));
-        L.out_w = std::max(float(ow) * L.cell, L.out_label);
-        x += L.out_w;
-        height = std::max(height, float(O) * out_row_h);
-    }
-    L.size = ImVec2(x - L.origin.x, height);
+    const float out_x = L.origin.x + float(L.in_cols) * block_w + float(L.in_cols - 1) * L.block_gap + L.gap;
+    for (int64_t o = 0; o < O; ++o)
+        L.output.push_back(
+            ImVec2(out_x + float(o % L.out_cols) * (L.out_w + L.block_gap),
+                   L.origin.y + L.label_h +
+                       float(o / L.out_cols) * (L.label_h + float(oh) * L.cell + L.block_gap * 0.5f)));
+    L.size = extent(L.cell, L.in_cols, L.out_cols);
     return L;
 }
 
-// Text of a cell: the number, shrunk to fit the cell.
+// Text of a cell: the number at a share of the cell, shrunk to fit its width whole (a long negative number
+// keeps its minus sign).
 void cell_number(ImDrawList* dl, ViewContext& ctx, ImVec2 a, float cell, ImVec2 offset, float size_frac,
-                 ImU32 col, const std::string& text) {
-    const float size = std::min(ctx.fonts.big_size, cell * size_frac);
-    text_centred(dl, ctx.fonts.big, size, ImVec2(a.x + cell * 0.5f + offset.x, a.y + cell * 0.5f + offset.y),
-                 col, text, cell * 0.86f);
+                 ImU32 col, const std::string& text, float width_frac = 0.86f) {
+    const float size = cell * size_frac;
+    text_centred(dl, ctx.fonts.for_size(size), size,
+                 ImVec2(a.x + cell * 0.5f + offset.x, a.y + cell * 0.5f + offset.y), col, text,
+                 cell * width_frac);
 }
 
-void grid_label(ImDrawList* dl, ViewContext& ctx, ImVec2 grid_top_left, float max_w, ImU32 col,
-                const std::string& text) {
-    const float size = fit_size(ctx.fonts.ui, ctx.fonts.ui_size, max_w, text);
-    dl->AddText(ctx.fonts.ui, size, ImVec2(grid_top_left.x, grid_top_left.y - ctx.fonts.ui_size * 1.25f), col,
-                text.c_str());
+void grid_label(ImDrawList* dl, ViewContext& ctx, const Layout& L, ImVec2 grid_top_left, float max_w,
+                ImU32 col, const std::string& text) {
+    ImFont* f = ctx.fonts.for_size(L.label_px);
+    const float size = fit_size(f, L.label_px, max_w, text);
+    dl->AddText(f, size, ImVec2(grid_top_left.x, grid_top_left.y - L.label_h), col, text.c_str());
 }
 
 void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) {
@@ -598,7 +736,8 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
     const int64_t ph = H + pt + (m_solution ? m_solution->pad_bottom : 0);
     const int64_t pw = W + pl + (m_solution ? m_solution->pad_right : 0);
     const ImVec2 o = L.input[size_t(c)];
-    grid_label(dl, ctx, o, L.in_w, pal.strong(Role::Input), input_label(c));
+    record_grid(o, ImVec2(o.x + float(pw) * cell, o.y + float(ph) * cell));
+    grid_label(dl, ctx, L, o, L.in_w, pal.strong(Role::Input), input_label(c));
 
     const Trace* t = current_trace();
     const PaddingMode mode = is_conv() ? m_problem.conv.padding_mode : PaddingMode::Zeros;
@@ -631,25 +770,25 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             if (is_term) fill = pal.fill(Role::Term);
             dl->AddRectFilled(a, b, fill);
             if (pad && !is_term)
-                hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, 1.0f);
+                hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, L.thin());
             if (m_solution && (r >= ah.reached || q >= aw.reached))
                 dl->AddRectFilled(a, b, pal.fill(Role::Unreached));
-            dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
+            dl->AddRect(a, b, pal.grid_line, 0, 0, L.thin());
             ImU32 text_col = is_term ? text_on(fill) : pad ? pal.strong(Role::Padding) : pal.text;
             std::string text =
-                (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number(value);
+                (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number_typeset(value);
             if (in_window && is_conv()) {
                 const TraceTerm& term = t->terms[it->second];
-                cell_number(dl, ctx, a, cell, ImVec2(-cell * 0.1f, -cell * 0.12f), 0.42f, text_col, text);
-                // The weight this cell is multiplied by, in the kernel's colour.
-                const std::string wt = "×" + format_number(term.w);
-                const float ws = cell * 0.3f;
-                const float fs = fit_size(ctx.fonts.big, ws, cell * 0.9f, wt);
-                const ImVec2 wsz = text_size(ctx.fonts.big, fs, wt);
-                const ImVec2 wp(b.x - wsz.x - cell * 0.05f, b.y - wsz.y - cell * 0.02f);
-                dl->AddRectFilled(ImVec2(wp.x - 2, wp.y), ImVec2(b.x - 1, b.y - 1), pal.fill(Role::Kernel),
-                                  3.0f);
-                dl->AddText(ctx.fonts.big, fs, wp, text_on(pal.fill(Role::Kernel)), wt.c_str());
+                // The value above, the weight it is multiplied by below on a strip of the kernel's colour:
+                // both shrink to fit the cell whole, never clipped.
+                cell_number(dl, ctx, a, cell, ImVec2(0, -cell * 0.18f), 0.44f, text_col, text);
+                const std::string wt = "×" + format_number_typeset(term.w);
+                const float inset = std::max(1.0f, L.thin());
+                const ImVec2 sa(a.x + inset, b.y - cell * 0.4f), sb(b.x - inset, b.y - inset);
+                dl->AddRectFilled(sa, sb, pal.fill(Role::Kernel), cell * 0.06f);
+                text_centred(dl, ctx.fonts.for_size(cell * 0.32f), cell * 0.32f,
+                             ImVec2((sa.x + sb.x) * 0.5f, (sa.y + sb.y) * 0.5f),
+                             text_on(pal.fill(Role::Kernel)), wt, cell * 0.9f);
             } else {
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, text_col, text);
             }
@@ -667,7 +806,7 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
     // The image's own border: padding lies outside it.
     const ImVec2 ia(o.x + float(pl) * cell, o.y + float(pt) * cell);
     dl->AddRect(ia, ImVec2(ia.x + float(W) * cell, ia.y + float(H) * cell), pal.strong(Role::Input), 0, 0,
-                2.5f * ctx.scale);
+                L.border());
     // The current window: each covered cell outlined, and the window's bounding box.
     if (!covered.empty()) {
         float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
@@ -675,17 +814,18 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             const ImVec2 a(o.x + float(pos.second + pl) * cell, o.y + float(pos.first + pt) * cell);
             x0 = std::min(x0, a.x), y0 = std::min(y0, a.y), x1 = std::max(x1, a.x + cell),
             y1 = std::max(y1, a.y + cell);
-            dl->AddRect(ImVec2(a.x + 2, a.y + 2), ImVec2(a.x + cell - 2, a.y + cell - 2),
-                        with_alpha(pal.strong(Role::Window), 0.8f), 0, 0, 2.0f * ctx.scale);
+            const float in = L.outline() * 0.5f;
+            dl->AddRect(ImVec2(a.x + in, a.y + in), ImVec2(a.x + cell - in, a.y + cell - in),
+                        with_alpha(pal.strong(Role::Window), 0.8f), 0, 0, L.outline() * 0.45f);
         }
-        dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
+        dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), pal.strong(Role::Window), 0, 0, L.outline());
         // Max pooling: ring the chosen element once the window is complete.
         if (t->kind == TraceKind::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) &&
             t->terms[size_t(t->argmax)].c == c) {
             const TraceTerm& best = t->terms[size_t(t->argmax)];
             const ImVec2 ctr(o.x + (float(best.ix + pl) + 0.5f) * cell,
                              o.y + (float(best.iy + pt) + 0.5f) * cell);
-            dl->AddCircle(ctr, cell * 0.42f, pal.strong(Role::Chosen), 0, 4.0f * ctx.scale);
+            dl->AddCircle(ctr, cell * 0.42f, pal.strong(Role::Chosen), 0, L.outline() * 0.8f);
         }
     }
 }
@@ -698,12 +838,14 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
     const int64_t o = t ? t->o : 0;
     const int64_t C = channels(), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
     const ImVec2 org = L.kernel[size_t(c)];
-    grid_label(dl, ctx, org, L.k_w, pal.strong(Role::Kernel), kernel_label(o, c));
+    record_grid(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell));
+    grid_label(dl, ctx, L, org, L.k_w, pal.strong(Role::Kernel), kernel_label(o, c));
     // The operator between input and kernel, as the lecture writes it.
     const float mid = org.y + float(std::min<int64_t>(kh, 3)) * cell * 0.5f;
     // DejaVu's ⋆ is drawn small; twice the size matches the = sign.
-    text_centred(dl, ctx.fonts.big, ctx.fonts.big_size * 2.0f, ImVec2(org.x - L.gap * 0.5f, mid), pal.text,
-                 "⋆", L.gap);
+    const float op_px = std::min(L.gap * 0.9f, cell * 0.7f) * 2.0f;
+    text_centred(dl, ctx.fonts.for_size(op_px), op_px, ImVec2(org.x - L.gap * 0.5f, mid), pal.text, "⋆",
+                 L.gap);
     int64_t term_ky = -1, term_kx = -1;
     if (t && !m_seq.complete(m_ph) && m_ph.term < int64_t(t->terms.size()) &&
         t->terms[size_t(m_ph.term)].c == c) {
@@ -717,10 +859,10 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
             const bool is_term = y == term_ky && x == term_kx;
             const ImU32 fill = is_term ? pal.fill(Role::Term) : pal.fill(Role::Kernel);
             dl->AddRectFilled(a, b, fill);
-            dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
+            dl->AddRect(a, b, pal.grid_line, 0, 0, L.thin());
             const float v = m_problem.weight.data[size_t(((o * C + c) * kh + y) * kw + x)];
             cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text,
-                        format_number(v));
+                        format_number_typeset(v));
             if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
                 mouse.y >= a.y && mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                 m_edit = EditTarget{true, o, c, y, x};
@@ -729,7 +871,7 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
             }
         }
     dl->AddRect(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell), pal.strong(Role::Kernel), 0,
-                0, 2.5f * ctx.scale);
+                0, L.border());
 }
 
 void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o) {
@@ -738,10 +880,12 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
     const float cell = L.cell;
     const StepperSolution& s = *m_solution;
     const ImVec2 org = L.output[size_t(o)];
-    grid_label(dl, ctx, org, L.out_w, pal.strong(Role::Output), output_label(o));
-    if (o == 0) {
+    record_grid(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell));
+    grid_label(dl, ctx, L, org, L.out_w, pal.strong(Role::Output), output_label(o));
+    if (o % L.out_cols == 0) {
         const float mid = org.y + float(std::min<int64_t>(s.oh, 3)) * cell * 0.5f;
-        text_centred(dl, ctx.fonts.big, ctx.fonts.big_size, ImVec2(org.x - L.gap * 0.5f, mid), pal.text,
+        const float op_px = std::min(L.gap * 0.9f, cell * 0.7f);
+        text_centred(dl, ctx.fonts.for_size(op_px), op_px, ImVec2(org.x - L.gap * 0.5f, mid), pal.text,
                      is_conv() ? "=" : "→", L.gap);
     }
     const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -754,19 +898,19 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
             const bool fed = m_fed.count(w) > 0;
             dl->AddRectFilled(a, b, filled || current ? pal.fill(Role::Output) : pal.panel);
             if (fed) dl->AddRectFilled(a, b, with_alpha(pal.strong(Role::Feeds), 0.45f));
-            dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
+            dl->AddRect(a, b, pal.grid_line, 0, 0, L.thin());
             if (filled) {
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.text,
-                            format_number(s.output.data[size_t(w)]));
+                            format_number_typeset(s.output.data[size_t(w)]));
             } else if (current && m_ph.term < s.term_count(w)) {
                 // Term by term: the running sum so far, muted until the window completes.
                 const TraceTerm& term = s.traces[size_t(w)].terms[size_t(m_ph.term)];
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.4f, pal.text_muted,
-                            format_number(term.acc) + "…");
+                            format_number_typeset(term.acc) + "…");
             }
             if (fed)
                 dl->AddRect(ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3), pal.strong(Role::Feeds), 0, 0,
-                            3.0f * ctx.scale);
+                            L.outline() * 0.7f);
             // Click: jump to this output's window.
             if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
                 mouse.y >= a.y && mouse.y < b.y) {
@@ -778,12 +922,12 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
             }
         }
     dl->AddRect(org, ImVec2(org.x + float(s.ow) * cell, org.y + float(s.oh) * cell), pal.strong(Role::Output),
-                0, 0, 2.5f * ctx.scale);
+                0, 0, L.border());
     // The current cell's outline goes over the grid's border, so it reads whole at the edges too.
     if (m_ph.window >= 0 && s.traces[size_t(m_ph.window)].o == o) {
         const Trace& t = s.traces[size_t(m_ph.window)];
         const ImVec2 a(org.x + float(t.ox) * cell, org.y + float(t.oy) * cell);
-        dl->AddRect(a, ImVec2(a.x + cell, a.y + cell), pal.strong(Role::Window), 0, 0, 4.0f * ctx.scale);
+        dl->AddRect(a, ImVec2(a.x + cell, a.y + cell), pal.strong(Role::Window), 0, 0, L.outline());
     }
 }
 
@@ -833,12 +977,22 @@ std::vector<Token> StepperView::mac_tokens() const {
     };
     const auto plain = [&](std::string text, ImU32 col) { return Token{std::move(text), col, 0, false}; };
     const auto newline = [&] { v.push_back(Token{"", 0, 0, true}); };
+    // A sentence as one token per word, so it wraps like the sums do.
+    const auto words = [&](const std::string& text, ImU32 col) {
+        size_t at = 0;
+        while (at < text.size()) {
+            const size_t next = text.find(' ', text.find_first_not_of(' ', at));
+            v.push_back(
+                plain(text.substr(at, next == std::string::npos ? std::string::npos : next - at), col));
+            at = next;
+        }
+    };
     switch (t->kind) {
         case TraceKind::Conv: {
             const bool several = t->channels.size() > 1;
             // The lecture's formula heads the lines when there is more than one plain sum.
             if (several || t->has_bias) {
-                v.push_back(plain(tr(Str::mac_formula), pal.text_muted));
+                words(tr(Str::mac_formula), pal.text_muted);
                 newline();
             }
             size_t i = 0;
@@ -850,30 +1004,35 @@ std::vector<Token> StepperView::mac_tokens() const {
                 for (; i < t->terms.size() && t->terms[i].c == t->channels[ci]; ++i) {
                     if (!first) v.push_back(plain(" + ", int64_t(i) > now ? pal.text_muted : pal.text));
                     const TraceTerm& term = t->terms[i];
-                    v.push_back(
-                        term_token(i, "(" + format_number(term.x) + "×" + format_number(term.w) + ")"));
+                    v.push_back(term_token(i, format_product_typeset(term.x, term.w)));
                     first = false;
                     last = i;
                 }
                 if (int64_t(last) < now) {
-                    v.push_back(plain(" = " + format_number(t->channel_sums[ci]), pal.text));
+                    v.push_back(plain(" = " + format_number_typeset(t->channel_sums[ci]), pal.text));
                 } else if (now >= 0 && int64_t(last) >= now &&
                            (ci == 0 || t->terms[last].c == t->terms[size_t(now)].c)) {
                     // The running sum of the channel being summed.
                     if (t->terms[size_t(now)].c == t->channels[ci])
-                        v.push_back(
-                            plain(" = " + format_number(t->terms[size_t(now)].acc) + " …", pal.text_muted));
+                        v.push_back(plain(" = " + format_number_typeset(t->terms[size_t(now)].acc) + " …",
+                                          pal.text_muted));
                 }
                 newline();
             }
             if (several || t->has_bias) {
-                std::string line;
+                // "5 − 3 + bias 1 = 3": one token per addend, so the line wraps and keeps its "= value".
+                const ImU32 col = complete ? pal.text : pal.text_muted;
                 for (size_t ci = 0; ci < t->channel_sums.size(); ++ci)
-                    line += (ci ? " + " : "") + format_number(t->channel_sums[ci]);
-                if (t->has_bias)
-                    line += " + " + std::string(tr(Str::bias_word)) + " " + format_number(t->bias);
-                line += " = " + format_number(t->result);
-                v.push_back(plain(line, complete ? pal.text : pal.text_muted));
+                    v.push_back(plain(ci ? format_addend_typeset(t->channel_sums[ci])
+                                         : format_number_typeset(t->channel_sums[ci]),
+                                      col));
+                if (t->has_bias) {
+                    const std::string b = format_number_typeset(t->bias);
+                    v.push_back(plain(
+                        " + " + std::string(tr(Str::bias_word)) + " " + (t->bias < 0 ? "(" + b + ")" : b),
+                        col));
+                }
+                v.push_back(plain(" = " + format_number_typeset(t->result), col));
             }
             break;
         }
@@ -881,14 +1040,14 @@ std::vector<Token> StepperView::mac_tokens() const {
             v.push_back(plain("max(", pal.text));
             for (size_t i = 0; i < t->terms.size(); ++i) {
                 if (i) v.push_back(plain(", ", pal.text));
-                Token k = term_token(i, t->terms[i].padding ? "−∞" : format_number(t->terms[i].x));
+                Token k = term_token(i, t->terms[i].padding ? "−∞" : format_number_typeset(t->terms[i].x));
                 if (complete && int64_t(i) == t->argmax) {
                     k.bg = pal.strong(Role::Chosen);
                     k.col = text_on(k.bg);
                 }
                 v.push_back(k);
             }
-            v.push_back(plain(complete ? ") = " + format_number(t->result) : ") …",
+            v.push_back(plain(complete ? ") = " + format_number_typeset(t->result) : ") …",
                               complete ? pal.text : pal.text_muted));
             break;
         }
@@ -901,38 +1060,40 @@ std::vector<Token> StepperView::mac_tokens() const {
             for (size_t i = 0; i < t->terms.size(); ++i) {
                 if (t->terms[i].padding && !show_padding) continue;
                 if (!first) v.push_back(plain(" + ", pal.text));
-                v.push_back(term_token(i, format_number(t->terms[i].x)));
+                const std::string x = format_number_typeset(t->terms[i].x);
+                v.push_back(term_token(i, t->terms[i].x < 0 ? "(" + x + ")" : x));
                 first = false;
             }
-            v.push_back(plain(
-                ") / " + format_number(t->divisor) + (complete ? " = " + format_number(t->result) : " …"),
-                complete ? pal.text : pal.text_muted));
+            v.push_back(
+                plain(") / " + format_number_typeset(t->divisor), complete ? pal.text : pal.text_muted));
+            v.push_back(plain(complete ? " = " + format_number_typeset(t->result) : " …",
+                              complete ? pal.text : pal.text_muted));
             break;
         }
     }
     return v;
 }
 
-// Lays the tokens out left to right, wrapping at token boundaries; returns the height used. Draws when
-// `draw`. The MAC text size: the big font, shrunk (to 70% at most) so the longest line fits `width` when it
-// can.
+// The MAC text size: a little larger than the canvas text, shrunk (to 70% at most) so the longest line fits
+// `width` when it can; many lines (several channels) keep to about a quarter of the canvas height. What
+// still does not fit wraps (flow_tokens), never clips.
 float StepperView::mac_size(ViewContext& ctx, const std::vector<Token>& tokens, float width) const {
+    const float base = m_t * 1.1f;
+    ImFont* f = ctx.fonts.for_size(base);
     float longest = 0, x = 0;
+    int lines = 1;
     for (const Token& k : tokens) {
         if (k.newline) {
             x = 0;
+            ++lines;
             continue;
         }
-        x += text_size(ctx.fonts.big, ctx.fonts.big_size, k.text).x;
+        x += text_size(f, base, k.text).x;
         longest = std::max(longest, x);
     }
-    const float big = ctx.fonts.big_size;
-    float size = longest <= width ? big : std::max(big * 0.7f, big * width / longest);
-    // Many channels make many lines: keep them to about a third of the canvas height.
-    int lines = 1;
-    for (const Token& k : tokens) lines += k.newline ? 1 : 0;
+    const float size = longest <= width ? base : std::max(base * 0.7f, base * width / longest);
     const float cap = ImGui::GetContentRegionAvail().y * 0.25f / (1.35f * float(lines));
-    return std::max(ctx.fonts.ui_size, std::min(size, cap));
+    return std::max({12.0f, m_t * 0.55f, std::min(size, cap)});
 }
 
 // Lays the tokens out left to right at `size`, wrapping at token boundaries; returns the height used. Draws
@@ -940,6 +1101,7 @@ float StepperView::mac_size(ViewContext& ctx, const std::vector<Token>& tokens, 
 float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& tokens, float width, float size,
                                bool draw) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImFont* f = ctx.fonts.for_size(size);
     const float line_h = size * 1.35f;
     const ImVec2 org = ImGui::GetCursorScreenPos();
     float x = 0, y = 0;
@@ -952,13 +1114,13 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
             continue;
         }
         std::string text = k.text;
-        ImVec2 ts = text_size(ctx.fonts.big, size, text);
+        ImVec2 ts = text_size(f, size, text);
         if (x > 0 && x + ts.x > width) {
             x = 0;
             y += line_h;
             // A wrapped line starts at its text, not at the separator's space.
             text.erase(0, text.find_first_not_of(' '));
-            ts = text_size(ctx.fonts.big, size, text);
+            ts = text_size(f, size, text);
         }
         if (draw) {
             const ImVec2 p(org.x + x, org.y + y);
@@ -966,7 +1128,7 @@ float StepperView::flow_tokens(ViewContext& ctx, const std::vector<Token>& token
             if (k.bg)
                 dl->AddRectFilled(ImVec2(p.x - pad, p.y - pad * 0.5f),
                                   ImVec2(p.x + ts.x + pad, p.y + ts.y + pad * 0.5f), k.bg, pad);
-            dl->AddText(ctx.fonts.big, size, p, k.col, text.c_str());
+            dl->AddText(f, size, p, k.col, text.c_str());
         }
         x += ts.x;
         line_empty = false;
@@ -1012,32 +1174,101 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
             return;
         }
         ctx.capture.gif_begin(m_pending_gif, min, max);
+        m_recording_path = m_pending_gif;
         m_pending_gif.clear();
         m_recording = true;
         m_playing = false;
+        m_ph_before_recording = m_ph;
         m_ph = m_seq.at_window(0);
         return;  // this frame was drawn at the old playhead; capture from the next one
     }
     if (!m_recording) return;
+    // Escape cancels: the file is removed, the playhead goes back.
+    if (ctx.keys)
+        for (const KeyPress& k : *ctx.keys)
+            if (k.key == GLFW_KEY_ESCAPE) {
+                ctx.capture.gif_cancel();
+                m_recording = false;
+                m_ph = m_ph_before_recording;
+                return;
+            }
     // The capture gave up (the file could not be written): stop; the status line says why.
     if (!ctx.capture.gif_recording()) {
         m_recording = false;
+        m_ph = m_ph_before_recording;
         return;
     }
     // One frame per window; the last one stays longer on the slide.
     const bool last = m_ph == m_seq.end();
     ctx.capture.gif_frame(last ? 300 : 90);
-    ctx.notify(trf(Str::msg_recording, int(m_ph.window + 1), int(m_seq.windows())));
+    ctx.notify(trf(Str::msg_recording, int(m_ph.window + 1), int(m_seq.windows()), m_recording_path.c_str()));
     if (last) {
         ctx.capture.gif_end();
         m_recording = false;
+        m_ph = m_ph_before_recording;
+        m_frames_to_settle = 2;
     } else {
         m_ph = m_seq.next_window(m_ph);
     }
 }
 
+// The confirmation for a long GIF: how many frames and roughly how large, then Record or Cancel.
+void StepperView::draw_long_gif_question(ViewContext& ctx) {
+    if (m_ask_long_gif) {
+        ImGui::OpenPopup("##long_gif");
+        m_ask_long_gif = false;
+    }
+    if (!ImGui::BeginPopupModal("##long_gif", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(tr(Str::gif_long_title));
+    // A frame of the canvas compresses to about a tenth of a byte per pixel (flat colours).
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    const int mb = int(double(d.x) * d.y * 0.1 * double(m_seq.windows()) / 1e6) + 1;
+    ImGui::PushTextWrapPos(ctx.fonts.ui_size * 30.0f);
+    ImGui::TextWrapped(tr(Str::gif_long), int(m_seq.windows()), mb, int(kLongGifFrames));
+    ImGui::PopTextWrapPos();
+    if (ImGui::Button(tr(Str::record))) {
+        m_pending_gif = timestamped(".gif");
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(tr(Str::img_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+        ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+// --report-layout FILE: where the grids are this frame, for the tests that measure their share of the
+// screen. {"screen":[w,h],"canvas":[x0,y0,x1,y1],"cell":c,"grids":[[x0,y0,x1,y1],…],"share":s}; rewritten
+// only when it changes.
+void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min, ImVec2 canvas_max,
+                                      float cell) {
+    const ImVec2 screen = ImGui::GetIO().DisplaySize;
+    double area = 0;
+    std::string grids;
+    char buf[160];
+    for (const auto& r : m_grid_rects) {
+        area += double(r[2] - r[0]) * double(r[3] - r[1]);
+        std::snprintf(buf, sizeof buf, "%s[%.1f,%.1f,%.1f,%.1f]", grids.empty() ? "" : ",", r[0], r[1], r[2],
+                      r[3]);
+        grids += buf;
+    }
+    char head[400];
+    std::snprintf(head, sizeof head,
+                  "{\"screen\":[%.0f,%.0f],\"canvas\":[%.1f,%.1f,%.1f,%.1f],\"cell\":%.1f,\"text\":%.1f,"
+                  "\"presenting\":%s,\"share\":%.4f,\"grids\":[",
+                  screen.x, screen.y, canvas_min.x, canvas_min.y, canvas_max.x, canvas_max.y, cell, m_t,
+                  ctx.presenting ? "true" : "false", area / std::max(1.0, double(screen.x) * screen.y));
+    const std::string report = std::string(head) + grids + "]}\n";
+    if (report == m_last_report) return;
+    m_last_report = report;
+    if (std::FILE* f = std::fopen(ctx.options.report_layout.c_str(), "w")) {
+        std::fputs(report.c_str(), f);
+        std::fclose(f);
+    }
+}
+
 void StepperView::draw_content(ViewContext& ctx) {
     ++m_frames_drawn;
+    if (m_frames_to_settle > 0) --m_frames_to_settle;
     // "Open in stepper" from the image lab: a photo's neighbourhood, shown at the explained window.
     if (auto& r = stepper_request()) {
         load(std::move(r->problem));
@@ -1050,10 +1281,11 @@ void StepperView::draw_content(ViewContext& ctx) {
     for (; m_pending_steps > 0; --m_pending_steps) step(true, false);
     for (; m_pending_terms > 0; --m_pending_terms) step(true, true);
 
-    // The settings panel: narrow enough to leave the grids most of the width at any scale.
+    // The settings panel: narrow enough to leave the grids most of the width at any scale. Presenting, only
+    // the canvas is drawn.
     const float full_w = ImGui::GetContentRegionAvail().x;
-    if (m_show_controls) {
-        const float panel_w = std::min(ctx.fonts.ui_size * 16.0f, full_w * 0.3f);
+    if (m_show_controls && !ctx.presenting) {
+        const float panel_w = std::min(ctx.fonts.ui_size * 16.0f, full_w * 0.42f);
         ImGui::BeginChild("##controls", ImVec2(panel_w, 0), true);
         draw_playback_settings(ctx);
         ImGui::Separator();
@@ -1061,8 +1293,17 @@ void StepperView::draw_content(ViewContext& ctx) {
         ImGui::Separator();
         ImGui::BeginDisabled(m_recording || !m_solution);
         if (ImGui::Button(tr(Str::export_png))) m_png_request = true;
-        if (ImGui::Button(tr(Str::export_gif))) m_pending_gif = timestamped(".gif");
+        if (ImGui::Button(tr(Str::export_gif))) {
+            if (m_seq.windows() > kLongGifFrames)
+                m_ask_long_gif = true;
+            else
+                m_pending_gif = timestamped(".gif");
+        }
         ImGui::EndDisabled();
+        ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
+        ImGui::TextWrapped(tr(Str::export_folder), export_folder().c_str());
+        ImGui::PopStyleColor();
+        draw_long_gif_question(ctx);
         ImGui::Spacing();
         ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
         ImGui::TextWrapped("%s", tr(Str::hint_keys));
@@ -1073,12 +1314,14 @@ void StepperView::draw_content(ViewContext& ctx) {
     solve_if_needed();
 
     ImGui::BeginGroup();
-    const std::string toggle = std::string(m_show_controls ? "« " : "» ") + tr(Str::controls) + "###controls";
-    if (ImGui::Button(toggle.c_str())) m_show_controls = !m_show_controls;
-    ImGui::SameLine();
-    draw_toolbar();
+    if (!ctx.presenting) {
+        const std::string toggle =
+            std::string(m_show_controls ? "« " : "» ") + tr(Str::controls) + "###controls";
+        if (ImGui::Button(toggle.c_str())) m_show_controls = !m_show_controls;
+        draw_toolbar();
+    }
     if (!m_recording) {
-        handle_keys();
+        handle_keys(ctx);
         advance_playback(ctx);
     }
 
@@ -1089,16 +1332,20 @@ void StepperView::draw_content(ViewContext& ctx) {
     const ImVec2 canvas_min = ImGui::GetWindowPos();
     const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
     const Palette& pal = palette();
+    // The canvas text unit: from the canvas, so a projector's screen gets large text and the UI scale
+    // (which sizes the chrome) never shrinks the grids.
+    {
+        const ImVec2 a = ImGui::GetContentRegionAvail();
+        m_t = std::clamp(std::min(a.y / 24.0f, a.x / 38.0f), 16.0f, 96.0f);
+    }
+    // Spacing on the canvas follows the canvas too (the UI scale's spacing is for the chrome).
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m_t * 0.3f, m_t * 0.3f));
+    m_grid_rects.clear();
     // An invalid problem: the reason first, in words, then the grids as they are (never an empty view).
     if (!m_error.empty()) {
-        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.2f, pal.strong(Role::Window), tr(Str::error_title));
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
-        ImGui::PushFont(ctx.fonts.big);
-        ImGui::TextWrapped("%s", m_error.c_str());
-        ImGui::PopFont();
-        ImGui::PopStyleColor();
-        ImGui::PopTextWrapPos();
+        const float w = ImGui::GetContentRegionAvail().x;
+        text_line(ctx.fonts.for_size(m_t), m_t, pal.strong(Role::Window), tr(Str::error_title));
+        text_wrapped(ctx.fonts.for_size(legend_size()), legend_size(), pal.strong(Role::Window), m_error, w);
         ImGui::Spacing();
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -1107,52 +1354,73 @@ void StepperView::draw_content(ViewContext& ctx) {
     // The MAC lines go below the grids: measure them first so the grids get the rest of the height.
     const std::vector<Token> tokens = mac_tokens();
     const float msize = mac_size(ctx, tokens, avail.x);
-    const float mac_h = std::max(ctx.fonts.big_size * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
+    const float mac_h = std::max(m_t * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
     // Below the grids: two spacers (each with item spacing) and the MAC lines.
-    const float grid_h = avail.y - mac_h - ctx.fonts.big_size * 0.3f - 3.0f * ImGui::GetStyle().ItemSpacing.y;
+    const float grid_h = avail.y - mac_h - m_t * 0.5f - 3.0f * ImGui::GetStyle().ItemSpacing.y;
 
     // The output size and the colour key go beside the grids when that leaves bigger cells, else above them.
     float info_w = 0;
-    for (const std::string& l : size_lines(nullptr))
-        info_w = std::max(info_w, text_size(ctx.fonts.big, formula_size(ctx), l).x);
-    info_w = std::clamp(info_w, ctx.fonts.ui_size * 12.0f, avail.x * 0.42f);
-    const float info_gap = ctx.fonts.big_size;
+    {
+        ImFont* f = ctx.fonts.for_size(formula_size());
+        for (const std::string& l : size_lines(nullptr))
+            info_w = std::max(info_w, text_size(f, formula_size(), l).x);
+    }
+    info_w = std::clamp(info_w, m_t * 9.0f, avail.x * 0.42f);
+    const float info_gap = m_t;
     // Two formula lines, maybe a note, and the legend line.
-    const float stacked_info_h = formula_size(ctx) * 2.6f + ctx.fonts.ui_size * 2.4f;
+    const float stacked_info_h = formula_size() * 2.8f + legend_size() * 3.0f;
     const Layout beside = layout(ctx, ImVec2(avail.x - info_w - info_gap, grid_h));
     const Layout stacked = layout(ctx, ImVec2(avail.x, grid_h - stacked_info_h));
     const bool side = beside.cell >= stacked.cell && beside.size.x + info_gap + info_w <= avail.x;
     float grids_bottom;
+    float cell = 0;
     if (side) {
         draw_grids(ctx, beside);
+        cell = beside.cell;
         grids_bottom = ImGui::GetCursorScreenPos().y;
         ImGui::SetCursorScreenPos(ImVec2(top.x + beside.size.x + info_gap, top.y));
         ImGui::BeginGroup();
         draw_size_lines(ctx, info_w);
-        ImGui::Spacing();
-        draw_legend(ctx, true);
+        ImGui::Dummy(ImVec2(0, m_t * 0.3f));
+        draw_legend(ctx, true, info_w);
         ImGui::EndGroup();
         grids_bottom = std::max(grids_bottom, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y);
         ImGui::SetCursorScreenPos(ImVec2(top.x, grids_bottom));
     } else {
         draw_size_lines(ctx, avail.x);
-        draw_legend(ctx, false);
-        ImGui::Dummy(ImVec2(0, ctx.fonts.ui_size * 0.2f));
-        draw_grids(ctx, layout(ctx, ImVec2(avail.x, grid_h - (ImGui::GetCursorScreenPos().y - top.y))));
+        draw_legend(ctx, false, avail.x);
+        ImGui::Dummy(ImVec2(0, m_t * 0.2f));
+        const Layout L = layout(ctx, ImVec2(avail.x, grid_h - (ImGui::GetCursorScreenPos().y - top.y)));
+        draw_grids(ctx, L);
+        cell = L.cell;
     }
-    ImGui::Dummy(ImVec2(0, ctx.fonts.big_size * 0.3f));
+    ImGui::Dummy(ImVec2(0, m_t * 0.3f));
     if (!m_error.empty()) {
         // Said above the grids.
     } else if (m_ph.window < 0) {
         const std::string hint = tr(Str::hint_start);
-        text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size, avail.x, hint), pal.text_muted,
-                  hint);
+        ImFont* f = ctx.fonts.for_size(m_t);
+        text_line(f, fit_size(f, m_t, avail.x, hint), pal.text_muted, hint);
     } else {
         ImGui::Dummy(ImVec2(avail.x - 1.0f, flow_tokens(ctx, tokens, avail.x, msize, true)));
     }
+    // The window number being typed, top right, until Enter.
+    if (!m_jump.empty()) {
+        const std::string j = trf(Str::jump_to, m_jump.c_str());
+        ImFont* f = ctx.fonts.for_size(m_t);
+        const ImVec2 ts = text_size(f, m_t, j);
+        const ImVec2 p(canvas_max.x - ts.x - m_t, canvas_min.y + m_t * 0.5f);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(ImVec2(p.x - m_t * 0.3f, p.y - m_t * 0.2f),
+                          ImVec2(p.x + ts.x + m_t * 0.3f, p.y + ts.y + m_t * 0.2f), pal.fill(Role::Term),
+                          m_t * 0.2f);
+        dl->AddText(f, m_t, p, text_on(pal.fill(Role::Term)), j.c_str());
+    }
+    ImGui::PopStyleVar();
     draw_edit_popup();
     ImGui::EndChild();
     ImGui::EndGroup();
+    if (!ctx.options.report_layout.empty()) write_layout_report(ctx, canvas_min, canvas_max, cell);
 
     // Exports act on the canvas just drawn.
     if (m_png_request) ctx.capture.request_png(timestamped(".png"), canvas_min, canvas_max);

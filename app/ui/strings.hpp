@@ -35,7 +35,12 @@ enum class Lang { En, Ko };
     X(msg_saved,        "Saved %s", "%s 저장됨") \
     X(msg_save_fail,    "Could not save %s", "%s을(를) 저장하지 못했습니다") \
     X(msg_image,        "Image: %s", "이미지: %s") \
-    X(msg_recording,    "Recording GIF: window %d of %d", "GIF 녹화 중: 창 %d / %d") \
+    X(msg_recording,    "Recording GIF: window %d of %d (Escape cancels) into %s", "GIF 녹화 중: 창 %d / %d (Escape로 취소), 저장 위치 %s") \
+    X(msg_gif_cancelled,"GIF cancelled; %s was not written", "GIF 취소됨; %s은(는) 저장되지 않았습니다") \
+    X(gif_long_title,   "A long animation", "긴 애니메이션") \
+    X(gif_long,         "This GIF has %d frames (about %d MB; more than %d frames is long for a slide). Record it?", "이 GIF는 %d프레임입니다 (약 %d MB; 슬라이드에는 %d프레임이 넘으면 깁니다). 녹화할까요?") \
+    X(record,           "Record", "녹화") \
+    X(export_folder,    "PNGs and GIFs are saved in %s", "PNG와 GIF는 %s에 저장됩니다") \
     X(op,               "Operation", "연산") \
     X(op_conv,          "Convolution", "합성곱") \
     X(op_max,           "Max pooling", "최대 풀링") \
@@ -94,7 +99,27 @@ enum class Lang { En, Ko };
     X(cols_n,           "the last %d columns", "마지막 %d개 열") \
     X(ceil_note,        " − 1 (the last window would start in the padding)", " − 1 (마지막 창이 패딩에서 시작하므로)") \
     X(hint_start,       "Press → to place the filter on the first window.", "→ 키를 누르면 필터가 첫 번째 창에 놓입니다.") \
-    X(hint_keys,        "→ next window   Shift+→ next term   Space play   click an output to jump   click a number to change it", "→ 다음 창   Shift+→ 다음 항   Space 재생   출력 칸을 누르면 이동   숫자를 누르면 바꾸기") \
+    X(hint_keys,        "→ or PageDown next step   ← or PageUp back   Space play   F5 present   F1 all keys   click an output to jump   click a number to change it", "→ 또는 PageDown 다음 단계   ← 또는 PageUp 이전   Space 재생   F5 발표 모드   F1 모든 키   출력 칸을 누르면 이동   숫자를 누르면 바꾸기") \
+    X(jump_to,          "Go to window %s (Enter)", "창 %s(으)로 이동 (Enter)") \
+    X(present,          "Present", "발표 모드") \
+    X(scale_limited,    "%s× leaves no room in a window this short; it comes back in a taller one", "%s×는 이 창 높이에서 공간이 부족합니다; 더 높은 창에서 다시 적용됩니다") \
+    X(fullscreen,       "Full screen", "전체 화면") \
+    X(key_help,         "Keys", "키 안내") \
+    X(help_title,       "Keys (F1 or ? closes this)", "키 안내 (F1 또는 ?로 닫기)") \
+    X(help_next,        "next step (a term at a time when \"Term by term\" is on; Shift: the other way)", "다음 단계 (\"항 하나씩\"이 켜져 있으면 항 하나씩; Shift는 반대로)") \
+    X(help_prev,        "previous step", "이전 단계") \
+    X(help_play,        "play / pause", "재생 / 정지") \
+    X(help_ends,        "before the first window / the last window", "첫 창 앞 / 마지막 창") \
+    X(key_digits,       "digits, then Enter", "숫자 다음 Enter") \
+    X(help_jump,        "go to that window", "그 창으로 이동") \
+    X(help_black,       "black screen; the same key (or a step key) comes back", "검은 화면; 같은 키(또는 단계 키)로 돌아옴") \
+    X(help_white,       "white screen; the same key (or a step key) comes back", "흰 화면; 같은 키(또는 단계 키)로 돌아옴") \
+    X(help_present,     "presentation mode: only the grids, full screen (Escape leaves)", "발표 모드: 격자만 전체 화면으로 (Escape로 나가기)") \
+    X(help_full,        "full screen", "전체 화면") \
+    X(help_views,       "switch views", "보기 바꾸기") \
+    X(help_scale,       "UI scale (menus and panels; the grids fill the space they have)", "화면 배율 (메뉴와 패널; 격자는 남은 공간을 채움)") \
+    X(help_nav,         "Tab, then the arrows and Space: reach every control; Escape: back to stepping", "Tab 다음 화살표와 Space: 모든 컨트롤로 이동; Escape: 단계 이동으로") \
+    X(help_help,        "this list", "이 목록") \
     X(error_title,      "These settings do not work:", "이 설정으로는 계산할 수 없습니다:") \
     X(edit_cell,        "New value, then Enter", "새 값을 넣고 Enter") \
     X(controls,         "Settings", "설정") \

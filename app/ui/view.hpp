@@ -42,17 +42,34 @@ struct GuiOptions {
     bool hide_controls = false;  // --hide-controls: start with the settings panel closed (slides)
     std::string kernel;          // --kernel NAME|FILE (image lab): a preset (as `convscope filter`) or a file
     std::string explain;         // --explain ROW,COL (image lab): explain this output pixel
+    bool present = false;        // --present: presentation mode (full screen, only the canvas)
+    bool fullscreen = false;     // --fullscreen: full screen with the menus
+    std::string report_layout;   // --report-layout FILE: the stepper writes where its grids are (tests)
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty();
     }
 };
 
-// The two fonts every view uses: ui for controls, big for grid numbers and formulas. Sizes in pixels.
+// The fonts every view uses: ui for controls, big for grid numbers and formulas, both at the UI scale; and
+// huge and small, rasterized at fixed sizes, so canvas text sized from the screen (not the UI scale) scales
+// down crisply. Sizes in pixels.
 struct Fonts {
     ImFont* ui = nullptr;
     ImFont* big = nullptr;
+    ImFont* huge = nullptr;
+    ImFont* small = nullptr;  // fixed size too: small canvas text at a large UI scale
     float ui_size = 13.0f;
     float big_size = 13.0f;
+    float huge_size = 13.0f;
+    float small_size = 13.0f;
+    // The font to draw text of `px` pixels with: the smallest one rasterized at least that large (glyphs
+    // shrink well, they do not grow well), else the largest.
+    ImFont* for_size(float px) const {
+        if (small && px <= small_size * 1.05f && small_size < ui_size) return small;
+        if (ui && px <= ui_size * 1.05f) return ui;
+        if (big && px <= big_size * 1.05f) return big;
+        return huge ? huge : big;
+    }
 };
 
 // Screen grabs a view can ask for; they happen after this frame is rendered. Rectangles are in ImGui
@@ -67,7 +84,16 @@ public:
     virtual void gif_frame(int delay_cs) = 0;
     // Finishes the GIF after this frame (its last gif_frame included).
     virtual void gif_end() = 0;
+    // Stops the GIF now and removes its file (Escape while recording).
+    virtual void gif_cancel() = 0;
     virtual bool gif_recording() const = 0;
+};
+
+// A key press taken from GLFW's event queue (main.cpp installs the callback), so a press and release
+// inside one frame still counts. Key repeats are presses too.
+struct KeyPress {
+    int key = 0;   // GLFW_KEY_*
+    int mods = 0;  // GLFW_MOD_*
 };
 
 // What the shell hands a view each frame.
@@ -78,6 +104,10 @@ struct ViewContext {
     Capture& capture;
     std::function<void(std::string)> notify;  // a message in the status bar
     float* speed = nullptr;                   // playback speed in steps per second (a saved setting)
+    // This frame's key presses the shell did not take (its own: F5, F11, B, W, F1, Ctrl+…); none while
+    // a text field has the keyboard.
+    const std::vector<KeyPress>* keys = nullptr;
+    bool presenting = false;  // presentation mode: draw only the canvas (no panel, no toolbar)
 };
 
 class View {

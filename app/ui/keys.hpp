@@ -1,0 +1,41 @@
+// Key presses from GLFW's event queue. ImGui 1.86 reads key *state* once per frame, so a press and release
+// inside one frame (a presenter's clicker, a quick tap) would be lost; this callback, chained in front of
+// ImGui's, queues every press for the shell and the views (KeyPress, app/ui/view.hpp).
+//
+//   ImGui_ImplGlfw_InitForOpenGL(window, true);
+//   install_key_queue(window, queue);   // after ImGui's callbacks
+//   … each frame the shell takes queue.presses and clears them.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "app/ui/view.hpp"
+
+struct GLFWwindow;
+
+namespace convscope::ui {
+
+struct KeyQueue {
+    std::vector<KeyPress> presses;  // since the shell last took them
+    // While false (the default) the stepping keys (arrows, Page Up/Down, Home/End, Space, Enter, Backspace)
+    // are kept from ImGui, so they step rather than move ImGui's keyboard focus. Tab turns keyboard
+    // navigation on; Escape or a mouse click turns it off (the shell does that).
+    bool navigating = false;
+    bool text_input = false;  // a text field had the keyboard last frame: ImGui gets every key
+    // Keys pressed since the frame began, and releases held back from ImGui until the next frame (a press
+    // and release inside one frame would otherwise never reach ImGui's widgets and navigation).
+    std::vector<int> pressed_this_frame;
+    std::vector<std::array<int, 4>> held_releases;  // key, scancode, action, mods
+};
+
+// Installs the queue on `window` (its GLFW user pointer); call after ImGui_ImplGlfw_InitForOpenGL.
+void install_key_queue(GLFWwindow* window, KeyQueue& queue);
+
+// Call right after ImGui::NewFrame(): hands ImGui the releases held back last frame.
+void key_queue_frame_started(GLFWwindow* window, KeyQueue& queue);
+
+// True for the keys the stepper steps with (kept from ImGui unless navigating or typing).
+bool is_stepping_key(int glfw_key);
+
+}  // namespace convscope::ui
