@@ -13,6 +13,7 @@
 #include "app/ui/gpu_fallback.hpp"
 #include "app/ui/gui_options.hpp"
 #include "app/ui/keys.hpp"
+#include "app/ui/lesson_export.hpp"
 #include "app/ui/settings.hpp"
 #include "app/ui/shell.hpp"
 
@@ -22,6 +23,7 @@ static void glfw_error_callback(int error, const char* description) {
 
 int main(int argc, char** argv) {
     using namespace convscope;
+    if (ui::is_lesson_command(argc, argv)) return ui::run_lesson_command(argc, argv);
     if (!ui::wants_gui(argc, argv)) return cli::run(argc, argv);
     ui::GuiOptions options;
     if (auto status = ui::parse_gui_options(argc, argv, options)) return *status;
@@ -79,7 +81,11 @@ int main(int argc, char** argv) {
     shell.attach(window, &keys);
 
     // 5. The frame loop
-    while (!glfwWindowShouldClose(window) && !shell.should_exit()) {
+    while (!shell.should_exit()) {
+        if (glfwWindowShouldClose(window)) {
+            if (shell.close_requested()) break;
+            glfwSetWindowShouldClose(window, GLFW_FALSE);  // the shell asks about unsaved changes first
+        }
         glfwPollEvents();
         shell.before_frame();
         ImGui_ImplOpenGL3_NewFrame();

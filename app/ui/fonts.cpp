@@ -19,10 +19,16 @@ bool has_fonts(const fs::path& dir) {
 
 // Every glyph the UI draws: Latin-1, the string table in both languages, and the math/playback symbols. Only
 // these Hangul syllables are rasterized (all 11,172 would not fit an atlas at 3×).
+std::string g_extra_glyphs;
+bool g_extra_changed = false;
+
 const ImWchar* glyph_ranges() {
     static ImVector<ImWchar> ranges;
-    if (ranges.empty()) {
+    if (ranges.empty() || g_extra_changed) {
+        g_extra_changed = false;
+        ranges.clear();
         ImFontGlyphRangesBuilder b;
+        b.AddText(g_extra_glyphs.c_str());
         b.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault());
         for (std::string_view s : all_strings()) b.AddText(s.data(), s.data() + s.size());
         b.AddText(kExtraGlyphs);
@@ -109,6 +115,18 @@ Fonts build_fonts(const std::string& assets_dir, float scale, std::string& messa
         message = buf;
     }
     return f;
+}
+
+std::string lesson_path(const std::string& name_or_file) {
+    if (name_or_file.find('/') != std::string::npos || name_or_file.ends_with(".json")) return name_or_file;
+    const std::string assets = find_assets_dir();
+    return (assets.empty() ? std::string("assets") : assets) + "/lessons/" + name_or_file + ".json";
+}
+
+void set_extra_glyph_text(std::string text) {
+    if (text == g_extra_glyphs) return;
+    g_extra_glyphs = std::move(text);
+    g_extra_changed = true;
 }
 
 }  // namespace convscope::ui

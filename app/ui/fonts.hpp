@@ -21,6 +21,11 @@ inline constexpr float kSmallFontPx = 20.0f;
 // source tree's (a compile-time path).
 // Empty when none holds fonts/DejaVuSans.ttf.
 std::string find_assets_dir();
+// Text from outside the string table that the fonts must draw (a lesson's captions); takes effect at the
+// next build_fonts.
+void set_extra_glyph_text(std::string text);
+// A bundled lesson's file ("lecture" → ASSETS/lessons/lecture.json); a path (with / or .json) as it is.
+std::string lesson_path(const std::string& name_or_file);
 
 // Clears the ImGui font atlas and adds the fonts at `scale`; returns the fonts and, when a file was missing,
 // a message for the user. The caller re-uploads the atlas texture.

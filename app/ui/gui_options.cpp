@@ -2,9 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "app/cli/cli.hpp"
+#include "app/ui/fonts.hpp"
 #include "core/kernels.hpp"
 #include "core/stepper.hpp"
 
@@ -48,9 +50,16 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
                  "Stepper: start with the settings panel closed (bigger grids)");
     app.add_flag("--present", out.present,
                  "Presentation mode: full screen, only the canvas (F5 toggles, Escape leaves)");
+    app.add_flag("--present-in-window", out.present_in_window,
+                 "Presentation's layout (only the canvas and the caption) in the window, not full screen");
     app.add_flag("--fullscreen", out.fullscreen, "Full screen on the current monitor (F11 toggles)");
     app.add_option("--report-layout", out.report_layout,
                    "Stepper: write where the grids are drawn (JSON) to this file (for tests)");
+    std::string lesson;
+    app.add_option("--lesson", lesson, "Open a lesson: a bundled one (lecture) or a LESSON.json file");
+    app.add_option("--scene", out.scene, "Lessons: start on scene K (from 1)");
+    app.add_option("--save-scene", out.save_scene,
+                   "Save what is shown (after --preset, --step, …) as a scene file, then exit");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.
@@ -63,6 +72,19 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     } catch (const CLI::ParseError& e) {
         return cli::error_exit(e.what());
     }
+    // `convscope gui FILE.json` opens a scene or a lesson (by its content).
+    if (out.image.ends_with(".json") || out.image.ends_with(".JSON")) {
+        out.document = out.image;
+        out.image.clear();
+    }
+    if (!lesson.empty()) {
+        if (!out.document.empty()) return cli::error_exit("give either --lesson or a FILE.json, not both");
+        out.document = lesson_path(lesson);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(out.document, ec))
+            return cli::error_exit("--lesson: no lesson '" + lesson + "' (" + out.document + " is not a file)");
+    }
+    if (out.scene < 0) return cli::error_exit("--scene must be 1 or more");
     // `convscope photo.jpg` means the image lab.
     if (!out.image.empty() && out.view.empty()) out.view = "image";
     if (!out.view.empty()) {

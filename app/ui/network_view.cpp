@@ -258,7 +258,28 @@ public:
 
     void draw_content(ViewContext& ctx) override;
 
+    // Scenes: the input and the layer stack (core/lesson.cpp checked that every layer parses).
+    bool load_scene(const Scene& scene) override {
+        if (scene.view != SceneView::Network) return false;
+        Network n;
+        n.input = scene.network.input;
+        for (const std::string& text : scene.network.layers)
+            if (auto L = parse_layer(text)) n.layers.push_back(*L);
+        set_network(n);
+        m_scene = scene;
+        return true;
+    }
+    std::optional<Scene> current_scene() const override {
+        Scene s = m_scene ? *m_scene : Scene{};
+        s.view = SceneView::Network;
+        s.network.input = m_input;
+        s.network.layers.clear();
+        for (const LayerItem& it : m_items) s.network.layers.push_back(to_pytorch(it.layer));
+        return s;
+    }
+
 private:
+    std::optional<Scene> m_scene;  // the scene last loaded (caption, unknown fields)
     void load_lecture() {
         m_items.clear();
         m_items.push_back(

@@ -8,9 +8,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
+#include "app/ui/draw.hpp"
 #include "app/ui/fonts.hpp"
 #include "app/ui/handoff.hpp"
+#include "core/fileio.hpp"
 #include "core/trace.hpp"
 
 namespace convscope::ui {
@@ -49,6 +52,506 @@ Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
     m_assets = find_assets_dir();
     for (auto& v : m_views) v->apply_options(m_options);
     if (!m_options.image.empty() && m_status.empty()) m_status = trf(Str::msg_image, m_options.image.c_str());
+    if (!scripted()) {
+        if (auto dir = config_dir()) {
+            auto bytes = read_file(*dir + "/recent.json", 1 << 20);
+            if (bytes) {
+                const std::string text(bytes->begin(), bytes->end());
+                for (size_t a = text.find('"'); a != std::string::npos; a = text.find('"', a + 1)) {
+                    const size_t b = text.find('"', a + 1);
+                    if (b == std::string::npos) break;
+                    m_recent.push_back(text.substr(a + 1, b - a - 1));
+                    a = b;
+                }
+            }
+        }
+    }
+    // The last session comes back when nothing else was asked for.
+    if (!scripted() && m_options.document.empty() && m_options.preset.empty() && m_options.image.empty() &&
+        m_options.view.empty() && m_options.kernel.empty())
+        restore_session();
+    if (!m_options.document.empty()) open_document(m_options.document);
+}
+
+// [SECTION] Scenes and lessons
+
+namespace {
+
+// A refused scene or lesson in the UI's language; the field names are JSON, the same in every language.
+std::string scene_error_text(const SceneError& e) {
+    const std::string field = e.field.empty() ? std::string(tr(Str::scene_the_file)) : e.field;
+    const char* f = field.c_str();
+    const char* d = e.detail.c_str();
+    std::string what;
+    switch (e.code) {
+        case SceneErrorCode::CannotRead: what = trf(Str::scene_err_read, f, d); break;
+        case SceneErrorCode::NotJson: what = trf(Str::scene_err_json, f, d); break;
+        case SceneErrorCode::NotConvScope: what = trf(Str::scene_err_kind, f); break;
+        case SceneErrorCode::Version: what = trf(Str::scene_err_version, f); break;
+        case SceneErrorCode::Missing: what = trf(Str::scene_err_missing, f); break;
+        case SceneErrorCode::Type: what = trf(Str::scene_err_type, f, d); break;
+        case SceneErrorCode::Range: what = trf(Str::scene_err_range, f, d); break;
+        case SceneErrorCode::Choice: what = trf(Str::scene_err_choice, f, d); break;
+        case SceneErrorCode::Problem: what = trf(Str::scene_err_problem, f, d); break;
+        case SceneErrorCode::Unsupported: what = trf(Str::scene_err_unsupported, f, d); break;
+    }
+    return (e.scene > 0 ? trf(Str::scene_number, e.scene) : std::string()) + what;
+}
+
+const std::string& caption_text(const Caption& c) {
+    const std::string& mine = language() == Lang::Ko ? c.ko : c.en;
+    return mine.empty() ? (language() == Lang::Ko ? c.en : c.ko) : mine;
+}
+
+}  // namespace
+
+// Opens a scene or a lesson; a file that is refused leaves everything as it was and says why.
+void Shell::open_document(const std::string& path) {
+    auto doc = read_document_file(path);
+    if (auto* e = std::get_if<SceneError>(&doc)) {
+        m_status = trf(Str::scene_refused, scene_error_text(*e).c_str());
+        return;
+    }
+    Document& d = std::get<Document>(doc);
+    Lesson lesson;
+    if (auto* scene = std::get_if<Scene>(&d))
+        lesson.scenes.push_back(std::move(*scene));
+    else
+        lesson = std::move(std::get<Lesson>(d));
+    // The captions' glyphs (Hangul beyond the string table's) go into the font atlas.
+    std::string glyphs = lesson.title.en + lesson.title.ko;
+    for (const Scene& sc : lesson.scenes) glyphs += sc.caption.en + sc.caption.ko;
+    set_extra_glyph_text(glyphs);
+    m_fonts_dirty = true;
+    m_document_is_scene = std::holds_alternative<Scene>(d);
+    m_lesson = std::move(lesson);
+    m_document = path;
+    m_recent.erase(std::remove(m_recent.begin(), m_recent.end(), path), m_recent.end());
+    m_recent.insert(m_recent.begin(), path);
+    if (m_recent.size() > 8) m_recent.resize(8);
+    const size_t first = m_options.scene > 0 ? size_t(m_options.scene - 1) : 0;
+    show_scene(std::min(first, m_lesson->scenes.size() - 1));
+    m_status = trf(Str::scene_opened, path.c_str());
+    mark_saved();
+}
+
+void Shell::show_scene(size_t index) {
+    if (!m_lesson || index >= m_lesson->scenes.size()) return;
+    capture_scene();  // edits made in the scene shown stay in the lesson
+    m_scene = index;
+    const Scene& sc = m_lesson->scenes[index];
+    for (size_t i = 0; i < m_views.size(); ++i)
+        if (m_views[i]->id() == to_string(sc.view)) {
+            if (m_views[i]->load_scene(sc)) {
+                m_current = i;
+                m_select_current = true;
+                m_select_left = 2;  // the tab bar is told twice
+            } else {
+                m_status = tr(Str::scene_no_view);
+            }
+        }
+}
+
+float Shell::lesson_bar_height(bool presenting) const {
+    if (!m_lesson) return 0.0f;
+    if (!presenting) return ImGui::GetFrameHeightWithSpacing();
+    const float px = std::clamp(ImGui::GetMainViewport()->Size.y / 20.0f, 18.0f, 72.0f);
+    return px * 2.6f;
+}
+
+// "Scene k of n" and the caption: one line under the view, or large under the canvas when presenting.
+void Shell::draw_lesson_bar(bool presenting) {
+    if (!m_lesson) return;
+    const Scene& sc = m_lesson->scenes[m_scene];
+    const std::string counter = trf(Str::lesson_scene_of, int(m_scene + 1), int(m_lesson->scenes.size()));
+    const std::string& caption = caption_text(sc.caption);
+    const Palette& pal = palette();
+    if (presenting) {
+        const float h = lesson_bar_height(true);
+        const float px = h / 2.6f;
+        const ImVec2 a = ImGui::GetCursorScreenPos();
+        const float w = ImGui::GetContentRegionAvail().x;
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        ImFont* font = m_fonts.for_size(px);
+        const float cpx = px * 0.55f;
+        const ImVec2 cs = text_size(font, cpx, counter);
+        dl->AddText(font, cpx, ImVec2(a.x + w - cs.x - px * 0.3f, a.y + h - cs.y - px * 0.2f), pal.text_muted,
+                    counter.c_str());
+        // Two lines at most: shrink the caption until it wraps into them.
+        float size = px;
+        const float wrap = w - cs.x - px;
+        for (int i = 0; i < 12 && font->CalcTextSizeA(size, FLT_MAX, wrap, caption.c_str()).y > h * 0.95f; ++i)
+            size *= 0.9f;
+        dl->AddText(font, size, ImVec2(a.x + px * 0.3f, a.y + px * 0.2f), pal.text, caption.c_str(), nullptr,
+                    wrap);
+        ImGui::Dummy(ImVec2(w, h));
+        return;
+    }
+    if (ImGui::SmallButton(tr(Str::lesson_prev)) && m_scene > 0) show_scene(m_scene - 1);
+    ImGui::SameLine();
+    ImGui::TextUnformatted(counter.c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr(Str::lesson_next)) && m_scene + 1 < m_lesson->scenes.size())
+        show_scene(m_scene + 1);
+    ImGui::SameLine();
+    ImGui::TextUnformatted(caption.c_str());
+}
+
+// The current view's state into the lesson's current scene (when the view shows that kind of scene).
+void Shell::capture_scene() {
+    if (!m_lesson || m_scene >= m_lesson->scenes.size()) return;
+    Scene& stored = m_lesson->scenes[m_scene];
+    View& v = *m_views[m_current];
+    if (v.id() != to_string(stored.view)) return;
+    std::optional<Scene> now = v.current_scene();
+    if (!now) return;
+    now->caption = stored.caption;
+    now->file = stored.file;
+    if (scene_to_json(*now) == scene_to_json(stored)) return;
+    now->file.clear();  // changed: saved inline from now on
+    stored = std::move(*now);
+}
+
+std::string Shell::document_json() {
+    capture_scene();
+    if (m_document_is_scene && m_lesson->scenes.size() == 1) return scene_to_json(m_lesson->scenes[0]);
+    return lesson_to_json(*m_lesson);
+}
+
+void Shell::mark_saved() {
+    m_saved_edits.clear();
+    for (const auto& v : m_views) m_saved_edits.push_back(v->edit_count());
+    m_lesson_edited = false;
+}
+
+bool Shell::unsaved() {
+    if (!m_lesson) return false;
+    if (m_lesson_edited) return true;
+    for (size_t i = 0; i < m_views.size() && i < m_saved_edits.size(); ++i)
+        if (m_views[i]->edit_count() != m_saved_edits[i]) return true;
+    return false;
+}
+
+// Ctrl+S: the open document, or Save as when there is none.
+void Shell::save_document() {
+    if (!m_lesson) {
+        m_lesson = Lesson{};
+        m_lesson->title = {"Lesson", "수업"};
+        if (auto sc = m_views[m_current]->current_scene()) m_lesson->scenes.push_back(std::move(*sc));
+        if (m_lesson->scenes.empty()) {
+            m_lesson.reset();
+            m_status = tr(Str::scene_no_view);
+            return;
+        }
+        m_scene = 0;
+        m_document_is_scene = false;
+    }
+    if (m_document.empty()) {
+        m_popup = Popup::SaveAs;
+        return;
+    }
+    save_to(m_document);
+}
+
+bool Shell::save_to(const std::string& path) {
+    const std::string text = document_json();
+    if (const Status st = write_text_file(path, text); !st) {
+        m_status = st.error();
+        return false;
+    }
+    m_document = path;
+    m_status = trf(Str::file_saved, path.c_str());
+    m_recent.erase(std::remove(m_recent.begin(), m_recent.end(), path), m_recent.end());
+    m_recent.insert(m_recent.begin(), path);
+    mark_saved();
+    return true;
+}
+
+void Shell::update_title() {
+    if (!m_window) return;
+    std::string t = "ConvScope";
+    if (m_lesson) {
+        std::string name = m_document.empty() ? caption_text(m_lesson->title) : m_document;
+        if (const size_t slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
+        t = name + (unsaved() ? " •" : "") + " — ConvScope";
+    }
+    if (t != m_title) {
+        m_title = t;
+        glfwSetWindowTitle(m_window, t.c_str());
+    }
+}
+
+bool Shell::close_requested() {
+    if (unsaved() && !scripted()) {
+        m_popup = Popup::Quit;
+        return false;
+    }
+    save_session();
+    return true;
+}
+
+// The session (each view's state as a scene) is kept in the config folder and comes back at the next start.
+void Shell::save_session() {
+    if (scripted()) return;
+    auto dir = config_dir();
+    if (!dir) return;
+    Lesson session;
+    session.title = {"last session", "지난 세션"};
+    for (const auto& v : m_views)
+        if (auto sc = v->current_scene()) {
+            sc->file.clear();
+            session.scenes.push_back(std::move(*sc));
+        }
+    if (session.scenes.empty()) return;
+    std::string text = lesson_to_json(session, true);
+    // The view shown: an extra field, kept by the format's rule for unknown fields.
+    text.insert(text.find('{') + 1, "\n  \"current_view\": \"" + std::string(m_views[m_current]->id()) + "\",");
+    (void)write_text_file(*dir + "/session.json", text);
+    std::string recent = "[";
+    for (size_t i = 0; i < m_recent.size(); ++i) {
+        if (m_recent[i].find('"') != std::string::npos || m_recent[i].find('\\') != std::string::npos) continue;
+        recent += std::string(recent.size() > 1 ? ", " : "") + "\"" + m_recent[i] + "\"";
+    }
+    (void)write_text_file(*dir + "/recent.json", recent + "]\n");
+}
+
+void Shell::restore_session() {
+    auto dir = config_dir();
+    if (!dir) return;
+    const std::string path = *dir + "/session.json";
+    auto doc = read_document_file(path);
+    auto* d = std::get_if<Document>(&doc);
+    if (!d || !std::holds_alternative<Lesson>(*d)) return;  // none yet, or unreadable: start fresh
+    for (const Scene& sc : std::get<Lesson>(*d).scenes)
+        for (auto& v : m_views)
+            if (v->id() == to_string(sc.view)) v->load_scene(sc);
+    auto bytes = read_file(path, 1 << 26);
+    if (!bytes) return;
+    const std::string text(bytes->begin(), bytes->end());
+    const size_t at = text.find("\"current_view\": \"");
+    if (at == std::string::npos) return;
+    const size_t a = at + 16, b = text.find('"', a);
+    const std::string id = b == std::string::npos ? "" : text.substr(a, b - a);
+    for (size_t i = 0; i < m_views.size(); ++i)
+        if (m_views[i]->id() == id) m_current = i;
+}
+
+void Shell::draw_file_menu() {
+    if (!ImGui::BeginMenu(tr(Str::menu_file))) return;
+    if (ImGui::MenuItem(tr(Str::file_new))) {
+        capture_scene();
+        m_lesson = Lesson{};
+        m_lesson->title = {"Lesson", "수업"};
+        if (auto sc = m_views[m_current]->current_scene()) m_lesson->scenes.push_back(std::move(*sc));
+        if (m_lesson->scenes.empty()) m_lesson.reset();
+        m_document.clear();
+        m_document_is_scene = false;
+        m_scene = 0;
+        mark_saved();
+        m_lesson_edited = m_lesson.has_value();
+    }
+    if (ImGui::MenuItem(tr(Str::file_open), "Ctrl+O")) m_popup = Popup::Open;
+    if (ImGui::MenuItem(tr(Str::file_save), "Ctrl+S")) save_document();
+    if (ImGui::MenuItem(tr(Str::file_save_as))) {
+        if (!m_lesson) save_document();
+        m_popup = Popup::SaveAs;
+    }
+    if (ImGui::BeginMenu(tr(Str::file_recent), !m_recent.empty())) {
+        for (const std::string& r : std::vector<std::string>(m_recent))
+            if (ImGui::MenuItem(r.c_str())) open_document(r);
+        ImGui::EndMenu();
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr(Str::edit_undo), "Ctrl+Z")) m_views[m_current]->undo();
+    if (ImGui::MenuItem(tr(Str::edit_redo), "Ctrl+Shift+Z")) m_views[m_current]->redo();
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr(Str::file_about))) m_popup = Popup::About;
+    if (ImGui::MenuItem(tr(Str::quit), "Ctrl+Q")) m_quit_requested = true;
+    ImGui::EndMenu();
+}
+
+void Shell::draw_lesson_menu() {
+    if (!ImGui::BeginMenu(tr(Str::menu_lesson), m_lesson.has_value())) return;
+    auto& scenes = m_lesson->scenes;
+    if (ImGui::MenuItem(tr(Str::lesson_add))) {
+        capture_scene();
+        if (auto sc = m_views[m_current]->current_scene()) {
+            sc->file.clear();
+            sc->caption = {};
+            scenes.insert(scenes.begin() + std::ptrdiff_t(std::min(m_scene + 1, scenes.size())), std::move(*sc));
+            m_scene = std::min(m_scene + 1, scenes.size() - 1);
+            m_lesson_edited = true;
+        } else {
+            m_status = tr(Str::scene_no_view);
+        }
+    }
+    if (ImGui::MenuItem(tr(Str::lesson_caption))) {
+        const Caption& c = scenes[m_scene].caption;
+        std::snprintf(m_caption_en, sizeof m_caption_en, "%s", c.en.c_str());
+        std::snprintf(m_caption_ko, sizeof m_caption_ko, "%s", c.ko.c_str());
+        std::snprintf(m_title_buf, sizeof m_title_buf, "%s", caption_text(m_lesson->title).c_str());
+        m_popup = Popup::Caption;
+    }
+    if (ImGui::MenuItem(tr(Str::lesson_up), nullptr, false, m_scene > 0)) {
+        capture_scene();
+        std::swap(scenes[m_scene], scenes[m_scene - 1]);
+        --m_scene;
+        m_lesson_edited = true;
+    }
+    if (ImGui::MenuItem(tr(Str::lesson_down), nullptr, false, m_scene + 1 < scenes.size())) {
+        capture_scene();
+        std::swap(scenes[m_scene], scenes[m_scene + 1]);
+        ++m_scene;
+        m_lesson_edited = true;
+    }
+    if (ImGui::MenuItem(tr(Str::lesson_delete), nullptr, false, scenes.size() > 1)) {
+        scenes.erase(scenes.begin() + std::ptrdiff_t(m_scene));
+        m_lesson_edited = true;
+        const size_t next = std::min(m_scene, scenes.size() - 1);
+        m_scene = next;
+        const Scene sc = scenes[next];
+        for (size_t i = 0; i < m_views.size(); ++i)
+            if (m_views[i]->id() == to_string(sc.view) && m_views[i]->load_scene(sc)) {
+                m_current = i;
+                m_select_current = true;
+                m_select_left = 2;
+            }
+    }
+    ImGui::EndMenu();
+}
+
+// The file, caption, about and quit questions: small modal popups with a path field (ImGui has no file
+// dialog; a path typed or pasted is what every desktop accepts).
+void Shell::draw_popups() {
+    static const char* const ids[] = {"", "##open", "##saveas", "##caption", "##about", "##quit"};
+    if (m_popup != Popup::None) {
+        if (m_popup == Popup::Open || m_popup == Popup::SaveAs) {
+            std::snprintf(m_path, sizeof m_path, "%s", m_document.c_str());
+            m_confirm_overwrite = false;
+        }
+        ImGui::OpenPopup(ids[int(m_popup)]);
+        m_popup = Popup::None;
+    }
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float width = std::min(vp->Size.x * 0.8f, ImGui::GetFontSize() * 40.0f);
+    const auto centre = [&] {
+        ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.4f),
+                                ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+        ImGui::SetNextWindowSize(ImVec2(width, 0));
+    };
+    centre();
+    if (ImGui::BeginPopupModal("##open", nullptr, ImGuiWindowFlags_NoTitleBar)) {
+        ImGui::TextUnformatted(tr(Str::file_open));
+        ImGui::SetNextItemWidth(-1);
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        const bool enter = ImGui::InputText("##path", m_path, sizeof m_path, ImGuiInputTextFlags_EnterReturnsTrue);
+        for (const std::string& r : m_recent)
+            if (ImGui::Selectable(r.c_str())) std::snprintf(m_path, sizeof m_path, "%s", r.c_str());
+        if (ImGui::Button(tr(Str::file_ok)) || enter) {
+            open_document(m_path);
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button(tr(Str::file_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+    centre();
+    if (ImGui::BeginPopupModal("##saveas", nullptr, ImGuiWindowFlags_NoTitleBar)) {
+        ImGui::TextUnformatted(tr(Str::file_save_as));
+        ImGui::SetNextItemWidth(-1);
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        if (ImGui::InputText("##path", m_path, sizeof m_path)) m_confirm_overwrite = false;
+        std::error_code ec;
+        const bool exists = m_path[0] && std::filesystem::exists(m_path, ec) && m_path != m_document;
+        if (m_confirm_overwrite) ImGui::TextWrapped("%s", trf(Str::file_overwrite, m_path).c_str());
+        if (ImGui::Button(tr(m_confirm_overwrite ? Str::file_replace : Str::file_ok)) && m_path[0]) {
+            if (exists && !m_confirm_overwrite) {
+                m_confirm_overwrite = true;
+            } else {
+                if (save_to(m_path) && m_quit_after_save) m_exit = true;
+                ImGui::CloseCurrentPopup();
+            }
+        }
+        ImGui::SameLine();
+        if (ImGui::Button(tr(Str::file_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+            m_quit_after_save = false;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+    }
+    centre();
+    if (ImGui::BeginPopupModal("##caption", nullptr, ImGuiWindowFlags_NoTitleBar)) {
+        ImGui::TextUnformatted(tr(Str::lesson_title));
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputText("##title", m_title_buf, sizeof m_title_buf);
+        ImGui::TextUnformatted(tr(Str::caption_en));
+        ImGui::InputTextMultiline("##en", m_caption_en, sizeof m_caption_en, ImVec2(-1, ImGui::GetFontSize() * 3));
+        ImGui::TextUnformatted(tr(Str::caption_ko));
+        ImGui::InputTextMultiline("##ko", m_caption_ko, sizeof m_caption_ko, ImVec2(-1, ImGui::GetFontSize() * 3));
+        if (ImGui::Button(tr(Str::file_ok)) && m_lesson) {
+            Caption& c = m_lesson->scenes[m_scene].caption;
+            c.en = m_caption_en;
+            c.ko = m_caption_ko;
+            (language() == Lang::Ko ? m_lesson->title.ko : m_lesson->title.en) = m_title_buf;
+            m_lesson_edited = true;
+            std::string glyphs = m_lesson->title.en + m_lesson->title.ko;
+            for (const Scene& sc : m_lesson->scenes) glyphs += sc.caption.en + sc.caption.ko;
+            set_extra_glyph_text(glyphs);
+            m_fonts_dirty = true;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button(tr(Str::file_cancel))) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+    centre();
+    if (ImGui::BeginPopupModal("##about", nullptr, ImGuiWindowFlags_NoTitleBar)) {
+        ImGui::TextWrapped("%s", trf(Str::about_text, CONVSCOPE_VERSION).c_str());
+        if (ImGui::Button(tr(Str::file_ok)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+    centre();
+    if (ImGui::BeginPopupModal("##quit", nullptr, ImGuiWindowFlags_NoTitleBar)) {
+        ImGui::TextUnformatted(tr(Str::quit_unsaved));
+        if (ImGui::Button(tr(Str::quit_save))) {
+            ImGui::CloseCurrentPopup();
+            if (m_document.empty()) {
+                m_quit_after_save = true;
+                m_popup = Popup::SaveAs;
+            } else if (save_to(m_document)) {
+                save_session();
+                m_exit = true;
+            }
+        }
+        ImGui::SameLine();
+        if (ImGui::Button(tr(Str::quit_discard))) {
+            save_session();
+            m_exit = true;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button(tr(Str::file_cancel))) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
+// --save-scene: what the current view shows, written as a scene file (exit status 2 with one error line when
+// the view cannot say or the file cannot be written).
+void Shell::save_scene_and_exit() {
+    View& v = *m_views[m_current];
+    std::optional<Scene> sc = v.current_scene();
+    if (!sc) {
+        std::fprintf(stderr, "error: --save-scene: the %s view cannot be saved as a scene yet\n",
+                     std::string(v.id()).c_str());
+        m_exit_status = 2;
+        return;
+    }
+    if (m_lesson && m_lesson->scenes[m_scene].view == sc->view && sc->caption == Caption{})
+        sc->caption = m_lesson->scenes[m_scene].caption;
+    if (const Status st = write_text_file(m_options.save_scene, scene_to_json(*sc)); !st) {
+        std::fprintf(stderr, "error: %s\n", st.error().c_str());
+        m_exit_status = 2;
+    }
 }
 
 void Shell::apply_style() {
@@ -147,7 +650,9 @@ void Shell::attach(GLFWwindow* window, KeyQueue* keys) {
         m_settings.scale = scale_for_monitor(current_monitor(window));
         m_settings.scale_chosen = true;
     }
-    if (m_options.present)
+    if (m_options.present_in_window)
+        m_present = true;  // handouts: the presented layout at the window's size
+    else if (m_options.present)
         set_present(true);
     else if (m_options.fullscreen)
         set_fullscreen(true);
@@ -204,6 +709,12 @@ void Shell::handle_keys() {
             if (k.key == GLFW_KEY_MINUS || k.key == GLFW_KEY_KP_SUBTRACT) set_scale(m_settings.scale - 0.25f);
             if (k.key == GLFW_KEY_0 || k.key == GLFW_KEY_KP_0) set_scale(1.0f);
             if (k.key == GLFW_KEY_Q) m_quit_requested = true;
+            if (!io.WantTextInput) {  // a text field undoes its own typing
+                if (k.key == GLFW_KEY_Z && !shift) m_views[m_current]->undo();
+                if ((k.key == GLFW_KEY_Z && shift) || k.key == GLFW_KEY_Y) m_views[m_current]->redo();
+            }
+            if (k.key == GLFW_KEY_S) save_document();
+            if (k.key == GLFW_KEY_O) m_popup = Popup::Open;
             if (k.key >= GLFW_KEY_1 && k.key <= GLFW_KEY_9 && size_t(k.key - GLFW_KEY_1) < m_views.size()) {
                 m_current = size_t(k.key - GLFW_KEY_1);
                 m_select_current = true;
@@ -245,6 +756,12 @@ void Shell::handle_keys() {
             set_present(false);
         } else if (k.key == GLFW_KEY_ESCAPE && m_fullscreen) {
             set_fullscreen(false);
+        } else if (m_lesson && (k.key == GLFW_KEY_PAGE_DOWN || k.key == GLFW_KEY_PAGE_UP) && !shift &&
+                   (k.key == GLFW_KEY_PAGE_DOWN ? m_views[m_current]->at_scene_end() &&
+                                                      m_scene + 1 < m_lesson->scenes.size()
+                                                : m_views[m_current]->at_scene_start() && m_scene > 0)) {
+            // In a lesson, the clicker walks on from the last step of a scene into the next scene.
+            show_scene(k.key == GLFW_KEY_PAGE_DOWN ? m_scene + 1 : m_scene - 1);
         } else {
             m_view_keys.push_back(k);
         }
@@ -297,10 +814,8 @@ void Shell::draw_help() {
 
 void Shell::draw_menu() {
     if (!ImGui::BeginMenuBar()) return;
-    if (ImGui::BeginMenu(tr(Str::menu_file))) {
-        if (ImGui::MenuItem(tr(Str::quit), "Ctrl+Q")) m_quit_requested = true;
-        ImGui::EndMenu();
-    }
+    draw_file_menu();
+    draw_lesson_menu();
     if (ImGui::BeginMenu(tr(Str::menu_view))) {
         if (ImGui::BeginMenu(tr(Str::language))) {
             for (Lang l : {Lang::En, Lang::Ko})
@@ -392,7 +907,8 @@ void Shell::draw() {
         ImGui::Begin("##convscope", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
-        draw_view(*m_views[m_current], true, 0.0f);
+        draw_view(*m_views[m_current], true, lesson_bar_height(true));
+        draw_lesson_bar(true);
         ImGui::End();
     } else {
         const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
@@ -412,19 +928,22 @@ void Shell::draw() {
                 const std::string label = std::string(tr(v.title())) + "###" + std::string(v.id());
                 if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
                     if (!m_select_current) m_current = i;
-                    draw_view(v, false, status_h);
+                    draw_view(v, false, status_h + lesson_bar_height(false));
+                    draw_lesson_bar(false);
                     ImGui::EndTabItem();
                 }
             }
             ImGui::EndTabBar();
         }
         // The tab bar may ignore the request on its very first frame (no tabs known yet): ask twice.
-        if (m_frame >= 2) m_select_current = false;
+        if (m_select_current && m_frame >= 2 && --m_select_left <= 0) m_select_current = false;
         ImGui::Separator();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().text_muted), "%s", m_status.c_str());
         ImGui::End();
     }
     save_if_changed();
+    draw_popups();
+    update_title();
     draw_help();
 
     // The blank screen covers everything; the step is kept underneath.
@@ -457,7 +976,10 @@ void Shell::after_render(int fb_width, int fb_height) {
     const ImGuiIO& io = ImGui::GetIO();
     m_capture.after_render(fb_width, fb_height, io.DisplayFramebufferScale,
                            [this](std::string m) { notify(std::move(m)); });
-    if (m_quit_requested) m_exit = true;
+    if (m_quit_requested) {
+        m_quit_requested = false;
+        if (close_requested()) m_exit = true;
+    }
     if (!scripted()) return;
     const int target = m_options.frames > 0 ? m_options.frames : 3;
     bool busy = m_capture.gif_recording();
@@ -467,6 +989,7 @@ void Shell::after_render(int fb_width, int fb_height) {
     for (const auto& v : m_views) busy = busy || v->busy();
     // A scripted run that never settles still ends (a GIF of the largest problem is a few hundred frames).
     if ((m_frame < target || busy) && m_frame < target + 100000) return;
+    if (!m_options.save_scene.empty()) save_scene_and_exit();
     if (!m_options.screenshot.empty()) {
         const Status s =
             write_png(m_options.screenshot, read_framebuffer(0, 0, fb_width, fb_height, fb_height));

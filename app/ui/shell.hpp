@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 struct GLFWwindow;
 #include <string>
@@ -34,6 +35,8 @@ public:
     void after_render(int fb_width, int fb_height);
     // True when a scripted run is done or the user chose Quit.
     bool should_exit() const { return m_exit; }
+    // The window's close button: true to close now, false when the shell asks first (unsaved changes).
+    bool close_requested();
     // The process exit status of a scripted run: 0, or 2 when a screenshot or GIF could not be written.
     int exit_status() const { return m_exit_status; }
     // True for --frames/--screenshot/--export-gif runs (settings are neither read nor written).
@@ -58,6 +61,24 @@ private:
     void draw_view(View& v, bool presenting, float status_h);
     void set_scale(float scale);
     void save_if_changed();
+    // Scenes and lessons.
+    void open_document(const std::string& path);
+    void show_scene(size_t index);
+    void draw_lesson_bar(bool presenting);
+    float lesson_bar_height(bool presenting) const;
+    void save_scene_and_exit();
+    void capture_scene();  // the current view's state into the lesson's current scene
+    void save_document();
+    bool save_to(const std::string& path);
+    std::string document_json();
+    void mark_saved();
+    bool unsaved();
+    void update_title();
+    void draw_file_menu();
+    void draw_lesson_menu();
+    void draw_popups();
+    void save_session();
+    void restore_session();
 
     GuiOptions m_options;
     Settings m_settings;
@@ -89,6 +110,22 @@ private:
     int m_blank_key = 0;
     bool m_help = false;
     ImVec2 m_last_mouse{-1, -1};
+    // The open lesson (a scene file opens as a lesson of one scene) and its scene shown.
+    std::optional<Lesson> m_lesson;
+    std::string m_document;  // its path
+    size_t m_scene = 0;
+    int m_select_left = 0;  // frames left to tell the tab bar which tab to show
+    bool m_document_is_scene = false;  // the file holds one scene (saved back as a scene)
+    std::vector<int64_t> m_saved_edits;  // each view's edit count when the document was opened or saved
+    bool m_lesson_edited = false;        // scenes added, moved, deleted, captions or title edited
+    std::string m_title;  // the window title set
+    std::vector<std::string> m_recent;
+    // Popups asked for from the menu (opened on the next frame outside it).
+    enum class Popup { None, Open, SaveAs, Caption, About, Quit } m_popup = Popup::None;
+    char m_path[1024] = "";
+    bool m_confirm_overwrite = false;
+    char m_caption_en[512] = "", m_caption_ko[512] = "", m_title_buf[256] = "";
+    bool m_quit_after_save = false;
     double m_mouse_moved_at = 0;
 };
 

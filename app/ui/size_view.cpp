@@ -45,6 +45,36 @@ public:
         ImGui::EndChild();
     }
 
+    // Scenes: an exercise (its answer field cleared) or the calculator's inputs.
+    bool load_scene(const Scene& scene) override {
+        if (scene.view != SceneView::Size) return false;
+        m_scene = scene;
+        const SizeScene& z = scene.size;
+        if (z.exercise > 0) {
+            m_index = std::clamp(z.exercise - 1, 0, kExerciseCount - 1);
+            m_answer[0] = 0;
+            m_verdict = Verdict::None;
+            return true;
+        }
+        const auto put = [](int* v, Pair p) { v[0] = int(p.h), v[1] = int(p.w); };
+        put(m_in, z.input), put(m_k, z.kernel), put(m_s, z.stride), put(m_p, z.padding), put(m_d, z.dilation);
+        m_ceil = z.ceil_mode;
+        return true;
+    }
+    std::optional<Scene> current_scene() const override {
+        Scene s = m_scene ? *m_scene : Scene{};
+        s.view = SceneView::Size;
+        SizeScene& z = s.size;
+        if (z.exercise > 0) {
+            z.exercise = m_index + 1;
+        } else {
+            z.input = {m_in[0], m_in[1]}, z.kernel = {m_k[0], m_k[1]}, z.stride = {m_s[0], m_s[1]};
+            z.padding = {m_p[0], m_p[1]}, z.dilation = {m_d[0], m_d[1]};
+            z.ceil_mode = m_ceil;
+        }
+        return s;
+    }
+
 private:
     enum class Verdict { None, Correct, Wrong, Unreadable };
 
@@ -189,6 +219,7 @@ private:
             ImGui::TextUnformatted(trf(Str::exact_value, f.c_str()).c_str());
     }
 
+    std::optional<Scene> m_scene;  // the scene last loaded (caption, unknown fields)
     int m_index = 0;
     char m_answer[64] = "";
     Verdict m_verdict = Verdict::None;

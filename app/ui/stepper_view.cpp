@@ -26,6 +26,7 @@
 #include "app/ui/palette.hpp"
 #include "app/ui/view.hpp"
 #include "core/stepper.hpp"
+#include "core/undo.hpp"
 
 namespace convscope::ui {
 namespace {
@@ -125,8 +126,67 @@ public:
 
     void draw_content(ViewContext& ctx) override;
 
+    // Scenes: the whole problem and the playhead; the loaded scene is kept so that its caption and unknown
+    // fields are saved back.
+    bool load_scene(const Scene& scene) override {
+        if (scene.view != SceneView::Stepper) return false;
+        load(scene.stepper.problem);
+        m_undo.reset(Snapshot{m_problem});  // showing a scene is not an edit
+        m_scene = scene;
+        m_preset.clear();
+        solve_if_needed();
+        if (m_solution && scene.stepper.window) {
+            const int64_t w = std::clamp<int64_t>(*scene.stepper.window, 0, m_seq.windows() - 1);
+            m_ph = m_seq.clamp(Playhead{w, scene.stepper.term.value_or(m_solution->term_count(w))});
+        }
+        return true;
+    }
+    std::optional<Scene> current_scene() const override {
+        Scene s = m_scene ? *m_scene : stepper_scene({});
+        s.view = SceneView::Stepper;
+        s.stepper.problem = m_problem;
+        s.stepper.window.reset();
+        s.stepper.term.reset();
+        if (m_ph.window >= 0) {
+            s.stepper.window = m_ph.window;
+            if (!m_seq.complete(m_ph)) s.stepper.term = m_ph.term;
+        }
+        return s;
+    }
+    // Undo: the problem as it was before each settled edit (a drag or a typed number is one edit).
+    bool undo() override { return restore(m_undo.undo()); }
+    bool redo() override { return restore(m_undo.redo()); }
+    int64_t edit_count() const override { return m_edits; }
+    bool at_scene_end() const override { return !m_solution || m_ph == m_seq.end(); }
+    bool at_scene_start() const override { return !m_solution || m_ph == m_seq.start(); }
+
 private:
     // [SECTION] State and problem editing
+    struct Snapshot {
+        StepperProblem p;
+        bool operator==(const Snapshot& o) const {
+            return p.op == o.p.op && p.input.shape == o.p.input.shape && p.input.data == o.p.input.data &&
+                   p.weight.shape == o.p.weight.shape && p.weight.data == o.p.weight.data &&
+                   p.has_bias == o.p.has_bias && p.bias.data == o.p.bias.data && p.conv == o.p.conv &&
+                   p.pool == o.p.pool;
+        }
+    };
+    bool restore(std::optional<Snapshot> s) {
+        if (!s) return false;
+        m_problem = std::move(s->p);
+        m_dirty = true;
+        ++m_edits;
+        return true;
+    }
+    // Called once a frame: an edit that has settled (no drag, no field being typed in) becomes an undo step.
+    void commit_settled_edit() {
+        if (ImGui::IsMouseDown(ImGuiMouseButton_Left) || ImGui::IsAnyItemActive()) return;
+        const bool first = !m_undo.current();
+        Snapshot now{m_problem};
+        if (!first && *m_undo.current() == now) return;
+        m_undo.commit(std::move(now));
+        if (!first) ++m_edits;
+    }
     void load(StepperProblem p) {
         m_problem = std::move(p);
         m_ph = Playhead{};
@@ -180,6 +240,9 @@ private:
     void draw_long_gif_question(ViewContext& ctx);
 
     StepperProblem m_problem;
+    std::optional<Scene> m_scene;  // the scene last loaded (caption, predict, unknown fields)
+    UndoStack<Snapshot> m_undo;
+    int64_t m_edits = 0;
     std::string m_preset = "lecture";
     bool m_dirty = true;
     std::optional<StepperSolution> m_solution;
@@ -1277,6 +1340,7 @@ void StepperView::draw_content(ViewContext& ctx) {
         r.reset();
     }
     solve_if_needed();
+    commit_settled_edit();
     // Scripted key presses (--step, --step-terms).
     for (; m_pending_steps > 0; --m_pending_steps) step(true, false);
     for (; m_pending_terms > 0; --m_pending_terms) step(true, true);

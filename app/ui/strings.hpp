@@ -259,7 +259,52 @@ enum class Lang { En, Ko };
     X(net_build,        "Build the stack", "신경망 만들기") \
     X(net_built,        "Built %d layers from the code", "코드로 층 %d개를 만들었습니다") \
     X(net_code_error,   "The code could not be read: %s", "코드를 읽을 수 없습니다: %s") \
-    X(net_photo_error,  "Photo not loaded: %s", "사진을 불러오지 못했습니다: %s")
+    X(net_photo_error,  "Photo not loaded: %s", "사진을 불러오지 못했습니다: %s") \
+    X(lesson_scene_of,  "Scene %d of %d", "장면 %d / %d") \
+    X(lesson_prev,      "◀ Previous scene", "◀ 이전 장면") \
+    X(lesson_next,      "Next scene ▶", "다음 장면 ▶") \
+    X(scene_number,     "scene %d: ", "장면 %d: ") \
+    X(scene_the_file,   "the file", "파일") \
+    X(scene_err_read,   "%s cannot be read: %s", "%s: 읽을 수 없습니다: %s") \
+    X(scene_err_json,   "%s is not valid JSON: %s", "%s: 올바른 JSON이 아닙니다: %s") \
+    X(scene_err_kind,   "%s must be \"scene\" or \"lesson\"", "%s: \"scene\" 또는 \"lesson\"이어야 합니다") \
+    X(scene_err_version, "%s must be 1", "%s: 1이어야 합니다") \
+    X(scene_err_missing, "%s is missing", "%s: 빠져 있습니다") \
+    X(scene_err_type,   "%s must be %s", "%s: 형식이 맞지 않습니다 (%s)") \
+    X(scene_err_range,  "%s must be %s", "%s: 범위를 벗어났습니다 (%s)") \
+    X(scene_err_choice, "%s must be one of %s", "%s: 다음 중 하나여야 합니다: %s") \
+    X(scene_err_problem, "%s does not make a problem: %s", "%s: 계산할 수 없는 문제입니다: %s") \
+    X(scene_err_unsupported, "%s is not supported yet: %s", "%s: 아직 지원하지 않습니다: %s") \
+    X(scene_refused,    "Not opened: %s", "열지 않았습니다: %s") \
+    X(scene_opened,     "Opened %s", "열었습니다: %s") \
+    X(scene_no_view,    "This scene's view cannot show scenes yet", "이 장면의 보기는 아직 장면을 보여 줄 수 없습니다") \
+    X(file_new,         "New lesson from this view", "이 화면으로 새 수업") \
+    X(file_open,        "Open…", "열기…") \
+    X(file_save,        "Save", "저장") \
+    X(file_save_as,     "Save as…", "다른 이름으로 저장…") \
+    X(file_recent,      "Recent", "최근 파일") \
+    X(file_about,       "About ConvScope", "ConvScope 정보") \
+    X(file_path,        "File", "파일") \
+    X(file_overwrite,   "%s exists. Replace it?", "%s 파일이 있습니다. 바꿀까요?") \
+    X(file_saved,       "Saved %s", "저장했습니다: %s") \
+    X(file_cancel,      "Cancel", "취소") \
+    X(file_ok,          "OK", "확인") \
+    X(file_replace,     "Replace", "바꾸기") \
+    X(menu_lesson,      "Lesson", "수업") \
+    X(lesson_add,       "Add this view as a scene", "이 화면을 장면으로 추가") \
+    X(lesson_delete,    "Delete this scene", "이 장면 삭제") \
+    X(lesson_up,        "Move scene earlier", "장면을 앞으로") \
+    X(lesson_down,      "Move scene later", "장면을 뒤로") \
+    X(lesson_caption,   "Edit caption…", "설명 고치기…") \
+    X(lesson_title,     "Title", "제목") \
+    X(caption_en,       "Caption (English)", "설명 (영어)") \
+    X(caption_ko,       "Caption (Korean)", "설명 (한국어)") \
+    X(edit_undo,        "Undo", "실행 취소") \
+    X(edit_redo,        "Redo", "다시 실행") \
+    X(quit_unsaved,     "The lesson has unsaved changes.", "수업에 저장하지 않은 변경이 있습니다.") \
+    X(quit_save,        "Save and quit", "저장하고 종료") \
+    X(quit_discard,     "Quit without saving", "저장하지 않고 종료") \
+    X(about_text,       "ConvScope %s: 2D convolution and pooling, step by step. Fonts: DejaVu Sans (Bitstream Vera licence), NanumGothic (SIL Open Font Licence 1.1); sample photos: see LICENSES.md.", "ConvScope %s: 2D 합성곱과 풀링을 한 단계씩. 글꼴: DejaVu Sans (Bitstream Vera 라이선스), 나눔고딕 (SIL Open Font License 1.1); 예제 사진: LICENSES.md 참고.")
 // clang-format on
 
 enum class Str {

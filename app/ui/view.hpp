@@ -16,11 +16,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/ui/strings.hpp"
+#include "core/lesson.hpp"
 
 namespace convscope::ui {
 
@@ -43,10 +45,15 @@ struct GuiOptions {
     std::string kernel;          // --kernel NAME|FILE (image lab): a preset (as `convscope filter`) or a file
     std::string explain;         // --explain ROW,COL (image lab): explain this output pixel
     bool present = false;        // --present: presentation mode (full screen, only the canvas)
+    bool present_in_window = false;  // --present-in-window: presentation's layout in the window (handouts)
     bool fullscreen = false;     // --fullscreen: full screen with the menus
     std::string report_layout;   // --report-layout FILE: the stepper writes where its grids are (tests)
+    std::string document;        // a SCENE.json or LESSON.json to open (the positional argument, --lesson)
+    int scene = 0;               // --scene K: start on scene K (from 1) of the lesson
+    std::string save_scene;      // --save-scene OUT.json: save what is shown as a scene, then exit
     bool headless_run() const {
-        return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty();
+        return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty() ||
+               !save_scene.empty();
     }
 };
 
@@ -123,6 +130,20 @@ public:
     virtual void draw_content(ViewContext& ctx) = 0;
     // True while the view has unfinished work that a scripted run (--frames, --export-gif) must wait for.
     virtual bool busy() const { return false; }
+    // Scenes (core/lesson.hpp): shows `scene` (of this view's kind) and returns true, or false when this
+    // view does not show scenes.
+    virtual bool load_scene(const Scene&) { return false; }
+    // What the view shows now as a scene, or nullopt when it cannot say.
+    virtual std::optional<Scene> current_scene() const { return std::nullopt; }
+    // In a lesson, PageDown at the end of the scene's steps goes to the next scene, PageUp at its start to
+    // the previous one. Views without steps are always at both.
+    virtual bool at_scene_end() const { return true; }
+    virtual bool at_scene_start() const { return true; }
+    // Undo and redo of the view's edits (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y); false when there is nothing to do.
+    virtual bool undo() { return false; }
+    virtual bool redo() { return false; }
+    // How many edits the view has committed since it started (the shell marks unsaved changes by it).
+    virtual int64_t edit_count() const { return 0; }
 };
 
 // Every view, in tab order.
