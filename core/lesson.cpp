@@ -528,11 +528,13 @@ json stepper_json(const StepperScene& st, json base) {
 json scene_json(const Scene& s, bool with_header) {
     json j = s.source_json.empty() ? json::object() : json::parse(s.source_json, nullptr, false);
     if (!j.is_object()) j = json::object();
+    j.erase("convscope");
+    j.erase("version");
     if (with_header) {
-        j["convscope"] = "scene";
-        j["version"] = 1;
-    } else {
-        j.erase("convscope");
+        // The header first, as a teacher writes it.
+        json head = {{"convscope", "scene"}, {"version", 1}};
+        for (auto it = j.begin(); it != j.end(); ++it) head[it.key()] = it.value();
+        j = std::move(head);
     }
     j["view"] = std::string(to_string(s.view));
     j["caption"] = caption_json(s.caption, j.contains("caption") ? j["caption"] : json());
@@ -680,8 +682,11 @@ std::string scene_to_json(const Scene& s) {
 std::string lesson_to_json(const Lesson& l, bool inline_all) {
     json j = l.source_json.empty() ? json::object() : json::parse(l.source_json, nullptr, false);
     if (!j.is_object()) j = json::object();
-    j["convscope"] = "lesson";
-    j["version"] = 1;
+    j.erase("convscope");
+    j.erase("version");
+    json head = {{"convscope", "lesson"}, {"version", 1}};
+    for (auto it = j.begin(); it != j.end(); ++it) head[it.key()] = it.value();
+    j = std::move(head);
     j["title"] = caption_json(l.title, j.contains("title") ? j["title"] : json());
     json scenes = json::array();
     for (const Scene& s : l.scenes) {

@@ -82,7 +82,8 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
         out.document = lesson_path(lesson);
         std::error_code ec;
         if (!std::filesystem::is_regular_file(out.document, ec))
-            return cli::error_exit("--lesson: no lesson '" + lesson + "' (" + out.document + " is not a file)");
+            return cli::error_exit("--lesson: no lesson '" + lesson + "' (" + out.document +
+                                   " is not a file)");
     }
     if (out.scene < 0) return cli::error_exit("--scene must be 1 or more");
     // `convscope photo.jpg` means the image lab.

@@ -50,12 +50,14 @@ bool is_lesson_command(int argc, char** argv) {
 }
 
 int run_lesson_command(int argc, char** argv) {
-    CLI::App app{"Export a lesson: one PNG per scene (and a GIF per stepper scene with --gif), numbered, "
-                 "drawn by the app presented at --size. Needs an X display (run under xvfb-run without one).",
-                 "convscope lesson"};
+    CLI::App app{
+        "Export a lesson: one PNG per scene (and a GIF per stepper scene with --gif), numbered, "
+        "drawn by the app presented at --size. Needs an X display (run under xvfb-run without one).",
+        "convscope lesson"};
     std::string lesson, dir, lang = "en", size = "1280x800";
     bool gif = false;
-    app.add_option("LESSON", lesson, "A LESSON.json file, or the name of a bundled lesson (lecture)")->required();
+    app.add_option("LESSON", lesson, "A LESSON.json file, or the name of a bundled lesson (lecture)")
+        ->required();
     app.add_option("--export", dir, "Write the pictures into this folder (made if missing)")->required();
     app.add_option("--lang", lang, "Language of the captions and labels: en or ko");
     app.add_option("--size", size, "Picture size WxH (default 1280x800)");
@@ -90,9 +92,9 @@ int run_lesson_command(int argc, char** argv) {
         char stem[32];
         std::snprintf(stem, sizeof stem, "%02zu-%s", i + 1, std::string(to_string(scenes[i].view)).c_str());
         const std::string png = (fs::path(dir) / (std::string(stem) + ".png")).string();
-        std::vector<std::string> a = {"gui",   path,    "--scene", std::to_string(i + 1), "--lang", lang,
-                                      "--size", size,   "--present-in-window", "--frames", "6",
-                                      "--screenshot", png};
+        std::vector<std::string> a = {"gui", path,           "--scene", std::to_string(i + 1), "--lang",
+                                      lang,  "--size",       size,      "--present-in-window", "--frames",
+                                      "6",   "--screenshot", png};
         if (gif && scenes[i].view == SceneView::Stepper)
             a.insert(a.end(), {"--export-gif", (fs::path(dir) / (std::string(stem) + ".gif")).string()});
         const int st = run_and_wait(exe, a);

@@ -84,16 +84,36 @@ std::string scene_error_text(const SceneError& e) {
     const char* d = e.detail.c_str();
     std::string what;
     switch (e.code) {
-        case SceneErrorCode::CannotRead: what = trf(Str::scene_err_read, f, d); break;
-        case SceneErrorCode::NotJson: what = trf(Str::scene_err_json, f, d); break;
-        case SceneErrorCode::NotConvScope: what = trf(Str::scene_err_kind, f); break;
-        case SceneErrorCode::Version: what = trf(Str::scene_err_version, f); break;
-        case SceneErrorCode::Missing: what = trf(Str::scene_err_missing, f); break;
-        case SceneErrorCode::Type: what = trf(Str::scene_err_type, f, d); break;
-        case SceneErrorCode::Range: what = trf(Str::scene_err_range, f, d); break;
-        case SceneErrorCode::Choice: what = trf(Str::scene_err_choice, f, d); break;
-        case SceneErrorCode::Problem: what = trf(Str::scene_err_problem, f, d); break;
-        case SceneErrorCode::Unsupported: what = trf(Str::scene_err_unsupported, f, d); break;
+        case SceneErrorCode::CannotRead:
+            what = trf(Str::scene_err_read, f, d);
+            break;
+        case SceneErrorCode::NotJson:
+            what = trf(Str::scene_err_json, f, d);
+            break;
+        case SceneErrorCode::NotConvScope:
+            what = trf(Str::scene_err_kind, f);
+            break;
+        case SceneErrorCode::Version:
+            what = trf(Str::scene_err_version, f);
+            break;
+        case SceneErrorCode::Missing:
+            what = trf(Str::scene_err_missing, f);
+            break;
+        case SceneErrorCode::Type:
+            what = trf(Str::scene_err_type, f, d);
+            break;
+        case SceneErrorCode::Range:
+            what = trf(Str::scene_err_range, f, d);
+            break;
+        case SceneErrorCode::Choice:
+            what = trf(Str::scene_err_choice, f, d);
+            break;
+        case SceneErrorCode::Problem:
+            what = trf(Str::scene_err_problem, f, d);
+            break;
+        case SceneErrorCode::Unsupported:
+            what = trf(Str::scene_err_unsupported, f, d);
+            break;
     }
     return (e.scene > 0 ? trf(Str::scene_number, e.scene) : std::string()) + what;
 }
@@ -124,6 +144,7 @@ void Shell::open_document(const std::string& path) {
     set_extra_glyph_text(glyphs);
     m_fonts_dirty = true;
     m_document_is_scene = std::holds_alternative<Scene>(d);
+    m_scene_loaded = false;  // the views still show what was there before
     m_lesson = std::move(lesson);
     m_document = path;
     m_recent.erase(std::remove(m_recent.begin(), m_recent.end(), path), m_recent.end());
@@ -143,6 +164,7 @@ void Shell::show_scene(size_t index) {
     for (size_t i = 0; i < m_views.size(); ++i)
         if (m_views[i]->id() == to_string(sc.view)) {
             if (m_views[i]->load_scene(sc)) {
+                m_scene_loaded = true;
                 m_current = i;
                 m_select_current = true;
                 m_select_left = 2;  // the tab bar is told twice
@@ -155,7 +177,7 @@ void Shell::show_scene(size_t index) {
 float Shell::lesson_bar_height(bool presenting) const {
     if (!m_lesson) return 0.0f;
     if (!presenting) return ImGui::GetFrameHeightWithSpacing();
-    const float px = std::clamp(ImGui::GetMainViewport()->Size.y / 20.0f, 18.0f, 72.0f);
+    const float px = std::clamp(ImGui::GetMainViewport()->Size.y / 24.0f, 16.0f, 64.0f);
     return px * 2.6f;
 }
 
@@ -169,8 +191,10 @@ void Shell::draw_lesson_bar(bool presenting) {
     if (presenting) {
         const float h = lesson_bar_height(true);
         const float px = h / 2.6f;
-        const ImVec2 a = ImGui::GetCursorScreenPos();
-        const float w = ImGui::GetContentRegionAvail().x;
+        // Anchored to the bottom of the window, whatever spacing the view left above it.
+        const ImVec2 wmin = ImGui::GetWindowPos(), wsize = ImGui::GetWindowSize();
+        const ImVec2 a(wmin.x + ImGui::GetStyle().WindowPadding.x, wmin.y + wsize.y - h);
+        const float w = wsize.x - 2.0f * ImGui::GetStyle().WindowPadding.x;
         ImDrawList* dl = ImGui::GetWindowDrawList();
         ImFont* font = m_fonts.for_size(px);
         const float cpx = px * 0.55f;
@@ -180,11 +204,11 @@ void Shell::draw_lesson_bar(bool presenting) {
         // Two lines at most: shrink the caption until it wraps into them.
         float size = px;
         const float wrap = w - cs.x - px;
-        for (int i = 0; i < 12 && font->CalcTextSizeA(size, FLT_MAX, wrap, caption.c_str()).y > h * 0.95f; ++i)
+        for (int i = 0; i < 12 && font->CalcTextSizeA(size, FLT_MAX, wrap, caption.c_str()).y > h * 0.95f;
+             ++i)
             size *= 0.9f;
         dl->AddText(font, size, ImVec2(a.x + px * 0.3f, a.y + px * 0.2f), pal.text, caption.c_str(), nullptr,
                     wrap);
-        ImGui::Dummy(ImVec2(w, h));
         return;
     }
     if (ImGui::SmallButton(tr(Str::lesson_prev)) && m_scene > 0) show_scene(m_scene - 1);
@@ -199,7 +223,7 @@ void Shell::draw_lesson_bar(bool presenting) {
 
 // The current view's state into the lesson's current scene (when the view shows that kind of scene).
 void Shell::capture_scene() {
-    if (!m_lesson || m_scene >= m_lesson->scenes.size()) return;
+    if (!m_lesson || !m_scene_loaded || m_scene >= m_lesson->scenes.size()) return;
     Scene& stored = m_lesson->scenes[m_scene];
     View& v = *m_views[m_current];
     if (v.id() != to_string(stored.view)) return;
@@ -244,6 +268,7 @@ void Shell::save_document() {
             return;
         }
         m_scene = 0;
+        m_scene_loaded = true;
         m_document_is_scene = false;
     }
     if (m_document.empty()) {
@@ -272,7 +297,8 @@ void Shell::update_title() {
     std::string t = "ConvScope";
     if (m_lesson) {
         std::string name = m_document.empty() ? caption_text(m_lesson->title) : m_document;
-        if (const size_t slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
+        if (const size_t slash = name.find_last_of('/'); slash != std::string::npos)
+            name = name.substr(slash + 1);
         t = name + (unsaved() ? " •" : "") + " — ConvScope";
     }
     if (t != m_title) {
@@ -305,11 +331,13 @@ void Shell::save_session() {
     if (session.scenes.empty()) return;
     std::string text = lesson_to_json(session, true);
     // The view shown: an extra field, kept by the format's rule for unknown fields.
-    text.insert(text.find('{') + 1, "\n  \"current_view\": \"" + std::string(m_views[m_current]->id()) + "\",");
+    text.insert(text.find('{') + 1,
+                "\n  \"current_view\": \"" + std::string(m_views[m_current]->id()) + "\",");
     (void)write_text_file(*dir + "/session.json", text);
     std::string recent = "[";
     for (size_t i = 0; i < m_recent.size(); ++i) {
-        if (m_recent[i].find('"') != std::string::npos || m_recent[i].find('\\') != std::string::npos) continue;
+        if (m_recent[i].find('"') != std::string::npos || m_recent[i].find('\\') != std::string::npos)
+            continue;
         recent += std::string(recent.size() > 1 ? ", " : "") + "\"" + m_recent[i] + "\"";
     }
     (void)write_text_file(*dir + "/recent.json", recent + "]\n");
@@ -347,6 +375,7 @@ void Shell::draw_file_menu() {
         m_document.clear();
         m_document_is_scene = false;
         m_scene = 0;
+        m_scene_loaded = true;
         mark_saved();
         m_lesson_edited = m_lesson.has_value();
     }
@@ -378,7 +407,8 @@ void Shell::draw_lesson_menu() {
         if (auto sc = m_views[m_current]->current_scene()) {
             sc->file.clear();
             sc->caption = {};
-            scenes.insert(scenes.begin() + std::ptrdiff_t(std::min(m_scene + 1, scenes.size())), std::move(*sc));
+            scenes.insert(scenes.begin() + std::ptrdiff_t(std::min(m_scene + 1, scenes.size())),
+                          std::move(*sc));
             m_scene = std::min(m_scene + 1, scenes.size() - 1);
             m_lesson_edited = true;
         } else {
@@ -444,7 +474,8 @@ void Shell::draw_popups() {
         ImGui::TextUnformatted(tr(Str::file_open));
         ImGui::SetNextItemWidth(-1);
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        const bool enter = ImGui::InputText("##path", m_path, sizeof m_path, ImGuiInputTextFlags_EnterReturnsTrue);
+        const bool enter =
+            ImGui::InputText("##path", m_path, sizeof m_path, ImGuiInputTextFlags_EnterReturnsTrue);
         for (const std::string& r : m_recent)
             if (ImGui::Selectable(r.c_str())) std::snprintf(m_path, sizeof m_path, "%s", r.c_str());
         if (ImGui::Button(tr(Str::file_ok)) || enter) {
@@ -452,7 +483,8 @@ void Shell::draw_popups() {
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();
-        if (ImGui::Button(tr(Str::file_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+        if (ImGui::Button(tr(Str::file_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+            ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
     centre();
@@ -485,9 +517,11 @@ void Shell::draw_popups() {
         ImGui::SetNextItemWidth(-1);
         ImGui::InputText("##title", m_title_buf, sizeof m_title_buf);
         ImGui::TextUnformatted(tr(Str::caption_en));
-        ImGui::InputTextMultiline("##en", m_caption_en, sizeof m_caption_en, ImVec2(-1, ImGui::GetFontSize() * 3));
+        ImGui::InputTextMultiline("##en", m_caption_en, sizeof m_caption_en,
+                                  ImVec2(-1, ImGui::GetFontSize() * 3));
         ImGui::TextUnformatted(tr(Str::caption_ko));
-        ImGui::InputTextMultiline("##ko", m_caption_ko, sizeof m_caption_ko, ImVec2(-1, ImGui::GetFontSize() * 3));
+        ImGui::InputTextMultiline("##ko", m_caption_ko, sizeof m_caption_ko,
+                                  ImVec2(-1, ImGui::GetFontSize() * 3));
         if (ImGui::Button(tr(Str::file_ok)) && m_lesson) {
             Caption& c = m_lesson->scenes[m_scene].caption;
             c.en = m_caption_en;
@@ -507,7 +541,8 @@ void Shell::draw_popups() {
     centre();
     if (ImGui::BeginPopupModal("##about", nullptr, ImGuiWindowFlags_NoTitleBar)) {
         ImGui::TextWrapped("%s", trf(Str::about_text, CONVSCOPE_VERSION).c_str());
-        if (ImGui::Button(tr(Str::file_ok)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+        if (ImGui::Button(tr(Str::file_ok)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+            ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
     centre();
@@ -757,9 +792,9 @@ void Shell::handle_keys() {
         } else if (k.key == GLFW_KEY_ESCAPE && m_fullscreen) {
             set_fullscreen(false);
         } else if (m_lesson && (k.key == GLFW_KEY_PAGE_DOWN || k.key == GLFW_KEY_PAGE_UP) && !shift &&
-                   (k.key == GLFW_KEY_PAGE_DOWN ? m_views[m_current]->at_scene_end() &&
-                                                      m_scene + 1 < m_lesson->scenes.size()
-                                                : m_views[m_current]->at_scene_start() && m_scene > 0)) {
+                   (k.key == GLFW_KEY_PAGE_DOWN
+                        ? m_views[m_current]->at_scene_end() && m_scene + 1 < m_lesson->scenes.size()
+                        : m_views[m_current]->at_scene_start() && m_scene > 0)) {
             // In a lesson, the clicker walks on from the last step of a scene into the next scene.
             show_scene(k.key == GLFW_KEY_PAGE_DOWN ? m_scene + 1 : m_scene - 1);
         } else {

@@ -114,11 +114,12 @@ private:
     std::optional<Lesson> m_lesson;
     std::string m_document;  // its path
     size_t m_scene = 0;
-    int m_select_left = 0;  // frames left to tell the tab bar which tab to show
-    bool m_document_is_scene = false;  // the file holds one scene (saved back as a scene)
+    bool m_scene_loaded = false;         // the current view shows m_scene (capture_scene may read it back)
+    int m_select_left = 0;               // frames left to tell the tab bar which tab to show
+    bool m_document_is_scene = false;    // the file holds one scene (saved back as a scene)
     std::vector<int64_t> m_saved_edits;  // each view's edit count when the document was opened or saved
     bool m_lesson_edited = false;        // scenes added, moved, deleted, captions or title edited
-    std::string m_title;  // the window title set
+    std::string m_title;                 // the window title set
     std::vector<std::string> m_recent;
     // Popups asked for from the menu (opened on the next frame outside it).
     enum class Popup { None, Open, SaveAs, Caption, About, Quit } m_popup = Popup::None;

@@ -46,11 +46,11 @@ struct GuiOptions {
     std::string explain;         // --explain ROW,COL (image lab): explain this output pixel
     bool present = false;        // --present: presentation mode (full screen, only the canvas)
     bool present_in_window = false;  // --present-in-window: presentation's layout in the window (handouts)
-    bool fullscreen = false;     // --fullscreen: full screen with the menus
-    std::string report_layout;   // --report-layout FILE: the stepper writes where its grids are (tests)
-    std::string document;        // a SCENE.json or LESSON.json to open (the positional argument, --lesson)
-    int scene = 0;               // --scene K: start on scene K (from 1) of the lesson
-    std::string save_scene;      // --save-scene OUT.json: save what is shown as a scene, then exit
+    bool fullscreen = false;         // --fullscreen: full screen with the menus
+    std::string report_layout;       // --report-layout FILE: the stepper writes where its grids are (tests)
+    std::string document;    // a SCENE.json or LESSON.json to open (the positional argument, --lesson)
+    int scene = 0;           // --scene K: start on scene K (from 1) of the lesson
+    std::string save_scene;  // --save-scene OUT.json: save what is shown as a scene, then exit
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty() ||
                !save_scene.empty();
