@@ -130,6 +130,8 @@ void Shell::open_document(const std::string& path) {
     auto doc = read_document_file(path);
     if (auto* e = std::get_if<SceneError>(&doc)) {
         m_status = trf(Str::scene_refused, scene_error_text(*e).c_str());
+        // A scripted run has no one to read the status line: say it on stderr too (the app goes on).
+        if (scripted()) std::fprintf(stderr, "convscope: %s\n", m_status.c_str());
         return;
     }
     Document& d = std::get<Document>(doc);
