@@ -289,11 +289,11 @@ TEST_CASE("gui: the image lab's file browser opens a photo picked with the mouse
     const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/chelsea.png";
     REQUIRE(run_gui("gui " + photo + " --size 1280x800 --screenshot " + before.string()) == 0);
     // "Open a file…" is the panel's first button (x ≈ 72, y ≈ 198 at 1280×800); the browser lists the photo's
-    // folder (assets/: fonts/, camera.png, chelsea.png), camera.png on the second line (y ≈ 271); "Open" sits
-    // at the bottom left (x ≈ 290, y ≈ 618).
+    // folder (assets/: fonts/, lessons/, camera.png, chelsea.png), camera.png on the third line (y ≈ 297);
+    // "Open" sits at the bottom left (x ≈ 290, y ≈ 618).
     run_with_actions("browser", photo, 5, 1.5, after,
                      "xdotool mousemove 72 198; sleep 0.2; xdotool click 1; sleep 0.5\n"
-                     "xdotool mousemove 572 271; sleep 0.2; xdotool click 1; sleep 0.3\n"
+                     "xdotool mousemove 572 297; sleep 0.2; xdotool click 1; sleep 0.3\n"
                      "xdotool mousemove 290 618; sleep 0.2; xdotool click 1");
     // The colour cat gave way to the grey camera man.
     CHECK(colourful_pixels(before) > 20000);
