@@ -8,6 +8,7 @@
 #include "app/ui/palette.hpp"
 #include "app/ui/view.hpp"
 #include "core/geometry.hpp"
+#include "core/practice.hpp"
 #include "core/stepper.hpp"
 #include "core/trace.hpp"
 
@@ -51,9 +52,7 @@ public:
         m_scene = scene;
         const SizeScene& z = scene.size;
         if (z.exercise > 0) {
-            m_index = std::clamp(z.exercise - 1, 0, kExerciseCount - 1);
-            m_answer[0] = 0;
-            m_verdict = Verdict::None;
+            go(z.exercise - 1);
             return true;
         }
         const auto put = [](int* v, Pair p) { v[0] = int(p.h), v[1] = int(p.w); };
@@ -76,8 +75,6 @@ public:
     }
 
 private:
-    enum class Verdict { None, Correct, Wrong, Unreadable };
-
     void formula_lines(ViewContext& ctx, const AxisSpec& h, const AxisSpec& w, bool same) {
         const Palette& pal = palette();
         const float width = ImGui::GetContentRegionAvail().x;
@@ -110,24 +107,31 @@ private:
                                                sizeof m_answer, ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
         submit = ImGui::Button(tr(Str::check)) || submit;
-        if (submit) m_verdict = check(oh.out, ow.out);
-        const std::string expected = hw_text(oh.out, ow.out, square);
-        switch (m_verdict) {
-            case Verdict::None:
-                break;
-            case Verdict::Correct:
-                text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct));
-                break;
-            case Verdict::Wrong:
-                text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Window),
-                          trf(Str::wrong, expected.c_str()));
-                break;
-            case Verdict::Unreadable:
-                ImGui::TextUnformatted(tr(Str::unreadable));
-                break;
+        // A wrong answer gets a hint that names the slip and may be retried; the answer shows only on
+        // request (core/practice.hpp decides; an unreadable answer is not a try).
+        if (submit) {
+            auto a = parse_size_answer(m_answer);
+            m_unreadable = !a;
+            if (a) m_practice.answer(*a);
         }
+        const std::string expected = hw_text(oh.out, ow.out, square);
+        if (m_unreadable) {
+            ImGui::TextUnformatted(tr(Str::unreadable));
+        } else if (m_practice.solved()) {
+            text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct));
+        } else if (m_practice.tries() > 0) {
+            const Str hint = hint_text(m_practice.last_hint());
+            ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
+            ImGui::TextWrapped("%s", trf(Str::size_not_yet, tr(hint)).c_str());
+            ImGui::PopStyleColor();
+        }
+        if (m_practice.revealed())
+            text_line(ctx.fonts.big, ctx.fonts.big_size, pal.text,
+                      trf(Str::size_answer_is, expected.c_str()));
+        else if (m_practice.tries() > 0 && !m_practice.solved() && ImGui::Button(tr(Str::size_reveal)))
+            m_practice.reveal();
         ImGui::Spacing();
-        if (m_verdict != Verdict::None || ImGui::CollapsingHeader(tr(Str::worked))) {
+        if (m_practice.solved() || m_practice.revealed() || ImGui::CollapsingHeader(tr(Str::worked))) {
             formula_lines(ctx, axis(e.h, e.k, e.s, e.p), axis(e.w, e.k, e.s, e.p), square);
             if (const std::string f = floors(oh, ow, square); !f.empty())
                 ImGui::TextUnformatted(trf(Str::exact_value, f.c_str()).c_str());
@@ -137,21 +141,44 @@ private:
         if (ImGui::Button(tr(Str::previous))) go(m_index - 1);
         ImGui::EndDisabled();
         ImGui::SameLine();
-        ImGui::BeginDisabled(m_index + 1 == kExerciseCount);
-        if (ImGui::Button(tr(Str::next))) go(m_index + 1);
-        ImGui::EndDisabled();
+        if (m_index + 1 < kExerciseCount) {
+            if (ImGui::Button(tr(Str::next))) go(m_index + 1);
+        } else if (!m_practice.finished()) {
+            if (ImGui::Button(tr(Str::size_finish))) m_practice.next();
+        }
+        // After the five: the score, and a fresh start.
+        if (m_practice.finished()) {
+            text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output),
+                      trf(Str::size_score, m_practice.score(), m_practice.count(), m_practice.first_try()));
+            if (ImGui::Button(tr(Str::size_again))) {
+                m_practice = SizePractice();
+                go(0);
+            }
+        }
+    }
+
+    static Str hint_text(SizeHint h) {
+        switch (h) {
+            case SizeHint::Swapped:
+                return Str::hint_swapped;
+            case SizeHint::PlusOne:
+                return Str::hint_plus_one;
+            case SizeHint::Floor:
+                return Str::hint_floor;
+            case SizeHint::TwoP:
+                return Str::hint_two_p;
+            case SizeHint::Stride:
+                return Str::hint_stride;
+            default:
+                return Str::hint_none;
+        }
     }
 
     void go(int index) {
         m_index = std::clamp(index, 0, kExerciseCount - 1);
         m_answer[0] = 0;
-        m_verdict = Verdict::None;
-    }
-
-    Verdict check(int64_t oh, int64_t ow) const {
-        auto p = parse_size_answer(m_answer);
-        if (!p) return Verdict::Unreadable;
-        return p->h == oh && p->w == ow ? Verdict::Correct : Verdict::Wrong;
+        m_unreadable = false;
+        m_practice.jump(m_index);
     }
 
     // "28.5 → 28" for each axis whose division is not whole (the floor at work); empty when all are whole.
@@ -222,7 +249,8 @@ private:
     std::optional<Scene> m_scene;  // the scene last loaded (caption, unknown fields)
     int m_index = 0;
     char m_answer[64] = "";
-    Verdict m_verdict = Verdict::None;
+    SizePractice m_practice;  // tries, hints, reveal and score (core/practice.hpp)
+    bool m_unreadable = false;
     int m_in[2] = {64, 64}, m_k[2] = {7, 7}, m_s[2] = {2, 2}, m_p[2] = {0, 0}, m_d[2] = {1, 1};
     bool m_ceil = false;
 };

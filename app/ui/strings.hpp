@@ -304,7 +304,19 @@ enum class Lang { En, Ko };
     X(quit_unsaved,     "The lesson has unsaved changes.", "수업에 저장하지 않은 변경이 있습니다.") \
     X(quit_save,        "Save and quit", "저장하고 종료") \
     X(quit_discard,     "Quit without saving", "저장하지 않고 종료") \
-    X(about_text,       "ConvScope %s: 2D convolution and pooling, step by step. Fonts: DejaVu Sans (Bitstream Vera licence), NanumGothic (SIL Open Font Licence 1.1); sample photos: see LICENSES.md.", "ConvScope %s: 2D 합성곱과 풀링을 한 단계씩. 글꼴: DejaVu Sans (Bitstream Vera 라이선스), 나눔고딕 (SIL Open Font License 1.1); 예제 사진: LICENSES.md 참고.")
+    X(about_text,       "ConvScope %s: 2D convolution and pooling, step by step. Fonts: DejaVu Sans (Bitstream Vera licence), NanumGothic (SIL Open Font Licence 1.1); sample photos: see LICENSES.md.", "ConvScope %s: 2D 합성곱과 풀링을 한 단계씩. 글꼴: DejaVu Sans (Bitstream Vera 라이선스), 나눔고딕 (SIL Open Font License 1.1); 예제 사진: LICENSES.md 참고.") \
+    X(size_not_yet,     "Not yet. %s Try again.", "아직 아닙니다. %s 다시 해 보세요.") \
+    X(hint_swapped,     "H and W are swapped: H comes first.", "H와 W가 바뀌었습니다: H가 먼저입니다.") \
+    X(hint_plus_one,    "Count the windows: don't forget the +1.", "창의 개수를 세어 보세요: +1을 잊지 마세요.") \
+    X(hint_floor,       "The division is not whole: round down (the floor) before adding 1.", "나눗셈이 나누어떨어지지 않습니다: 1을 더하기 전에 내림하세요.") \
+    X(hint_two_p,       "Padding goes on both sides: add 2p.", "패딩은 양쪽에 붙습니다: 2p를 더하세요.") \
+    X(hint_stride,      "Divide by the stride before adding 1.", "1을 더하기 전에 스트라이드로 나누세요.") \
+    X(hint_none,        "Check each step of ⌊(in − k + 2p) / s⌋ + 1.", "⌊(입력 − k + 2p) / s⌋ + 1을 한 단계씩 확인하세요.") \
+    X(size_reveal,      "Show the answer", "답 보기") \
+    X(size_answer_is,   "The answer is %s.", "답은 %s입니다.") \
+    X(size_score,       "Score: %d of %d (%d at the first try)", "점수: %d / %d (첫 시도에 %d개)") \
+    X(size_finish,      "Finish", "마치기") \
+    X(size_again,       "Start again", "처음부터")
 // clang-format on
 
 enum class Str {
