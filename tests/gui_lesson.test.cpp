@@ -161,3 +161,26 @@ TEST_CASE("lesson --export: one distinct picture per scene in each language, a b
     CHECK(std::count(err.begin(), err.end(), '\n') == 1);
     CHECK(!fs::exists(dir));
 }
+
+TEST_CASE("gui: predict, then reveal: the first step shows the hidden value, the next one moves on",
+          "[gui]") {
+    require_tools();
+    fs::create_directories(kDir);
+    const fs::path scene = kDir / "predict.json", out = kDir / "predict-out.json";
+    std::ofstream(scene) << R"J({"convscope":"scene","version":1,"view":"stepper","stepper":{
+        "input":[[[1,2,3,0,1],[0,1,5,1,0],[1,0,2,2,1],[1,1,2,0,0],[1,0,1,1,1]]],
+        "weight":[[[[1,0,1],[0,1,0],[1,0,1]]]],"predict":true,"step":{"window":0}}})J";
+    const auto window_after = [&](int steps) {
+        fs::remove(out);
+        REQUIRE(under_x(kApp + " gui " + scene.string() + " --step " + std::to_string(steps) +
+                        " --save-scene " + out.string()) == 0);
+        const auto j = nlohmann::json::parse(slurp(out));
+        CHECK(j["stepper"]["predict"] == true);
+        return j["stepper"]["step"]["window"].get<int>();
+    };
+    CHECK(window_after(0) == 0);
+    CHECK(window_after(1) == 0);  // revealed window 0's value, stayed
+    CHECK(window_after(2) == 1);  // then moved on (window 1 now hidden)
+    CHECK(window_after(3) == 1);
+    CHECK(window_after(4) == 2);
+}

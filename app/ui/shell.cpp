@@ -825,6 +825,7 @@ void Shell::draw_help() {
             {"PageUp  ←  ↑  P  Backspace", Str::help_prev},
             {"Space", Str::help_play},
             {"Home  End", Str::help_ends},
+            {"R", Str::help_reveal},
             {tr(Str::key_digits), Str::help_jump},
             {"B  .", Str::help_black},
             {"W  ,", Str::help_white},

@@ -133,6 +133,8 @@ public:
         load(scene.stepper.problem);
         m_undo.reset(Snapshot{m_problem});  // showing a scene is not an edit
         m_scene = scene;
+        m_predict = scene.stepper.predict;
+        m_revealed_window = -2;
         m_preset.clear();
         solve_if_needed();
         if (m_solution && scene.stepper.window) {
@@ -145,6 +147,7 @@ public:
         Scene s = m_scene ? *m_scene : stepper_scene({});
         s.view = SceneView::Stepper;
         s.stepper.problem = m_problem;
+        s.stepper.predict = m_predict;
         s.stepper.window.reset();
         s.stepper.term.reset();
         if (m_ph.window >= 0) {
@@ -157,7 +160,13 @@ public:
     bool undo() override { return restore(m_undo.undo()); }
     bool redo() override { return restore(m_undo.redo()); }
     int64_t edit_count() const override { return m_edits; }
-    bool at_scene_end() const override { return !m_solution || m_ph == m_seq.end(); }
+    // Reached the end only once its last value is shown (predicting, the last press reveals it).
+    bool at_scene_end() const override { return !m_solution || (m_ph == m_seq.end() && !hidden()); }
+    // Predict, then reveal: the current window's value is hidden until R or the next step.
+    bool hidden() const {
+        return m_predict && m_solution && m_ph.window >= 0 && m_seq.complete(m_ph) &&
+               m_revealed_window != m_ph.window;
+    }
     bool at_scene_start() const override { return !m_solution || m_ph == m_seq.start(); }
 
 private:
@@ -242,6 +251,8 @@ private:
     StepperProblem m_problem;
     std::optional<Scene> m_scene;  // the scene last loaded (caption, predict, unknown fields)
     UndoStack<Snapshot> m_undo;
+    bool m_predict = false;          // predict, then reveal
+    int64_t m_revealed_window = -2;  // the window whose hidden value was revealed
     int64_t m_edits = 0;
     std::string m_preset = "lecture";
     bool m_dirty = true;
@@ -458,6 +469,11 @@ bool StepperView::draw_controls(ViewContext& ctx) {
 // [SECTION] Playback and keys
 
 void StepperView::step(bool forward, bool by_term) {
+    // Predicting: the first press shows the hidden value, the next one moves on.
+    if (forward && hidden()) {
+        m_revealed_window = m_ph.window;
+        return;
+    }
     if (by_term)
         m_ph = forward ? m_seq.next_term(m_ph) : m_seq.prev_term(m_ph);
     else
@@ -511,6 +527,9 @@ void StepperView::handle_keys(ViewContext& ctx) {
                 break;
             case GLFW_KEY_ESCAPE:
                 m_jump.clear();
+                break;
+            case GLFW_KEY_R:
+                m_revealed_window = m_ph.window;  // predict, then reveal
                 break;
             case GLFW_KEY_HOME:
                 m_ph = m_seq.start();
@@ -591,6 +610,8 @@ void StepperView::draw_toolbar() {
 // Term-by-term playback and the speed, at the top of the settings panel.
 void StepperView::draw_playback_settings(ViewContext& ctx) {
     ImGui::Checkbox(tr(Str::by_term), &m_by_term);
+    if (ImGui::Checkbox(tr(Str::predict_toggle), &m_predict)) m_revealed_window = m_ph.window;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::predict_tip));
     if (ctx.speed) {
         ImGui::TextUnformatted(tr(Str::speed));
         ImGui::SetNextItemWidth(-FLT_MIN);
@@ -962,7 +983,9 @@ void StepperView::draw_output_grid(ViewContext& ctx, const Layout& L, int64_t o)
             dl->AddRectFilled(a, b, filled || current ? pal.fill(Role::Output) : pal.panel);
             if (fed) dl->AddRectFilled(a, b, with_alpha(pal.strong(Role::Feeds), 0.45f));
             dl->AddRect(a, b, pal.grid_line, 0, 0, L.thin());
-            if (filled) {
+            if (filled && current && hidden()) {
+                cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.strong(Role::Window), "?");
+            } else if (filled) {
                 cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, pal.text,
                             format_number_typeset(s.output.data[size_t(w)]));
             } else if (current && m_ph.term < s.term_count(w)) {
@@ -1134,6 +1157,11 @@ std::vector<Token> StepperView::mac_tokens() const {
             break;
         }
     }
+    // Predict, then reveal: every "= value" waits for R or the next step.
+    if (hidden())
+        for (Token& k : v)
+            if (const size_t eq = k.text.find(" = "); eq != std::string::npos)
+                k.text = k.text.substr(0, eq + 3) + "?";
     return v;
 }
 

@@ -316,7 +316,10 @@ enum class Lang { En, Ko };
     X(size_answer_is,   "The answer is %s.", "답은 %s입니다.") \
     X(size_score,       "Score: %d of %d (%d at the first try)", "점수: %d / %d (첫 시도에 %d개)") \
     X(size_finish,      "Finish", "마치기") \
-    X(size_again,       "Start again", "처음부터")
+    X(size_again,       "Start again", "처음부터") \
+    X(predict_toggle,   "Predict, then reveal", "예측한 뒤 공개") \
+    X(predict_tip,      "Each new output shows ? until R or the next step, so the class can say it first.", "새 출력마다 R이나 다음 단계까지 ?로 보여, 학생들이 먼저 답할 수 있습니다.") \
+    X(help_reveal,      "reveal the hidden value (predict, then reveal)", "숨긴 값 공개 (예측한 뒤 공개)")
 // clang-format on
 
 enum class Str {
