@@ -1,11 +1,13 @@
 #include "app/ui/lesson_export.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -30,7 +32,13 @@ int run_and_wait(const std::string& exe, const std::vector<std::string>& args) {
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     pid_t pid = 0;
-    if (posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0) return -1;
+    // The child's own messages (GLFW's, its error line) would make more than one error line: ours says it.
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    const int spawned = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (spawned != 0) return -1;
     int status = 0;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) return -1;
@@ -84,7 +92,12 @@ int run_lesson_command(int argc, char** argv) {
         scenes = l->scenes;
     else
         scenes.push_back(std::get<Scene>(std::get<Document>(doc)));
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((!display || !*display) && (!wayland || !*wayland))
+        return cli::error_exit("no display: lesson --export draws each scene in a window (try xvfb-run -a)");
     std::error_code ec;
+    const bool existed = fs::exists(dir, ec);
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir, ec)) return cli::error_exit("cannot make the folder " + dir);
     const std::string exe = self_path(argv[0]);
@@ -98,9 +111,12 @@ int run_lesson_command(int argc, char** argv) {
         if (gif && scenes[i].view == SceneView::Stepper)
             a.insert(a.end(), {"--export-gif", (fs::path(dir) / (std::string(stem) + ".gif")).string()});
         const int st = run_and_wait(exe, a);
-        if (st != 0)
+        if (st != 0) {
+            fs::remove(png, ec);
+            if (!existed && fs::is_empty(dir, ec)) fs::remove(dir, ec);
             return cli::error_exit("scene " + std::to_string(i + 1) + " could not be drawn (exit status " +
                                    std::to_string(st) + "; an X display is needed: try xvfb-run)");
+        }
         std::printf("%s\n", png.c_str());
     }
     return 0;
