@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fileio.hpp"
+#include "core/kernels.hpp"
 #include "core/network.hpp"
 
 namespace convscope {
@@ -347,6 +348,8 @@ ImageScene image_of(const json& s, const std::string& f, const std::string& base
     if (const json* v = find(s, "kernel")) {
         if (v->is_string()) {
             out.kernel_name = v->get<std::string>();
+            if (auto k = kernel_from_name(out.kernel_name); !k)
+                refuse(SceneErrorCode::Problem, f + ".kernel", k.error());
         } else {
             Tensor k = tensor_of(*v, f + ".kernel", 2, {31, 31});
             out.kernel_name.clear();

@@ -310,6 +310,67 @@ public:
 
     void draw_content(ViewContext& ctx) override;
 
+    // Scenes: the photo (a bundled sample or a file), the kernel (a preset name or a matrix), stride,
+    // padding, padding mode, grey or colour, and the grey-level map.
+    bool load_scene(const Scene& scene) override {
+        if (scene.view != SceneView::Image) return false;
+        const ImageScene& m = scene.image;
+        m_scene = scene;
+        const std::string assets = find_assets_dir();
+        m_initial.clear();  // the sample the view would open first must not replace the scene's photo
+        load(m.photo_path.empty() ? assets + "/" + m.photo + ".png" : m.photo_path);
+        if (!m.kernel_name.empty()) {
+            if (auto k = kernel_from_name(m.kernel_name)) set_kernel(std::move(*k));
+        } else {
+            Kernel k;
+            k.rows = int64_t(m.kernel_matrix.size());
+            k.cols = int64_t(m.kernel_matrix[0].size());
+            k.cells.clear();
+            for (const auto& row : m.kernel_matrix)
+                for (float v : row) k.cells.push_back(double(v));
+            set_kernel(std::move(k));
+        }
+        m_spec.op = FilterOp::Conv;
+        m_spec.conv.stride = m.stride;
+        m_spec.conv.padding = m.padding;
+        m_spec.conv.padding_mode = m.padding_mode;
+        m_padding_kind = m.padding.kind == PaddingKind::Same    ? 1
+                         : m.padding.kind == PaddingKind::Valid ? 2
+                                                                : 0;
+        m_mode = m.colour ? ColorMode::Color : ColorMode::Grey;
+        if (auto map = parse_display_map(m.map)) m_map = *map;
+        m_dirty = true;
+        return true;
+    }
+    std::optional<Scene> current_scene() const override {
+        Scene s = m_scene ? *m_scene : Scene{};
+        s.view = SceneView::Image;
+        ImageScene& m = s.image;
+        const std::string path = m_source ? m_source->path : m_loading_path;
+        const std::string assets = find_assets_dir();
+        m.photo_path.clear();
+        if (path == assets + "/camera.png" || path.empty())
+            m.photo = "camera";
+        else if (path == assets + "/chelsea.png")
+            m.photo = "chelsea";
+        else
+            m.photo = std::filesystem::absolute(path).string();
+        const Kernel& k = m_spec.kernel;
+        m.kernel_matrix.clear();
+        m.kernel_name = kernel_from_name(k.name) ? k.name : std::string();
+        if (m.kernel_name.empty())
+            for (int64_t r = 0; r < k.rows; ++r) {
+                m.kernel_matrix.emplace_back();
+                for (int64_t c = 0; c < k.cols; ++c) m.kernel_matrix.back().push_back(k.weight(r, c));
+            }
+        m.stride = m_spec.conv.stride;
+        m.padding = m_spec.conv.padding;
+        m.padding_mode = m_spec.conv.padding_mode;
+        m.colour = m_mode == ColorMode::Color;
+        m.map = m_map == DisplayMap::Abs ? "abs" : m_map == DisplayMap::Normalize ? "normalize" : "clamp";
+        return s;
+    }
+
 private:
     void load(const std::string& path) {
         m_loading_path = path;
@@ -418,6 +479,7 @@ private:
     bool m_scripted = false;
     int m_drawn_frame = -1;
     std::string m_initial;
+    std::optional<Scene> m_scene;  // the scene last loaded (caption, unknown fields)
     LatestWorker<LoadResult> m_loader;
     LatestWorker<FilterResult> m_filter;
     bool m_waiting_load = false;
