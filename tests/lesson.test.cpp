@@ -157,6 +157,10 @@ TEST_CASE("parse_document: invalid scenes name their field") {
          SceneErrorCode::CannotRead, "image.photo"},
         {R"J({"convscope":"scene","version":1,"view":"network","network":{"layers":[1]}})J",
          SceneErrorCode::Type, "network.layers[0]"},
+        {R"J({"convscope":"scene","version":1,"view":"image","image":{"kernel":"no-such-kernel"}})J",
+         SceneErrorCode::Problem, "image.kernel"},
+        {R"J({"convscope":"scene","version":1,"view":"network","network":{"layers":["Conv9d(1)"]}})J",
+         SceneErrorCode::Problem, "network.layers[0]"},
     };
     for (const Case& c : cases) {
         INFO(c.text);
