@@ -254,6 +254,14 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
     return t;
 }
 
+Result<Shape> read_npy_shape(const std::string& path) {
+    auto head = read_file_head(path, limits::kMaxNpyHeader + 12);
+    if (!head) return Error{head.error()};
+    auto layout = npy_layout(head->bytes, size_t(head->size));
+    if (!layout) return fail(path + ": " + layout.error());
+    return layout->header.shape;
+}
+
 Result<Tensor> read_npy(const std::string& path) {
     // The header first: an absurd shape or a truncated file is refused before the payload is read.
     auto head = read_file_head(path, limits::kMaxNpyHeader + 12);

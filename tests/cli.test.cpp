@@ -612,6 +612,23 @@ TEST_CASE("convscope: hostile numbers exit 2 with one error line, on every backe
                 out),
             Catch::Contains("needs 16 multiply-adds, over the limit of 15"));
     }
+    SECTION("2.5×10¹⁴ multiply-adds are refused from the headers, before 1 GiB of input is read") {
+        // 1×1×16384×16384 float32 (a sparse file: nothing on disk) with a 1024×1024 kernel.
+        {
+            const std::vector<uint8_t> header = encode_npy(Tensor({1, 1, 16384, 16384}, {}));
+            std::ofstream f(dir / "huge.npy", std::ios::binary);
+            f.write(reinterpret_cast<const char*>(header.data()), std::streamsize(header.size()));
+        }
+        fs::resize_file(dir / "huge.npy", fs::file_size(dir / "huge.npy") + (uintmax_t(1) << 30));
+        write(dir / "k.npy", Tensor::filled({1, 1, 1024, 1024}, 1.0f));
+        const auto t0 = std::chrono::steady_clock::now();
+        CHECK(expect_error(dir, {"conv", dir / "huge.npy", dir / "k.npy", "-o", out}, out) ==
+              "error: this convolution needs 247422329552896 multiply-adds, over the limit of 1000000000000 "
+              "per operation (--max-mult-adds raises it)\n");
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+        fs::remove(dir / "huge.npy");
+        fs::remove(dir / "k.npy");
+    }
     SECTION("explain with dilation 2⁶²+1 reads nothing outside the input") {
         CHECK_THAT(
             expect_error(dir, {"explain", x, w, "--at", "0,0", "--dilation", "4611686018427387905"}, ""),

@@ -44,6 +44,25 @@ Result<ConvArrays> read_conv_arrays(const std::string& x_path, const std::string
     return a;
 }
 
+// Validates a convolution from the .npy headers alone, so that an impossible or too costly problem (a
+// 1 GiB input with a 1024×1024 kernel) is refused before its arrays are read.
+Status check_conv_from_headers(const std::string& x_path, const std::string& w_path,
+                               const std::string& bias_path, const Conv2dParams& params) {
+    auto xs = read_npy_shape(x_path);
+    if (!xs) return Error{xs.error()};
+    auto ws = read_npy_shape(w_path);
+    if (!ws) return Error{ws.error()};
+    Shape bs;
+    if (!bias_path.empty()) {
+        auto b = read_npy_shape(bias_path);
+        if (!b) return Error{b.error()};
+        bs = *b;
+    }
+    auto plan = plan_conv2d(*xs, *ws, bias_path.empty() ? nullptr : &bs, params);
+    if (!plan) return Error{plan.error()};
+    return {};
+}
+
 // [SECTION] conv
 
 struct ConvCommand {
@@ -56,6 +75,8 @@ struct ConvCommand {
         if (!params) return error_exit(params.error());
         auto runs = parse_repeat(repeat);
         if (!runs) return error_exit(runs.error());
+        if (auto s = check_conv_from_headers(x_path, w_path, bias_path, *params); !s)
+            return error_exit(s.error());
         auto a = read_conv_arrays(x_path, w_path, bias_path);
         if (!a) return error_exit(a.error());
         auto be = find_backend(backend);
@@ -122,6 +143,10 @@ struct PoolCommand {
         p.max_mult_adds = *limit;
         auto runs = parse_repeat(repeat);
         if (!runs) return error_exit(runs.error());
+        // Validated from the header first: nothing is read for a problem that will be refused.
+        auto xs = read_npy_shape(x_path);
+        if (!xs) return error_exit(xs.error());
+        if (auto plan = plan_pool2d(*xs, p); !plan) return error_exit(plan.error());
         auto x = read_npy(x_path);
         if (!x) return error_exit(x.error());
         auto be = find_backend(backend);
