@@ -188,6 +188,7 @@ TEST_CASE("gui: bad arguments exit 2 and open no window", "[gui]") {
     CHECK(run_gui("gui --view nonsense --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --lang fr --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --scale 9 --screenshot " + out.string()) == 2);
+    CHECK(run_gui("gui --scale nan --screenshot " + out.string()) == 2);  // NaN fails every comparison
     CHECK_FALSE(fs::exists(out));
     SECTION("an output that cannot be written is an error, not a crash") {
         CHECK(run_gui("gui --screenshot /nonexistent-dir/x.png") == 2);
