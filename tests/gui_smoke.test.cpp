@@ -237,6 +237,7 @@ TEST_CASE("gui: a FIFO as settings.json or as the image opened shows a message a
     fs::remove_all(config);
     fs::create_directories(config / "convscope");
     REQUIRE(::mkfifo((config / "convscope" / "settings.json").c_str(), 0600) == 0);
+    REQUIRE(::mkfifo((config / "convscope" / "recent-images.txt").c_str(), 0600) == 0);
     const fs::path photo = kShots / "fifo-photo.png";
     fs::remove(photo);
     REQUIRE(::mkfifo(photo.c_str(), 0600) == 0);
@@ -248,6 +249,10 @@ TEST_CASE("gui: a FIFO as settings.json or as the image opened shows a message a
     const Picture p = inspect(out);
     CHECK(p.distinct >= 24);
     CHECK(fs::is_fifo(config / "convscope" / "settings.json"));
+    // A FIFO as the GIF or screenshot to write is refused (exit 2), and stays a FIFO.
+    CHECK(run_gui("gui --view stepper --export-gif " + photo.string()) == 2);
+    CHECK(run_gui("gui --screenshot " + photo.string()) == 2);
+    CHECK(fs::is_fifo(photo));
     fs::remove(photo);
     fs::remove_all(config);
 }
