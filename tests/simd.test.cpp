@@ -355,6 +355,17 @@ TEST_CASE("simd: scratch bounded by the input and output, not kernel² × phases
         auto conv = plan_conv2d({1, 64, 128, 128}, {64, 64, 3, 3}, nullptr, {});
         REQUIRE(conv);
         CHECK(simd::fits_scratch(*conv));
+        // The benchmark's shapes, and a wide late CNN layer.
+        Conv2dParams same;
+        same.padding = Padding::same();
+        for (int64_t k : {3, 5, 7, 11, 15}) {
+            auto photo = plan_conv2d({1, 1, 3000, 4000}, {1, 1, k, k}, nullptr, same);
+            REQUIRE(photo);
+            CHECK(simd::fits_scratch(*photo));
+        }
+        auto wide = plan_conv2d({1, 2048, 7, 7}, {2048, 2048, 3, 3}, nullptr, same);
+        REQUIRE(wide);
+        CHECK(simd::fits_scratch(*wide));
         Conv2dParams strided;
         strided.stride = Pair{4};
         auto alexnet = plan_conv2d({1, 3, 227, 227}, {64, 3, 11, 11}, nullptr, strided);

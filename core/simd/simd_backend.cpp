@@ -288,7 +288,8 @@ double scratch_bytes(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t 
 
 bool conv2d_fits(const ConvPlan& P) {
     const KernelTable& K = table();
-    const int64_t rows = P.c_per_group() * (std::max<int64_t>(K.rows_a, 4) + 4 * P.kh);
+    // The most strips a task copies: conv_a cin × (rows_a + kh − 1), conv_b cin × at most 4·kh.
+    const int64_t rows = P.c_per_group() * std::max<int64_t>(K.rows_a + P.kh - 1, 4 * P.kh);
     return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, rows) <= kScratchBudgetBytes;
 }
 
