@@ -100,7 +100,8 @@ void add_conv(Registry& r) {
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
     sub->add_option("--repeat", cmd->repeat,
                     "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
-                        ") after a warm-up; the timing goes to stderr");
+                        ") after a warm-up; the timing goes to stderr")
+        ->type_name("N");
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
     r.add(sub, [cmd] { return cmd->run(); });
 }
@@ -174,7 +175,8 @@ void add_pool(Registry& r) {
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
     sub->add_option("--repeat", cmd->repeat,
                     "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
-                        ") after a warm-up; the timing goes to stderr");
+                        ") after a warm-up; the timing goes to stderr")
+        ->type_name("N");
     add_max_mult_adds_option(sub, cmd->max_mult_adds);
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
     r.add(sub, [cmd] { return cmd->run(); });
@@ -285,8 +287,10 @@ void add_explain(Registry& r) {
     sub->add_option("X", cmd->x_path, "Input .npy")->required();
     sub->add_option("W", cmd->w_path, "Weight .npy")->required();
     sub->add_option("--at", cmd->at, "Output position ROW,COL")->required();
-    sub->add_option("--out-channel", cmd->out_channel_text, "Output channel O")->capture_default_str();
-    sub->add_option("--batch", cmd->batch_text, "Batch index B")->capture_default_str();
+    sub->add_option("--out-channel", cmd->out_channel_text, "Output channel O")
+        ->type_name("N")
+        ->capture_default_str();
+    sub->add_option("--batch", cmd->batch_text, "Batch index B")->type_name("N")->capture_default_str();
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_conv_options(sub, cmd->conv);
     r.add(sub, [cmd] { return cmd->run(); });

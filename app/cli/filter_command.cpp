@@ -9,6 +9,7 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/options.hpp"
 #include "core/filter.hpp"
+#include "core/limits.hpp"
 
 namespace convscope::cli {
 namespace {
@@ -116,7 +117,10 @@ void add_filter_command(Registry& r) {
     sub->add_option("--pool", cmd->pool,
                     "Pool instead: max or avg, window --kernel, stride default = window");
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu (default: the fastest CPU backend)");
-    sub->add_option("--repeat", cmd->repeat, "Time N runs after a warm-up; the timing goes to stderr");
+    sub->add_option("--repeat", cmd->repeat,
+                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
+                        ") after a warm-up; the timing goes to stderr")
+        ->type_name("N");
     r.add(sub, [cmd] { return cmd->run(); });
 }
 

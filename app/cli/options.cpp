@@ -81,7 +81,8 @@ Result<int> parse_repeat(std::string_view text) {
 void add_max_mult_adds_option(CLI::App* cmd, std::string& value) {
     cmd->add_option("--max-mult-adds", value,
                     "Refuse an operation needing more multiply-adds than N (default " +
-                        std::to_string(limits::kMaxMultAdds) + ")");
+                        std::to_string(limits::kMaxMultAdds) + ")")
+        ->type_name("N");
 }
 
 void add_conv_options(CLI::App* cmd, ConvOptions& o) {
@@ -89,6 +90,7 @@ void add_conv_options(CLI::App* cmd, ConvOptions& o) {
     cmd->add_option("--padding", o.padding, "Padding P: N, H,W, same or valid")->capture_default_str();
     cmd->add_option("--dilation", o.dilation, "Dilation D: N or H,W")->capture_default_str();
     cmd->add_option("--groups", o.groups, "Groups G (divides input and output channels)")
+        ->type_name("N")
         ->capture_default_str();
     cmd->add_option("--padding-mode", o.padding_mode, "zeros, reflect, replicate or circular")
         ->capture_default_str();
