@@ -114,8 +114,9 @@ AxisSize axis_size(const AxisSpec& a) {
     } else {
         r.out = numer / a.stride + 1;
     }
-    // (out − 1)·stride ≤ numer here, so the sum stays below padded_in + stride.
-    r.reached = r.out > 0 ? std::min(r.padded_in, (r.out - 1) * a.stride + r.effective_kernel) : 0;
+    // The last window starts inside the padded input here, so (out − 1)·stride fits; the sum is checked.
+    const auto reach = checked_add((r.out - 1) * a.stride, r.effective_kernel);
+    r.reached = r.out > 0 ? std::min(r.padded_in, reach ? *reach : r.padded_in) : 0;
     return r;
 }
 
