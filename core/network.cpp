@@ -137,7 +137,7 @@ int64_t param_count(const Layer& L) {
         case LayerKind::Conv2d:
             return shape_numel(conv_weight_shape(L)) + (L.bias ? L.out : 0);
         case LayerKind::Linear:
-            return L.in * L.out + (L.bias ? L.out : 0);
+            return add_sat(mul_sat(L.in, L.out), L.bias ? L.out : 0);
         default:
             return 0;
     }
@@ -190,7 +190,10 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             }
             const Shape weight = conv_weight_shape(L);
             const Shape bias{L.out};
-            auto plan = plan_conv2d(x, weight, L.bias ? &bias : nullptr, L.conv_params());
+            // Shapes only: nothing is computed here, so the multiply-add limit does not apply.
+            Conv2dParams params = L.conv_params();
+            params.max_mult_adds = std::numeric_limits<int64_t>::max();
+            auto plan = plan_conv2d(x, weight, L.bias ? &bias : nullptr, params);
             if (!plan) {
                 refuse_plan(L, x, plan.error(), c);
                 return;
@@ -203,7 +206,9 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::MaxPool2d:
         case LayerKind::AvgPool2d: {
             if (!check_spatial_rank(L, input, c)) return;
-            auto plan = plan_pool2d(input, L.pool_params());
+            Pool2dParams params = L.pool_params();
+            params.max_mult_adds = std::numeric_limits<int64_t>::max();
+            auto plan = plan_pool2d(input, params);
             if (!plan) {
                 refuse_plan(L, input, plan.error(), c);
                 return;

@@ -344,6 +344,19 @@ private:
 
     // INT | '-' INT | FLOAT | STRING | NAME | '(' values ')' | '[' values ']'
     std::optional<Value> value(ParseFailure& err) {
+        // Nesting is bounded so that a hostile string cannot overflow the stack.
+        if (m_depth >= kMaxNesting) {
+            err = {LayerErrorKind::Syntax, m_tok.pos,
+                   "values are nested more than " + std::to_string(kMaxNesting) + " deep"};
+            return std::nullopt;
+        }
+        ++m_depth;
+        auto v = value_inner(err);
+        --m_depth;
+        return v;
+    }
+
+    std::optional<Value> value_inner(ParseFailure& err) {
         Value v;
         v.pos = m_tok.pos;
         switch (m_tok.type) {
@@ -421,8 +434,10 @@ private:
         }
     }
 
+    static constexpr int kMaxNesting = 64;
     Lexer m_lexer;
     Token m_tok;
+    int m_depth = 0;
 };
 
 // [SECTION] Signatures

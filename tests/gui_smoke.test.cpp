@@ -11,10 +11,13 @@
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -193,6 +196,7 @@ TEST_CASE("gui: bad arguments exit 2 and open no window", "[gui]") {
     CHECK(run_gui("gui --view nonsense --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --lang fr --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --scale 9 --screenshot " + out.string()) == 2);
+    CHECK(run_gui("gui --scale nan --screenshot " + out.string()) == 2);  // NaN fails every comparison
     CHECK_FALSE(fs::exists(out));
     SECTION("an output that cannot be written is an error, not a crash") {
         CHECK(run_gui("gui --screenshot /nonexistent-dir/x.png") == 2);
@@ -209,6 +213,56 @@ TEST_CASE("gui: a missing font falls back to the built-in one", "[gui]") {
     REQUIRE(run_gui("gui --lang ko --screenshot " + out.string(), "CONVSCOPE_ASSETS=" + empty.string()) == 0);
     const Picture p = inspect(out);
     CHECK(p.distinct >= 24);
+}
+
+TEST_CASE("gui: a corrupt or empty font file falls back like a missing one", "[gui]") {
+    const std::string kind = GENERATE(as<std::string>{}, "corrupt", "empty");
+    const fs::path assets = kShots / ("bad-font-" + kind);
+    fs::create_directories(assets / "fonts");
+    {
+        std::ofstream latin(assets / "fonts" / "DejaVuSans.ttf", std::ios::binary | std::ios::trunc);
+        std::ofstream hangul(assets / "fonts" / "NanumGothic.ttf", std::ios::binary | std::ios::trunc);
+        if (kind == "corrupt") {
+            // A TrueType tag and a table directory pointing far outside the file, then noise.
+            const char head[] = {0,   1,   0, 0, 0, 9, 0,    (char)0x80, 0, 3, 0, 0x10, 'c',  'm',
+                                 'a', 'p', 0, 0, 0, 0, 0x7f, 0,          0, 0, 0, 0,    0x10, 0};
+            latin.write(head, sizeof head);
+            for (int i = 0; i < 300; ++i) latin.put(char(i * 37));
+            hangul << "not a font";
+        }
+    }
+    const fs::path out = kShots / ("fallback-font-" + kind + ".png");
+    fs::remove(out);
+    INFO(kind << " font (see " << (kShots / "last.log").string() << ")");
+    REQUIRE(run_gui("gui --view stepper --screenshot " + out.string(),
+                    "CONVSCOPE_ASSETS=" + assets.string()) == 0);
+    const Picture p = inspect(out);
+    CHECK(p.distinct >= 24);
+}
+
+TEST_CASE("gui: a FIFO as settings.json or as the image opened shows a message and keeps drawing", "[gui]") {
+    const fs::path config = kShots / "fifo-config";
+    fs::remove_all(config);
+    fs::create_directories(config / "convscope");
+    REQUIRE(::mkfifo((config / "convscope" / "settings.json").c_str(), 0600) == 0);
+    REQUIRE(::mkfifo((config / "convscope" / "recent-images.txt").c_str(), 0600) == 0);
+    const fs::path photo = kShots / "fifo-photo.png";
+    fs::remove(photo);
+    REQUIRE(::mkfifo(photo.c_str(), 0600) == 0);
+    const fs::path out = kShots / "fifo-image.png";
+    fs::remove(out);
+    // Nobody ever writes either FIFO: a blocking open() would hang the app, and the test with it.
+    REQUIRE(run_gui("gui " + photo.string() + " --view image --size 1280x800 --screenshot " + out.string(),
+                    "XDG_CONFIG_HOME=" + config.string()) == 0);
+    const Picture p = inspect(out);
+    CHECK(p.distinct >= 24);
+    CHECK(fs::is_fifo(config / "convscope" / "settings.json"));
+    // A FIFO as the GIF or screenshot to write is refused (exit 2), and stays a FIFO.
+    CHECK(run_gui("gui --view stepper --export-gif " + photo.string()) == 2);
+    CHECK(run_gui("gui --screenshot " + photo.string()) == 2);
+    CHECK(fs::is_fifo(photo));
+    fs::remove(photo);
+    fs::remove_all(config);
 }
 
 TEST_CASE("gui: the network view runs its stack on a photo given on the command line", "[gui]") {

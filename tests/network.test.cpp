@@ -771,3 +771,24 @@ TEST_CASE("set_channel_preset, random_layer_weights and input_from_image: the vi
         CHECK(row.shape == Shape{1, 8});
     }
 }
+
+TEST_CASE("parse_layer and parse_pytorch_code: deep nesting is a readable error, not a stack overflow") {
+    for (const int depth : {65, 1000, 50000}) {
+        INFO("depth " << depth);
+        const std::string nested =
+            "Conv2d(1,5," + std::string(size_t(depth), '(') + "5" + std::string(size_t(depth), ')') + ")";
+        auto layer = parse_layer(nested);
+        REQUIRE_FALSE(layer);
+        CHECK(layer.error() == "column 76: values are nested more than 64 deep");
+        auto code = parse_pytorch_code("nn." + nested + "\n", {1, 1, 28, 28});
+        REQUIRE_FALSE(code);
+        CHECK(code.error().ends_with("values are nested more than 64 deep"));
+        auto minus = parse_layer("Conv2d(1,5," + std::string(size_t(depth), '-') + "5)");
+        REQUIRE_FALSE(minus);
+        CHECK(minus.error().ends_with("values are nested more than 64 deep"));
+    }
+    // 63 levels of parentheses around a number are still just that number, as in Python.
+    auto ok = parse_layer("Conv2d(1,5," + std::string(63, '(') + "5" + std::string(63, ')') + ")");
+    REQUIRE(ok);
+    CHECK(ok->kernel == Pair{5});
+}

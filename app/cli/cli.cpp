@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "core/fileio.hpp"
+
 namespace convscope::cli {
 
 bool is_cli_command(std::string_view word) {
@@ -53,6 +55,8 @@ int run(int argc, char** argv, bool execute) {
         return execute ? error_exit(e.what()) : 2;
     }
     if (!execute) return 0;
+    // Ctrl+C (or SIGTERM) ends a long run at once, removing any temporary output file: no debris.
+    install_interrupt_cleanup();
     for (auto& [sub, action] : registry.commands)
         if (sub->parsed()) return action();
     return error_exit("no subcommand given");

@@ -40,6 +40,14 @@ struct ShapesCommand {
     std::vector<std::string> layers;
     bool json = false;
 
+    // A layer as the error quotes it: at most 80 characters (a hostile string may be megabytes long).
+    static std::string quoted(const std::string& layer) {
+        if (layer.size() <= 80) return layer;
+        size_t cut = 77;
+        while (cut > 0 && (static_cast<unsigned char>(layer[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8
+        return layer.substr(0, cut) + "…";
+    }
+
     int run() const {
         auto shape = parse_input_shape(input);
         if (!shape) return error_exit("--input: " + shape.error());
@@ -60,12 +68,12 @@ struct ShapesCommand {
         const NetworkCheck check = check_network(net);
         if (check.first_error >= 0) {
             const size_t k = size_t(check.first_error);
-            return error_exit("layer " + std::to_string(k + 1) + " (" + layers[k] +
+            return error_exit("layer " + std::to_string(k + 1) + " (" + quoted(layers[k]) +
                               "): " + check.layers[k].error);
         }
         if (parse_failed < layers.size())
-            return error_exit("layer " + std::to_string(parse_failed + 1) + " (" + layers[parse_failed] +
-                              "): " + parse_error);
+            return error_exit("layer " + std::to_string(parse_failed + 1) + " (" +
+                              quoted(layers[parse_failed]) + "): " + parse_error);
         if (json)
             print_json(net, check);
         else

@@ -73,7 +73,7 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     Lang lang;
     if (!out.lang.empty() && !parse_lang(out.lang, lang))
         return cli::error_exit("--lang must be en or ko, got '" + out.lang + "'");
-    if (out.scale != 0.0f && (out.scale < 1.0f || out.scale > 3.0f))
+    if (out.scale != 0.0f && !(out.scale >= 1.0f && out.scale <= 3.0f))  // NaN fails both comparisons
         return cli::error_exit("--scale must be between 1 and 3");
     if (!out.theme.empty() && out.theme != "light" && out.theme != "dark")
         return cli::error_exit("--theme must be light or dark, got '" + out.theme + "'");

@@ -22,7 +22,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -115,9 +114,18 @@ std::vector<std::string> load_recent() {
     std::vector<std::string> v;
     const std::string p = recent_path();
     if (p.empty()) return v;
-    std::ifstream f(p);
-    for (std::string line; std::getline(f, line) && v.size() < 10;)
-        if (!line.empty()) v.push_back(line);
+    auto bytes = read_file(p, 1 << 16);  // a regular file only: a FIFO here must not block the app
+    if (!bytes) return v;
+    std::string line;
+    for (uint8_t c : *bytes) {
+        if (c != '\n') {
+            line += char(c);
+            continue;
+        }
+        if (!line.empty() && v.size() < 10) v.push_back(line);
+        line.clear();
+    }
+    if (!line.empty() && v.size() < 10) v.push_back(line);
     return v;
 }
 

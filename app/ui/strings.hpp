@@ -30,7 +30,7 @@ enum class Lang { En, Ko };
     X(scale_down,       "Smaller", "작게") \
     X(view_stepper,     "Stepper", "단계별 계산") \
     X(view_size,        "Output size", "출력 크기") \
-    X(msg_font_missing, "Font %s is missing; using the built-in font (no Korean).", "글꼴 %s이(가) 없어 기본 글꼴을 씁니다 (한국어 없음).") \
+    X(msg_font_missing, "Font %s is missing or unreadable; using the built-in font (no Korean).", "글꼴 %s이(가) 없거나 읽을 수 없어 기본 글꼴을 씁니다 (한국어 없음).") \
     X(msg_settings_fail,"Settings not saved: %s", "설정을 저장하지 못했습니다: %s") \
     X(msg_saved,        "Saved %s", "%s 저장됨") \
     X(msg_save_fail,    "Could not save %s", "%s을(를) 저장하지 못했습니다") \
