@@ -101,6 +101,31 @@ XDG_DATA_HOME="$tmp" update-mime-database "$tmp/mime" >"$tmp/v.log" 2>&1 && [ ! 
     grep -q "application/x-convscope-lesson" "$tmp/mime/types" || { cat "$tmp/v.log"; fail "update-mime-database"; }
 ok "validators"
 
+# 4b. What a file manager sees (GIO, as GNOME's and others' do): lesson and scene files told from other JSON
+#     by their "convscope" field, and ConvScope the default application for them and for PNG.
+if command -v gio >/dev/null 2>&1 && [ -f /usr/share/mime/packages/freedesktop.org.xml ]; then
+    x="$tmp/xdg"
+    mkdir -p "$x/mime/packages" "$x/applications" "$x/config" "$x/files"
+    cp /usr/share/mime/packages/freedesktop.org.xml "$P/share/mime/packages/convscope.xml" "$x/mime/packages/"
+    cp "$P/share/applications/$id.desktop" "$x/applications/"
+    XDG_DATA_HOME="$x" update-mime-database "$x/mime" && update-desktop-database "$x/applications" ||
+        fail "update-mime-database, update-desktop-database"
+    printf '{ "convscope": "lesson", "version": 1, "title": {"en": "Stride"}, "scenes": [] }\n' >"$x/files/stride.json"
+    printf '{"convscope":"scene","version":1,"view":"stepper"}' >"$x/files/window.json"
+    printf '{"other": 1}\n' >"$x/files/other.json"
+    xdg() { env PATH="$P/bin:$PATH" XDG_DATA_HOME="$x" XDG_DATA_DIRS="$x" XDG_CONFIG_HOME="$x/config" "$@"; }
+    type_of() { xdg gio info -a standard::content-type "$1" | sed -n 's/.*content-type: //p'; }
+    [ "$(type_of "$x/files/stride.json")" = application/x-convscope-lesson ] || fail "a lesson file's type: $(type_of "$x/files/stride.json")"
+    [ "$(type_of "$x/files/window.json")" = application/x-convscope-scene ] || fail "a scene file's type: $(type_of "$x/files/window.json")"
+    [ "$(type_of "$x/files/other.json")" = application/json ] || fail "other JSON stays JSON: $(type_of "$x/files/other.json")"
+    for type in application/x-convscope-lesson application/x-convscope-scene image/png image/jpeg; do
+        xdg gio mime "$type" | grep -q "^Default application for .*: $id.desktop" || fail "ConvScope opens $type"
+    done
+    ok "file types and the default application (GIO)"
+else
+    echo "skipped: file types (gio is not installed, Debian package libglib2.0-bin)"
+fi
+
 # 5. The man page covers every subcommand; the completion knows them and their options.
 LC_ALL=C.UTF-8 MANWIDTH=100 man --warnings -l "$P/share/man/man1/convscope.1.gz" >"$tmp/man.txt" 2>"$tmp/man.err"
 [ -s "$tmp/man.txt" ] && [ ! -s "$tmp/man.err" ] || { cat "$tmp/man.err"; fail "man convscope renders without warnings"; }
