@@ -25,6 +25,7 @@ int run(int argc, char** argv, bool execute) {
     CLI::App root{"ConvScope: 2D convolution and pooling, exactly as PyTorch computes them", "convscope"};
     root.require_subcommand(1);
     root.set_help_all_flag("--help-all", "Help for every subcommand");
+    root.set_version_flag("--version", std::string("convscope ") + CONVSCOPE_VERSION);
     root.footer("Without a subcommand, or with `gui`, convscope opens the app: see `convscope gui --help`.");
     Registry registry{root, {}};
     add_engine_commands(registry);
@@ -39,6 +40,9 @@ int run(int argc, char** argv, bool execute) {
     } catch (const CLI::CallForAllHelp&) {
         if (!execute) return 0;
         std::cout << root.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion& e) {
+        if (execute) std::cout << e.what() << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
         // CLI11 reports "--help" on a subcommand as CallForHelp through the subcommand.

@@ -109,14 +109,18 @@ std::string find_assets_dir() {
     if (const char* env = std::getenv("CONVSCOPE_ASSETS"); env && *env) return has_fonts(env) ? env : "";
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path dir = exe.parent_path();
-        for (const fs::path& p : {dir / "assets", dir.parent_path() / "assets",
-                                  dir.parent_path() / "share" / "convscope" / "assets"})
-            if (has_fonts(p)) return p.string();
-    }
-#ifdef CONVSCOPE_SOURCE_ASSETS
-    if (has_fonts(CONVSCOPE_SOURCE_ASSETS)) return CONVSCOPE_SOURCE_ASSETS;
+    if (ec) return "";
+    // Installed (`cmake --install`, the .deb): <prefix>/bin/convscope reads <prefix>/share/convscope,
+    // wherever the prefix was moved. A folder beside the executable (a copied or unpacked tree) also counts.
+    const fs::path dir = exe.parent_path();
+    for (const fs::path& p :
+         {dir.parent_path() / "share" / "convscope", dir / "assets", dir.parent_path() / "assets"})
+        if (has_fonts(p)) return p.string();
+#if defined(CONVSCOPE_SOURCE_ASSETS) && defined(CONVSCOPE_BUILD_EXE_DIR)
+    // The source tree only for the executable in its own build folder: an installed copy must never depend,
+    // silently, on a checkout that happens to still exist.
+    if (fs::equivalent(dir, CONVSCOPE_BUILD_EXE_DIR, ec) && has_fonts(CONVSCOPE_SOURCE_ASSETS))
+        return CONVSCOPE_SOURCE_ASSETS;
 #endif
     return "";
 }
