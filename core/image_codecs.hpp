@@ -30,7 +30,7 @@ std::string truncated_message(int64_t have, int64_t need);
 // for grey and 3 for colour (alpha is dropped), like the public decode_image.
 Result<ImageInfo> png_info(std::span<const uint8_t> bytes);
 Result<Image> png_decode(std::span<const uint8_t> bytes);
-// PNG bytes for an 8-bit grey or RGB image (zlib level 6 with the Sub filter: see image_png.cpp).
+// PNG bytes for an 8-bit grey or RGB image (zlib level 2 with the Up filter: see image_png.cpp).
 Result<std::vector<uint8_t>> png_encode(const Image& image);
 
 Result<ImageInfo> jpeg_info(std::span<const uint8_t> bytes);

@@ -191,9 +191,10 @@ std::string encode_into(PngContext& c, const Image& image) {
     png_set_IHDR(png, info, uint32_t(image.width), uint32_t(image.height), 8,
                  image.channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    // zlib level 6 with the Sub filter alone: see the README (Bad input, PNG writing) for the measurement.
-    png_set_compression_level(png, 6);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    // zlib level 2 with the Up filter alone: on a 12-megapixel photo filtered with box5 it encodes in about a
+    // fifth of the CPU time stb_image_write took, into a file a quarter smaller (README, PNG writing).
+    png_set_compression_level(png, 2);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
     png_write_info(png, info);
     const size_t stride = size_t(image.width) * size_t(image.channels);
     c.rows.resize(size_t(image.height));
