@@ -215,6 +215,14 @@ Result<ImageInfo> png_info(std::span<const uint8_t> bytes) {
 Result<Image> png_decode(std::span<const uint8_t> bytes) {
     auto header = read_ihdr(bytes);
     if (!header) return Error{header.error()};
+    // Deflate packs at most 258 bytes into 2 bits (1032:1), so a file too short to hold the image's filtered
+    // rows even at that ratio is cut short: refused before the pixels are allocated.
+    const int samples = bytes[25] == 3 ? 1 : header->channels, depth = bytes[24];
+    const int64_t raw = header->height * (1 + (header->width * samples * depth + 7) / 8);
+    if (int64_t(bytes.size()) * 1032 + 1024 < raw)
+        return fail("the file ends before its image data does (" + std::to_string(bytes.size()) +
+                    " bytes cannot hold a " + std::to_string(header->width) + "×" +
+                    std::to_string(header->height) + " image)");
     PngContext c;
     c.data = bytes.data();
     c.size = bytes.size();

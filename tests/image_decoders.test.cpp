@@ -406,6 +406,13 @@ TEST_CASE("decode_image: hostile files are errors within seconds") {
         const std::string p = "P5\n99999999999999999999 2\n255\n";
         check_refused(Bytes(p.begin(), p.end()), "number");
     }
+    SECTION("a 9000×9000 PNG header (81 MP, within the limits) on a 200-byte file is refused unallocated") {
+        Bytes png = make_png(4, 4, PNG_COLOR_TYPE_RGB, 8, false, false, 5);
+        const uint8_t side[4] = {0x00, 0x00, 0x23, 0x28};  // 9000, big-endian; the CRC is left wrong
+        std::memcpy(png.data() + 16, side, 4);
+        std::memcpy(png.data() + 20, side, 4);
+        check_refused(png, "cannot hold a 9000×9000 image");
+    }
     SECTION("headers that claim huge images are refused before decoding, in every format") {
         // BMP 60000×60000 (3.6 gigapixels), TGA 65535×65535, GIF 65535×65535, JPEG 65500×65500: no data.
         Bytes bmp(54, 0);
