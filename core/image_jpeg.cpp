@@ -99,7 +99,7 @@ std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& i
     cinfo.client_data = &c;  // jpeg_create_decompress clears everything but err
     c.progress.progress_monitor = on_progress;
     cinfo.progress = &c.progress;
-    cinfo.mem->max_memory_to_use = 1L << 30;
+    cinfo.mem->max_memory_to_use = 640L << 20;  // a 100 MP progressive 4:4:4 file needs 600 MB
     jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
     jpeg_read_header(&cinfo, TRUE);
     image.width = cinfo.image_width;
@@ -123,9 +123,11 @@ std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& i
         return "the JPEG decoder gave an unexpected pixel layout";
     }
     const size_t stride = size_t(image.width) * size_t(image.channels);
-    image.pixels.resize(stride * size_t(image.height));
+    // Reserved, then grown a row at a time: a file whose data stops early touches only the rows it had.
+    image.pixels.reserve(stride * size_t(image.height));
     if (cmyk) c.row.resize(size_t(image.width) * 4);
     while (cinfo.output_scanline < cinfo.output_height) {
+        image.pixels.resize(size_t(cinfo.output_scanline + 1) * stride);
         uint8_t* dst = image.pixels.data() + size_t(cinfo.output_scanline) * stride;
         JSAMPROW row = cmyk ? c.row.data() : dst;
         if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) {
