@@ -143,11 +143,15 @@ Result<Header> bmp_header(std::span<const uint8_t> b) {
         compression = le32(b, 30);
     }
     if (auto s = check_image_size(h.width, h.height); !s) return Error{s.error()};
-    if (bpp < 1 || bpp > 32) return fail("the BMP header gives " + std::to_string(bpp) + " bits per pixel");
-    if (compression == 0 || compression == 3) {  // uncompressed rows, each padded to 4 bytes
-        const int64_t row = (h.width * bpp + 31) / 32 * 4;
-        h.min_bytes = offset + row * h.height;
-    }
+    if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32)
+        return fail("the BMP header gives " + std::to_string(bpp) + " bits per pixel");
+    // Only uncompressed rows (0) and bit fields (3) are read. stb_image checks this on a signed int, so a
+    // value of 2^31 or more slipped through and it decoded megapixels of nothing (a fuzz finding).
+    if (compression != 0 && compression != 3)
+        return fail("the BMP file uses compression " + std::to_string(compression) +
+                    "; only uncompressed BMP files are read");
+    const int64_t row = (h.width * bpp + 31) / 32 * 4;  // rows are padded to 4 bytes
+    h.min_bytes = offset + row * h.height;
     return h;
 }
 
