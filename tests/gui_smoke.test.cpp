@@ -290,6 +290,16 @@ TEST_CASE("gui: the image lab keeps running on a file that is not an image, and 
         shot("image-not-an-image", std::string(CONVSCOPE_SOURCE_DIR) + "/tests/CMakeLists.txt --view image",
              1280, 800);
     CHECK(bad.distinct >= 24);
+    // Hostile files: a truncated Softimage PIC crashed the app and a Radiance HDR with a zero-length run
+    // hung it before its first frame (the system stb_image). Now each is refused with a message and the
+    // app draws on.
+    for (const char* name : {"truncated.pic", "zero_run.hdr", "truncated.gif"}) {
+        INFO(name);
+        const Picture hostile = shot(
+            std::string("image-hostile-") + name,
+            std::string(CONVSCOPE_SOURCE_DIR) + "/tests/data/hostile/" + name + " --view image", 1280, 800);
+        CHECK(hostile.distinct >= 24);
+    }
     shot("image-chelsea-gaussian-ko",
          std::string(CONVSCOPE_SOURCE_DIR) +
              "/assets/chelsea.png --view image --kernel gaussian9 --explain 60,80 "

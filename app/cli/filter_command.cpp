@@ -103,8 +103,7 @@ void add_filter_command(Registry& r) {
         ", or a text file: one row per line, numbers separated by spaces or commas, # comments, optional "
         "'divisor D' and 'offset B' lines.\nEach colour channel is filtered on its own (groups = 3); "
         "--gray filters the luminance. Values are rounded to nearest, then mapped to 0-255.");
-    sub->add_option("IN", cmd->in_path, "Input image (PNG, JPEG, BMP, GIF, TGA, PSD, HDR, PIC, PNM)")
-        ->required();
+    sub->add_option("IN", cmd->in_path, "Input image (PNG, JPEG, GIF, BMP, TGA, binary PPM/PGM)")->required();
     sub->add_option("OUT", cmd->out_path, "Output PNG")->required();
     sub->add_option("--kernel", cmd->kernel, "Preset name or kernel file (with --pool: the window N or H,W)")
         ->required();

@@ -142,8 +142,8 @@ void save_recent(const std::vector<std::string>& v) {
 bool is_image_name(const fs::path& p) {
     std::string ext = p.extension().string();
     for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
-    for (const char* e :
-         {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga", ".psd", ".hdr", ".pic", ".pnm", ".ppm", ".pgm"})
+    // The formats core/image.hpp decodes; PSD, HDR and PIC files are refused there with a message.
+    for (const char* e : {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga", ".pnm", ".ppm", ".pgm"})
         if (ext == e) return true;
     return false;
 }
