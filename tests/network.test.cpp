@@ -57,6 +57,16 @@ std::string stack_error(const Shape& input, const std::vector<std::string>& laye
     return c.ok() ? "" : c.layers[size_t(c.first_error)].error;
 }
 
+// The list of layers ConvScope names in its messages.
+std::string known() {
+    return "Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, "
+           "BatchNorm2d, "
+           "Dropout, Dropout2d, ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Hardswish, Sigmoid, Tanh, Softmax, "
+           "LogSoftmax, Identity, Flatten, Linear, ZeroPad2d, ConstantPad2d, ReflectionPad2d, "
+           "ReplicationPad2d, "
+           "Upsample and LocalResponseNorm";
+}
+
 std::string parse_error(std::string_view text, LayerErrorKind* kind = nullptr) {
     auto L = parse_layer(text, kind);
     return L ? "" : L.error();
@@ -144,6 +154,9 @@ TEST_CASE("check_network: shapes and parameter counts match PyTorch for every st
                 CHECK(shape_to_string(check.layers[i].output) ==
                       shape_to_string(to_shape(expect[i]["shape"])));
                 CHECK(check.layers[i].params == expect[i]["params"].get<int64_t>());
+                CHECK(check.layers[i].params == expect[i]["trainable"].get<int64_t>());
+                CHECK(check.layers[i].buffers == expect[i]["buffers"].get<int64_t>());
+                CHECK(check.layers[i].mult_adds == expect[i]["mult_adds"].get<int64_t>());
             }
             if (!stack.contains("error")) {
                 CHECK(parse_failed == -1);
@@ -369,10 +382,8 @@ TEST_CASE("parse_layer: PyTorch's constructor syntax") {
               "column 21: padding must be a whole number or a pair (h, w), got 'same'");
         CHECK(parse_error("conv2d(1,5,5)", &kind) == "column 1: conv2d is not a layer; did you mean Conv2d?");
         CHECK(kind == LayerErrorKind::Signature);
-        CHECK(parse_error("nn.BatchNorm2d(5)") ==
-              "column 1: BatchNorm2d is not a layer ConvScope knows (it knows Conv2d, MaxPool2d, AvgPool2d, "
-              "ReLU, "
-              "Flatten and Linear)");
+        CHECK(parse_error("nn.BatchNorm3d(5)") ==
+              "column 1: BatchNorm3d is not a layer ConvScope knows (it knows " + known() + ")");
     }
     SECTION("argument values PyTorch refuses while parsing") {
         LayerErrorKind kind;
@@ -398,13 +409,14 @@ TEST_CASE("to_pytorch and parse_pytorch_code: the code round-trip") {
               "import torch\n"
               "import torch.nn as nn\n"
               "\n"
-              "input = torch.Tensor(1, 1, 28, 28)\n"
+              "input = torch.randn(1, 1, 28, 28)\n"
               "conv1 = nn.Conv2d(1, 5, 5)\n"
               "pool1 = nn.MaxPool2d(2)\n"
               "\n"
-              "x = conv1(input)  # [1, 5, 24, 24]\n"
-              "x = pool1(x)      # [1, 5, 12, 12]\n"
-              "print(x.shape)\n");
+              "x = conv1(input)\n"
+              "print(\"conv1\", list(x.shape))  # [1, 5, 24, 24]\n"
+              "x = pool1(x)\n"
+              "print(\"pool1\", list(x.shape))  # [1, 5, 12, 12]\n");
         CHECK(parse_pytorch_code(code).value() == Network::lecture());
     }
     SECTION("every stack of stacks.json that parses: export, then import, gives the same stack") {
@@ -506,7 +518,7 @@ TEST_CASE("parse_pytorch_code: pasted code in the forms students write it") {
         CHECK(net->layers[0] == Layer::conv2d(1, 5, 5));
         CHECK(net->layers[3] == Layer::linear(720, 10));
     }
-    SECTION("a Module class: constructors in the order written, calls and F.relu ignored") {
+    SECTION("a Module class: forward's calls give the order, F.relu a ReLU") {
         auto net = parse_pytorch_code(
             "class Net(nn.Module):\n"
             "    def __init__(self):\n"
@@ -516,21 +528,20 @@ TEST_CASE("parse_pytorch_code: pasted code in the forms students write it") {
             "    def forward(self, x):\n"
             "        return self.pool(F.relu(self.conv1(x)))\n");
         REQUIRE(net);
-        REQUIRE(net->layers.size() == 2);
+        REQUIRE(net->layers.size() == 3);
         CHECK(net->layers[0] == Layer::conv2d(1, 6, 5));
+        CHECK(net->layers[1] == Layer::relu());
+        CHECK(net->layers[2].kind == LayerKind::MaxPool2d);
     }
     SECTION("errors name the line") {
-        CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\nbn = nn.BatchNorm2d(5)\n").error() ==
-              "line 2: BatchNorm2d is not a layer ConvScope knows (it knows Conv2d, MaxPool2d, AvgPool2d, "
-              "ReLU, "
-              "Flatten and Linear)");
+        CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\nbn = nn.BatchNorm3d(5)\n").error() ==
+              "line 2: column 6: BatchNorm3d is not a layer ConvScope knows (it knows " + known() + ")");
         CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\n\npool = nn.MaxPool2d(2,,)\n").error() ==
               "line 3: column 23: expected a value (a number, a tuple, True/False, None or a quoted string), "
               "found ','");
         CHECK(parse_pytorch_code("print('hello')\n").error() ==
-              "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows "
-              "Conv2d, "
-              "MaxPool2d, AvgPool2d, ReLU, Flatten and Linear)");
+              "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows " +
+                  known() + ")");
         CHECK(parse_pytorch_code("input = torch.Tensor(1,0,28,28)\nnn.ReLU()").error() ==
               "line 1: every input dimension must be at least 1");
     }
