@@ -782,3 +782,242 @@ TEST_CASE("set_channel_preset, random_layer_weights and input_from_image: the vi
         CHECK(row.shape == Shape{1, 8});
     }
 }
+
+TEST_CASE("run_network: every new layer's values match PyTorch's (stacks.json values)") {
+    const nlohmann::json doc = load_stacks();
+    REQUIRE(doc["values"].size() >= 20);
+    for (const auto& v : doc["values"]) {
+        const std::string text = v["layer"];
+        DYNAMIC_SECTION(text) {
+            Network net;
+            net.input = to_shape(v["input"]);
+            net.layers = {parse_layer(text).value()};
+            // The script's tensors: x[i] = 2·sin(0.37·i), weight[i] = cos(0.11·i), bias[i] = 0.1·cos(i).
+            Tensor x = Tensor::filled(net.input);
+            for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = float(2.0 * std::sin(0.37 * double(i)));
+            auto weights = random_weights(net, 1);
+            if (net.layers[0].kind != LayerKind::BatchNorm2d) {
+                for (size_t i = 0; i < weights[0].weight.data.size(); ++i)
+                    weights[0].weight.data[i] = float(std::cos(0.11 * double(i)));
+                for (size_t i = 0; i < weights[0].bias.data.size(); ++i)
+                    weights[0].bias.data[i] = float(0.1 * std::cos(double(i)));
+            }
+            auto out = run_network(net, weights, x, fastest_cpu_backend());
+            REQUIRE(out);
+            const Tensor& y = out->back();
+            REQUIRE(shape_to_string(y.shape) == shape_to_string(to_shape(v["shape"])));
+            const auto expect = v["values"].get<std::vector<double>>();
+            REQUIRE(expect.size() == y.data.size());
+            for (size_t i = 0; i < expect.size(); ++i) {
+                INFO("at flat index " << i);
+                REQUIRE(double(y.data[i]) == Approx(expect[i]).margin(2e-5).epsilon(1e-4));
+            }
+        }
+    }
+}
+
+TEST_CASE("run_network: the bundled stacks and every accepted stack of stacks.json run, shapes as checked") {
+    const nlohmann::json doc = load_stacks();
+    int ran = 0;
+    for (const auto& stack : doc["stacks"]) {
+        if (stack.contains("error")) continue;
+        Network net;
+        net.input = to_shape(stack["input"]);
+        for (const auto& t : stack["layers"]) net.layers.push_back(parse_layer(t.get<std::string>()).value());
+        const NetworkCheck check = check_network(net);
+        REQUIRE(check.ok());
+        if (check.total_macs > 2'000'000'000) continue;
+        INFO(stack["name"].get<std::string>());
+        auto out =
+            run_network(net, random_weights(net, 3), random_tensor(net.input, 5), fastest_cpu_backend());
+        REQUIRE(out);
+        for (size_t i = 0; i < out->size(); ++i) {
+            CHECK((*out)[i].shape == check.layers[i].output);
+            for (float f : (*out)[i].data) REQUIRE(std::isfinite(f));
+        }
+        ++ran;
+    }
+    CHECK(ran >= 55);
+}
+
+TEST_CASE("bundled_stacks: the menu's stacks as PyTorch runs them") {
+    const nlohmann::json doc = load_stacks();
+    const auto& stacks = bundled_stacks();
+    REQUIRE(stacks.size() == 6);
+    for (const BundledStack& b : stacks) {
+        DYNAMIC_SECTION(b.id) {
+            const nlohmann::json* entry = nullptr;
+            for (const auto& s : doc["stacks"])
+                if (s["name"] == "bundled: " + std::string(b.id)) entry = &s;
+            REQUIRE(entry);
+            CHECK(b.net.input == to_shape((*entry)["input"]));
+            REQUIRE(b.net.layers.size() == (*entry)["layers"].size());
+            const NetworkCheck check = check_network(b.net);
+            REQUIRE(check.ok());
+            for (size_t i = 0; i < b.net.layers.size(); ++i) {
+                const auto& e = (*entry)["expect"][i];
+                INFO("layer " << i + 1 << ": " << b.net.layers[i]);
+                CHECK(b.net.layers[i] == parse_layer((*entry)["layers"][i].get<std::string>()).value());
+                CHECK(check.layers[i].output == to_shape(e["shape"]));
+                CHECK(check.layers[i].params == e["params"].get<int64_t>());
+                CHECK(check.layers[i].buffers == e["buffers"].get<int64_t>());
+                CHECK(check.layers[i].mult_adds == e["mult_adds"].get<int64_t>());
+            }
+            // Code out, then code in, gives the same stack.
+            CHECK(parse_pytorch_code(to_pytorch_code(b.net)).value() == b.net);
+        }
+    }
+    // AlexNet's figures as torchinfo prints them for torchvision's model.
+    const NetworkCheck alexnet = check_network(stacks[2].net);
+    CHECK(alexnet.total_params == 61'100'840);
+    CHECK(alexnet.total_mult_adds == 714'682'664);
+    const SizeEstimate e = estimate_sizes(stacks[2].net, alexnet);
+    CHECK(e.input_mb == Approx(0.602112));
+    CHECK(e.params_mb == Approx(244.40336));
+    CHECK(e.forward_backward_mb ==
+          Approx(2.0 * 4.0 * (64 * 55 * 55 + 192 * 27 * 27 + 384 * 169 + 256 * 169 * 2 + 4096 * 2 + 1000) /
+                 1e6));
+}
+
+TEST_CASE("receptive fields: the formula, the path counts, and PyTorch's gradients agree") {
+    const nlohmann::json doc = load_stacks();
+    REQUIRE(doc["receptive_fields"].size() >= 5);
+    for (const auto& f : doc["receptive_fields"]) {
+        DYNAMIC_SECTION(f["name"].get<std::string>()) {
+            Network net;
+            net.input = to_shape(f["input"]);
+            for (const auto& t : f["layers"]) net.layers.push_back(parse_layer(t.get<std::string>()).value());
+            const int last = int(net.layers.size()) - 1;
+            const int64_t oy = f["at"][0], ox = f["at"][1];
+            auto maps = receptive_field_paths(net, last, oy, ox);
+            REQUIRE(maps);
+            REQUIRE(maps->size() == net.layers.size() + 1);
+            const PathCounts& in = maps->front();
+            const auto grad = f["paths"].get<std::vector<std::vector<int64_t>>>();
+            REQUIRE(int64_t(grad.size()) == in.shape[2]);
+            // PyTorch's gradient with every weight 1 counts the same paths, pixel by pixel.
+            int64_t y0 = -1, y1 = -1, x0 = -1, x1 = -1;
+            for (int64_t y = 0; y < in.shape[2]; ++y)
+                for (int64_t x = 0; x < in.shape[3]; ++x) {
+                    INFO("input pixel (" << y << ", " << x << ")");
+                    REQUIRE(in.at(y, x) == double(grad[size_t(y)][size_t(x)]));
+                    if (grad[size_t(y)][size_t(x)] > 0) {
+                        if (y0 < 0) y0 = y;
+                        y1 = y;
+                        x0 = x0 < 0 ? x : std::min(x0, x);
+                        x1 = std::max(x1, x);
+                    }
+                }
+            // The formula: the field of output (oy, ox) spans start + o·jump ± (r − 1)/2, cut by the borders.
+            const NetworkCheck check = check_network(net);
+            if (net.layers[2].kind == LayerKind::Upsample) {
+                CHECK(!check.layers.back().rf);  // no formula after Upsample; the counts above still hold
+                return;
+            }
+            REQUIRE(check.layers.back().rf);
+            const ReceptiveField rf = *check.layers.back().rf;
+            const double cy = rf.start_h + double(oy * rf.jump.h), cx = rf.start_w + double(ox * rf.jump.w);
+            CHECK(double(y0) == std::max(0.0, cy - double(rf.size.h - 1) / 2));
+            CHECK(double(y1) == std::min(double(in.shape[2] - 1), cy + double(rf.size.h - 1) / 2));
+            CHECK(double(x0) == std::max(0.0, cx - double(rf.size.w - 1) / 2));
+            CHECK(double(x1) == std::min(double(in.shape[3] - 1), cx + double(rf.size.w - 1) / 2));
+        }
+    }
+    SECTION("the lecture's numbers, and where the field stops") {
+        Network net = Network::lecture();
+        net.layers.push_back(Layer::flatten());
+        const NetworkCheck c = check_network(net);
+        CHECK(c.layers[0].rf == ReceptiveField{Pair(5), Pair(1), 2.0, 2.0});
+        CHECK(c.layers[1].rf == ReceptiveField{Pair(6), Pair(2), 2.5, 2.5});
+        CHECK(!c.layers[2].rf);
+        CHECK(receptive_field_paths(net, 2, 0, 0).error().find("stops at layer 3 (Flatten)") !=
+              std::string::npos);
+        CHECK(!receptive_field_paths(net, 1, 12, 0));  // outside the 12×12 map
+        auto maps = receptive_field_paths(net, 1, 0, 0).value();
+        CHECK(maps[0].max() == 4.0);  // the middle of the 6×6 corner: 2 conv outputs per axis read it
+        CHECK(maps[0].at(0, 0) == 1.0);
+        CHECK(maps[0].at(0, 6) == 0.0);
+        CHECK(maps[1].max() == 1.0);
+    }
+}
+
+TEST_CASE("import_pytorch_code: torchvision's AlexNet, print(model), skipped lines, nesting") {
+    auto read = [](const std::string& name) {
+        std::ifstream in(testing::source_path("tests/network/" + name));
+        REQUIRE(in);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const Network& bundled = bundled_stacks()[2].net;
+    SECTION(
+        "its source: the forward gives the order, torch.flatten a Flatten, the defaults num_classes, "
+        "dropout") {
+        auto r = import_pytorch_code(read("alexnet_source.py"));
+        REQUIRE(r);
+        CHECK(r->net == bundled);
+        CHECK(std::find(r->skipped.begin(), r->skipped.end(), SkippedLine{19, "class AlexNet(nn.Module):"}) !=
+              r->skipped.end());
+        CHECK(std::find(r->skipped.begin(), r->skipped.end(), SkippedLine{54, "return x"}) !=
+              r->skipped.end());
+        CHECK(std::find(r->notes.begin(), r->notes.end(), "line 52: torch.flatten read as Flatten()") !=
+              r->notes.end());
+    }
+    SECTION("what print(model) prints") {
+        auto r = import_pytorch_code(read("alexnet_print.txt"));
+        REQUIRE(r);
+        CHECK(r->net == bundled);
+        CHECK(r->skipped.empty());
+    }
+    SECTION("print(model) lines pasted on their own, and the older torchvision's x.view") {
+        auto r = import_pytorch_code(
+            "(0): Conv2d(3, 64, kernel_size=(11, 11), stride=(4, 4), padding=(2, 2))\n"
+            "(1): ReLU(inplace=True)\n"
+            "(2): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+            "(3): Upsample(scale_factor=2.0, mode=nearest)\n",
+            Shape{1, 3, 64, 64});
+        REQUIRE(r);
+        REQUIRE(r->net.layers.size() == 4);
+        CHECK(r->net.layers[2] == parse_layer("BatchNorm2d(64)").value());
+        CHECK(r->net.layers[3] == parse_layer("Upsample(scale_factor=2)").value());
+        auto old = import_pytorch_code(
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        self.conv = nn.Conv2d(1, 4, 3)\n"
+            "        self.fc = nn.Linear(4 * 26 * 26, 10)\n"
+            "    def forward(self, x):\n"
+            "        x = self.conv(x)\n"
+            "        x = x.view(x.size(0), -1)\n"
+            "        return self.fc(x)\n");
+        REQUIRE(old);
+        CHECK(old->net.input == Shape{1, 1, 28, 28});
+        REQUIRE(old->net.layers.size() == 3);
+        CHECK(old->net.layers[1] == Layer::flatten());
+        CHECK(check_network(old->net).ok());
+    }
+    SECTION("nn.Sequential nested, trailing commas, every line either a layer or listed") {
+        auto r = import_pytorch_code(
+            "import torch.nn as nn\n"
+            "model = nn.Sequential(\n"
+            "    nn.Sequential(nn.Conv2d(1, 2, 3), nn.Sequential(nn.ReLU(),),),  # a block\n"
+            "    torch.nn.MaxPool2d(2),\n"
+            ")\n"
+            "print(model)\n");
+        REQUIRE(r);
+        CHECK(r->net.layers.size() == 3);
+        CHECK(r->skipped == std::vector<SkippedLine>{{1, "import torch.nn as nn"}, {6, "print(model)"}});
+    }
+    SECTION("nesting is bounded: 64 deep is read, deeper is an error") {
+        auto nested = [](int depth) {
+            std::string s;
+            for (int k = 0; k < depth; ++k) s += "nn.Sequential(";
+            s += "nn.ReLU()";
+            for (int k = 0; k < depth; ++k) s += ")";
+            return s;
+        };
+        CHECK(import_pytorch_code(nested(20)));
+        auto deep = import_pytorch_code(nested(200));
+        REQUIRE(!deep);
+        CHECK(deep.error().find("nested more than 64 deep") != std::string::npos);
+        CHECK(!import_pytorch_code(std::string(50000, '(') + "nn.ReLU()"));
+        CHECK(!parse_layer("Conv2d(" + std::string(50000, '(') + "1"));
+    }
+}

@@ -287,6 +287,60 @@ def receptive(input_shape, layers, at):
     return [[int(v) for v in row] for row in x.grad[0, 0].tolist()], list(y.shape)
 
 
+# Single layers run on x[i] = 2·sin(0.37·i) (i in C order); learnable weights w[i] = cos(0.11·i) and biases
+# b[i] = 0.1·cos(i), so the C++ test can make the same tensors. Outputs compared value by value.
+VALUES = [
+    ([1, 2, 5, 6], "ConvTranspose2d(2, 4, 3, stride=2, padding=1, output_padding=1, groups=2)"),
+    ([1, 3, 4, 4], "ConvTranspose2d(3, 2, (2, 3), stride=(1, 2), dilation=2, bias=False)"),
+    ([1, 2, 7, 9], "AdaptiveAvgPool2d((3, 4))"),
+    ([1, 2, 5, 5], "AdaptiveMaxPool2d(2)"),
+    ([2, 3, 4, 4], "BatchNorm2d(3)"),
+    ([1, 3, 4, 4], "Dropout(0.3)"),
+    ([1, 2, 4, 4], "ReLU6()"),
+    ([1, 2, 4, 4], "LeakyReLU(0.2)"),
+    ([1, 2, 4, 4], "ELU(alpha=0.5)"),
+    ([1, 2, 4, 4], "GELU()"),
+    ([1, 2, 4, 4], "GELU(approximate='tanh')"),
+    ([1, 2, 4, 4], "SiLU()"),
+    ([1, 2, 4, 4], "Hardswish()"),
+    ([1, 2, 4, 4], "Sigmoid()"),
+    ([1, 2, 4, 4], "Tanh()"),
+    ([1, 4, 3, 3], "Softmax(dim=1)"),
+    ([2, 5], "LogSoftmax(dim=1)"),
+    ([1, 2, 4, 5], "ZeroPad2d((1, 2, 0, 3))"),
+    ([1, 2, 4, 5], "ConstantPad2d(1, 0.5)"),
+    ([1, 2, 4, 5], "ReflectionPad2d((3, 1, 2, 3))"),
+    ([1, 2, 4, 5], "ReplicationPad2d((2, 0, 1, 3))"),
+    ([1, 2, 3, 4], "Upsample(scale_factor=2)"),
+    ([1, 2, 3, 4], "Upsample(size=(5, 7))"),
+    ([1, 2, 3, 4], "Upsample(scale_factor=2, mode='bilinear')"),
+    ([1, 2, 3, 4], "Upsample(size=(5, 7), mode='bilinear', align_corners=True)"),
+    ([1, 7, 3, 3], "LocalResponseNorm(3, alpha=0.1, beta=0.75, k=2.0)"),
+    ([1, 6, 2, 2], "LocalResponseNorm(2)"),
+]
+
+
+def values():
+    names = {"nn": nn, "torch": torch}
+    names.update({k: getattr(nn, k) for k in dir(nn) if k[:1].isupper()})
+    out = []
+    for shape, text in VALUES:
+        m = eval(text, names)
+        m.eval()
+        with torch.no_grad():
+            for name, p in m.named_parameters():
+                if isinstance(m, nn.BatchNorm2d):
+                    continue  # PyTorch's own init: weight 1, bias 0
+                n = p.numel()
+                f = (lambda i: math.cos(0.11 * i)) if name == "weight" else (lambda i: 0.1 * math.cos(i))
+                p.copy_(torch.tensor([f(i) for i in range(n)], dtype=torch.float32).reshape(p.shape))
+            n = math.prod(shape)
+            x = torch.tensor([2 * math.sin(0.37 * i) for i in range(n)], dtype=torch.float32).reshape(shape)
+            y = m(x)
+        out.append({"layer": text, "input": shape, "shape": list(y.shape), "values": [float(v) for v in y.flatten()]})
+    return out
+
+
 def alexnet_fixtures(here):
     """Runs tests/network/alexnet_source.py's class: writes what print(model) prints, returns its leaf layers."""
     src = open(os.path.join(here, "alexnet_source.py")).read()
@@ -331,7 +385,7 @@ def main():
     path = os.path.join(here, "stacks.json")
     with open(path, "w") as f:
         json.dump({"generated_by": "tests/network/make_expectations.py", "torch": torch.__version__, "stacks": out,
-                   "receptive_fields": fields, "torchvision_alexnet": alexnet}, f, indent=None, separators=(",", ":"))
+                   "receptive_fields": fields, "torchvision_alexnet": alexnet, "values": values()}, f, indent=None, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {path}: {len(out)} stacks, {sum('error' in s for s in out)} refused")
 
