@@ -1507,7 +1507,9 @@ std::string to_pytorch_code(const Network& net) {
         const std::string stem = variable_stem(L.kind);
         auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& e) { return e.first == stem; });
         if (it == counts.end()) it = counts.insert(counts.end(), {stem, 0});
-        std::string name = stem + std::to_string(++it->second);
+        // "relu6_1", not "relu61".
+        std::string name = stem + (std::isdigit(static_cast<unsigned char>(stem.back())) ? "_" : "") +
+                           std::to_string(++it->second);
         code += name + " = " + to_pytorch(L) + "\n";
         if (L.kind == LayerKind::BatchNorm2d || L.kind == LayerKind::Dropout ||
             L.kind == LayerKind::Dropout2d)

@@ -7,6 +7,7 @@
 #include <stb_image.h>
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include <cstdio>
 #include <cstdlib>
@@ -48,19 +49,20 @@ void require_xdotool() {
 // Runs `convscope gui ARGS` at 1280×800 for `seconds` under Xvfb, saving the window to `out` at the end,
 // while a script waits `settle` seconds for the window and then plays `actions` (xdotool commands) on it.
 void run_with_actions(const std::string& name, const std::string& args, double seconds, double settle,
-                      const fs::path& out, const std::string& actions) {
+                      const fs::path& out, const std::string& actions, const std::string& size = "1280x800") {
     fs::create_directories(kShots);
     const std::string script = (kShots / (name + ".sh")).string();
     std::FILE* f = std::fopen(script.c_str(), "w");
     REQUIRE(f);
     std::fprintf(f,
-                 "%s/app/convscope gui %s --size 1280x800 --exit-after %g --screenshot %s &\n"
+                 "%s/app/convscope gui %s --size %s --exit-after %g --screenshot %s &\n"
                  "pid=$!\n"
                  "xdotool search --sync --name ConvScope windowfocus --sync\n"
                  "sleep %g\n"
                  "%s\n"
                  "wait $pid\n",
-                 CONVSCOPE_BINARY_DIR, args.c_str(), seconds, out.c_str(), settle, actions.c_str());
+                 CONVSCOPE_BINARY_DIR, args.c_str(), size.c_str(), seconds, out.c_str(), settle,
+                 actions.c_str());
     std::fclose(f);
     const std::string cmd = "timeout 40 " + xvfb_run("2000x1400") + " sh " + script + " >" +
                             (kShots / "last.log").string() + " 2>&1";
@@ -320,4 +322,54 @@ TEST_CASE("gui: the network view opens a feature map in the image lab", "[gui]")
     // The photo the image lab opens on is fine-grained; the 24×24 map it shows after the click is blocks.
     CHECK(blocky_share(photo) < 0.7);
     CHECK(blocky_share(map) > 0.85);
+}
+
+TEST_CASE(
+    "gui: the network view lights a clicked cell's receptive field, and Ctrl+Z undoes an example network",
+    "[gui]") {
+    require_xdotool();
+    const fs::path picked = kShots / "network-rf-picked.png", lit = kShots / "network-rf-lit.png";
+    const fs::path lecture = kShots / "network-rf-lecture.png", undone = kShots / "network-undo.png";
+    for (const fs::path& p : {picked, lit, lecture, undone}) fs::remove(p);
+    // At 1400×1000: MaxPool2d's channel 1 at (822, 752); then a cell of its enlarged map at (508, 830).
+    const std::string pick = "xdotool mousemove 822 752 click 1; sleep 0.7; ";
+    run_with_actions("network-rf-picked", "--view network", 5, 1.5, picked,
+                     pick + "xdotool mousemove 1300 980", "1400x1000");
+    run_with_actions("network-rf-lit", "--view network", 5, 1.5, lit,
+                     pick + "xdotool mousemove 508 830 click 1; sleep 0.5; xdotool mousemove 1300 980",
+                     "1400x1000");
+    // The field's outline, in the current-window colour, on the input and on every earlier map.
+    CHECK(inspect(lit).vermillion > inspect(picked).vermillion + 300);
+    // The menu's DCGAN generator (its last entry), then Ctrl+Z: the lecture's stack is back, as at start.
+    run_with_actions("network-rf-lecture", "--view network", 4, 1.5, lecture, "xdotool mousemove 1300 980",
+                     "1400x1000");
+    run_with_actions(
+        "network-undo", "--view network", 9, 1.5, undone,
+        "xdotool mousemove 265 266 click 1; sleep 0.5; xdotool mousemove 248 426 click 1; sleep 3; "
+        "xdotool mousemove 1300 980; xdotool keydown ctrl; sleep 0.1; xdotool keydown z; sleep 0.2; "
+        "xdotool keyup z; xdotool keyup ctrl; sleep 1",
+        "1400x1000");
+    const fs::path dcgan = kShots / "network-dcgan.png";
+    fs::remove(dcgan);
+    run_with_actions(
+        "network-dcgan", "--view network", 7, 1.5, dcgan,
+        "xdotool mousemove 265 266 click 1; sleep 0.5; xdotool mousemove 248 426 click 1; sleep 3; "
+        "xdotool mousemove 1300 980",
+        "1400x1000");
+    // Share of pixels that differ between two screenshots of the same size.
+    auto differ = [](const fs::path& x, const fs::path& y) {
+        int w = 0, h = 0, c = 0, w2 = 0, h2 = 0;
+        unsigned char* a = stbi_load(x.c_str(), &w, &h, &c, 3);
+        unsigned char* b = stbi_load(y.c_str(), &w2, &h2, &c, 3);
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE((w == w2 && h == h2));
+        long diff = 0;
+        for (long i = 0; i < long(w) * h; ++i) diff += std::memcmp(a + 3 * i, b + 3 * i, 3) != 0;
+        stbi_image_free(a);
+        stbi_image_free(b);
+        return double(diff) / (double(w) * h);
+    };
+    CHECK(differ(lecture, dcgan) > 0.1);    // the menu replaced the stack
+    CHECK(differ(lecture, undone) < 0.02);  // and Ctrl+Z brought it back (the status line differs)
 }
