@@ -8,6 +8,7 @@
 #include <cassert>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <optional>
@@ -425,8 +426,9 @@ private:
             if (!right) return std::nullopt;
             if (!arithmetic(*left, *right, err)) return std::nullopt;
             int64_t r = 0;
-            if (plus ? __builtin_add_overflow(left->i, right->i, &r)
-                     : __builtin_sub_overflow(left->i, right->i, &r))
+            if ((plus ? __builtin_add_overflow(left->i, right->i, &r)
+                      : __builtin_sub_overflow(left->i, right->i, &r)) ||
+                r == std::numeric_limits<int64_t>::min())
                 return too_large(*left, err);
             left->i = r;
         }
@@ -453,7 +455,8 @@ private:
             if (!arithmetic(*left, *right, err)) return std::nullopt;
             int64_t r = 0;
             if (times) {
-                if (__builtin_mul_overflow(left->i, right->i, &r)) return too_large(*left, err);
+                if (__builtin_mul_overflow(left->i, right->i, &r) || r == std::numeric_limits<int64_t>::min())
+                    return too_large(*left, err);
             } else {
                 if (right->i == 0) {
                     err = {LayerErrorKind::Syntax, right->pos, "division by zero"};
@@ -1000,7 +1003,9 @@ private:
         if (v.type == Value::Type::Float) {
             char* end = nullptr;
             out = std::strtod(v.s.c_str(), &end);
-            if (end && *end == '\0') return true;
+            if (end && *end == '\0' && std::isfinite(out)) return true;
+            if (end && *end == '\0')
+                return value_error(v, std::string(name) + " must be a finite number, got " + v.s);
         }
         return type_error(v, name, "a number");
     }
@@ -1548,10 +1553,17 @@ std::vector<Statement> split_statements(const std::string& code) {
     char quote = 0;
     bool triple = false;
     size_t begin = 0;
+    // Lines counted as the text is read (line_of from the start each time would be quadratic).
+    size_t line = 1, counted = 0;
     auto flush = [&](size_t end) {
         size_t b = begin;
         while (b < end && std::isspace(static_cast<unsigned char>(code[b]))) ++b;
-        if (b < end) out.push_back({b, end, line_of(code, b)});
+        if (b < end) {
+            line += size_t(
+                std::count(code.begin() + std::ptrdiff_t(counted), code.begin() + std::ptrdiff_t(b), '\n'));
+            counted = b;
+            out.push_back({b, end, line});
+        }
         begin = end + 1;
     };
     for (size_t i = 0; i < code.size(); ++i) {
@@ -1909,6 +1921,8 @@ private:
         }
         std::vector<Layer> once;
         if (auto s = repr_module(p, once, depth + 1); !s) return s;
+        if (layers.size() + once.size() * size_t(repeat) > 100000)
+            return fail(where(p.token().pos) + "the stack is larger than ConvScope takes (100,000 layers)");
         for (int64_t r = 0; r < repeat; ++r) layers.insert(layers.end(), once.begin(), once.end());
         return {};
     }
@@ -2011,8 +2025,10 @@ private:
         for (size_t i = st.begin; i < st.end; ++i) {
             const char c = m_code[i];
             if (c == '\'' || c == '"') {
-                const size_t close = m_code.find(c, i + 1);
-                if (close == std::string::npos || close >= st.end) break;
+                // The closing quote within this statement (a search to the end of the code would be
+                // quadratic).
+                const size_t close = text.find(c, i + 1);
+                if (close == std::string::npos) break;
                 i = close;
                 continue;
             }

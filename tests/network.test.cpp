@@ -1018,6 +1018,20 @@ TEST_CASE("import_pytorch_code: torchvision's AlexNet, print(model), skipped lin
         REQUIRE(!deep);
         CHECK(deep.error().find("nested more than 64 deep") != std::string::npos);
         CHECK(!import_pytorch_code(std::string(50000, '(') + "nn.ReLU()"));
+        // Values that would not read back: an infinite float, the one int64 whose text does not parse.
+        CHECK(!parse_layer("Dropout(p=1e999)"));
+        CHECK(!parse_layer("Softmax(dim=-9223372036854775807 - 1)"));
+        // Many lines are read in linear time (each statement's line is counted once).
+        std::string many;
+        for (int k = 0; k < 20000; ++k) many += "nn.ReLU()  # " + std::to_string(k) + "\n";
+        auto big = import_pytorch_code(many, Shape{1, 1, 4, 4});
+        REQUIRE(big);
+        CHECK(big->net.layers.size() == 20000);
+        // print(model)'s "N x Module" repeats cannot multiply past the limit.
+        std::string repeats = "Net(";
+        for (int k = 0; k < 6; ++k) repeats += "(0): 1000 x Sequential(";
+        repeats += "(0): ReLU()" + std::string(7, ')');
+        CHECK(!import_pytorch_code(repeats));
         CHECK(!parse_layer("Conv2d(" + std::string(50000, '(') + "1"));
     }
 }
