@@ -1278,14 +1278,16 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
     std::string code = to_pytorch_code(network());
     const float half = ImGui::GetContentRegionAvail().x * 0.5f - ImGui::GetStyle().ItemSpacing.x;
     const bool report = !m_notes.empty() || !m_skipped.empty();
+    const float full = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2;
+    // The paste box gives room to the import's report under it; the exported code keeps the full height.
     const float height =
-        ImGui::GetContentRegionAvail().y * (report ? 0.55f : 1.0f) - ImGui::GetFrameHeightWithSpacing() * 2;
+        report ? ImGui::GetContentRegionAvail().y * 0.55f - ImGui::GetFrameHeightWithSpacing() * 2 : full;
     ImGui::BeginGroup();
     if (ImGui::Button(tr(Str::net_copy))) {
         ImGui::SetClipboardText(code.c_str());
         ctx.notify(tr(Str::net_copied));
     }
-    ImGui::InputTextMultiline("##code", &code, ImVec2(half, std::max(height, 120.0f * ctx.scale)),
+    ImGui::InputTextMultiline("##code", &code, ImVec2(half, std::max(full, 120.0f * ctx.scale)),
                               ImGuiInputTextFlags_ReadOnly);
     ImGui::EndGroup();
     ImGui::SameLine();
@@ -1329,7 +1331,7 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
         ImGui::PushTextWrapPos(0.0f);
         if (!m_notes.empty()) {
             ImGui::TextUnformatted(tr(Str::net_notes));
-            for (const std::string& n : m_notes) ImGui::BulletText("%s", n.c_str());
+            for (const std::string& n : m_notes) ImGui::TextWrapped("· %s", n.c_str());
         }
         if (!m_skipped.empty() && ImGui::TreeNodeEx("##skipped", ImGuiTreeNodeFlags_DefaultOpen, "%s",
                                                     trf(Str::net_skipped, int(m_skipped.size())).c_str())) {
