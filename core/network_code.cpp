@@ -563,6 +563,15 @@ private:
                     --m_depth;
                     if (!ok) return std::nullopt;
                     v.end = close + 1;
+                    // A call of what the call gives, nn.Conv2d(1, 5, 5)(x): what it is applied to goes in
+                    // `items`.
+                    while (m_tok.type == Tok::LParen) {
+                        std::vector<Argument> more;
+                        size_t more_close = 0;
+                        if (!call_args(name, more, more_close, err)) return std::nullopt;
+                        for (Argument& a : more)
+                            v.items.push_back(std::move(a.value));  // what it is applied to
+                    }
                     return v;
                 }
                 if (name == "True" || name == "False") {
@@ -1735,6 +1744,9 @@ private:
             return {};
         }
         if (v.type != Value::Type::Call) return {};
+        // nn.MaxPool2d(2)(nn.Conv2d(1, 5, 5)(x)): what a layer is applied to comes before it.
+        for (const Value& item : v.items)
+            if (auto s = collect_layers(item, layers, depth + 1); !s) return s;
         if (layer_kind(v.s)) {
             Call c;
             c.name = v.s;

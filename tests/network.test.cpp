@@ -1005,6 +1005,14 @@ TEST_CASE("import_pytorch_code: torchvision's AlexNet, print(model), skipped lin
         CHECK(r->net.layers.size() == 3);
         CHECK(r->skipped == std::vector<SkippedLine>{{1, "import torch.nn as nn"}, {6, "print(model)"}});
     }
+    SECTION("a layer called where it is made, nn.Conv2d(1, 5, 5)(x)") {
+        auto r = import_pytorch_code(
+            "x = torch.randn(1, 1, 28, 28)\ny = nn.MaxPool2d(2)(nn.Conv2d(1, 5, 5)(x))\n");
+        REQUIRE(r);
+        REQUIRE(r->net.layers.size() == 2);
+        CHECK(r->net.layers[0] == Layer::conv2d(1, 5, 5));  // applied first
+        CHECK(r->net.layers[1].kind == LayerKind::MaxPool2d);
+    }
     SECTION("nesting is bounded: 64 deep is read, deeper is an error") {
         auto nested = [](int depth) {
             std::string s;
