@@ -10,6 +10,7 @@
 #include <stb_image.h>
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include <sys/stat.h>
 
@@ -619,4 +620,53 @@ TEST_CASE("gui: Tab starts keyboard navigation, then the arrows move the focus a
     // → alone placed the window (its vermillion outline); after Tab the same → moved ImGui's focus instead.
     CHECK(s.vermillion > n.vermillion + 500);
     CHECK(differing_share(stepped, navigated) > 0.01);
+
+TEST_CASE(
+    "gui: the network view lights a clicked cell's receptive field, and Ctrl+Z undoes an example network",
+    "[gui]") {
+    require_xdotool();
+    const fs::path picked = kShots / "network-rf-picked.png", lit = kShots / "network-rf-lit.png";
+    const fs::path lecture = kShots / "network-rf-lecture.png", undone = kShots / "network-undo.png";
+    for (const fs::path& p : {picked, lit, lecture, undone}) fs::remove(p);
+    // At 1400×1000: MaxPool2d's channel 1 at (822, 752); then a cell of its enlarged map at (508, 830).
+    const std::string pick = "xdotool mousemove 822 752 click 1; sleep 0.7; ";
+    run_with_actions("network-rf-picked", "--view network", 5, 1.5, picked,
+                     pick + "xdotool mousemove 1300 980", "1400x1000");
+    run_with_actions("network-rf-lit", "--view network", 5, 1.5, lit,
+                     pick + "xdotool mousemove 508 830 click 1; sleep 0.5; xdotool mousemove 1300 980",
+                     "1400x1000");
+    // The field's outline, in the current-window colour, on the input and on every earlier map.
+    CHECK(inspect(lit).vermillion > inspect(picked).vermillion + 300);
+    // The menu's DCGAN generator (its last entry), then Ctrl+Z: the lecture's stack is back, as at start.
+    run_with_actions("network-rf-lecture", "--view network", 4, 1.5, lecture, "xdotool mousemove 1300 980",
+                     "1400x1000");
+    run_with_actions(
+        "network-undo", "--view network", 9, 1.5, undone,
+        "xdotool mousemove 265 266 click 1; sleep 0.5; xdotool mousemove 248 426 click 1; sleep 3; "
+        "xdotool mousemove 1300 980; xdotool keydown ctrl; sleep 0.1; xdotool keydown z; sleep 0.2; "
+        "xdotool keyup z; xdotool keyup ctrl; sleep 1",
+        "1400x1000");
+    const fs::path dcgan = kShots / "network-dcgan.png";
+    fs::remove(dcgan);
+    run_with_actions(
+        "network-dcgan", "--view network", 7, 1.5, dcgan,
+        "xdotool mousemove 265 266 click 1; sleep 0.5; xdotool mousemove 248 426 click 1; sleep 3; "
+        "xdotool mousemove 1300 980",
+        "1400x1000");
+    // Share of pixels that differ between two screenshots of the same size.
+    auto differ = [](const fs::path& x, const fs::path& y) {
+        int w = 0, h = 0, c = 0, w2 = 0, h2 = 0;
+        unsigned char* a = stbi_load(x.c_str(), &w, &h, &c, 3);
+        unsigned char* b = stbi_load(y.c_str(), &w2, &h2, &c, 3);
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE((w == w2 && h == h2));
+        long diff = 0;
+        for (long i = 0; i < long(w) * h; ++i) diff += std::memcmp(a + 3 * i, b + 3 * i, 3) != 0;
+        stbi_image_free(a);
+        stbi_image_free(b);
+        return double(diff) / (double(w) * h);
+    };
+    CHECK(differ(lecture, dcgan) > 0.1);    // the menu replaced the stack
+    CHECK(differ(lecture, undone) < 0.02);  // and Ctrl+Z brought it back (the status line differs)
 }
