@@ -802,6 +802,7 @@ TEST_CASE("parse_layer and parse_pytorch_code: deep nesting is a readable error,
     auto ok = parse_layer("Conv2d(1,5," + std::string(63, '(') + "5" + std::string(63, ')') + ")");
     REQUIRE(ok);
     CHECK(ok->kernel == Pair{5});
+}
 
 TEST_CASE("run_network: every new layer's values match PyTorch's (stacks.json values)") {
     const nlohmann::json doc = load_stacks();
