@@ -18,8 +18,10 @@ namespace convscope {
 
 enum class FilterOp { Conv, MaxPool, AvgPool };
 
-// How output values become 8-bit pixels, after rounding to nearest (ties to even, as torch.round):
-// Clamp to 0–255, Abs (|v| clamped to 255), or Normalize (the output's min → 0, max → 255, then rounded).
+// How output values become 8-bit pixels: Clamp (rounded to nearest, ties to even as torch.round, then cut to
+// 0–255), Abs (|v| scaled so the output's largest |v| is 255, then rounded: what a teacher shows for an edge
+// detector, `np.abs(y) / np.abs(y).max() * 255`, so the faint edges of a Laplacian of Gaussian show instead
+// of reading black), or Normalize (the output's min → 0, max → 255, then rounded).
 enum class DisplayMap { Clamp, Abs, Normalize };
 
 // Parses "clamp", "abs", "normalize".
@@ -66,14 +68,14 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
                                             int64_t max_kernel);
 
 // The smallest and largest finite values of an output ({0, 0} when it has none); Normalize maps them to 0 and
-// 255.
+// 255, Abs maps the larger of |lo| and |hi| to 255.
 struct ValueRange {
     float lo = 0.0f, hi = 0.0f;
 };
 ValueRange finite_range(const Tensor& output);
 
-// The 8-bit pixel of one output value; Normalize needs the whole output's range (finite_range), the others
-// ignore it. A flat output (lo = hi) normalizes to 0.
+// The 8-bit pixel of one output value; Normalize and Abs need the whole output's range (finite_range), Clamp
+// ignores it. A flat output (lo = hi) normalizes to 0; an all-zero output is 0 under Abs.
 uint8_t display_value(float v, DisplayMap map, ValueRange range = {});
 
 // A C×H×W output (C = 1 or 3) as an 8-bit image: rounded to nearest, then mapped.

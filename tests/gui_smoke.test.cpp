@@ -556,3 +556,24 @@ TEST_CASE("gui: Tab starts keyboard navigation, then the arrows move the focus a
     CHECK(s.vermillion > n.vermillion + 500);
     CHECK(differing_share(stepped, navigated) > 0.01);
 }
+
+TEST_CASE("gui: Escape during a long GIF export cancels it: no file left, the playhead back", "[gui]") {
+    require_xdotool();
+    // 196 windows, one GIF frame each: seconds of recording, so Escape lands in the middle of it.
+    const fs::path gif = kShots / "escape-cancel.gif", out = kShots / "escape-cancel.png",
+                   ref = kShots / "escape-cancel-ref.png";
+    for (const fs::path& p : {gif, out, ref}) fs::remove(p);
+    REQUIRE(run_gui("gui --present --preset diagonal16 --step 3 --screenshot " + ref.string(), "",
+                    "1280x800") == 0);
+    run_with_actions("escape-cancel", "--present --preset diagonal16 --step 3 --export-gif " + gif.string(),
+                     6, 0.8, out,
+                     "xdotool mousemove 3 3; xdotool search --name ConvScope windowfocus --sync; "
+                     "xdotool key Escape",
+                     "800x600", "1280x800");
+    INFO("log: " << slurp(kShots / "last.log"));
+    CHECK_FALSE(fs::exists(gif));
+    // Still presenting (Escape went to the recording, not to presentation mode), at the step it was on.
+    const Picture p = inspect(out);
+    CHECK(p.width == 1280);
+    CHECK(differing_share(ref, out) < 0.0005);
+}

@@ -447,6 +447,7 @@ private:
 
     // State: the panes (zoom in screen pixels per input pixel, pan as the input point at the panes' centre)
     bool m_true_size = false;
+    bool m_compact = false;  // this frame: a short work area (labels inside the panes, a one-line hint)
     double m_zoom = 1.0;
     double m_cx = 0.0, m_cy = 0.0;
     bool m_need_fit = true;
@@ -561,10 +562,14 @@ void ImageView::draw_content(ViewContext& ctx) {
     ImGui::BeginChild("##image_work", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // The photos stay large: the explain panel takes its full height only once a pixel is explained (the
-    // hint alone needs a few lines).
+    // hint alone needs a few lines). Where the work area is short for the UI scale (a large scale on a small
+    // screen), the hint is one line (the rest on hover) and the panes' labels go inside the panes.
+    m_compact = avail.y < ctx.fonts.ui_size * 22.0f;
+    const float one_line = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
     const float explain_h = m_trace || !m_trace_error.empty()
                                 ? std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f)
-                                : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
+                            : m_compact ? one_line
+                                        : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
     draw_panes(ctx, ImVec2(avail.x, avail.y - explain_h - ImGui::GetStyle().ItemSpacing.y));
     draw_explain(ctx, ImVec2(avail.x, explain_h));
     ImGui::EndChild();
@@ -593,9 +598,14 @@ void ImageView::draw_controls(ViewContext& ctx) {
     if (!m_load_error.empty()) error_text(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
     if (!m_samples.empty()) {
         ImGui::TextColored(to_vec4(pal.text_muted), "%s", tr(Str::img_samples));
+        // The buttons flow: one goes on the next row when it would pass the panel's edge.
+        const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
         for (size_t i = 0; i < m_samples.size(); ++i) {
-            if (i) ImGui::SameLine();
-            if (ImGui::SmallButton(fs::path(m_samples[i]).stem().string().c_str())) load(m_samples[i]);
+            const std::string name = fs::path(m_samples[i]).stem().string();
+            const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+            if (i && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right)
+                ImGui::SameLine();
+            if (ImGui::SmallButton(name.c_str())) load(m_samples[i]);
         }
     }
     if (ImGui::Button(tr(Str::img_open))) {
@@ -896,7 +906,7 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float gap = 8.0f * s;
-    const float label_h = ImGui::GetTextLineHeightWithSpacing();
+    const float label_h = m_compact ? 0.0f : ImGui::GetTextLineHeightWithSpacing();
     const ImVec2 pane(std::max(10.0f, (size.x - gap) / 2.0f), std::max(10.0f, size.y - bar_h - label_h));
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 in_min(origin.x, origin.y + label_h), out_min(origin.x + pane.x + gap, origin.y + label_h);
@@ -912,11 +922,34 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         m_need_fit = false;
     }
 
-    // Labels above the panes: the output's shape beside its name.
-    dl->AddText(ImVec2(in_min.x, origin.y), pal.strong(Role::Input), tr(Str::label_input));
+    // Labels above the panes: the output's shape beside its name (drawn after the photos, inside the panes
+    // on a backing, when the work area is short).
     std::string out_label = tr(Str::label_output);
     if (m_result) out_label += "  " + shape_to_string(m_result->output->shape);
-    dl->AddText(ImVec2(out_min.x, origin.y), pal.strong(Role::Output), out_label.c_str());
+    const auto draw_labels = [&] {
+        const ImVec2 at_in(in_min.x, origin.y), at_out(out_min.x, origin.y);
+        if (m_compact) {
+            const float pad = 4.0f * s;
+            for (auto [at, text] :
+                 {std::pair{at_in, tr(Str::label_input)}, std::pair{at_out, out_label.c_str()}}) {
+                const ImVec2 ts = ImGui::CalcTextSize(text);
+                dl->AddRectFilled(at, ImVec2(at.x + std::min(ts.x + 2 * pad, pane.x), at.y + ts.y + pad),
+                                  with_alpha(pal.panel, 0.85f));
+            }
+            dl->PushClipRect(in_min, in_max, true);
+            dl->AddText(ImVec2(at_in.x + pad, at_in.y + pad / 2), pal.strong(Role::Input),
+                        tr(Str::label_input));
+            dl->PopClipRect();
+            dl->PushClipRect(out_min, out_max, true);
+            dl->AddText(ImVec2(at_out.x + pad, at_out.y + pad / 2), pal.strong(Role::Output),
+                        out_label.c_str());
+            dl->PopClipRect();
+            return;
+        }
+        dl->AddText(at_in, pal.strong(Role::Input), tr(Str::label_input));
+        dl->AddText(at_out, pal.strong(Role::Output), out_label.c_str());
+    };
+    if (!m_compact) draw_labels();
 
     // The output's placement comes from the result shown (its own geometry), not the one being computed.
     Axis ax, ay;
@@ -1042,6 +1075,8 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         }
     }
 
+    if (m_compact) draw_labels();
+
     // Messages over the output pane: no image yet, work under way (with a sweeping bar), or why nothing runs.
     auto centred_text = [&](const std::string& text, ImU32 col) {
         const float wrap = pane.x - 24 * s;
@@ -1104,7 +1139,24 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     if (!m_trace) {
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
-        ImGui::TextWrapped("%s", tr(Str::img_explain_hint));  // wraps in a narrow window instead of clipping
+        if (m_compact && m_trace_error.empty()) {
+            // One line: as much of the hint as fits, ending in "…", the whole of it on hover.
+            const std::string hint = tr(Str::img_explain_hint);
+            const float room = ImGui::GetContentRegionAvail().x;
+            std::string shown = hint;
+            if (ImGui::CalcTextSize(hint.c_str()).x > room) {
+                size_t n = hint.size();
+                do {
+                    do --n;
+                    while (n > 0 && (uint8_t(hint[n]) & 0xC0) == 0x80);  // cut between UTF-8 characters
+                    shown = hint.substr(0, n) + "…";
+                } while (n > 0 && ImGui::CalcTextSize(shown.c_str()).x > room);
+            }
+            ImGui::TextUnformatted(shown.c_str());
+            if (ImGui::IsItemHovered() && shown != hint) ImGui::SetTooltip("%s", hint.c_str());
+        } else {
+            ImGui::TextWrapped("%s", tr(Str::img_explain_hint));  // wraps in a narrow window, never clips
+        }
         ImGui::PopStyleColor();
         if (!m_trace_error.empty()) error_text(m_trace_error);
         ImGui::EndChild();
@@ -1150,7 +1202,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     const int64_t rows = t.kind == TraceKind::Conv ? spec.kernel.rows : spec.pool.kernel.h;
     const int64_t cols = t.kind == TraceKind::Conv ? spec.kernel.cols : spec.pool.kernel.w;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float label_h = ImGui::GetTextLineHeightWithSpacing();
+    const float label_h = m_compact ? 0.0f : ImGui::GetTextLineHeightWithSpacing();
     const float cell = std::clamp(std::min((avail.y - label_h) / float(rows), avail.x * 0.22f / float(cols)),
                                   4.0f * s, ctx.fonts.big_size * 2.0f);
     const float number_px = std::min(ctx.fonts.ui_size, cell * 0.42f);

@@ -152,7 +152,7 @@ enum class Lang { En, Ko };
     X(img_rgb,          "Colour (groups = 3)", "컬러 (groups = 3)") \
     X(img_map,          "Values to pixels", "값을 픽셀로") \
     X(img_map_clamp,    "Clamp to 0–255", "0–255로 자르기") \
-    X(img_map_abs,      "Absolute value", "절댓값") \
+    X(img_map_abs,      "Absolute value (largest = white)", "절댓값 (최댓값 = 흰색)") \
     X(img_map_normalize,"Min–max normalize", "최소–최대 정규화") \
     X(img_backend,      "Backend", "백엔드") \
     X(img_fastest,      "fastest available", "가장 빠른 것") \
@@ -259,7 +259,13 @@ enum class Lang { En, Ko };
     X(net_build,        "Build the stack", "신경망 만들기") \
     X(net_built,        "Built %d layers from the code", "코드로 층 %d개를 만들었습니다") \
     X(net_code_error,   "The code could not be read: %s", "코드를 읽을 수 없습니다: %s") \
-    X(net_photo_error,  "Photo not loaded: %s", "사진을 불러오지 못했습니다: %s")
+    X(net_photo_error,  "Photo not loaded: %s", "사진을 불러오지 못했습니다: %s") \
+    X(err_stride_min,   "stride must be at least 1, got %s", "스트라이드는 1 이상이어야 합니다 (입력: %s)") \
+    X(err_dilation_min, "dilation must be at least 1, got %s", "팽창(dilation)은 1 이상이어야 합니다 (입력: %s)") \
+    X(err_padding_negative, "padding must not be negative, got %s", "패딩은 음수일 수 없습니다 (입력: %s)") \
+    X(preset_rgb_7x5,   "3 channels, 7×5 kernel", "3채널, 7×5 커널") \
+    X(preset_max_pool_ceil, "Max pooling 2×2, ceil_mode", "최대 풀링 2×2, ceil_mode") \
+    X(preset_diagonal16, "A diagonal line, 16×16 (196 windows)", "대각선, 16×16 (창 196개)")
 // clang-format on
 
 enum class Str {
@@ -279,6 +285,10 @@ const char* tr(Str id);
 const char* tr(Str id, Lang lang);
 // printf-style formatting of a translated format string.
 std::string trf(Str id, ...);
+
+// One of core's refusals (worded in English) in the current language: a stride or dilation below 1 and a
+// negative padding, keeping the value core quotes. Any other message is returned as core wrote it.
+std::string localized_core_error(const std::string& message);
 
 // "en" / "ko" ↔ Lang; parse returns false for anything else.
 const char* lang_code(Lang lang);
