@@ -577,3 +577,23 @@ TEST_CASE("gui: Escape during a long GIF export cancels it: no file left, the pl
     CHECK(p.width == 1280);
     CHECK(differing_share(ref, out) < 0.0005);
 }
+
+TEST_CASE("gui: nothing cut off in the size view, image lab and network view at scale 3 on small screens",
+          "[gui]") {
+    // --report-clipping lists every window whose content runs past its edge with no scrollbar to reach it
+    // (a label cut at a pane's edge, a button half outside, photos pushed below the bottom).
+    const std::string view = GENERATE(as<std::string>{}, "size", "image", "network");
+    const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
+    const std::string size = GENERATE(as<std::string>{}, "1280x800", "1024x768");
+    const std::string name = "clip-" + view + "-" + lang + "-3x-" + size;
+    const fs::path out = kShots / (name + ".png"), report = kShots / (name + ".json");
+    fs::remove(out);
+    fs::remove(report);
+    REQUIRE(run_gui("gui --view " + view + " --lang " + lang + " --scale 3 --size " + size +
+                        " --report-clipping " + report.string() + " --screenshot " + out.string(),
+                    "", size) == 0);
+    const std::string json = slurp(report);
+    INFO(name << ": " << json);
+    REQUIRE(json.find("\"clipped\":[") != std::string::npos);
+    CHECK(json.find("\"clipped\":[]") != std::string::npos);
+}

@@ -554,9 +554,15 @@ void ImageView::draw_content(ViewContext& ctx) {
     update_trace();
 
     const float full_w = ImGui::GetContentRegionAvail().x;
-    const float panel_w = std::min(ctx.fonts.ui_size * 17.0f, full_w * 0.32f);
+    // A short work area leaves the photos height-bound: the panel may then take more of the width, which the
+    // photos would not use, so its words and buttons keep their room at a large scale.
+    const bool short_area = ImGui::GetContentRegionAvail().y < ctx.fonts.ui_size * 22.0f;
+    const float panel_w = std::min(ctx.fonts.ui_size * 17.0f, full_w * (short_area ? 0.4f : 0.32f));
+    // Its text wraps (a horizontal scrollbar would widen the wrapping with the content, so there is none).
     ImGui::BeginChild("##image_controls", ImVec2(panel_w, 0), true);
+    ImGui::PushTextWrapPos(0.0f);
     draw_controls(ctx);
+    ImGui::PopTextWrapPos();
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##image_work", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
@@ -874,19 +880,26 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
     const ImVec2 top = ImGui::GetCursorScreenPos();
     ImGui::Checkbox(tr(Str::img_true_size), &m_true_size);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::img_true_size_tip));
-    ImGui::SameLine();
+    // Each item beside the one before when it fits, else on the next row (a large scale on a narrow pane).
+    const auto beside = [](const std::string& text, float extra) {
+        const float w = ImGui::CalcTextSize(text.c_str()).x + extra;
+        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    };
+    beside(tr(Str::img_fit), ImGui::GetStyle().FramePadding.x * 2);
     if (ImGui::Button(tr(Str::img_fit))) m_need_fit = true;
-    ImGui::SameLine();
-    ImGui::TextColored(to_vec4(pal.text_muted), "%s", trf(Str::img_zoom, m_zoom * 100.0).c_str());
+    const std::string zoom = trf(Str::img_zoom, m_zoom * 100.0);
+    beside(zoom, 0.0f);
+    ImGui::TextColored(to_vec4(pal.text_muted), "%s", zoom.c_str());
     if (m_hover_input && m_result) {
         const auto [iy, ix] = *m_hover_input;
         const Tensor& in = *m_result->input;
         std::string v;
         for (int64_t c = 0; c < in.dim(0); ++c)
             v += (c ? ", " : "") + format_number(in.data[size_t((c * in.dim(1) + iy) * in.dim(2) + ix)]);
-        ImGui::SameLine();
-        ImGui::TextColored(to_vec4(pal.text_muted), "%s",
-                           trf(Str::img_input_at, int(iy), int(ix), v.c_str()).c_str());
+        const std::string at = trf(Str::img_input_at, int(iy), int(ix), v.c_str());
+        beside(at, 0.0f);
+        ImGui::TextColored(to_vec4(pal.text_muted), "%s", at.c_str());
     }
     m_hover_input.reset();
     // The output size, worked out for each side, right above the panes where the output grows and shrinks.
@@ -895,12 +908,13 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         const float px = std::clamp(size.y / 22.0f, std::min(18.0f, ctx.fonts.ui_size), ctx.fonts.ui_size);
         ImFont* f = ctx.fonts.for_size(px);
         const std::string h_line = "H_out = " + axis_formula(m_geometry->h);
-        text_line(f, px, pal.strong(Role::Output), h_line);
-        // Beside H_out where it fits, else below it (never cut at the pane's edge).
+        const float room = ImGui::GetContentRegionAvail().x;
+        text_line(f, fit_size(f, px, room, h_line), pal.strong(Role::Output), h_line);
+        // Beside H_out where it fits, else below it (never cut at the pane's edge: shrunk to the pane).
         const std::string w_line = "W_out = " + axis_formula(m_geometry->w);
         ImGui::SameLine(0.0f, px * 1.5f);
         if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
-        text_line(f, px, pal.strong(Role::Output), w_line);
+        text_line(f, fit_size(f, px, room, w_line), pal.strong(Role::Output), w_line);
     }
     const float bar_h = ImGui::GetCursorScreenPos().y - top.y;
 
@@ -946,8 +960,13 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
             dl->PopClipRect();
             return;
         }
-        dl->AddText(at_in, pal.strong(Role::Input), tr(Str::label_input));
-        dl->AddText(at_out, pal.strong(Role::Output), out_label.c_str());
+        // Shrunk to the pane's width where a large scale would run them past it.
+        ImFont* f = ImGui::GetFont();
+        const float fs = ImGui::GetFontSize();
+        dl->AddText(f, fit_size(f, fs, pane.x, tr(Str::label_input)), at_in, pal.strong(Role::Input),
+                    tr(Str::label_input));
+        dl->AddText(f, fit_size(f, fs, pane.x, out_label), at_out, pal.strong(Role::Output),
+                    out_label.c_str());
     };
     if (!m_compact) draw_labels();
 

@@ -683,6 +683,13 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     // with the largest cell wins, the one with fewer columns on a tie.
     const float max_cell = std::max(kMinCell, m_t * 6.0f);
     float best = -1.0f;
+    // Where no tiling fits at the smallest cell (three channels of a 7×5 kernel), the one that overflows
+    // least wins, so the channels go side by side into the free width instead of down past the screen.
+    float least_over = FLT_MAX;
+    const auto overflow = [&](int a, int b) {
+        const ImVec2 e = extent(kMinCell, a, b);
+        return std::max(e.x / std::max(1.0f, avail.x), e.y / std::max(1.0f, avail.y));
+    };
     for (int a = 1; a <= int(C); ++a)
         for (int b = 1; b <= std::max<int>(1, int(O)); ++b) {
             const auto fits = [&](float cell) {
@@ -695,8 +702,10 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
                 const float mid = 0.5f * (lo + hi);
                 (fits(mid) ? lo : hi) = mid;
             }
-            if (lo > best + 0.5f) {
+            const float over = lo <= kMinCell ? overflow(a, b) : 0.0f;
+            if (lo > best + 0.5f || (lo <= kMinCell && best <= kMinCell && over < least_over)) {
                 best = lo;
+                least_over = over;
                 L.in_cols = a;
                 L.out_cols = b;
             }
