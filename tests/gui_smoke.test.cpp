@@ -597,3 +597,20 @@ TEST_CASE("gui: nothing cut off in the size view, image lab and network view at 
     REQUIRE(json.find("\"clipped\":[") != std::string::npos);
     CHECK(json.find("\"clipped\":[]") != std::string::npos);
 }
+
+TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reason, in Korean", "[gui]") {
+    require_xdotool();
+    // Ctrl+click turns the stride slider (H, at 1280×800 and scale 1) into a text field; 0 and Enter.
+    const fs::path out = kShots / "stride0-ko.png", report = kShots / "stride0-ko.json";
+    fs::remove(out);
+    fs::remove(report);
+    run_with_actions("stride0", "--lang ko --scale 1 --report-layout " + report.string(), 4, 1.0, out,
+                     "w=$(xdotool search --name ConvScope | head -1); "
+                     "xdotool mousemove --window $w 80 642; sleep 0.2; "
+                     "xdotool keydown ctrl click 1 keyup ctrl; sleep 0.3; "
+                     "xdotool type 0; xdotool key Return",
+                     "1280x800", "1280x800");
+    const std::string json = slurp(report);
+    INFO(json);
+    CHECK(json.find("\"error\":\"스트라이드는 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
+}

@@ -733,9 +733,18 @@ void ImageView::draw_controls(ViewContext& ctx) {
     const bool grey_photo = m_source && m_source->photo.channels == 1;
     int mode = grey_photo ? 0 : int(m_mode);
     label(Str::img_colour);
-    if (ImGui::RadioButton(tr(Str::img_grey), &mode, 0)) m_dirty = true;
+    // The label beside the button wraps in a narrow panel (a radio button's own label would be cut).
+    const auto radio = [&](Str text, int value) {
+        const bool clicked =
+            ImGui::RadioButton((std::string("##") + tr(text, Lang::En)).c_str(), &mode, value);
+        ImGui::SameLine(0.0f, ImGui::GetStyle().ItemInnerSpacing.x);
+        ImGui::TextUnformatted(tr(text));
+        if (ImGui::IsItemClicked()) mode = value;
+        return clicked || ImGui::IsItemClicked();
+    };
+    if (radio(Str::img_grey, 0)) m_dirty = true;
     ImGui::BeginDisabled(grey_photo);
-    if (ImGui::RadioButton(tr(Str::img_rgb), &mode, 1)) m_dirty = true;
+    if (radio(Str::img_rgb, 1) && !grey_photo) m_dirty = true;
     ImGui::EndDisabled();
     if (!grey_photo) m_mode = ColorMode(mode);
     int map = int(m_map);
@@ -950,14 +959,15 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
                 dl->AddRectFilled(at, ImVec2(at.x + std::min(ts.x + 2 * pad, pane.x), at.y + ts.y + pad),
                                   with_alpha(pal.panel, 0.85f));
             }
-            dl->PushClipRect(in_min, in_max, true);
-            dl->AddText(ImVec2(at_in.x + pad, at_in.y + pad / 2), pal.strong(Role::Input),
+            // Shrunk to the pane where the output's shape would run past it.
+            ImFont* f = ImGui::GetFont();
+            const float fs = ImGui::GetFontSize();
+            dl->AddText(f, fit_size(f, fs, pane.x - 2 * pad, tr(Str::label_input)),
+                        ImVec2(at_in.x + pad, at_in.y + pad / 2), pal.strong(Role::Input),
                         tr(Str::label_input));
-            dl->PopClipRect();
-            dl->PushClipRect(out_min, out_max, true);
-            dl->AddText(ImVec2(at_out.x + pad, at_out.y + pad / 2), pal.strong(Role::Output),
+            dl->AddText(f, fit_size(f, fs, pane.x - 2 * pad, out_label),
+                        ImVec2(at_out.x + pad, at_out.y + pad / 2), pal.strong(Role::Output),
                         out_label.c_str());
-            dl->PopClipRect();
             return;
         }
         // Shrunk to the pane's width where a large scale would run them past it.

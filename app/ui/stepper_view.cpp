@@ -1282,7 +1282,11 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
                   "\"presenting\":%s,\"share\":%.4f,\"grids\":[",
                   screen.x, screen.y, canvas_min.x, canvas_min.y, canvas_max.x, canvas_max.y, cell, m_t,
                   ctx.presenting ? "true" : "false", area / std::max(1.0, double(screen.x) * screen.y));
-    const std::string report = std::string(head) + grids + "]}\n";
+    // The refusal shown above the grids, as drawn (in the UI's language), for the tests.
+    std::string error;
+    for (char c : localized_core_error(m_error))
+        if (c != '"' && c != '\\' && uint8_t(c) >= 0x20) error += c;
+    const std::string report = std::string(head) + grids + "],\"error\":\"" + error + "\"}\n";
     if (report == m_last_report) return;
     m_last_report = report;
     if (std::FILE* f = std::fopen(ctx.options.report_layout.c_str(), "w")) {

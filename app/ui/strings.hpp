@@ -152,7 +152,7 @@ enum class Lang { En, Ko };
     X(img_rgb,          "Colour (groups = 3)", "컬러 (groups = 3)") \
     X(img_map,          "Values to pixels", "값을 픽셀로") \
     X(img_map_clamp,    "Clamp to 0–255", "0–255로 자르기") \
-    X(img_map_abs,      "Absolute value (largest = white)", "절댓값 (최댓값 = 흰색)") \
+    X(img_map_abs,      "Absolute value, scaled", "절댓값 (비율 맞춤)") \
     X(img_map_normalize,"Min–max normalize", "최소–최대 정규화") \
     X(img_backend,      "Backend", "백엔드") \
     X(img_fastest,      "fastest available", "가장 빠른 것") \
