@@ -378,7 +378,7 @@ private:
     // Edge detectors (weights summing to 0) give negative values for half their edges: clamping would hide
     // those, so choosing one shows |value|; anything else starts clamped. The user may change it afterwards.
     void suggest_map() {
-        m_map = std::fabs(m_spec.kernel.weight_sum()) < 1e-9 ? DisplayMap::Abs : DisplayMap::Clamp;
+        m_map = std::fabs(m_spec.kernel.weight_sum()) < 1e-9 ? DisplayMap::AbsScaled : DisplayMap::Clamp;
         m_dirty = true;
     }
 
@@ -749,8 +749,9 @@ void ImageView::draw_controls(ViewContext& ctx) {
     if (!grey_photo) m_mode = ColorMode(mode);
     int map = int(m_map);
     label(Str::img_map);
-    const char* maps[] = {tr(Str::img_map_clamp), tr(Str::img_map_abs), tr(Str::img_map_normalize)};
-    if (ImGui::Combo("##map", &map, maps, 3)) {
+    const char* maps[] = {tr(Str::img_map_clamp), tr(Str::img_map_abs), tr(Str::img_map_normalize),
+                          tr(Str::img_map_abs_scaled)};
+    if (ImGui::Combo("##map", &map, maps, 4)) {
         m_map = DisplayMap(map);
         m_dirty = true;
     }

@@ -152,7 +152,7 @@ enum class Lang { En, Ko };
     X(img_rgb,          "Colour (groups = 3)", "컬러 (groups = 3)") \
     X(img_map,          "Values to pixels", "값을 픽셀로") \
     X(img_map_clamp,    "Clamp to 0–255", "0–255로 자르기") \
-    X(img_map_abs,      "Absolute value, scaled", "절댓값 (비율 맞춤)") \
+    X(img_map_abs,      "Absolute value", "절댓값") \
     X(img_map_normalize,"Min–max normalize", "최소–최대 정규화") \
     X(img_backend,      "Backend", "백엔드") \
     X(img_fastest,      "fastest available", "가장 빠른 것") \
@@ -265,7 +265,8 @@ enum class Lang { En, Ko };
     X(err_padding_negative, "padding must not be negative, got %s", "패딩은 음수일 수 없습니다 (입력: %s)") \
     X(preset_rgb_7x5,   "3 channels, 7×5 kernel", "3채널, 7×5 커널") \
     X(preset_max_pool_ceil, "Max pooling 2×2, ceil_mode", "최대 풀링 2×2, ceil_mode") \
-    X(preset_diagonal16, "A diagonal line, 16×16 (196 windows)", "대각선, 16×16 (창 196개)")
+    X(preset_diagonal16, "A diagonal line, 16×16 (196 windows)", "대각선, 16×16 (창 196개)") \
+    X(img_map_abs_scaled, "Absolute value, scaled to the largest", "절댓값 (최댓값 기준 비율)")
 // clang-format on
 
 enum class Str {
