@@ -670,3 +670,61 @@ TEST_CASE(
     CHECK(differ(lecture, dcgan) > 0.1);    // the menu replaced the stack
     CHECK(differ(lecture, undone) < 0.02);  // and Ctrl+Z brought it back (the status line differs)
 }
+
+TEST_CASE("gui: Escape during a long GIF export cancels it: no file left, the playhead back", "[gui]") {
+    require_xdotool();
+    // 196 windows, one GIF frame each: seconds of recording, so Escape lands in the middle of it.
+    const fs::path gif = kShots / "escape-cancel.gif", out = kShots / "escape-cancel.png",
+                   ref = kShots / "escape-cancel-ref.png";
+    for (const fs::path& p : {gif, out, ref}) fs::remove(p);
+    REQUIRE(run_gui("gui --present --preset diagonal16 --step 3 --screenshot " + ref.string(), "",
+                    "1280x800") == 0);
+    run_with_actions("escape-cancel", "--present --preset diagonal16 --step 3 --export-gif " + gif.string(),
+                     6, 0.8, out,
+                     "xdotool mousemove 3 3; xdotool search --name ConvScope windowfocus --sync; "
+                     "xdotool key Escape",
+                     "800x600", "1280x800");
+    INFO("log: " << slurp(kShots / "last.log"));
+    CHECK_FALSE(fs::exists(gif));
+    // Still presenting (Escape went to the recording, not to presentation mode), at the step it was on.
+    const Picture p = inspect(out);
+    CHECK(p.width == 1280);
+    CHECK(differing_share(ref, out) < 0.0005);
+}
+
+TEST_CASE("gui: nothing cut off in the size view, image lab and network view at scale 3 on small screens",
+          "[gui]") {
+    // --report-clipping lists every window whose content runs past its edge with no scrollbar to reach it
+    // (a label cut at a pane's edge, a button half outside, photos pushed below the bottom).
+    const std::string view = GENERATE(as<std::string>{}, "size", "image", "network");
+    const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
+    const std::string size = GENERATE(as<std::string>{}, "1280x800", "1024x768");
+    const std::string name = "clip-" + view + "-" + lang + "-3x-" + size;
+    const fs::path out = kShots / (name + ".png"), report = kShots / (name + ".json");
+    fs::remove(out);
+    fs::remove(report);
+    REQUIRE(run_gui("gui --view " + view + " --lang " + lang + " --scale 3 --size " + size +
+                        " --report-clipping " + report.string() + " --screenshot " + out.string(),
+                    "", size) == 0);
+    const std::string json = slurp(report);
+    INFO(name << ": " << json);
+    REQUIRE(json.find("\"clipped\":[") != std::string::npos);
+    CHECK(json.find("\"clipped\":[]") != std::string::npos);
+}
+
+TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reason, in Korean", "[gui]") {
+    require_xdotool();
+    // Ctrl+click turns the stride slider (H, at 1280×800 and scale 1) into a text field; 0 and Enter.
+    const fs::path out = kShots / "stride0-ko.png", report = kShots / "stride0-ko.json";
+    fs::remove(out);
+    fs::remove(report);
+    run_with_actions("stride0", "--lang ko --scale 1 --report-layout " + report.string(), 4, 1.0, out,
+                     "w=$(xdotool search --name ConvScope | head -1); "
+                     "xdotool mousemove --window $w 80 642; sleep 0.2; "
+                     "xdotool keydown ctrl click 1 keyup ctrl; sleep 0.3; "
+                     "xdotool type 0; xdotool key Return",
+                     "1280x800", "1280x800");
+    const std::string json = slurp(report);
+    INFO(json);
+    CHECK(json.find("\"error\":\"스트라이드는 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
+}

@@ -1,4 +1,5 @@
-// convscope filter IN OUT.png --kernel NAME|FILE [conv options] [--gray] [--map clamp|abs|normalize]
+// convscope filter IN OUT.png --kernel NAME|FILE [conv options] [--gray] [--map
+// clamp|abs|normalize|abs-scaled]
 //                  [--pool max|avg] [--backend B] [--repeat N]
 // Filters a photo with a preset or a kernel file (or pools it) and writes the 8-bit result as PNG: values are
 // rounded to nearest, then mapped (clamp by default). The same core pipeline feeds the image lab view.
@@ -112,7 +113,9 @@ void add_filter_command(Registry& r) {
     sub->remove_option(sub->get_option("--groups"));
     cmd->stride_option = sub->get_option("--stride");
     sub->add_flag("--gray,--grey", cmd->gray, "Filter the luminance (0.299 R + 0.587 G + 0.114 B) only");
-    sub->add_option("--map", cmd->map, "Values to pixels: clamp, abs or normalize")->capture_default_str();
+    sub->add_option("--map", cmd->map,
+                    "Values to pixels: clamp, abs, normalize or abs-scaled (|v| with the largest at 255)")
+        ->capture_default_str();
     sub->add_option("--pool", cmd->pool,
                     "Pool instead: max or avg, window --kernel, stride default = window");
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu (default: the fastest CPU backend)");

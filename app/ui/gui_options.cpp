@@ -51,6 +51,9 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_flag("--fullscreen", out.fullscreen, "Full screen on the current monitor (F11 toggles)");
     app.add_option("--report-layout", out.report_layout,
                    "Stepper: write where the grids are drawn (JSON) to this file (for tests)");
+    app.add_option("--report-clipping", out.report_clipping,
+                   "Write the windows whose content is cut off without a scrollbar (JSON) to this file (for "
+                   "tests)");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.

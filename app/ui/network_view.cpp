@@ -507,14 +507,17 @@ void NetworkView::draw_layer_list(ViewContext& ctx, const NetworkCheck& check) {
         const std::string label = std::to_string(i + 1) + "  " + layer_label(m_items[size_t(i)].layer);
         if (!c.ok())
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)));
+        // The buttons beside the name where it fits, else on the row below (a large scale, a long name).
         const float w = ImGui::GetContentRegionAvail().x - buttons - ImGui::GetStyle().ItemSpacing.x;
-        if (ImGui::Selectable(label.c_str(), m_selected == i, 0, ImVec2(std::max(w, 40.0f * ctx.scale), 0)))
+        const bool beside = ImGui::CalcTextSize(label.c_str()).x <= w;
+        if (ImGui::Selectable(label.c_str(), m_selected == i, 0,
+                              ImVec2(beside ? std::max(w, 40.0f * ctx.scale) : 0.0f, 0)))
             m_selected = i;
         if (!c.ok()) {
             ImGui::PopStyleColor();
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.error.c_str());
         }
-        ImGui::SameLine();
+        if (beside) ImGui::SameLine();
         ImGui::BeginDisabled(i == 0);
         if (ImGui::Button("↑", ImVec2(button_w, 0))) move = -1, moved = i;
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::net_move_up));
@@ -1217,7 +1220,7 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
     // Left: the input image and the weights, then the map picked, enlarged. Right: every layer's maps.
     const float canvas = std::floor(6.0f * ctx.scale) * kCanvas;
     const float left = std::max(canvas, 220.0f * ctx.scale) + ImGui::GetStyle().WindowPadding.x * 2;
-    ImGui::BeginChild("##maps_input", ImVec2(left, 0), false);
+    ImGui::BeginChild("##maps_input", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     int source = m_use_photo ? 1 : 0;
     if (ImGui::RadioButton(tr(Str::net_source_drawing), &source, 0)) m_use_photo = false, m_dirty = true;
     ImGui::SameLine();
@@ -1257,7 +1260,7 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
     draw_enlarged(ctx);
     ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginChild("##maps_layers", ImVec2(0, 0), false);
+    ImGui::BeginChild("##maps_layers", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     if (!m_blocked.empty()) {
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)), "%s", m_blocked.c_str());
@@ -1366,7 +1369,8 @@ void NetworkView::draw_content(ViewContext& ctx) {
         undo(ctx);
     const NetworkCheck check = check_network(network());
     const float left_w = std::max(ImGui::GetContentRegionAvail().x * 0.27f, 300.0f * ctx.scale);
-    ImGui::BeginChild("##stack", ImVec2(std::min(left_w, ImGui::GetContentRegionAvail().x * 0.45f), 0), true);
+    ImGui::BeginChild("##stack", ImVec2(std::min(left_w, ImGui::GetContentRegionAvail().x * 0.45f), 0), true,
+                      ImGuiWindowFlags_HorizontalScrollbar);
     draw_stack_editor(ctx, check);
     ImGui::EndChild();
     ImGui::SameLine();

@@ -45,6 +45,7 @@ struct GuiOptions {
     bool present = false;        // --present: presentation mode (full screen, only the canvas)
     bool fullscreen = false;     // --fullscreen: full screen with the menus
     std::string report_layout;   // --report-layout FILE: the stepper writes where its grids are (tests)
+    std::string report_clipping;  // --report-clipping FILE: the shell writes the windows whose content is cut
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty();
     }
