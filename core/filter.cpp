@@ -9,7 +9,8 @@ Result<DisplayMap> parse_display_map(std::string_view text) {
     if (text == "clamp") return DisplayMap::Clamp;
     if (text == "abs") return DisplayMap::Abs;
     if (text == "normalize") return DisplayMap::Normalize;
-    return fail("display map '" + std::string(text) + "' is not clamp, abs or normalize");
+    if (text == "abs-scaled") return DisplayMap::AbsScaled;
+    return fail("display map '" + std::string(text) + "' is not clamp, abs, normalize or abs-scaled");
 }
 
 std::string_view to_string(DisplayMap map) {
@@ -20,6 +21,8 @@ std::string_view to_string(DisplayMap map) {
             return "abs";
         case DisplayMap::Normalize:
             return "normalize";
+        case DisplayMap::AbsScaled:
+            return "abs-scaled";
     }
     return "?";
 }
@@ -100,6 +103,12 @@ uint8_t display_value(float v, DisplayMap map, ValueRange range) {
         const float t = std::isfinite(v) ? (v - range.lo) / (range.hi - range.lo) : (v > 0 ? 1.0f : 0.0f);
         return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
     }
+    if (map == DisplayMap::AbsScaled) {
+        const float peak = std::max(std::fabs(range.lo), std::fabs(range.hi));
+        if (!(peak > 0.0f)) return 0;  // nothing but zeros (or no finite value)
+        const float t = std::isfinite(v) ? std::fabs(v) / peak : 1.0f;
+        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
+    }
     float r = std::nearbyint(v);  // ties to even under the default rounding mode, as torch.round
     if (map == DisplayMap::Abs) r = std::fabs(r);
     return uint8_t(std::clamp(r, 0.0f, 255.0f));
@@ -116,7 +125,8 @@ Result<Image> to_display(const Tensor& output, DisplayMap map) {
     const int64_t plane = img.width * img.height;
     img.pixels.resize(size_t(plane * img.channels));
     // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
-    const ValueRange range = map == DisplayMap::Normalize ? finite_range(output) : ValueRange{};
+    const bool ranged = map == DisplayMap::Normalize || map == DisplayMap::AbsScaled;
+    const ValueRange range = ranged ? finite_range(output) : ValueRange{};
     for (int64_t k = 0; k < img.channels; ++k)
         for (int64_t i = 0; i < plane; ++i)
             img.pixels[size_t(i * img.channels + k)] =

@@ -18,11 +18,14 @@ namespace convscope {
 
 enum class FilterOp { Conv, MaxPool, AvgPool };
 
-// How output values become 8-bit pixels, after rounding to nearest (ties to even, as torch.round):
-// Clamp to 0–255, Abs (|v| clamped to 255), or Normalize (the output's min → 0, max → 255, then rounded).
-enum class DisplayMap { Clamp, Abs, Normalize };
+// How output values become 8-bit pixels: Clamp (rounded to nearest, ties to even as torch.round, then cut to
+// 0–255), Abs (|rounded v| cut to 255, as `torch.round(y).abs().clamp(0, 255)`), Normalize (the output's
+// min → 0, max → 255, then rounded), or AbsScaled (|v| scaled so the output's largest |v| is 255, then
+// rounded: what a teacher shows for an edge detector, `np.abs(y) / np.abs(y).max() * 255`, so the faint edges
+// of a Laplacian of Gaussian show instead of reading black).
+enum class DisplayMap { Clamp, Abs, Normalize, AbsScaled };
 
-// Parses "clamp", "abs", "normalize".
+// Parses "clamp", "abs", "normalize", "abs-scaled".
 Result<DisplayMap> parse_display_map(std::string_view text);
 std::string_view to_string(DisplayMap map);
 
@@ -66,14 +69,14 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
                                             int64_t max_kernel);
 
 // The smallest and largest finite values of an output ({0, 0} when it has none); Normalize maps them to 0 and
-// 255.
+// 255, AbsScaled maps the larger of |lo| and |hi| to 255.
 struct ValueRange {
     float lo = 0.0f, hi = 0.0f;
 };
 ValueRange finite_range(const Tensor& output);
 
-// The 8-bit pixel of one output value; Normalize needs the whole output's range (finite_range), the others
-// ignore it. A flat output (lo = hi) normalizes to 0.
+// The 8-bit pixel of one output value; Normalize and AbsScaled need the whole output's range (finite_range),
+// the others ignore it. A flat output (lo = hi) normalizes to 0; an all-zero output is 0 under AbsScaled.
 uint8_t display_value(float v, DisplayMap map, ValueRange range = {});
 
 // A C×H×W output (C = 1 or 3) as an 8-bit image: rounded to nearest, then mapped.

@@ -1,7 +1,9 @@
 #include "core/geometry.hpp"
 
 #include <cmath>
+#include <limits>
 
+#include "core/checked.hpp"
 #include "core/limits.hpp"
 #include "core/trace.hpp"
 
@@ -32,9 +34,30 @@ Status check_shape(const char* what, const Shape& s) {
 }
 
 // The common message when no window fits.
-Error too_large(int64_t kh, int64_t kw, int64_t ekh, int64_t ekw, int64_t ph, int64_t pw) {
-    return fail("kernel " + hw(kh, kw) + " (dilated " + hw(ekh, ekw) + ") is larger than the padded input " +
-                hw(ph, pw));
+Error too_large(int64_t kh, int64_t kw, const AxisSize& ah, const AxisSize& aw) {
+    auto side = [](const AxisSize& a) {
+        return a.effective_kernel == std::numeric_limits<int64_t>::max() ? std::string("over 2⁶³")
+                                                                         : std::to_string(a.effective_kernel);
+    };
+    auto padded = [](const AxisSize& a) {
+        return a.padded_in == std::numeric_limits<int64_t>::max() ? std::string("over 2⁶³")
+                                                                  : std::to_string(a.padded_in);
+    };
+    return fail("kernel " + hw(kh, kw) + " (dilated " + side(ah) + "×" + side(aw) +
+                ") is larger than the padded input " + padded(ah) + "×" + padded(aw));
+}
+
+// The multiply-adds of a whole operation (out elements × terms per element), checked against `limit`.
+Status check_mult_adds(const char* what, const Shape& out, int64_t terms, int64_t limit, int64_t& count) {
+    const int64_t numel = shape_numel(out);
+    const auto total = checked_mul(numel, terms);
+    count = total ? *total : std::numeric_limits<int64_t>::max();
+    if (!total || *total > limit)
+        return fail(std::string(what) + " needs " +
+                    (total ? std::to_string(*total) : std::string("over 2⁶³")) +
+                    " multiply-adds, over the limit of " + std::to_string(limit) +
+                    " per operation (--max-mult-adds raises it)");
+    return {};
 }
 
 // Reads N, C, H, W from an NCHW or unbatched CHW input shape into either plan.
@@ -56,9 +79,7 @@ Status read_input(const Shape& input, Plan& plan) {
 template <class Plan>
 Status finish_output(Plan& plan) {
     const AxisSize ah = axis_size(plan.axis_h()), aw = axis_size(plan.axis_w());
-    if (ah.out < 1 || aw.out < 1)
-        return too_large(plan.kh, plan.kw, ah.effective_kernel, aw.effective_kernel, ah.padded_in,
-                         aw.padded_in);
+    if (ah.out < 1 || aw.out < 1) return too_large(plan.kh, plan.kw, ah, aw);
     plan.oh = ah.out;
     plan.ow = aw.out;
     if (shape_numel(plan.output_shape()) < 0)
@@ -71,18 +92,31 @@ Status finish_output(Plan& plan) {
 
 AxisSize axis_size(const AxisSpec& a) {
     AxisSize r;
-    r.effective_kernel = a.dilation * (a.kernel - 1) + 1;
-    r.padded_in = a.in + a.pad_before + a.pad_after;
-    const int64_t numer = r.padded_in - r.effective_kernel;
-    r.exact = double(numer) / double(a.stride) + 1.0;
-    if (a.ceil_mode) {
-        r.out = floor_div(numer + a.stride - 1, a.stride) + 1;
-        // PyTorch: the last window must start inside the input or the left padding.
-        if (r.out > 0 && (r.out - 1) * a.stride >= a.in + a.pad_before) --r.out;
-    } else {
-        r.out = floor_div(numer, a.stride) + 1;
+    // Every step checked: a hostile dilation, padding or stride makes "no window fits", never UB.
+    const auto eff = dilated_kernel(a.kernel, a.dilation);
+    const auto padded = checked_add(a.in, a.pad_before);
+    const auto padded_in = padded ? checked_add(*padded, a.pad_after) : std::nullopt;
+    r.effective_kernel = eff ? *eff : std::numeric_limits<int64_t>::max();
+    r.padded_in = padded_in ? *padded_in : std::numeric_limits<int64_t>::max();
+    r.overflow = !eff || !padded_in;
+    r.exact = (double(r.padded_in) - double(r.effective_kernel)) / double(a.stride) + 1.0;
+    if (r.overflow || a.stride < 1 || r.padded_in < r.effective_kernel) {
+        r.out = r.overflow || a.stride < 1 ? 0 : floor_div(r.padded_in - r.effective_kernel, a.stride) + 1;
+        r.reached = 0;
+        return r;
     }
-    r.reached = r.out > 0 ? std::min(r.padded_in, (r.out - 1) * a.stride + r.effective_kernel) : 0;
+    const int64_t numer = r.padded_in - r.effective_kernel;  // ≥ 0 here
+    if (a.ceil_mode) {
+        r.out = numer / a.stride + (numer % a.stride != 0 ? 1 : 0) + 1;
+        // PyTorch: the last window must start inside the input or the left padding.
+        const auto last_start = checked_mul(r.out - 1, a.stride);
+        if (r.out > 0 && (!last_start || *last_start >= a.in + a.pad_before)) --r.out;
+    } else {
+        r.out = numer / a.stride + 1;
+    }
+    // The last window starts inside the padded input here, so (out − 1)·stride fits; the sum is checked.
+    const auto reach = checked_add((r.out - 1) * a.stride, r.effective_kernel);
+    r.reached = r.out > 0 ? std::min(r.padded_in, reach ? *reach : r.padded_in) : 0;
     return r;
 }
 
@@ -101,8 +135,10 @@ std::string axis_formula(const AxisSpec& a) {
     const double quotient = s.exact - 1.0;
     if (quotient != std::floor(quotient))
         f += " = " + std::string(open) + format_number(quotient) + close + " + 1";
-    const int64_t unclamped =
-        a.ceil_mode ? int64_t(std::ceil(quotient)) + 1 : int64_t(std::floor(quotient)) + 1;
+    const bool representable = std::fabs(quotient) < 9.0e18;  // converting a larger double would be UB
+    const int64_t unclamped = !representable ? s.out
+                              : a.ceil_mode  ? int64_t(std::ceil(quotient)) + 1
+                                             : int64_t(std::floor(quotient)) + 1;
     if (a.ceil_mode && unclamped != s.out) f += " − 1 (the last window would start in the padding)";
     return f + " = " + std::to_string(s.out);
 }
@@ -177,7 +213,12 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
             if (plan.sh != 1 || plan.sw != 1)
                 return fail("padding 'same' needs stride 1 (PyTorch refuses strided 'same' convolutions)");
             // PyTorch puts the odd extra row/column at the bottom/right.
-            const int64_t th = plan.dh * (plan.kh - 1), tw = plan.dw * (plan.kw - 1);
+            const auto th_ok = checked_mul(plan.dh, plan.kh - 1), tw_ok = checked_mul(plan.dw, plan.kw - 1);
+            if (!th_ok || !tw_ok || *th_ok > 2 * limits::kMaxDim || *tw_ok > 2 * limits::kMaxDim)
+                return fail("padding 'same' with dilation " + to_string(p.dilation) + " and kernel " +
+                            hw(plan.kh, plan.kw) + " needs a padding over the limit of " +
+                            std::to_string(limits::kMaxDim) + " per side");
+            const int64_t th = *th_ok, tw = *tw_ok;
             plan.pad_top = th / 2;
             plan.pad_bottom = th - plan.pad_top;
             plan.pad_left = tw / 2;
@@ -187,7 +228,9 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
     }
     const int64_t max_pad_h = std::max(plan.pad_top, plan.pad_bottom);
     const int64_t max_pad_w = std::max(plan.pad_left, plan.pad_right);
-    if (max_pad_h > limits::kMaxDim || max_pad_w > limits::kMaxDim) return fail("padding is absurdly large");
+    if (max_pad_h > limits::kMaxDim || max_pad_w > limits::kMaxDim)
+        return fail("padding " + hw(max_pad_h, max_pad_w) + " is over the limit of " +
+                    std::to_string(limits::kMaxDim) + " per side");
     if (plan.mode == PaddingMode::Reflect && (max_pad_h >= plan.h || max_pad_w >= plan.w))
         return fail("reflect padding " + hw(max_pad_h, max_pad_w) + " must be smaller than the input " +
                     hw(plan.h, plan.w));
@@ -196,6 +239,10 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
                     hw(plan.h, plan.w));
 
     if (auto s = finish_output(plan); !s) return Error{s.error()};
+    if (auto s = check_mult_adds("this convolution", plan.output_shape(),
+                                 plan.c_per_group() * plan.kh * plan.kw, p.max_mult_adds, plan.mult_adds);
+        !s)
+        return Error{s.error()};
     return plan;
 }
 
@@ -228,6 +275,10 @@ Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
     plan.ceil_mode = p.ceil_mode;
     plan.count_include_pad = p.count_include_pad;
     if (auto s = finish_output(plan); !s) return Error{s.error()};
+    if (auto s = check_mult_adds("this pooling", plan.output_shape(), plan.kh * plan.kw, p.max_mult_adds,
+                                 plan.mult_adds);
+        !s)
+        return Error{s.error()};
     return plan;
 }
 

@@ -28,10 +28,12 @@ struct AxisSize {
     double exact = 0.0;            // (in + pads − d(k−1) − 1) / s + 1, before floor/ceil
     int64_t effective_kernel = 0;  // d(k−1) + 1
     int64_t padded_in = 0;         // in + pad_before + pad_after
-    int64_t reached = 0;  // padded rows/cols some window covers; padded_in − reached are never reached
+    int64_t reached = 0;    // padded rows/cols some window covers; padded_in − reached are never reached
+    bool overflow = false;  // d(k−1) + 1 or the padded size overflowed int64 (then out = 0, sizes INT64_MAX)
 };
 
 // Output size of one axis, PyTorch's rule (ceil_mode drops a last window that starts in the right padding).
+// Total: any int64 values give a result without overflow (out ≤ 0 when no window fits).
 AxisSize axis_size(const AxisSpec& a);
 
 // The formula with numbers, e.g. "⌊(5 − 3 + 2×0) / 1⌋ + 1 = 3", "⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29",
@@ -49,6 +51,7 @@ struct ConvPlan {
     PaddingMode mode = PaddingMode::Zeros;
     bool has_bias = false;
     int64_t oh = 0, ow = 0;  // output
+    int64_t mult_adds = 0;   // output elements × C/groups × kh × kw, within Conv2dParams::max_mult_adds
 
     int64_t c_per_group() const { return c / groups; }
     int64_t o_per_group() const { return o / groups; }
@@ -71,6 +74,7 @@ struct PoolPlan {
     bool ceil_mode = false;
     bool count_include_pad = true;
     int64_t oh = 0, ow = 0;
+    int64_t mult_adds = 0;  // output elements × kh × kw, within Pool2dParams::max_mult_adds
 
     Shape output_shape() const { return unbatched ? Shape{c, oh, ow} : Shape{n, c, oh, ow}; }
     AxisSpec axis_h() const { return {h, kh, sh, ph, ph, dh, ceil_mode}; }

@@ -3,120 +3,208 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
-#include <memory>
-
-#include <stb_image.h>
-#include <stb_image_write.h>
+#include <cstring>
+#include <string_view>
 
 #include "core/fileio.hpp"
+#include "core/image_codecs.hpp"
 #include "core/limits.hpp"
 
 namespace convscope {
+
+namespace codecs {
+
+Status check_image_size(int64_t w, int64_t h) {
+    const std::string size = std::to_string(w) + "×" + std::to_string(h);
+    if (w <= 0 || h <= 0) return fail("the image header gives an empty size " + size);
+    if (w > limits::kMaxImageSide || h > limits::kMaxImageSide)
+        return fail("the image is " + size + " pixels; each side may be at most " +
+                    std::to_string(limits::kMaxImageSide));
+    if (w * h > limits::kMaxImagePixels)
+        return fail("the image is " + size + " = " + std::to_string(w * h) +
+                    " pixels, over the limit of 100 megapixels");
+    return {};
+}
+
+std::string truncated_message(int64_t have, int64_t need) {
+    return "the file ends before its pixels do (" + std::to_string(std::max<int64_t>(0, have)) + " of " +
+           std::to_string(need) + " bytes)";
+}
+
+}  // namespace codecs
+
 namespace {
+
+using codecs::check_image_size;
 
 std::string size_text(int64_t w, int64_t h) {
     return std::to_string(w) + "×" + std::to_string(h);
 }
 
-// stb_image keeps the reason for its last failure; it reads better as "(…)" after our own sentence.
-std::string stb_reason() {
-    const char* r = stbi_failure_reason();
-    return r && *r ? std::string(" (") + r + ")" : std::string();
+constexpr std::string_view kFormatsRead = "PNG, JPEG, GIF, BMP, TGA and binary PPM/PGM";
+
+enum class Format { Png, Jpeg, Gif, Bmp, Tga, Pnm };
+
+bool starts_with(std::span<const uint8_t> b, std::string_view magic, size_t at = 0) {
+    return b.size() >= at + magic.size() && std::memcmp(b.data() + at, magic.data(), magic.size()) == 0;
 }
 
-// stb_image refuses some huge PNG headers itself and then only says "unknown image type"; reading the IHDR
-// size here lets the user hear the real reason.
-bool png_header_size(std::span<const uint8_t> b, int64_t& w, int64_t& h) {
-    static const uint8_t sig[12] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
-    if (b.size() < 24 || !std::equal(sig, sig + 12, b.begin()) ||
-        std::string(b.begin() + 12, b.begin() + 16) != "IHDR")
-        return false;
-    auto be32 = [&](size_t i) {
-        return (int64_t(b[i]) << 24) | (int64_t(b[i + 1]) << 16) | (int64_t(b[i + 2]) << 8) | b[i + 3];
-    };
-    w = be32(16);
-    h = be32(20);
-    return true;
+// The formats stb_image would have tried and a few common others, named so the refusal says what the file
+// is. None of them is decoded: the PIC and HDR decoders of Debian's stb_image crash or hang on hostile
+// files (README, Bad input), and PSD is rarely what a student means to open.
+const char* refused_format(std::span<const uint8_t> b) {
+    if (starts_with(b, "\x53\x80\xF6\x34")) return "a Softimage PIC image";
+    if (starts_with(b, "#?RADIANCE") || starts_with(b, "#?RGBE")) return "a Radiance HDR image";
+    if (starts_with(b, "8BPS")) return "a Photoshop PSD image";
+    if (starts_with(b, std::string_view("II*\0", 4)) || starts_with(b, std::string_view("MM\0*", 4)))
+        return "a TIFF image";
+    if (starts_with(b, "RIFF") && starts_with(b, "WEBP", 8)) return "a WebP image";
+    if (starts_with(b, "ftypheic", 4) || starts_with(b, "ftypheix", 4) || starts_with(b, "ftypmif1", 4) ||
+        starts_with(b, "ftypavif", 4))
+        return "a HEIF or AVIF image";
+    if (starts_with(b, "qoif")) return "a QOI image";
+    if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '4' && std::isspace(b[2]))
+        return "a text or 1-bit PNM image (P1 to P4)";
+    return nullptr;
 }
 
-// stb_image does not notice a binary PNM (P5/P6) that ends before its pixels do and hands back uninitialized
-// memory for the missing part; such a file is refused here instead. Other files pass.
-Status check_pnm_length(std::span<const uint8_t> b) {
-    if (b.size() < 2 || b[0] != 'P' || (b[1] != '5' && b[1] != '6')) return {};
+// Which decoder owns the bytes, by magic number (TGA, which has none, by stb_image's header test); an
+// error for everything else.
+Result<Format> format_of(std::span<const uint8_t> b) {
+    if (b.empty()) return fail("the file is empty, not an image");
+    if (b.size() > size_t(INT_MAX)) return fail("the file is too large to be read as an image");
+    if (starts_with(b, "\x89PNG\r\n\x1a\n")) return Format::Png;
+    if (starts_with(b, "\xFF\xD8\xFF")) return Format::Jpeg;
+    if (starts_with(b, "GIF87a") || starts_with(b, "GIF89a")) return Format::Gif;
+    if (starts_with(b, "BM")) return Format::Bmp;
+    if (starts_with(b, "P5") || starts_with(b, "P6")) return Format::Pnm;
+    if (const char* name = refused_format(b))
+        return fail(std::string(name) + ", which ConvScope does not read (it reads " +
+                    std::string(kFormatsRead) + ")");
+    if (codecs::looks_like_tga(b)) return Format::Tga;
+    return fail("not an image ConvScope can read (it reads " + std::string(kFormatsRead) + ")");
+}
+
+// [SECTION] PNM: binary P5 (grey) and P6 (RGB), 8 or 16 bits a sample, read here.
+
+struct PnmHeader {
+    int64_t width = 0, height = 0, maxval = 0;
+    int channels = 1;
+    size_t data = 0;  // offset of the first pixel byte
+};
+
+// The header as stb_image parsed it (whitespace and '#' comments between the fields, one whitespace byte
+// after maxval), but with every number bounded before it can overflow.
+Result<PnmHeader> pnm_header(std::span<const uint8_t> b) {
+    PnmHeader h;
+    h.channels = b[1] == '6' ? 3 : 1;
     size_t i = 2;
-    int64_t fields[3] = {0, 0, 0};  // width, height, maxval
-    for (int64_t& f : fields) {
+    int64_t* fields[3] = {&h.width, &h.height, &h.maxval};
+    for (int64_t* f : fields) {
         while (i < b.size() && (std::isspace(b[i]) || b[i] == '#')) {
             if (b[i] == '#')
-                while (i < b.size() && b[i] != '\n') ++i;
+                while (i < b.size() && b[i] != '\n' && b[i] != '\r') ++i;
             else
                 ++i;
         }
-        if (i >= b.size() || !std::isdigit(b[i])) return {};  // not a header we understand: stb_image decides
-        while (i < b.size() && std::isdigit(b[i]) && f < (int64_t(1) << 40)) f = f * 10 + (b[i++] - '0');
+        if (i >= b.size()) return fail("the file ends inside its PNM header");
+        if (!std::isdigit(b[i])) return fail("the PNM header is malformed (a number was expected)");
+        while (i < b.size() && std::isdigit(b[i])) {
+            *f = *f * 10 + (b[i++] - '0');
+            if (*f > int64_t(1) << 32) return fail("the PNM header gives a number over 2^32");
+        }
     }
-    ++i;  // the single whitespace after maxval
-    const int64_t need = fields[0] * fields[1] * (b[1] == '6' ? 3 : 1) * (fields[2] > 255 ? 2 : 1);
-    if (int64_t(b.size()) - int64_t(i) < need)
-        return fail("the file ends before its pixels do (" +
-                    std::to_string(std::max<int64_t>(0, int64_t(b.size()) - int64_t(i))) + " of " +
-                    std::to_string(need) + " bytes)");
-    return {};
+    h.data = i + 1;  // the single whitespace byte after maxval
+    if (auto s = check_image_size(h.width, h.height); !s) return Error{s.error()};
+    if (h.maxval < 1 || h.maxval > 65535)
+        return fail("the PNM header gives a maximum value of " + std::to_string(h.maxval) +
+                    "; it must be 1 to 65535");
+    return h;
 }
 
-Status check_size(int64_t w, int64_t h) {
-    if (w > limits::kMaxImageSide || h > limits::kMaxImageSide)
-        return fail("the image is " + size_text(w, h) + " pixels; each side may be at most " +
-                    std::to_string(limits::kMaxImageSide));
-    if (w * h > limits::kMaxImagePixels)
-        return fail("the image is " + size_text(w, h) + " = " + std::to_string(w * h) +
-                    " pixels, over the limit of 100 megapixels");
-    return {};
+Result<Image> pnm_decode(std::span<const uint8_t> b) {
+    auto h = pnm_header(b);
+    if (!h) return Error{h.error()};
+    const int64_t sample_bytes = h->maxval > 255 ? 2 : 1;
+    const int64_t samples = h->width * h->height * h->channels;
+    const int64_t have = int64_t(b.size()) - int64_t(h->data);
+    if (have < samples * sample_bytes) return fail(codecs::truncated_message(have, samples * sample_bytes));
+    Image image;
+    image.width = h->width;
+    image.height = h->height;
+    image.channels = h->channels;
+    image.pixels.resize(size_t(samples));
+    const uint8_t* src = b.data() + h->data;
+    // 16-bit samples are big-endian; the high byte is the 8-bit value (as libpng's strip_16 does).
+    for (int64_t k = 0; k < samples; ++k) image.pixels[size_t(k)] = src[k * sample_bytes];
+    return image;
 }
 
 }  // namespace
 
 Result<ImageInfo> probe_image(std::span<const uint8_t> bytes) {
-    if (bytes.empty()) return fail("the file is empty, not an image");
-    if (bytes.size() > size_t(INT_MAX)) return fail("the file is too large to be read as an image");
-    int w = 0, h = 0, c = 0;
-    if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &c)) {
-        const std::string reason = stb_reason();
-        int64_t pw = 0, ph = 0;
-        if (png_header_size(bytes, pw, ph))
-            if (auto s = check_size(pw, ph); !s) return Error{s.error()};
-        return fail("not an image stb_image can read" + reason);
+    auto format = format_of(bytes);
+    if (!format) return Error{format.error()};
+    Result<ImageInfo> info = fail("unreachable");
+    switch (*format) {
+        case Format::Png:
+            info = codecs::png_info(bytes);
+            break;
+        case Format::Jpeg:
+            info = codecs::jpeg_info(bytes);
+            break;
+        case Format::Gif:
+            info = codecs::gif_info(bytes);
+            break;
+        case Format::Bmp:
+            info = codecs::stb_info(bytes, codecs::StbFormat::Bmp);
+            break;
+        case Format::Tga:
+            info = codecs::stb_info(bytes, codecs::StbFormat::Tga);
+            break;
+        case Format::Pnm: {
+            auto h = pnm_header(bytes);
+            if (!h) return Error{h.error()};
+            info = ImageInfo{h->width, h->height, h->channels};
+            break;
+        }
     }
-    if (w <= 0 || h <= 0) return fail("the image header gives an empty size " + size_text(w, h));
-    if (auto s = check_size(w, h); !s) return Error{s.error()};
-    return ImageInfo{w, h, c};
+    if (!info) return info;
+    if (auto s = check_image_size(info->width, info->height); !s) return Error{s.error()};
+    return info;
 }
 
 Result<Image> decode_image(std::span<const uint8_t> bytes) {
-    auto info = probe_image(bytes);
-    if (!info) return Error{info.error()};
-    if (auto s = check_pnm_length(bytes); !s) return Error{s.error()};
-    int w = 0, h = 0, c = 0;
-    std::unique_ptr<stbi_uc, void (*)(void*)> data(
-        stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &c, 0), stbi_image_free);
-    if (!data) {
-        const std::string reason = stb_reason();
-        return fail("the image could not be decoded" +
-                    (reason.empty() ? std::string(" (the file may be damaged or cut short)") : reason));
+    auto format = format_of(bytes);
+    if (!format) return Error{format.error()};
+    Result<Image> image = fail("unreachable");
+    switch (*format) {
+        case Format::Png:
+            image = codecs::png_decode(bytes);
+            break;
+        case Format::Jpeg:
+            image = codecs::jpeg_decode(bytes);
+            break;
+        case Format::Gif:
+            image = codecs::gif_decode(bytes);
+            break;
+        case Format::Bmp:
+            image = codecs::stb_decode(bytes, codecs::StbFormat::Bmp);
+            break;
+        case Format::Tga:
+            image = codecs::stb_decode(bytes, codecs::StbFormat::Tga);
+            break;
+        case Format::Pnm:
+            image = pnm_decode(bytes);
+            break;
     }
-    // The header was checked, but the decoder has the last word on the size; hold it to the same limits.
-    if (w != info->width || h != info->height || c < 1 || c > 4)
-        return fail("the image decoded to " + size_text(w, h) + " instead of the header's " +
-                    size_text(info->width, info->height));
-    Image image;
-    image.width = w;
-    image.height = h;
-    image.channels = c >= 3 ? 3 : 1;  // alpha dropped
-    const size_t pixels = size_t(w) * size_t(h);
-    image.pixels.resize(pixels * size_t(image.channels));
-    const stbi_uc* src = data.get();
-    for (size_t i = 0; i < pixels; ++i)
-        for (int k = 0; k < image.channels; ++k) image.pixels[i * image.channels + k] = src[i * c + k];
+    if (!image) return image;
+    // Every decoder checked its header; hold what it produced to the same limits and shape.
+    if (auto s = check_image_size(image->width, image->height); !s) return Error{s.error()};
+    if ((image->channels != 1 && image->channels != 3) ||
+        image->pixels.size() != size_t(image->width * image->height * image->channels))
+        return fail("the image decoded to a malformed " + size_text(image->width, image->height) +
+                    " picture");
     return image;
 }
 
@@ -175,19 +263,9 @@ Result<std::vector<uint8_t>> encode_png(const Image& image) {
     if (image.width < 1 || image.height < 1 || (image.channels != 1 && image.channels != 3) ||
         image.pixels.size() != size_t(image.width * image.height * image.channels))
         return fail("cannot encode an empty or malformed " + size_text(image.width, image.height) + " image");
-    if (image.width * image.channels > INT_MAX || image.height > INT_MAX)
+    if (image.width > INT32_MAX || image.height > INT32_MAX)
         return fail("the image is too large to encode as PNG");
-    std::vector<uint8_t> png;
-    auto append = [](void* context, void* data, int size) {
-        auto* out = static_cast<std::vector<uint8_t>*>(context);
-        const auto* bytes = static_cast<const uint8_t*>(data);
-        out->insert(out->end(), bytes, bytes + size);
-    };
-    const int stride = int(image.width * image.channels);
-    if (!stbi_write_png_to_func(append, &png, int(image.width), int(image.height), image.channels,
-                                image.pixels.data(), stride))
-        return fail("PNG encoding failed");
-    return png;
+    return codecs::png_encode(image);
 }
 
 Status save_png(const std::string& path, const Image& image) {

@@ -1,6 +1,8 @@
-// Images: decoding every format stb_image reads (PNG, JPEG, BMP, GIF, TGA, PSD, HDR, PIC, PNM) with the size
-// limits checked on the header before any pixel is decoded, conversion to a float tensor (0–255), and PNG
-// encoding written atomically.
+// Images: decoding PNG (libpng), JPEG (libjpeg-turbo), GIF (giflib, the first frame), BMP and TGA (stb_image
+// compiled into core with only those two formats) and binary PPM/PGM, chosen by magic number; other formats
+// (PIC, HDR, PSD, TIFF, WebP, …) are refused by name. The size limits are checked on the header before any
+// pixel is decoded, and a file that ends before its pixels do is an error. Also: conversion to a float
+// tensor (0–255), and PNG encoding (libpng) written atomically. core/image_codecs.hpp has the decoders.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +39,10 @@ inline constexpr int64_t kMaxImageFileBytes = int64_t(1) << 30;
 Result<ImageInfo> probe_image(std::span<const uint8_t> bytes);
 
 // Decodes an encoded image in memory (header limits are checked first); alpha is dropped, grey stays 1
-// channel.
+// channel. Never reads past `bytes`, never hangs, and refuses a truncated file.
 Result<Image> decode_image(std::span<const uint8_t> bytes);
 
-// Reads and decodes an image file; errors name the file ("photo.txt: not an image stb_image can read (…)").
+// Reads and decodes an image file; errors name the file ("photo.txt: not an image ConvScope can read (…)").
 Result<Image> load_image(const std::string& path);
 
 // How an image becomes a tensor: one luminance channel, or its own channels (grey stays 1, RGB gives 3).

@@ -17,6 +17,12 @@ inline constexpr int64_t kMaxImageSide = 65'536;
 inline constexpr int64_t kMaxKernelSide = 1024;
 // Most terms kept in one trace; longer traces are truncated with a note.
 inline constexpr int64_t kMaxTraceTerms = 100'000;
+// Most multiply-adds (or window reads, for pooling) one operation may take: 10¹² is hours on the reference
+// backend. Refused up front with the count; Conv2dParams/Pool2dParams::max_mult_adds (--max-mult-adds) lifts
+// it.
+inline constexpr int64_t kMaxMultAdds = 1'000'000'000'000;
+// Most times --repeat runs an operation.
+inline constexpr int64_t kMaxRepeat = 10'000;
 // Largest .npy header, in bytes.
 inline constexpr int64_t kMaxNpyHeader = 1 << 16;
 

@@ -10,7 +10,9 @@
 // [SECTION] Running       — random_weights, run_network
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,14 +28,78 @@ class Backend;
 
 // [SECTION] Layers
 
-enum class LayerKind { Conv2d, MaxPool2d, AvgPool2d, ReLU, Flatten, Linear };
+enum class LayerKind {
+    Conv2d,
+    ConvTranspose2d,
+    MaxPool2d,
+    AvgPool2d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    BatchNorm2d,
+    Dropout,
+    Dropout2d,
+    ReLU,
+    ReLU6,
+    LeakyReLU,
+    ELU,
+    GELU,
+    SiLU,
+    Hardswish,
+    Sigmoid,
+    Tanh,
+    Softmax,
+    LogSoftmax,
+    Identity,
+    Flatten,
+    Linear,
+    ZeroPad2d,
+    ConstantPad2d,
+    ReflectionPad2d,
+    ReplicationPad2d,
+    Upsample,
+    LocalResponseNorm,
+};
 
-// "Conv2d", "MaxPool2d", "AvgPool2d", "ReLU", "Flatten", "Linear".
+// PyTorch's class name: "Conv2d", "BatchNorm2d", "LeakyReLU", …
 std::string_view to_string(LayerKind kind);
 
 // Every kind, in the order the editor offers them.
-inline constexpr LayerKind kAllLayerKinds[] = {LayerKind::Conv2d, LayerKind::MaxPool2d, LayerKind::AvgPool2d,
-                                               LayerKind::ReLU,   LayerKind::Flatten,   LayerKind::Linear};
+inline constexpr LayerKind kAllLayerKinds[] = {
+    LayerKind::Conv2d,
+    LayerKind::ConvTranspose2d,
+    LayerKind::MaxPool2d,
+    LayerKind::AvgPool2d,
+    LayerKind::AdaptiveAvgPool2d,
+    LayerKind::AdaptiveMaxPool2d,
+    LayerKind::BatchNorm2d,
+    LayerKind::Dropout,
+    LayerKind::Dropout2d,
+    LayerKind::ReLU,
+    LayerKind::ReLU6,
+    LayerKind::LeakyReLU,
+    LayerKind::ELU,
+    LayerKind::GELU,
+    LayerKind::SiLU,
+    LayerKind::Hardswish,
+    LayerKind::Sigmoid,
+    LayerKind::Tanh,
+    LayerKind::Softmax,
+    LayerKind::LogSoftmax,
+    LayerKind::Identity,
+    LayerKind::Flatten,
+    LayerKind::Linear,
+    LayerKind::ZeroPad2d,
+    LayerKind::ConstantPad2d,
+    LayerKind::ReflectionPad2d,
+    LayerKind::ReplicationPad2d,
+    LayerKind::Upsample,
+    LayerKind::LocalResponseNorm,
+};
+
+// Kinds that change values one by one and keep the shape (ReLU, Sigmoid, Dropout in eval, …).
+bool is_elementwise(LayerKind kind);
+
+enum class UpsampleMode { Nearest, Bilinear };
 
 // One layer with PyTorch's constructor arguments and defaults. Fields a kind does not take are ignored (and
 // kept at their defaults by the parser, so two equal stacks compare equal).
@@ -52,7 +118,28 @@ struct Layer {
     bool ceil_mode = false;               // pools
     bool count_include_pad = true;        // AvgPool2d
     int64_t start_dim = 1, end_dim = -1;  // Flatten
+    Pair output_padding{0};               // ConvTranspose2d
+    // AdaptiveAvgPool2d/AdaptiveMaxPool2d output_size (0 on an axis: None, the input's size there);
+    // Upsample size= (0: not given).
+    Pair output_size{0};
+    double p = 0.5;                                  // Dropout, Dropout2d
+    double negative_slope = 0.01;                    // LeakyReLU
+    double alpha = 1.0;                              // ELU (1.0), LocalResponseNorm (1e-4)
+    double beta = 0.75, k = 1.0;                     // LocalResponseNorm
+    int64_t size = 1;                                // LocalResponseNorm
+    double eps = 1e-5, momentum = 0.1;               // BatchNorm2d (momentum None is stored as -1)
+    bool affine = true, track_running_stats = true;  // BatchNorm2d
+    bool tanh_approximation = false;                 // GELU(approximate='tanh')
+    std::optional<int64_t> dim;                      // Softmax, LogSoftmax: None when not given
+    int64_t pad_left = 0, pad_right = 0, pad_top = 0, pad_bottom = 0;  // the padding layers
+    double value = 0.0;                                                // ConstantPad2d
+    double scale_h = 0.0, scale_w = 0.0;                               // Upsample scale_factor (0: not given)
+    UpsampleMode mode = UpsampleMode::Nearest;
+    std::optional<bool> align_corners;  // Upsample (None when not given)
     bool operator==(const Layer&) const = default;
+
+    // A layer of `kind` with PyTorch's defaults (required arguments at 1, ZeroPad2d(0), Upsample(2)).
+    static Layer make(LayerKind kind);
 
     // Layers with PyTorch's defaults for everything but the required arguments.
     static Layer conv2d(int64_t in_channels, int64_t out_channels, Pair kernel_size);
@@ -107,11 +194,30 @@ Result<Shape> parse_input_shape(std::string_view text);
 
 // [SECTION] Checking
 
+// The receptive field of one element of a layer's output on the network's input, per axis: its size r (with
+// dilation), the jump j (input pixels between neighbouring outputs) and the start (the input position, in
+// pixels from the centre of the first input pixel, of the centre of the first output's field). The input
+// itself is r 1, j 1, start 0; a layer with kernel k (dilated k' = d·(k−1)+1), stride s and padding p gives
+// r + (k'−1)·j, j·s, start + ((k'−1)/2 − p)·j; padding layers move the start by −pad·j; layers that work
+// value by value keep all three.
+struct ReceptiveField {
+    Pair size{1};
+    Pair jump{1};
+    double start_h = 0.0, start_w = 0.0;
+    bool operator==(const ReceptiveField&) const = default;
+};
+
 // One row of the table: what the layer gives, what it costs, or why PyTorch would refuse it.
 struct LayerCheck {
-    Shape output;        // empty when it cannot be known (the kernel does not fit, or the rank is wrong)
-    int64_t params = 0;  // learnable parameters (weights + bias)
-    int64_t macs = 0;    // multiply-accumulates for the whole batch; 0 when the output is unknown
+    Shape output;         // empty when it cannot be known (the kernel does not fit, or the rank is wrong)
+    int64_t params = 0;   // learnable parameters (weights + bias; BatchNorm's weight and bias)
+    int64_t buffers = 0;  // values kept but not learned (BatchNorm's running mean and variance, its counter)
+    int64_t macs =
+        0;  // multiply-accumulates for the whole batch (Conv2d, ConvTranspose2d, Linear); 0 otherwise
+    int64_t mult_adds = 0;  // torchinfo's "Mult-Adds" (see check_network)
+    // Null where it stops meaning something: after Flatten, Linear, an adaptive pool, a transposed conv or
+    // Upsample (and every layer after them), or when the output is unknown.
+    std::optional<ReceptiveField> rf;
     LayerErrorKind error_kind = LayerErrorKind::None;
     std::string error;  // plain language, e.g. "in_channels is 3, but the input has 1 channel"
     // An earlier layer failed; this row is worked out as if that layer had given the shape it was meant to.
@@ -123,17 +229,49 @@ struct NetworkCheck {
     std::string input_error;         // the input shape itself is unusable (empty, too large)
     std::vector<LayerCheck> layers;  // one per layer, always all of them
     int64_t total_params = 0;
+    int64_t trainable_params = 0;  // every parameter of these layers learns: equal to total_params
+    int64_t total_buffers = 0;
     int64_t total_macs = 0;
+    int64_t total_mult_adds = 0;
     int first_error = -1;  // index into layers of the first refused layer, −1 when all follow
     bool ok() const { return input_error.empty() && first_error < 0; }
+    int64_t non_trainable_params() const { return total_params - trainable_params; }
 };
 
 // Works out every layer's output shape, parameters and multiply-accumulates, and marks each layer that cannot
 // follow the one before as PyTorch would refuse it. A failing layer does not hide the rest: where its output
 // shape is still clear (wrong channels, wrong in_features) the following rows are computed from it.
 // Conv and pool geometry come from plan_conv2d/plan_pool2d. MACs: Conv2d N·O·OH·OW·(C/groups)·kH·kW,
-// Linear (elements of the output)·in_features; pooling, ReLU and Flatten count 0.
+// ConvTranspose2d N·C·H·W·(O/groups)·kH·kW (per input element), Linear (elements of the output)·in_features;
+// the rest count 0. Mult-adds follow torchinfo's calculate_macs (torchinfo/layer_info.py): for each weight
+// and bias, Conv layers count (its elements)·N·(output's H·W), Linear (its elements)·(output elements / out
+// features), any other layer with parameters (BatchNorm2d) (its elements)·N.
 NetworkCheck check_network(const Network& net);
+
+// torchinfo's size estimates in megabytes (float32, 1 MB = 1e6 bytes, torchinfo/model_statistics.py): the
+// input; the forward/backward pass (2 × 4 bytes × the output elements of every layer that has parameters,
+// torchinfo's "x2 for gradients"); the parameters (4 bytes each; BatchNorm's buffers are not parameters);
+// and their sum.
+struct SizeEstimate {
+    double input_mb = 0, forward_backward_mb = 0, params_mb = 0, total_mb = 0;
+};
+SizeEstimate estimate_sizes(const Network& net, const NetworkCheck& check);
+
+// How many paths through the stack join input (and earlier-map) pixels to one output element: for layer
+// `layer` (0-based) and its element (oy, ox), one map per stage from the input (maps[0]) to that layer
+// (maps[layer + 1]), each the outer product of a row and a column count (the layers here act on the two axes
+// separately). A pixel is in the element's receptive field exactly where its count is above 0; the count is
+// how many kernel taps, summed over every path, read it. Channels are not counted. An error for a stack that
+// does not check out, an element outside the map, or a layer on the way that mixes positions (Flatten,
+// Linear) or where the count would exceed 1e300.
+struct PathCounts {
+    Shape shape;               // the stage's output shape (the input's for maps[0])
+    std::vector<double> rows;  // H values
+    std::vector<double> cols;  // W values
+    double at(int64_t y, int64_t x) const { return rows[size_t(y)] * cols[size_t(x)]; }
+    double max() const;
+};
+Result<std::vector<PathCounts>> receptive_field_paths(const Network& net, int layer, int64_t oy, int64_t ox);
 
 // A count with thousands separators, as torchinfo prints it: 72000 → "72,000".
 std::string with_thousands(int64_t v);
@@ -143,22 +281,66 @@ std::string with_thousands(int64_t v);
 // One layer as PyTorch code, only non-default arguments: "nn.Conv2d(1, 5, 5)", "nn.MaxPool2d(2, stride=1)".
 std::string to_pytorch(const Layer& layer);
 
-// The stack as a PyTorch script in the lecture's style: `input = torch.Tensor(1, 1, 28, 28)`, one named
-// module per layer (`conv1 = nn.Conv2d(1, 5, 5)`), then the calls in order, each with its output shape.
+// The stack as a PyTorch script in the lecture's style that runs as written: `input = torch.randn(1, 1, 28,
+// 28)`, one named module per layer (`conv1 = nn.Conv2d(1, 5, 5)`), then the calls in order, each printing the
+// output shape the table shows (`print("conv1", list(x.shape))  # [1, 5, 24, 24]`); modules with BatchNorm or
+// Dropout are put in eval mode first, as the view runs them.
 std::string to_pytorch_code(const Network& net);
 
-// Builds a stack from pasted PyTorch code: every `nn.<Layer>(…)` constructor in the order written (one per
-// line, in an nn.Sequential, or spread over lines), and the input shape from `torch.Tensor(…)`,
-// `torch.randn(…)`, `torch.rand(…)`, `torch.zeros(…)`, `torch.ones(…)` or `torch.empty(…)` when present
-// (else `default_input`). Calls such as `conv1(x)` and nn.Sequential/nn.Module are ignored; any other
-// `nn.X(…)` is an error naming its line ("line 3: BatchNorm2d is not a layer ConvScope knows …").
+// A line of pasted code that gave no layer and no input shape (an import, `class AlexNet(nn.Module):`,
+// `return x`), listed rather than silently dropped.
+struct SkippedLine {
+    size_t line = 0;   // from 1
+    std::string text;  // the line, trimmed
+    bool operator==(const SkippedLine&) const = default;
+};
+
+struct CodeImport {
+    Network net;
+    bool input_from_code = false;      // the input shape came from `input = torch.randn(…)` in the code
+    std::vector<SkippedLine> skipped;  // lines that are not layers, in order
+    // What the import read or assumed, e.g. "line 47: torch.flatten(x, 1) read as Flatten(start_dim=1)".
+    std::vector<std::string> notes;
+};
+
+// Builds a stack from pasted PyTorch code, nothing executed. Three forms, mixed freely:
+//  - layer constructors, alone or in `nn.Sequential(…)` (nested up to kMaxCodeNesting deep, spread over
+//    lines, comments and trailing commas allowed): `nn.Conv2d(1, 5, 5)`;
+//  - assignments in order, the lecture's `conv1 = nn.Conv2d(1, 5, 5)` or a module's
+//    `self.features = nn.Sequential(…)`; when a `forward` (or any later line) calls them — `x = conv1(x)`,
+//    `x = self.features(x)`, `pool(conv1(input))` — the calls give the order, and `torch.flatten(x, 1)`,
+//    `x.view(x.size(0), -1)` or `F.relu(x)` between them become Flatten and ReLU layers;
+//  - what `print(model)` prints: `(0): Conv2d(3, 64, kernel_size=(11, 11), stride=(4, 4), padding=(2, 2))`.
+// Integers may be written as products and sums (`256 * 6 * 6`) and may name a variable given a number earlier
+// (`num_classes=1000` in a def's defaults, `n = 10`). The input shape is `forced` when given, else the code's
+// `torch.Tensor(…)`/`torch.randn(…)`/`rand`/`zeros`/`ones`/`empty` call, else `fallback`, else 1×C×224×224
+// for a first layer reading C = 3 channels and 1×C×28×28 otherwise (said in a note). A Linear whose input
+// has more than two dimensions, whose in_features is the product of all but the first, gets a Flatten()
+// before it (print(model) does not show forward's torch.flatten), said in a note. Any `nn.X(…)` ConvScope
+// does not know, or a layer call PyTorch would refuse to build, is an error naming its line and column.
+Result<CodeImport> import_pytorch_code(std::string_view code, const std::optional<Shape>& forced = {},
+                                       const std::optional<Shape>& fallback = {});
+
+// How deep nn.Sequential and brackets may nest in pasted code.
+inline constexpr int kMaxCodeNesting = 64;
+
+// import_pytorch_code's stack, with `default_input` as the fallback input shape.
 Result<Network> parse_pytorch_code(std::string_view code, const Shape& default_input = {1, 1, 28, 28});
+
+// The stacks the view's menu offers, each with a name: the lecture's CNN, LeNet-5, AlexNet (torchvision's),
+// a VGG block with BatchNorm, a MobileNet (v2) inverted-residual block, a DCGAN generator.
+struct BundledStack {
+    std::string_view id;  // "lecture", "lenet5", "alexnet", "vgg_bn", "mobilenet", "dcgan"
+    Network net;
+};
+const std::vector<BundledStack>& bundled_stacks();
 
 // [SECTION] Running
 
 // The learnable tensors of one layer (empty for layers without parameters).
 struct LayerWeights {
-    Tensor weight;  // Conv2d O×(C/groups)×kH×kW, Linear out×in
+    Tensor weight;  // Conv2d O×(C/groups)×kH×kW, ConvTranspose2d C×(O/groups)×kH×kW, Linear out×in,
+                    // BatchNorm2d [C]
     Tensor bias;    // [O] or [out]; empty shape when the layer has no bias
     bool operator==(const LayerWeights&) const = default;
 };
@@ -168,7 +350,8 @@ struct LayerWeights {
 std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed);
 
 // One layer's weights, PyTorch's default initialisation replicable from `seed` (empty for layers without
-// parameters). The layer's arguments must be valid (groups dividing the channels).
+// parameters; BatchNorm2d's weight 1 and bias 0, PyTorch's init). The layer's arguments must be valid (groups
+// dividing the channels).
 LayerWeights random_layer_weights(const Layer& layer, uint32_t seed);
 
 // Makes output channel `o` of a Conv2d layer's weights the image preset `preset` (core/kernels.hpp, e.g.
@@ -182,9 +365,10 @@ Status set_channel_preset(const Layer& layer, LayerWeights& weights, int64_t o, 
 // batch repeated. A rank-2 (N×F) or rank-1 input takes the image as one row of F values.
 Tensor input_from_image(const Shape& input_shape, const Tensor& image);
 
-// Runs the stack on `input` (shape net.input) and returns every layer's output, in order. Conv2d and the
-// pools run on `backend`; ReLU, Flatten and Linear are plain loops here. An error for a stack that does not
-// check out, weights of the wrong shape, or an input of the wrong shape.
+// Runs the stack on `input` (shape net.input) and returns every layer's output, in order, as PyTorch's eval
+// mode does (Dropout passes values through; BatchNorm2d uses its running mean 0 and variance 1, PyTorch's
+// initial statistics). Conv2d and the pools run on `backend`; the other layers are plain loops here. An error
+// for a stack that does not check out, weights of the wrong shape, or an input of the wrong shape.
 Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<LayerWeights>& weights,
                                         const Tensor& input, Backend& backend);
 

@@ -174,9 +174,16 @@ float element(const uint8_t* p, Dtype d, bool swap) {
     return 0.0f;
 }
 
-}  // namespace
+// Where the data of a .npy file lies and what it holds, checked against the file's size: every limit is
+// checked from the header alone, so that an absurd shape is refused before the payload is read.
+struct Layout {
+    Header header;
+    int64_t count = 0;
+    size_t esize = 4;
+    size_t data_offset = 0;
+};
 
-Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
+Result<Layout> npy_layout(std::span<const uint8_t> bytes, size_t file_size) {
     if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0)
         return fail("not a .npy file (the magic string \\x93NUMPY is missing)");
     const uint8_t major = bytes[6];
@@ -197,17 +204,31 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
     const std::string_view text(reinterpret_cast<const char*>(bytes.data() + offset), header_len);
     auto header = HeaderParser(text).parse();
     if (!header) return Error{header.error()};
-    const int64_t count = shape_numel(header->shape);
-    if (count < 0)
-        return fail("the .npy array of shape " + shape_to_string(header->shape) +
+    Layout L;
+    L.header = std::move(*header);
+    L.count = shape_numel(L.header.shape);
+    if (L.count < 0)
+        return fail("the .npy array of shape " + shape_to_string(L.header.shape) +
                     " is larger than the limit of " + std::to_string(limits::kMaxTensorElements) +
                     " elements");
-    const size_t esize = dtype_size(header->dtype);
-    const size_t data_offset = offset + header_len;
-    if (bytes.size() - data_offset < size_t(count) * esize)
-        return fail("the .npy file is truncated: shape " + shape_to_string(header->shape) + " needs " +
-                    std::to_string(size_t(count) * esize) + " bytes of data, it has " +
-                    std::to_string(bytes.size() - data_offset));
+    L.esize = dtype_size(L.header.dtype);
+    L.data_offset = offset + header_len;
+    if (file_size - L.data_offset < size_t(L.count) * L.esize)
+        return fail("the .npy file is truncated: shape " + shape_to_string(L.header.shape) + " needs " +
+                    std::to_string(size_t(L.count) * L.esize) + " bytes of data, it has " +
+                    std::to_string(file_size - L.data_offset));
+    return L;
+}
+
+}  // namespace
+
+Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
+    auto layout = npy_layout(bytes, bytes.size());
+    if (!layout) return Error{layout.error()};
+    const Header* header = &layout->header;
+    const int64_t count = layout->count;
+    const size_t esize = layout->esize;
+    const size_t data_offset = layout->data_offset;
     const bool swap = header->big_endian != (std::endian::native == std::endian::big);
     Tensor t(header->shape, std::vector<float>(size_t(count)));
     const uint8_t* src = bytes.data() + data_offset;
@@ -233,7 +254,20 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
     return t;
 }
 
+Result<Shape> read_npy_shape(const std::string& path) {
+    auto head = read_file_head(path, limits::kMaxNpyHeader + 12);
+    if (!head) return Error{head.error()};
+    auto layout = npy_layout(head->bytes, size_t(head->size));
+    if (!layout) return fail(path + ": " + layout.error());
+    return layout->header.shape;
+}
+
 Result<Tensor> read_npy(const std::string& path) {
+    // The header first: an absurd shape or a truncated file is refused before the payload is read.
+    auto head = read_file_head(path, limits::kMaxNpyHeader + 12);
+    if (!head) return Error{head.error()};
+    auto layout = npy_layout(head->bytes, size_t(head->size));
+    if (!layout) return fail(path + ": " + layout.error());
     // Largest legitimate file: the element limit in float64, plus a header.
     auto bytes = read_file(path, limits::kMaxTensorElements * 8 + limits::kMaxNpyHeader + 16);
     if (!bytes) return Error{bytes.error()};

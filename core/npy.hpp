@@ -15,6 +15,10 @@ namespace convscope {
 // Parses .npy bytes into a float32 tensor (rank 0–8; rank 0 becomes shape {}).
 Result<Tensor> parse_npy(std::span<const uint8_t> bytes);
 
+// The shape of a .npy file from its header alone (the file's size checked against it, the data not read), so
+// that a problem can be validated before gigabytes are read.
+Result<Shape> read_npy_shape(const std::string& path);
+
 // Reads a .npy file.
 Result<Tensor> read_npy(const std::string& path);
 

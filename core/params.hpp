@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/limits.hpp"
 #include "core/result.hpp"
 
 namespace convscope {
@@ -62,6 +63,7 @@ struct Conv2dParams {
     Pair dilation{1};
     int64_t groups = 1;
     PaddingMode padding_mode = PaddingMode::Zeros;
+    int64_t max_mult_adds = limits::kMaxMultAdds;  // refused up front beyond this (not a PyTorch parameter)
     bool operator==(const Conv2dParams&) const = default;
 };
 
@@ -75,7 +77,8 @@ struct Pool2dParams {
     Pair padding{0};
     Pair dilation{1};  // max pooling only
     bool ceil_mode = false;
-    bool count_include_pad = true;  // avg pooling only
+    bool count_include_pad = true;                 // avg pooling only
+    int64_t max_mult_adds = limits::kMaxMultAdds;  // refused up front beyond this (not a PyTorch parameter)
     bool operator==(const Pool2dParams&) const = default;
 
     // The stride in effect (kernel where stride was left at 0).

@@ -274,6 +274,30 @@ std::vector<StepperPreset> stepper_presets() {
     StepperProblem avg_pool = max_pool;
     avg_pool.op = StepOp::AvgPool;
     v.push_back({"avg_pool", avg_pool});
+
+    // The largest kernel the stepper draws, on three channels: three 7×5 kernels beside their inputs.
+    StepperProblem wide;
+    wide.input = Tensor::filled({3, 9, 7});
+    randomize_small_ints(wide.input, 5, 0, 4);
+    wide.weight = Tensor::filled({1, 3, 7, 5});
+    randomize_small_ints(wide.weight, 13, -1, 1);
+    wide.bias = Tensor::filled({1});
+    v.push_back({"rgb_7x5", wide});
+
+    // ceil_mode: (5 − 2) / 2 = 1.5 → 2, so a third window starts on the last row and column and reads −∞
+    // (max pooling's padding) past the edge.
+    StepperProblem ceil = max_pool;
+    ceil.input = grid({{1, 1, 2, 4, 3}, {5, 6, 7, 8, 1}, {3, 2, 1, 0, 2}, {1, 2, 3, 4, 6}, {5, 0, 2, 1, 7}});
+    ceil.pool.ceil_mode = true;
+    v.push_back({"max_pool_ceil", ceil});
+
+    // A diagonal line on 16×16 and a filter that answers to it: 196 windows, a long animation to export.
+    StepperProblem diagonal;
+    diagonal.input = Tensor::filled({1, 16, 16});
+    for (int64_t i = 0; i < 16; ++i) diagonal.input.data[size_t(i * 16 + i)] = 9.0f;
+    diagonal.weight = as_weight(grid({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}));
+    diagonal.bias = Tensor::filled({1});
+    v.push_back({"diagonal16", diagonal});
     return v;
 }
 

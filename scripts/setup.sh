@@ -6,9 +6,12 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libglfw3-dev libimgui-dev python3-glad libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev
+  libpng-dev libjpeg62-turbo-dev  # image decoders (core/image_codecs.hpp); giflib above also decodes GIF
   libegl-dev libgl-dev libgl1-mesa-dri libegl-mesa0
   libegl1  # the gpu backend at run time: libEGL.so.1 (glvnd), Mesa's EGL (libegl-mesa0) and llvmpipe (libgl1-mesa-dri)
   catch2 xvfb xauth xdotool
+  help2man librsvg2-bin gzip  # the man page and the icon's PNG sizes, made at build time (packaging/)
+  desktop-file-utils appstream shared-mime-info libglib2.0-bin man-db file  # the install test's validators
   ${EXTRA_PACKAGES:-}
 )
 

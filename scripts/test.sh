@@ -3,7 +3,7 @@
 #   1. the Release build's CTest suite (unit, PyTorch goldens, CLI, GPU on Mesa's llvmpipe through EGL, the GUI
 #      smoke test under xvfb-run, fuzz-corpus replays);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/);
-#   3. each libFuzzer target for a bounded time (build-fuzz/, clang), then its corpus replayed.
+#   3. each libFuzzer target for a bounded time (scripts/fuzz.sh: build-fuzz/, clang), printing its coverage.
 # CONVSCOPE_QUICK=1 runs stage 1 only; FUZZ_SECONDS sets stage 3's time per target (default 20).
 # Extra arguments go to the stage-1 ctest (e.g. -R golden).
 set -euo pipefail
@@ -37,27 +37,12 @@ cmake --build "$ASAN_DIR" -j "$JOBS"
 (cd "$ASAN_DIR" && ctest --output-on-failure -j "$JOBS") | tee "$ASAN_DIR/ctest.log"
 count_ctest "$ASAN_DIR/ctest.log"
 
-echo "== stage 3: fuzzing (libFuzzer, clang, ASan + UBSan)"
-FUZZ_DIR="$ROOT/build-fuzz"
-CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCONVSCOPE_BUILD_FUZZ=ON -DCONVSCOPE_SANITIZE=ON >/dev/null
-cmake --build "$FUZZ_DIR" -j "$JOBS" --target fuzzers
+echo "== stage 3: fuzzing (libFuzzer, clang, ASan + UBSan; scripts/fuzz.sh)"
+# One line per target with its final coverage and executions; a target with a finding counts as failed.
 status=0
-for fuzzer in "$FUZZ_DIR"/tests/fuzz/*_fuzzer; do
-  name="$(basename "$fuzzer" _fuzzer)"
-  work="$(mktemp -d)"
-  cp "$ROOT/tests/fuzz/corpus/$name/"* "$work/"
-  if "$fuzzer" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 -timeout=10 \
-      -artifact_prefix="$FUZZ_DIR/$name-" "$work" >"$FUZZ_DIR/$name.log" 2>&1; then
-    echo "fuzz $name: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$FUZZ_DIR/$name.log" | tail -1), no findings"
-    passed=$((passed + 1))
-  else
-    echo "fuzz $name: FOUND A CRASH — see $FUZZ_DIR/$name.log and $FUZZ_DIR/$name-*; add it to tests/fuzz/corpus/$name/"
-    tail -30 "$FUZZ_DIR/$name.log"
-    status=1
-    failed=$((failed + 1))
-  fi
-  rm -rf "$work"
-done
+mkdir -p "$ROOT/build-fuzz"
+CONVSCOPE_SETUP_DONE=1 "$ROOT/scripts/fuzz.sh" | tee "$ROOT/build-fuzz/summary.log" || status=1
+passed=$((passed + $(grep -c '; no findings$' "$ROOT/build-fuzz/summary.log" || true)))
+failed=$((failed + $(grep -c 'FOUND A PROBLEM' "$ROOT/build-fuzz/summary.log" || true)))
 echo "total: $passed passed, $failed failed"
 exit $status

@@ -5,16 +5,20 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/backend.hpp"
@@ -472,8 +476,10 @@ TEST_CASE("convscope: every error exits 2 with one error line and writes no outp
         CHECK_THAT(expect_error(dir, {"pool", "max", x, "--kernel", "9", "-o", out}, out),
                    Catch::Contains("larger than the padded input"));
         CHECK_THAT(
-            expect_error(dir, {"pool", "max", x, "--kernel", "2x", "--stride", "1,2,3", "-o", out}, out),
+            expect_error(dir, {"pool", "max", x, "--kernel", "2", "--stride", "1,2,3", "-o", out}, out),
             Catch::Contains("--stride"));
+        CHECK(expect_error(dir, {"pool", "max", x, "--kernel", "2x", "-o", out}, out) ==
+              "error: --kernel: '2x' is not N or H,W\n");
     }
     SECTION("explain and size errors") {
         CHECK_THAT(expect_error(dir, {"explain", x, w, "--at", "3,0"}, ""),
@@ -560,4 +566,170 @@ TEST_CASE("convscope --backend: every backend compiled in, or its reason for bei
         CHECK(t.status == 0);
         CHECK(t.err.ends_with(" over 3 runs, backend " + b + "\n"));
     }
+}
+
+namespace {
+
+// `base` with `extra` appended: the same command with more options.
+std::vector<std::string> plus(std::vector<std::string> base, std::initializer_list<std::string> extra) {
+    base.insert(base.end() - 2, extra.begin(), extra.end());  // before "-o OUT"
+    return base;
+}
+
+}  // namespace
+
+TEST_CASE("convscope: hostile numbers exit 2 with one error line, on every backend") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    write(dir / "w.npy", kLectureFilter);
+    const std::string x = dir / "x.npy", w = dir / "w.npy", out = dir / "y.npy";
+    for (std::string_view name : backend_names()) {
+        const std::string b(name);
+        if (!find_backend(name)) continue;  // covered by the --backend test
+        INFO("backend " << b);
+        const std::vector<std::string> conv{"conv", x, w, "--backend", b, "-o", out};
+        // d·(k−1)+1 overflows int64: refused, not wrapped into a small kernel (it crashed before).
+        CHECK(expect_error(
+                  dir, plus(conv, {"--dilation", "6148914691236517206", "--padding-mode", "reflect"}), out) ==
+              "error: kernel 3×3 (dilated over 2⁶³×over 2⁶³) is larger than the padded "
+              "input 5×5\n");
+        CHECK_THAT(
+            expect_error(dir, plus(conv, {"--padding", "same", "--dilation", "4611686018427387905"}), out),
+            Catch::Contains("padding 'same' with dilation 4611686018427387905"));
+        CHECK(expect_error(dir, plus(conv, {"--max-mult-adds", "80"}), out) ==
+              "error: this convolution needs 81 multiply-adds, over the limit of 80 per operation "
+              "(--max-mult-adds raises it)\n");
+        CHECK(run_cli(dir, plus(conv, {"--max-mult-adds", "81"})).status == 0);
+        fs::remove(out);
+        CHECK_THAT(expect_error(dir,
+                                {"pool", "max", x, "--kernel", "2", "--dilation", "9223372036854775807",
+                                 "--backend", b, "-o", out},
+                                out),
+                   Catch::Contains("larger than the padded input"));
+        CHECK_THAT(
+            expect_error(
+                dir, {"pool", "avg", x, "--kernel", "2", "--max-mult-adds", "15", "--backend", b, "-o", out},
+                out),
+            Catch::Contains("needs 16 multiply-adds, over the limit of 15"));
+    }
+    SECTION("2.5×10¹⁴ multiply-adds are refused from the headers, before 1 GiB of input is read") {
+        // 1×1×16384×16384 float32 (a sparse file: nothing on disk) with a 1024×1024 kernel.
+        {
+            const std::vector<uint8_t> header = encode_npy(Tensor({1, 1, 16384, 16384}, {}));
+            std::ofstream f(dir / "huge.npy", std::ios::binary);
+            f.write(reinterpret_cast<const char*>(header.data()), std::streamsize(header.size()));
+        }
+        fs::resize_file(dir / "huge.npy", fs::file_size(dir / "huge.npy") + (uintmax_t(1) << 30));
+        write(dir / "k.npy", Tensor::filled({1, 1, 1024, 1024}, 1.0f));
+        const auto t0 = std::chrono::steady_clock::now();
+        CHECK(expect_error(dir, {"conv", dir / "huge.npy", dir / "k.npy", "-o", out}, out) ==
+              "error: this convolution needs 247422329552896 multiply-adds, over the limit of 1000000000000 "
+              "per operation (--max-mult-adds raises it)\n");
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+        fs::remove(dir / "huge.npy");
+        fs::remove(dir / "k.npy");
+    }
+    SECTION("explain with dilation 2⁶²+1 reads nothing outside the input") {
+        CHECK_THAT(
+            expect_error(dir, {"explain", x, w, "--at", "0,0", "--dilation", "4611686018427387905"}, ""),
+            Catch::Contains("larger than the padded input"));
+    }
+    SECTION("size: PyTorch refuses a kernel dilated past the input") {
+        CHECK_THAT(expect_error(dir, {"size", "5", "--kernel", "5", "--dilation", "9223372036854775807"}, ""),
+                   Catch::Contains("larger than the padded input"));
+        CHECK(run_cli(dir, {"size", "64x32", "--kernel", "3", "--padding", "1", "--json"}).status == 0);
+    }
+    SECTION("N and H,W are plain decimal integers in range; the error names the option") {
+        CHECK(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--stride", "0x10"}), out) ==
+              "error: --stride: '0x10' is not N or H,W\n");
+        CHECK(expect_error(dir, {"size", "8", "--kernel", "3", "--stride", "0x10"}, "") ==
+              "error: --stride: '0x10' is not N or H,W\n");
+        CHECK(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--groups", "99999999999999999999"}), out) ==
+              "error: --groups: '99999999999999999999' is out of range\n");
+        CHECK(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--groups", "0x1"}), out) ==
+              "error: --groups: '0x1' is not a whole number (decimal digits only)\n");
+        CHECK(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--dilation", "1e3"}), out) ==
+              "error: --dilation: '1e3' is not N or H,W\n");
+        CHECK(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--padding", "+1"}), out) ==
+              "error: --padding: '+1' is not N, H,W, same or valid\n");
+        CHECK(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--stride", "1,99999999999999999999"}),
+                           out) == "error: --stride: '1,99999999999999999999' is out of range\n");
+        CHECK(expect_error(dir, {"explain", x, w, "--at", "0,0", "--out-channel", "0x0"}, "") ==
+              "error: --out-channel: '0x0' is not a whole number (decimal digits only)\n");
+        CHECK(expect_error(dir, {"pool", "max", x, "--kernel", " 2", "-o", out}, out) ==
+              "error: --kernel: ' 2' is not N or H,W\n");
+    }
+    SECTION("--repeat is between 1 and 10000") {
+        for (const char* n : {"-5", "0", "10001", "2000000000", "99999999999999999999"}) {
+            INFO(n);
+            CHECK_THAT(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--repeat", n}), out),
+                       Catch::Contains("--repeat"));
+        }
+        CHECK(expect_error(dir, plus({"conv", x, w, "-o", out}, {"--repeat", "0"}), out) ==
+              "error: --repeat must be between 1 and 10000, got 0\n");
+    }
+}
+
+TEST_CASE("convscope: FIFOs, devices and folders as inputs are refused at once; outputs are never replaced") {
+    TempDir dir;
+    write(dir / "x.npy", kLectureInput);
+    write(dir / "w.npy", kLectureFilter);
+    const std::string x = dir / "x.npy", w = dir / "w.npy", out = dir / "y.npy";
+    REQUIRE(::mkfifo((dir / "pipe").c_str(), 0600) == 0);
+    SECTION("reads: each would block forever in open() without O_NONBLOCK") {
+        CHECK(expect_error(dir, {"conv", dir / "pipe", w, "-o", out}, out) ==
+              "error: " + (dir / "pipe") + " is a FIFO (named pipe), not a regular file\n");
+        CHECK_THAT(expect_error(dir, {"conv", x, dir / "pipe", "-o", out}, out), Catch::Contains("FIFO"));
+        CHECK_THAT(expect_error(dir, {"conv", x, w, "--bias", dir / "pipe", "-o", out}, out),
+                   Catch::Contains("FIFO"));
+        CHECK(expect_error(dir, {"conv", "/dev/zero", w, "-o", out}, out) ==
+              "error: /dev/zero is a device, not a regular file\n");
+        CHECK(expect_error(dir, {"pool", "max", dir.path().string(), "--kernel", "2", "-o", out}, out) ==
+              "error: " + dir.path().string() + " is a folder, not a regular file\n");
+    }
+    SECTION("writes: a FIFO or a device output is refused and stays what it was") {
+        CHECK(expect_error(dir, {"conv", x, w, "-o", dir / "pipe"}, "") ==
+              "error: cannot write " + (dir / "pipe") +
+                  ": it is a FIFO (named pipe), not a regular file (it is not replaced)\n");
+        CHECK(fs::is_fifo(dir / "pipe"));
+        CHECK_THAT(expect_error(dir, {"conv", x, w, "-o", "/dev/null"}, ""), Catch::Contains("not replaced"));
+        CHECK(fs::is_character_file("/dev/null"));
+    }
+    SECTION("writes: a symlink output is written through; an existing file keeps its mode") {
+        write(dir / "target.npy", kLectureInput);
+        fs::permissions(dir / "target.npy", fs::perms::owner_read | fs::perms::owner_write);
+        fs::create_symlink("target.npy", dir / "link.npy");
+        const RunResult r = run_cli(dir, {"conv", x, w, "-o", dir / "link.npy"});
+        CHECK(r.status == 0);
+        CHECK(fs::is_symlink(dir / "link.npy"));
+        CHECK(read(dir / "target.npy").data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+        CHECK(fs::status(dir / "target.npy").permissions() ==
+              (fs::perms::owner_read | fs::perms::owner_write));
+        CHECK(listing(dir) == std::vector<std::string>{"link.npy", "pipe", "target.npy", "w.npy", "x.npy"});
+    }
+}
+
+TEST_CASE("convscope: Ctrl+C (SIGINT) or SIGTERM stops a long run with no output and no temporary file") {
+    TempDir dir;
+    // 1×1×1024×1024 with a 63×63 kernel on the reference loops: about 3.7×10⁹ multiply-adds, seconds long.
+    write(dir / "x.npy", Tensor::filled({1, 1, 1024, 1024}, 1.0f));
+    write(dir / "w.npy", Tensor::filled({1, 1, 63, 63}, 1.0f));
+    const int sig = GENERATE(SIGINT, SIGTERM);
+    INFO("signal " << sig);
+    std::vector<std::string> argv_s{CONVSCOPE_EXE, "conv",      dir / "x.npy", dir / "w.npy",
+                                    "--backend",   "reference", "-o",          dir / "y.npy"};
+    std::vector<char*> argv;
+    for (std::string& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, CONVSCOPE_EXE, nullptr, nullptr, argv.data(), environ) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    const auto t0 = std::chrono::steady_clock::now();
+    ::kill(pid, sig);
+    int wstatus = 0;
+    REQUIRE(waitpid(pid, &wstatus, 0) == pid);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+    REQUIRE(WIFSIGNALED(wstatus));  // it was still running, and ended by the signal (exit status 128 + sig)
+    CHECK(WTERMSIG(wstatus) == sig);
+    CHECK(listing(dir) == std::vector<std::string>{"w.npy", "x.npy"});
 }

@@ -140,10 +140,22 @@ TEST_CASE("filter_image: the lecture example through a PNG gives [[8,9,8],[8,5,9
     }
 }
 
-TEST_CASE("to_display: rounded to nearest (ties to even), then clamp, abs or normalize") {
+TEST_CASE(
+    "to_display: rounded to nearest (ties to even), then clamp, abs, normalize, or abs scaled to the "
+    "largest") {
     const Tensor y({1, 1, 8}, {-300.0f, -0.5f, 0.5f, 1.5f, 2.5f, 254.5f, 255.5f, 1000.0f});
     CHECK(to_display(y, DisplayMap::Clamp)->pixels == std::vector<uint8_t>{0, 0, 0, 2, 2, 254, 255, 255});
     CHECK(to_display(y, DisplayMap::Abs)->pixels == std::vector<uint8_t>{255, 0, 0, 2, 2, 254, 255, 255});
+    // |v| / 1000 · 255: 76.5 → 76 (ties to even), 2.5 → 0.6375 → 1, 254.5 → 64.9 → 65.
+    CHECK(to_display(y, DisplayMap::AbsScaled)->pixels == std::vector<uint8_t>{76, 0, 0, 0, 1, 65, 65, 255});
+    SECTION("abs scaled: a Laplacian of Gaussian's small values still reach white, the sign is dropped") {
+        const Tensor log({1, 1, 5}, {-12.0f, -3.0f, 0.0f, 6.0f, 1.5f});
+        CHECK(to_display(log, DisplayMap::AbsScaled)->pixels == std::vector<uint8_t>{255, 64, 0, 128, 32});
+        CHECK(to_display(log, DisplayMap::Abs)->pixels ==
+              std::vector<uint8_t>{12, 3, 0, 6, 2});  // near black
+        CHECK(to_display(Tensor({1, 1, 2}, {0.0f, 0.0f}), DisplayMap::AbsScaled)->pixels ==
+              std::vector<uint8_t>{0, 0});
+    }
     const Tensor z({1, 1, 3}, {-10.0f, 0.0f, 10.0f});
     CHECK(to_display(z, DisplayMap::Normalize)->pixels == std::vector<uint8_t>{0, 128, 255});
     const Tensor flat({1, 1, 2}, {3.0f, 3.0f});
@@ -162,10 +174,12 @@ TEST_CASE("to_display: rounded to nearest (ties to even), then clamp, abs or nor
         CHECK(r.hi == 10.0f);
         CHECK(display_value(0.0f, DisplayMap::Normalize, r) == 128);
         CHECK(display_value(-7.5f, DisplayMap::Abs) == 8);
+        CHECK(display_value(-7.5f, DisplayMap::AbsScaled, r) == 191);  // 7.5 / 10 · 255 = 191.25
         CHECK(display_value(300.0f, DisplayMap::Clamp) == 255);
         CHECK(display_value(NAN, DisplayMap::Clamp) == 0);
     }
     CHECK(parse_display_map("abs").value() == DisplayMap::Abs);
+    CHECK(parse_display_map("abs-scaled").value() == DisplayMap::AbsScaled);
     CHECK_FALSE(parse_display_map("log").ok());
 }
 

@@ -196,6 +196,37 @@ TEST_CASE("convscope filter: bad input exits 2 with one error line and writes no
     }
 }
 
+TEST_CASE("convscope filter: hostile images exit 2 within seconds, with one error line and no output") {
+    // tests/data/hostile/: a truncated Softimage PIC (117 bytes) that crashed the system stb_image, a
+    // Radiance HDR with a zero-length run (50 bytes) that made it loop forever, and truncated BMP, TGA and
+    // GIF files that it decoded as pictures with zeros, next to truncated PNG and JPEG. `timeout` turns a
+    // hang into exit 124 and a crash shows as a status other than 2.
+    struct Hostile {
+        const char* name;
+        const char* message;
+    };
+    const Hostile files[] = {
+        {"truncated.pic", "a Softimage PIC image, which ConvScope does not read"},
+        {"zero_run.hdr", "a Radiance HDR image, which ConvScope does not read"},
+        {"truncated.bmp", "ends before its pixels do"},
+        {"truncated.tga", "ends before its pixels do"},
+        {"truncated.gif", "ends before its image data does"},
+        {"truncated.png", "ends before its image data does"},
+        {"truncated.jpg", "ends before its image data does"},
+    };
+    const std::string out = fresh_output("hostile-out.png");
+    for (const Hostile& h : files) {
+        const std::string in = testing::source_path(std::string("tests/data/hostile/") + h.name);
+        INFO(h.name);
+        Run r = testing::run_command("timeout 20 '" + std::string(CONVSCOPE_EXE) + "' filter '" + in + "' '" +
+                                     out + "' --kernel box3");
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::StartsWith("error: " + in + ": ") && Catch::Contains(h.message));
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK_FALSE(fs::exists(out));
+    }
+}
+
 TEST_CASE("convscope filter --help lists the kernel names") {
     Run r = run_cli("filter --help");
     CHECK(r.status == 0);

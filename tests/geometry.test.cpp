@@ -1,6 +1,8 @@
 // Output geometry and validation: the lecture's output-size exercises, the formula text, and every error.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "core/geometry.hpp"
 
 using namespace convscope;
@@ -252,7 +254,7 @@ TEST_CASE("plan_conv2d/plan_pool2d: the limits and the remaining errors, message
         CHECK(conv_error({1, 16384, 16384}, {2, 1, 1, 1}, p) ==
               "the output 2×16384×16384 would be larger than the limits");
         p.padding = Padding(int64_t(1) << 25);
-        CHECK(conv_error(x, w, p) == "padding is absurdly large");
+        CHECK(conv_error(x, w, p) == "padding 33554432×33554432 is over the limit of 16777216 per side");
         p.padding = Padding(Pair{0, -2});
         CHECK(conv_error(x, w, p) == "padding must not be negative, got 0,-2");
     }
@@ -282,5 +284,99 @@ TEST_CASE("plan_conv2d/plan_pool2d: the limits and the remaining errors, message
         p.kernel = Pair{3, 2};
         p.padding = Pair{1, 2};
         CHECK(pool_error(x, p) == "padding 1,2 must be at most half the kernel 3×2 (PyTorch's rule)");
+    }
+}
+
+TEST_CASE("plan_conv2d / plan_pool2d: sizes that overflow int64 are readable errors") {
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    SECTION("a dilation whose d·(k−1)+1 overflows: no window fits (the issue's 6148914691236517206)") {
+        Conv2dParams p;
+        p.dilation = Pair{6148914691236517206};
+        p.padding_mode = PaddingMode::Reflect;
+        CHECK(conv_error({1, 1, 5, 5}, {1, 1, 4, 4}, p) ==
+              "kernel 4×4 (dilated over 2⁶³×over 2⁶³) is larger than the padded input 5×5");
+        const AxisSize a = conv_axis(5, 4, 1, 0, 6148914691236517206);
+        CHECK(a.overflow);
+        CHECK(a.out == 0);
+    }
+    SECTION("2⁶²+1 with a 3×3 kernel wraps to a small span without the checks; refused") {
+        Conv2dParams p;
+        p.dilation = Pair{(int64_t(1) << 62) + 1};
+        CHECK(conv_error({1, 1, 5, 5}, {1, 1, 3, 3}, p).starts_with("kernel 3×3 (dilated over 2⁶³"));
+    }
+    SECTION("size 5, kernel 5, dilation INT64_MAX: refused, as PyTorch does") {
+        Conv2dParams p;
+        p.dilation = Pair{kMax};
+        CHECK_FALSE(plan_conv2d({1, 1, 5, 5}, {1, 1, 5, 5}, nullptr, p));
+    }
+    SECTION("'same' with a huge dilation gives no negative padding: refused") {
+        Conv2dParams p;
+        p.padding = Padding::same();
+        p.dilation = Pair{kMax / 2};
+        CHECK(conv_error({1, 1, 5, 5}, {1, 1, 5, 5}, p) ==
+              "padding 'same' with dilation " + std::to_string(kMax / 2) +
+                  " and kernel 5×5 needs a padding over the limit of 16777216 per side");
+        p.dilation = Pair{kMax};
+        CHECK(conv_error({1, 1, 5, 5}, {1, 1, 5, 5}, p).starts_with("padding 'same' with dilation"));
+    }
+    SECTION("a huge explicit padding is over the limit, not wrapped") {
+        Conv2dParams p;
+        p.padding = Padding(Pair{kMax, 1});
+        CHECK(conv_error({1, 1, 5, 5}, {1, 1, 3, 3}, p) ==
+              "padding " + std::to_string(kMax) + "×1 is over the limit of 16777216 per side");
+    }
+    SECTION("a huge stride: one window, no overflow in ceil_mode") {
+        CHECK(conv_axis(5, 3, kMax, 0).out == 1);
+        const AxisSize c = axis_size(AxisSpec{5, 3, kMax, 1, 1, 1, true});
+        CHECK(c.out == 1);
+        Pool2dParams p;
+        p.kernel = Pair{3};
+        p.stride = Pair{kMax};
+        p.ceil_mode = true;
+        auto plan = plan_pool2d({1, 1, 5, 5}, p);
+        REQUIRE(plan);
+        CHECK(plan->oh == 1);
+    }
+    SECTION("max pooling with a dilation that overflows") {
+        Pool2dParams p;
+        p.kernel = Pair{3};
+        p.dilation = Pair{kMax};
+        CHECK(pool_error({1, 1, 5, 5}, p).starts_with("kernel 3×3 (dilated over 2⁶³"));
+    }
+    SECTION("axis_size and axis_formula take any int64 without UB") {
+        for (int64_t v : {kMax, kMax - 1, int64_t(1) << 62, std::numeric_limits<int64_t>::min()}) {
+            const AxisSpec a{v, v, v > 0 ? v : 1, v, v, v > 0 ? v : 1, true};
+            const AxisSize s = axis_size(a);
+            CHECK(s.out <= 1);
+            CHECK_FALSE(axis_formula(a).empty());
+        }
+    }
+}
+
+TEST_CASE("plan_conv2d / plan_pool2d: the multiply-add limit is refused up front with the count") {
+    SECTION("1×1×16384×16384 with a 1024×1024 kernel: 2.5×10¹⁴ multiply-adds") {
+        const std::string e = conv_error({1, 1, 16384, 16384}, {1, 1, 1024, 1024}, {});
+        CHECK(e ==
+              "this convolution needs 247422329552896 multiply-adds, over the limit of 1000000000000 per "
+              "operation (--max-mult-adds raises it)");
+    }
+    SECTION("the limit counts output × C/groups × kh × kw, and a parameter lifts it") {
+        Conv2dParams p;
+        p.max_mult_adds = 485;  // output 2×3×3 = 18 elements, each 3 channels × 3×3 = 27 terms: 486
+        CHECK_FALSE(plan_conv2d({1, 3, 5, 5}, {2, 3, 3, 3}, nullptr, p));
+        p.max_mult_adds += 1;
+        auto plan = plan_conv2d({1, 3, 5, 5}, {2, 3, 3, 3}, nullptr, p);
+        REQUIRE(plan);
+        CHECK(plan->mult_adds == 486);
+    }
+    SECTION("pooling counts output × kh × kw") {
+        Pool2dParams p;
+        p.kernel = Pair{2};
+        p.max_mult_adds = 15;  // 2×2 output × 4
+        CHECK(pool_error({1, 1, 4, 4}, p) ==
+              "this pooling needs 16 multiply-adds, over the limit of 15 per operation (--max-mult-adds "
+              "raises it)");
+        p.max_mult_adds = 16;
+        CHECK(pool_error({1, 1, 4, 4}, p) == "");
     }
 }

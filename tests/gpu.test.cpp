@@ -686,3 +686,39 @@ TEST_CASE("gpu: with no display the context comes from EGL surfaceless and names
     CHECK(r.find("via EGL surfaceless") != std::string::npos);  // no display: it can only have come from EGL
     CHECK(std::getenv("DISPLAY") == nullptr);
 }
+
+TEST_CASE("gpu conv2d: sums longer than llvmpipe's 65,535-iteration loop limit are split or refused",
+          "[gpu]") {
+    gpu::GpuBackend& b = require_gpu();
+    const bool software = b.renderer().find("llvmpipe") != std::string::npos ||
+                          b.renderer().find("softpipe") != std::string::npos;
+    INFO(b.renderer());
+    Conv2dParams p;
+    p.stride = Pair{150};
+    // 3 channels × 150×150 = 67,500 taps per output: on llvmpipe one pass per channel, adding up. Ones keep
+    // every sum exact in float32.
+    const Tensor x = Tensor::filled({1, 3, 300, 300}, 1.0f);
+    const Tensor w = Tensor::filled({2, 3, 150, 150}, 1.0f);
+    auto y = b.conv2d(x, w, nullptr, p);
+    REQUIRE(y.ok());
+    REQUIRE(y->numel() == 8);
+    for (float v : y->data) CHECK(v == 67500.0f);
+    // One channel of 256×256 = 65,536 taps cannot be split: refused on a software renderer, else exact.
+    const Tensor x1 = Tensor::filled({1, 1, 256, 256}, 1.0f);
+    const Tensor w1 = Tensor::filled({1, 1, 256, 256}, 1.0f);
+    auto y1 = b.conv2d(x1, w1, nullptr, {});
+    Pool2dParams avg;
+    avg.op = PoolOp::Avg;
+    avg.kernel = Pair{256};
+    auto y2 = b.pool2d(x1, avg);
+    if (software) {
+        REQUIRE_FALSE(y1.ok());
+        CHECK(y1.error().find("65,535") != std::string::npos);
+        REQUIRE_FALSE(y2.ok());
+    } else {
+        REQUIRE(y1.ok());
+        CHECK(y1->data[0] == 65536.0f);
+        REQUIRE(y2.ok());
+        CHECK(y2->data[0] == 1.0f);
+    }
+}

@@ -10,11 +10,15 @@
 #include <stb_image.h>
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
+#include <cstring>
+
+#include <sys/stat.h>
 
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -193,6 +197,7 @@ TEST_CASE("gui: bad arguments exit 2 and open no window", "[gui]") {
     CHECK(run_gui("gui --view nonsense --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --lang fr --screenshot " + out.string()) == 2);
     CHECK(run_gui("gui --scale 9 --screenshot " + out.string()) == 2);
+    CHECK(run_gui("gui --scale nan --screenshot " + out.string()) == 2);  // NaN fails every comparison
     CHECK_FALSE(fs::exists(out));
     SECTION("an output that cannot be written is an error, not a crash") {
         CHECK(run_gui("gui --screenshot /nonexistent-dir/x.png") == 2);
@@ -209,6 +214,56 @@ TEST_CASE("gui: a missing font falls back to the built-in one", "[gui]") {
     REQUIRE(run_gui("gui --lang ko --screenshot " + out.string(), "CONVSCOPE_ASSETS=" + empty.string()) == 0);
     const Picture p = inspect(out);
     CHECK(p.distinct >= 24);
+}
+
+TEST_CASE("gui: a corrupt or empty font file falls back like a missing one", "[gui]") {
+    const std::string kind = GENERATE(as<std::string>{}, "corrupt", "empty");
+    const fs::path assets = kShots / ("bad-font-" + kind);
+    fs::create_directories(assets / "fonts");
+    {
+        std::ofstream latin(assets / "fonts" / "DejaVuSans.ttf", std::ios::binary | std::ios::trunc);
+        std::ofstream hangul(assets / "fonts" / "NanumGothic.ttf", std::ios::binary | std::ios::trunc);
+        if (kind == "corrupt") {
+            // A TrueType tag and a table directory pointing far outside the file, then noise.
+            const char head[] = {0,   1,   0, 0, 0, 9, 0,    (char)0x80, 0, 3, 0, 0x10, 'c',  'm',
+                                 'a', 'p', 0, 0, 0, 0, 0x7f, 0,          0, 0, 0, 0,    0x10, 0};
+            latin.write(head, sizeof head);
+            for (int i = 0; i < 300; ++i) latin.put(char(i * 37));
+            hangul << "not a font";
+        }
+    }
+    const fs::path out = kShots / ("fallback-font-" + kind + ".png");
+    fs::remove(out);
+    INFO(kind << " font (see " << (kShots / "last.log").string() << ")");
+    REQUIRE(run_gui("gui --view stepper --screenshot " + out.string(),
+                    "CONVSCOPE_ASSETS=" + assets.string()) == 0);
+    const Picture p = inspect(out);
+    CHECK(p.distinct >= 24);
+}
+
+TEST_CASE("gui: a FIFO as settings.json or as the image opened shows a message and keeps drawing", "[gui]") {
+    const fs::path config = kShots / "fifo-config";
+    fs::remove_all(config);
+    fs::create_directories(config / "convscope");
+    REQUIRE(::mkfifo((config / "convscope" / "settings.json").c_str(), 0600) == 0);
+    REQUIRE(::mkfifo((config / "convscope" / "recent-images.txt").c_str(), 0600) == 0);
+    const fs::path photo = kShots / "fifo-photo.png";
+    fs::remove(photo);
+    REQUIRE(::mkfifo(photo.c_str(), 0600) == 0);
+    const fs::path out = kShots / "fifo-image.png";
+    fs::remove(out);
+    // Nobody ever writes either FIFO: a blocking open() would hang the app, and the test with it.
+    REQUIRE(run_gui("gui " + photo.string() + " --view image --size 1280x800 --screenshot " + out.string(),
+                    "XDG_CONFIG_HOME=" + config.string()) == 0);
+    const Picture p = inspect(out);
+    CHECK(p.distinct >= 24);
+    CHECK(fs::is_fifo(config / "convscope" / "settings.json"));
+    // A FIFO as the GIF or screenshot to write is refused (exit 2), and stays a FIFO.
+    CHECK(run_gui("gui --view stepper --export-gif " + photo.string()) == 2);
+    CHECK(run_gui("gui --screenshot " + photo.string()) == 2);
+    CHECK(fs::is_fifo(photo));
+    fs::remove(photo);
+    fs::remove_all(config);
 }
 
 TEST_CASE("gui: the network view runs its stack on a photo given on the command line", "[gui]") {
@@ -236,6 +291,16 @@ TEST_CASE("gui: the image lab keeps running on a file that is not an image, and 
         shot("image-not-an-image", std::string(CONVSCOPE_SOURCE_DIR) + "/tests/CMakeLists.txt --view image",
              1280, 800);
     CHECK(bad.distinct >= 24);
+    // Hostile files: a truncated Softimage PIC crashed the app and a Radiance HDR with a zero-length run
+    // hung it before its first frame (the system stb_image). Now each is refused with a message and the
+    // app draws on.
+    for (const char* name : {"truncated.pic", "zero_run.hdr", "truncated.gif"}) {
+        INFO(name);
+        const Picture hostile = shot(
+            std::string("image-hostile-") + name,
+            std::string(CONVSCOPE_SOURCE_DIR) + "/tests/data/hostile/" + name + " --view image", 1280, 800);
+        CHECK(hostile.distinct >= 24);
+    }
     shot("image-chelsea-gaussian-ko",
          std::string(CONVSCOPE_SOURCE_DIR) +
              "/assets/chelsea.png --view image --kernel gaussian9 --explain 60,80 "
@@ -555,4 +620,111 @@ TEST_CASE("gui: Tab starts keyboard navigation, then the arrows move the focus a
     // → alone placed the window (its vermillion outline); after Tab the same → moved ImGui's focus instead.
     CHECK(s.vermillion > n.vermillion + 500);
     CHECK(differing_share(stepped, navigated) > 0.01);
+
+TEST_CASE(
+    "gui: the network view lights a clicked cell's receptive field, and Ctrl+Z undoes an example network",
+    "[gui]") {
+    require_xdotool();
+    const fs::path picked = kShots / "network-rf-picked.png", lit = kShots / "network-rf-lit.png";
+    const fs::path lecture = kShots / "network-rf-lecture.png", undone = kShots / "network-undo.png";
+    for (const fs::path& p : {picked, lit, lecture, undone}) fs::remove(p);
+    // At 1400×1000: MaxPool2d's channel 1 at (822, 752); then a cell of its enlarged map at (508, 830).
+    const std::string pick = "xdotool mousemove 822 752 click 1; sleep 0.7; ";
+    run_with_actions("network-rf-picked", "--view network", 5, 1.5, picked,
+                     pick + "xdotool mousemove 1300 980", "1400x1000");
+    run_with_actions("network-rf-lit", "--view network", 5, 1.5, lit,
+                     pick + "xdotool mousemove 508 830 click 1; sleep 0.5; xdotool mousemove 1300 980",
+                     "1400x1000");
+    // The field's outline, in the current-window colour, on the input and on every earlier map.
+    CHECK(inspect(lit).vermillion > inspect(picked).vermillion + 300);
+    // The menu's DCGAN generator (its last entry), then Ctrl+Z: the lecture's stack is back, as at start.
+    run_with_actions("network-rf-lecture", "--view network", 4, 1.5, lecture, "xdotool mousemove 1300 980",
+                     "1400x1000");
+    run_with_actions(
+        "network-undo", "--view network", 9, 1.5, undone,
+        "xdotool mousemove 265 266 click 1; sleep 0.5; xdotool mousemove 248 426 click 1; sleep 3; "
+        "xdotool mousemove 1300 980; xdotool keydown ctrl; sleep 0.1; xdotool keydown z; sleep 0.2; "
+        "xdotool keyup z; xdotool keyup ctrl; sleep 1",
+        "1400x1000");
+    const fs::path dcgan = kShots / "network-dcgan.png";
+    fs::remove(dcgan);
+    run_with_actions(
+        "network-dcgan", "--view network", 7, 1.5, dcgan,
+        "xdotool mousemove 265 266 click 1; sleep 0.5; xdotool mousemove 248 426 click 1; sleep 3; "
+        "xdotool mousemove 1300 980",
+        "1400x1000");
+    // Share of pixels that differ between two screenshots of the same size.
+    auto differ = [](const fs::path& x, const fs::path& y) {
+        int w = 0, h = 0, c = 0, w2 = 0, h2 = 0;
+        unsigned char* a = stbi_load(x.c_str(), &w, &h, &c, 3);
+        unsigned char* b = stbi_load(y.c_str(), &w2, &h2, &c, 3);
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE((w == w2 && h == h2));
+        long diff = 0;
+        for (long i = 0; i < long(w) * h; ++i) diff += std::memcmp(a + 3 * i, b + 3 * i, 3) != 0;
+        stbi_image_free(a);
+        stbi_image_free(b);
+        return double(diff) / (double(w) * h);
+    };
+    CHECK(differ(lecture, dcgan) > 0.1);    // the menu replaced the stack
+    CHECK(differ(lecture, undone) < 0.02);  // and Ctrl+Z brought it back (the status line differs)
+}
+
+TEST_CASE("gui: Escape during a long GIF export cancels it: no file left, the playhead back", "[gui]") {
+    require_xdotool();
+    // 196 windows, one GIF frame each: seconds of recording, so Escape lands in the middle of it.
+    const fs::path gif = kShots / "escape-cancel.gif", out = kShots / "escape-cancel.png",
+                   ref = kShots / "escape-cancel-ref.png";
+    for (const fs::path& p : {gif, out, ref}) fs::remove(p);
+    REQUIRE(run_gui("gui --present --preset diagonal16 --step 3 --screenshot " + ref.string(), "",
+                    "1280x800") == 0);
+    run_with_actions("escape-cancel", "--present --preset diagonal16 --step 3 --export-gif " + gif.string(),
+                     6, 0.8, out,
+                     "xdotool mousemove 3 3; xdotool search --name ConvScope windowfocus --sync; "
+                     "xdotool key Escape",
+                     "800x600", "1280x800");
+    INFO("log: " << slurp(kShots / "last.log"));
+    CHECK_FALSE(fs::exists(gif));
+    // Still presenting (Escape went to the recording, not to presentation mode), at the step it was on.
+    const Picture p = inspect(out);
+    CHECK(p.width == 1280);
+    CHECK(differing_share(ref, out) < 0.0005);
+}
+
+TEST_CASE("gui: nothing cut off in the size view, image lab and network view at scale 3 on small screens",
+          "[gui]") {
+    // --report-clipping lists every window whose content runs past its edge with no scrollbar to reach it
+    // (a label cut at a pane's edge, a button half outside, photos pushed below the bottom).
+    const std::string view = GENERATE(as<std::string>{}, "size", "image", "network");
+    const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
+    const std::string size = GENERATE(as<std::string>{}, "1280x800", "1024x768");
+    const std::string name = "clip-" + view + "-" + lang + "-3x-" + size;
+    const fs::path out = kShots / (name + ".png"), report = kShots / (name + ".json");
+    fs::remove(out);
+    fs::remove(report);
+    REQUIRE(run_gui("gui --view " + view + " --lang " + lang + " --scale 3 --size " + size +
+                        " --report-clipping " + report.string() + " --screenshot " + out.string(),
+                    "", size) == 0);
+    const std::string json = slurp(report);
+    INFO(name << ": " << json);
+    REQUIRE(json.find("\"clipped\":[") != std::string::npos);
+    CHECK(json.find("\"clipped\":[]") != std::string::npos);
+}
+
+TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reason, in Korean", "[gui]") {
+    require_xdotool();
+    // Ctrl+click turns the stride slider (H, at 1280×800 and scale 1) into a text field; 0 and Enter.
+    const fs::path out = kShots / "stride0-ko.png", report = kShots / "stride0-ko.json";
+    fs::remove(out);
+    fs::remove(report);
+    run_with_actions("stride0", "--lang ko --scale 1 --report-layout " + report.string(), 4, 1.0, out,
+                     "w=$(xdotool search --name ConvScope | head -1); "
+                     "xdotool mousemove --window $w 80 642; sleep 0.2; "
+                     "xdotool keydown ctrl click 1 keyup ctrl; sleep 0.3; "
+                     "xdotool type 0; xdotool key Return",
+                     "1280x800", "1280x800");
+    const std::string json = slurp(report);
+    INFO(json);
+    CHECK(json.find("\"error\":\"스트라이드는 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
 }

@@ -109,7 +109,7 @@ TEST_CASE("decode_image refuses bad files with a message") {
         CHECK_THAT(r.error(), Catch::Contains("65536"));
     }
     SECTION("PNG headers that claim 12000×12000 (144 megapixels) and 60000×60000") {
-        // Signature, then an IHDR chunk (stb_image does not check the CRC of the header on info).
+        // Signature, then an IHDR chunk with a zero CRC: the size is read before any decoder checks the CRC.
         std::string png = "\x89PNG\r\n\x1a\n";
         png += std::string("\x00\x00\x00\x0dIHDR", 8);
         std::string big = png + std::string("\x00\x00\x2e\xe0\x00\x00\x2e\xe0\x08\x02\x00\x00\x00", 13);
@@ -225,7 +225,7 @@ void append_bytes(void* context, void* data, int size) {
 
 }  // namespace
 
-TEST_CASE("decode_image reads BMP, TGA, JPEG and HDR as well as PNG") {
+TEST_CASE("decode_image reads BMP, TGA and JPEG as well as PNG, and refuses HDR by name") {
     // A smooth colour gradient, so JPEG's loss stays small.
     Image img{16, 8, 3, {}};
     for (int y = 0; y < 8; ++y)
@@ -252,11 +252,9 @@ TEST_CASE("decode_image reads BMP, TGA, JPEG and HDR as well as PNG") {
             worst = std::max(worst, std::abs(int(back->pixels[i]) - int(img.pixels[i])));
         CHECK(worst <= 12);
     }
-    SECTION("HDR is tone-mapped to 8 bits, same size") {
+    SECTION("HDR, which stb_image's decoder hangs on when hostile, is refused with its name") {
         auto back = decode_image(hdr);
-        REQUIRE(back.ok());
-        CHECK(back->width == 16);
-        CHECK(back->height == 8);
-        CHECK(back->channels == 3);
+        REQUIRE_FALSE(back.ok());
+        CHECK_THAT(back.error(), Catch::Contains("Radiance HDR") && Catch::Contains("does not read"));
     }
 }

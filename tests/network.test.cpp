@@ -57,6 +57,16 @@ std::string stack_error(const Shape& input, const std::vector<std::string>& laye
     return c.ok() ? "" : c.layers[size_t(c.first_error)].error;
 }
 
+// The list of layers ConvScope names in its messages.
+std::string known() {
+    return "Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, "
+           "BatchNorm2d, "
+           "Dropout, Dropout2d, ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Hardswish, Sigmoid, Tanh, Softmax, "
+           "LogSoftmax, Identity, Flatten, Linear, ZeroPad2d, ConstantPad2d, ReflectionPad2d, "
+           "ReplicationPad2d, "
+           "Upsample and LocalResponseNorm";
+}
+
 std::string parse_error(std::string_view text, LayerErrorKind* kind = nullptr) {
     auto L = parse_layer(text, kind);
     return L ? "" : L.error();
@@ -144,6 +154,9 @@ TEST_CASE("check_network: shapes and parameter counts match PyTorch for every st
                 CHECK(shape_to_string(check.layers[i].output) ==
                       shape_to_string(to_shape(expect[i]["shape"])));
                 CHECK(check.layers[i].params == expect[i]["params"].get<int64_t>());
+                CHECK(check.layers[i].params == expect[i]["trainable"].get<int64_t>());
+                CHECK(check.layers[i].buffers == expect[i]["buffers"].get<int64_t>());
+                CHECK(check.layers[i].mult_adds == expect[i]["mult_adds"].get<int64_t>());
             }
             if (!stack.contains("error")) {
                 CHECK(parse_failed == -1);
@@ -369,10 +382,8 @@ TEST_CASE("parse_layer: PyTorch's constructor syntax") {
               "column 21: padding must be a whole number or a pair (h, w), got 'same'");
         CHECK(parse_error("conv2d(1,5,5)", &kind) == "column 1: conv2d is not a layer; did you mean Conv2d?");
         CHECK(kind == LayerErrorKind::Signature);
-        CHECK(parse_error("nn.BatchNorm2d(5)") ==
-              "column 1: BatchNorm2d is not a layer ConvScope knows (it knows Conv2d, MaxPool2d, AvgPool2d, "
-              "ReLU, "
-              "Flatten and Linear)");
+        CHECK(parse_error("nn.BatchNorm3d(5)") ==
+              "column 1: BatchNorm3d is not a layer ConvScope knows (it knows " + known() + ")");
     }
     SECTION("argument values PyTorch refuses while parsing") {
         LayerErrorKind kind;
@@ -398,13 +409,14 @@ TEST_CASE("to_pytorch and parse_pytorch_code: the code round-trip") {
               "import torch\n"
               "import torch.nn as nn\n"
               "\n"
-              "input = torch.Tensor(1, 1, 28, 28)\n"
+              "input = torch.randn(1, 1, 28, 28)\n"
               "conv1 = nn.Conv2d(1, 5, 5)\n"
               "pool1 = nn.MaxPool2d(2)\n"
               "\n"
-              "x = conv1(input)  # [1, 5, 24, 24]\n"
-              "x = pool1(x)      # [1, 5, 12, 12]\n"
-              "print(x.shape)\n");
+              "x = conv1(input)\n"
+              "print(\"conv1\", list(x.shape))  # [1, 5, 24, 24]\n"
+              "x = pool1(x)\n"
+              "print(\"pool1\", list(x.shape))  # [1, 5, 12, 12]\n");
         CHECK(parse_pytorch_code(code).value() == Network::lecture());
     }
     SECTION("every stack of stacks.json that parses: export, then import, gives the same stack") {
@@ -506,7 +518,7 @@ TEST_CASE("parse_pytorch_code: pasted code in the forms students write it") {
         CHECK(net->layers[0] == Layer::conv2d(1, 5, 5));
         CHECK(net->layers[3] == Layer::linear(720, 10));
     }
-    SECTION("a Module class: constructors in the order written, calls and F.relu ignored") {
+    SECTION("a Module class: forward's calls give the order, F.relu a ReLU") {
         auto net = parse_pytorch_code(
             "class Net(nn.Module):\n"
             "    def __init__(self):\n"
@@ -516,21 +528,20 @@ TEST_CASE("parse_pytorch_code: pasted code in the forms students write it") {
             "    def forward(self, x):\n"
             "        return self.pool(F.relu(self.conv1(x)))\n");
         REQUIRE(net);
-        REQUIRE(net->layers.size() == 2);
+        REQUIRE(net->layers.size() == 3);
         CHECK(net->layers[0] == Layer::conv2d(1, 6, 5));
+        CHECK(net->layers[1] == Layer::relu());
+        CHECK(net->layers[2].kind == LayerKind::MaxPool2d);
     }
     SECTION("errors name the line") {
-        CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\nbn = nn.BatchNorm2d(5)\n").error() ==
-              "line 2: BatchNorm2d is not a layer ConvScope knows (it knows Conv2d, MaxPool2d, AvgPool2d, "
-              "ReLU, "
-              "Flatten and Linear)");
+        CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\nbn = nn.BatchNorm3d(5)\n").error() ==
+              "line 2: column 6: BatchNorm3d is not a layer ConvScope knows (it knows " + known() + ")");
         CHECK(parse_pytorch_code("conv1 = nn.Conv2d(1,5,5)\n\npool = nn.MaxPool2d(2,,)\n").error() ==
               "line 3: column 23: expected a value (a number, a tuple, True/False, None or a quoted string), "
               "found ','");
         CHECK(parse_pytorch_code("print('hello')\n").error() ==
-              "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows "
-              "Conv2d, "
-              "MaxPool2d, AvgPool2d, ReLU, Flatten and Linear)");
+              "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows " +
+                  known() + ")");
         CHECK(parse_pytorch_code("input = torch.Tensor(1,0,28,28)\nnn.ReLU()").error() ==
               "line 1: every input dimension must be at least 1");
     }
@@ -769,5 +780,287 @@ TEST_CASE("set_channel_preset, random_layer_weights and input_from_image: the vi
         CHECK(two.at(0, 1, 0, 3) == Approx((3 + 13 + 23) / 3.0));
         const Tensor row = input_from_image({1, 8}, rgb);
         CHECK(row.shape == Shape{1, 8});
+    }
+}
+
+TEST_CASE("parse_layer and parse_pytorch_code: deep nesting is a readable error, not a stack overflow") {
+    for (const int depth : {65, 1000, 50000}) {
+        INFO("depth " << depth);
+        const std::string nested =
+            "Conv2d(1,5," + std::string(size_t(depth), '(') + "5" + std::string(size_t(depth), ')') + ")";
+        auto layer = parse_layer(nested);
+        REQUIRE_FALSE(layer);
+        CHECK(layer.error().ends_with("nested more than 64 deep"));
+        auto code = parse_pytorch_code("nn." + nested + "\n", {1, 1, 28, 28});
+        REQUIRE_FALSE(code);
+        CHECK(code.error().ends_with("nested more than 64 deep"));
+        auto minus = parse_layer("Conv2d(1,5," + std::string(size_t(depth), '-') + "5)");
+        REQUIRE_FALSE(minus);
+        CHECK(minus.error().ends_with("nested more than 64 deep"));
+    }
+    // 63 levels of parentheses around a number are still just that number, as in Python.
+    auto ok = parse_layer("Conv2d(1,5," + std::string(63, '(') + "5" + std::string(63, ')') + ")");
+    REQUIRE(ok);
+    CHECK(ok->kernel == Pair{5});
+}
+
+TEST_CASE("run_network: every new layer's values match PyTorch's (stacks.json values)") {
+    const nlohmann::json doc = load_stacks();
+    REQUIRE(doc["values"].size() >= 20);
+    for (const auto& v : doc["values"]) {
+        const std::string text = v["layer"];
+        DYNAMIC_SECTION(text) {
+            Network net;
+            net.input = to_shape(v["input"]);
+            net.layers = {parse_layer(text).value()};
+            // The script's tensors: x[i] = 2·sin(0.37·i), weight[i] = cos(0.11·i), bias[i] = 0.1·cos(i).
+            Tensor x = Tensor::filled(net.input);
+            for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = float(2.0 * std::sin(0.37 * double(i)));
+            auto weights = random_weights(net, 1);
+            if (net.layers[0].kind != LayerKind::BatchNorm2d) {
+                for (size_t i = 0; i < weights[0].weight.data.size(); ++i)
+                    weights[0].weight.data[i] = float(std::cos(0.11 * double(i)));
+                for (size_t i = 0; i < weights[0].bias.data.size(); ++i)
+                    weights[0].bias.data[i] = float(0.1 * std::cos(double(i)));
+            }
+            auto out = run_network(net, weights, x, fastest_cpu_backend());
+            REQUIRE(out);
+            const Tensor& y = out->back();
+            REQUIRE(shape_to_string(y.shape) == shape_to_string(to_shape(v["shape"])));
+            const auto expect = v["values"].get<std::vector<double>>();
+            REQUIRE(expect.size() == y.data.size());
+            for (size_t i = 0; i < expect.size(); ++i) {
+                INFO("at flat index " << i);
+                REQUIRE(double(y.data[i]) == Approx(expect[i]).margin(2e-5).epsilon(1e-4));
+            }
+        }
+    }
+}
+
+TEST_CASE("run_network: the bundled stacks and every accepted stack of stacks.json run, shapes as checked") {
+    const nlohmann::json doc = load_stacks();
+    int ran = 0;
+    for (const auto& stack : doc["stacks"]) {
+        if (stack.contains("error")) continue;
+        Network net;
+        net.input = to_shape(stack["input"]);
+        for (const auto& t : stack["layers"]) net.layers.push_back(parse_layer(t.get<std::string>()).value());
+        const NetworkCheck check = check_network(net);
+        REQUIRE(check.ok());
+        if (check.total_macs > 2'000'000'000) continue;
+        INFO(stack["name"].get<std::string>());
+        auto out =
+            run_network(net, random_weights(net, 3), random_tensor(net.input, 5), fastest_cpu_backend());
+        REQUIRE(out);
+        for (size_t i = 0; i < out->size(); ++i) {
+            CHECK((*out)[i].shape == check.layers[i].output);
+            for (float f : (*out)[i].data) REQUIRE(std::isfinite(f));
+        }
+        ++ran;
+    }
+    CHECK(ran >= 55);
+}
+
+TEST_CASE("bundled_stacks: the menu's stacks as PyTorch runs them") {
+    const nlohmann::json doc = load_stacks();
+    const auto& stacks = bundled_stacks();
+    REQUIRE(stacks.size() == 6);
+    for (const BundledStack& b : stacks) {
+        DYNAMIC_SECTION(b.id) {
+            const nlohmann::json* entry = nullptr;
+            for (const auto& s : doc["stacks"])
+                if (s["name"] == "bundled: " + std::string(b.id)) entry = &s;
+            REQUIRE(entry);
+            CHECK(b.net.input == to_shape((*entry)["input"]));
+            REQUIRE(b.net.layers.size() == (*entry)["layers"].size());
+            const NetworkCheck check = check_network(b.net);
+            REQUIRE(check.ok());
+            for (size_t i = 0; i < b.net.layers.size(); ++i) {
+                const auto& e = (*entry)["expect"][i];
+                INFO("layer " << i + 1 << ": " << b.net.layers[i]);
+                CHECK(b.net.layers[i] == parse_layer((*entry)["layers"][i].get<std::string>()).value());
+                CHECK(check.layers[i].output == to_shape(e["shape"]));
+                CHECK(check.layers[i].params == e["params"].get<int64_t>());
+                CHECK(check.layers[i].buffers == e["buffers"].get<int64_t>());
+                CHECK(check.layers[i].mult_adds == e["mult_adds"].get<int64_t>());
+            }
+            // Code out, then code in, gives the same stack.
+            CHECK(parse_pytorch_code(to_pytorch_code(b.net)).value() == b.net);
+        }
+    }
+    // AlexNet's figures as torchinfo prints them for torchvision's model.
+    const NetworkCheck alexnet = check_network(stacks[2].net);
+    CHECK(alexnet.total_params == 61'100'840);
+    CHECK(alexnet.total_mult_adds == 714'682'664);
+    const SizeEstimate e = estimate_sizes(stacks[2].net, alexnet);
+    CHECK(e.input_mb == Approx(0.602112));
+    CHECK(e.params_mb == Approx(244.40336));
+    CHECK(e.forward_backward_mb ==
+          Approx(2.0 * 4.0 * (64 * 55 * 55 + 192 * 27 * 27 + 384 * 169 + 256 * 169 * 2 + 4096 * 2 + 1000) /
+                 1e6));
+}
+
+TEST_CASE("receptive fields: the formula, the path counts, and PyTorch's gradients agree") {
+    const nlohmann::json doc = load_stacks();
+    REQUIRE(doc["receptive_fields"].size() >= 5);
+    for (const auto& f : doc["receptive_fields"]) {
+        DYNAMIC_SECTION(f["name"].get<std::string>()) {
+            Network net;
+            net.input = to_shape(f["input"]);
+            for (const auto& t : f["layers"]) net.layers.push_back(parse_layer(t.get<std::string>()).value());
+            const int last = int(net.layers.size()) - 1;
+            const int64_t oy = f["at"][0], ox = f["at"][1];
+            auto maps = receptive_field_paths(net, last, oy, ox);
+            REQUIRE(maps);
+            REQUIRE(maps->size() == net.layers.size() + 1);
+            const PathCounts& in = maps->front();
+            const auto grad = f["paths"].get<std::vector<std::vector<int64_t>>>();
+            REQUIRE(int64_t(grad.size()) == in.shape[2]);
+            // PyTorch's gradient with every weight 1 counts the same paths, pixel by pixel.
+            int64_t y0 = -1, y1 = -1, x0 = -1, x1 = -1;
+            for (int64_t y = 0; y < in.shape[2]; ++y)
+                for (int64_t x = 0; x < in.shape[3]; ++x) {
+                    INFO("input pixel (" << y << ", " << x << ")");
+                    REQUIRE(in.at(y, x) == double(grad[size_t(y)][size_t(x)]));
+                    if (grad[size_t(y)][size_t(x)] > 0) {
+                        if (y0 < 0) y0 = y;
+                        y1 = y;
+                        x0 = x0 < 0 ? x : std::min(x0, x);
+                        x1 = std::max(x1, x);
+                    }
+                }
+            // The formula: the field of output (oy, ox) spans start + o·jump ± (r − 1)/2, cut by the borders.
+            const NetworkCheck check = check_network(net);
+            if (net.layers[2].kind == LayerKind::Upsample) {
+                CHECK(!check.layers.back().rf);  // no formula after Upsample; the counts above still hold
+                return;
+            }
+            REQUIRE(check.layers.back().rf);
+            const ReceptiveField rf = *check.layers.back().rf;
+            const double cy = rf.start_h + double(oy * rf.jump.h), cx = rf.start_w + double(ox * rf.jump.w);
+            CHECK(double(y0) == std::max(0.0, cy - double(rf.size.h - 1) / 2));
+            CHECK(double(y1) == std::min(double(in.shape[2] - 1), cy + double(rf.size.h - 1) / 2));
+            CHECK(double(x0) == std::max(0.0, cx - double(rf.size.w - 1) / 2));
+            CHECK(double(x1) == std::min(double(in.shape[3] - 1), cx + double(rf.size.w - 1) / 2));
+        }
+    }
+    SECTION("the lecture's numbers, and where the field stops") {
+        Network net = Network::lecture();
+        net.layers.push_back(Layer::flatten());
+        const NetworkCheck c = check_network(net);
+        CHECK(c.layers[0].rf == ReceptiveField{Pair(5), Pair(1), 2.0, 2.0});
+        CHECK(c.layers[1].rf == ReceptiveField{Pair(6), Pair(2), 2.5, 2.5});
+        CHECK(!c.layers[2].rf);
+        CHECK(receptive_field_paths(net, 2, 0, 0).error().find("stops at layer 3 (Flatten)") !=
+              std::string::npos);
+        CHECK(!receptive_field_paths(net, 1, 12, 0));  // outside the 12×12 map
+        auto maps = receptive_field_paths(net, 1, 0, 0).value();
+        CHECK(maps[0].max() == 4.0);  // the middle of the 6×6 corner: 2 conv outputs per axis read it
+        CHECK(maps[0].at(0, 0) == 1.0);
+        CHECK(maps[0].at(0, 6) == 0.0);
+        CHECK(maps[1].max() == 1.0);
+    }
+}
+
+TEST_CASE("import_pytorch_code: torchvision's AlexNet, print(model), skipped lines, nesting") {
+    auto read = [](const std::string& name) {
+        std::ifstream in(testing::source_path("tests/network/" + name));
+        REQUIRE(in);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const Network& bundled = bundled_stacks()[2].net;
+    SECTION(
+        "its source: the forward gives the order, torch.flatten a Flatten, the defaults num_classes, "
+        "dropout") {
+        auto r = import_pytorch_code(read("alexnet_source.py"));
+        REQUIRE(r);
+        CHECK(r->net == bundled);
+        CHECK(std::find(r->skipped.begin(), r->skipped.end(), SkippedLine{19, "class AlexNet(nn.Module):"}) !=
+              r->skipped.end());
+        CHECK(std::find(r->skipped.begin(), r->skipped.end(), SkippedLine{54, "return x"}) !=
+              r->skipped.end());
+        CHECK(std::find(r->notes.begin(), r->notes.end(), "line 52: torch.flatten read as Flatten()") !=
+              r->notes.end());
+    }
+    SECTION("what print(model) prints") {
+        auto r = import_pytorch_code(read("alexnet_print.txt"));
+        REQUIRE(r);
+        CHECK(r->net == bundled);
+        CHECK(r->skipped.empty());
+    }
+    SECTION("print(model) lines pasted on their own, and the older torchvision's x.view") {
+        auto r = import_pytorch_code(
+            "(0): Conv2d(3, 64, kernel_size=(11, 11), stride=(4, 4), padding=(2, 2))\n"
+            "(1): ReLU(inplace=True)\n"
+            "(2): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+            "(3): Upsample(scale_factor=2.0, mode=nearest)\n",
+            Shape{1, 3, 64, 64});
+        REQUIRE(r);
+        REQUIRE(r->net.layers.size() == 4);
+        CHECK(r->net.layers[2] == parse_layer("BatchNorm2d(64)").value());
+        CHECK(r->net.layers[3] == parse_layer("Upsample(scale_factor=2)").value());
+        auto old = import_pytorch_code(
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        self.conv = nn.Conv2d(1, 4, 3)\n"
+            "        self.fc = nn.Linear(4 * 26 * 26, 10)\n"
+            "    def forward(self, x):\n"
+            "        x = self.conv(x)\n"
+            "        x = x.view(x.size(0), -1)\n"
+            "        return self.fc(x)\n");
+        REQUIRE(old);
+        CHECK(old->net.input == Shape{1, 1, 28, 28});
+        REQUIRE(old->net.layers.size() == 3);
+        CHECK(old->net.layers[1] == Layer::flatten());
+        CHECK(check_network(old->net).ok());
+    }
+    SECTION("nn.Sequential nested, trailing commas, every line either a layer or listed") {
+        auto r = import_pytorch_code(
+            "import torch.nn as nn\n"
+            "model = nn.Sequential(\n"
+            "    nn.Sequential(nn.Conv2d(1, 2, 3), nn.Sequential(nn.ReLU(),),),  # a block\n"
+            "    torch.nn.MaxPool2d(2),\n"
+            ")\n"
+            "print(model)\n");
+        REQUIRE(r);
+        CHECK(r->net.layers.size() == 3);
+        CHECK(r->skipped == std::vector<SkippedLine>{{1, "import torch.nn as nn"}, {6, "print(model)"}});
+    }
+    SECTION("a layer called where it is made, nn.Conv2d(1, 5, 5)(x)") {
+        auto r = import_pytorch_code(
+            "x = torch.randn(1, 1, 28, 28)\ny = nn.MaxPool2d(2)(nn.Conv2d(1, 5, 5)(x))\n");
+        REQUIRE(r);
+        REQUIRE(r->net.layers.size() == 2);
+        CHECK(r->net.layers[0] == Layer::conv2d(1, 5, 5));  // applied first
+        CHECK(r->net.layers[1].kind == LayerKind::MaxPool2d);
+    }
+    SECTION("nesting is bounded: 64 deep is read, deeper is an error") {
+        auto nested = [](int depth) {
+            std::string s;
+            for (int k = 0; k < depth; ++k) s += "nn.Sequential(";
+            s += "nn.ReLU()";
+            for (int k = 0; k < depth; ++k) s += ")";
+            return s;
+        };
+        CHECK(import_pytorch_code(nested(20)));
+        auto deep = import_pytorch_code(nested(200));
+        REQUIRE(!deep);
+        CHECK(deep.error().find("nested more than 64 deep") != std::string::npos);
+        CHECK(!import_pytorch_code(std::string(50000, '(') + "nn.ReLU()"));
+        // Values that would not read back: an infinite float, the one int64 whose text does not parse.
+        CHECK(!parse_layer("Dropout(p=1e999)"));
+        CHECK(!parse_layer("Softmax(dim=-9223372036854775807 - 1)"));
+        // Many lines are read in linear time (each statement's line is counted once).
+        std::string many;
+        for (int k = 0; k < 20000; ++k) many += "nn.ReLU()  # " + std::to_string(k) + "\n";
+        auto big = import_pytorch_code(many, Shape{1, 1, 4, 4});
+        REQUIRE(big);
+        CHECK(big->net.layers.size() == 20000);
+        // print(model)'s "N x Module" repeats cannot multiply past the limit.
+        std::string repeats = "Net(";
+        for (int k = 0; k < 6; ++k) repeats += "(0): 1000 x Sequential(";
+        repeats += "(0): ReLU()" + std::string(7, ')');
+        CHECK(!import_pytorch_code(repeats));
+        CHECK(!parse_layer("Conv2d(" + std::string(50000, '(') + "1"));
     }
 }

@@ -3,6 +3,8 @@
 // crash and no large allocation (this executable counts its allocations to prove it).
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -380,4 +382,43 @@ TEST_CASE("parse_npy: random corruption of valid files never crashes") {
     }
     CHECK(rejected > 0);
     CHECK(accepted + rejected == 3000);
+}
+
+TEST_CASE("read_npy: an absurd shape or a short file is refused from the header, the payload never read") {
+    const auto dir = temp_dir();
+    // A 2 GiB file (sparse: nothing on disk) whose header asks for 2⁴⁰ elements, and one that claims 2²⁸
+    // float64 elements but holds fewer bytes. Reading either whole would take 2 GiB.
+    struct Case {
+        const char* name;
+        std::string shape;
+        const char* error_start;
+    };
+    for (const Case& c : {Case{"absurd.npy", "(1048576, 1048576)", "the .npy array of shape 1048576×1048576"},
+                          Case{"short.npy", "(16384, 16384)", "the .npy file is truncated"}}) {
+        INFO(c.name);
+        const std::string path = (dir / c.name).string();
+        const Bytes header = npy_file(dict(c.name[0] == 'a' ? "<f4" : "<f8", c.shape));
+        {
+            std::ofstream f(path, std::ios::binary);
+            f.write(reinterpret_cast<const char*>(header.data()), std::streamsize(header.size()));
+        }
+        std::filesystem::resize_file(path, (uintmax_t(2) << 30) - 64);
+        g_largest_allocation = 0;
+        auto t = read_npy(path);
+        REQUIRE_FALSE(t);
+        CHECK(t.error().starts_with(path + ": " + c.error_start));
+        INFO("largest allocation " << g_largest_allocation.load() << " bytes");
+        CHECK(g_largest_allocation.load() < (size_t(1) << 20));
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("read_npy: a FIFO given as the array is refused at once") {
+    const auto dir = temp_dir();
+    const std::string path = (dir / "pipe.npy").string();
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    auto t = read_npy(path);
+    REQUIRE_FALSE(t);
+    CHECK(t.error() == path + " is a FIFO (named pipe), not a regular file");
+    std::filesystem::remove_all(dir);
 }

@@ -89,6 +89,17 @@ TEST_CASE("settings: saved under XDG_CONFIG_HOME, and a read-only directory is a
         CHECK(loaded.lang == Lang::En);
         CHECK_FALSE(message.empty());
     }
+    SECTION("a FIFO in place of settings.json gives defaults and a message at once, never blocks") {
+        const fs::path file = dir / "convscope" / "settings.json";
+        fs::remove(file);
+        REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
+        const Settings loaded = load_settings(message);  // a blocking open() would hang the test here
+        CHECK(loaded.lang == Lang::En);
+        CHECK(message == file.string() + " is a FIFO (named pipe), not a regular file");
+        // Saving refuses to replace it (the FIFO stays).
+        CHECK_FALSE(save_settings(s).ok());
+        CHECK(fs::is_fifo(file));
+    }
     fs::remove_all(dir);
 }
 

@@ -52,13 +52,16 @@ TEST_CASE("convscope shapes --json: every stack of stacks.json as PyTorch runs i
                 CHECK(r.err.empty());
                 const nlohmann::json rows = nlohmann::json::parse(r.out);
                 REQUIRE(rows.size() == layers.size() + 1);
-                CHECK(rows[0] ==
-                      nlohmann::json({{"layer", "input"}, {"shape", stack["input"]}, {"params", 0}}));
+                CHECK(rows[0]["layer"] == "input");
+                CHECK(rows[0]["shape"] == stack["input"]);
+                CHECK(rows[0]["params"] == 0);
+                CHECK(rows[0]["mult_adds"] == 0);
                 for (size_t i = 0; i < layers.size(); ++i) {
                     INFO("layer " << i + 1 << ": " << layers[i]);
                     CHECK(rows[i + 1]["layer"] == layers[i]);
                     CHECK(rows[i + 1]["shape"] == stack["expect"][i]["shape"]);
                     CHECK(rows[i + 1]["params"] == stack["expect"][i]["params"]);
+                    CHECK(rows[i + 1]["mult_adds"] == stack["expect"][i]["mult_adds"]);
                 }
             } else {
                 const int k = stack["error"]["layer"].get<int>();
@@ -71,5 +74,46 @@ TEST_CASE("convscope shapes --json: every stack of stacks.json as PyTorch runs i
                 CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
             }
         }
+    }
+}
+
+TEST_CASE("convscope shapes --code: torchvision's AlexNet, as its source and as print(model) prints it") {
+    std::ifstream in(convscope::testing::source_path("tests/network/stacks.json"));
+    REQUIRE(in);
+    const nlohmann::json doc = nlohmann::json::parse(in);
+    const auto& alexnet = doc["torchvision_alexnet"];
+    const std::string file = GENERATE(as<std::string>{}, "alexnet_source.py", "alexnet_print.txt");
+    INFO(file);
+    const Run r =
+        run_cli({"shapes", "--json", "--code", convscope::testing::source_path("tests/network/" + file)});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.status == 0);
+    const nlohmann::json rows = nlohmann::json::parse(r.out);
+    CHECK(rows[0]["shape"] == alexnet["input"]);
+    // PyTorch's rows are its leaf modules; ConvScope's stack adds a Flatten where forward calls
+    // torch.flatten.
+    std::vector<nlohmann::json> layers;
+    int64_t params = 0;
+    for (size_t i = 1; i < rows.size(); ++i) {
+        params += rows[i]["params"].get<int64_t>();
+        if (rows[i]["layer"] != "Flatten()") layers.push_back(rows[i]);
+    }
+    REQUIRE(layers.size() == alexnet["expect"].size());
+    for (size_t i = 0; i < layers.size(); ++i) {
+        INFO("layer " << i + 1 << ": " << layers[i]["layer"]);
+        CHECK(layers[i]["layer"].get<std::string>().starts_with(
+            alexnet["expect"][i]["module"].get<std::string>()));
+        CHECK(layers[i]["shape"] == alexnet["expect"][i]["shape"]);
+        CHECK(layers[i]["params"] == alexnet["expect"][i]["params"]);
+        CHECK(layers[i]["mult_adds"] == alexnet["expect"][i]["mult_adds"]);
+    }
+    CHECK(params == alexnet["total_params"].get<int64_t>());
+    // The lines that are not layers are listed, not dropped.
+    if (file == "alexnet_source.py") {
+        CHECK(r.err.find("skipped line 19: class AlexNet(nn.Module):\n") != std::string::npos);
+        CHECK(r.err.find("note: line 52: torch.flatten read as Flatten()\n") != std::string::npos);
+    } else {
+        CHECK(r.err.find("note: Flatten() put in as layer 15, for layer 17 (Linear(9216, 4096))") !=
+              std::string::npos);
     }
 }

@@ -348,3 +348,61 @@ TEST_CASE("simd pool2d: max pool propagates NaN and picks exactly, the lecture's
         CHECK(pool_mismatch(x, p) == "");
     });
 }
+
+TEST_CASE("simd: scratch bounded by the input and output, not kernel² × phases (huge strided windows)") {
+    Backend& simd = *find_backend("simd").value();
+    SECTION("normal shapes keep the vector path") {
+        auto conv = plan_conv2d({1, 64, 128, 128}, {64, 64, 3, 3}, nullptr, {});
+        REQUIRE(conv);
+        CHECK(simd::fits_scratch(*conv));
+        // The benchmark's shapes, and a wide late CNN layer.
+        Conv2dParams same;
+        same.padding = Padding::same();
+        for (int64_t k : {3, 5, 7, 11, 15}) {
+            auto photo = plan_conv2d({1, 1, 3000, 4000}, {1, 1, k, k}, nullptr, same);
+            REQUIRE(photo);
+            CHECK(simd::fits_scratch(*photo));
+        }
+        auto wide = plan_conv2d({1, 2048, 7, 7}, {2048, 2048, 3, 3}, nullptr, same);
+        REQUIRE(wide);
+        CHECK(simd::fits_scratch(*wide));
+        Conv2dParams strided;
+        strided.stride = Pair{4};
+        auto alexnet = plan_conv2d({1, 3, 227, 227}, {64, 3, 11, 11}, nullptr, strided);
+        REQUIRE(alexnet);
+        CHECK(simd::fits_scratch(*alexnet));
+        Pool2dParams p;
+        p.kernel = Pair{3};
+        p.stride = Pair{2};
+        auto pool = plan_pool2d({1, 64, 112, 112}, p);
+        REQUIRE(pool);
+        CHECK(simd::fits_scratch(*pool));
+    }
+    SECTION("max pool 8192×1024 with a 1024 window: gigabytes of strips before; now the reference's loops") {
+        const Tensor x = testing::random_tensor({1, 1, 8192, 1024}, 41);
+        Pool2dParams p;
+        p.kernel = Pair{1024};
+        auto plan = plan_pool2d(x.shape, p);
+        REQUIRE(plan);
+        CHECK_FALSE(simd::fits_scratch(*plan));
+        auto expected = reference_backend().pool2d(x, p);
+        auto actual = simd.pool2d(x, p);
+        REQUIRE(expected);
+        REQUIRE(actual);
+        CHECK(actual->shape == Shape{1, 1, 8, 1});
+        CHECK(actual->data == expected->data);
+    }
+    SECTION("conv with kernel 1024 and stride 1024") {
+        const Tensor x = testing::random_tensor({1, 1, 2048, 1024}, 42);
+        const Tensor w = testing::random_tensor({1, 1, 1024, 1024}, 43);
+        Conv2dParams p;
+        p.stride = Pair{1024};
+        auto plan = plan_conv2d(x.shape, w.shape, nullptr, p);
+        REQUIRE(plan);
+        CHECK_FALSE(simd::fits_scratch(*plan));
+        auto expected = reference_backend().conv2d(x, w, nullptr, p);
+        auto actual = simd.conv2d(x, w, nullptr, p);
+        REQUIRE(actual);
+        CHECK(actual->data == expected->data);
+    }
+}

@@ -93,6 +93,39 @@ TEST_CASE("solve_stepper: padding, pools, channels and errors") {
     }
 }
 
+TEST_CASE("stepper_presets: the 7×5 kernel on three channels, ceil_mode and the long animation") {
+    const auto find = [](std::string_view key) {
+        for (const StepperPreset& p : stepper_presets())
+            if (p.key == key) return p.problem;
+        FAIL("no preset " << key);
+        return StepperProblem{};
+    };
+    SECTION("rgb_7x5: three 9×7 inputs, one 7×5 kernel per channel, a 3×3 output") {
+        auto s = solve_stepper(find("rgb_7x5"));
+        REQUIRE(s);
+        CHECK(s->output.shape == Shape{1, 3, 3});
+        CHECK(s->traces[0].terms.size() == 3u * 7u * 5u);
+    }
+    SECTION("max_pool_ceil: (5 − 2) / 2 = 1.5 rounds up to 2, so a third window reads past the edge") {
+        auto s = solve_stepper(find("max_pool_ceil"));
+        REQUIRE(s);
+        CHECK(s->output.shape == Shape{1, 3, 3});
+        // Worked by hand: the last row and column hold one real cell per window row or column.
+        CHECK(s->output.data == std::vector<float>{6, 8, 3, 3, 4, 6, 5, 2, 7});
+        // The last window (row 4, column 4) holds one cell of the input; the rest of it is past the edge.
+        int inside = 0;
+        for (const TraceTerm& t : s->traces[8].terms) inside += !t.padding;
+        CHECK(inside == 1);
+    }
+    SECTION("diagonal16: 196 windows, the diagonal answers 27") {
+        auto s = solve_stepper(find("diagonal16"));
+        REQUIRE(s);
+        CHECK(s->window_count() == 196);
+        CHECK(s->output.data[0] == 27.0f);
+        CHECK(s->output.data[1] == 0.0f);
+    }
+}
+
 TEST_CASE("StepSequence: stepping by window") {
     const StepSequence seq({3, 3, 3});
     Playhead p = seq.start();

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "core/fileio.hpp"
+
 namespace convscope::cli {
 
 bool is_cli_command(std::string_view word) {
@@ -23,6 +25,7 @@ int run(int argc, char** argv, bool execute) {
     CLI::App root{"ConvScope: 2D convolution and pooling, exactly as PyTorch computes them", "convscope"};
     root.require_subcommand(1);
     root.set_help_all_flag("--help-all", "Help for every subcommand");
+    root.set_version_flag("--version", std::string("convscope ") + CONVSCOPE_VERSION);
     root.footer("Without a subcommand, or with `gui`, convscope opens the app: see `convscope gui --help`.");
     Registry registry{root, {}};
     add_engine_commands(registry);
@@ -37,6 +40,9 @@ int run(int argc, char** argv, bool execute) {
     } catch (const CLI::CallForAllHelp&) {
         if (!execute) return 0;
         std::cout << root.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion& e) {
+        if (execute) std::cout << e.what() << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
         // CLI11 reports "--help" on a subcommand as CallForHelp through the subcommand.
@@ -53,6 +59,8 @@ int run(int argc, char** argv, bool execute) {
         return execute ? error_exit(e.what()) : 2;
     }
     if (!execute) return 0;
+    // Ctrl+C (or SIGTERM) ends a long run at once, removing any temporary output file: no debris.
+    install_interrupt_cleanup();
     for (auto& [sub, action] : registry.commands)
         if (sub->parsed()) return action();
     return error_exit("no subcommand given");

@@ -5,11 +5,13 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "app/cli/cli.hpp"
 #include "app/cli/options.hpp"
 #include "core/geometry.hpp"
+#include "core/limits.hpp"
 #include "core/npy.hpp"
 #include "core/trace.hpp"
 
@@ -42,22 +44,45 @@ Result<ConvArrays> read_conv_arrays(const std::string& x_path, const std::string
     return a;
 }
 
+// Validates a convolution from the .npy headers alone, so that an impossible or too costly problem (a
+// 1 GiB input with a 1024×1024 kernel) is refused before its arrays are read.
+Status check_conv_from_headers(const std::string& x_path, const std::string& w_path,
+                               const std::string& bias_path, const Conv2dParams& params) {
+    auto xs = read_npy_shape(x_path);
+    if (!xs) return Error{xs.error()};
+    auto ws = read_npy_shape(w_path);
+    if (!ws) return Error{ws.error()};
+    Shape bs;
+    if (!bias_path.empty()) {
+        auto b = read_npy_shape(bias_path);
+        if (!b) return Error{b.error()};
+        bs = *b;
+    }
+    auto plan = plan_conv2d(*xs, *ws, bias_path.empty() ? nullptr : &bs, params);
+    if (!plan) return Error{plan.error()};
+    return {};
+}
+
 // [SECTION] conv
 
 struct ConvCommand {
     std::string x_path, w_path, bias_path, out_path, backend = "reference";
     ConvOptions conv;
-    int repeat = 0;
+    std::string repeat;
 
     int run() const {
         auto params = to_params(conv);
         if (!params) return error_exit(params.error());
+        auto runs = parse_repeat(repeat);
+        if (!runs) return error_exit(runs.error());
+        if (auto s = check_conv_from_headers(x_path, w_path, bias_path, *params); !s)
+            return error_exit(s.error());
         auto a = read_conv_arrays(x_path, w_path, bias_path);
         if (!a) return error_exit(a.error());
         auto be = find_backend(backend);
         if (!be) return error_exit(be.error());
         auto y =
-            run_timed(repeat, backend, [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
+            run_timed(*runs, backend, [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -73,7 +98,10 @@ void add_conv(Registry& r) {
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_conv_options(sub, cmd->conv);
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
-    sub->add_option("--repeat", cmd->repeat, "Time N runs after a warm-up; the timing goes to stderr");
+    sub->add_option("--repeat", cmd->repeat,
+                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
+                        ") after a warm-up; the timing goes to stderr")
+        ->type_name("N");
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
     r.add(sub, [cmd] { return cmd->run(); });
 }
@@ -84,7 +112,7 @@ struct PoolCommand {
     std::string op, x_path, out_path, backend = "reference";
     std::string kernel, stride, padding = "0", dilation = "1";
     bool ceil_mode = false, exclude_pad = false;
-    int repeat = 0;
+    std::string repeat, max_mult_adds;
 
     int run() const {
         Pool2dParams p;
@@ -94,28 +122,37 @@ struct PoolCommand {
             p.op = PoolOp::Avg;
         else
             return error_exit("pool operation '" + op + "' is not max or avg");
-        auto k = parse_pair(kernel);
-        if (!k) return error_exit("--kernel: " + k.error());
+        auto k = parse_pair_option("--kernel", kernel);
+        if (!k) return error_exit(k.error());
         p.kernel = *k;
         if (!stride.empty()) {
-            auto s = parse_pair(stride);
-            if (!s) return error_exit("--stride: " + s.error());
+            auto s = parse_pair_option("--stride", stride);
+            if (!s) return error_exit(s.error());
             if (s->h < 1 || s->w < 1) return error_exit("stride must be at least 1, got " + stride);
             p.stride = *s;
         }
-        auto pad = parse_pair(padding);
-        if (!pad) return error_exit("--padding: " + pad.error());
+        auto pad = parse_pair_option("--padding", padding);
+        if (!pad) return error_exit(pad.error());
         p.padding = *pad;
-        auto d = parse_pair(dilation);
-        if (!d) return error_exit("--dilation: " + d.error());
+        auto d = parse_pair_option("--dilation", dilation);
+        if (!d) return error_exit(d.error());
         p.dilation = *d;
         p.ceil_mode = ceil_mode;
         p.count_include_pad = !exclude_pad;
+        auto limit = parse_max_mult_adds(max_mult_adds);
+        if (!limit) return error_exit(limit.error());
+        p.max_mult_adds = *limit;
+        auto runs = parse_repeat(repeat);
+        if (!runs) return error_exit(runs.error());
+        // Validated from the header first: nothing is read for a problem that will be refused.
+        auto xs = read_npy_shape(x_path);
+        if (!xs) return error_exit(xs.error());
+        if (auto plan = plan_pool2d(*xs, p); !plan) return error_exit(plan.error());
         auto x = read_npy(x_path);
         if (!x) return error_exit(x.error());
         auto be = find_backend(backend);
         if (!be) return error_exit(be.error());
-        auto y = run_timed(repeat, backend, [&] { return (*be)->pool2d(*x, p); });
+        auto y = run_timed(*runs, backend, [&] { return (*be)->pool2d(*x, p); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -136,7 +173,11 @@ void add_pool(Registry& r) {
     sub->add_flag("--exclude-pad", cmd->exclude_pad,
                   "Average over real elements only (count_include_pad=False)");
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
-    sub->add_option("--repeat", cmd->repeat, "Time N runs after a warm-up; the timing goes to stderr");
+    sub->add_option("--repeat", cmd->repeat,
+                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
+                        ") after a warm-up; the timing goes to stderr")
+        ->type_name("N");
+    add_max_mult_adds_option(sub, cmd->max_mult_adds);
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
     r.add(sub, [cmd] { return cmd->run(); });
 }
@@ -154,31 +195,33 @@ struct SizeCommand {
     bool ceil_mode = false, json = false;
 
     int run() const {
-        auto in = parse_pair(input);
-        if (!in) return error_exit("input size: " + in.error());
-        auto k = parse_pair(kernel);
-        if (!k) return error_exit("--kernel: " + k.error());
-        auto s = parse_pair(stride);
-        if (!s) return error_exit("--stride: " + s.error());
-        auto d = parse_pair(dilation);
-        if (!d) return error_exit("--dilation: " + d.error());
+        auto in = parse_pair_option("input size", input, true);
+        if (!in) return error_exit(in.error());
+        auto k = parse_pair_option("--kernel", kernel);
+        if (!k) return error_exit(k.error());
+        auto s = parse_pair_option("--stride", stride);
+        if (!s) return error_exit(s.error());
+        auto d = parse_pair_option("--dilation", dilation);
+        if (!d) return error_exit(d.error());
         if (in->h < 1 || in->w < 1) return error_exit("input size must be at least 1, got " + input);
         // Validated as the layer it describes: a pooling layer with --ceil-mode, else a convolution.
         AxisSpec ah, aw;
         if (ceil_mode) {
-            auto pad = parse_pair(padding);
-            if (!pad) return error_exit("--padding: " + pad.error());
+            auto pad = parse_pair_option("--padding", padding);
+            if (!pad) return error_exit(pad.error());
             Pool2dParams p;
             p.kernel = *k, p.stride = *s, p.padding = *pad, p.dilation = *d, p.ceil_mode = true;
+            p.max_mult_adds = std::numeric_limits<int64_t>::max();  // sizes only: nothing is computed
             if (s->h < 1 || s->w < 1) return error_exit("stride must be at least 1, got " + stride);
             auto plan = plan_pool2d({1, 1, in->h, in->w}, p);
             if (!plan) return error_exit(plan.error());
             ah = plan->axis_h(), aw = plan->axis_w();
         } else {
-            auto pad = parse_padding(padding);
-            if (!pad) return error_exit("--padding: " + pad.error());
+            auto pad = parse_padding_option("--padding", padding);
+            if (!pad) return error_exit(pad.error());
             Conv2dParams p;
             p.stride = *s, p.padding = *pad, p.dilation = *d;
+            p.max_mult_adds = std::numeric_limits<int64_t>::max();  // sizes only: nothing is computed
             if (k->h < 1 || k->w < 1) return error_exit("kernel size must be at least 1, got " + kernel);
             const Shape weight{1, 1, k->h, k->w};
             auto plan = plan_conv2d({1, 1, in->h, in->w}, weight, nullptr, p);
@@ -215,18 +258,22 @@ void add_size(Registry& r) {
 // [SECTION] explain
 
 struct ExplainCommand {
-    std::string x_path, w_path, bias_path, at;
-    int64_t out_channel = 0, batch = 0;
+    std::string x_path, w_path, bias_path, at, out_channel_text = "0", batch_text = "0";
     ConvOptions conv;
 
     int run() const {
         auto params = to_params(conv);
         if (!params) return error_exit(params.error());
-        auto pos = parse_pair(at);
-        if (!pos) return error_exit("--at: '" + at + "' is not ROW,COL");
+        auto pos = parse_pair_option("--at", at);
+        if (!pos || at.find(',') == std::string::npos) return error_exit("--at: '" + at + "' is not ROW,COL");
+        auto out_channel = parse_int_option("--out-channel", out_channel_text);
+        if (!out_channel) return error_exit(out_channel.error());
+        auto batch = parse_int_option("--batch", batch_text);
+        if (!batch) return error_exit(batch.error());
         auto a = read_conv_arrays(x_path, w_path, bias_path);
         if (!a) return error_exit(a.error());
-        auto trace = trace_conv2d(a->x, a->w, a->bias_or_null(), *params, batch, out_channel, pos->h, pos->w);
+        auto trace =
+            trace_conv2d(a->x, a->w, a->bias_or_null(), *params, *batch, *out_channel, pos->h, pos->w);
         if (!trace) return error_exit(trace.error());
         for (const std::string& line : explain_lines(*trace)) std::cout << line << "\n";
         return 0;
@@ -240,8 +287,10 @@ void add_explain(Registry& r) {
     sub->add_option("X", cmd->x_path, "Input .npy")->required();
     sub->add_option("W", cmd->w_path, "Weight .npy")->required();
     sub->add_option("--at", cmd->at, "Output position ROW,COL")->required();
-    sub->add_option("--out-channel", cmd->out_channel, "Output channel O")->capture_default_str();
-    sub->add_option("--batch", cmd->batch, "Batch index B")->capture_default_str();
+    sub->add_option("--out-channel", cmd->out_channel_text, "Output channel O")
+        ->type_name("N")
+        ->capture_default_str();
+    sub->add_option("--batch", cmd->batch_text, "Batch index B")->type_name("N")->capture_default_str();
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_conv_options(sub, cmd->conv);
     r.add(sub, [cmd] { return cmd->run(); });

@@ -1,4 +1,5 @@
-// convscope filter IN OUT.png --kernel NAME|FILE [conv options] [--gray] [--map clamp|abs|normalize]
+// convscope filter IN OUT.png --kernel NAME|FILE [conv options] [--gray] [--map
+// clamp|abs|normalize|abs-scaled]
 //                  [--pool max|avg] [--backend B] [--repeat N]
 // Filters a photo with a preset or a kernel file (or pools it) and writes the 8-bit result as PNG: values are
 // rounded to nearest, then mapped (clamp by default). The same core pipeline feeds the image lab view.
@@ -9,6 +10,7 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/options.hpp"
 #include "core/filter.hpp"
+#include "core/limits.hpp"
 
 namespace convscope::cli {
 namespace {
@@ -26,7 +28,7 @@ struct FilterCommand {
     std::string in_path, out_path, kernel, map = "clamp", pool, backend;
     ConvOptions conv;
     bool gray = false;
-    int repeat = 0;
+    std::string repeat;
     CLI::Option* stride_option = nullptr;
 
     Result<FilterSpec> spec() const {
@@ -47,21 +49,24 @@ struct FilterCommand {
             s.op = FilterOp::AvgPool;
         else
             return fail("--pool '" + pool + "' is not max or avg");
-        auto k = parse_pair(kernel);
+        auto k = parse_pair_option("--kernel", kernel);
         if (!k) return fail("--kernel with --pool is the window size N or H,W: " + k.error());
         s.pool.kernel = *k;
         if (stride_option->count()) {
-            auto st = parse_pair(conv.stride);
-            if (!st) return fail("--stride: " + st.error());
+            auto st = parse_pair_option("--stride", conv.stride);
+            if (!st) return Error{st.error()};
             if (st->h < 1 || st->w < 1) return fail("stride must be at least 1, got " + conv.stride);
             s.pool.stride = *st;
         }
-        auto pad = parse_pair(conv.padding);
+        auto pad = parse_pair_option("--padding", conv.padding);
         if (!pad) return fail("--padding with --pool is N or H,W: " + pad.error());
         s.pool.padding = *pad;
-        auto d = parse_pair(conv.dilation);
-        if (!d) return fail("--dilation: " + d.error());
+        auto d = parse_pair_option("--dilation", conv.dilation);
+        if (!d) return Error{d.error()};
         s.pool.dilation = *d;
+        auto limit = parse_max_mult_adds(conv.max_mult_adds);
+        if (!limit) return Error{limit.error()};
+        s.pool.max_mult_adds = *limit;
         if (conv.padding_mode != "zeros") return fail("--padding-mode applies to convolution, not pooling");
         return s;
     }
@@ -69,6 +74,8 @@ struct FilterCommand {
     int run() const {
         auto s = spec();
         if (!s) return error_exit(s.error());
+        auto runs = parse_repeat(repeat);
+        if (!runs) return error_exit(runs.error());
         auto m = parse_display_map(map);
         if (!m) return error_exit("--map: " + m.error());
         auto be = find_backend(backend.empty() ? fastest_cpu_backend().name() : std::string_view(backend));
@@ -77,7 +84,7 @@ struct FilterCommand {
         if (!image) return error_exit(image.error());
         auto input = image_to_tensor(*image, gray ? ColorMode::Grey : ColorMode::Color);
         if (!input) return error_exit(input.error());
-        auto output = run_timed(repeat, (*be)->name(), [&] { return apply_filter(*input, *s, **be); });
+        auto output = run_timed(*runs, (*be)->name(), [&] { return apply_filter(*input, *s, **be); });
         if (!output) return error_exit(output.error());
         auto shown = to_display(*output, *m);
         if (!shown) return error_exit(shown.error());
@@ -97,8 +104,7 @@ void add_filter_command(Registry& r) {
         ", or a text file: one row per line, numbers separated by spaces or commas, # comments, optional "
         "'divisor D' and 'offset B' lines.\nEach colour channel is filtered on its own (groups = 3); "
         "--gray filters the luminance. Values are rounded to nearest, then mapped to 0-255.");
-    sub->add_option("IN", cmd->in_path, "Input image (PNG, JPEG, BMP, GIF, TGA, PSD, HDR, PIC, PNM)")
-        ->required();
+    sub->add_option("IN", cmd->in_path, "Input image (PNG, JPEG, GIF, BMP, TGA, binary PPM/PGM)")->required();
     sub->add_option("OUT", cmd->out_path, "Output PNG")->required();
     sub->add_option("--kernel", cmd->kernel, "Preset name or kernel file (with --pool: the window N or H,W)")
         ->required();
@@ -107,11 +113,16 @@ void add_filter_command(Registry& r) {
     sub->remove_option(sub->get_option("--groups"));
     cmd->stride_option = sub->get_option("--stride");
     sub->add_flag("--gray,--grey", cmd->gray, "Filter the luminance (0.299 R + 0.587 G + 0.114 B) only");
-    sub->add_option("--map", cmd->map, "Values to pixels: clamp, abs or normalize")->capture_default_str();
+    sub->add_option("--map", cmd->map,
+                    "Values to pixels: clamp, abs, normalize or abs-scaled (|v| with the largest at 255)")
+        ->capture_default_str();
     sub->add_option("--pool", cmd->pool,
                     "Pool instead: max or avg, window --kernel, stride default = window");
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu (default: the fastest CPU backend)");
-    sub->add_option("--repeat", cmd->repeat, "Time N runs after a warm-up; the timing goes to stderr");
+    sub->add_option("--repeat", cmd->repeat,
+                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
+                        ") after a warm-up; the timing goes to stderr")
+        ->type_name("N");
     r.add(sub, [cmd] { return cmd->run(); });
 }
 

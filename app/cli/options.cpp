@@ -2,37 +2,121 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <vector>
 
+#include "core/limits.hpp"
+
 namespace convscope::cli {
+
+Result<int64_t> parse_int_option(std::string_view option, std::string_view text) {
+    const std::string opt(option);
+    std::string_view digits = text;
+    if (digits.starts_with('-')) digits.remove_prefix(1);
+    bool plain = !digits.empty();
+    for (char c : digits) plain = plain && c >= '0' && c <= '9';
+    if (!plain)
+        return fail(opt + ": '" + std::string(text) + "' is not a whole number (decimal digits only)");
+    int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc::result_out_of_range)
+        return fail(opt + ": '" + std::string(text) + "' is out of range");
+    if (ec != std::errc() || end != text.data() + text.size())
+        return fail(opt + ": '" + std::string(text) + "' is not a whole number (decimal digits only)");
+    return v;
+}
+
+Result<Pair> parse_pair_option(std::string_view option, std::string_view text, bool allow_x) {
+    size_t sep = text.find(',');
+    if (allow_x && sep == std::string_view::npos) sep = text.find_first_of("xX");
+    const std::string what = allow_x ? "N, H,W or HxW" : "N or H,W";
+    if (sep == std::string_view::npos) {
+        auto n = parse_int_option(option, text);
+        if (!n) return fail(std::string(option) + ": '" + std::string(text) + "' is not " + what);
+        return Pair{*n};
+    }
+    auto h = parse_int_option(option, text.substr(0, sep));
+    auto w = parse_int_option(option, text.substr(sep + 1));
+    if (!h || !w) {
+        const std::string& why = !h ? h.error() : w.error();
+        if (why.ends_with("out of range"))
+            return fail(std::string(option) + ": '" + std::string(text) + "' is out of range");
+        return fail(std::string(option) + ": '" + std::string(text) + "' is not " + what +
+                    " (decimal digits only)");
+    }
+    return Pair{*h, *w};
+}
+
+Result<Padding> parse_padding_option(std::string_view option, std::string_view text) {
+    if (text == "same") return Padding::same();
+    if (text == "valid") return Padding::valid();
+    auto p = parse_pair_option(option, text);
+    if (!p) {
+        if (p.error().ends_with("out of range")) return Error{p.error()};
+        return fail(std::string(option) + ": '" + std::string(text) + "' is not N, H,W, same or valid");
+    }
+    return Padding(*p);
+}
+
+Result<int64_t> parse_max_mult_adds(std::string_view text) {
+    if (text.empty()) return limits::kMaxMultAdds;
+    auto v = parse_int_option("--max-mult-adds", text);
+    if (!v) return v;
+    if (*v < 1) return fail("--max-mult-adds must be at least 1, got " + std::string(text));
+    return v;
+}
+
+Result<int> parse_repeat(std::string_view text) {
+    if (text.empty()) return 0;
+    auto v = parse_int_option("--repeat", text);
+    if (!v) return Error{v.error()};
+    if (*v < 1 || *v > limits::kMaxRepeat)
+        return fail("--repeat must be between 1 and " + std::to_string(limits::kMaxRepeat) + ", got " +
+                    std::string(text));
+    return int(*v);
+}
+
+void add_max_mult_adds_option(CLI::App* cmd, std::string& value) {
+    cmd->add_option("--max-mult-adds", value,
+                    "Refuse an operation needing more multiply-adds than N (default " +
+                        std::to_string(limits::kMaxMultAdds) + ")")
+        ->type_name("N");
+}
 
 void add_conv_options(CLI::App* cmd, ConvOptions& o) {
     cmd->add_option("--stride", o.stride, "Stride S: N or H,W")->capture_default_str();
     cmd->add_option("--padding", o.padding, "Padding P: N, H,W, same or valid")->capture_default_str();
     cmd->add_option("--dilation", o.dilation, "Dilation D: N or H,W")->capture_default_str();
     cmd->add_option("--groups", o.groups, "Groups G (divides input and output channels)")
+        ->type_name("N")
         ->capture_default_str();
     cmd->add_option("--padding-mode", o.padding_mode, "zeros, reflect, replicate or circular")
         ->capture_default_str();
+    add_max_mult_adds_option(cmd, o.max_mult_adds);
 }
 
 Result<Conv2dParams> to_params(const ConvOptions& o) {
     Conv2dParams p;
-    auto stride = parse_pair(o.stride);
-    if (!stride) return fail("--stride: " + stride.error());
-    auto padding = parse_padding(o.padding);
-    if (!padding) return fail("--padding: " + padding.error());
-    auto dilation = parse_pair(o.dilation);
-    if (!dilation) return fail("--dilation: " + dilation.error());
+    auto stride = parse_pair_option("--stride", o.stride);
+    if (!stride) return Error{stride.error()};
+    auto padding = parse_padding_option("--padding", o.padding);
+    if (!padding) return Error{padding.error()};
+    auto dilation = parse_pair_option("--dilation", o.dilation);
+    if (!dilation) return Error{dilation.error()};
+    auto groups = parse_int_option("--groups", o.groups);
+    if (!groups) return Error{groups.error()};
     auto mode = parse_padding_mode(o.padding_mode);
     if (!mode) return fail("--padding-mode: " + mode.error());
+    auto max_mult_adds = parse_max_mult_adds(o.max_mult_adds);
+    if (!max_mult_adds) return Error{max_mult_adds.error()};
     p.stride = *stride;
     p.padding = *padding;
     p.dilation = *dilation;
-    p.groups = o.groups;
+    p.groups = *groups;
     p.padding_mode = *mode;
+    p.max_mult_adds = *max_mult_adds;
     return p;
 }
 

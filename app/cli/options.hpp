@@ -15,14 +15,34 @@ class App;
 
 namespace convscope::cli {
 
-// --stride --padding --dilation --groups --padding-mode, as text until validated.
+// --stride --padding --dilation --groups --padding-mode --max-mult-adds, as text until validated.
 struct ConvOptions {
     std::string stride = "1";
     std::string padding = "0";
     std::string dilation = "1";
-    int64_t groups = 1;
+    std::string groups = "1";
     std::string padding_mode = "zeros";
+    std::string max_mult_adds;  // empty: limits::kMaxMultAdds
 };
+
+// A plain decimal integer ("-" allowed, then digits only) that fits in int64; anything else ("0x10", "1e3",
+// "99999999999999999999", "") is an error naming the option: "--groups: '0x10' is not a whole number".
+Result<int64_t> parse_int_option(std::string_view option, std::string_view text);
+
+// N or H,W of plain decimal integers; `allow_x` also takes HxW (the size command's input).
+Result<Pair> parse_pair_option(std::string_view option, std::string_view text, bool allow_x = false);
+
+// N, H,W (plain decimal integers), same or valid.
+Result<Padding> parse_padding_option(std::string_view option, std::string_view text);
+
+// --max-mult-adds: empty means the default limit; else a whole number of at least 1.
+Result<int64_t> parse_max_mult_adds(std::string_view text);
+
+// --repeat: empty means "run once, untimed"; else 1 to limits::kMaxRepeat.
+Result<int> parse_repeat(std::string_view text);
+
+// Adds --max-mult-adds to a subcommand.
+void add_max_mult_adds_option(CLI::App* cmd, std::string& value);
 
 // Adds the conv options to a subcommand.
 void add_conv_options(CLI::App* cmd, ConvOptions& o);
@@ -32,7 +52,7 @@ Result<Conv2dParams> to_params(const ConvOptions& o);
 
 // Runs `op` once to warm up, then `repeat` times, and prints to stderr
 // "time: median X ms (min Y, max Z) over N runs, backend B". repeat ≤ 0 runs it once, silently.
-// Returns the last result.
+// Returns the last result; memory does not grow with `repeat` beyond one double per run (repeat is bounded).
 Result<Tensor> run_timed(int repeat, std::string_view backend, const std::function<Result<Tensor>()>& op);
 
 }  // namespace convscope::cli

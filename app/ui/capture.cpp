@@ -51,20 +51,27 @@ void GifWriter::abort() {
     if (m_gif) {
         int err = 0;
         EGifCloseFile(static_cast<GifFileType*>(m_gif), &err);
-        ::unlink(m_tmp.c_str());
         m_gif = nullptr;
+        m_bytes.clear();  // nothing was written: the output file appears only in finish()
     }
 }
 
 Status GifWriter::open(const std::string& path, int width, int height) {
     if (width <= 0 || height <= 0) return fail("nothing to record (empty region)");
     m_path = path;
-    m_tmp = path + ".tmp";
+    m_bytes.clear();
     m_width = width;
     m_height = height;
     m_frames = 0;
     int err = 0;
-    GifFileType* gif = EGifOpenFileName(m_tmp.c_str(), false, &err);
+    // Encoded in memory, then written like every other output (write_file_atomic: temporary file + rename,
+    // symlinks followed, a FIFO or device refused, the mode of an existing file kept).
+    const auto append = [](GifFileType* g, const GifByteType* data, int size) -> int {
+        auto* out = static_cast<std::vector<uint8_t>*>(g->UserData);
+        out->insert(out->end(), data, data + size);
+        return size;
+    };
+    GifFileType* gif = EGifOpen(&m_bytes, append, &err);
     if (!gif) return fail("cannot write " + path + ": " + GifErrorString(err));
     m_gif = gif;
     EGifSetGifVersion(gif, true);
@@ -115,17 +122,11 @@ Status GifWriter::finish() {
     if (!gif) return fail("the GIF is not open");
     m_gif = nullptr;
     int err = 0;
-    if (EGifCloseFile(gif, &err) == GIF_ERROR) {
-        ::unlink(m_tmp.c_str());
+    if (EGifCloseFile(gif, &err) == GIF_ERROR)
         return fail("cannot write " + m_path + ": " + GifErrorString(err));
-    }
-    // giflib creates its file private (0600); a GIF for slides is an ordinary file.
-    ::chmod(m_tmp.c_str(), 0644);
-    if (std::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
-        ::unlink(m_tmp.c_str());
-        return fail("cannot write " + m_path);
-    }
-    return {};
+    const Status s = write_file_atomic(m_path, m_bytes);
+    m_bytes = {};
+    return s;
 }
 
 // [SECTION] FrameCapture

@@ -30,11 +30,11 @@ public:
     GifWriter(const GifWriter&) = delete;
     GifWriter& operator=(const GifWriter&) = delete;
     ~GifWriter();
-    // Opens `path` (a temporary file until finish()); every frame must be width × height.
+    // Starts a GIF for `path` (encoded in memory until finish()); every frame must be width × height.
     Status open(const std::string& path, int width, int height);
     // Adds a frame shown for delay_cs hundredths of a second.
     Status add(const Image& frame, int delay_cs);
-    // Closes the file and moves it into place.
+    // Ends the GIF and writes it to `path` atomically.
     Status finish();
     // Closes the file and removes it: nothing is written.
     void abort();
@@ -43,7 +43,8 @@ public:
 
 private:
     void* m_gif = nullptr;  // GifFileType*
-    std::string m_path, m_tmp;
+    std::string m_path;
+    std::vector<uint8_t> m_bytes;  // the GIF encoded so far
     int m_width = 0, m_height = 0, m_frames = 0;
 };
 

@@ -5,7 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <optional>
+#include <vector>
+
+#include <stb/stb_truetype.h>
+
+#include "core/fileio.hpp"
 
 namespace convscope::ui {
 namespace {
@@ -37,6 +44,43 @@ const ImWchar* glyph_ranges() {
     return ranges.Data;
 }
 
+// Big-endian reads of a font's table directory.
+uint32_t be32(const uint8_t* p) {
+    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
+
+// A font file ImGui can use, read like every other file (a regular file only, capped at 64 MiB): its table
+// directory lies inside the file, every table it lists does too, and stb_truetype (the parser ImGui itself
+// runs, which checks no bounds and asserts on a file it cannot read) accepts it. nullopt otherwise: a
+// corrupt or empty font then falls back like a missing one.
+std::optional<std::vector<uint8_t>> read_usable_font(const std::string& path) {
+    auto bytes = read_file(path, 64 << 20);
+    if (!bytes || bytes->size() < 12) return std::nullopt;
+    const uint8_t* d = bytes->data();
+    const size_t size = bytes->size();
+    const uint32_t tag = be32(d);
+    if (tag != 0x00010000u && tag != 0x74727565u /* true */ && tag != 0x4F54544Fu /* OTTO */)
+        return std::nullopt;  // a single font only (no collections)
+    const size_t tables = size_t(d[4]) << 8 | d[5];
+    if (tables == 0 || 12 + 16 * tables > size) return std::nullopt;
+    for (size_t i = 0; i < tables; ++i) {
+        const uint8_t* entry = d + 12 + 16 * i;
+        const uint64_t offset = be32(entry + 8), length = be32(entry + 12);
+        if (offset + length > size) return std::nullopt;
+    }
+    if (stbtt_GetFontOffsetForIndex(d, 0) != 0) return std::nullopt;
+    stbtt_fontinfo info;
+    if (!stbtt_InitFont(&info, d, 0)) return std::nullopt;
+    return std::move(*bytes);
+}
+
+// Hands validated font bytes to the atlas, which then owns (and frees) its copy.
+ImFont* add_font_bytes(ImFontAtlas* atlas, const std::vector<uint8_t>& bytes, float px, ImFontConfig* cfg) {
+    void* copy = IM_ALLOC(bytes.size());
+    std::memcpy(copy, bytes.data(), bytes.size());
+    return atlas->AddFontFromMemoryTTF(copy, int(bytes.size()), px, cfg, glyph_ranges());
+}
+
 ImFont* add_font(const fs::path& assets, float px, bool& ok) {
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     const std::string latin = (assets / "fonts" / "DejaVuSans.ttf").string();
@@ -46,18 +90,18 @@ ImFont* add_font(const fs::path& assets, float px, bool& ok) {
     cfg.OversampleH = px > 30.0f ? 1 : 2;
     cfg.OversampleV = 1;
     ImFont* font = nullptr;
-    if (!assets.empty() && access(latin.c_str(), R_OK) == 0)
-        font = atlas->AddFontFromFileTTF(latin.c_str(), px, &cfg, glyph_ranges());
+    if (!assets.empty())
+        if (auto bytes = read_usable_font(latin)) font = add_font_bytes(atlas, *bytes, px, &cfg);
     if (!font) {
         ok = false;
         ImFontConfig fallback;
         fallback.SizePixels = px;
         return atlas->AddFontDefault(&fallback);
     }
-    if (access(hangul.c_str(), R_OK) == 0) {
+    if (auto bytes = read_usable_font(hangul)) {
         ImFontConfig merge = cfg;
         merge.MergeMode = true;
-        atlas->AddFontFromFileTTF(hangul.c_str(), px, &merge, glyph_ranges());
+        add_font_bytes(atlas, *bytes, px, &merge);
     } else {
         ok = false;
     }
@@ -71,14 +115,18 @@ std::string find_assets_dir() {
     if (const char* env = std::getenv("CONVSCOPE_ASSETS"); env && *env) return has_fonts(env) ? env : "";
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path dir = exe.parent_path();
-        for (const fs::path& p : {dir / "assets", dir.parent_path() / "assets",
-                                  dir.parent_path() / "share" / "convscope" / "assets"})
-            if (has_fonts(p)) return p.string();
-    }
-#ifdef CONVSCOPE_SOURCE_ASSETS
-    if (has_fonts(CONVSCOPE_SOURCE_ASSETS)) return CONVSCOPE_SOURCE_ASSETS;
+    if (ec) return "";
+    // Installed (`cmake --install`, the .deb): <prefix>/bin/convscope reads <prefix>/share/convscope,
+    // wherever the prefix was moved. A folder beside the executable (a copied or unpacked tree) also counts.
+    const fs::path dir = exe.parent_path();
+    for (const fs::path& p :
+         {dir.parent_path() / "share" / "convscope", dir / "assets", dir.parent_path() / "assets"})
+        if (has_fonts(p)) return p.string();
+#if defined(CONVSCOPE_SOURCE_ASSETS) && defined(CONVSCOPE_BUILD_EXE_DIR)
+    // The source tree only for the executable in its own build folder: an installed copy must never depend,
+    // silently, on a checkout that happens to still exist.
+    if (fs::equivalent(dir, CONVSCOPE_BUILD_EXE_DIR, ec) && has_fonts(CONVSCOPE_SOURCE_ASSETS))
+        return CONVSCOPE_SOURCE_ASSETS;
 #endif
     return "";
 }

@@ -17,8 +17,8 @@ inline constexpr float kBigFontPx = 30.0f;
 inline constexpr float kHugeFontPx = 96.0f;
 inline constexpr float kSmallFontPx = 20.0f;
 
-// The assets folder: $CONVSCOPE_ASSETS when set, else beside the executable (assets/ or ../assets/), then the
-// source tree's (a compile-time path).
+// The assets folder: $CONVSCOPE_ASSETS when set, else relative to the executable (../share/convscope when
+// installed, assets/ or ../assets/), then the source tree's, but only for the executable in its build folder.
 // Empty when none holds fonts/DejaVuSans.ttf.
 std::string find_assets_dir();
 // Text from outside the string table that the fonts must draw (a lesson's captions); takes effect at the

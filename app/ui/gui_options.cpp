@@ -60,6 +60,9 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     app.add_option("--scene", out.scene, "Lessons: start on scene K (from 1)");
     app.add_option("--save-scene", out.save_scene,
                    "Save what is shown (after --preset, --step, …) as a scene file, then exit");
+    app.add_option("--report-clipping", out.report_clipping,
+                   "Write the windows whose content is cut off without a scrollbar (JSON) to this file (for "
+                   "tests)");
     app.add_option("--preset", out.preset,
                    "Stepper: start on this example (lecture, edge, blur, max_pool, …)");
     // CLI11 parses from the back of a reversed vector; keep argv order.
@@ -96,7 +99,7 @@ std::optional<int> parse_gui_options(int argc, char** argv, GuiOptions& out) {
     Lang lang;
     if (!out.lang.empty() && !parse_lang(out.lang, lang))
         return cli::error_exit("--lang must be en or ko, got '" + out.lang + "'");
-    if (out.scale != 0.0f && (out.scale < 1.0f || out.scale > 3.0f))
+    if (out.scale != 0.0f && !(out.scale >= 1.0f && out.scale <= 3.0f))  // NaN fails both comparisons
         return cli::error_exit("--scale must be between 1 and 3");
     if (!out.theme.empty() && out.theme != "light" && out.theme != "dark")
         return cli::error_exit("--theme must be light or dark, got '" + out.theme + "'");

@@ -1,7 +1,7 @@
 // `convscope`, `convscope IMAGE` and `convscope gui [IMAGE] [--view V] [--lang en|ko] [--scale S] [--theme T]
 // [--screenshot OUT.png] [--frames N] [--step N] [--step-terms N] [--export-gif OUT.gif] [--size WxH]
 // [--preset NAME] [--hide-controls] [--exit-after SECONDS] [--present] [--fullscreen] [--report-layout
-// FILE]`.
+// FILE] [--report-clipping FILE]`.
 #pragma once
 
 #include <optional>

@@ -22,7 +22,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -115,9 +114,18 @@ std::vector<std::string> load_recent() {
     std::vector<std::string> v;
     const std::string p = recent_path();
     if (p.empty()) return v;
-    std::ifstream f(p);
-    for (std::string line; std::getline(f, line) && v.size() < 10;)
-        if (!line.empty()) v.push_back(line);
+    auto bytes = read_file(p, 1 << 16);  // a regular file only: a FIFO here must not block the app
+    if (!bytes) return v;
+    std::string line;
+    for (uint8_t c : *bytes) {
+        if (c != '\n') {
+            line += char(c);
+            continue;
+        }
+        if (!line.empty() && v.size() < 10) v.push_back(line);
+        line.clear();
+    }
+    if (!line.empty() && v.size() < 10) v.push_back(line);
     return v;
 }
 
@@ -134,8 +142,8 @@ void save_recent(const std::vector<std::string>& v) {
 bool is_image_name(const fs::path& p) {
     std::string ext = p.extension().string();
     for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
-    for (const char* e :
-         {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga", ".psd", ".hdr", ".pic", ".pnm", ".ppm", ".pgm"})
+    // The formats core/image.hpp decodes; PSD, HDR and PIC files are refused there with a message.
+    for (const char* e : {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga", ".pnm", ".ppm", ".pgm"})
         if (ext == e) return true;
     return false;
 }
@@ -439,7 +447,7 @@ private:
     // Edge detectors (weights summing to 0) give negative values for half their edges: clamping would hide
     // those, so choosing one shows |value|; anything else starts clamped. The user may change it afterwards.
     void suggest_map() {
-        m_map = std::fabs(m_spec.kernel.weight_sum()) < 1e-9 ? DisplayMap::Abs : DisplayMap::Clamp;
+        m_map = std::fabs(m_spec.kernel.weight_sum()) < 1e-9 ? DisplayMap::AbsScaled : DisplayMap::Clamp;
         m_dirty = true;
     }
 
@@ -509,6 +517,7 @@ private:
 
     // State: the panes (zoom in screen pixels per input pixel, pan as the input point at the panes' centre)
     bool m_true_size = false;
+    bool m_compact = false;  // this frame: a short work area (labels inside the panes, a one-line hint)
     double m_zoom = 1.0;
     double m_cx = 0.0, m_cy = 0.0;
     bool m_need_fit = true;
@@ -615,18 +624,28 @@ void ImageView::draw_content(ViewContext& ctx) {
     update_trace();
 
     const float full_w = ImGui::GetContentRegionAvail().x;
-    const float panel_w = std::min(ctx.fonts.ui_size * 17.0f, full_w * 0.32f);
+    // A short work area leaves the photos height-bound: the panel may then take more of the width, which the
+    // photos would not use, so its words and buttons keep their room at a large scale.
+    const bool short_area = ImGui::GetContentRegionAvail().y < ctx.fonts.ui_size * 22.0f;
+    const float panel_w = std::min(ctx.fonts.ui_size * 17.0f, full_w * (short_area ? 0.4f : 0.32f));
+    // Its text wraps (a horizontal scrollbar would widen the wrapping with the content, so there is none).
     ImGui::BeginChild("##image_controls", ImVec2(panel_w, 0), true);
+    ImGui::PushTextWrapPos(0.0f);
     draw_controls(ctx);
+    ImGui::PopTextWrapPos();
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##image_work", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // The photos stay large: the explain panel takes its full height only once a pixel is explained (the
-    // hint alone needs a few lines).
+    // hint alone needs a few lines). Where the work area is short for the UI scale (a large scale on a small
+    // screen), the hint is one line (the rest on hover) and the panes' labels go inside the panes.
+    m_compact = avail.y < ctx.fonts.ui_size * 22.0f;
+    const float one_line = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
     const float explain_h = m_trace || !m_trace_error.empty()
                                 ? std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f)
-                                : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
+                            : m_compact ? one_line
+                                        : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
     draw_panes(ctx, ImVec2(avail.x, avail.y - explain_h - ImGui::GetStyle().ItemSpacing.y));
     draw_explain(ctx, ImVec2(avail.x, explain_h));
     ImGui::EndChild();
@@ -655,9 +674,14 @@ void ImageView::draw_controls(ViewContext& ctx) {
     if (!m_load_error.empty()) error_text(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
     if (!m_samples.empty()) {
         ImGui::TextColored(to_vec4(pal.text_muted), "%s", tr(Str::img_samples));
+        // The buttons flow: one goes on the next row when it would pass the panel's edge.
+        const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
         for (size_t i = 0; i < m_samples.size(); ++i) {
-            if (i) ImGui::SameLine();
-            if (ImGui::SmallButton(fs::path(m_samples[i]).stem().string().c_str())) load(m_samples[i]);
+            const std::string name = fs::path(m_samples[i]).stem().string();
+            const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+            if (i && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right)
+                ImGui::SameLine();
+            if (ImGui::SmallButton(name.c_str())) load(m_samples[i]);
         }
     }
     if (ImGui::Button(tr(Str::img_open))) {
@@ -779,15 +803,25 @@ void ImageView::draw_controls(ViewContext& ctx) {
     const bool grey_photo = m_source && m_source->photo.channels == 1;
     int mode = grey_photo ? 0 : int(m_mode);
     label(Str::img_colour);
-    if (ImGui::RadioButton(tr(Str::img_grey), &mode, 0)) m_dirty = true;
+    // The label beside the button wraps in a narrow panel (a radio button's own label would be cut).
+    const auto radio = [&](Str text, int value) {
+        const bool clicked =
+            ImGui::RadioButton((std::string("##") + tr(text, Lang::En)).c_str(), &mode, value);
+        ImGui::SameLine(0.0f, ImGui::GetStyle().ItemInnerSpacing.x);
+        ImGui::TextUnformatted(tr(text));
+        if (ImGui::IsItemClicked()) mode = value;
+        return clicked || ImGui::IsItemClicked();
+    };
+    if (radio(Str::img_grey, 0)) m_dirty = true;
     ImGui::BeginDisabled(grey_photo);
-    if (ImGui::RadioButton(tr(Str::img_rgb), &mode, 1)) m_dirty = true;
+    if (radio(Str::img_rgb, 1) && !grey_photo) m_dirty = true;
     ImGui::EndDisabled();
     if (!grey_photo) m_mode = ColorMode(mode);
     int map = int(m_map);
     label(Str::img_map);
-    const char* maps[] = {tr(Str::img_map_clamp), tr(Str::img_map_abs), tr(Str::img_map_normalize)};
-    if (ImGui::Combo("##map", &map, maps, 3)) {
+    const char* maps[] = {tr(Str::img_map_clamp), tr(Str::img_map_abs), tr(Str::img_map_normalize),
+                          tr(Str::img_map_abs_scaled)};
+    if (ImGui::Combo("##map", &map, maps, 4)) {
         m_map = DisplayMap(map);
         m_dirty = true;
     }
@@ -926,19 +960,26 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
     const ImVec2 top = ImGui::GetCursorScreenPos();
     ImGui::Checkbox(tr(Str::img_true_size), &m_true_size);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::img_true_size_tip));
-    ImGui::SameLine();
+    // Each item beside the one before when it fits, else on the next row (a large scale on a narrow pane).
+    const auto beside = [](const std::string& text, float extra) {
+        const float w = ImGui::CalcTextSize(text.c_str()).x + extra;
+        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    };
+    beside(tr(Str::img_fit), ImGui::GetStyle().FramePadding.x * 2);
     if (ImGui::Button(tr(Str::img_fit))) m_need_fit = true;
-    ImGui::SameLine();
-    ImGui::TextColored(to_vec4(pal.text_muted), "%s", trf(Str::img_zoom, m_zoom * 100.0).c_str());
+    const std::string zoom = trf(Str::img_zoom, m_zoom * 100.0);
+    beside(zoom, 0.0f);
+    ImGui::TextColored(to_vec4(pal.text_muted), "%s", zoom.c_str());
     if (m_hover_input && m_result) {
         const auto [iy, ix] = *m_hover_input;
         const Tensor& in = *m_result->input;
         std::string v;
         for (int64_t c = 0; c < in.dim(0); ++c)
             v += (c ? ", " : "") + format_number(in.data[size_t((c * in.dim(1) + iy) * in.dim(2) + ix)]);
-        ImGui::SameLine();
-        ImGui::TextColored(to_vec4(pal.text_muted), "%s",
-                           trf(Str::img_input_at, int(iy), int(ix), v.c_str()).c_str());
+        const std::string at = trf(Str::img_input_at, int(iy), int(ix), v.c_str());
+        beside(at, 0.0f);
+        ImGui::TextColored(to_vec4(pal.text_muted), "%s", at.c_str());
     }
     m_hover_input.reset();
     // The output size, worked out for each side, right above the panes where the output grows and shrinks.
@@ -947,18 +988,19 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         const float px = std::clamp(size.y / 22.0f, std::min(18.0f, ctx.fonts.ui_size), ctx.fonts.ui_size);
         ImFont* f = ctx.fonts.for_size(px);
         const std::string h_line = "H_out = " + axis_formula(m_geometry->h);
-        text_line(f, px, pal.strong(Role::Output), h_line);
-        // Beside H_out where it fits, else below it (never cut at the pane's edge).
+        const float room = ImGui::GetContentRegionAvail().x;
+        text_line(f, fit_size(f, px, room, h_line), pal.strong(Role::Output), h_line);
+        // Beside H_out where it fits, else below it (never cut at the pane's edge: shrunk to the pane).
         const std::string w_line = "W_out = " + axis_formula(m_geometry->w);
         ImGui::SameLine(0.0f, px * 1.5f);
         if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
-        text_line(f, px, pal.strong(Role::Output), w_line);
+        text_line(f, fit_size(f, px, room, w_line), pal.strong(Role::Output), w_line);
     }
     const float bar_h = ImGui::GetCursorScreenPos().y - top.y;
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float gap = 8.0f * s;
-    const float label_h = ImGui::GetTextLineHeightWithSpacing();
+    const float label_h = m_compact ? 0.0f : ImGui::GetTextLineHeightWithSpacing();
     const ImVec2 pane(std::max(10.0f, (size.x - gap) / 2.0f), std::max(10.0f, size.y - bar_h - label_h));
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 in_min(origin.x, origin.y + label_h), out_min(origin.x + pane.x + gap, origin.y + label_h);
@@ -974,11 +1016,40 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         m_need_fit = false;
     }
 
-    // Labels above the panes: the output's shape beside its name.
-    dl->AddText(ImVec2(in_min.x, origin.y), pal.strong(Role::Input), tr(Str::label_input));
+    // Labels above the panes: the output's shape beside its name (drawn after the photos, inside the panes
+    // on a backing, when the work area is short).
     std::string out_label = tr(Str::label_output);
     if (m_result) out_label += "  " + shape_to_string(m_result->output->shape);
-    dl->AddText(ImVec2(out_min.x, origin.y), pal.strong(Role::Output), out_label.c_str());
+    const auto draw_labels = [&] {
+        const ImVec2 at_in(in_min.x, origin.y), at_out(out_min.x, origin.y);
+        if (m_compact) {
+            const float pad = 4.0f * s;
+            for (auto [at, text] :
+                 {std::pair{at_in, tr(Str::label_input)}, std::pair{at_out, out_label.c_str()}}) {
+                const ImVec2 ts = ImGui::CalcTextSize(text);
+                dl->AddRectFilled(at, ImVec2(at.x + std::min(ts.x + 2 * pad, pane.x), at.y + ts.y + pad),
+                                  with_alpha(pal.panel, 0.85f));
+            }
+            // Shrunk to the pane where the output's shape would run past it.
+            ImFont* f = ImGui::GetFont();
+            const float fs = ImGui::GetFontSize();
+            dl->AddText(f, fit_size(f, fs, pane.x - 2 * pad, tr(Str::label_input)),
+                        ImVec2(at_in.x + pad, at_in.y + pad / 2), pal.strong(Role::Input),
+                        tr(Str::label_input));
+            dl->AddText(f, fit_size(f, fs, pane.x - 2 * pad, out_label),
+                        ImVec2(at_out.x + pad, at_out.y + pad / 2), pal.strong(Role::Output),
+                        out_label.c_str());
+            return;
+        }
+        // Shrunk to the pane's width where a large scale would run them past it.
+        ImFont* f = ImGui::GetFont();
+        const float fs = ImGui::GetFontSize();
+        dl->AddText(f, fit_size(f, fs, pane.x, tr(Str::label_input)), at_in, pal.strong(Role::Input),
+                    tr(Str::label_input));
+        dl->AddText(f, fit_size(f, fs, pane.x, out_label), at_out, pal.strong(Role::Output),
+                    out_label.c_str());
+    };
+    if (!m_compact) draw_labels();
 
     // The output's placement comes from the result shown (its own geometry), not the one being computed.
     Axis ax, ay;
@@ -1104,6 +1175,8 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         }
     }
 
+    if (m_compact) draw_labels();
+
     // Messages over the output pane: no image yet, work under way (with a sweeping bar), or why nothing runs.
     auto centred_text = [&](const std::string& text, ImU32 col) {
         const float wrap = pane.x - 24 * s;
@@ -1166,7 +1239,24 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     if (!m_trace) {
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
-        ImGui::TextWrapped("%s", tr(Str::img_explain_hint));  // wraps in a narrow window instead of clipping
+        if (m_compact && m_trace_error.empty()) {
+            // One line: as much of the hint as fits, ending in "…", the whole of it on hover.
+            const std::string hint = tr(Str::img_explain_hint);
+            const float room = ImGui::GetContentRegionAvail().x;
+            std::string shown = hint;
+            if (ImGui::CalcTextSize(hint.c_str()).x > room) {
+                size_t n = hint.size();
+                do {
+                    do --n;
+                    while (n > 0 && (uint8_t(hint[n]) & 0xC0) == 0x80);  // cut between UTF-8 characters
+                    shown = hint.substr(0, n) + "…";
+                } while (n > 0 && ImGui::CalcTextSize(shown.c_str()).x > room);
+            }
+            ImGui::TextUnformatted(shown.c_str());
+            if (ImGui::IsItemHovered() && shown != hint) ImGui::SetTooltip("%s", hint.c_str());
+        } else {
+            ImGui::TextWrapped("%s", tr(Str::img_explain_hint));  // wraps in a narrow window, never clips
+        }
         ImGui::PopStyleColor();
         if (!m_trace_error.empty()) error_text(m_trace_error);
         ImGui::EndChild();
@@ -1212,7 +1302,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     const int64_t rows = t.kind == TraceKind::Conv ? spec.kernel.rows : spec.pool.kernel.h;
     const int64_t cols = t.kind == TraceKind::Conv ? spec.kernel.cols : spec.pool.kernel.w;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float label_h = ImGui::GetTextLineHeightWithSpacing();
+    const float label_h = m_compact ? 0.0f : ImGui::GetTextLineHeightWithSpacing();
     const float cell = std::clamp(std::min((avail.y - label_h) / float(rows), avail.x * 0.22f / float(cols)),
                                   4.0f * s, ctx.fonts.big_size * 2.0f);
     const float number_px = std::min(ctx.fonts.ui_size, cell * 0.42f);

@@ -139,7 +139,7 @@ std::vector<LayerWeights> make_weights(const Network& net, const std::vector<Lay
 }
 
 // Tiles of one tensor: each channel of the first sample as a map; a tensor of rank ≤ 2 as one row of values.
-LayerMaps make_tiles(const Tensor& t) {
+LayerMaps make_tiles(const Tensor& t, int64_t max_tiles = kTilesPerLayer) {
     LayerMaps maps;
     maps.shape = t.shape;
     const int r = t.rank();
@@ -154,7 +154,7 @@ LayerMaps make_tiles(const Tensor& t) {
     if (r >= 3) {
         const int64_t C = t.shape[size_t(r - 3)], H = t.shape[size_t(r - 2)], W = t.shape[size_t(r - 1)];
         maps.channels = C;
-        for (int64_t c = 0; c < std::min<int64_t>(C, kTilesPerLayer); ++c) {
+        for (int64_t c = 0; c < std::min<int64_t>(C, max_tiles); ++c) {
             Tile tile;
             tile.channel = c;
             tile.full_h = H;
@@ -281,6 +281,7 @@ public:
 private:
     std::optional<Scene> m_scene;  // the scene last loaded (caption, unknown fields)
     void load_lecture() {
+        clear_field();
         m_items.clear();
         m_items.push_back(
             {Layer::conv2d(1, 5, 5), {"", "sobel-x", "sobel-y", "gaussian", "laplacian"}, next_id()});
@@ -297,6 +298,7 @@ private:
         return n;
     }
     void set_network(const Network& n) {
+        clear_field();
         m_input = n.input;
         m_items.clear();
         for (const Layer& L : n.layers) m_items.push_back({L, {}, next_id()});
@@ -309,13 +311,15 @@ private:
     void draw_stack_editor(ViewContext& ctx, const NetworkCheck& check);
     void draw_layer_list(ViewContext& ctx, const NetworkCheck& check);
     void draw_add_layer(const NetworkCheck& check);
+    void draw_stacks_menu(ViewContext& ctx);
     void draw_layer_editor(ViewContext& ctx);
     void draw_kernel_choices(LayerItem& item);
     void draw_table(const NetworkCheck& check);
     void draw_maps_tab(ViewContext& ctx);
     void draw_canvas(ViewContext& ctx);
     void draw_tiles(ViewContext& ctx);
-    bool draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool selected, ImU32 frame);
+    bool draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool selected, ImU32 frame,
+                   const PathCounts* field = nullptr);
     void draw_enlarged(ViewContext& ctx);
     void draw_code_tab(ViewContext& ctx);
 
@@ -343,7 +347,45 @@ private:
     int64_t m_pick_y = -1, m_pick_x = -1;   // the picked element of the enlarged map (−1: its centre)
     int m_pick_layer = 1, m_pick_tile = 1;  // the enlarged map: row in m_maps (0 = input), tile index
 
+    // The stacks replaced by a menu entry or pasted code, for Ctrl+Z.
+    struct Snapshot {
+        Shape input;
+        std::vector<LayerItem> items;
+    };
+    std::vector<Snapshot> m_undo;
+    void push_undo() {
+        m_undo.push_back({m_input, m_items});
+        if (m_undo.size() > 32) m_undo.erase(m_undo.begin());
+    }
+    void undo(ViewContext& ctx) {
+        if (m_undo.empty()) return;
+        m_input = m_undo.back().input;
+        m_items = std::move(m_undo.back().items);
+        m_undo.pop_back();
+        m_selected = m_items.empty() ? -1 : 0;
+        m_dirty = true;
+        clear_field();
+        ctx.notify(tr(Str::net_undone));
+    }
+
+    // The receptive field of the picked element: path counts per map, from core.
+    std::optional<std::vector<PathCounts>> m_rf;
+    std::string m_rf_error;
+    int64_t m_rf_y = -1, m_rf_x = -1;
+    int m_rf_layer = -1;  // the row of m_maps it belongs to
+    void clear_field() {
+        m_rf.reset();
+        m_rf_error.clear();
+        m_rf_layer = -1;
+    }
+
+    // The selected layer as code, edited in place.
+    std::string m_edit_text, m_edit_error;
+    uint32_t m_edit_id = 0;
+
     // The code tab.
+    std::vector<SkippedLine> m_skipped;
+    std::vector<std::string> m_notes;
     std::string m_paste =
         "input = torch.Tensor(1,1,28,28)\nconv1 = nn.Conv2d(1,5,5)\npool = nn.MaxPool2d(2)\n";
     std::string m_paste_error;
@@ -378,10 +420,12 @@ void NetworkView::submit_if_needed() {
             run.tensors.push_back(input_from_image(net.input, *source));
             auto outputs = run_network(net, run.weights, run.tensors[0], fastest_cpu_backend());
             if (!outputs) return Error{outputs.error()};
-            run.maps.push_back(make_tiles(run.tensors[0]));
+            // Deep stacks (AlexNet) show fewer channels per layer, so a frame stays cheap to draw.
+            const int64_t tiles = net.layers.size() > 8 ? 8 : kTilesPerLayer;
+            run.maps.push_back(make_tiles(run.tensors[0], tiles));
             run.maps[0].name = input_name;
             for (size_t i = 0; i < outputs->size(); ++i) {
-                run.maps.push_back(make_tiles((*outputs)[i]));
+                run.maps.push_back(make_tiles((*outputs)[i], tiles));
                 run.maps.back().name = std::to_string(i + 1) + " " + layer_label(net.layers[i]);
                 if (net.layers[i].kind == LayerKind::Conv2d) run.maps.back().presets = items[i].presets;
                 run.tensors.push_back(std::move((*outputs)[i]));
@@ -394,6 +438,19 @@ void NetworkView::take_results() {
     if (auto done = m_worker.take()) {
         m_shown = done->generation;
         m_maps = std::move(done->value);
+        // Recompute the field for the stack just run (its shapes may have changed).
+        if (m_rf_layer > 0 && m_maps->ok()) {
+            const MapsRun& run = m_maps->value();
+            if (m_rf_layer < int(run.maps.size())) {
+                auto rf = receptive_field_paths(run.net, m_rf_layer - 1, m_rf_y, m_rf_x);
+                if (rf)
+                    m_rf = std::move(*rf);
+                else
+                    clear_field();
+            } else {
+                clear_field();
+            }
+        }
         m_seconds = done->seconds;
         if (m_maps->ok() && m_pick_layer >= int(m_maps->value().maps.size())) m_pick_layer = -1;
     }
@@ -447,7 +504,11 @@ void NetworkView::draw_stack_editor(ViewContext& ctx, const NetworkCheck& check)
     draw_layer_list(ctx, check);
     draw_add_layer(check);
     ImGui::SameLine();
-    if (ImGui::Button(tr(Str::net_lecture))) load_lecture();
+    draw_stacks_menu(ctx);
+    ImGui::BeginDisabled(m_undo.empty());
+    if (ImGui::Button(tr(Str::net_undo))) undo(ctx);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Ctrl+Z");
+    ImGui::EndDisabled();
     ImGui::Separator();
     draw_layer_editor(ctx);
 }
@@ -467,14 +528,17 @@ void NetworkView::draw_layer_list(ViewContext& ctx, const NetworkCheck& check) {
         const std::string label = std::to_string(i + 1) + "  " + layer_label(m_items[size_t(i)].layer);
         if (!c.ok())
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)));
+        // The buttons beside the name where it fits, else on the row below (a large scale, a long name).
         const float w = ImGui::GetContentRegionAvail().x - buttons - ImGui::GetStyle().ItemSpacing.x;
-        if (ImGui::Selectable(label.c_str(), m_selected == i, 0, ImVec2(std::max(w, 40.0f * ctx.scale), 0)))
+        const bool beside = ImGui::CalcTextSize(label.c_str()).x <= w;
+        if (ImGui::Selectable(label.c_str(), m_selected == i, 0,
+                              ImVec2(beside ? std::max(w, 40.0f * ctx.scale) : 0.0f, 0)))
             m_selected = i;
         if (!c.ok()) {
             ImGui::PopStyleColor();
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.error.c_str());
         }
-        ImGui::SameLine();
+        if (beside) ImGui::SameLine();
         ImGui::BeginDisabled(i == 0);
         if (ImGui::Button("↑", ImVec2(button_w, 0))) move = -1, moved = i;
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::net_move_up));
@@ -499,6 +563,30 @@ void NetworkView::draw_layer_list(ViewContext& ctx, const NetworkCheck& check) {
         m_selected = std::min(m_selected, int(m_items.size()) - 1);
         m_dirty = true;
     }
+}
+
+// The bundled stacks (core's bundled_stacks), one entry each; the stack they replace is kept for Ctrl+Z.
+void NetworkView::draw_stacks_menu(ViewContext& ctx) {
+    static constexpr std::pair<std::string_view, Str> kNames[] = {
+        {"lecture", Str::net_stack_lecture},     {"lenet5", Str::net_stack_lenet5},
+        {"alexnet", Str::net_stack_alexnet},     {"vgg_bn", Str::net_stack_vgg_bn},
+        {"mobilenet", Str::net_stack_mobilenet}, {"dcgan", Str::net_stack_dcgan},
+    };
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize(tr(Str::net_stacks)).x + ImGui::GetFrameHeight() * 2);
+    if (!ImGui::BeginCombo("##stacks", tr(Str::net_stacks))) return;
+    for (const BundledStack& b : bundled_stacks()) {
+        Str name = Str::net_stack_lecture;
+        for (auto [id, label] : kNames)
+            if (id == b.id) name = label;
+        if (!ImGui::Selectable(tr(name))) continue;
+        push_undo();
+        if (b.id == "lecture")
+            load_lecture();  // with its preset kernels
+        else
+            set_network(b.net);
+        ctx.notify(trf(Str::net_loaded, tr(name)));
+    }
+    ImGui::EndCombo();
 }
 
 void NetworkView::draw_add_layer(const NetworkCheck& check) {
@@ -531,6 +619,20 @@ void NetworkView::draw_add_layer(const NetworkCheck& check) {
                 break;
             case LayerKind::Linear:
                 L = Layer::linear(shape.back(), 10);
+                break;
+            default:
+                // PyTorch's defaults, fitted to the shape there.
+                L = Layer::make(kind);
+                if (kind == LayerKind::BatchNorm2d) L.in = channels;
+                if (kind == LayerKind::ConvTranspose2d) {
+                    L.in = L.out = channels;
+                    L.kernel = L.stride = Pair(2);
+                }
+                if (kind == LayerKind::ZeroPad2d || kind == LayerKind::ConstantPad2d ||
+                    kind == LayerKind::ReflectionPad2d || kind == LayerKind::ReplicationPad2d)
+                    L.pad_left = L.pad_right = L.pad_top = L.pad_bottom = 1;
+                if (kind == LayerKind::LocalResponseNorm) L.size = 5;
+                if (kind == LayerKind::Softmax || kind == LayerKind::LogSoftmax) L.dim = 1;
                 break;
         }
         m_items.insert(m_items.begin() + at, LayerItem{L, {}, next_id()});
@@ -619,6 +721,32 @@ void NetworkView::draw_layer_editor(ViewContext& ctx) {
             changed |= int_field("out_features", L.out, 0, one);
             changed |= ImGui::Checkbox("bias", &L.bias);
             break;
+        default:  // the other layers are edited as code, below
+            break;
+    }
+    // Every layer as its PyTorch code, edited in place (Enter applies; a refusal is shown, the layer kept).
+    if (m_edit_id != item.id) m_edit_error.clear();
+    if (m_edit_id != item.id || (!ImGui::IsAnyItemActive() && m_edit_error.empty())) {
+        m_edit_text = layer_label(L);
+        m_edit_id = item.id;
+    }
+    ImGui::TextUnformatted(tr(Str::net_as_code));
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+    if (ImGui::InputText("##as_code", &m_edit_text, ImGuiInputTextFlags_EnterReturnsTrue)) {
+        auto parsed = parse_layer(m_edit_text);
+        if (parsed) {
+            L = *parsed;
+            m_edit_error.clear();
+            changed = true;
+        } else {
+            m_edit_error = parsed.error();
+        }
+    }
+    if (!m_edit_error.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)), "%s",
+                           m_edit_error.c_str());
+        ImGui::PopTextWrapPos();
     }
     if (L.kind == LayerKind::Conv2d) draw_kernel_choices(item);
     ImGui::PopID();
@@ -653,6 +781,20 @@ void NetworkView::draw_kernel_choices(LayerItem& item) {
 
 // [SECTION] Table
 
+// "5" or "5×3"; "--" where the field stops meaning something.
+std::string rf_pair(const std::optional<ReceptiveField>& rf, bool jump) {
+    if (!rf) return "--";
+    const Pair p = jump ? rf->jump : rf->size;
+    return p.h == p.w ? std::to_string(p.h) : std::to_string(p.h) + "×" + std::to_string(p.w);
+}
+
+std::string rf_start(const std::optional<ReceptiveField>& rf) {
+    if (!rf) return "--";
+    return rf->start_h == rf->start_w
+               ? format_number(float(rf->start_h))
+               : format_number(float(rf->start_h)) + "×" + format_number(float(rf->start_w));
+}
+
 void NetworkView::draw_table(const NetworkCheck& check) {
     const Palette& pal = palette();
     const ImVec4 muted = ImGui::ColorConvertU32ToFloat4(pal.text_muted);
@@ -664,13 +806,16 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     int rows = 3 + int(m_items.size());
     for (const LayerCheck& c : check.layers) rows += c.ok() ? 0 : 2;
     const float height =
-        std::min(row_h * float(rows) + row_h * 0.5f, ImGui::GetContentRegionAvail().y * 0.5f);
-    if (!ImGui::BeginTable("##shapes", 5, flags, ImVec2(0, height))) return;
+        std::min(row_h * float(rows) + row_h * 0.5f, ImGui::GetContentRegionAvail().y * 0.42f);
+    if (!ImGui::BeginTable("##shapes", 8, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
+    std::optional<ReceptiveField> input_rf;
+    if (m_input.size() == 3 || m_input.size() == 4) input_rf = ReceptiveField{};
     // The numbers never shrink (a cut shape would mislead); the layer column takes what is left.
-    float widths[3] = {ImGui::CalcTextSize(tr(Str::net_col_shape)).x,
-                       ImGui::CalcTextSize(tr(Str::net_col_params)).x,
-                       ImGui::CalcTextSize(tr(Str::net_col_macs)).x};
+    const Str heads[6] = {Str::net_col_shape, Str::net_col_params, Str::net_col_macs,
+                          Str::net_col_rf,    Str::net_col_jump,   Str::net_col_start};
+    float widths[6];
+    for (int k = 0; k < 6; ++k) widths[k] = ImGui::CalcTextSize(tr(heads[k])).x;
     auto fit = [&](int col, const std::string& text) {
         widths[col] = std::max(widths[col], ImGui::CalcTextSize(text.c_str()).x);
     };
@@ -678,27 +823,42 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     for (const LayerCheck& c : check.layers) {
         fit(0, shape_text(c.output));
         fit(1, with_thousands(c.params));
-        fit(2, with_thousands(c.macs));
+        fit(2, with_thousands(c.mult_adds));
+        fit(3, rf_pair(c.rf, false));
+        fit(4, rf_pair(c.rf, true));
+        fit(5, rf_start(c.rf));
     }
     fit(1, with_thousands(check.total_params));
-    fit(2, with_thousands(check.total_macs));
+    fit(2, with_thousands(check.total_mult_adds));
     // The layer column is as wide as its longest name; where the table is wider than the pane it scrolls
     // sideways rather than squeezing a column to a letter.
     float layer_w =
         std::max(ImGui::CalcTextSize(tr(Str::net_col_layer)).x, ImGui::CalcTextSize(tr(Str::label_input)).x);
     for (const auto& item : m_items)
         layer_w = std::max(layer_w, ImGui::CalcTextSize(layer_label(item.layer).c_str()).x);
-    const float air = ImGui::GetFontSize() * 1.5f;
+    const float air = ImGui::GetFontSize() * 1.2f;
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("000").x);
     ImGui::TableSetupColumn(tr(Str::net_col_layer), ImGuiTableColumnFlags_WidthFixed, layer_w + air);
-    ImGui::TableSetupColumn(tr(Str::net_col_shape), ImGuiTableColumnFlags_WidthFixed, widths[0] + air);
-    ImGui::TableSetupColumn(tr(Str::net_col_params), ImGuiTableColumnFlags_WidthFixed, widths[1] + air);
-    ImGui::TableSetupColumn(tr(Str::net_col_macs), ImGuiTableColumnFlags_WidthFixed, widths[2] + air);
-    ImGui::TableHeadersRow();
+    for (int k = 0; k < 6; ++k)
+        ImGui::TableSetupColumn(tr(heads[k]), ImGuiTableColumnFlags_WidthFixed, widths[k] + air);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int col = 0; col < 8; ++col) {
+        ImGui::TableSetColumnIndex(col);
+        ImGui::TableHeader(ImGui::TableGetColumnName(col));
+        if (col >= 5 && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::net_rf_tip));
+    }
     auto right = [](const std::string& text) {
         const float w = ImGui::CalcTextSize(text.c_str()).x;
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - w));
         ImGui::TextUnformatted(text.c_str());
+    };
+    auto field = [&](const std::optional<ReceptiveField>& rf) {
+        ImGui::TableNextColumn();
+        right(rf_pair(rf, false));
+        ImGui::TableNextColumn();
+        right(rf_pair(rf, true));
+        ImGui::TableNextColumn();
+        right(rf_start(rf));
     };
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -711,10 +871,10 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     right("--");
     ImGui::TableNextColumn();
     right("--");
+    field(input_rf);
     for (size_t i = 0; i < m_items.size(); ++i) {
         const LayerCheck& c = check.layers[i];
         const Layer& L = m_items[i].layer;
-        const bool learns = L.kind == LayerKind::Conv2d || L.kind == LayerKind::Linear;
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         if (ImGui::Selectable(std::to_string(i + 1).c_str(), m_selected == int(i),
@@ -737,10 +897,10 @@ void NetworkView::draw_table(const NetworkCheck& check) {
                                shape_text(c.output).c_str());
         }
         ImGui::TableNextColumn();
-        // A layer PyTorch cannot even build has no parameters to count.
-        right(!learns ? "--" : (!c.ok() && c.params == 0) ? "—" : with_thousands(c.params));
+        right(c.params ? with_thousands(c.params) : "--");
         ImGui::TableNextColumn();
-        right(learns ? (c.output.empty() ? "—" : with_thousands(c.macs)) : "--");
+        right(c.mult_adds ? with_thousands(c.mult_adds) : (c.params && c.output.empty()) ? "—" : "--");
+        field(c.rf);
         if (!c.ok()) {
             // The refusal, in its own row under the layer, wrapped in the layer column's width and beyond.
             ImGui::TableNextRow();
@@ -762,8 +922,22 @@ void NetworkView::draw_table(const NetworkCheck& check) {
     ImGui::TableNextColumn();
     right(with_thousands(check.total_params));
     ImGui::TableNextColumn();
-    right(with_thousands(check.total_macs));
+    right(with_thousands(check.total_mult_adds));
     ImGui::EndTable();
+    // torchinfo's other totals, under the table.
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(
+        muted, "%s",
+        trf(Str::net_trainable, with_thousands(check.trainable_params).c_str(),
+            with_thousands(check.non_trainable_params()).c_str(), with_thousands(check.total_buffers).c_str())
+            .c_str());
+    if (check.input_error.empty()) {
+        const SizeEstimate e = estimate_sizes(network(), check);
+        ImGui::TextColored(
+            muted, "%s",
+            trf(Str::net_sizes, e.input_mb, e.forward_backward_mb, e.params_mb, e.total_mb).c_str());
+    }
+    ImGui::PopTextWrapPos();
 }
 
 // [SECTION] Feature maps tab: the canvas, the tiles, the enlarged map
@@ -803,11 +977,51 @@ void NetworkView::draw_canvas(ViewContext& ctx) {
                 std::max(1.0f, 2.0f * ctx.scale));
 }
 
+// The receptive field over a drawn map: each shown cell tinted by the most paths any of its pixels has (a map
+// shrunk for display covers several pixels per cell), from faint (one path) to strong (the most), and the
+// field's bounding box outlined.
+void draw_field(const Tile& tile, const CellGrid& g, const PathCounts& field) {
+    const double top = field.max();
+    if (!(top > 0) || field.rows.size() != size_t(tile.full_h) || field.cols.size() != size_t(tile.full_w))
+        return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 strong = palette().strong(Role::Window);
+    auto span_max = [](const std::vector<double>& v, int64_t i, int64_t n, int64_t full) {
+        double m = 0;
+        for (int64_t k = i * full / n; k < std::max(i * full / n + 1, (i + 1) * full / n); ++k)
+            m = std::max(m, v[size_t(std::min(k, full - 1))]);
+        return m;
+    };
+    std::vector<double> rows(size_t(tile.h)), cols(size_t(tile.w));
+    for (int64_t y = 0; y < tile.h; ++y) rows[size_t(y)] = span_max(field.rows, y, tile.h, tile.full_h);
+    for (int64_t x = 0; x < tile.w; ++x) cols[size_t(x)] = span_max(field.cols, x, tile.w, tile.full_w);
+    int64_t y0 = -1, y1 = -1, x0 = -1, x1 = -1;
+    for (int64_t y = 0; y < tile.h; ++y)
+        for (int64_t x = 0; x < tile.w; ++x) {
+            const double c = rows[size_t(y)] * cols[size_t(x)];
+            if (c <= 0) continue;
+            if (y0 < 0) y0 = y;
+            y1 = y;
+            x0 = x0 < 0 ? x : std::min(x0, x);
+            x1 = std::max(x1, x);
+            const int alpha = int(std::lround(70.0 + 150.0 * c / top));
+            const ImVec2 p(g.origin.x + float(x) * g.cw, g.origin.y + float(y) * g.ch);
+            dl->AddRectFilled(p, ImVec2(p.x + g.cw, p.y + g.ch),
+                              (strong & 0x00FFFFFFu) | (ImU32(alpha) << 24));
+        }
+    if (y0 >= 0)
+        dl->AddRect(ImVec2(g.origin.x + float(x0) * g.cw, g.origin.y + float(y0) * g.ch),
+                    ImVec2(g.origin.x + float(x1 + 1) * g.cw, g.origin.y + float(y1 + 1) * g.ch), strong, 0,
+                    0, 2.0f);
+}
+
 // Draws one map fitted in `box` at the cursor; true when clicked.
-bool NetworkView::draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool selected, ImU32 frame) {
+bool NetworkView::draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool selected, ImU32 frame,
+                            const PathCounts* field) {
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const bool clicked = ImGui::InvisibleButton("##tile", box);
     const bool hovered = ImGui::IsItemHovered();
+    if (!ImGui::IsItemVisible()) return clicked;  // scrolled away: nothing to draw
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const CellGrid g = cell_grid(tile, origin, box);
     const ImVec2 a = g.origin, size(g.cw * float(tile.w), g.ch * float(tile.h));
@@ -823,6 +1037,7 @@ bool NetworkView::draw_tile(ViewContext& ctx, const Tile& tile, ImVec2 box, bool
             dl->AddRectFilled(p, ImVec2(p.x + g.cw + 0.5f, p.y + g.ch + 0.5f),
                               IM_COL32(grey, grey, grey, 255));
         }
+    if (field && !tile.vector) draw_field(tile, g, *field);
     const float thick = std::max(1.0f, (selected ? 3.0f : hovered ? 2.0f : 1.0f) * ctx.scale);
     dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + size.x + 1, a.y + size.y + 1),
                 selected || hovered ? palette().strong(Role::Window) : frame, 0, 0, thick);
@@ -861,7 +1076,9 @@ void NetworkView::draw_tiles(ViewContext& ctx) {
             ImGui::PushID(int(k));
             ImGui::BeginGroup();
             const bool selected = m_pick_layer == int(row) && m_pick_tile == int(k);
-            if (draw_tile(ctx, t, box, selected, input ? pal.strong(Role::Input) : pal.grid_line)) {
+            const PathCounts* field =
+                m_rf && int(row) <= m_rf_layer && row < m_rf->size() ? &(*m_rf)[row] : nullptr;
+            if (draw_tile(ctx, t, box, selected, input ? pal.strong(Role::Input) : pal.grid_line, field)) {
                 m_pick_layer = int(row);
                 m_pick_tile = int(k);
                 m_pick_y = m_pick_x = -1;
@@ -915,6 +1132,20 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
     ImGui::PopTextWrapPos();
     ImGui::TextUnformatted(
         trf(Str::net_range, format_number(t.lo).c_str(), format_number(t.hi).c_str()).c_str());
+    // The receptive field: what it is lit for, or why there is none.
+    ImGui::PushTextWrapPos(0.0f);
+    if (m_rf && m_rf_layer > 0 && m_rf_layer < int(maps.size()))
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)), "%s",
+            trf(Str::net_rf_title, int(m_rf_y), int(m_rf_x), maps[size_t(m_rf_layer)].name.c_str(),
+                format_number(float(m_rf->front().max())).c_str())
+                .c_str());
+    else if (!m_rf_error.empty())
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.text_muted), "%s",
+                           trf(Str::net_rf_none, m_rf_error.c_str()).c_str());
+    else if (m_pick_layer > 0 && !t.vector)
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.text_muted), "%s", tr(Str::net_rf_hint));
+    ImGui::PopTextWrapPos();
     // The whole map in the image lab, as a grey picture (min–max normalized), to filter it further.
     if (!t.vector) {
         if (ImGui::SmallButton(tr(Str::net_open_image))) {
@@ -959,7 +1190,10 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
     const float side = std::max(32.0f * ctx.scale, std::min(room.x, t.vector ? room.x : room.y - 4.0f));
     const ImVec2 box = t.vector ? ImVec2(side, side * 0.25f) : ImVec2(side, side);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const bool clicked = draw_tile(ctx, t, box, false, pal.strong(Role::Output));
+    const PathCounts* field = m_rf && m_pick_layer < m_rf_layer && size_t(m_pick_layer) < m_rf->size()
+                                  ? &(*m_rf)[size_t(m_pick_layer)]
+                                  : nullptr;
+    const bool clicked = draw_tile(ctx, t, box, false, pal.strong(Role::Output), field);
     const CellGrid g = cell_grid(t, origin, box);
     if (ImGui::IsItemHovered() || clicked) {
         // The value under the mouse (of the cell shown: averaged when the map was shrunk for display).
@@ -972,6 +1206,22 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             if (clicked) {
                 m_pick_y = y * t.full_h / t.h;
                 m_pick_x = x * t.full_w / t.w;
+                // Its receptive field, counted in core, lit on every earlier map.
+                if (m_pick_layer > 0) {
+                    const MapsRun& run = m_maps->value();
+                    auto rf = receptive_field_paths(run.net, m_pick_layer - 1, m_pick_y, m_pick_x);
+                    m_rf_y = m_pick_y;
+                    m_rf_x = m_pick_x;
+                    if (rf) {
+                        m_rf = std::move(*rf);
+                        m_rf_layer = m_pick_layer;
+                        m_rf_error.clear();
+                    } else {
+                        m_rf.reset();
+                        m_rf_layer = -1;
+                        m_rf_error = rf.error();
+                    }
+                }
             }
         }
     }
@@ -991,7 +1241,7 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
     // Left: the input image and the weights, then the map picked, enlarged. Right: every layer's maps.
     const float canvas = std::floor(6.0f * ctx.scale) * kCanvas;
     const float left = std::max(canvas, 220.0f * ctx.scale) + ImGui::GetStyle().WindowPadding.x * 2;
-    ImGui::BeginChild("##maps_input", ImVec2(left, 0), false);
+    ImGui::BeginChild("##maps_input", ImVec2(left, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     int source = m_use_photo ? 1 : 0;
     if (ImGui::RadioButton(tr(Str::net_source_drawing), &source, 0)) m_use_photo = false, m_dirty = true;
     ImGui::SameLine();
@@ -1031,7 +1281,7 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
     draw_enlarged(ctx);
     ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginChild("##maps_layers", ImVec2(0, 0), false);
+    ImGui::BeginChild("##maps_layers", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     if (!m_blocked.empty()) {
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)), "%s", m_blocked.c_str());
@@ -1058,13 +1308,17 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
     const Palette& pal = palette();
     std::string code = to_pytorch_code(network());
     const float half = ImGui::GetContentRegionAvail().x * 0.5f - ImGui::GetStyle().ItemSpacing.x;
-    const float height = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2;
+    const bool report = !m_notes.empty() || !m_skipped.empty();
+    const float full = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2;
+    // The paste box gives room to the import's report under it; the exported code keeps the full height.
+    const float height =
+        report ? ImGui::GetContentRegionAvail().y * 0.55f - ImGui::GetFrameHeightWithSpacing() * 2 : full;
     ImGui::BeginGroup();
     if (ImGui::Button(tr(Str::net_copy))) {
         ImGui::SetClipboardText(code.c_str());
         ctx.notify(tr(Str::net_copied));
     }
-    ImGui::InputTextMultiline("##code", &code, ImVec2(half, std::max(height, 120.0f * ctx.scale)),
+    ImGui::InputTextMultiline("##code", &code, ImVec2(half, std::max(full, 120.0f * ctx.scale)),
                               ImGuiInputTextFlags_ReadOnly);
     ImGui::EndGroup();
     ImGui::SameLine();
@@ -1079,13 +1333,19 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
     }
     ImGui::SameLine();
     if (ImGui::Button(tr(Str::net_build))) {
-        auto net = parse_pytorch_code(m_paste, m_input);
-        if (net) {
-            set_network(*net);
+        // No fallback shape: the code's own input, else one made for its first layer (AlexNet's 3×224×224).
+        auto imported = import_pytorch_code(m_paste);
+        if (imported) {
+            push_undo();
+            set_network(imported->net);
             m_paste_error.clear();
-            ctx.notify(trf(Str::net_built, int(net->layers.size())));
+            m_skipped = imported->skipped;
+            m_notes = imported->notes;
+            ctx.notify(trf(Str::net_built, int(imported->net.layers.size())));
         } else {
-            m_paste_error = trf(Str::net_code_error, net.error().c_str());
+            m_paste_error = trf(Str::net_code_error, imported.error().c_str());
+            m_skipped.clear();
+            m_notes.clear();
         }
     }
     if (!m_paste_error.empty()) {
@@ -1094,6 +1354,24 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
         ImGui::TextUnformatted(m_paste_error.c_str());
         ImGui::PopTextWrapPos();
         ImGui::PopStyleColor();
+    }
+    // Every line that gave no layer is listed, and what the import assumed.
+    if (!m_notes.empty() || !m_skipped.empty()) {
+        ImGui::BeginChild("##import_report", ImVec2(half, 0), true);
+        const ImVec4 muted = ImGui::ColorConvertU32ToFloat4(pal.text_muted);
+        ImGui::PushTextWrapPos(0.0f);
+        if (!m_notes.empty()) {
+            ImGui::TextUnformatted(tr(Str::net_notes));
+            for (const std::string& n : m_notes) ImGui::TextWrapped("· %s", n.c_str());
+        }
+        if (!m_skipped.empty() && ImGui::TreeNodeEx("##skipped", ImGuiTreeNodeFlags_DefaultOpen, "%s",
+                                                    trf(Str::net_skipped, int(m_skipped.size())).c_str())) {
+            for (const SkippedLine& k : m_skipped)
+                ImGui::TextColored(muted, "%4d  %s", int(k.line), k.text.c_str());
+            ImGui::TreePop();
+        }
+        ImGui::PopTextWrapPos();
+        ImGui::EndChild();
     }
     ImGui::EndGroup();
 }
@@ -1106,9 +1384,14 @@ void NetworkView::draw_content(ViewContext& ctx) {
         m_message.clear();
     }
     take_results();
+    // Ctrl+Z brings back the stack a menu entry or pasted code replaced (text fields keep their own undo).
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.KeyCtrl && !io.WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false))
+        undo(ctx);
     const NetworkCheck check = check_network(network());
     const float left_w = std::max(ImGui::GetContentRegionAvail().x * 0.27f, 300.0f * ctx.scale);
-    ImGui::BeginChild("##stack", ImVec2(std::min(left_w, ImGui::GetContentRegionAvail().x * 0.45f), 0), true);
+    ImGui::BeginChild("##stack", ImVec2(std::min(left_w, ImGui::GetContentRegionAvail().x * 0.45f), 0), true,
+                      ImGuiWindowFlags_HorizontalScrollbar);
     draw_stack_editor(ctx, check);
     ImGui::EndChild();
     ImGui::SameLine();

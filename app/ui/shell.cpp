@@ -4,6 +4,7 @@
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -1010,8 +1011,45 @@ void Shell::save_if_changed() {
         m_status = trf(Str::msg_settings_fail, s.error().c_str());
 }
 
+// Every window drawn this frame whose content runs past what it shows without a scrollbar to reach it: wider
+// than the window (no horizontal scrollbar), or taller with scrolling off. A label cut at the pane's edge, a
+// button half outside, a photo pushed below the bottom: what a person sees as clipped. JSON, for the tests.
+namespace {
+std::string clipping_report() {
+    std::string out = "{\"clipped\":[";
+    bool first = true;
+    for (const ImGuiWindow* w : GImGui->Windows) {
+        if (!w->Active || w->Hidden || w->SkipItems) continue;
+        const float over_x = w->DC.CursorMaxPos.x - w->InnerClipRect.Max.x;
+        const float over_y = w->DC.CursorMaxPos.y - w->InnerClipRect.Max.y;
+        const bool cut_x = over_x > 1.0f && !(w->Flags & ImGuiWindowFlags_HorizontalScrollbar);
+        const bool cut_y = over_y > 1.0f && (w->Flags & ImGuiWindowFlags_NoScrollbar);
+        if (!cut_x && !cut_y) continue;
+        std::string name;
+        for (const char* c = w->Name; *c; ++c)
+            if (*c != '"' && *c != '\\' && uint8_t(*c) >= 0x20) name += *c;
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "\",\"x\":%.1f,\"y\":%.1f}", cut_x ? over_x : 0.0f,
+                      cut_y ? over_y : 0.0f);
+        out += std::string(first ? "" : ",") + "{\"window\":\"" + name + buf;
+        first = false;
+    }
+    return out + "]}\n";
+}
+}  // namespace
+
 void Shell::after_render(int fb_width, int fb_height) {
     const ImGuiIO& io = ImGui::GetIO();
+    if (!m_options.report_clipping.empty()) {
+        const std::string report = clipping_report();
+        if (report != m_last_clipping) {
+            m_last_clipping = report;
+            if (std::FILE* f = std::fopen(m_options.report_clipping.c_str(), "w")) {
+                std::fputs(report.c_str(), f);
+                std::fclose(f);
+            }
+        }
+    }
     m_capture.after_render(fb_width, fb_height, io.DisplayFramebufferScale,
                            [this](std::string m) { notify(std::move(m)); });
     if (m_quit_requested) {

@@ -88,8 +88,9 @@ private:
     Fonts m_fonts;
     std::string m_assets;
     bool m_fonts_dirty = true;
-    bool m_hangul = true;      // the bundled fonts loaded (else English only)
-    std::string m_saved_json;  // settings as last saved (or loaded)
+    bool m_hangul = true;         // the bundled fonts loaded (else English only)
+    std::string m_saved_json;     // settings as last saved (or loaded)
+    std::string m_last_clipping;  // the --report-clipping file's content, written when it changes
     float m_built_scale = 0.0f;
     float m_scale = 1.0f;  // the scale drawn: the user's, or less where the window is too short for it
     float m_pending_scale = 1.0f;

@@ -38,11 +38,15 @@ public:
     void draw_content(ViewContext& ctx) override {
         const float half = ImGui::GetContentRegionAvail().x * 0.5f;
         ImGui::BeginChild("##practice", ImVec2(half - ImGui::GetStyle().ItemSpacing.x, 0), true);
+        ImGui::PushTextWrapPos(0.0f);  // plain lines (the exercise number, the exact value) wrap too
         draw_practice(ctx);
+        ImGui::PopTextWrapPos();
         ImGui::EndChild();
         ImGui::SameLine();
         ImGui::BeginChild("##free", ImVec2(0, 0), true);
+        ImGui::PushTextWrapPos(0.0f);
         draw_calculator(ctx);
+        ImGui::PopTextWrapPos();
         ImGui::EndChild();
     }
 
@@ -75,6 +79,12 @@ public:
     }
 
 private:
+    // A pane's heading, wrapped to the pane (a narrow pane at a large scale cut it off).
+    static void heading(ViewContext& ctx, const char* text) {
+        text_wrapped(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, palette().strong(Role::Output), text,
+                     ImGui::GetContentRegionAvail().x);
+    }
+
     void formula_lines(ViewContext& ctx, const AxisSpec& h, const AxisSpec& w, bool same) {
         const Palette& pal = palette();
         const float width = ImGui::GetContentRegionAvail().x;
@@ -91,7 +101,7 @@ private:
         const Exercise& e = kExercises[m_index];
         const bool square = e.h == e.w;
         const AxisSize oh = axis_size(axis(e.h, e.k, e.s, e.p)), ow = axis_size(axis(e.w, e.k, e.s, e.p));
-        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, pal.strong(Role::Output), tr(Str::size_practice));
+        heading(ctx, tr(Str::size_practice));
         ImGui::TextUnformatted(trf(Str::exercise_n, m_index + 1, kExerciseCount).c_str());
         ImGui::Spacing();
         const std::string prompt =
@@ -102,10 +112,18 @@ private:
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
         ImGui::Spacing();
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-        bool submit = ImGui::InputTextWithHint(tr(Str::answer), tr(Str::answer_hint), m_answer,
-                                               sizeof m_answer, ImGuiInputTextFlags_EnterReturnsTrue);
-        ImGui::SameLine();
+        // The answer's label above its field, the field as wide as the pane allows beside the button (the
+        // button goes below when the pane is too narrow for both): nothing cut at a large scale.
+        ImGui::TextUnformatted(tr(Str::answer));
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float button_w = ImGui::CalcTextSize(tr(Str::check)).x + st.FramePadding.x * 2;
+        const float avail = ImGui::GetContentRegionAvail().x;
+        const float field_w = std::min(ImGui::GetFontSize() * 10, avail - button_w - st.ItemSpacing.x);
+        const bool beside = field_w >= ImGui::GetFontSize() * 5;
+        ImGui::SetNextItemWidth(beside ? field_w : avail);
+        bool submit = ImGui::InputTextWithHint("##answer", tr(Str::answer_hint), m_answer, sizeof m_answer,
+                                               ImGuiInputTextFlags_EnterReturnsTrue);
+        if (beside) ImGui::SameLine();
         submit = ImGui::Button(tr(Str::check)) || submit;
         // A wrong answer gets a hint that names the slip and may be retried; the answer shows only on
         // request (core/practice.hpp decides; an unreadable answer is not a try).
@@ -118,7 +136,8 @@ private:
         if (m_unreadable) {
             ImGui::TextUnformatted(tr(Str::unreadable));
         } else if (m_practice.solved()) {
-            text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct));
+            text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct),
+                         ImGui::GetContentRegionAvail().x);
         } else if (m_practice.tries() > 0) {
             const Str hint = hint_text(m_practice.last_hint());
             ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
@@ -126,8 +145,8 @@ private:
             ImGui::PopStyleColor();
         }
         if (m_practice.revealed())
-            text_line(ctx.fonts.big, ctx.fonts.big_size, pal.text,
-                      trf(Str::size_answer_is, expected.c_str()));
+            text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.text, trf(Str::size_answer_is, expected.c_str()),
+                         ImGui::GetContentRegionAvail().x);
         else if (m_practice.tries() > 0 && !m_practice.solved() && ImGui::Button(tr(Str::size_reveal)))
             m_practice.reveal();
         ImGui::Spacing();
@@ -195,13 +214,18 @@ private:
 
     void draw_calculator(ViewContext& ctx) {
         const Palette& pal = palette();
-        text_line(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, pal.strong(Role::Output), tr(Str::size_free));
-        ImGui::PushItemWidth(ImGui::GetFontSize() * 12);
-        ImGui::InputInt2(tr(Str::input_hw), m_in, ImGuiInputTextFlags_CharsDecimal);
-        ImGui::InputInt2(tr(Str::kernel_hw), m_k);
-        ImGui::InputInt2(tr(Str::stride), m_s);
-        ImGui::InputInt2(tr(Str::padding), m_p);
-        ImGui::InputInt2(tr(Str::dilation), m_d);
+        heading(ctx, tr(Str::size_free));
+        // Each label above its two fields (beside them it was cut at a large scale on a narrow pane).
+        ImGui::PushItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
+        const auto pair = [](Str label, int* v) {
+            ImGui::TextUnformatted(tr(label));
+            ImGui::InputInt2((std::string("##") + tr(label, Lang::En)).c_str(), v);
+        };
+        pair(Str::input_hw, m_in);
+        pair(Str::kernel_hw, m_k);
+        pair(Str::stride, m_s);
+        pair(Str::padding, m_p);
+        pair(Str::dilation, m_d);
         ImGui::Checkbox(tr(Str::ceil_mode), &m_ceil);
         ImGui::PopItemWidth();
         for (int* v : {m_in, m_k, m_s, m_p, m_d})
@@ -240,8 +264,9 @@ private:
         formula_lines(ctx, h, w, false);
         const AxisSize ah = axis_size(h), aw = axis_size(w);
         ImGui::Spacing();
-        text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output),
-                  trf(Str::output_shape, hw_text(ah.out, aw.out, false).c_str()));
+        text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output),
+                     trf(Str::output_shape, hw_text(ah.out, aw.out, false).c_str()),
+                     ImGui::GetContentRegionAvail().x);
         if (const std::string f = floors(ah, aw, false); !f.empty() && !m_ceil)
             ImGui::TextUnformatted(trf(Str::exact_value, f.c_str()).c_str());
     }

@@ -329,15 +329,22 @@ const char* above(Str label) {
     return id.c_str();
 }
 
-// Two integer sliders on one row ("H, W"); true when either changed.
-bool pair_slider(const char* label, int64_t& h, int64_t& w, int lo, int hi) {
+// Two integer sliders on one row ("H, W"); true when either changed. Dragging stays within lo–hi; a value
+// typed (Ctrl+click) may go down to typed_lo, so a stride of 0 or a negative padding reaches core, whose
+// refusal the canvas then explains, instead of being clamped without a word. Above hi is clamped (the grids'
+// size limit, not a rule of convolution).
+bool pair_slider(const char* label, int64_t& h, int64_t& w, int lo, int hi, int typed_lo) {
     int v[2] = {int(h), int(w)};
-    const bool changed = ImGui::SliderInt2(label, v, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp);
+    const bool changed = ImGui::SliderInt2(
+        label, v, lo, hi, "%d", typed_lo < lo ? ImGuiSliderFlags_None : ImGuiSliderFlags_AlwaysClamp);
     if (changed) {
-        h = v[0];
-        w = v[1];
+        h = std::clamp(v[0], std::min(typed_lo, lo), hi);
+        w = std::clamp(v[1], std::min(typed_lo, lo), hi);
     }
     return changed;
+}
+bool pair_slider(const char* label, int64_t& h, int64_t& w, int lo, int hi) {
+    return pair_slider(label, h, w, lo, hi, lo);
 }
 
 bool StepperView::draw_controls(ViewContext& ctx) {
@@ -348,11 +355,19 @@ bool StepperView::draw_controls(ViewContext& ctx) {
     const auto presets = stepper_presets();
     auto preset_name = [](std::string_view key) -> const char* {
         static const std::pair<std::string_view, Str> names[] = {
-            {"lecture", Str::preset_lecture},   {"lecture_padding", Str::preset_lecture_padding},
-            {"stride2", Str::preset_stride2},   {"floor", Str::preset_floor},
-            {"edge", Str::preset_edge},         {"blur", Str::preset_blur},
-            {"sharpen", Str::preset_sharpen},   {"rgb_bias", Str::preset_rgb_bias},
-            {"max_pool", Str::preset_max_pool}, {"avg_pool", Str::preset_avg_pool}};
+            {"lecture", Str::preset_lecture},
+            {"lecture_padding", Str::preset_lecture_padding},
+            {"stride2", Str::preset_stride2},
+            {"floor", Str::preset_floor},
+            {"edge", Str::preset_edge},
+            {"blur", Str::preset_blur},
+            {"sharpen", Str::preset_sharpen},
+            {"rgb_bias", Str::preset_rgb_bias},
+            {"max_pool", Str::preset_max_pool},
+            {"avg_pool", Str::preset_avg_pool},
+            {"rgb_7x5", Str::preset_rgb_7x5},
+            {"max_pool_ceil", Str::preset_max_pool_ceil},
+            {"diagonal16", Str::preset_diagonal16}};
         for (const auto& [k, s] : names)
             if (k == key) return tr(s);
         return "?";
@@ -417,7 +432,8 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             m_problem.bias.shape = {o};
             changed = true;
         }
-        if (pair_slider(above(Str::stride), p.stride.h, p.stride.w, 1, kMaxStride)) changed = true;
+        if (pair_slider(above(Str::stride), p.stride.h, p.stride.w, 1, kMaxStride, -kMaxStride))
+            changed = true;
         int kind = int(p.padding.kind);
         const char* kinds[] = {tr(Str::padding_numbers), "same", "valid"};
         if (ImGui::Combo(above(Str::padding_kind), &kind, kinds, 3)) {
@@ -425,7 +441,7 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             changed = true;
         }
         if (p.padding.kind == PaddingKind::Explicit &&
-            pair_slider(above(Str::padding), p.padding.amount.h, p.padding.amount.w, 0, kMaxPad))
+            pair_slider(above(Str::padding), p.padding.amount.h, p.padding.amount.w, 0, kMaxPad, -kMaxPad))
             changed = true;
         if (pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation)) changed = true;
         int mode = int(p.padding_mode);
@@ -447,11 +463,11 @@ bool StepperView::draw_controls(ViewContext& ctx) {
         Pool2dParams& p = m_problem.pool;
         if (pair_slider(above(Str::kernel_hw), p.kernel.h, p.kernel.w, 1, kMaxKernel)) changed = true;
         Pair s = p.effective_stride();
-        if (pair_slider(above(Str::stride), s.h, s.w, 1, kMaxStride)) {
+        if (pair_slider(above(Str::stride), s.h, s.w, 1, kMaxStride, -kMaxStride)) {
             p.stride = s;
             changed = true;
         }
-        if (pair_slider(above(Str::padding), p.padding.h, p.padding.w, 0, kMaxPad)) changed = true;
+        if (pair_slider(above(Str::padding), p.padding.h, p.padding.w, 0, kMaxPad, -kMaxPad)) changed = true;
         if (m_problem.op == StepOp::MaxPool &&
             pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation))
             changed = true;
@@ -751,6 +767,13 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     // with the largest cell wins, the one with fewer columns on a tie.
     const float max_cell = std::max(kMinCell, m_t * 6.0f);
     float best = -1.0f;
+    // Where no tiling fits at the smallest cell (three channels of a 7×5 kernel), the one that overflows
+    // least wins, so the channels go side by side into the free width instead of down past the screen.
+    float least_over = FLT_MAX;
+    const auto overflow = [&](int a, int b) {
+        const ImVec2 e = extent(kMinCell, a, b);
+        return std::max(e.x / std::max(1.0f, avail.x), e.y / std::max(1.0f, avail.y));
+    };
     for (int a = 1; a <= int(C); ++a)
         for (int b = 1; b <= std::max<int>(1, int(O)); ++b) {
             const auto fits = [&](float cell) {
@@ -763,8 +786,10 @@ Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
                 const float mid = 0.5f * (lo + hi);
                 (fits(mid) ? lo : hi) = mid;
             }
-            if (lo > best + 0.5f) {
+            const float over = lo <= kMinCell ? overflow(a, b) : 0.0f;
+            if (lo > best + 0.5f || (lo <= kMinCell && best <= kMinCell && over < least_over)) {
                 best = lo;
+                least_over = over;
                 L.in_cols = a;
                 L.out_cols = b;
             }
@@ -1348,7 +1373,11 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
                   "\"presenting\":%s,\"share\":%.4f,\"grids\":[",
                   screen.x, screen.y, canvas_min.x, canvas_min.y, canvas_max.x, canvas_max.y, cell, m_t,
                   ctx.presenting ? "true" : "false", area / std::max(1.0, double(screen.x) * screen.y));
-    const std::string report = std::string(head) + grids + "]}\n";
+    // The refusal shown above the grids, as drawn (in the UI's language), for the tests.
+    std::string error;
+    for (char c : localized_core_error(m_error))
+        if (c != '"' && c != '\\' && uint8_t(c) >= 0x20) error += c;
+    const std::string report = std::string(head) + grids + "],\"error\":\"" + error + "\"}\n";
     if (report == m_last_report) return;
     m_last_report = report;
     if (std::FILE* f = std::fopen(ctx.options.report_layout.c_str(), "w")) {
@@ -1437,7 +1466,8 @@ void StepperView::draw_content(ViewContext& ctx) {
     if (!m_error.empty()) {
         const float w = ImGui::GetContentRegionAvail().x;
         text_line(ctx.fonts.for_size(m_t), m_t, pal.strong(Role::Window), tr(Str::error_title));
-        text_wrapped(ctx.fonts.for_size(legend_size()), legend_size(), pal.strong(Role::Window), m_error, w);
+        text_wrapped(ctx.fonts.for_size(legend_size()), legend_size(), pal.strong(Role::Window),
+                     localized_core_error(m_error), w);
         ImGui::Spacing();
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -47,6 +47,19 @@ std::string trf(Str id, ...) {
     return buf;
 }
 
+std::string localized_core_error(const std::string& message) {
+    struct Known {
+        std::string_view prefix;
+        Str text;
+    };
+    static constexpr Known known[] = {{"stride must be at least 1, got ", Str::err_stride_min},
+                                      {"dilation must be at least 1, got ", Str::err_dilation_min},
+                                      {"padding must not be negative, got ", Str::err_padding_negative}};
+    for (const Known& k : known)
+        if (message.starts_with(k.prefix)) return trf(k.text, message.substr(k.prefix.size()).c_str());
+    return message;
+}
+
 const char* lang_code(Lang lang) {
     return lang == Lang::Ko ? "ko" : "en";
 }

@@ -30,7 +30,7 @@ enum class Lang { En, Ko };
     X(scale_down,       "Smaller", "작게") \
     X(view_stepper,     "Stepper", "단계별 계산") \
     X(view_size,        "Output size", "출력 크기") \
-    X(msg_font_missing, "Font %s is missing; using the built-in font (no Korean).", "글꼴 %s이(가) 없어 기본 글꼴을 씁니다 (한국어 없음).") \
+    X(msg_font_missing, "Font %s is missing or unreadable; using the built-in font (no Korean).", "글꼴 %s이(가) 없거나 읽을 수 없어 기본 글꼴을 씁니다 (한국어 없음).") \
     X(msg_settings_fail,"Settings not saved: %s", "설정을 저장하지 못했습니다: %s") \
     X(msg_saved,        "Saved %s", "%s 저장됨") \
     X(msg_save_fail,    "Could not save %s", "%s을(를) 저장하지 못했습니다") \
@@ -319,7 +319,36 @@ enum class Lang { En, Ko };
     X(size_again,       "Start again", "처음부터") \
     X(predict_toggle,   "Predict, then reveal", "예측한 뒤 공개") \
     X(predict_tip,      "Each new output shows ? until R or the next step, so the class can say it first.", "새 출력마다 R이나 다음 단계까지 ?로 보여, 학생들이 먼저 답할 수 있습니다.") \
-    X(help_reveal,      "reveal the hidden value (predict, then reveal)", "숨긴 값 공개 (예측한 뒤 공개)")
+    X(help_reveal,      "reveal the hidden value (predict, then reveal)", "숨긴 값 공개 (예측한 뒤 공개)") \
+    X(net_col_rf,       "RF", "수용 영역") \
+    X(net_col_jump,     "Jump", "점프") \
+    X(net_col_start,    "Start", "시작") \
+    X(net_rf_tip,       "Receptive field: how many input pixels (per side) one output element sees; jump: input pixels between neighbouring outputs; start: where the first output's field is centred. \"--\" after a layer that mixes positions.", "수용 영역: 출력 원소 하나가 보는 입력 픽셀 수(한 변); 점프: 이웃한 출력 사이의 입력 픽셀 수; 시작: 첫 출력의 수용 영역 중심 위치. 위치를 섞는 층 뒤에는 \"--\".") \
+    X(net_trainable,    "Trainable params: %s · non-trainable: %s · buffers (BatchNorm's running statistics): %s", "학습 파라미터: %s · 학습 안 함: %s · 버퍼 (BatchNorm의 이동 통계): %s") \
+    X(net_sizes,        "Input %.2f MB · forward/backward pass %.2f MB · params %.2f MB · estimated total %.2f MB (as torchinfo)", "입력 %.2f MB · 순전파/역전파 %.2f MB · 파라미터 %.2f MB · 추정 합계 %.2f MB (torchinfo 방식)") \
+    X(net_stacks,       "Example networks", "예제 신경망") \
+    X(net_stack_lecture,"The lecture's CNN", "강의의 CNN") \
+    X(net_stack_lenet5, "LeNet-5", "LeNet-5") \
+    X(net_stack_alexnet,"AlexNet (torchvision)", "AlexNet (torchvision)") \
+    X(net_stack_vgg_bn, "VGG block with BatchNorm", "BatchNorm이 있는 VGG 블록") \
+    X(net_stack_mobilenet, "MobileNetV2 block", "MobileNetV2 블록") \
+    X(net_stack_dcgan,  "DCGAN generator", "DCGAN 생성기") \
+    X(net_loaded,       "Loaded %s; Ctrl+Z brings back the stack before", "%s을(를) 불러왔습니다. Ctrl+Z로 이전 신경망을 되돌립니다") \
+    X(net_undo,         "Undo", "되돌리기") \
+    X(net_undone,       "Brought back the stack before", "이전 신경망을 되돌렸습니다") \
+    X(net_skipped,      "Lines that are not layers (skipped): %d", "층이 아닌 줄 (건너뜀): %d개") \
+    X(net_notes,        "What the import read or assumed:", "가져오면서 읽거나 가정한 것:") \
+    X(net_as_code,      "As code (Enter applies)", "코드로 (Enter로 적용)") \
+    X(net_rf_title,     "Receptive field of (%d, %d) in %s, lit on the input and every earlier map: the darker, the more paths reach a pixel (up to %s).", "(%d, %d) 원소 (%s)의 수용 영역을 입력과 앞의 모든 맵에 표시합니다: 진할수록 그 픽셀에 닿는 경로가 많습니다 (최대 %s).") \
+    X(net_rf_hint,      "Click a cell of the large map to light its receptive field.", "큰 맵의 칸을 누르면 그 수용 영역이 표시됩니다.") \
+    X(net_rf_none,      "No receptive field to show: %s", "표시할 수용 영역이 없습니다: %s") \
+    X(err_stride_min,   "stride must be at least 1, got %s", "스트라이드는 1 이상이어야 합니다 (입력: %s)") \
+    X(err_dilation_min, "dilation must be at least 1, got %s", "팽창(dilation)은 1 이상이어야 합니다 (입력: %s)") \
+    X(err_padding_negative, "padding must not be negative, got %s", "패딩은 음수일 수 없습니다 (입력: %s)") \
+    X(preset_rgb_7x5,   "3 channels, 7×5 kernel", "3채널, 7×5 커널") \
+    X(preset_max_pool_ceil, "Max pooling 2×2, ceil_mode", "최대 풀링 2×2, ceil_mode") \
+    X(preset_diagonal16, "A diagonal line, 16×16 (196 windows)", "대각선, 16×16 (창 196개)") \
+    X(img_map_abs_scaled, "Absolute value, scaled to the largest", "절댓값 (최댓값 기준 비율)")
 // clang-format on
 
 enum class Str {
@@ -339,6 +368,10 @@ const char* tr(Str id);
 const char* tr(Str id, Lang lang);
 // printf-style formatting of a translated format string.
 std::string trf(Str id, ...);
+
+// One of core's refusals (worded in English) in the current language: a stride or dilation below 1 and a
+// negative padding, keeping the value core quotes. Any other message is returned as core wrote it.
+std::string localized_core_error(const std::string& message);
 
 // "en" / "ko" ↔ Lang; parse returns false for anything else.
 const char* lang_code(Lang lang);

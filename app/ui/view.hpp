@@ -51,6 +51,7 @@ struct GuiOptions {
     std::string document;    // a SCENE.json or LESSON.json to open (the positional argument, --lesson)
     int scene = 0;           // --scene K: start on scene K (from 1) of the lesson
     std::string save_scene;  // --save-scene OUT.json: save what is shown as a scene, then exit
+    std::string report_clipping;  // --report-clipping FILE: the shell writes the windows whose content is cut
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty() ||
                !save_scene.empty();

@@ -77,6 +77,21 @@ Limits query_limits() {
     return l;
 }
 
+// Mesa's software renderers (llvmpipe) end any shader loop after 65,535 iterations, counted over the nested
+// loops of one invocation, and leave the sum short without a word (measured: a 256×256 all-ones kernel summed
+// to 65,027). There a pass therefore sums at most this many taps per output element: conv2d splits its input
+// channels into passes that add up; a single channel (or pooling window) over the budget is refused.
+constexpr int64_t kSoftwareTapBudget = 32768;
+
+Status check_software_taps(const Limits& L, int64_t kh, int64_t kw) {
+    if (!L.software || kh * kw <= kSoftwareTapBudget) return {};
+    return fail("a " + std::to_string(kh) + "×" + std::to_string(kw) + " window has " +
+                std::to_string(kh * kw) +
+                " taps; this software renderer (llvmpipe) stops shader loops after 65,535 iterations, so the "
+                "gpu backend takes at most " +
+                std::to_string(kSoftwareTapBudget) + " here (use --backend simd)");
+}
+
 Status gl_status(const char* what) {
     GLenum first = glGetError();
     if (first == GL_NO_ERROR) return {};
@@ -286,6 +301,9 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
     if (auto s = check_int32(P.oh, sh, P.kh, dh, P.pad_top, P.h); !s) return Error{s.error()};
     if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pad_left, P.w); !s) return Error{s.error()};
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
+    // Input channels one pass may sum (all of a group's, except on a software renderer; see above).
+    const int64_t ci_budget = L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * P.kw)) : cpg;
     if (weight.numel() * 4 > L.max_storage_block)
         return fail("the weight (" + mib(weight.numel() * 4) +
                     ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
@@ -359,7 +377,7 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     };
 
     const int64_t range = range_elements(L);
-    if (input.numel() <= range && out_numel <= range) {
+    if (input.numel() <= range && out_numel <= range && cpg <= ci_budget) {
         pass(0, P.n, 0, P.groups, 0, cpg, 0, opg, false, true);
     } else {
         // Larger than one bound range: one image and group at a time, input and output channels in chunks; a
@@ -371,11 +389,12 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
                         " plane is larger than this GPU's storage-buffer limit of " +
                         mib(L.max_storage_block));
         const int64_t o_chunk = o_chunk_raw >= oc ? o_chunk_raw / oc * oc : o_chunk_raw;
+        const int64_t ci_step = std::min(ci_chunk, ci_budget);
         for (int64_t n = 0; n < P.n; ++n)
             for (int64_t g = 0; g < P.groups; ++g)
                 for (int64_t o0 = 0; o0 < opg; o0 += o_chunk)
-                    for (int64_t ci0 = 0; ci0 < cpg; ci0 += ci_chunk) {
-                        const int64_t count = std::min(ci_chunk, cpg - ci0);
+                    for (int64_t ci0 = 0; ci0 < cpg; ci0 += ci_step) {
+                        const int64_t count = std::min(ci_step, cpg - ci0);
                         pass(n, 1, g, 1, ci0, count, o0, std::min(o0 + o_chunk, opg), ci0 > 0,
                              ci0 + count == cpg);
                     }
@@ -414,6 +433,7 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
     if (auto s = check_int32(P.oh, sh, P.kh, dh, P.ph, P.h); !s) return Error{s.error()};
     if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pw, P.w); !s) return Error{s.error()};
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
     const int64_t tile_h = (kRowsPerGroup - 1) * sh + (P.kh - 1) * dh + 1;
     const int64_t tile_w = (kWgX - 1) * sw + (P.kw - 1) * dw + 1;
     const bool tiled = use_tiles(tile_h, tile_w, L);

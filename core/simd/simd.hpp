@@ -31,4 +31,9 @@ void conv2d_into(const ConvPlan& plan, const float* input, const float* weight, 
 // Pool2d of a validated plan into `out` (plan.output_shape() floats).
 void pool2d_into(const PoolPlan& plan, const float* input, float* out);
 
+// True when the plan's per-thread scratch stays within the budget (32 MiB); the backend runs the others on
+// the reference loops, whose memory is only the input and output.
+bool fits_scratch(const ConvPlan& plan);
+bool fits_scratch(const PoolPlan& plan);
+
 }  // namespace convscope::simd

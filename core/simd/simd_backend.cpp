@@ -266,6 +266,38 @@ struct OutRows {
     }
 };
 
+// [SECTION] Scratch budget
+
+// Most bytes of per-thread scratch a problem may take. The strips grow with kernel rows × phases (up to
+// kw when the stride is wide), so a huge strided window (max pool 1024 on 8192×1024) would take gigabytes;
+// such a problem runs on the reference loops instead, whose memory is the input and output only.
+constexpr double kScratchBudgetBytes = 32.0 * 1024 * 1024;
+
+// The per-thread scratch make_columns and the tasks would allocate for a problem: the copied strips
+// (`max_rows` of them) and the column tables of the segments that read strips.
+double scratch_bytes(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t kw, int64_t max_rows) {
+    std::vector<int64_t> phases;
+    for (int64_t kx = 0; kx < kw; ++kx) phases.push_back((kx * dw) % sw);
+    std::sort(phases.begin(), phases.end());
+    const double nphase = double(std::unique(phases.begin(), phases.end()) - phases.begin());
+    const double seg = double(std::max<int64_t>(16, 64 / lanes) * lanes);
+    const double strip_total = (seg + double((kw - 1) * dw / sw)) * nphase;
+    const double strip_segments = sw == 1 ? 4.0 : std::ceil(double(ow) / seg);
+    return 4.0 * strip_total * double(max_rows) + 16.0 * strip_total * strip_segments;
+}
+
+bool conv2d_fits(const ConvPlan& P) {
+    const KernelTable& K = table();
+    // The most strips a task copies: conv_a cin × (rows_a + kh − 1), conv_b cin × at most 4·kh.
+    const int64_t rows = P.c_per_group() * std::max<int64_t>(K.rows_a + P.kh - 1, 4 * P.kh);
+    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, rows) <= kScratchBudgetBytes;
+}
+
+bool pool2d_fits(const PoolPlan& P) {
+    const KernelTable& K = table();
+    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, 8 * P.kh) <= kScratchBudgetBytes;
+}
+
 // [SECTION] conv2d
 
 void conv2d_run(const ConvPlan& P, const float* input, const float* weight, const float* bias, float* out) {
@@ -507,6 +539,14 @@ void pool2d_into(const PoolPlan& plan, const float* input, float* out) {
     pool2d_run(plan, input, out);
 }
 
+bool fits_scratch(const ConvPlan& plan) {
+    return conv2d_fits(plan);
+}
+
+bool fits_scratch(const PoolPlan& plan) {
+    return pool2d_fits(plan);
+}
+
 }  // namespace simd
 
 // [SECTION] The Backend
@@ -522,6 +562,7 @@ public:
                           const Conv2dParams& params) override {
         auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
         if (!plan) return Error{plan.error()};
+        if (!simd::fits_scratch(*plan)) return reference_backend().conv2d(input, weight, bias, params);
         // NaN, not zero: an element the kernels forgot would show (the tests look for it).
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
         if (!out) return Error{out.error()};
@@ -533,6 +574,7 @@ public:
     Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
         auto plan = plan_pool2d(input.shape, params);
         if (!plan) return Error{plan.error()};
+        if (!simd::fits_scratch(*plan)) return reference_backend().pool2d(input, params);
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
         if (!out) return Error{out.error()};
         simd::pool2d_into(*plan, input.data.data(), out->data.data());
