@@ -620,6 +620,7 @@ TEST_CASE("gui: Tab starts keyboard navigation, then the arrows move the focus a
     // → alone placed the window (its vermillion outline); after Tab the same → moved ImGui's focus instead.
     CHECK(s.vermillion > n.vermillion + 500);
     CHECK(differing_share(stepped, navigated) > 0.01);
+}
 
 TEST_CASE(
     "gui: the network view lights a clicked cell's receptive field, and Ctrl+Z undoes an example network",
