@@ -233,6 +233,9 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
     Tensor t(header->shape, std::vector<float>(size_t(count)));
     const uint8_t* src = bytes.data() + data_offset;
     const Shape& s = header->shape;
+    // An empty array has nothing to read, and its other dimensions may be large enough that the Fortran
+    // strides below would overflow (a fuzz finding: shape (52, 22, 0, 433330, 43333, 4333330, 433333)).
+    if (count == 0) return t;
     if (!header->fortran || s.size() < 2) {
         for (int64_t i = 0; i < count; ++i)
             t.data[size_t(i)] = element(src + size_t(i) * esize, header->dtype, swap);

@@ -237,6 +237,14 @@ TEST_CASE("parse_npy: hand-built headers numpy also accepts") {
         CHECK(t->shape == Shape{2, 1});
         CHECK(t->data == std::vector<float>{1.5f, -2});
     }
+    SECTION("an empty Fortran-order array whose other dimensions would overflow the strides (fuzz finding)") {
+        auto t = parse_npy(npy_file("{'descr': '<f8', 'fortran_order': True, "
+                                    "'shape': (52, 22, 0, 433330, 43333, 4333330, 433333), }",
+                                    Bytes{}));
+        REQUIRE(t.ok());
+        CHECK(t->data.empty());
+        CHECK(t->shape == Shape{52, 22, 0, 433330, 43333, 4333330, 433333});
+    }
     SECTION("'|f4' (no byte order) and extra data after the array") {
         auto t = parse_npy(npy_file(dict("|f4", "(1,)"), f4_bytes({3, 4})));
         REQUIRE(t.ok());
