@@ -715,13 +715,14 @@ TEST_CASE("gui: nothing cut off in the size view, image lab and network view at 
 
 TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reason, in Korean", "[gui]") {
     require_xdotool();
-    // Ctrl+click turns the stride slider (H, at 1280×800 and scale 1) into a text field; 0 and Enter.
+    // Ctrl+click turns the stride slider (H, at 1280×800 and scale 1, below the predict checkbox) into a text
+    // field; 0 and Enter.
     const fs::path out = kShots / "stride0-ko.png", report = kShots / "stride0-ko.json";
     fs::remove(out);
     fs::remove(report);
     run_with_actions("stride0", "--lang ko --scale 1 --report-layout " + report.string(), 4, 1.0, out,
                      "w=$(xdotool search --name ConvScope | head -1); "
-                     "xdotool mousemove --window $w 80 642; sleep 0.2; "
+                     "xdotool mousemove --window $w 80 678; sleep 0.2; "
                      "xdotool keydown ctrl click 1 keyup ctrl; sleep 0.3; "
                      "xdotool type 0; xdotool key Return",
                      "1280x800", "1280x800");
