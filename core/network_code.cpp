@@ -2153,7 +2153,7 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
         const NetworkCheck check = check_network(net);
         if (check.first_error < 0) break;
         const size_t k = size_t(check.first_error);
-        const Layer& L = net.layers[k];
+        const Layer L = net.layers[k];  // a copy: the insert below reallocates net.layers
         const Shape& in = k == 0 ? net.input : check.layers[k - 1].output;
         if (L.kind != LayerKind::Linear || check.layers[k].error_kind != LayerErrorKind::Features ||
             in.size() < 3 || shape_numel(Shape(in.begin() + 1, in.end())) != L.in)
