@@ -6,7 +6,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,8 +23,6 @@
 #include "core/backend.hpp"
 #include "core/npy.hpp"
 #include "support/testing.hpp"
-
-extern char** environ;
 
 using namespace convscope;
 using convscope::testing::kLectureFilter;
@@ -56,49 +53,24 @@ private:
     fs::path m_path;
 };
 
-struct RunResult {
-    int status = -1;
-    std::string out, err;
-};
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Runs convscope with `args` (no shell), capturing stdout and stderr through files in `dir`.
-RunResult run_cli(const TempDir& dir, const std::vector<std::string>& args) {
-    const std::string out_path = dir / ".stdout", err_path = dir / ".stderr";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> argv_s{CONVSCOPE_EXE};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, CONVSCOPE_EXE, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(rc == 0);
-    int wstatus = 0;
-    REQUIRE(waitpid(pid, &wstatus, 0) == pid);
-    RunResult r;
-    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    r.out = read_text(out_path);
-    r.err = read_text(err_path);
-    fs::remove(out_path);
-    fs::remove(err_path);
-    return r;
-}
-
 std::string joined(const std::vector<std::string>& args) {
     std::string s = "convscope";
     for (const std::string& a : args) s += " " + a;
     return s;
+}
+
+using RunResult = testing::ProcessResult;
+using testing::slurp;
+
+// Runs convscope with `args` (no shell), stdout and stderr captured; a run over the time limit fails the
+// test.
+RunResult run_cli(const TempDir&, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{CONVSCOPE_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunResult r = testing::run_process(argv);
+    INFO(joined(args) << "\n" << r.err);
+    REQUIRE_FALSE(r.timed_out);
+    return r;
 }
 
 Tensor read(const std::string& path) {
@@ -140,7 +112,7 @@ std::string expect_error(const TempDir& dir, const std::vector<std::string>& arg
         const RunResult again = run_cli(dir, args);
         CHECK(again.status == 2);
         CHECK(again.err == r.err);
-        CHECK(read_text(out) == sentinel);
+        CHECK(slurp(out) == sentinel);
         fs::remove(out);
     }
     return r.err;
@@ -160,7 +132,7 @@ TEST_CASE("convscope conv: the lecture's example") {
     CHECK(y.shape == Shape{1, 1, 3, 3});
     CHECK(y.data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
     // The file is a plain little-endian float32 .npy, as numpy writes it.
-    const std::string bytes = read_text(dir / "y.npy");
+    const std::string bytes = slurp(dir / "y.npy");
     CHECK(bytes.starts_with("\x93NUMPY\x01"));
     CHECK(bytes.find("'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3, 3), }") !=
           std::string::npos);
@@ -716,20 +688,16 @@ TEST_CASE("convscope: Ctrl+C (SIGINT) or SIGTERM stops a long run with no output
     write(dir / "w.npy", Tensor::filled({1, 1, 63, 63}, 1.0f));
     const int sig = GENERATE(SIGINT, SIGTERM);
     INFO("signal " << sig);
-    std::vector<std::string> argv_s{CONVSCOPE_EXE, "conv",      dir / "x.npy", dir / "w.npy",
-                                    "--backend",   "reference", "-o",          dir / "y.npy"};
-    std::vector<char*> argv;
-    for (std::string& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, CONVSCOPE_EXE, nullptr, nullptr, argv.data(), environ) == 0);
+    testing::ChildProcess child(
+        {CONVSCOPE_EXE, "conv", dir / "x.npy", dir / "w.npy", "--backend", "reference", "-o", dir / "y.npy"});
+    REQUIRE(child.started());
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     const auto t0 = std::chrono::steady_clock::now();
-    ::kill(pid, sig);
-    int wstatus = 0;
-    REQUIRE(waitpid(pid, &wstatus, 0) == pid);
+    child.signal(sig);
+    const RunResult r = child.finish();
+    REQUIRE_FALSE(r.timed_out);
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
-    REQUIRE(WIFSIGNALED(wstatus));  // it was still running, and ended by the signal (exit status 128 + sig)
-    CHECK(WTERMSIG(wstatus) == sig);
+    REQUIRE(r.signal != 0);  // it was still running, and ended by the signal (exit status 128 + sig)
+    CHECK(r.signal == sig);
     CHECK(listing(dir) == std::vector<std::string>{"w.npy", "x.npy"});
 }

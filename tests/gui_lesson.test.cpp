@@ -5,12 +5,15 @@
 // scene. Skipped (exit 4) where xvfb-run or xdotool is missing.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+
+#include "support/testing.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,12 +23,14 @@ const fs::path kDir = fs::path(CONVSCOPE_BINARY_DIR) / "tests" / "gui_lesson";
 const std::string kApp = std::string(CONVSCOPE_BINARY_DIR) + "/app/convscope";
 const std::string kLecture = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/lessons/lecture.json";
 
+using convscope::testing::slurp;
+
 void require_tools(bool xdotool = false) {
-    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+    if (!convscope::testing::have_program("xvfb-run")) {
         std::puts("skipped: xvfb-run is not installed (Debian package xvfb)");
         std::exit(4);
     }
-    if (xdotool && std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+    if (xdotool && !convscope::testing::have_program("xdotool")) {
         std::puts("skipped: xdotool is not installed (Debian package xdotool)");
         std::exit(4);
     }
@@ -34,25 +39,12 @@ void require_tools(bool xdotool = false) {
 // Runs `sh -c COMMAND` under xvfb-run (our own X authority file); returns the exit status, stderr in `err`.
 int under_x(const std::string& command, std::string* err = nullptr, const std::string& screen = "1920x1080") {
     fs::create_directories(kDir);
-    const fs::path log = kDir / "stderr.log";
-    const std::string cmd = "timeout 120 xvfb-run -a -f " + (kDir / "Xauthority").string() +
-                            " -s '-screen 0 " + screen + "x24' sh -c '" + command + "' >/dev/null 2>" +
-                            log.string();
-    const int status = std::system(cmd.c_str());
-    if (err) {
-        std::ifstream in(log);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        *err = ss.str();
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    const auto r = convscope::testing::run_process(
+        {"xvfb-run", "-a", "-f", (kDir / "Xauthority").string(), "-s", "-screen 0 " + screen + "x24", "sh",
+         "-c", command},
+        convscope::testing::ProcessOptions::within(std::chrono::seconds(120)));
+    if (err) *err = r.err;
+    return r.timed_out ? -1 : r.status;
 }
 
 }  // namespace
