@@ -16,6 +16,7 @@
 
 #include "core/backend.hpp"
 #include "core/simd/simd.hpp"
+#include "support/operator_testers.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -47,71 +48,29 @@ std::string describe(const Shape& x, const Pool2dParams& p) {
     return os.str();
 }
 
-Tensor abs_of(Tensor t) {
-    for (float& v : t.data) v = std::fabs(v);
-    return t;
-}
-
-// Empty when |a − e| ≤ kAtol + kRtol·M at every position (M from `magnitude`), else the first failing
-// position.
-std::string scaled_mismatch(const Tensor& expected, const Tensor& actual, const Tensor& magnitude) {
-    if (expected.shape != actual.shape)
-        return "shape " + shape_to_string(actual.shape) + ", expected " + shape_to_string(expected.shape);
-    for (size_t i = 0; i < expected.data.size(); ++i) {
-        const float e = expected.data[i], a = actual.data[i];
-        if (!(std::fabs(a - e) <= kAtol + kRtol * magnitude.data[i]))  // also catches NaN
-            return "at " + testing::position(expected.shape, int64_t(i)) + ": expected " + std::to_string(e) +
-                   ", got " + std::to_string(a);
-    }
-    return "";
-}
-
 // Runs one conv2d problem on the active instruction set two ways (through the Backend, and into a NaN-filled
 // buffer) and returns the first mismatch with the reference, or "". `integers`: small-integer data, exact
 // sums, so the answer must be bit-identical.
 std::string conv_mismatch(const ConvCase& c, uint32_t seed, bool integers = false) {
-    const Tensor x = integers ? random_int_tensor(c.x, seed) : random_tensor(c.x, seed);
-    const Tensor w = integers ? random_int_tensor(c.w, seed + 1) : random_tensor(c.w, seed + 1);
-    const Tensor b = integers ? random_int_tensor({c.w[0]}, seed + 2) : random_tensor({c.w[0]}, seed + 2);
-    const Tensor* bias = c.bias ? &b : nullptr;
-    // Compute reference
-    auto expected = reference_backend().conv2d(x, w, bias, c.p);
-    if (!expected) return "reference failed: " + expected.error();
-    const Tensor ab = abs_of(b);
-    auto magnitude = reference_backend().conv2d(abs_of(x), abs_of(w), bias ? &ab : nullptr, c.p);
-    // Run backend
-    auto* simd = find_backend("simd").value();
-    auto actual = simd->conv2d(x, w, bias, c.p);
-    if (!actual) return "simd failed: " + actual.error();
-    auto plan = plan_conv2d(c.x, c.w, c.bias ? &b.shape : nullptr, c.p);
-    Tensor into = Tensor::filled(plan->output_shape(), kNaN);
-    simd::conv2d_into(*plan, x.data.data(), w.data.data(), bias ? b.data.data() : nullptr, into.data.data());
-    // Verify
-    if (integers) {
-        if (auto m = mismatch(*expected, *actual, 0, 0); !m.empty()) return "Backend::conv2d " + m;
-        if (auto m = mismatch(*expected, into, 0, 0); !m.empty()) return "conv2d_into " + m;
-        return "";
-    }
-    if (auto m = scaled_mismatch(*expected, *actual, *magnitude); !m.empty()) return "Backend::conv2d " + m;
-    if (auto m = scaled_mismatch(*expected, into, *magnitude); !m.empty()) return "conv2d_into " + m;
-    return "";
+    const testing::ConvTester t = testing::ConvTester()
+                                      .input(c.x)
+                                      .weight(c.w)
+                                      .bias(c.bias)
+                                      .params(c.p)
+                                      .seed(seed)
+                                      .integers(integers)
+                                      .tolerance(integers ? testing::Tolerance::exact()
+                                                          : testing::Tolerance::of_magnitude(kRtol, kAtol));
+    if (auto m = t.test_into("conv2d_into", simd::conv2d_into); !m.empty()) return m;
+    return t.test(*find_backend("simd").value());
 }
 
+// As conv_mismatch for pooling: max exactly, avg within |a − e| ≤ kAtol + kRtol·|e|.
 std::string pool_mismatch(const Tensor& x, const Pool2dParams& p) {
-    // Compute reference
-    auto expected = reference_backend().pool2d(x, p);
-    if (!expected) return "reference failed: " + expected.error();
-    // Run backend
-    auto actual = find_backend("simd").value()->pool2d(x, p);
-    if (!actual) return "simd failed: " + actual.error();
-    auto plan = plan_pool2d(x.shape, p);
-    Tensor into = Tensor::filled(plan->output_shape(), kNaN);
-    simd::pool2d_into(*plan, x.data.data(), into.data.data());
-    // Verify: max exactly, avg within the tolerance.
-    const float rtol = p.op == PoolOp::Max ? 0.0f : kRtol, atol = p.op == PoolOp::Max ? 0.0f : kAtol;
-    if (auto m = mismatch(*expected, *actual, rtol, atol); !m.empty()) return "Backend::pool2d " + m;
-    if (auto m = mismatch(*expected, into, rtol, atol); !m.empty()) return "pool2d_into " + m;
-    return "";
+    const testing::PoolTester t = testing::PoolTester().data(x).params(p).tolerance(
+        p.op == PoolOp::Max ? testing::Tolerance::exact() : testing::Tolerance::of_value(kRtol, kAtol));
+    if (auto m = t.test_into("pool2d_into", simd::pool2d_into); !m.empty()) return m;
+    return t.test(*find_backend("simd").value());
 }
 
 // Calls body() once per instruction set this CPU can run, with that set forced; restores the best after.
@@ -269,12 +228,10 @@ TEST_CASE("simd conv2d: random problems swept over sizes, strides, dilation, gro
 }
 
 TEST_CASE("simd conv2d: errors are the reference's") {
-    const Tensor x = random_tensor({1, 1, 3, 3}, 1), w = random_tensor({1, 1, 5, 5}, 2);
-    auto a = reference_backend().conv2d(x, w, nullptr, {});
-    auto b = find_backend("simd").value()->conv2d(x, w, nullptr, {});
-    REQUIRE(!a);
-    REQUIRE(!b);
-    CHECK(a.error() == b.error());
+    // A 5×5 kernel on a 3×3 input: refused by both, with the same message (the tester compares them).
+    const auto t = testing::ConvTester().input({1, 1, 3, 3}).weight({1, 1, 5, 5});
+    REQUIRE_FALSE(t.valid());
+    CHECK(t.test(*find_backend("simd").value()) == "");
 }
 
 TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") {
