@@ -90,7 +90,7 @@ public:
         return plan_conv2d(m_x, m_w, m_bias ? &bs : nullptr, m_p).ok();
     }
 
-    // "conv2d x [1, 3, 20, 37], w [8, 3, 3, 3], bias, stride …": the problem, for a failure message.
+    // "conv2d x 1×3×20×37, w 8×3×3×3, bias, Conv2dParams{…}": the problem, for a failure message.
     std::string describe() const {
         std::ostringstream os;
         os << "conv2d x " << shape_to_string(m_x) << ", w " << shape_to_string(m_w)
