@@ -107,7 +107,8 @@ std::string check_row(const std::vector<float>& expected, const std::vector<floa
 // Input rows of small integers in [−3, 3], `len` floats each.
 std::vector<std::vector<float>> int_rows(int64_t count, int64_t len, std::mt19937& rng) {
     std::uniform_int_distribution<int> d(-3, 3);
-    std::vector<std::vector<float>> rows(static_cast<size_t>(count), std::vector<float>(static_cast<size_t>(len)));
+    std::vector<std::vector<float>> rows(static_cast<size_t>(count),
+                                         std::vector<float>(static_cast<size_t>(len)));
     for (auto& r : rows)
         for (float& v : r) v = float(d(rng));
     return rows;
