@@ -8,7 +8,8 @@
 # Installs libbenchmark-dev, libopencv-dev, python3-opencv and python3-torch when missing. Builds into
 # build-bench/, apart from build/. REPS (default 3) repeats every benchmark; the table uses medians.
 # --quick: every-thread runs only (no single-thread or reference runs), fewer repetitions: a few minutes.
-# Other arguments go to the benchmark, e.g. --benchmark_filter=image/.
+# Other arguments go to the benchmark, e.g. --benchmark_filter=image/. The gpu backend's benchmarks run only with
+# GPU=1 (on Mesa's llvmpipe they take many minutes and say nothing about a real GPU).
 set -euo pipefail
 
 QUICK=""
@@ -33,8 +34,13 @@ cmake --build "$BUILD_DIR" --target convscope_bench convscope -j "${JOBS:-2}"
 
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 REPS="${REPS:-$([ -n "$QUICK" ] && echo 3 || echo 5)}"
+FILTER=()
+if [ "${GPU:-0}" != 1 ] && [[ " ${ARGS[*]-} " != *" --benchmark_filter="* ]]; then
+  FILTER=(--benchmark_filter=-/gpu/)
+fi
 "$BUILD_DIR/tests/bench/convscope_bench" $QUICK --benchmark_repetitions="$REPS" \
-  --benchmark_out="$BUILD_DIR/bench.json" --benchmark_out_format=json ${ARGS[@]+"${ARGS[@]}"}
+  --benchmark_out="$BUILD_DIR/bench.json" --benchmark_out_format=json \
+  ${FILTER[@]+"${FILTER[@]}"} ${ARGS[@]+"${ARGS[@]}"}
 # Debian's python3 (with python3-torch and python3-opencv), not a virtual environment's.
 PYTHON=python3
 if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; fi

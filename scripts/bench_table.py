@@ -60,8 +60,8 @@ def summary(runs, peers):
           "ConvScope is faster;")
     print(f"  copy bound = memcpy of the image's floats, for the memory-bound k3 rows; PyTorch on "
           f"{(peers or {}).get('threads', '?')} threads, {(peers or {}).get('torch_version', 'missing')})")
-    head = (f"| {'case':<44} | {'ConvScope':>11} | {'peer':<23} | {'peer time':>11} | {'ratio':>7} |"
-            f" {'goal':>6} | {'copy bound':>11} | {'ours/copy':>9} |")
+    head = (f"| {'case':<44} | {'ConvScope':>11} | {'peer':<23} | {'peer time':>11} | {'ratio':>8} |"
+            f" {'goal':>10} | {'copy bound':>11} | {'ours/copy':>9} |")
     print(head)
     print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
     for case, ours, peer, theirs, goal, copy in rows:
@@ -70,8 +70,8 @@ def summary(runs, peers):
         met = "" if r != r else ("met" if r >= goal - 1e-9 else "NOT")
         goal_text = f"≥{goal:.2g}×" if goal >= 1 else f"≥{goal:.2f}×"
         cb = f"{(ours / copy):.2f}×" if (copy and ours) else ""
-        print(f"| {case:<44} | {ms(ours):>11} | {peer:<23} | {ms(theirs):>11} | {r:>6.2f}× |"
-              f" {goal_text + ' ' + met:>6} | {ms(copy) if copy else '':>11} | {cb:>9} |")
+        print(f"| {case:<44} | {ms(ours):>11} | {peer:<23} | {ms(theirs):>11} | {r:>7.2f}× |"
+              f" {goal_text + ' ' + met:>10} | {ms(copy) if copy else '':>11} | {cb:>9} |")
     print()
 
 
