@@ -325,21 +325,36 @@ TEST_CASE("convscope --repeat: one timing line on stderr") {
     TempDir dir;
     write(dir / "x.npy", kLectureInput);
     write(dir / "w.npy", kLectureFilter);
-    const std::regex line(
-        R"(time: median [0-9]+\.[0-9]+ ms \(min [0-9]+\.[0-9]+, max [0-9]+\.[0-9]+\) over 3 runs, )"
-        R"(backend reference\n)");
+    const std::string timing =
+        R"(time: median [0-9]+\.[0-9]+ ms \(min [0-9]+\.[0-9]+, max [0-9]+\.[0-9]+\) over 3 runs, )";
+    const std::regex line(timing + R"(backend reference\n)");
+    // Without --backend, conv and pool run on the fastest CPU backend, and the line says so.
+    const std::regex default_line(timing + "backend " + std::string(fastest_cpu_backend().name()) +
+                                  R"( \(default: the fastest CPU backend\)\n)");
     const RunResult c =
         run_cli(dir, {"conv", dir / "x.npy", dir / "w.npy", "--repeat", "3", "-o", dir / "y.npy"});
     CHECK(c.status == 0);
     CHECK(c.out == "");
     INFO("stderr: " << c.err);
-    CHECK(std::regex_match(c.err, line));
+    CHECK(std::regex_match(c.err, default_line));
+    CHECK(read(dir / "y.npy").data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+    const RunResult r = run_cli(dir, {"conv", dir / "x.npy", dir / "w.npy", "--repeat", "3", "--backend",
+                                      "reference", "-o", dir / "y.npy"});
+    CHECK(r.status == 0);
+    INFO("stderr: " << r.err);
+    CHECK(std::regex_match(r.err, line));
     CHECK(read(dir / "y.npy").data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
     const RunResult p = run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "2", "--repeat", "3",
                                       "--backend", "reference", "-o", dir / "p.npy"});
     CHECK(p.status == 0);
     INFO("stderr: " << p.err);
     CHECK(std::regex_match(p.err, line));
+    const RunResult pd =
+        run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "2", "--repeat", "3", "-o", dir / "p.npy"});
+    CHECK(pd.status == 0);
+    INFO("stderr: " << pd.err);
+    CHECK(std::regex_match(pd.err, default_line));
+    CHECK(read(dir / "p.npy").data == std::vector<float>{1, 2.25f, 0.75f, 1.5f});
     // min ≤ median ≤ max
     std::smatch m;
     const std::regex nums(R"(median ([0-9.]+) ms \(min ([0-9.]+), max ([0-9.]+)\))");
@@ -507,6 +522,11 @@ TEST_CASE("convscope --help: on the root and every subcommand") {
     for (const char* opt :
          {"--kernel", "--stride", "--padding", "--dilation", "--ceil-mode", "--exclude-pad"})
         CHECK(pool.out.find(opt) != std::string::npos);
+    // --backend names its default, the fastest CPU backend.
+    const std::string fastest =
+        "(default: " + std::string(fastest_cpu_backend().name()) + ", the fastest CPU";
+    CHECK(conv.out.find(fastest) != std::string::npos);
+    CHECK(pool.out.find(fastest) != std::string::npos);
 }
 
 TEST_CASE("convscope --backend: every backend compiled in, or its reason for being unavailable") {

@@ -197,6 +197,28 @@ TEST_CASE("simd conv2d: depthwise colour filter, groups, and CNN layers 1->5, 3-
     });
 }
 
+TEST_CASE(
+    "simd conv2d: stem k7 s2, depthwise k3 and k3 s2 layers, output widths around vector, unroll, row") {
+    // Segments are as wide as the output row (rounded up to vectors) when it is narrower than a segment, so
+    // these output widths land below, at and above one vector (4, 8, 16 lanes), one register block
+    // (lanes × unroll) and one segment on every instruction set.
+    for_each_isa([](std::string_view) {
+        for (int64_t ow : {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 112, 257}) {
+            ConvCase stem{{1, 3, 11, 2 * ow}, {8, 3, 7, 7}, true, {Pair{2}, Padding(3)}};
+            ConvCase depthwise{{1, 8, 9, ow}, {8, 1, 3, 3}, true, {Pair{1}, Padding(1)}};
+            depthwise.p.groups = 8;
+            ConvCase strided{{1, 16, 7, 2 * ow}, {16, 16, 3, 3}, false, {Pair{2}, Padding(1)}};
+            ConvCase colour{{1, 3, 13, ow}, {3, 1, 3, 3}, false, {Pair{1}, Padding::same()}};
+            colour.p.groups = 3;
+            for (const ConvCase& c : {stem, depthwise, strided, colour}) {
+                INFO(describe(c));
+                CHECK(conv_mismatch(c, uint32_t(ow)) == "");
+                CHECK(conv_mismatch(c, uint32_t(ow) + 1, /*integers=*/true) == "");
+            }
+        }
+    });
+}
+
 TEST_CASE("simd conv2d: every padding mode, uneven 'same', valid, and unbatched input") {
     for_each_isa([](std::string_view) {
         for (PaddingMode m :

@@ -66,3 +66,25 @@ TEST_CASE(
     pool.parallel_for(8, [&](int64_t) { pool.parallel_for(5, [&](int64_t) { inner.fetch_add(1); }); });
     CHECK(inner.load() == 40);
 }
+
+TEST_CASE(
+    "ThreadPool::parallel_for back to back (workers still spinning) and after a pause (workers asleep)") {
+    // Workers poll for a new job for a few tens of microseconds after each one, then sleep on the condition
+    // variable: both ways into a job must hand out every index exactly once, with or without a limit.
+    ThreadPool pool(3);
+    for (int round = 0; round < 400; ++round) {
+        const int64_t count = 1 + round % 37;
+        std::vector<std::atomic<int>> hits(static_cast<size_t>(count));
+        if (round % 50 == 49) std::this_thread::sleep_for(std::chrono::milliseconds(2));  // past the spin
+        pool.parallel_for(
+            count, [&](int64_t i) { hits[size_t(i)].fetch_add(1); }, round % 3);
+        int64_t wrong = 0;
+        for (auto& h : hits) wrong += h.load() != 1;
+        INFO("round " << round << ", count " << count << ", max_threads " << round % 3);
+        REQUIRE(wrong == 0);
+    }
+    // The results of every worker are visible to the caller when parallel_for returns.
+    std::vector<int64_t> out(10000, -1);
+    pool.parallel_for(int64_t(out.size()), [&](int64_t i) { out[size_t(i)] = i * i; });
+    for (size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == int64_t(i * i));
+}

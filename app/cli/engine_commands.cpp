@@ -66,7 +66,7 @@ Status check_conv_from_headers(const std::string& x_path, const std::string& w_p
 // [SECTION] conv
 
 struct ConvCommand {
-    std::string x_path, w_path, bias_path, out_path, backend = "reference";
+    std::string x_path, w_path, bias_path, out_path, backend;  // empty: the fastest CPU backend
     ConvOptions conv;
     std::string repeat;
 
@@ -79,10 +79,10 @@ struct ConvCommand {
             return error_exit(s.error());
         auto a = read_conv_arrays(x_path, w_path, bias_path);
         if (!a) return error_exit(a.error());
-        auto be = find_backend(backend);
+        auto be = find_backend(backend_or_default(backend));
         if (!be) return error_exit(be.error());
-        auto y =
-            run_timed(*runs, backend, [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
+        auto y = run_timed(*runs, backend_label(backend),
+                           [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -97,7 +97,7 @@ void add_conv(Registry& r) {
     sub->add_option("W", cmd->w_path, "Weight .npy")->required();
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_conv_options(sub, cmd->conv);
-    sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
+    sub->add_option("--backend", cmd->backend, backend_help());
     sub->add_option("--repeat", cmd->repeat,
                     "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
                         ") after a warm-up; the timing goes to stderr")
@@ -109,7 +109,7 @@ void add_conv(Registry& r) {
 // [SECTION] pool
 
 struct PoolCommand {
-    std::string op, x_path, out_path, backend = "reference";
+    std::string op, x_path, out_path, backend;  // empty: the fastest CPU backend
     std::string kernel, stride, padding = "0", dilation = "1";
     bool ceil_mode = false, exclude_pad = false;
     std::string repeat, max_mult_adds;
@@ -150,9 +150,9 @@ struct PoolCommand {
         if (auto plan = plan_pool2d(*xs, p); !plan) return error_exit(plan.error());
         auto x = read_npy(x_path);
         if (!x) return error_exit(x.error());
-        auto be = find_backend(backend);
+        auto be = find_backend(backend_or_default(backend));
         if (!be) return error_exit(be.error());
-        auto y = run_timed(*runs, backend, [&] { return (*be)->pool2d(*x, p); });
+        auto y = run_timed(*runs, backend_label(backend), [&] { return (*be)->pool2d(*x, p); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -172,7 +172,7 @@ void add_pool(Registry& r) {
     sub->add_flag("--ceil-mode", cmd->ceil_mode, "Round the output size up, as ceil_mode=True");
     sub->add_flag("--exclude-pad", cmd->exclude_pad,
                   "Average over real elements only (count_include_pad=False)");
-    sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
+    sub->add_option("--backend", cmd->backend, backend_help());
     sub->add_option("--repeat", cmd->repeat,
                     "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
                         ") after a warm-up; the timing goes to stderr")

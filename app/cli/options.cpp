@@ -120,6 +120,19 @@ Result<Conv2dParams> to_params(const ConvOptions& o) {
     return p;
 }
 
+std::string backend_or_default(const std::string& chosen) {
+    return chosen.empty() ? std::string(fastest_cpu_backend().name()) : chosen;
+}
+
+std::string backend_label(const std::string& chosen) {
+    return chosen.empty() ? backend_or_default(chosen) + " (default: the fastest CPU backend)" : chosen;
+}
+
+std::string backend_help() {
+    return "reference (the textbook loops), simd or gpu (default: " + backend_or_default("") +
+           ", the fastest CPU backend)";
+}
+
 Result<Tensor> run_timed(int repeat, std::string_view backend, const std::function<Result<Tensor>()>& op) {
     if (repeat <= 0) return op();
     auto result = op();  // warm-up (also builds caches, compiles shaders)

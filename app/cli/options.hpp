@@ -50,6 +50,15 @@ void add_conv_options(CLI::App* cmd, ConvOptions& o);
 // The validated parameters, or a readable error ("stride '0,x' is not N or H,W").
 Result<Conv2dParams> to_params(const ConvOptions& o);
 
+// The backend to run: `chosen`, or the fastest CPU backend (simd where built) when --backend was omitted.
+std::string backend_or_default(const std::string& chosen);
+
+// How the --repeat line names the backend: `chosen`, or e.g. "simd (default: the fastest CPU backend)".
+std::string backend_label(const std::string& chosen);
+
+// The --backend help text of conv and pool, naming the default.
+std::string backend_help();
+
 // Runs `op` once to warm up, then `repeat` times, and prints to stderr
 // "time: median X ms (min Y, max Z) over N runs, backend B". repeat ≤ 0 runs it once, silently.
 // Returns the last result; memory does not grow with `repeat` beyond one double per run (repeat is bounded).

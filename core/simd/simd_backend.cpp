@@ -104,7 +104,11 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
                      int64_t pad_left, int64_t in_w, ColSource col_source) {
     Columns c;
     c.lanes = lanes;
-    c.seg = std::max<int64_t>(16, 64 / lanes) * lanes;
+    // A segment never spans more than the output row (rounded up to whole vectors): narrow rows (strided CNN
+    // layers, 28 to 112 columns) then copy strips of their own width, not of the widest segment, so a task's
+    // strips stay in L1/L2 instead of being mostly fill.
+    c.seg = std::min(std::max<int64_t>(16, 64 / lanes) * lanes,
+                     ceil_div(std::max<int64_t>(ow, 1), lanes) * lanes);
     c.pad_left = pad_left, c.in_w = in_w;
     int64_t qmax = 0;
     std::vector<int64_t> q(static_cast<size_t>(kw)), slot(static_cast<size_t>(kw));
