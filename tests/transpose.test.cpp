@@ -209,6 +209,17 @@ TEST_CASE("trace_conv_transpose2d: the centre of the 5x5 checkerboard gathers fo
     REQUIRE(corner);
     CHECK(explain_lines(*corner) == std::vector<std::string>{"(1×5) = 5"});
     CHECK(!trace_conv_transpose2d(kX2x2, kW3x3, nullptr, tparams(2, 0, 0, 1), 0, 0, 5, 0));
+    // Stride 3 > kernel 2 leaves gaps: nothing lands on (2, 2), which is 0 plus the bias.
+    const Tensor x2({1, 2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+    const Tensor w2 = Tensor::filled({2, 1, 2, 2}, 1.0f), b({1}, {0.5f});
+    auto gap = trace_conv_transpose2d(x2, w2, &b, tparams(3, 0, 0, 1), 0, 0, 2, 2);
+    REQUIRE(gap);
+    CHECK(gap->terms.empty());
+    CHECK(gap->result == 0.5f);
+    CHECK(replay(*gap) == 0.5f);
+    CHECK(explain_lines(*gap) == std::vector<std::string>{"channel 0: nothing lands here = 0",
+                                                          "channel 1: nothing lands here = 0",
+                                                          "0 + 0 + bias 0.5 = 0.5"});
 }
 
 TEST_CASE("as_convolution: conv2d of the gather form equals conv_transpose2d") {
