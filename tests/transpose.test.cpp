@@ -104,6 +104,12 @@ TEST_CASE("plan_conv_transpose2d: shapes, groups, and PyTorch's refusals") {
         auto huge = plan_conv_transpose2d(x, w, nullptr, tparams(INT64_MAX, 0, 0, 1));
         REQUIRE(!huge);
         CHECK(huge.error() == "the output over 2⁶³×over 2⁶³ is larger than the limit of 16777216 per side");
+        // A stride and padding that cancel out to a 3×3 output, but whose terms are beyond 2⁴⁰.
+        auto cancel = plan_conv_transpose2d(x, w, nullptr, tparams(int64_t(1) << 41, int64_t(1) << 40, 0, 1));
+        REQUIRE(!cancel);
+        CHECK(
+            cancel.error().ends_with("are beyond the limit of 2⁴⁰ for (in − 1)·stride, padding and "
+                                     "dilation·(kernel − 1)"));
         ConvTranspose2dParams limited;
         limited.max_mult_adds = 8;
         CHECK(plan_conv_transpose2d(x, w, nullptr, limited)
