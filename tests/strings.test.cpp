@@ -101,28 +101,32 @@ TEST_CASE("strings: the bundled fonts hold every glyph the UI draws") {
     }
 }
 
-TEST_CASE("localized_core_error: core's refusal of a stride of 0 or a negative padding, in Korean too") {
+TEST_CASE("tr_error: core's refusal of a stride of 0 or a negative padding, in the current language") {
     Conv2dParams p;
     p.stride = Pair(0, 1);
     auto plan = plan_conv2d({1, 1, 5, 5}, {1, 1, 3, 3}, nullptr, p);
     REQUIRE_FALSE(plan.ok());
     set_language(Lang::En);
-    CHECK(localized_core_error(plan.error()) == plan.error());
+    CHECK(tr_error(plan.err()) == plan.error());
     set_language(Lang::Ko);
-    CHECK(localized_core_error(plan.error()) == "스트라이드는 1 이상이어야 합니다 (입력: 0,1)");
+    CHECK(tr_error(plan.err()) == "스트라이드 값은 1 이상이어야 합니다 (입력: 0,1)");
+    // The same Error, rendered again after a switch: no stale text.
+    CHECK(tr_error(plan.err(), Lang::En) == "stride must be at least 1, got 0,1");
 
     p = Conv2dParams{};
     p.padding = Padding(Pair(-1));
     plan = plan_conv2d({1, 1, 5, 5}, {1, 1, 3, 3}, nullptr, p);
     REQUIRE_FALSE(plan.ok());
-    CHECK(localized_core_error(plan.error()) == "패딩은 음수일 수 없습니다 (입력: -1)");
+    CHECK(tr_error(plan.err()) == "패딩은 음수일 수 없습니다 (입력: -1)");
     Pool2dParams q;
     q.kernel = Pair(2);
     q.stride = Pair(-1);
     auto pool = plan_pool2d({1, 1, 4, 4}, q);
     REQUIRE_FALSE(pool.ok());
-    CHECK(localized_core_error(pool.error()).starts_with("스트라이드는 1 이상이어야 합니다"));
-    // Anything else stays as core wrote it.
-    CHECK(localized_core_error("kernel 7×7 is larger") == "kernel 7×7 is larger");
+    CHECK(tr_error(pool.err()).starts_with("스트라이드 값은 1 이상이어야 합니다"));
+    // A refusal that used to stay English (no prefix matched it) is Korean now.
+    auto big = plan_conv2d({1, 1, 3, 3}, {1, 1, 7, 7}, nullptr, Conv2dParams{});
+    REQUIRE_FALSE(big.ok());
+    CHECK(tr_error(big.err()).starts_with("커널 7×7"));
     set_language(Lang::En);
 }

@@ -82,7 +82,8 @@ namespace {
 std::string scene_error_text(const SceneError& e) {
     const std::string field = e.field.empty() ? std::string(tr(Str::scene_the_file)) : e.field;
     const char* f = field.c_str();
-    const char* d = e.detail.c_str();
+    const std::string detail = e.cause ? tr_error(*e.cause) : e.detail;
+    const char* d = detail.c_str();
     std::string what;
     switch (e.code) {
         case SceneErrorCode::CannotRead:

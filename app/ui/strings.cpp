@@ -47,17 +47,12 @@ std::string trf(Str id, ...) {
     return buf;
 }
 
-std::string localized_core_error(const std::string& message) {
-    struct Known {
-        std::string_view prefix;
-        Str text;
-    };
-    static constexpr Known known[] = {{"stride must be at least 1, got ", Str::err_stride_min},
-                                      {"dilation must be at least 1, got ", Str::err_dilation_min},
-                                      {"padding must not be negative, got ", Str::err_padding_negative}};
-    for (const Known& k : known)
-        if (message.starts_with(k.prefix)) return trf(k.text, message.substr(k.prefix.size()).c_str());
-    return message;
+std::string tr_error(const Error& error, Lang lang) {
+    return render_error(error, lang == Lang::Ko ? ErrorLang::Ko : ErrorLang::En);
+}
+
+std::string tr_error(const Error& error) {
+    return tr_error(error, g_lang);
 }
 
 const char* lang_code(Lang lang) {
@@ -79,6 +74,11 @@ std::vector<std::string_view> all_strings() {
     for (const Entry& e : kTable) {
         v.push_back(e.en);
         v.push_back(e.ko);
+    }
+    // Core's error texts are drawn too (tr_error), so the fonts need their glyphs.
+    for (const ErrorTexts& t : kErrorTexts) {
+        v.push_back(t.en);
+        v.push_back(t.ko);
     }
     return v;
 }
