@@ -118,6 +118,12 @@ AxisSize axis_size(const AxisSpec& a) {
 }
 
 std::string axis_formula(const AxisSpec& a) {
+    const AxisFormula f = axis_formula_parts(a);
+    return f.math + (f.last_window_dropped ? " − 1 (the last window would start in the padding)" : "") +
+           " = " + std::to_string(f.out);
+}
+
+AxisFormula axis_formula_parts(const AxisSpec& a) {
     const AxisSize s = axis_size(a);
     const bool uneven = a.pad_before != a.pad_after;
     std::string k = std::to_string(a.kernel);
@@ -136,8 +142,7 @@ std::string axis_formula(const AxisSpec& a) {
     const int64_t unclamped = !representable ? s.out
                               : a.ceil_mode  ? int64_t(std::ceil(quotient)) + 1
                                              : int64_t(std::floor(quotient)) + 1;
-    if (a.ceil_mode && unclamped != s.out) f += " − 1 (the last window would start in the padding)";
-    return f + " = " + std::to_string(s.out);
+    return AxisFormula{f, a.ceil_mode && unclamped != s.out, s.out};
 }
 
 std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode) {

@@ -130,3 +130,22 @@ TEST_CASE("tr_error: core's refusal of a stride of 0 or a negative padding, in t
     CHECK(tr_error(big.err()).starts_with("커널 7×7"));
     set_language(Lang::En);
 }
+
+TEST_CASE("tr_axis_formula: the ceil_mode note in the current language, the math as core wrote it") {
+    const AxisSpec a{5, 2, 2, 1, 1, 1, true};  // ceil_mode drops the window that would start in the padding
+    const AxisFormula parts = axis_formula_parts(a);
+    CHECK(parts.last_window_dropped);
+    CHECK(parts.out == 3);
+    CHECK(axis_formula(a) ==
+          "⌈(5 − 2 + 2×1) / 2⌉ + 1 = ⌈2.5⌉ + 1 − 1 (the last window would start in the padding) = 3");
+    set_language(Lang::En);
+    CHECK(tr_axis_formula(a) == axis_formula(a));
+    set_language(Lang::Ko);
+    CHECK(tr_axis_formula(a) ==
+          "⌈(5 − 2 + 2×1) / 2⌉ + 1 = ⌈2.5⌉ + 1 − 1 (마지막 창이 패딩에서 시작하므로) = 3");
+    // Without the note the two languages agree.
+    const AxisSpec b{64, 7, 2, 0, 0, 1, false};
+    CHECK_FALSE(axis_formula_parts(b).last_window_dropped);
+    CHECK(tr_axis_formula(b) == "⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29");
+    set_language(Lang::En);
+}

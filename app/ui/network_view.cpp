@@ -739,7 +739,7 @@ void NetworkView::draw_layer_editor(ViewContext& ctx) {
             m_edit_error.clear();
             changed = true;
         } else {
-            m_edit_error = parsed.error();
+            m_edit_error = tr_error(parsed.err());
         }
     }
     if (!m_edit_error.empty()) {
@@ -1219,7 +1219,7 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
                     } else {
                         m_rf.reset();
                         m_rf_layer = -1;
-                        m_rf_error = rf.error();
+                        m_rf_error = tr_error(rf.err());
                     }
                 }
             }
@@ -1343,7 +1343,7 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
             m_notes = imported->notes;
             ctx.notify(trf(Str::net_built, int(imported->net.layers.size())));
         } else {
-            m_paste_error = trf(Str::net_code_error, imported.error().c_str());
+            m_paste_error = trf(Str::net_code_error, tr_error(imported.err()).c_str());
             m_skipped.clear();
             m_notes.clear();
         }

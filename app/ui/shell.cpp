@@ -285,7 +285,7 @@ void Shell::save_document() {
 bool Shell::save_to(const std::string& path) {
     const std::string text = document_json();
     if (const Status st = write_text_file(path, text); !st) {
-        m_status = st.error();
+        m_status = tr_error(st.err());
         return false;
     }
     m_document = path;
@@ -1009,7 +1009,7 @@ void Shell::save_if_changed() {
     if (now == m_saved_json || ImGui::IsMouseDown(ImGuiMouseButton_Left)) return;  // not mid-drag
     m_saved_json = now;
     if (const Status s = save_settings(m_settings); !s)
-        m_status = trf(Str::msg_settings_fail, s.error().c_str());
+        m_status = trf(Str::msg_settings_fail, tr_error(s.err()).c_str());
 }
 
 // Every window drawn this frame whose content runs past what it shows without a scrollbar to reach it: wider

@@ -92,8 +92,8 @@ private:
             text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text),
                       pal.text, text);
         };
-        line((same ? "out = " : "H_out = ") + axis_formula(h));
-        if (!same) line("W_out = " + axis_formula(w));
+        line((same ? "out = " : "H_out = ") + tr_axis_formula(h));
+        if (!same) line("W_out = " + tr_axis_formula(w));
     }
 
     void draw_practice(ViewContext& ctx) {

@@ -644,11 +644,7 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
     std::vector<std::string> lines;
     if (!m_solution) return lines;
     const auto line = [&](const char* name, const AxisSpec& a, Str one, Str many) {
-        std::string f = axis_formula(a);
-        // The ceil_mode remark comes from core in English; show it in the UI's language.
-        const std::string note = " − 1 (the last window would start in the padding)";
-        if (const size_t at = f.find(note); at != std::string::npos)
-            f.replace(at, note.size(), tr(Str::ceil_note));
+        const std::string f = tr_axis_formula(a);
         lines.push_back(std::string(name) + " = " + f);
         const AxisSize s = axis_size(a);
         const double quotient = s.exact - 1.0;

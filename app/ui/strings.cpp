@@ -3,6 +3,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "core/geometry.hpp"
+
 namespace convscope::ui {
 namespace {
 
@@ -49,6 +51,11 @@ std::string trf(Str id, ...) {
 
 std::string tr_error(const Error& error, Lang lang) {
     return render_error(error, lang == Lang::Ko ? ErrorLang::Ko : ErrorLang::En);
+}
+
+std::string tr_axis_formula(const AxisSpec& axis) {
+    const AxisFormula f = axis_formula_parts(axis);
+    return f.math + (f.last_window_dropped ? tr(Str::ceil_note) : "") + " = " + std::to_string(f.out);
 }
 
 std::string tr_error(const Error& error) {

@@ -9,6 +9,10 @@
 
 #include "core/result.hpp"
 
+namespace convscope {
+struct AxisSpec;
+}
+
 namespace convscope::ui {
 
 enum class Lang { En, Ko };
@@ -372,6 +376,9 @@ std::string trf(Str id, ...);
 // Views keep the Error, not this text, so a language switch redraws it.
 std::string tr_error(const Error& error);
 std::string tr_error(const Error& error, Lang lang);
+
+// An axis's output-size formula (core's axis_formula_parts) with the ceil_mode note in the current language.
+std::string tr_axis_formula(const AxisSpec& axis);
 
 // "en" / "ko" ↔ Lang; parse returns false for anything else.
 const char* lang_code(Lang lang);
