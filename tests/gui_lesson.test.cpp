@@ -94,6 +94,26 @@ TEST_CASE("gui: an invalid scene is refused in the UI's language and the app kee
     CHECK(err.find("Not opened: stepper.stride[0] must be between 1 and 64") != std::string::npos);
 }
 
+TEST_CASE("gui: a scene core refuses (kernel larger than the input) names core's reason in Korean", "[gui]") {
+    require_tools();
+    fs::create_directories(kDir);
+    const fs::path bad = kDir / "bad-kernel.json", out = kDir / "after-bad-kernel.json";
+    std::ofstream(bad)
+        << R"({"convscope":"scene","version":1,"view":"stepper","stepper":{"input":[[[1,2],[3,4]]],
+        "weight":[[[[1,0,1],[0,1,0],[1,0,1]]]]}})";
+    fs::remove(out);
+    std::string err;
+    REQUIRE(under_x(kApp + " gui " + bad.string() + " --lang ko --save-scene " + out.string(), &err) == 0);
+    INFO(err);
+    // The field, the scene-file wording and core's reason: all Korean, none of core's English left.
+    CHECK(err.find("계산할 수 없는 문제입니다") != std::string::npos);
+    CHECK(err.find("커널 3×3 (팽창 후 3×3)이(가) 패딩한 입력 2×2보다 큽니다") != std::string::npos);
+    CHECK(err.find("is larger than") == std::string::npos);
+    // In English, core's own words (the CLI's and the earlier text).
+    REQUIRE(under_x(kApp + " gui " + bad.string() + " --lang en --save-scene " + out.string(), &err) == 0);
+    CHECK(err.find("kernel 3×3 (dilated 3×3) is larger than the padded input 2×2") != std::string::npos);
+}
+
 TEST_CASE("gui: PageDown at the end of a scene goes to the next, PageUp at its start back", "[gui]") {
     require_tools(true);
     fs::create_directories(kDir);

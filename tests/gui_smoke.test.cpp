@@ -708,5 +708,5 @@ TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reas
                      "1280x800", "1280x800");
     const std::string json = slurp(report);
     INFO(json);
-    CHECK(json.find("\"error\":\"스트라이드는 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
+    CHECK(json.find("\"error\":\"스트라이드 값은 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
 }

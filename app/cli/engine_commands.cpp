@@ -30,14 +30,14 @@ Result<ConvArrays> read_conv_arrays(const std::string& x_path, const std::string
                                     const std::string& bias_path) {
     ConvArrays a;
     auto x = read_npy(x_path);
-    if (!x) return Error{x.error()};
+    if (!x) return x.err();
     auto w = read_npy(w_path);
-    if (!w) return Error{w.error()};
+    if (!w) return w.err();
     a.x = std::move(*x);
     a.w = std::move(*w);
     if (!bias_path.empty()) {
         auto b = read_npy(bias_path);
-        if (!b) return Error{b.error()};
+        if (!b) return b.err();
         a.bias = std::move(*b);
         a.has_bias = true;
     }
@@ -49,17 +49,17 @@ Result<ConvArrays> read_conv_arrays(const std::string& x_path, const std::string
 Status check_conv_from_headers(const std::string& x_path, const std::string& w_path,
                                const std::string& bias_path, const Conv2dParams& params) {
     auto xs = read_npy_shape(x_path);
-    if (!xs) return Error{xs.error()};
+    if (!xs) return xs.err();
     auto ws = read_npy_shape(w_path);
-    if (!ws) return Error{ws.error()};
+    if (!ws) return ws.err();
     Shape bs;
     if (!bias_path.empty()) {
         auto b = read_npy_shape(bias_path);
-        if (!b) return Error{b.error()};
+        if (!b) return b.err();
         bs = *b;
     }
     auto plan = plan_conv2d(*xs, *ws, bias_path.empty() ? nullptr : &bs, params);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     return {};
 }
 

@@ -82,7 +82,8 @@ namespace {
 std::string scene_error_text(const SceneError& e) {
     const std::string field = e.field.empty() ? std::string(tr(Str::scene_the_file)) : e.field;
     const char* f = field.c_str();
-    const char* d = e.detail.c_str();
+    const std::string detail = e.cause ? tr_error(*e.cause) : e.detail;
+    const char* d = detail.c_str();
     std::string what;
     switch (e.code) {
         case SceneErrorCode::CannotRead:
@@ -284,7 +285,7 @@ void Shell::save_document() {
 bool Shell::save_to(const std::string& path) {
     const std::string text = document_json();
     if (const Status st = write_text_file(path, text); !st) {
-        m_status = st.error();
+        m_status = tr_error(st.err());
         return false;
     }
     m_document = path;
@@ -1008,7 +1009,7 @@ void Shell::save_if_changed() {
     if (now == m_saved_json || ImGui::IsMouseDown(ImGuiMouseButton_Left)) return;  // not mid-drag
     m_saved_json = now;
     if (const Status s = save_settings(m_settings); !s)
-        m_status = trf(Str::msg_settings_fail, s.error().c_str());
+        m_status = trf(Str::msg_settings_fail, tr_error(s.err()).c_str());
 }
 
 // Every window drawn this frame whose content runs past what it shows without a scrollbar to reach it: wider

@@ -92,8 +92,8 @@ private:
             text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text),
                       pal.text, text);
         };
-        line((same ? "out = " : "H_out = ") + axis_formula(h));
-        if (!same) line("W_out = " + axis_formula(w));
+        line((same ? "out = " : "H_out = ") + tr_axis_formula(h));
+        if (!same) line("W_out = " + tr_axis_formula(w));
     }
 
     void draw_practice(ViewContext& ctx) {
@@ -145,8 +145,8 @@ private:
             ImGui::PopStyleColor();
         }
         if (m_practice.revealed())
-            text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.text, trf(Str::size_answer_is, expected.c_str()),
-                         ImGui::GetContentRegionAvail().x);
+            text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.text,
+                         trf(Str::size_answer_is, expected.c_str()), ImGui::GetContentRegionAvail().x);
         else if (m_practice.tries() > 0 && !m_practice.solved() && ImGui::Button(tr(Str::size_reveal)))
             m_practice.reveal();
         ImGui::Spacing();
@@ -242,14 +242,14 @@ private:
             p.dilation = Pair(m_d[0], m_d[1]);
             p.ceil_mode = true;
             auto plan = plan_pool2d({1, 1, m_in[0], m_in[1]}, p);
-            if (!plan) error = plan.error();
+            if (!plan) error = tr_error(plan.err());
         } else {
             Conv2dParams p;
             p.stride = Pair(m_s[0], m_s[1]);
             p.padding = Padding(Pair(m_p[0], m_p[1]));
             p.dilation = Pair(m_d[0], m_d[1]);
             auto plan = plan_conv2d({1, 1, m_in[0], m_in[1]}, {1, 1, m_k[0], m_k[1]}, nullptr, p);
-            if (!plan) error = plan.error();
+            if (!plan) error = tr_error(plan.err());
         }
         if (!error.empty()) {
             ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));

@@ -257,7 +257,7 @@ private:
     std::string m_preset = "lecture";
     bool m_dirty = true;
     std::optional<StepperSolution> m_solution;
-    std::string m_error;
+    std::optional<Error> m_error;  // kept structured: drawn in the current language every frame
     StepSequence m_seq{{}};
     Playhead m_ph;
     bool m_playing = false;
@@ -297,7 +297,7 @@ void StepperView::solve_if_needed() {
     auto s = solve_stepper(m_problem);
     if (s) {
         m_solution = std::move(*s);
-        m_error.clear();
+        m_error.reset();
         m_seq = StepSequence::of(*m_solution);
         m_ph = m_seq.clamp(m_ph);
         const StepperSolution& so = *m_solution;
@@ -312,7 +312,7 @@ void StepperView::solve_if_needed() {
         m_ext_h = in_h();
         m_ext_w = in_w();
         m_solution.reset();
-        m_error = s.error();
+        m_error = s.err();
         m_seq = StepSequence({});
         m_ph = Playhead{};
         m_playing = false;
@@ -644,11 +644,7 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
     std::vector<std::string> lines;
     if (!m_solution) return lines;
     const auto line = [&](const char* name, const AxisSpec& a, Str one, Str many) {
-        std::string f = axis_formula(a);
-        // The ceil_mode remark comes from core in English; show it in the UI's language.
-        const std::string note = " − 1 (the last window would start in the padding)";
-        if (const size_t at = f.find(note); at != std::string::npos)
-            f.replace(at, note.size(), tr(Str::ceil_note));
+        const std::string f = tr_axis_formula(a);
         lines.push_back(std::string(name) + " = " + f);
         const AxisSize s = axis_size(a);
         const double quotient = s.exact - 1.0;
@@ -1285,7 +1281,7 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
     // Start: from a scripted --export-gif (once the layout has settled) or the button.
     if (!m_recording && !m_pending_gif.empty() && m_frames_drawn >= 2 && m_pending_steps == 0) {
         if (!m_solution) {
-            ctx.notify(m_error);
+            ctx.notify(tr_error(*m_error));
             m_pending_gif.clear();
             return;
         }
@@ -1375,7 +1371,7 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
                   ctx.presenting ? "true" : "false", area / std::max(1.0, double(screen.x) * screen.y));
     // The refusal shown above the grids, as drawn (in the UI's language), for the tests.
     std::string error;
-    for (char c : localized_core_error(m_error))
+    for (char c : m_error ? tr_error(*m_error) : std::string())
         if (c != '"' && c != '\\' && uint8_t(c) >= 0x20) error += c;
     const std::string report = std::string(head) + grids + "],\"error\":\"" + error + "\"}\n";
     if (report == m_last_report) return;
@@ -1463,11 +1459,11 @@ void StepperView::draw_content(ViewContext& ctx) {
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m_t * 0.3f, m_t * 0.3f));
     m_grid_rects.clear();
     // An invalid problem: the reason first, in words, then the grids as they are (never an empty view).
-    if (!m_error.empty()) {
+    if (m_error) {
         const float w = ImGui::GetContentRegionAvail().x;
         text_line(ctx.fonts.for_size(m_t), m_t, pal.strong(Role::Window), tr(Str::error_title));
         text_wrapped(ctx.fonts.for_size(legend_size()), legend_size(), pal.strong(Role::Window),
-                     localized_core_error(m_error), w);
+                     tr_error(*m_error), w);
         ImGui::Spacing();
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -1517,7 +1513,7 @@ void StepperView::draw_content(ViewContext& ctx) {
         cell = L.cell;
     }
     ImGui::Dummy(ImVec2(0, m_t * 0.3f));
-    if (!m_error.empty()) {
+    if (m_error) {
         // Said above the grids.
     } else if (m_ph.window < 0) {
         const std::string hint = tr(Str::hint_start);

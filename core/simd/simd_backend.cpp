@@ -527,8 +527,7 @@ Status force_isa(std::string_view name) {
         }
         choices += (choices.empty() ? "" : ", ") + std::string(t->name);
     }
-    return fail("instruction set '" + std::string(name) + "' is not available here (choose auto, " + choices +
-                ")");
+    return fail<ErrCode::isa_unavailable>(name, choices);
 }
 
 void set_max_threads(int n) {
@@ -567,11 +566,11 @@ public:
                           const Conv2dParams& params) override {
         if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
         auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         if (!simd::fits_scratch(*plan)) return reference_backend().conv2d(input, weight, bias, params);
         // NaN, not zero: an element the kernels forgot would show (the tests look for it).
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         simd::conv2d_into(*plan, input.data.data(), weight.data.data(), bias ? bias->data.data() : nullptr,
                           out->data.data());
         return std::move(*out);
@@ -579,10 +578,10 @@ public:
 
     Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
         auto plan = plan_pool2d(input.shape, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         if (!simd::fits_scratch(*plan)) return reference_backend().pool2d(input, params);
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         simd::pool2d_into(*plan, input.data.data(), out->data.data());
         return std::move(*out);
     }
