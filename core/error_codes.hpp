@@ -22,6 +22,7 @@ namespace convscope {
     X(w_bias,               "bias", "편향") \
     X(w_this_conv,          "this convolution", "이 합성곱") \
     X(w_this_pool,          "this pooling", "이 풀링") \
+    X(w_this_conv_transpose, "this transposed convolution", "이 전치 합성곱") \
     X(w_batch,              "batch", "배치") \
     X(w_output_channel,     "output channel", "출력 채널") \
     X(w_channel,            "channel", "채널") \

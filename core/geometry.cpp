@@ -286,10 +286,10 @@ InverseSizes conv_inputs_for_output(const AxisSpec& conv_axis_without_in, int64_
 Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape& weight, const Shape* bias,
                                                 const ConvTranspose2dParams& p) {
     ConvTransposePlan plan;
-    if (auto s = read_input(input, plan); !s) return Error{s.error()};
+    if (auto s = read_input(input, plan); !s) return s.err();
     if (weight.size() != 4)
         return fail("weight must be C×O/groups×kH×kW (4 dimensions), got shape " + shape_to_string(weight));
-    if (auto s = check_shape("weight", weight); !s) return Error{s.error()};
+    if (auto s = check_shape(word<ErrCode::w_weight>(), weight); !s) return s.err();
     plan.kh = weight[2];
     plan.kw = weight[3];
     if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
@@ -316,8 +316,8 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
                         shape_to_string(*bias));
         plan.has_bias = true;
     }
-    if (auto s = check_positive("stride", p.stride); !s) return Error{s.error()};
-    if (auto s = check_positive("dilation", p.dilation); !s) return Error{s.error()};
+    if (auto s = check_positive(word<ErrCode::w_stride>(), p.stride); !s) return s.err();
+    if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
     if (p.padding.h < 0 || p.padding.w < 0)
         return fail("padding must not be negative, got " + to_string(p.padding));
     if (p.output_padding.h < 0 || p.output_padding.w < 0)
@@ -359,10 +359,10 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
         return fail("the output " + shape_to_string(plan.output_shape()) +
                     " would be larger than the limits");
     // Every input element meets every weight of its group once: N·C·H·W × O/groups·kh·kw multiply-adds.
-    if (auto s = check_mult_adds("this transposed convolution", input, plan.o_per_group() * plan.kh * plan.kw,
+    if (auto s = check_mult_adds(word<ErrCode::w_this_conv_transpose>(), input, plan.o_per_group() * plan.kh * plan.kw,
                                  p.max_mult_adds, plan.mult_adds);
         !s)
-        return Error{s.error()};
+        return s.err();
     return plan;
 }
 

@@ -65,10 +65,10 @@ public:
     Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                     const ConvTranspose2dParams& params) override {
         auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         const ConvTransposePlan& P = *plan;
         auto out = Tensor::try_filled(P.output_shape());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         const int64_t cpg = P.c_per_group(), opg = P.o_per_group(), plane_size = P.oh * P.ow;
         std::vector<float> channel(static_cast<size_t>(plane_size));
         for (int64_t n = 0; n < P.n; ++n) {
@@ -178,11 +178,11 @@ Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, 
                                      const ConvTranspose2dParams& p, int64_t n, int64_t o, int64_t oy,
                                      int64_t ox) {
     auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const ConvTransposePlan& P = *plan;
-    for (auto s : {check_index("batch", n, P.n), check_index("output channel", o, P.o),
-                   check_index("row", oy, P.oh), check_index("column", ox, P.ow)})
-        if (!s) return Error{s.error()};
+    for (auto s : {check_index(word<ErrCode::w_batch>(), n, P.n), check_index(word<ErrCode::w_output_channel>(), o, P.o),
+                   check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
+        if (!s) return s.err();
     Trace t;
     t.kind = TraceKind::ConvTranspose;
     t.n = n, t.o = o, t.oy = oy, t.ox = ox;

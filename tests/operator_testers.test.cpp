@@ -30,12 +30,16 @@ public:
     Result<Tensor> pool2d(const Tensor& x, const Pool2dParams& p) override {
         return plant(reference_backend().pool2d(x, p));
     }
+    Result<Tensor> conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor* b,
+                                    const ConvTranspose2dParams& p) override {
+        return plant(reference_backend().conv_transpose2d(x, w, b, p));
+    }
 
 private:
     Result<Tensor> plant(Result<Tensor> y) const {
         if (!y) {
             if (m_fault == Fault::Answers) return Tensor::filled({1, 1, 1, 1}, 0.0f);
-            if (m_fault == Fault::OtherError) return Error{"something else"};
+            if (m_fault == Fault::OtherError) return fail("something else");
             return y;
         }
         // The element at (n=0, c=1, y=2, x=3) when the output has it, else the last one.

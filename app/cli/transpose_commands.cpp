@@ -16,17 +16,17 @@ namespace convscope::cli {
 Result<ConvTranspose2dParams> to_transpose_params(const ConvTransposeOptions& o) {
     ConvTranspose2dParams p;
     auto stride = parse_pair_option("--stride", o.stride);
-    if (!stride) return Error{stride.error()};
+    if (!stride) return stride.err();
     auto padding = parse_pair_option("--padding", o.padding);
-    if (!padding) return Error{padding.error()};
+    if (!padding) return padding.err();
     auto output_padding = parse_pair_option("--output-padding", o.output_padding);
-    if (!output_padding) return Error{output_padding.error()};
+    if (!output_padding) return output_padding.err();
     auto dilation = parse_pair_option("--dilation", o.dilation);
-    if (!dilation) return Error{dilation.error()};
+    if (!dilation) return dilation.err();
     auto groups = parse_int_option("--groups", o.groups);
-    if (!groups) return Error{groups.error()};
+    if (!groups) return groups.err();
     auto max_mult_adds = parse_max_mult_adds(o.max_mult_adds);
-    if (!max_mult_adds) return Error{max_mult_adds.error()};
+    if (!max_mult_adds) return max_mult_adds.err();
     p.stride = *stride;
     p.padding = *padding;
     p.output_padding = *output_padding;

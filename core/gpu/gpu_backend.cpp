@@ -501,7 +501,7 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     // The shader's index arithmetic (oy + ph − ky·dh, iy·sh) in 32-bit ints.
     for (int64_t v : {P.oh + P.ph, P.ow + P.pw, (P.kh - 1) * dh, (P.kw - 1) * dw, P.h * sh, P.w * sw})
         if (v > INT_MAX / 2) return fail("the problem is too large for the gpu backend's 32-bit indices");
-    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
     // A channel costs the shader kh row iterations plus kw column iterations per row that lands: at most
     // kh·(kw + 1) of llvmpipe's loop budget.
     const int64_t ci_budget =
@@ -510,24 +510,24 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
         return fail("the weight (" + mib(weight.numel() * 4) +
                     ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
     auto program = S.programs.get("conv_transpose2d.comp", {});
-    if (!program) return Error{program.error()};
+    if (!program) return program.err();
     const GLuint prog = *program;
 
     const auto t_upload = Clock::now();
     auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return Error{up_in.error()};
+    if (!up_in) return up_in.err();
     auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
-    if (!up_w) return Error{up_w.error()};
+    if (!up_w) return up_w.err();
     bool up_b = false;
     if (bias) {
         auto r = S.bias.upload(bias->data.data(), bias->data.size());
-        if (!r) return Error{r.error()};
+        if (!r) return r.err();
         up_b = *r;
     } else if (auto s = S.bias.reserve(16); !s) {
-        return Error{s.error()};  // bound but never read
+        return s.err();  // bound but never read
     }
     const int64_t out_numel = P.n * P.o * P.oh * P.ow;
-    if (auto s = S.output.reserve(out_numel * 4); !s) return Error{s.error()};
+    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
     if (*up_in || *up_w || up_b) glFinish();
     t.upload_ms = ms_since(t_upload);
     t.uploaded_input = *up_in;
@@ -578,7 +578,7 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     }
     glFinish();
     t.dispatch_ms = ms_since(t_dispatch);
-    if (auto s = gl_status("conv_transpose2d"); !s) return Error{s.error()};
+    if (auto s = gl_status("conv_transpose2d"); !s) return s.err();
     return read_back(P.output_shape(), std::move(key), t);
 }
 
@@ -621,8 +621,8 @@ Result<Tensor> GpuBackend::pool2d(const Tensor& input, const Pool2dParams& param
 Result<Tensor> GpuBackend::conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                             const ConvTranspose2dParams& params) {
     auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-    if (!plan) return Error{plan.error()};
-    if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
+    if (!plan) return plan.err();
+    if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
     return m_impl->gl().run(
         [&]() -> Result<Tensor> { return m_impl->conv_transpose2d(*plan, input, weight, bias); });
 }

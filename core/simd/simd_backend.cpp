@@ -589,9 +589,9 @@ public:
     Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                     const ConvTranspose2dParams& params) override {
         auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         simd::conv_transpose2d_into(*plan, input.data.data(), weight.data.data(),
                                     bias ? bias->data.data() : nullptr, out->data.data(),
                                     simd::g_max_threads.load());
