@@ -56,7 +56,7 @@ int session(const fs::path& dir, const std::string& args, const std::string& act
                           << kApp << " gui " << args << " 2>'" << (dir / "stderr.txt").string() << "' &\n"
                           << "pid=$!\n"
                           << "win=$(xdotool search --sync --name ConvScope | head -1)\n"
-                          << "xdotool windowfocus --sync $win; sleep 1\n"
+                          << "sleep 0.5; xdotool windowfocus --sync $win 2>/dev/null; sleep 1\n"
                           << actions << "\n"
                           << "( sleep 60; kill $pid 2>/dev/null ) & killer=$!\n"
                           << "wait $pid; status=$?\n"
@@ -69,11 +69,13 @@ int session(const fs::path& dir, const std::string& args, const std::string& act
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-// Each line the actions echoed.
+// Each line the actions echoed (X's and xdotool's own messages left out: they start otherwise).
 std::vector<std::string> lines(const fs::path& dir) {
     std::vector<std::string> out;
     std::istringstream in(slurp(dir / "out.txt"));
-    for (std::string l; std::getline(in, l);) out.push_back(l);
+    for (std::string l; std::getline(in, l);)
+        for (const char* mine : {"title", "asked", "still-running", "kept=", "idle_ticks="})
+            if (l.rfind(mine, 0) == 0) out.push_back(l);
     return out;
 }
 
@@ -81,7 +83,7 @@ const std::string kArgs = "--view stepper --scale 1 --size 1280x800";
 
 }  // namespace
 
-TEST_CASE("gui shell: Ctrl+N, then Ctrl+S saves through the save dialog; the title marks unsaved changes",
+TEST_CASE("gui shell: Ctrl+N then Ctrl+S saves through the save dialog and the title marks unsaved changes",
           "[gui]") {
     require_tools();
     const fs::path d = fresh("new_save");
@@ -111,7 +113,7 @@ TEST_CASE("gui shell: Ctrl+N, then Ctrl+S saves through the save dialog; the tit
     CHECK(j["scenes"][0]["stepper"]["input"][0].size() == 5);  // the lecture's 5×5
 }
 
-TEST_CASE("gui shell: quitting with unsaved changes asks; Escape cancels, D discards", "[gui]") {
+TEST_CASE("gui shell: quitting with unsaved changes asks: Escape cancels and D discards", "[gui]") {
     require_tools();
     const fs::path d = fresh("quit_question");
     const int status = session(d, kArgs,
@@ -133,7 +135,7 @@ TEST_CASE("gui shell: quitting with unsaved changes asks; Escape cancels, D disc
     CHECK(fs::is_empty(d / "work"));
 }
 
-TEST_CASE("gui shell: Ctrl+O opens a lesson by its path; the title names it", "[gui]") {
+TEST_CASE("gui shell: Ctrl+O opens a lesson by its path and the title names it", "[gui]") {
     require_tools();
     const fs::path d = fresh("open");
     fs::copy_file(kLecture, d / "work" / "class.json");
@@ -193,7 +195,7 @@ TEST_CASE("gui shell: Export animation records the stepper's steps as a GIF", "[
     CHECK(gif.size() > 10000);
 }
 
-TEST_CASE("gui shell: the app sleeps when nothing changes, and playback still advances", "[gui]") {
+TEST_CASE("gui shell: the app sleeps when nothing changes and playback still advances", "[gui]") {
     require_tools();
     const fs::path d = fresh("idle");
     fs::copy_file(kLecture, d / "work" / "class.json");
