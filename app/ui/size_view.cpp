@@ -41,15 +41,24 @@ public:
         const float avail_h = ImGui::GetContentRegionAvail().y;
         m_px = ctx.presenting ? std::clamp(avail_h / 24.0f, ctx.fonts.ui_size, 56.0f) : ctx.fonts.ui_size;
         m_font = ctx.presenting ? ctx.fonts.for_size(m_px) : ctx.fonts.ui;
+        // Presenting a lesson's scene shows only the pane it is about: an exercise without the calculator
+        // beside it, the calculator (the floor, a layer's size) without an unrelated exercise.
+        const bool scene_practice = ctx.presenting && m_scene && m_scene->size.exercise > 0;
+        const bool scene_calculator = ctx.presenting && m_scene && m_scene->size.exercise <= 0;
         const float half = ImGui::GetContentRegionAvail().x * 0.5f;
-        ImGui::BeginChild("##practice", ImVec2(half - ImGui::GetStyle().ItemSpacing.x, 0), true);
-        begin_text();
-        ImGui::PushTextWrapPos(0.0f);  // plain lines (the exercise number, the exact value) wrap too
-        draw_practice(ctx);
-        ImGui::PopTextWrapPos();
-        end_text();
-        ImGui::EndChild();
-        ImGui::SameLine();
+        if (!scene_calculator) {
+            const float w = scene_practice ? 0.0f : half - ImGui::GetStyle().ItemSpacing.x;
+            ImGui::BeginChild("##practice", ImVec2(w, 0), true);
+            begin_text();
+            ImGui::PushTextWrapPos(0.0f);  // plain lines (the exercise number, the exact value) wrap too
+            draw_practice(ctx);
+            ImGui::PopTextWrapPos();
+            end_text();
+            ImGui::EndChild();
+            if (scene_practice) return;
+            ImGui::SameLine();
+        }
+        m_inline_labels = scene_calculator;
         ImGui::BeginChild("##free", ImVec2(0, 0), true);
         begin_text();
         ImGui::PushTextWrapPos(0.0f);
@@ -242,8 +251,15 @@ private:
         heading(ctx, tr(Str::size_free));
         // Each label above its two fields (beside them it was cut at a large scale on a narrow pane).
         ImGui::PushItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
-        const auto pair = [](Str label, int* v) {
+        // Presented alone (the pane is the whole width), each label goes beside its fields: the pane then
+        // fits the screen's height at the presented text size.
+        float label_w = 0.0f;
+        if (m_inline_labels)
+            for (Str l : {Str::input_hw, Str::kernel_hw, Str::stride, Str::padding, Str::dilation})
+                label_w = std::max(label_w, ImGui::CalcTextSize(tr(l)).x);
+        const auto pair = [&](Str label, int* v) {
             ImGui::TextUnformatted(tr(label));
+            if (m_inline_labels) ImGui::SameLine(label_w + ImGui::GetStyle().ItemSpacing.x * 3.0f);
             ImGui::InputInt2((std::string("##") + tr(label, Lang::En)).c_str(), v);
         };
         pair(Str::input_hw, m_in);
@@ -303,8 +319,9 @@ private:
     bool m_unreadable = false;
     int m_in[2] = {64, 64}, m_k[2] = {7, 7}, m_s[2] = {2, 2}, m_p[2] = {0, 0}, m_d[2] = {1, 1};
     bool m_ceil = false;
-    float m_px = 13.0f;        // the panes' text size this frame
-    ImFont* m_font = nullptr;  // and its font
+    bool m_inline_labels = false;  // the calculator's labels beside their fields (presented alone)
+    float m_px = 13.0f;            // the panes' text size this frame
+    ImFont* m_font = nullptr;      // and its font
 };
 
 }  // namespace
