@@ -51,17 +51,22 @@ fs::path fresh(const std::string& name) {
 // app's exit status; what the actions echo goes to `dir`/out.txt.
 int session(const fs::path& dir, const std::string& args, const std::string& actions) {
     const fs::path script = dir / "session.sh";
-    std::ofstream(script) << "cd '" << (dir / "work").string() << "'\n"
-                          << "export XDG_CONFIG_HOME='" << (dir / "config").string() << "'\n"
-                          << kApp << " gui " << args << " 2>'" << (dir / "stderr.txt").string() << "' &\n"
-                          << "pid=$!\n"
-                          << "win=$(xdotool search --sync --name ConvScope | head -1)\n"
-                          << "sleep 0.5; xdotool windowfocus --sync $win 2>/dev/null; sleep 1\n"
-                          << actions << "\n"
-                          << "( sleep 60; kill $pid 2>/dev/null ) & killer=$!\n"
-                          << "wait $pid; status=$?\n"
-                          << "kill $killer 2>/dev/null\n"
-                          << "exit $status\n";
+    std::ofstream(script)
+        << "cd '" << (dir / "work").string() << "'\n"
+        << "export XDG_CONFIG_HOME='" << (dir / "config").string() << "'\n"
+        << kApp << " gui " << args << " 2>'" << (dir / "stderr.txt").string() << "' &\n"
+        << "pid=$!\n"
+        << "win=$(xdotool search --sync --name ConvScope | head -1)\n"
+        << "sleep 0.5; xdotool windowfocus --sync $win 2>/dev/null; sleep 1\n"
+        // until_title TEXT: waits (up to 15 s) for the window title to contain TEXT, so a
+        // slow, loaded machine does not race the checks.
+        << "until_title() { for i in $(seq 75); do case \"$(xdotool getwindowname $win)\" in "
+           "*\"$1\"*) return;; esac; sleep 0.2; done; }\n"
+        << actions << "\n"
+        << "( sleep 60; kill $pid 2>/dev/null ) & killer=$!\n"
+        << "wait $pid; status=$?\n"
+        << "kill $killer 2>/dev/null\n"
+        << "exit $status\n";
     const std::string cmd = "cd '" + dir.string() + "' && timeout 150 xvfb-run -a -f '" +
                             (dir / "Xauthority").string() + "' -s '-screen 0 1920x1080x24' sh '" +
                             script.string() + "' >'" + (dir / "out.txt").string() + "' 2>&1";
@@ -89,11 +94,11 @@ TEST_CASE("gui shell: Ctrl+N then Ctrl+S saves through the save dialog and the t
     const fs::path d = fresh("new_save");
     const int status = session(d, kArgs,
                                "echo \"title0=$(xdotool getwindowname $win)\"\n"
-                               "xdotool key ctrl+n; sleep 0.7\n"
+                               "xdotool key ctrl+n; until_title •\n"
                                "echo \"title1=$(xdotool getwindowname $win)\"\n"
-                               "xdotool key ctrl+s; sleep 0.7\n"
+                               "xdotool key ctrl+s; sleep 1\n"
                                "xdotool key ctrl+a; xdotool type --delay 30 mylesson; xdotool key Return; "
-                               "sleep 0.7\n"
+                               "until_title mylesson\n"
                                "echo \"title2=$(xdotool getwindowname $win)\"\n"
                                "xdotool key ctrl+q");
     INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
@@ -117,7 +122,7 @@ TEST_CASE("gui shell: quitting with unsaved changes asks: Escape cancels and D d
     require_tools();
     const fs::path d = fresh("quit_question");
     const int status = session(d, kArgs,
-                               "xdotool key ctrl+n; sleep 0.5\n"
+                               "xdotool key ctrl+n; until_title •\n"
                                "xdotool key ctrl+q; sleep 1\n"
                                "kill -0 $pid && echo asked\n"
                                "xdotool key Escape; sleep 0.7\n"
@@ -140,9 +145,9 @@ TEST_CASE("gui shell: Ctrl+O opens a lesson by its path and the title names it",
     const fs::path d = fresh("open");
     fs::copy_file(kLecture, d / "work" / "class.json");
     const int status = session(d, kArgs,
-                               "xdotool key ctrl+o; sleep 0.7\n"
+                               "xdotool key ctrl+o; sleep 1\n"
                                "xdotool key ctrl+a; xdotool type --delay 30 class.json; xdotool key Return; "
-                               "sleep 1\n"
+                               "until_title class.json\n"
                                "echo \"title=$(xdotool getwindowname $win)\"\n"
                                "xdotool key ctrl+q");
     INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));

@@ -2,6 +2,7 @@
 // [SECTION] Shell: fonts, style, menu, tabs, status line, scripted runs
 // [SECTION] Scenes and lessons
 // [SECTION] The save dialog, Export frame / animation, About
+// [SECTION] Typed requests and the backend probe
 // [SECTION] Sleeping when nothing changes
 #include "app/ui/shell.hpp"
 
@@ -1248,14 +1249,10 @@ std::optional<std::string> SaveDialog::draw(bool enter_key) {
     const bool cancel =
         ImGui::Button(tr(Str::file_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
     if (save && !is_folder) chosen = path;
-    if (chosen || cancel) {
-        ImGui::CloseCurrentPopup();
-        if (cancel && !chosen) chosen.reset();
-    }
+    if (chosen || cancel) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
-    if (chosen || cancel) {
-        if (!chosen) purpose = Purpose::None;
-    }
+    if (cancel && !chosen)
+        purpose = Purpose::None;  // a chosen path: the caller reads the purpose, then ends it
     return chosen;
 }
 
