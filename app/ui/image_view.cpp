@@ -45,12 +45,6 @@ using Photo = convscope::Image;  // ui::Image (capture.hpp) is the framebuffer g
 
 // [SECTION] Plumbing: dropped files, GL textures, recent files
 
-// GLFW reports drops on the main thread during glfwPollEvents; the view takes them on its next frame.
-std::vector<std::string> g_dropped;
-void on_drop(GLFWwindow*, int count, const char** paths) {
-    for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
-}
-
 // An RGBA texture of a photo (grey is spread to RGB), magnified with nearest-neighbour sampling so that
 // zoomed pixels stay square and countable.
 class Texture {
@@ -283,7 +277,6 @@ public:
     void apply_options(const GuiOptions& o) override {
         m_scripted = o.headless_run();
         if (!m_scripted) m_recent = load_recent();
-        if (GLFWwindow* w = glfwGetCurrentContext()) glfwSetDropCallback(w, on_drop);
         if (!m_scripted && o.kernel.empty()) {
             if (auto k = read_kernel_file(kept_kernel_path()); k) {
                 k->name = "custom";
@@ -553,11 +546,10 @@ void ImageView::show_source(ViewContext& ctx, std::shared_ptr<const Loaded> sour
 
 void ImageView::take_results(ViewContext& ctx) {
     // A feature map from the network view: shown at once (it is not a file, so not a recent one).
-    if (auto& r = image_request()) {
+    if (auto r = ctx.requests.take_image()) {
         auto l = std::make_shared<Loaded>();
         l->path = std::move(r->name);
         l->photo = std::move(r->image);
-        r.reset();
         m_initial.clear();  // the sample photo the view would open first must not replace it
         show_source(ctx, std::move(l));
     }
@@ -616,8 +608,8 @@ void ImageView::submit_if_dirty() {
 
 void ImageView::draw_content(ViewContext& ctx) {
     m_drawn_frame = ImGui::GetFrameCount();
-    for (const std::string& path : g_dropped) load(path);
-    g_dropped.clear();
+    // Files dropped on the window (the shell opens scenes and lessons itself; the rest come here).
+    for (const std::string& path : ctx.requests.take_dropped_files()) load(path);
     take_results(
         ctx);  // first: a feature map handed over by the network view replaces the first sample photo
     if (!m_initial.empty()) load(std::exchange(m_initial, std::string()));
@@ -1291,8 +1283,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
         // The stepper's own limits: grids up to 24×24, kernels up to 7×7.
         auto nb = stepper_neighbourhood(*m_result->input, m_result->job.spec, t.o, t.oy, t.ox, 1, 24, 7);
         if (nb) {
-            stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
-            requested_view() = "stepper";
+            ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
         } else {
             ctx.notify(tr_error(nb.err()));
         }

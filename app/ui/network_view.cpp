@@ -1154,10 +1154,9 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             Tensor map({1, t.full_h, t.full_w}, std::vector<float>(y.data.begin() + t.channel * plane,
                                                                    y.data.begin() + (t.channel + 1) * plane));
             if (auto img = to_display(map, DisplayMap::Normalize)) {
-                image_request() = ImageRequest{
+                ctx.requests.open_in_image_lab(ImageRequest{
                     "layer" + std::to_string(m_pick_layer) + "-channel" + std::to_string(t.channel),
-                    std::move(*img)};
-                requested_view() = "image";
+                    std::move(*img)});
             } else {
                 ctx.notify(tr_error(img.err()));
             }
@@ -1176,8 +1175,7 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             auto nb = layer_step(run.net.layers[layer], run.weights[layer], run.tensors[layer], t.channel, fy,
                                  fx, 1, 24, 7, 3);
             if (nb) {
-                stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
-                requested_view() = "stepper";
+                ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
             } else {
                 ctx.notify(tr_error(nb.err()));
             }

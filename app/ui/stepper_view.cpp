@@ -119,6 +119,9 @@ public:
         if (o.hide_controls || !o.export_gif.empty()) m_show_controls = false;
     }
 
+    void restore_preferences(const Settings& s) override { m_speed = s.speed; }
+    void store_preferences(Settings& s) const override { s.speed = m_speed; }
+
     bool busy() const override {
         return m_recording || !m_pending_gif.empty() || m_pending_steps > 0 || m_pending_terms > 0 ||
                m_frames_to_settle > 0;
@@ -261,6 +264,7 @@ private:
     StepSequence m_seq{{}};
     Playhead m_ph;
     bool m_playing = false;
+    float m_speed = 1.5f;  // playback, steps per second (a saved preference)
     bool m_by_term = false;
     float m_accum = 0.0f;
     uint32_t m_seed = 1;
@@ -566,9 +570,11 @@ void StepperView::handle_keys(ViewContext& ctx) {
 
 void StepperView::advance_playback(ViewContext& ctx) {
     if (!m_playing) return;
+    ctx.requests.need_frames();  // playing: the app must not sleep
     // A speed of 0 (a hand-edited settings file) would play without moving: the slider's least is the floor.
-    const float speed = std::clamp(ctx.speed ? *ctx.speed : 1.5f, 0.25f, 20.0f);
-    m_accum += ImGui::GetIO().DeltaTime * speed;
+    const float speed = std::clamp(m_speed, 0.25f, 20.0f);
+    // The frame after the app slept has a long DeltaTime: it must not play the sleep's steps at once.
+    m_accum += std::min(ImGui::GetIO().DeltaTime, 0.1f) * speed;
     while (m_accum >= 1.0f) {
         m_accum -= 1.0f;
         step(true, m_by_term);
@@ -624,16 +630,14 @@ void StepperView::draw_toolbar() {
 }
 
 // Term-by-term playback and the speed, at the top of the settings panel.
-void StepperView::draw_playback_settings(ViewContext& ctx) {
+void StepperView::draw_playback_settings(ViewContext&) {
     ImGui::Checkbox(tr(Str::by_term), &m_by_term);
     if (ImGui::Checkbox(tr(Str::predict_toggle), &m_predict)) m_revealed_window = m_ph.window;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::predict_tip));
-    if (ctx.speed) {
-        ImGui::TextUnformatted(tr(Str::speed));
-        ImGui::SetNextItemWidth(-FLT_MIN);
-        const std::string fmt = trf(Str::steps_per_s, double(*ctx.speed));
-        ImGui::SliderFloat("##speed", ctx.speed, 0.25f, 10.0f, fmt.c_str(), ImGuiSliderFlags_Logarithmic);
-    }
+    ImGui::TextUnformatted(tr(Str::speed));
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    const std::string fmt = trf(Str::steps_per_s, double(m_speed));
+    ImGui::SliderFloat("##speed", &m_speed, 0.25f, 10.0f, fmt.c_str(), ImGuiSliderFlags_Logarithmic);
 }
 
 // [SECTION] Output size and legend
@@ -1386,12 +1390,13 @@ void StepperView::draw_content(ViewContext& ctx) {
     ++m_frames_drawn;
     if (m_frames_to_settle > 0) --m_frames_to_settle;
     // "Open in stepper" from the image lab: a photo's neighbourhood, shown at the explained window.
-    if (auto& r = stepper_request()) {
+    if (auto r = ctx.requests.take_stepper()) {
         load(std::move(r->problem));
         m_preset.clear();
         m_pending_steps = int(r->window + 1);
-        r.reset();
     }
+    // File ▸ Export animation…: recorded like --export-gif, to the path chosen in the shell's save dialog.
+    if (auto path = ctx.requests.take_animation_export()) m_pending_gif = std::move(*path);
     solve_if_needed();
     commit_settled_edit();
     // Scripted key presses (--step, --step-terms).

@@ -296,6 +296,20 @@ enum class Lang { En, Ko };
     X(file_cancel,      "Cancel", "취소") \
     X(file_ok,          "OK", "확인") \
     X(file_replace,     "Replace", "바꾸기") \
+    X(file_export_frame, "Export frame…", "현재 화면 내보내기…") \
+    X(file_export_anim, "Export animation…", "애니메이션 내보내기…") \
+    X(file_folder,      "Folder", "폴더") \
+    X(file_name,        "File name", "파일 이름") \
+    X(file_parent,      "↑ Parent folder", "↑ 상위 폴더") \
+    X(file_save_button, "Save", "저장") \
+    X(file_no_name,     "Type a file name.", "파일 이름을 입력하세요.") \
+    X(file_not_folder,  "%s is not a folder that can be read.", "%s: 읽을 수 있는 폴더가 아닙니다.") \
+    X(file_anim_stepper, "Only the stepper animates: its steps are recorded.", "애니메이션은 단계별 보기에만 있습니다: 그 단계를 기록합니다.") \
+    X(file_exporting,   "Recording %s…", "기록하는 중: %s…") \
+    X(about_libraries,  "Libraries and their licences", "사용한 라이브러리와 라이선스") \
+    X(recheck_gpu,      "Re-check GPU", "GPU 다시 확인") \
+    X(backend_probed,   "Fastest backend here: %s", "이 컴퓨터에서 가장 빠른 백엔드: %s") \
+    X(quit_keys,        "S: save · D: discard · Esc: cancel", "S: 저장 · D: 버리기 · Esc: 취소") \
     X(menu_lesson,      "Lesson", "수업") \
     X(lesson_add,       "Add this view as a scene", "이 화면을 장면으로 추가") \
     X(lesson_delete,    "Delete this scene", "이 장면 삭제") \
