@@ -61,6 +61,8 @@ struct StepperScene {
     bool flip = false;              // true convolution (the kernel rotated 180°); the stepper refuses it
     std::optional<int64_t> window;  // playhead window (0-based), none: before the first
     std::optional<int64_t> term;    // playhead term, none: the window complete
+    std::string transpose_view = "scatter";  // conv_transpose: "scatter" or "gather" (optional field)
+    bool im2col = false;                     // conv: the im2col matrix shown (optional field)
 };
 
 // The output-size view: one of the five exercises (1..5) or the calculator's inputs.
