@@ -300,7 +300,9 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         }
         if (const json* v = find(s, "im2col")) out.im2col = boolean(*v, f + ".im2col");
         if (const json* v = find(s, "flip")) out.flip = boolean(*v, f + ".flip");
-        if (out.flip) refuse(SceneErrorCode::Unsupported, f + ".flip", "the stepper shows cross-correlation");
+        if (out.flip && p.op == StepOp::ConvTranspose)
+            refuse(SceneErrorCode::Unsupported, f + ".flip", "flip is for conv (true convolution)");
+        c.flip = out.flip;
     } else {
         Pool2dParams& q = p.pool;
         q.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
@@ -541,6 +543,7 @@ json stepper_json(const StepperScene& st, json base) {
         base["count_include_pad"] = p.pool.count_include_pad;
     }
     if (p.op == StepOp::ConvTranspose) base["transpose_view"] = st.transpose_view;
+    if (p.op == StepOp::Conv && (p.conv.flip || base.contains("flip"))) base["flip"] = p.conv.flip;
     if (st.im2col || base.contains("im2col")) base["im2col"] = st.im2col;
     base["predict"] = st.predict;
     if (st.window) {

@@ -7,59 +7,36 @@
 #include <algorithm>
 #include <string>
 
+#include "core/geometry.hpp"
 #include "core/limits.hpp"
 #include "core/trace.hpp"
+#include "core/transpose.hpp"
 
 namespace convscope {
 namespace {
 
-// The transposed output size on one axis: (in − 1)·s − 2p + d·(k − 1) + output_padding + 1.
-int64_t transposed_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, int64_t op) {
-    return (in - 1) * s - 2 * p + d * (k - 1) + op + 1;
+// The problem's parameters as ConvTranspose2d's.
+ConvTranspose2dParams transpose_params(const StepperProblem& p) {
+    ConvTranspose2dParams t;
+    t.stride = p.conv.stride;
+    t.padding = p.conv.padding.amount;
+    t.output_padding = p.output_padding;
+    t.dilation = p.conv.dilation;
+    t.groups = p.conv.groups;
+    t.max_mult_adds = p.conv.max_mult_adds;
+    return t;
 }
 
-// The checks PyTorch's ConvTranspose2d makes, with the stepper's sizes (everything is small here).
-Error* validate_transpose(const StepperProblem& p, Error& err) {
-    const Conv2dParams& c = p.conv;
-    auto bad = [&](std::string m) {
-        err = fail(std::move(m));
-        return &err;
-    };
+// PyTorch's checks (plan_conv_transpose2d, with its readable errors), for a C×H×W input.
+Result<ConvTransposePlan> plan_of(const StepperProblem& p) {
+    if (p.op != StepOp::ConvTranspose)
+        return fail("the scatter and gather views are for a transposed convolution");
     if (p.input.rank() != 3)
-        return bad("the stepper's input must be C×H×W, got " + shape_to_string(p.input.shape));
-    if (p.weight.rank() != 4)
-        return bad("the transposed kernel must be C_in×C_out/groups×kH×kW, got " +
-                   shape_to_string(p.weight.shape));
-    if (c.padding.kind != PaddingKind::Explicit) return bad("a transposed convolution takes numeric padding");
-    if (c.stride.h < 1 || c.stride.w < 1) return bad("stride must be at least 1");
-    if (c.dilation.h < 1 || c.dilation.w < 1) return bad("dilation must be at least 1");
-    if (c.padding.amount.h < 0 || c.padding.amount.w < 0) return bad("padding must be at least 0");
-    if (c.groups < 1) return bad("groups must be at least 1");
-    const int64_t C = p.input.dim(0);
-    if (p.weight.dim(0) != C)
-        return bad("the kernel's first dimension (" + std::to_string(p.weight.dim(0)) +
-                   ") must equal the input channels (" + std::to_string(C) + ")");
-    if (C % c.groups != 0)
-        return bad("input channels (" + std::to_string(C) + ") must be divisible by groups (" +
-                   std::to_string(c.groups) + ")");
-    const Pair op = p.output_padding;
-    if (op.h < 0 || op.w < 0) return bad("output_padding must be at least 0");
-    if ((op.h >= c.stride.h && op.h >= c.dilation.h) || (op.w >= c.stride.w && op.w >= c.dilation.w))
-        return bad("output_padding " + to_string(op) + " must be smaller than stride " + to_string(c.stride) +
-                   " or dilation " + to_string(c.dilation));
-    const int64_t O = p.weight.dim(1) * c.groups;
-    if (p.has_bias && p.bias.numel() != O)
-        return bad("the bias needs one number per output channel (" + std::to_string(O) + ")");
-    const int64_t oh =
-        transposed_out(p.input.dim(1), p.weight.dim(2), c.stride.h, c.padding.amount.h, c.dilation.h, op.h);
-    const int64_t ow =
-        transposed_out(p.input.dim(2), p.weight.dim(3), c.stride.w, c.padding.amount.w, c.dilation.w, op.w);
-    if (oh < 1 || ow < 1)
-        return bad("the output would be " + std::to_string(oh) + "×" + std::to_string(ow) +
-                   ": the padding crops more than the transposed convolution produces");
-    if (p.input.numel() * p.weight.numel() / std::max<int64_t>(C, 1) * O > limits::kMaxMultAdds)
-        return bad("the problem is too large to step through");
-    return nullptr;
+        return fail("the stepper's input must be C×H×W, got " + shape_to_string(p.input.shape));
+    if (p.conv.padding.kind != PaddingKind::Explicit)
+        return fail("a transposed convolution takes numeric padding");
+    return plan_conv_transpose2d(p.input.shape, p.weight.shape, p.has_bias ? &p.bias.shape : nullptr,
+                                 transpose_params(p));
 }
 
 }  // namespace
@@ -80,17 +57,16 @@ std::vector<int64_t> ScatterPlan::term_counts() const {
 }
 
 Result<ScatterPlan> plan_scatter(const StepperProblem& p) {
-    if (p.op != StepOp::ConvTranspose) return fail("the scatter view is for a transposed convolution");
-    Error err;
-    if (validate_transpose(p, err)) return err;
+    auto P = plan_of(p);
+    if (!P) return Error{P.error()};
     const Conv2dParams& c = p.conv;
     const int64_t C = p.input.dim(0), H = p.input.dim(1), W = p.input.dim(2);
     const int64_t og = p.weight.dim(1), kh = p.weight.dim(2), kw = p.weight.dim(3);
     const int64_t cg = C / c.groups;
     ScatterPlan plan;
     plan.out_channels = og * c.groups;
-    plan.oh = transposed_out(H, kh, c.stride.h, c.padding.amount.h, c.dilation.h, p.output_padding.h);
-    plan.ow = transposed_out(W, kw, c.stride.w, c.padding.amount.w, c.dilation.w, p.output_padding.w);
+    plan.oh = P->oh;
+    plan.ow = P->ow;
     const size_t n = size_t(plan.out_channels * plan.oh * plan.ow);
     plan.overlap.assign(n, 0);
     plan.start.assign(n, 0.0f);
@@ -145,15 +121,16 @@ Tensor scatter_partial(const ScatterPlan& plan, Playhead ph, std::vector<bool>* 
 TransposeAxis transpose_axis(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, int64_t op) {
     TransposeAxis a;
     a.in = in, a.kernel = k, a.stride = s, a.padding = p, a.dilation = d, a.output_padding = op;
-    a.out = transposed_out(in, k, s, p, d, op);
-    const std::string m = " − ";
-    const auto n = [](int64_t v) { return format_number_typeset(double(v)); };
-    a.formula = "(" + n(in) + m + "1)×" + n(s) + m + "2×" + n(p) + " + " + n(d) + "×(" + n(k) + m + "1) + " +
-                n(op) + " + 1 = " + n(a.out);
-    const int64_t num = a.out + 2 * p - d * (k - 1) - 1;
-    a.back = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1;
-    a.lo = transposed_out(in, k, s, p, d, 0);
-    a.hi = a.lo + s - 1;
+    const TransposedAxisSpec t{in, k, s, p, op, d};
+    a.out = transposed_axis_out(t);
+    a.formula = transposed_axis_formula(t);
+    AxisSpec conv;
+    conv.in = a.out, conv.kernel = k, conv.stride = s, conv.pad_before = p, conv.pad_after = p,
+    conv.dilation = d;
+    a.back = axis_size(conv).out;
+    const InverseSizes inv = conv_inputs_for_output(conv, in);
+    a.lo = inv.lo;
+    a.hi = inv.hi;
     return a;
 }
 
@@ -168,45 +145,24 @@ bool GatherProblem::source(int64_t gy, int64_t gx, int64_t& iy, int64_t& ix) con
 }
 
 Result<GatherProblem> gather_problem(const StepperProblem& p) {
-    if (p.op != StepOp::ConvTranspose) return fail("the gather view is for a transposed convolution");
-    Error err;
-    if (validate_transpose(p, err)) return err;
-    const Conv2dParams& c = p.conv;
-    const int64_t C = p.input.dim(0), H = p.input.dim(1), W = p.input.dim(2);
-    const int64_t og = p.weight.dim(1), kh = p.weight.dim(2), kw = p.weight.dim(3);
-    const int64_t cg = C / c.groups, O = og * c.groups;
+    auto P = plan_of(p);
+    if (!P) return Error{P.error()};
+    auto form = as_convolution(p.input, p.weight, transpose_params(p));
+    if (!form) return Error{form.error()};
     GatherProblem g;
-    g.stride_h = c.stride.h;
-    g.stride_w = c.stride.w;
-    g.in_h = H;
-    g.in_w = W;
-    g.off_h = c.dilation.h * (kh - 1) - c.padding.amount.h;
-    g.off_w = c.dilation.w * (kw - 1) - c.padding.amount.w;
-    const int64_t gh = (H - 1) * c.stride.h + 1 + 2 * g.off_h + p.output_padding.h;
-    const int64_t gw = (W - 1) * c.stride.w + 1 + 2 * g.off_w + p.output_padding.w;
+    g.stride_h = p.conv.stride.h;
+    g.stride_w = p.conv.stride.w;
+    g.in_h = p.input.dim(1);
+    g.in_w = p.input.dim(2);
+    g.off_h = form->pad_before.h;
+    g.off_w = form->pad_before.w;
     StepperProblem& q = g.conv;
     q.op = StepOp::Conv;
-    q.input = Tensor::filled({C, gh, gw});
-    for (int64_t ci = 0; ci < C; ++ci)
-        for (int64_t iy = 0; iy < H; ++iy)
-            for (int64_t ix = 0; ix < W; ++ix) {
-                const int64_t gy = g.off_h + iy * c.stride.h, gx = g.off_w + ix * c.stride.w;
-                if (gy < 0 || gy >= gh || gx < 0 || gx >= gw) continue;  // cropped by a large padding
-                q.input.data[size_t((ci * gh + gy) * gw + gx)] = p.input.data[size_t((ci * H + iy) * W + ix)];
-            }
-    q.weight = Tensor::filled({O, cg, kh, kw});
-    for (int64_t o = 0; o < O; ++o)
-        for (int64_t cl = 0; cl < cg; ++cl)
-            for (int64_t ky = 0; ky < kh; ++ky)
-                for (int64_t kx = 0; kx < kw; ++kx) {
-                    const int64_t ci = (o / og) * cg + cl, oo = o % og;
-                    q.weight.data[size_t(((o * cg + cl) * kh + ky) * kw + kx)] =
-                        p.weight.data[size_t(((ci * og + oo) * kh + (kh - 1 - ky)) * kw + (kw - 1 - kx))];
-                }
+    q.input = std::move(form->input);
+    q.weight = std::move(form->weight);
+    q.conv = form->params;
     q.has_bias = p.has_bias;
-    q.bias = p.has_bias ? p.bias : Tensor::filled({O});
-    q.conv.dilation = c.dilation;
-    q.conv.groups = c.groups;
+    q.bias = p.has_bias ? p.bias : Tensor::filled({P->o});
     return g;
 }
 

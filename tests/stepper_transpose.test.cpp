@@ -4,6 +4,7 @@
 
 #include "core/backend.hpp"
 #include "core/stepper_transpose.hpp"
+#include "core/transpose.hpp"
 
 using namespace convscope;
 
@@ -89,6 +90,20 @@ TEST_CASE("plan_scatter: the last stamp gives conv_transpose2d's output") {
         CHECK(gather->output.shape == plan->output.shape);
         StepSequence seq(plan->term_counts());
         CHECK(scatter_partial(*plan, seq.end()).data == gather->output.data);
+        // The engine's conv_transpose2d, on every CPU backend.
+        ConvTranspose2dParams tp;
+        tp.stride = p.conv.stride;
+        tp.padding = p.conv.padding.amount;
+        tp.output_padding = p.output_padding;
+        tp.dilation = p.conv.dilation;
+        tp.groups = p.conv.groups;
+        for (Backend* b : {&reference_backend(), &fastest_cpu_backend()}) {
+            INFO(b->name());
+            auto y = b->conv_transpose2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, tp);
+            REQUIRE(y);
+            CHECK(y->shape == plan->output.shape);
+            CHECK(scatter_partial(*plan, seq.end()).data == y->data);
+        }
         // Every product is counted once: the overlaps add up to the stamps' products.
         int64_t products = 0, overlaps = 0;
         for (const ScatterStamp& s : plan->stamps) products += int64_t(s.terms.size());
@@ -178,6 +193,21 @@ TEST_CASE("im2col_matrix: W_row × X_cols = conv2d's output") {
                 CHECK(dot == Approx(expected->data[size_t(o * m->cols + l)]));
                 CHECK(m->product[size_t(l)] + m->bias == Approx(expected->data[size_t(o * m->cols + l)]));
             }
+        }
+    }
+    SECTION("the matrix is F.unfold's (zero padding)") {
+        for (const char* key : {"im2col_lecture", "lecture_padding", "stride2", "rgb_bias"}) {
+            INFO(key);
+            const StepperProblem p = preset(key);
+            auto s = solve_stepper(p);
+            REQUIRE(s);
+            auto m = im2col_matrix(*s, 0);
+            REQUIRE(m);
+            auto cols = unfold(p.input, Pair(p.weight.dim(2), p.weight.dim(3)), p.conv.stride,
+                               p.conv.padding.amount, p.conv.dilation);
+            REQUIRE(cols);
+            REQUIRE(cols->shape == Shape{m->rows, m->cols});
+            CHECK(cols->data == m->x);
         }
     }
     SECTION("the lecture example's first column is its first window, top-left to bottom-right") {

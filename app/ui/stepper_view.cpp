@@ -481,6 +481,10 @@ bool StepperView::draw_controls(ViewContext& ctx) {
                     changed = true;
                 ImGui::PopID();
             }
+        if (ImGui::Checkbox(tr(Str::flip_toggle), &p.flip)) changed = true;
+        ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
+        ImGui::TextWrapped("%s", tr(p.flip ? Str::flip_on_caption : Str::flip_off_caption));
+        ImGui::PopStyleColor();
         ImGui::Checkbox(tr(Str::im2col_toggle), &m_im2col.open);
     } else if (transposed()) {
         bool view_changed = false;
@@ -693,6 +697,7 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
     };
     line("H_out", m_solution->axis_h, Str::rows_1, Str::rows_n);
     line("W_out", m_solution->axis_w, Str::cols_1, Str::cols_n);
+    if (notes && is_conv() && m_problem.conv.flip) notes->push_back(tr(Str::flip_on_caption));
     return lines;
 }
 
@@ -979,7 +984,8 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
     const int64_t C = channels(), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
     const ImVec2 org = L.kernel[size_t(c)];
     record_grid(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell));
-    grid_label(dl, ctx, L, org, L.k_w, pal.strong(Role::Kernel), kernel_label(o, c));
+    grid_label(dl, ctx, L, org, L.k_w, pal.strong(Role::Kernel),
+               kernel_label(o, c) + (m_problem.conv.flip ? " (180°)" : ""));
     // The operator between input and kernel, as the lecture writes it.
     const float mid = org.y + float(std::min<int64_t>(kh, 3)) * cell * 0.5f;
     // DejaVu's ⋆ is drawn small; twice the size matches the = sign.
@@ -1000,12 +1006,15 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
             const ImU32 fill = is_term ? pal.fill(Role::Term) : pal.fill(Role::Kernel);
             dl->AddRectFilled(a, b, fill);
             dl->AddRect(a, b, pal.grid_line, 0, 0, L.thin());
-            const float v = m_problem.weight.data[size_t(((o * C + c) * kh + y) * kw + x)];
+            // Flipped, the grid shows the rotated kernel: the weights the window's terms use.
+            const int64_t sy = m_problem.conv.flip ? kh - 1 - y : y,
+                          sx = m_problem.conv.flip ? kw - 1 - x : x;
+            const float v = m_problem.weight.data[size_t(((o * C + c) * kh + sy) * kw + sx)];
             cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text,
                         format_number_typeset(v));
             if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
                 mouse.y >= a.y && mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-                m_edit = EditTarget{true, o, c, y, x};
+                m_edit = EditTarget{true, o, c, sy, sx};
                 m_edit_value = v;
                 m_open_edit = true;
             }
