@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/backend.hpp"
+#include "core/lesson.hpp"
 #include "core/stepper_transpose.hpp"
 #include "core/transpose.hpp"
 
@@ -256,5 +257,57 @@ TEST_CASE("transpose_axis: the size formula and the round trip through Conv2d") 
         const TransposeAxis a = transpose_axis(5, 3, 1, 1, 1, 0);
         CHECK(a.out == 5);
         CHECK(a.lo == a.hi);
+    }
+}
+
+TEST_CASE("scenes: conv_transpose, output_padding, transpose_view, im2col and flip round-trip") {
+    const std::string text = R"({"convscope":"scene","version":1,"view":"stepper","teacher_note":"kept",
+      "stepper":{"operation":"conv_transpose","input":[[[1,2],[3,4]]],"weight":[[[[1,1,1],[1,1,1],[1,1,1]]]],
+      "bias":[0.5],"stride":[2,2],"padding":[0,0],"output_padding":[1,0],"transpose_view":"gather"}})";
+    auto r = parse_scene(text, ".");
+    REQUIRE(std::holds_alternative<Scene>(r));
+    const Scene& s = std::get<Scene>(r);
+    const StepperProblem& p = s.stepper.problem;
+    CHECK(p.op == StepOp::ConvTranspose);
+    CHECK(p.output_padding == Pair(1, 0));
+    CHECK(p.has_bias);
+    CHECK(s.stepper.transpose_view == "gather");
+    auto plan = plan_scatter(p);
+    REQUIRE(plan);
+    CHECK(plan->oh == 6);  // output_padding adds a row
+    CHECK(plan->ow == 5);
+    // Saved and read back: the same problem, the unknown field kept.
+    const std::string saved = scene_to_json(s);
+    CHECK(saved.find("teacher_note") != std::string::npos);
+    auto back = parse_scene(saved, ".");
+    REQUIRE(std::holds_alternative<Scene>(back));
+    const Scene& b = std::get<Scene>(back);
+    CHECK(b.stepper.problem.op == StepOp::ConvTranspose);
+    CHECK(b.stepper.problem.output_padding == Pair(1, 0));
+    CHECK(b.stepper.problem.weight.data == p.weight.data);
+    CHECK(b.stepper.transpose_view == "gather");
+
+    SECTION("conv with flip and im2col") {
+        auto f =
+            parse_scene(R"({"convscope":"scene","version":1,"view":"stepper","stepper":{"operation":"conv",
+          "input":[[[1,2],[3,4]]],"weight":[[[[1,2],[3,4]]]],"flip":true,"im2col":true}})",
+                        ".");
+        REQUIRE(std::holds_alternative<Scene>(f));
+        const Scene& fs = std::get<Scene>(f);
+        CHECK(fs.stepper.problem.conv.flip);
+        CHECK(fs.stepper.im2col);
+        auto solved = solve_stepper(fs.stepper.problem);
+        REQUIRE(solved);
+        CHECK(solved->output.data == std::vector<float>{1 * 4 + 2 * 3 + 3 * 2 + 4 * 1});  // = 20
+        const std::string again = scene_to_json(fs);
+        CHECK(again.find("\"flip\": true") != std::string::npos);
+        CHECK(again.find("\"im2col\": true") != std::string::npos);
+    }
+    SECTION("refusals name the field") {
+        auto bad = parse_scene(R"({"convscope":"scene","version":1,"view":"stepper","stepper":{
+          "operation":"conv_transpose","input":[[[1]]],"weight":[[[[1]]]],"transpose_view":"sideways"}})",
+                               ".");
+        REQUIRE(std::holds_alternative<SceneError>(bad));
+        CHECK(std::get<SceneError>(bad).field == "stepper.transpose_view");
     }
 }
