@@ -201,3 +201,39 @@ TEST_CASE("gui stepper: the panels in both languages, at 1280×800 and in --pres
             CHECK(double(big["text"]) > double(small["text"]));  // larger text on the projector
         }
 }
+
+TEST_CASE("gui stepper: choosing Transposed convolution in the Operation list", "[gui]") {
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::puts("skipped: xdotool is not installed (Debian package xdotool)");
+        std::exit(4);
+    }
+    fs::create_directories(kShots);
+    const fs::path report = kShots / "panel-choose-op.json", shot = kShots / "panel-choose-op.png";
+    const fs::path script = kShots / "panel-choose-op.sh";
+    fs::remove(report);
+    // At 1280×800, scale 1: the Operation combo, then its fourth item (the positions the panel has there).
+    std::ofstream(script) << CONVSCOPE_BINARY_DIR
+                          << "/app/convscope gui --size 1280x800 --scale 1 --exit-after 6"
+                          << " --report-layout " << report.string() << " --screenshot " << shot.string()
+                          << " &\n"
+                          << "pid=$!\n"
+                          << "w=$(xdotool search --sync --name ConvScope | head -1)\n"
+                          << "xdotool windowfocus --sync $w\n"
+                          << "sleep 1.5\n"
+                          << "xdotool mousemove --window $w 145 368 click 1\n"
+                          << "sleep 0.7\n"
+                          << "xdotool mousemove --window $w 116 477 click 1\n"
+                          << "wait $pid\n";
+    const std::string cmd = "timeout 40 xvfb-run -a -f " + (kShots / "Xauthority-panels").string() +
+                            " -s '-screen 0 1600x1000x24' sh " + script.string() + " >" +
+                            (kShots / "panel-choose-op.log").string() + " 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    std::ifstream in(report);
+    REQUIRE(in);
+    const json r = json::parse(in);
+    INFO(r.dump());
+    REQUIRE(r.contains("transpose"));
+    CHECK(r["transpose"]["view"] == "scatter");
+    CHECK(r["transpose"]["shape"] == json::array({1, 5, 5}));  // it starts on the 2×2 → 5×5 example
+    check_grids_apart(r);
+}

@@ -195,6 +195,12 @@ bool TransposePanel::draw_controls(StepperProblem& p, bool& view_changed) {
         view_changed = true;
     }
     const int64_t C = p.input.dim(0);
+    // A kernel of another shape (a hand-written scene): start from C × 1 × 3 × 3 ones.
+    if (p.weight.rank() != 4 || p.weight.dim(0) != C) {
+        p.weight = Tensor::filled({C, 1, 3, 3}, 1.0f);
+        p.bias = Tensor::filled({p.conv.groups});
+        changed = true;
+    }
     Pair k(p.weight.dim(2), p.weight.dim(3));
     int og = int(p.weight.dim(1));
     ImGui::TextUnformatted(tr(Str::tr_out_channels));
