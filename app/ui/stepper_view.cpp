@@ -411,7 +411,7 @@ bool StepperView::draw_controls(ViewContext& ctx) {
     const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg), tr(Str::op_conv_transpose)};
     if (ImGui::Combo(above(Str::op), &op, ops, 4) && StepOp(op) != m_problem.op) {
         // Into or out of a transposed problem the kernel's axes differ (C×O vs O×C): start from an example.
-        if (transposed()) m_problem.weight = Tensor{};
+        if (transposed()) m_problem = lecture_example();
         if (StepOp(op) == StepOp::ConvTranspose) m_problem = transpose_presets()[0].problem;
         m_problem.op = StepOp(op);
         if (is_conv() && m_problem.weight.numel() == 0) {
