@@ -221,7 +221,7 @@ std::vector<StepperPreset> transpose_presets() {
     dc.input = Tensor::filled({1, 4, 4});
     randomize_small_ints(dc.input, 3, 0, 3);
     dc.weight = Tensor::filled({1, 1, 4, 4});
-    randomize_small_ints(dc.weight, 9, -1, 1);
+    randomize_small_ints(dc.weight, 9, 0, 2);
     dc.bias = Tensor::filled({1});
     dc.conv.stride = Pair(2);
     dc.conv.padding = Padding(1);
