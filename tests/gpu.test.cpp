@@ -25,6 +25,7 @@
 #include "core/geometry.hpp"
 #include "core/gpu/gpu_backend.hpp"
 #include "core/npy.hpp"
+#include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -720,5 +721,92 @@ TEST_CASE("gpu conv2d: sums longer than llvmpipe's 65,535-iteration loop limit a
         CHECK(y1->data[0] == 65536.0f);
         REQUIRE(y2.ok());
         CHECK(y2->data[0] == 1.0f);
+    }
+}
+
+// [SECTION] conv_transpose2d
+
+TEST_CASE("gpu conv_transpose2d: parity sweep against the reference (random problems, every parameter)",
+          "[gpu]") {
+    Backend& b = require_gpu();
+    std::mt19937 rng(20261202);
+    int valid = 0;
+    for (int i = 0; i < 300; ++i) {
+        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
+        INFO("problem " << i << ": " << c);
+        CHECK(testing::compare_conv_transpose(b, c, uint32_t(900 + 3 * i), &valid) == "");
+    }
+    CHECK(valid >= 180);
+}
+
+TEST_CASE("gpu conv_transpose2d: edge cases by name", "[gpu]") {
+    SECTION("the 2x2 -> 5x5 checkerboard, exactly") {
+        Backend& b = require_gpu();
+        auto y = b.conv_transpose2d(Tensor({1, 1, 2, 2}, {1, 2, 3, 4}),
+                                    Tensor({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}), nullptr, [] {
+                                        ConvTranspose2dParams p;
+                                        p.stride = Pair{2};
+                                        return p;
+                                    }());
+        REQUIRE(y);
+        CHECK(y->data[12] == 36);
+        CHECK(y->data[6] == 5);
+    }
+    SECTION("more images x output channels than one dispatch's 65,535 work groups") {
+        Backend& b = require_gpu();
+        testing::ConvTransposeProblem c;
+        c.x = {1, 1, 1};
+        c.w = {1, 70000, 1, 1};
+        c.bias = true;
+        CHECK(testing::compare_conv_transpose(b, c, 21) == "");
+    }
+    SECTION("a huge stride over a single input cell") {
+        Backend& b = require_gpu();
+        testing::ConvTransposeProblem c;
+        c.x = {1, 2, 1, 1};
+        c.w = {2, 3, 3, 2};
+        c.p.stride = Pair{int64_t(1) << 40};
+        CHECK(testing::compare_conv_transpose(b, c, 22) == "");
+    }
+    SECTION("buffers larger than one bound range: one image and group at a time") {
+        gpu::Options o;
+        o.storage_limit_bytes = 4096;
+        gpu::GpuBackend small(o);
+        forget_display();
+        require_available(small);
+        testing::ConvTransposeProblem c;
+        c.x = {2, 4, 8, 8};
+        c.w = {4, 2, 3, 3};
+        c.bias = true;
+        c.p.stride = Pair{2};
+        c.p.groups = 2;
+        CHECK(testing::compare_conv_transpose(small, c, 23) == "");
+        CHECK(small.last_timings().dispatches >= 4);
+        // One group's output over the range: refused with a reason, never a wrong answer.
+        c.x = {1, 1, 30, 30};
+        c.w = {1, 1, 3, 3};
+        c.p.groups = 1;
+        const Tensor x = Tensor::filled(c.x, 1.0f), w = Tensor::filled(c.w, 1.0f);
+        auto y = small.conv_transpose2d(x, w, nullptr, c.p);
+        REQUIRE(!y);
+        CHECK(y.error().find("storage-buffer limit") != std::string::npos);
+    }
+}
+
+TEST_CASE("gpu conv_transpose2d: sums longer than llvmpipe's 65,535-iteration loop limit are split",
+          "[gpu]") {
+    gpu::GpuBackend& b = require_gpu();
+    INFO(b.renderer());
+    // 300 channels × a 220×1 kernel over a 220×1 input: about 300 × (220 + 220) = 132,000 loop iterations
+    // for a middle output, so several passes of channels on llvmpipe. Ones keep every sum exact:
+    // out[oy] = 300 × (the kernel rows that land on oy).
+    const Tensor x = Tensor::filled({1, 300, 220, 1}, 1.0f);
+    const Tensor w = Tensor::filled({300, 1, 220, 1}, 1.0f);
+    auto y = b.conv_transpose2d(x, w, nullptr, {});
+    REQUIRE(y.ok());
+    REQUIRE(y->shape == Shape{1, 1, 439, 1});
+    for (int64_t oy = 0; oy < 439; ++oy) {
+        INFO("row " << oy);
+        CHECK(y->data[size_t(oy)] == 300.0f * float(std::min<int64_t>({oy + 1, 220, 439 - oy})));
     }
 }

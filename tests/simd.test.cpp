@@ -15,7 +15,9 @@
 #include <sstream>
 
 #include "core/backend.hpp"
+#include "core/simd/conv_transpose.hpp"
 #include "core/simd/simd.hpp"
+#include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -405,4 +407,53 @@ TEST_CASE("simd: scratch bounded by the input and output, not kernel² × phases
         REQUIRE(actual);
         CHECK(actual->data == expected->data);
     }
+}
+
+// [SECTION] conv_transpose2d
+
+TEST_CASE("simd conv_transpose2d: parity sweep against the reference (random problems, every parameter)") {
+    Backend* simd = find_backend("simd").value();
+    std::mt19937 rng(20261201);
+    int valid = 0;
+    for (int i = 0; i < 400; ++i) {
+        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
+        INFO("problem " << i << ": " << c);
+        CHECK(testing::compare_conv_transpose(*simd, c, uint32_t(500 + 3 * i), &valid) == "");
+    }
+    CHECK(valid >= 250);
+}
+
+TEST_CASE("simd conv_transpose2d: the row kernel at widths below, at and above the vector, strides 1 to 3") {
+    // width_lt_vector .. width_gt_unroll: every length up to 70 (AVX-512 holds 16 floats, unrolled ×4 = 64).
+    for (int64_t stride = 1; stride <= 3; ++stride)
+        for (int64_t n = 0; n <= 70; ++n) {
+            const Tensor x = random_tensor({n + 1}, uint32_t(n));
+            std::vector<float> row(size_t(n * stride + 2), 0.5f), expected = row;
+            for (int64_t i = 0; i < n; ++i) expected[size_t(i * stride)] += x.data[size_t(i)] * 1.5f;
+            simd::conv_transpose_axpy(row.data(), x.data.data(), 1.5f, n, stride);
+            INFO("n " << n << ", stride " << stride);
+            for (size_t i = 0; i < row.size(); ++i) CHECK(std::fabs(row[i] - expected[i]) <= 1e-6f);
+        }
+}
+
+TEST_CASE("simd conv_transpose2d: the same bits with one thread and with all, and the reference's errors") {
+    const Tensor x = random_tensor({2, 8, 33, 70}, 6), w = random_tensor({8, 3, 4, 4}, 7);
+    const Tensor b = random_tensor({6}, 8);
+    ConvTranspose2dParams p;
+    p.stride = Pair{2};
+    p.padding = Pair{1};
+    p.groups = 2;
+    Backend* simd = find_backend("simd").value();
+    simd::set_max_threads(1);
+    auto y1 = simd->conv_transpose2d(x, w, &b, p);
+    simd::set_max_threads(0);
+    auto yn = simd->conv_transpose2d(x, w, &b, p);
+    REQUIRE((y1 && yn));
+    CHECK(y1->data == yn->data);
+    CHECK(y1->shape == Shape{2, 6, 66, 140});
+    CHECK(mismatch(*reference_backend().conv_transpose2d(x, w, &b, p), *yn, kRtol, kAtol) == "");
+    p.output_padding = Pair{2};
+    auto bad = simd->conv_transpose2d(x, w, &b, p);
+    REQUIRE(!bad);
+    CHECK(bad.error() == reference_backend().conv_transpose2d(x, w, &b, p).error());
 }

@@ -95,6 +95,9 @@ void add_conv_options(CLI::App* cmd, ConvOptions& o) {
     cmd->add_option("--padding-mode", o.padding_mode, "zeros, reflect, replicate or circular")
         ->capture_default_str();
     add_max_mult_adds_option(cmd, o.max_mult_adds);
+    cmd->add_flag("--flip", o.flip,
+                  "True convolution: rotate the kernel 180° first (scipy.signal.convolve2d; PyTorch computes "
+                  "cross-correlation)");
 }
 
 Result<Conv2dParams> to_params(const ConvOptions& o) {
@@ -117,6 +120,7 @@ Result<Conv2dParams> to_params(const ConvOptions& o) {
     p.groups = *groups;
     p.padding_mode = *mode;
     p.max_mult_adds = *max_mult_adds;
+    p.flip = o.flip;
     return p;
 }
 

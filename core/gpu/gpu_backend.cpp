@@ -502,7 +502,10 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     for (int64_t v : {P.oh + P.ph, P.ow + P.pw, (P.kh - 1) * dh, (P.kw - 1) * dw, P.h * sh, P.w * sw})
         if (v > INT_MAX / 2) return fail("the problem is too large for the gpu backend's 32-bit indices");
     if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
-    const int64_t ci_budget = L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * P.kw)) : cpg;
+    // A channel costs the shader kh row iterations plus kw column iterations per row that lands: at most
+    // kh·(kw + 1) of llvmpipe's loop budget.
+    const int64_t ci_budget =
+        L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * (P.kw + 1))) : cpg;
     if (weight.numel() * 4 > L.max_storage_block)
         return fail("the weight (" + mib(weight.numel() * 4) +
                     ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
