@@ -258,27 +258,30 @@ StepperScene stepper_of(const json& s, const std::string& f) {
     else if (op == "avg_pool")
         p.op = StepOp::AvgPool;
     else if (op == "conv_transpose")
-        refuse(SceneErrorCode::Unsupported, f + ".operation",
-               "the stepper steps conv, max_pool and avg_pool");
+        p.op = StepOp::ConvTranspose;
     else
         refuse(SceneErrorCode::Choice, f + ".operation", "conv, max_pool, avg_pool, conv_transpose");
     const json* input = find(s, "input");
     if (!input) refuse(SceneErrorCode::Missing, f + ".input");
     p.input = tensor_of(*input, f + ".input", 3, {kMaxStepperChannels, kMaxStepperSide, kMaxStepperSide});
-    if (p.op == StepOp::Conv) {
+    if (p.op == StepOp::Conv || p.op == StepOp::ConvTranspose) {
         const json* weight = find(s, "weight");
         if (!weight) refuse(SceneErrorCode::Missing, f + ".weight");
         p.weight =
             tensor_of(*weight, f + ".weight", 4,
                       {kMaxStepperChannels, kMaxStepperChannels, kMaxStepperKernel, kMaxStepperKernel});
+        // conv_transpose's weight is C×O/g×kh×kw: its output channels are dim 1 × groups.
+        int64_t groups = 1;
+        if (const json* v = find(s, "groups")) groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
+        const int64_t out_channels = p.op == StepOp::Conv ? p.weight.dim(0) : p.weight.dim(1) * groups;
         if (const json* bias = find(s, "bias")) {
-            p.bias = tensor_of(*bias, f + ".bias", 1, {kMaxStepperChannels});
+            p.bias = tensor_of(*bias, f + ".bias", 1, {kMaxStepperChannels * kMaxStepperChannels});
             p.has_bias = true;
-            if (p.bias.numel() != p.weight.dim(0))
+            if (p.bias.numel() != out_channels)
                 refuse(SceneErrorCode::Type, f + ".bias",
-                       "one number per output channel (" + std::to_string(p.weight.dim(0)) + ")");
+                       "one number per output channel (" + std::to_string(out_channels) + ")");
         } else {
-            p.bias = Tensor::filled({p.weight.dim(0)});
+            p.bias = Tensor::filled({out_channels});
         }
         Conv2dParams& c = p.conv;
         if (const json* v = find(s, "stride")) c.stride = pair_of(*v, f + ".stride", 1, kMaxStepperSide);
@@ -288,8 +291,23 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         if (const json* v = find(s, "groups")) c.groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
         if (const json* v = find(s, "padding_mode"))
             c.padding_mode = padding_mode_of(*v, f + ".padding_mode");
+        if (p.op == StepOp::ConvTranspose) {
+            if (c.padding.kind != PaddingKind::Explicit)
+                refuse(SceneErrorCode::Type, f + ".padding",
+                       "numbers (a transposed convolution has no same/valid)");
+            if (const json* v = find(s, "output_padding"))
+                p.output_padding = pair_of(*v, f + ".output_padding", 0, kMaxStepperSide);
+        }
+        if (const json* v = find(s, "transpose_view")) {
+            out.transpose_view = text(*v, f + ".transpose_view");
+            if (out.transpose_view != "scatter" && out.transpose_view != "gather")
+                refuse(SceneErrorCode::Choice, f + ".transpose_view", "scatter, gather");
+        }
+        if (const json* v = find(s, "im2col")) out.im2col = boolean(*v, f + ".im2col");
         if (const json* v = find(s, "flip")) out.flip = boolean(*v, f + ".flip");
-        if (out.flip) refuse(SceneErrorCode::Unsupported, f + ".flip", "the stepper shows cross-correlation");
+        if (out.flip && p.op == StepOp::ConvTranspose)
+            refuse(SceneErrorCode::Unsupported, f + ".flip", "flip is for conv (true convolution)");
+        c.flip = out.flip;
     } else {
         Pool2dParams& q = p.pool;
         q.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
@@ -502,13 +520,18 @@ json stepper_json(const StepperScene& st, json base) {
     const StepperProblem& p = st.problem;
     // Fields are overwritten in place (a second save writes the same text); those of the other operations
     // (a conv scene's ceil_mode, output_padding) stay as the teacher wrote them.
-    base.erase(p.op == StepOp::Conv ? "kernel_size" : "weight");
-    if (p.op != StepOp::Conv || !p.has_bias) base.erase("bias");
+    const bool weighted = p.op == StepOp::Conv || p.op == StepOp::ConvTranspose;
+    base.erase(weighted ? "kernel_size" : "weight");
+    if (!weighted || !p.has_bias) base.erase("bias");
     if (!st.window) base.erase("step");
-    if (p.op != StepOp::Conv && !(p.pool.stride.h || p.pool.stride.w)) base.erase("stride");
-    base["operation"] = p.op == StepOp::Conv ? "conv" : p.op == StepOp::MaxPool ? "max_pool" : "avg_pool";
+    if (!weighted && !(p.pool.stride.h || p.pool.stride.w)) base.erase("stride");
+    base["operation"] = p.op == StepOp::Conv            ? "conv"
+                        : p.op == StepOp::ConvTranspose ? "conv_transpose"
+                        : p.op == StepOp::MaxPool       ? "max_pool"
+                                                        : "avg_pool";
     base["input"] = tensor_json(p.input);
-    if (p.op == StepOp::Conv) {
+    if (p.op == StepOp::ConvTranspose) base["output_padding"] = pair_json(p.output_padding);
+    if (weighted) {
         base["weight"] = tensor_json(p.weight);
         if (p.has_bias) base["bias"] = tensor_json(p.bias);
         base["stride"] = pair_json(p.conv.stride);
@@ -524,6 +547,9 @@ json stepper_json(const StepperScene& st, json base) {
         base["ceil_mode"] = p.pool.ceil_mode;
         base["count_include_pad"] = p.pool.count_include_pad;
     }
+    if (p.op == StepOp::ConvTranspose) base["transpose_view"] = st.transpose_view;
+    if (p.op == StepOp::Conv && (p.conv.flip || base.contains("flip"))) base["flip"] = p.conv.flip;
+    if (st.im2col || base.contains("im2col")) base["im2col"] = st.im2col;
     base["predict"] = st.predict;
     if (st.window) {
         json step = {{"window", *st.window}};

@@ -59,10 +59,12 @@ struct Caption {
 // The stepper's whole problem and playhead.
 struct StepperScene {
     StepperProblem problem;
-    bool predict = false;           // predict, then reveal
-    bool flip = false;              // true convolution (the kernel rotated 180°); the stepper refuses it
-    std::optional<int64_t> window;  // playhead window (0-based), none: before the first
-    std::optional<int64_t> term;    // playhead term, none: the window complete
+    bool predict = false;                    // predict, then reveal
+    bool flip = false;                       // true convolution (the kernel rotated 180°): problem.conv.flip
+    std::optional<int64_t> window;           // playhead window (0-based), none: before the first
+    std::optional<int64_t> term;             // playhead term, none: the window complete
+    std::string transpose_view = "scatter";  // conv_transpose: "scatter" or "gather" (optional field)
+    bool im2col = false;                     // conv: the im2col matrix shown (optional field)
 };
 
 // The output-size view: one of the five exercises (1..5) or the calculator's inputs.

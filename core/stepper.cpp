@@ -3,6 +3,8 @@
 // [SECTION] Editing helpers and presets
 #include "core/stepper.hpp"
 
+#include "core/stepper_transpose.hpp"
+
 #include <algorithm>
 #include <random>
 
@@ -11,6 +13,11 @@ namespace convscope {
 // [SECTION] Solving
 
 Result<StepperSolution> solve_stepper(const StepperProblem& p) {
+    if (p.op == StepOp::ConvTranspose) {
+        auto g = gather_problem(p);
+        if (!g) return g.err();
+        return solve_stepper(g->conv);
+    }
     StepperSolution s;
     if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
     if (p.op == StepOp::Conv) {
@@ -297,6 +304,7 @@ std::vector<StepperPreset> stepper_presets() {
     diagonal.weight = as_weight(grid({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}));
     diagonal.bias = Tensor::filled({1});
     v.push_back({"diagonal16", diagonal});
+    for (StepperPreset& t : transpose_presets()) v.push_back(std::move(t));
     return v;
 }
 

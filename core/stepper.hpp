@@ -15,17 +15,20 @@
 
 namespace convscope {
 
-enum class StepOp { Conv, MaxPool, AvgPool };
+// ConvTranspose: PyTorch's ConvTranspose2d; the weight is C×O/g×kh×kw, `conv` holds its stride, (explicit)
+// padding, dilation and groups, and `output_padding` its output_padding.
+enum class StepOp { Conv, MaxPool, AvgPool, ConvTranspose };
 
 // What the stepper shows: a C×H×W input and, for conv, an O×C×kh×kw weight with an optional bias [O].
 struct StepperProblem {
     StepOp op = StepOp::Conv;
     Tensor input;   // C×H×W
-    Tensor weight;  // O×C×kh×kw (conv)
+    Tensor weight;  // O×C×kh×kw (conv), C×O/g×kh×kw (conv_transpose)
     Tensor bias;    // O (conv; read only when has_bias)
     bool has_bias = false;
     Conv2dParams conv;
-    Pool2dParams pool;  // pool.op is taken from `op`
+    Pool2dParams pool;       // pool.op is taken from `op`
+    Pair output_padding{0};  // conv_transpose only
 };
 
 // A solved problem: the output and one trace per window, in stepping order (channel, then row, then column).
@@ -44,7 +47,9 @@ struct StepperSolution {
     int64_t window_of(int64_t o, int64_t oy, int64_t ox) const { return (o * oh + oy) * ow + ox; }
 };
 
-// Validates (plan_conv2d / plan_pool2d, with their readable errors) and traces every output element.
+// Validates (plan_conv2d / plan_pool2d, with their readable errors) and traces every output element. A
+// ConvTranspose problem is solved as its gather form (gather_problem in core/stepper_transpose.hpp): the
+// traces are those of the equivalent stride-1 convolution, the output is conv_transpose2d's.
 Result<StepperSolution> solve_stepper(const StepperProblem& p);
 
 // Windows whose trace reads padded-grid cell (iy, ix) of input channel c (iy, ix may lie in the padding
@@ -119,7 +124,7 @@ StepperProblem lecture_example();
 Result<Pair> parse_size_answer(std::string_view text);
 
 // Every preset, the lecture example first: lecture, lecture_padding, stride2, floor, edge, blur, sharpen,
-// rgb_bias, max_pool, avg_pool.
+// rgb_bias, max_pool, avg_pool, …, then transpose_presets().
 std::vector<StepperPreset> stepper_presets();
 
 }  // namespace convscope

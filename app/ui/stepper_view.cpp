@@ -24,6 +24,7 @@
 #include "app/ui/draw.hpp"
 #include "app/ui/handoff.hpp"
 #include "app/ui/palette.hpp"
+#include "app/ui/stepper_panels.hpp"
 #include "app/ui/view.hpp"
 #include "core/stepper.hpp"
 #include "core/undo.hpp"
@@ -111,6 +112,7 @@ public:
                 if (p.key == o.preset) {
                     load(p.problem);
                     m_preset = p.key;
+                    m_im2col.open = p.key == "im2col_lecture";
                 }
         m_pending_steps = o.step;
         m_pending_terms = o.step_terms;
@@ -137,12 +139,14 @@ public:
         m_undo.reset(Snapshot{m_problem});  // showing a scene is not an edit
         m_scene = scene;
         m_predict = scene.stepper.predict;
+        m_transpose.gather = scene.stepper.transpose_view == "gather";
+        m_im2col.open = scene.stepper.im2col;
         m_revealed_window = -2;
         m_preset.clear();
         solve_if_needed();
         if (m_solution && scene.stepper.window) {
             const int64_t w = std::clamp<int64_t>(*scene.stepper.window, 0, m_seq.windows() - 1);
-            m_ph = m_seq.clamp(Playhead{w, scene.stepper.term.value_or(m_solution->term_count(w))});
+            m_ph = m_seq.clamp(Playhead{w, scene.stepper.term.value_or(INT64_MAX)});  // none: complete
         }
         return true;
     }
@@ -151,6 +155,8 @@ public:
         s.view = SceneView::Stepper;
         s.stepper.problem = m_problem;
         s.stepper.predict = m_predict;
+        s.stepper.transpose_view = m_transpose.gather ? "gather" : "scatter";
+        s.stepper.im2col = m_im2col.open;
         s.stepper.window.reset();
         s.stepper.term.reset();
         if (m_ph.window >= 0) {
@@ -180,7 +186,7 @@ private:
             return p.op == o.p.op && p.input.shape == o.p.input.shape && p.input.data == o.p.input.data &&
                    p.weight.shape == o.p.weight.shape && p.weight.data == o.p.weight.data &&
                    p.has_bias == o.p.has_bias && p.bias.data == o.p.bias.data && p.conv == o.p.conv &&
-                   p.pool == o.p.pool;
+                   p.pool == o.p.pool && p.output_padding == o.p.output_padding;
         }
     };
     bool restore(std::optional<Snapshot> s) {
@@ -210,8 +216,10 @@ private:
     int64_t in_h() const { return m_problem.input.dim(1); }
     int64_t in_w() const { return m_problem.input.dim(2); }
     bool is_conv() const { return m_problem.op == StepOp::Conv; }
+    bool transposed() const { return m_problem.op == StepOp::ConvTranspose; }
     const Trace* current_trace() const {
-        return m_solution && m_ph.window >= 0 ? &m_solution->traces[size_t(m_ph.window)] : nullptr;
+        return m_solution && m_ph.window >= 0 && !transposed() ? &m_solution->traces[size_t(m_ph.window)]
+                                                               : nullptr;
     }
 
     std::string input_label(int64_t c) const {
@@ -251,7 +259,11 @@ private:
     void run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max);
     void draw_long_gif_question(ViewContext& ctx);
 
+    void draw_panel_canvas(ViewContext& ctx, ImVec2 avail);
+
     StepperProblem m_problem;
+    TransposePanel m_transpose;    // the transposed convolution's scatter/gather canvas
+    Im2colPanel m_im2col;          // conv as W_row × X_cols
     std::optional<Scene> m_scene;  // the scene last loaded (caption, predict, unknown fields)
     UndoStack<Snapshot> m_undo;
     bool m_predict = false;          // predict, then reveal
@@ -293,6 +305,7 @@ private:
     std::vector<std::array<float, 4>> m_grid_rects;
     std::string m_jump;
     std::string m_last_report;
+    float m_report_cell = 0;  // this frame's cell (the panels: their text unit), for --report-layout
 };
 
 void StepperView::solve_if_needed() {
@@ -302,7 +315,8 @@ void StepperView::solve_if_needed() {
     if (s) {
         m_solution = std::move(*s);
         m_error.reset();
-        m_seq = StepSequence::of(*m_solution);
+        if (transposed()) m_transpose.solve(m_problem);
+        m_seq = transposed() ? m_transpose.sequence() : StepSequence::of(*m_solution);
         m_ph = m_seq.clamp(m_ph);
         const StepperSolution& so = *m_solution;
         m_ext_h = in_h() + so.pad_top + so.pad_bottom;
@@ -371,7 +385,10 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             {"avg_pool", Str::preset_avg_pool},
             {"rgb_7x5", Str::preset_rgb_7x5},
             {"max_pool_ceil", Str::preset_max_pool_ceil},
-            {"diagonal16", Str::preset_diagonal16}};
+            {"diagonal16", Str::preset_diagonal16},
+            {"transpose_checkerboard", Str::preset_transpose_checkerboard},
+            {"transpose_dcgan", Str::preset_transpose_dcgan},
+            {"im2col_lecture", Str::preset_im2col_lecture}};
         for (const auto& [k, s] : names)
             if (k == key) return tr(s);
         return "?";
@@ -382,20 +399,24 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             if (ImGui::Selectable(preset_name(p.key), p.key == m_preset)) {
                 load(p.problem);
                 m_preset = p.key;
+                m_im2col.open = p.key == "im2col_lecture";
             }
         ImGui::EndCombo();
     }
     if (ImGui::Button(tr(Str::randomize))) {
         randomize_small_ints(m_problem.input, m_seed++, 0, 5);
-        if (is_conv()) randomize_small_ints(m_problem.weight, m_seed++, -1, 2);
+        if (is_conv() || transposed()) randomize_small_ints(m_problem.weight, m_seed++, -1, 2);
         changed = true;
     }
     ImGui::Separator();
 
     // Operation
     int op = int(m_problem.op);
-    const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg)};
-    if (ImGui::Combo(above(Str::op), &op, ops, 3)) {
+    const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg), tr(Str::op_conv_transpose)};
+    if (ImGui::Combo(above(Str::op), &op, ops, 4) && StepOp(op) != m_problem.op) {
+        // Into or out of a transposed problem the kernel's axes differ (C×O vs O×C): start from an example.
+        if (transposed()) m_problem = lecture_example();
+        if (StepOp(op) == StepOp::ConvTranspose) m_problem = transpose_presets()[0].problem;
         m_problem.op = StepOp(op);
         if (is_conv() && m_problem.weight.numel() == 0) {
             m_problem.weight = Tensor::filled({1, channels(), 3, 3}, 0.0f);
@@ -419,7 +440,8 @@ bool StepperView::draw_controls(ViewContext& ctx) {
         m_problem.input = resized(m_problem.input, {c, h, w});
         if (is_conv() || m_problem.weight.numel() > 0) {
             const Shape& ws = m_problem.weight.shape;
-            m_problem.weight = resized(m_problem.weight, {ws[0], c, ws[2], ws[3]});
+            m_problem.weight = resized(m_problem.weight, transposed() ? Shape{c, ws[1], ws[2], ws[3]}
+                                                                      : Shape{ws[0], c, ws[2], ws[3]});
         }
     }
 
@@ -463,6 +485,18 @@ bool StepperView::draw_controls(ViewContext& ctx) {
                     changed = true;
                 ImGui::PopID();
             }
+        if (ImGui::Checkbox(tr(Str::flip_toggle), &p.flip)) changed = true;
+        ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
+        ImGui::TextWrapped("%s", tr(p.flip ? Str::flip_on_caption : Str::flip_off_caption));
+        ImGui::PopStyleColor();
+        ImGui::Checkbox(tr(Str::im2col_toggle), &m_im2col.open);
+    } else if (transposed()) {
+        bool view_changed = false;
+        if (m_transpose.draw_controls(m_problem, view_changed)) changed = true;
+        if (view_changed) {
+            m_seq = m_transpose.sequence();
+            m_ph = m_seq.start();
+        }
     } else {
         Pool2dParams& p = m_problem.pool;
         if (pair_slider(above(Str::kernel_hw), p.kernel.h, p.kernel.w, 1, kMaxKernel)) changed = true;
@@ -616,7 +650,8 @@ void StepperView::draw_toolbar() {
     if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 9) ImGui::NewLine();
     int w = int(m_ph.window);
     const int n = int(m_seq.windows());
-    const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(Str::window_n, w + 1, n);
+    const Str unit = transposed() && !m_transpose.gather ? Str::tr_stamp_n : Str::window_n;
+    const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(unit, w + 1, n);
     if (m_recording) {
         // Recording: the scrubber's place shows the progress (outside the canvas, so not in the GIF).
         ImGui::EndDisabled();
@@ -662,6 +697,7 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
     };
     line("H_out", m_solution->axis_h, Str::rows_1, Str::rows_n);
     line("W_out", m_solution->axis_w, Str::cols_1, Str::cols_n);
+    if (notes && is_conv() && m_problem.conv.flip) notes->push_back(tr(Str::flip_on_caption));
     return lines;
 }
 
@@ -948,7 +984,8 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
     const int64_t C = channels(), kh = m_problem.weight.dim(2), kw = m_problem.weight.dim(3);
     const ImVec2 org = L.kernel[size_t(c)];
     record_grid(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell));
-    grid_label(dl, ctx, L, org, L.k_w, pal.strong(Role::Kernel), kernel_label(o, c));
+    grid_label(dl, ctx, L, org, L.k_w, pal.strong(Role::Kernel),
+               kernel_label(o, c) + (m_problem.conv.flip ? " (180°)" : ""));
     // The operator between input and kernel, as the lecture writes it.
     const float mid = org.y + float(std::min<int64_t>(kh, 3)) * cell * 0.5f;
     // DejaVu's ⋆ is drawn small; twice the size matches the = sign.
@@ -969,12 +1006,15 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
             const ImU32 fill = is_term ? pal.fill(Role::Term) : pal.fill(Role::Kernel);
             dl->AddRectFilled(a, b, fill);
             dl->AddRect(a, b, pal.grid_line, 0, 0, L.thin());
-            const float v = m_problem.weight.data[size_t(((o * C + c) * kh + y) * kw + x)];
+            // Flipped, the grid shows the rotated kernel: the weights the window's terms use.
+            const int64_t sy = m_problem.conv.flip ? kh - 1 - y : y,
+                          sx = m_problem.conv.flip ? kw - 1 - x : x;
+            const float v = m_problem.weight.data[size_t(((o * C + c) * kh + sy) * kw + sx)];
             cell_number(dl, ctx, a, cell, ImVec2(0, 0), 0.5f, is_term ? text_on(fill) : pal.text,
                         format_number_typeset(v));
             if (!m_recording && ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x &&
                 mouse.y >= a.y && mouse.y < b.y && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-                m_edit = EditTarget{true, o, c, y, x};
+                m_edit = EditTarget{true, o, c, sy, sx};
                 m_edit_value = v;
                 m_open_edit = true;
             }
@@ -1377,7 +1417,11 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
     std::string error;
     for (char c : m_error ? tr_error(*m_error) : std::string())
         if (c != '"' && c != '\\' && uint8_t(c) >= 0x20) error += c;
-    const std::string report = std::string(head) + grids + "],\"error\":\"" + error + "\"}\n";
+    std::string panel = transposed() ? m_transpose.report(m_ph, m_seq)
+                        : m_solution ? m_im2col.report(*m_solution, m_ph)
+                                     : "";
+    if (!panel.empty()) panel = "," + panel;
+    const std::string report = std::string(head) + grids + "],\"error\":\"" + error + "\"" + panel + "}\n";
     if (report == m_last_report) return;
     m_last_report = report;
     if (std::FILE* f = std::fopen(ctx.options.report_layout.c_str(), "w")) {
@@ -1473,59 +1517,65 @@ void StepperView::draw_content(ViewContext& ctx) {
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const ImVec2 top = ImGui::GetCursorScreenPos();
+    if (m_solution && (transposed() || (is_conv() && m_im2col.open))) {
+        draw_panel_canvas(ctx, avail);
+    } else {
+        // The MAC lines go below the grids: measure them first so the grids get the rest of the height.
+        const std::vector<Token> tokens = mac_tokens();
+        const float msize = mac_size(ctx, tokens, avail.x);
+        const float mac_h = std::max(m_t * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
+        // Below the grids: two spacers (each with item spacing) and the MAC lines.
+        const float grid_h = avail.y - mac_h - m_t * 0.5f - 3.0f * ImGui::GetStyle().ItemSpacing.y;
 
-    // The MAC lines go below the grids: measure them first so the grids get the rest of the height.
-    const std::vector<Token> tokens = mac_tokens();
-    const float msize = mac_size(ctx, tokens, avail.x);
-    const float mac_h = std::max(m_t * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
-    // Below the grids: two spacers (each with item spacing) and the MAC lines.
-    const float grid_h = avail.y - mac_h - m_t * 0.5f - 3.0f * ImGui::GetStyle().ItemSpacing.y;
-
-    // The output size and the colour key go beside the grids when that leaves bigger cells, else above them.
-    float info_w = 0;
-    {
-        ImFont* f = ctx.fonts.for_size(formula_size());
-        for (const std::string& l : size_lines(nullptr))
-            info_w = std::max(info_w, text_size(f, formula_size(), l).x);
-    }
-    info_w = std::clamp(info_w, m_t * 9.0f, avail.x * 0.42f);
-    const float info_gap = m_t;
-    // Two formula lines, maybe a note, and the legend line.
-    const float stacked_info_h = formula_size() * 2.8f + legend_size() * 3.0f;
-    const Layout beside = layout(ctx, ImVec2(avail.x - info_w - info_gap, grid_h));
-    const Layout stacked = layout(ctx, ImVec2(avail.x, grid_h - stacked_info_h));
-    const bool side = beside.cell >= stacked.cell && beside.size.x + info_gap + info_w <= avail.x;
-    float grids_bottom;
-    float cell = 0;
-    if (side) {
-        draw_grids(ctx, beside);
-        cell = beside.cell;
-        grids_bottom = ImGui::GetCursorScreenPos().y;
-        ImGui::SetCursorScreenPos(ImVec2(top.x + beside.size.x + info_gap, top.y));
-        ImGui::BeginGroup();
-        draw_size_lines(ctx, info_w);
+        // The output size and the colour key go beside the grids when that leaves bigger cells, else above
+        // them.
+        float info_w = 0;
+        {
+            ImFont* f = ctx.fonts.for_size(formula_size());
+            for (const std::string& l : size_lines(nullptr))
+                info_w = std::max(info_w, text_size(f, formula_size(), l).x);
+        }
+        info_w = std::clamp(info_w, m_t * 9.0f, avail.x * 0.42f);
+        const float info_gap = m_t;
+        // Two formula lines, maybe a note, and the legend line.
+        const float stacked_info_h = formula_size() * 2.8f + legend_size() * 3.0f;
+        const Layout beside = layout(ctx, ImVec2(avail.x - info_w - info_gap, grid_h));
+        const Layout stacked = layout(ctx, ImVec2(avail.x, grid_h - stacked_info_h));
+        const bool side = beside.cell >= stacked.cell && beside.size.x + info_gap + info_w <= avail.x;
+        float grids_bottom;
+        float cell = 0;
+        if (side) {
+            draw_grids(ctx, beside);
+            cell = beside.cell;
+            grids_bottom = ImGui::GetCursorScreenPos().y;
+            ImGui::SetCursorScreenPos(ImVec2(top.x + beside.size.x + info_gap, top.y));
+            ImGui::BeginGroup();
+            draw_size_lines(ctx, info_w);
+            ImGui::Dummy(ImVec2(0, m_t * 0.3f));
+            draw_legend(ctx, true, info_w);
+            ImGui::EndGroup();
+            grids_bottom =
+                std::max(grids_bottom, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y);
+            ImGui::SetCursorScreenPos(ImVec2(top.x, grids_bottom));
+        } else {
+            draw_size_lines(ctx, avail.x);
+            draw_legend(ctx, false, avail.x);
+            ImGui::Dummy(ImVec2(0, m_t * 0.2f));
+            const Layout L = layout(ctx, ImVec2(avail.x, grid_h - (ImGui::GetCursorScreenPos().y - top.y)));
+            draw_grids(ctx, L);
+            cell = L.cell;
+        }
         ImGui::Dummy(ImVec2(0, m_t * 0.3f));
-        draw_legend(ctx, true, info_w);
-        ImGui::EndGroup();
-        grids_bottom = std::max(grids_bottom, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y);
-        ImGui::SetCursorScreenPos(ImVec2(top.x, grids_bottom));
-    } else {
-        draw_size_lines(ctx, avail.x);
-        draw_legend(ctx, false, avail.x);
-        ImGui::Dummy(ImVec2(0, m_t * 0.2f));
-        const Layout L = layout(ctx, ImVec2(avail.x, grid_h - (ImGui::GetCursorScreenPos().y - top.y)));
-        draw_grids(ctx, L);
-        cell = L.cell;
-    }
-    ImGui::Dummy(ImVec2(0, m_t * 0.3f));
-    if (m_error) {
-        // Said above the grids.
-    } else if (m_ph.window < 0) {
-        const std::string hint = tr(Str::hint_start);
-        ImFont* f = ctx.fonts.for_size(m_t);
-        text_line(f, fit_size(f, m_t, avail.x, hint), pal.text_muted, hint);
-    } else {
-        ImGui::Dummy(ImVec2(avail.x - 1.0f, flow_tokens(ctx, tokens, avail.x, msize, true)));
+        if (m_error) {
+            // Said above the grids.
+        } else if (m_ph.window < 0) {
+            const std::string hint = tr(Str::hint_start);
+            ImFont* f = ctx.fonts.for_size(m_t);
+            text_line(f, fit_size(f, m_t, avail.x, hint), pal.text_muted, hint);
+        } else {
+            ImGui::Dummy(ImVec2(avail.x - 1.0f, flow_tokens(ctx, tokens, avail.x, msize, true)));
+        }
+        m_report_cell = cell;
     }
     // The window number being typed, top right, until Enter.
     if (!m_jump.empty()) {
@@ -1543,12 +1593,27 @@ void StepperView::draw_content(ViewContext& ctx) {
     draw_edit_popup();
     ImGui::EndChild();
     ImGui::EndGroup();
-    if (!ctx.options.report_layout.empty()) write_layout_report(ctx, canvas_min, canvas_max, cell);
+    if (!ctx.options.report_layout.empty()) write_layout_report(ctx, canvas_min, canvas_max, m_report_cell);
 
     // Exports act on the canvas just drawn.
     if (m_png_request) ctx.capture.request_png(timestamped(".png"), canvas_min, canvas_max);
     m_png_request = false;
     run_recording(ctx, canvas_min, canvas_max);
+}
+
+// The transposed convolution's canvas, or for conv the im2col matrix above the multiply-accumulate line.
+void StepperView::draw_panel_canvas(ViewContext& ctx, ImVec2 avail) {
+    m_report_cell = m_t;
+    if (transposed()) {
+        m_transpose.draw_canvas(ctx, m_ph, m_seq, m_t, avail, m_grid_rects);
+        return;
+    }
+    const std::vector<Token> tokens = mac_tokens();
+    const float msize = mac_size(ctx, tokens, avail.x);
+    const float mac_h = std::max(m_t * 1.5f, flow_tokens(ctx, tokens, avail.x, msize, false));
+    m_im2col.draw(ctx, *m_solution, m_ph, m_seq, m_t, ImVec2(avail.x, avail.y - mac_h - m_t), m_grid_rects);
+    if (m_ph.window >= 0)
+        ImGui::Dummy(ImVec2(avail.x - 1.0f, flow_tokens(ctx, tokens, avail.x, msize, true)));
 }
 
 }  // namespace

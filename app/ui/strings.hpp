@@ -365,6 +365,37 @@ enum class Lang { En, Ko };
     X(preset_rgb_7x5,   "3 channels, 7×5 kernel", "3채널, 7×5 커널") \
     X(preset_max_pool_ceil, "Max pooling 2×2, ceil_mode", "최대 풀링 2×2, ceil_mode") \
     X(preset_diagonal16, "A diagonal line, 16×16 (196 windows)", "대각선, 16×16 (창 196개)") \
+    X(op_conv_transpose, "Transposed convolution", "전치 합성곱") \
+    X(tr_mode,          "Show it as", "보기 방식") \
+    X(tr_scatter,       "Scatter (stamps)", "흩뿌리기 (도장)") \
+    X(tr_gather,        "Gather (as a convolution)", "모으기 (합성곱으로)") \
+    X(tr_out_channels,  "Output channels per group", "그룹당 출력 채널") \
+    X(tr_output_padding, "Output padding H, W (bottom/right)", "출력 패딩 H, W (아래/오른쪽)") \
+    X(tr_input_stuffed, "Input with s − 1 zeros between cells, d(k − 1) − p = %s around", "입력: 칸 사이에 0을 s − 1개, 둘레에 d(k − 1) − p = %s") \
+    X(tr_kernel_rotated, "Kernel rotated 180°", "180° 회전한 커널") \
+    X(tr_output_partial, "Output (running sums)", "출력 (누적 합)") \
+    X(tr_overlap_legend, "shade: products landing on a cell (×n)", "음영: 한 칸에 더해지는 곱의 수 (×n)") \
+    X(tr_inserted_zero, "inserted zero", "삽입된 0") \
+    X(tr_stamped,       "cells this stamp reaches", "이번 도장이 닿는 칸") \
+    X(tr_stamp_line,    "Input (%d, %d) = %s stamps %s × kernel onto %d output cells", "입력 (%d, %d) = %s: %s × 커널을 출력 %d칸에 찍습니다") \
+    X(tr_stamp_none,    "Input (%d, %d) = %s: every product falls outside the output (cropped by the padding)", "입력 (%d, %d) = %s: 모든 곱이 출력 밖에 떨어집니다 (패딩이 잘라 냄)") \
+    X(tr_start_scatter, "Press → to stamp the first input cell.", "→를 누르면 첫 입력 칸을 찍습니다.") \
+    X(tr_stamp_n,       "Stamp %d of %d", "도장 %d / %d") \
+    X(tr_roundtrip,     "Conv2d with the same kernel, stride, padding and dilation maps %s back to %s.", "같은 커널·스트라이드·패딩·팽창의 Conv2d는 %s을(를) 다시 %s(으)로 보냅니다.") \
+    X(tr_roundtrip_many, "That Conv2d maps every size from %s to %s onto %s: output_padding (0 to %s) picks which one ConvTranspose2d gives back.", "그 Conv2d는 %s부터 %s까지의 모든 크기를 %s(으)로 보냅니다: output_padding(0 ~ %s)은 ConvTranspose2d가 그중 어느 크기를 돌려줄지 고릅니다.") \
+    X(tr_roundtrip_one, "Only that size maps to %s, so output_padding stays 0.", "그 크기만 %s(으)로 가므로 output_padding은 0입니다.") \
+    X(im2col_toggle,    "im2col: the convolution as a matrix product", "im2col: 행렬 곱으로 보는 합성곱") \
+    X(im2col_cols,      "X_cols: %d rows (C·kH·kW) × %d columns (one per window)", "X_cols: %d행 (C·kH·kW) × %d열 (창마다 한 열)") \
+    X(im2col_wrow,      "W_row: the kernel as a row", "W_row: 한 행으로 편 커널") \
+    X(im2col_y,         "W_row × X_cols = Y (output ch %d, then reshaped to %d×%d)", "W_row × X_cols = Y (출력 채널 %d, %d×%d로 다시 배열)") \
+    X(im2col_more,      "columns %d to %d of %d shown", "%d~%d열 표시 (전체 %d열)") \
+    X(im2col_column,    "the current window's column", "현재 창의 열") \
+    X(flip_toggle,      "Flip the kernel (true convolution)", "커널 뒤집기 (진짜 합성곱)") \
+    X(flip_on_caption,  "Flipped: the kernel rotated 180°, true convolution as signal processing (scipy.signal.convolve2d) computes it.", "뒤집음: 커널을 180° 돌린 진짜 합성곱, 신호 처리(scipy.signal.convolve2d)가 계산하는 방식입니다.") \
+    X(flip_off_caption, "Not flipped: cross-correlation, what PyTorch's Conv2d and TensorFlow compute.", "뒤집지 않음: 교차 상관, PyTorch의 Conv2d와 TensorFlow가 계산하는 방식입니다.") \
+    X(preset_transpose_checkerboard, "Transposed 2×2 → 5×5 (k3, s2: checkerboard)", "전치 합성곱 2×2 → 5×5 (k3, s2: 체커보드)") \
+    X(preset_transpose_dcgan, "DCGAN-like 4×4 → 8×8 (k4, s2, p1)", "DCGAN식 4×4 → 8×8 (k4, s2, p1)") \
+    X(preset_im2col_lecture, "im2col of the lecture example", "강의 예제의 im2col") \
     X(img_map_abs_scaled, "Absolute value, scaled to the largest", "절댓값 (최댓값 기준 비율)")
 // clang-format on
 

@@ -1,0 +1,69 @@
+// The stepper's extra panels, views of core/stepper_transpose.hpp: a transposed convolution as a scatter
+// (stamps, running sums, the overlap heat) or as a gather (the equivalent stride-1 convolution), and a
+// convolution as im2col's matrix product. The stepper view owns one of each and hands them its playhead:
+//   m_transpose.solve(m_problem);                    // after an edit
+//   m_seq = m_transpose.sequence();                  // stamps (scatter) or windows (gather)
+//   m_transpose.draw_canvas(ctx, m_ph, m_seq, m_t, avail, grid_rects);
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/ui/view.hpp"
+#include "core/stepper.hpp"
+#include "core/stepper_transpose.hpp"
+
+namespace convscope::ui {
+
+using GridRects = std::vector<std::array<float, 4>>;
+
+class TransposePanel {
+public:
+    bool gather = false;  // false: the scatter view
+
+    // Plans the scatter and the gather form of a ConvTranspose problem.
+    void solve(const StepperProblem& p);
+    bool ok() const { return m_plan && m_gsol; }
+    // Why the problem was refused (structured, drawn in the current language); empty when ok.
+    const std::optional<Error>& error() const { return m_error; }
+    // The playhead's steps: one per stamp (scatter) or per output window (gather).
+    StepSequence sequence() const;
+    // The controls of a transposed problem (kernel, stride, padding, output_padding, dilation, bias, the
+    // view); true when the problem changed. `view_changed` is set when scatter/gather was switched.
+    bool draw_controls(StepperProblem& p, bool& view_changed);
+    // The canvas: formulas, round trip and colour key, then input, kernel and output, then the current
+    // stamp (scatter) or multiply-accumulate line (gather).
+    void draw_canvas(ViewContext& ctx, Playhead ph, const StepSequence& seq, float t, ImVec2 avail,
+                     GridRects& grids);
+    // For --report-layout: `"transpose":{…}` with the view and the numbers the output grid shows.
+    std::string report(Playhead ph, const StepSequence& seq) const;
+
+private:
+    void draw_header(ViewContext& ctx, float t, float width);
+    void draw_scatter(ViewContext& ctx, Playhead ph, const StepSequence& seq, float t, ImVec2 avail,
+                      GridRects& grids);
+    void draw_gather(ViewContext& ctx, Playhead ph, const StepSequence& seq, float t, ImVec2 avail,
+                     GridRects& grids);
+
+    StepperProblem m_problem;
+    std::optional<ScatterPlan> m_plan;
+    std::optional<GatherProblem> m_gather;
+    std::optional<StepperSolution> m_gsol;
+    std::optional<Error> m_error;
+};
+
+class Im2colPanel {
+public:
+    bool open = false;
+
+    // X_cols with the current window's column, W_row, and W_row × X_cols = Y (output channel of the current
+    // window), within `avail`; the stepper draws its multiply-accumulate line below.
+    void draw(ViewContext& ctx, const StepperSolution& s, Playhead ph, const StepSequence& seq, float t,
+              ImVec2 avail, GridRects& grids);
+    // For --report-layout: `"im2col":{…}` with the current column, the kernel row and their product.
+    std::string report(const StepperSolution& s, Playhead ph) const;
+};
+
+}  // namespace convscope::ui
