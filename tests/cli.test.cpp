@@ -777,11 +777,17 @@ TEST_CASE("convscope conv-transpose, unfold, conv --flip: the checkerboard, im2c
                        read(dir / "y.npy"), 0, 0) == "");
         fs::remove(dir / "y.npy");
     }
-    SECTION("--repeat times conv-transpose") {
+    SECTION("--repeat times conv-transpose, on the fastest CPU backend unless --backend says otherwise") {
         const RunResult r = run_cli(
             dir, {"conv-transpose", dir / "x.npy", dir / "w.npy", "--repeat", "2", "-o", dir / "y.npy"});
         CHECK(r.status == 0);
-        CHECK(std::regex_search(r.err,
+        CHECK(std::regex_search(r.err, std::regex("^time: median [0-9.]+ ms .* over 2 runs, backend " +
+                                                  std::string(fastest_cpu_backend().name()) +
+                                                  " \\(default: the fastest CPU backend\\)\n$")));
+        const RunResult ref = run_cli(dir, {"conv-transpose", dir / "x.npy", dir / "w.npy", "--repeat", "2",
+                                            "--backend", "reference", "-o", dir / "y.npy"});
+        CHECK(ref.status == 0);
+        CHECK(std::regex_search(ref.err,
                                 std::regex("^time: median [0-9.]+ ms .* over 2 runs, backend reference\n$")));
     }
     SECTION("unfold of the lecture example: 9 rows, 9 windows") {
