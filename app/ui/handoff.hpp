@@ -67,6 +67,21 @@ public:
     }
     bool animation_export_pending() const { return m_animation.has_value(); }
 
+    // [Views → shell] A view's own export buttons (the stepper's "Save frame" / "Save animation") open the
+    // shell's save dialog, as File ▸ Export frame… / Export animation… do: the file is chosen, and replacing
+    // one is asked, in one place.
+    void ask_export_frame() { m_ask_frame = true; }
+    void ask_export_animation() { m_ask_animation = true; }
+    bool take_export_frame_asked() { return std::exchange(m_ask_frame, false); }
+    bool take_export_animation_asked() { return std::exchange(m_ask_animation, false); }
+    // The part of the view an exported frame shows, set by the view every frame it draws (the stepper: its
+    // canvas, without the controls); the whole view when a view does not set it.
+    struct Region {
+        float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    };
+    void set_frame_region(Region r) { m_region = r; }
+    std::optional<Region> take_frame_region() { return std::exchange(m_region, std::nullopt); }
+
     // [Frames] A view that animates (playback, a progress bar) calls this every frame it needs the next one;
     // otherwise the app sleeps until input arrives. The shell reads and clears it once per frame.
     void need_frames() { m_frames_wanted = true; }
@@ -78,6 +93,8 @@ private:
     std::optional<ImageRequest> m_image;
     std::vector<std::string> m_dropped;
     std::optional<std::string> m_animation;
+    bool m_ask_frame = false, m_ask_animation = false;
+    std::optional<Region> m_region;
     bool m_frames_wanted = false;
 };
 

@@ -940,7 +940,11 @@ void Shell::draw_view(View& v, bool presenting, float status_h) {
     v.draw_content(ctx);
     m_view_min = ImGui::GetWindowPos();
     m_view_max = ImVec2(m_view_min.x + ImGui::GetWindowSize().x, m_view_min.y + ImGui::GetWindowSize().y);
-    run_pending_export(m_view_min, m_view_max);
+    // An exported frame is the part the view names (the stepper's canvas), else the whole view.
+    if (auto r = m_requests.take_frame_region())
+        run_pending_export(ImVec2(r->x0, r->y0), ImVec2(r->x1, r->y1));
+    else
+        run_pending_export(m_view_min, m_view_max);
     ImGui::EndChild();
 }
 
@@ -949,6 +953,9 @@ void Shell::draw() {
     take_backend_probe();
     handle_keys();
     take_dropped_files();
+    // A view's own export buttons open the save dialog, as the File menu does.
+    if (m_requests.take_export_frame_asked()) export_frame();
+    if (m_requests.take_export_animation_asked()) export_animation();
     // A view asked for another one (the image lab's "open in stepper", a dropped image).
     if (auto v = m_requests.take_view()) {
         for (size_t i = 0; i < m_views.size(); ++i)

@@ -84,21 +84,6 @@ ImU32 text_on(ImU32 fill) {
                                                                : IM_COL32(255, 255, 255, 255);
 }
 
-// Exports go to the folder the app was started in (said under the buttons), by full path, so the status
-// line names the file completely.
-std::string export_folder() {
-    std::error_code ec;
-    const std::filesystem::path cwd = std::filesystem::current_path(ec);
-    return ec ? std::string(".") : cwd.string();
-}
-
-std::string timestamped(const char* ext) {
-    const std::time_t now = std::time(nullptr);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "convscope-stepper-%Y%m%d-%H%M%S", std::localtime(&now));
-    return (std::filesystem::path(export_folder()) / (std::string(buf) + ext)).string();
-}
-
 class StepperView final : public View {
 public:
     StepperView() { load(lecture_example()); }
@@ -295,7 +280,6 @@ private:
     bool m_ask_long_gif = false;     // the button asked for a GIF above kLongGifFrames: confirm first
     std::string m_recording_path;
     int m_frames_to_settle = 0;  // after a recording: frames until the restored playhead is on screen
-    bool m_png_request = false;
     int m_frames_drawn = 0;
     // This frame's canvas: its text unit (formula size, from the canvas size), the input grid's drawn extent
     // (the padded grid, or further where a ceil_mode window runs past it), the grids drawn (for
@@ -1383,7 +1367,7 @@ void StepperView::draw_long_gif_question(ViewContext& ctx) {
     ImGui::TextWrapped(tr(Str::gif_long), int(m_seq.windows()), mb, int(kLongGifFrames));
     ImGui::PopTextWrapPos();
     if (ImGui::Button(tr(Str::record))) {
-        m_pending_gif = timestamped(".gif");
+        ctx.requests.ask_export_animation();  // the shell's save dialog chooses the file
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
@@ -1458,17 +1442,16 @@ void StepperView::draw_content(ViewContext& ctx) {
         if (draw_controls(ctx)) m_dirty = true;
         ImGui::Separator();
         ImGui::BeginDisabled(m_recording || !m_solution);
-        if (ImGui::Button(tr(Str::export_png))) m_png_request = true;
+        // Both through the shell's save dialog (File ▸ Export frame… / Export animation…): the file is
+        // chosen and replacing one is asked.
+        if (ImGui::Button(tr(Str::export_png))) ctx.requests.ask_export_frame();
         if (ImGui::Button(tr(Str::export_gif))) {
             if (m_seq.windows() > kLongGifFrames)
                 m_ask_long_gif = true;
             else
-                m_pending_gif = timestamped(".gif");
+                ctx.requests.ask_export_animation();
         }
         ImGui::EndDisabled();
-        ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
-        ImGui::TextWrapped(tr(Str::export_folder), export_folder().c_str());
-        ImGui::PopStyleColor();
         draw_long_gif_question(ctx);
         ImGui::Spacing();
         ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
@@ -1595,9 +1578,8 @@ void StepperView::draw_content(ViewContext& ctx) {
     ImGui::EndGroup();
     if (!ctx.options.report_layout.empty()) write_layout_report(ctx, canvas_min, canvas_max, m_report_cell);
 
-    // Exports act on the canvas just drawn.
-    if (m_png_request) ctx.capture.request_png(timestamped(".png"), canvas_min, canvas_max);
-    m_png_request = false;
+    // Exports act on the canvas just drawn: an exported frame (File ▸ Export frame…) is the canvas alone.
+    ctx.requests.set_frame_region({canvas_min.x, canvas_min.y, canvas_max.x, canvas_max.y});
     run_recording(ctx, canvas_min, canvas_max);
 }
 

@@ -22,8 +22,8 @@ enum class Lang { En, Ko };
     X(app_title,        "ConvScope", "ConvScope") \
     X(menu_file,        "File", "파일") \
     X(menu_view,        "View", "보기") \
-    X(export_png,       "Save frame as PNG", "현재 화면을 PNG로 저장") \
-    X(export_gif,       "Save animation as GIF", "애니메이션을 GIF로 저장") \
+    X(export_png,       "Save frame as PNG…", "현재 화면을 PNG로 저장…") \
+    X(export_gif,       "Save animation as GIF…", "애니메이션을 GIF로 저장…") \
     X(quit,             "Quit", "종료") \
     X(language,         "Language", "언어") \
     X(lang_en,          "English", "English") \
@@ -46,7 +46,6 @@ enum class Lang { En, Ko };
     X(gif_long_title,   "A long animation", "긴 애니메이션") \
     X(gif_long,         "This GIF has %d frames (about %d MB; more than %d frames is long for a slide). Record it?", "이 GIF는 %d프레임입니다 (약 %d MB; 슬라이드에는 %d프레임이 넘으면 깁니다). 녹화할까요?") \
     X(record,           "Record", "녹화") \
-    X(export_folder,    "PNGs and GIFs are saved in %s", "PNG와 GIF는 %s에 저장됩니다") \
     X(op,               "Operation", "연산") \
     X(op_conv,          "Convolution", "합성곱") \
     X(op_max,           "Max pooling", "최대 풀링") \
