@@ -1,210 +1,15 @@
 // PyTorch's constructor syntax as the network's code readers share it (core/network/code_*.cpp; not part of
-// core's API): the lexer's tokens, the values (ints, tuples, True/False/None, strings, names, calls, sums
-// and products) and the parser that reads them, and the layer binding that code_layers.cpp defines.
+// core's API), over code_lexer.hpp's tokens: the values (ints, tuples, True/False/None, strings, names,
+// calls, sums and products) and the parser that reads them; the layer binding (code_layers.cpp) and the
+// line-level helpers (code_lines.cpp) the importer uses.
 //
-// [SECTION] Lexer        — tokens of PyTorch's constructor syntax
 // [SECTION] Values       — ints, tuples, True/False/None, strings, names, calls, sums and products
 // [SECTION] Layers       — binding a call to a layer (code_layers.cpp)
 #pragma once
 
-#include <algorithm>
-#include <cassert>
-#include <cctype>
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
-#include <limits>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "core/network.hpp"
+#include "core/network/code_lexer.hpp"
 
 namespace convscope::code_detail {
-
-constexpr size_t kNoPos = std::string_view::npos;
-
-// An error with the offset (into the parsed text) it points at, or kNoPos.
-struct ParseFailure {
-    LayerErrorKind kind = LayerErrorKind::Syntax;
-    size_t pos = kNoPos;
-    std::string message;
-};
-
-// [SECTION] Lexer
-
-enum class Tok {
-    Name,
-    Int,
-    Float,
-    String,
-    LParen,
-    RParen,
-    LBracket,
-    RBracket,
-    Comma,
-    Equals,
-    Minus,
-    Plus,
-    Star,
-    Slash,
-    Colon,
-    End,
-    Bad
-};
-
-struct Token {
-    Tok type = Tok::End;
-    size_t pos = 0;
-    std::string text;   // names and strings (without quotes); the offending text for Bad and Float
-    int64_t value = 0;  // Int
-};
-
-inline bool is_name_start(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
-}
-inline bool is_name_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-}
-
-class Lexer {
-public:
-    Lexer(std::string_view text, size_t pos = 0) : m_text(text), m_pos(pos) {}
-
-    // The next token; Bad carries a message in `text`.
-    Token next() {
-        while (m_pos < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_pos]))) ++m_pos;
-        Token t;
-        t.pos = m_pos;
-        if (m_pos >= m_text.size()) return t;
-        const char c = m_text[m_pos];
-        switch (c) {
-            case '(':
-                ++m_pos;
-                t.type = Tok::LParen;
-                return t;
-            case ')':
-                ++m_pos;
-                t.type = Tok::RParen;
-                return t;
-            case '[':
-                ++m_pos;
-                t.type = Tok::LBracket;
-                return t;
-            case ']':
-                ++m_pos;
-                t.type = Tok::RBracket;
-                return t;
-            case ',':
-                ++m_pos;
-                t.type = Tok::Comma;
-                return t;
-            case '=':
-                ++m_pos;
-                t.type = Tok::Equals;
-                return t;
-            case '-':
-                ++m_pos;
-                t.type = Tok::Minus;
-                return t;
-            case '+':
-                ++m_pos;
-                t.type = Tok::Plus;
-                return t;
-            case '*':
-                ++m_pos;
-                t.type = Tok::Star;
-                return t;
-            case '/':
-                ++m_pos;
-                t.type = Tok::Slash;
-                return t;
-            case ':':
-                ++m_pos;
-                t.type = Tok::Colon;
-                return t;
-            default:
-                break;
-        }
-        if (c == '\'' || c == '"') {
-            const size_t close = m_text.find(c, m_pos + 1);
-            if (close == kNoPos) {
-                t.type = Tok::Bad;
-                t.text = "the quoted string is never closed";
-                m_pos = m_text.size();
-                return t;
-            }
-            t.type = Tok::String;
-            t.text = std::string(m_text.substr(m_pos + 1, close - m_pos - 1));
-            m_pos = close + 1;
-            return t;
-        }
-        if (std::isdigit(static_cast<unsigned char>(c)) ||
-            (c == '.' && m_pos + 1 < m_text.size() &&
-             std::isdigit(static_cast<unsigned char>(m_text[m_pos + 1])))) {
-            size_t end = m_pos;
-            bool is_float = false;
-            while (end < m_text.size()) {
-                const char d = m_text[end];
-                if (std::isdigit(static_cast<unsigned char>(d)) || d == '_') {
-                    ++end;
-                } else if (d == '.' || d == 'e' || d == 'E') {
-                    is_float = true;
-                    ++end;
-                    if ((d == 'e' || d == 'E') && end < m_text.size() &&
-                        (m_text[end] == '-' || m_text[end] == '+'))
-                        ++end;
-                } else {
-                    break;
-                }
-            }
-            std::string digits;
-            for (size_t i = m_pos; i < end; ++i)
-                if (m_text[i] != '_') digits += m_text[i];
-            t.text = std::string(m_text.substr(m_pos, end - m_pos));
-            m_pos = end;
-            if (is_float) {
-                t.type = Tok::Float;
-                return t;
-            }
-            const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), t.value);
-            if (ec != std::errc() || p != digits.data() + digits.size()) {
-                t.type = Tok::Bad;
-                t.text = "the number " + t.text + " is too large";
-                return t;
-            }
-            t.type = Tok::Int;
-            return t;
-        }
-        if (is_name_start(c)) {
-            size_t end = m_pos;
-            // A dotted name: nn.Conv2d, torch.nn.Conv2d, torch.float32.
-            while (end < m_text.size()) {
-                while (end < m_text.size() && is_name_char(m_text[end])) ++end;
-                if (end + 1 < m_text.size() && m_text[end] == '.' && is_name_start(m_text[end + 1])) {
-                    ++end;
-                    continue;
-                }
-                break;
-            }
-            t.type = Tok::Name;
-            t.text = std::string(m_text.substr(m_pos, end - m_pos));
-            m_pos = end;
-            return t;
-        }
-        t.type = Tok::Bad;
-        t.text = "unexpected character '" + std::string(1, c) + "'";
-        ++m_pos;
-        return t;
-    }
-
-    size_t pos() const { return m_pos; }
-
-private:
-    std::string_view m_text;
-    size_t m_pos = 0;
-};
 
 // [SECTION] Values
 
@@ -655,5 +460,33 @@ std::optional<LayerKind> layer_kind(std::string_view name);
 std::string known_layers();
 // "unknown layer 'Conv3d'", with the nearest known name when one is close.
 std::string unknown_layer_message(std::string_view name);
+
+// [SECTION] Lines (code_lines.cpp)
+
+// Comments removed (from '#' outside quotes to the end of the line), every other character kept in place, so
+// offsets still map to lines and columns.
+std::string strip_comments(std::string_view code);
+// The line (from 1) and the column (from 1) of offset `pos` in `text`.
+size_t line_of(std::string_view text, size_t pos);
+size_t column_of(std::string_view text, size_t pos);
+// torch.Tensor, torch.randn, …: calls whose arguments are the input's shape.
+bool is_input_constructor(std::string_view name);
+// Names that hold layers rather than being one; their arguments are scanned like the rest of the code.
+bool is_container(std::string_view name);
+
+// One logical line of Python: physical lines joined while brackets are open, a triple-quoted string spans
+// lines, or a line ends in a backslash.
+struct Statement {
+    size_t begin = 0, end = 0;  // offsets into the comment-free code
+    size_t line = 0;            // of its first character, from 1
+};
+std::vector<Statement> split_statements(const std::string& code);
+
+// "features" for "self.features".
+std::string strip_self(std::string name);
+
+// Functions in forward that act as a layer: torch.flatten(x, 1), x.view(x.size(0), -1), F.relu(x), …; the
+// note says how it was read.
+std::optional<Layer> functional_layer(const Value& call, std::string& note, ParseFailure& err);
 
 }  // namespace convscope::code_detail

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/network.hpp"
@@ -27,6 +29,16 @@ inline bool is_pool(LayerKind k) {
 inline size_t channel_axis(const Shape& s) {
     return s.size() == 3 ? 0 : 1;
 }
+
+// Marks `c` refused by PyTorch, for `kind`, with `message`.
+inline void refuse(LayerCheck& c, LayerErrorKind kind, std::string message) {
+    c.error_kind = kind;
+    c.error = std::move(message);
+}
+
+// Checks of the constructor's arguments alone, as PyTorch makes them when the module is built or first run.
+// Sets the error and returns false when refused (core/network/arguments.cpp).
+bool check_arguments(const Layer& L, LayerCheck& c);
 
 // The source index of padded position i (0-based in the padded axis) for a padding layer, or −1 for a
 // constant.
