@@ -334,3 +334,27 @@ TEST_CASE("NetworkModel: a photo is decoded on the worker") {
     CHECK(!bad.photo_error().empty());
     CHECK(!bad.use_photo());
 }
+
+TEST_CASE(
+    "import_pytorch_code: print(model)'s Linear after a map gets a Flatten before its ReLU/Dropout run") {
+    // Conv2d(1, 2, 3) on 1×1×28×28 gives 1×2×26×26 = 1,352 features; the Flatten goes before ReLU and
+    // Dropout (they keep the shape), and the layers after the Linear are checked on its [1, 10].
+    const std::string code =
+        "(0): Conv2d(1, 2, kernel_size=(3, 3))\n(1): ReLU()\n(2): Dropout(p=0.5)\n"
+        "(3): Linear(in_features=1352, out_features=10)\n(4): ReLU()\n(5): Linear(10, 5)\n";
+    auto r = import_pytorch_code(code, Shape{1, 1, 28, 28});
+    REQUIRE(r);
+    std::vector<std::string> got;
+    for (const Layer& L : r->net.layers) got.push_back(to_pytorch(L));
+    CHECK(got == std::vector<std::string>{"nn.Conv2d(1, 2, 3)", "nn.Flatten()", "nn.ReLU()", "nn.Dropout()",
+                                          "nn.Linear(1352, 10)", "nn.ReLU()", "nn.Linear(10, 5)"});
+    CHECK(check_network(r->net).ok());
+    REQUIRE(r->notes.size() == 1);
+    CHECK(r->notes[0].find("Flatten() put in as layer 2, for layer 5 (Linear(1352, 10))") == 0);
+    SECTION("a Linear that does not read the whole map is left for the check to refuse") {
+        auto bad = import_pytorch_code("nn.Conv2d(1, 2, 3)\nnn.Linear(1000, 10)\n", Shape{1, 1, 28, 28});
+        REQUIRE(bad);
+        CHECK(bad->net.layers.size() == 2);
+        CHECK(check_network(bad->net).first_error == 1);
+    }
+}

@@ -242,9 +242,7 @@ bool NetworkModel::can_undo() const {
     return m_undo.can_undo() || (m_open && m_undo.current() && !(*m_undo.current() == m_stack));
 }
 
-bool NetworkModel::undo() {
-    settle();
-    auto s = m_undo.undo();
+bool NetworkModel::restore(std::optional<NetworkStack> s) {
     if (!s) return false;
     m_stack = std::move(*s);
     ++m_edits;
@@ -253,15 +251,14 @@ bool NetworkModel::undo() {
     return true;
 }
 
+bool NetworkModel::undo() {
+    settle();
+    return restore(m_undo.undo());
+}
+
 bool NetworkModel::redo() {
     settle();
-    auto s = m_undo.redo();
-    if (!s) return false;
-    m_stack = std::move(*s);
-    ++m_edits;
-    changed();
-    clear_field();
-    return true;
+    return restore(m_undo.redo());
 }
 
 void NetworkModel::reset(NetworkStack stack) {
@@ -400,7 +397,8 @@ void NetworkModel::set_seed(int seed) {
 }
 
 bool NetworkModel::busy() const {
-    return m_worker.busy() || m_shown < m_submitted || photo_loading();
+    // Not the photo waiting for poll(): a view that is not shown never polls, and must not hold up a run.
+    return m_worker.busy() || m_shown < m_submitted || m_photo_worker.busy();
 }
 
 bool NetworkModel::poll() {

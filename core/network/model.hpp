@@ -227,7 +227,8 @@ public:
     int64_t blocked_values() const { return m_blocked_values; }
     const std::optional<Result<MapsRun>>& maps() const { return m_maps; }
     double seconds() const { return m_seconds; }
-    // A run or a photo is under way, or the maps shown are not those of the stack shown.
+    // A run or a photo's decoding is under way, or the maps shown are not those of the stack shown (a photo
+    // decoded but not yet taken by poll() is photo_loading(), not busy()).
     bool busy() const;
     bool computing() const { return m_shown < m_submitted; }
     // Map `channel` of stage `row` (0 = the input) of the maps shown, as a 1×H×W tensor.
@@ -246,6 +247,7 @@ public:
 private:
     void changed();  // the stack changed: recheck, rerun
     void commit();
+    bool restore(std::optional<NetworkStack> s);  // an undo or redo step, when there is one
 
     NetworkStack m_stack;
     NetworkCheck m_check;

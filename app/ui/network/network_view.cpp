@@ -89,6 +89,7 @@ void NetworkView::edit(ViewContext& ctx, const NetworkEdit& e, bool settled) {
 }
 
 void NetworkView::draw_content(ViewContext& ctx) {
+    m_drawn_frame = ImGui::GetFrameCount();
     m_model.poll();
     if (m_photo_asked && m_model.photo_error() != m_photo_error_shown) {
         m_photo_error_shown = m_model.photo_error();

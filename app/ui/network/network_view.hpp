@@ -60,7 +60,10 @@ public:
     Str title() const override { return Str::view_network; }
     void apply_options(const GuiOptions& o) override;
     // A scripted run waits until the feature maps on screen are those of the stack shown.
-    bool busy() const override { return m_model.busy(); }
+    // While shown, also until a decoded photo is taken (its maps then follow).
+    bool busy() const override {
+        return m_model.busy() || (m_drawn_frame >= ImGui::GetFrameCount() - 1 && m_model.photo_loading());
+    }
     void draw_content(ViewContext& ctx) override;
     bool load_scene(const Scene& scene) override;
     std::optional<Scene> current_scene() const override;
@@ -93,6 +96,7 @@ private:
     NetworkModel m_model;
     std::optional<Scene> m_scene;  // the scene last loaded (caption, unknown fields)
     int m_selected = 0;            // the layer the editor shows (−1: none)
+    int m_drawn_frame = -10;       // ImGui's frame count when the view was last drawn
     bool m_photo_asked = false;    // the photo came from the command line: its error is shown
     std::string m_photo_error_shown;
 
