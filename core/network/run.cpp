@@ -283,7 +283,6 @@ Tensor batch_norm(Tensor x, const LayerWeights& w, const Layer& L) {
 // LocalResponseNorm across channels: x / (k + α/size · Σ x²)^β over the `size` channels around each one
 // (size/2 before, (size−1)/2 after), as PyTorch's F.local_response_norm.
 Tensor local_response_norm(const Tensor& x, const Layer& L) {
-    const size_t r = x.shape.size();
     // PyTorch reads dimension 1 as the channels (a 3-D input is N×C×L).
     const int64_t n = x.shape[0], C = x.shape[1];
     const int64_t plane = x.numel() / std::max<int64_t>(1, n * C);

@@ -88,15 +88,7 @@ void NetworkView::edit(ViewContext& ctx, const NetworkEdit& e, bool settled) {
     if (auto done = m_model.apply(e, settled); !done) ctx.notify(done.error());
 }
 
-void NetworkView::draw_content(ViewContext& ctx) {
-    m_drawn_frame = ImGui::GetFrameCount();
-    m_model.poll();
-    if (m_photo_asked && m_model.photo_error() != m_photo_error_shown) {
-        m_photo_error_shown = m_model.photo_error();
-        if (!m_photo_error_shown.empty()) ctx.notify(trf(Str::net_photo_error, m_photo_error_shown.c_str()));
-    }
-    if (auto& maps = m_model.maps(); maps && maps->ok() && m_pick_layer >= int(maps->value().maps.size()))
-        m_pick_layer = -1;
+void NetworkView::draw_wide(ViewContext& ctx) {
     const float left_w = std::max(ImGui::GetContentRegionAvail().x * 0.27f, 300.0f * ctx.scale);
     ImGui::BeginChild("##stack", ImVec2(std::min(left_w, ImGui::GetContentRegionAvail().x * 0.45f), 0), true,
                       ImGuiWindowFlags_HorizontalScrollbar);
@@ -107,8 +99,8 @@ void NetworkView::draw_content(ViewContext& ctx) {
     draw_table();  // the model's check, up to date with any edit made above this frame
     if (ImGui::BeginTabBar("##network_tabs")) {
         if (ImGui::BeginTabItem(tr(Str::net_tab_maps))) {
-            // At a large UI scale on a small window the table leaves the maps hardly a line: they keep at
-            // least two thirds of the pane's height, and the pane scrolls to them.
+            // A short window leaves the maps under a long table hardly a line: they keep at least two thirds
+            // of the pane's height, and the pane scrolls to them.
             const float least = ImGui::GetWindowHeight() * 0.66f;
             ImGui::BeginChild("##maps", ImVec2(0, std::max(ImGui::GetContentRegionAvail().y, least)), false);
             draw_maps_tab(ctx);
@@ -122,6 +114,46 @@ void NetworkView::draw_content(ViewContext& ctx) {
         ImGui::EndTabBar();
     }
     ImGui::EndChild();
+}
+
+void NetworkView::draw_narrow(ViewContext& ctx) {
+    if (!ImGui::BeginTabBar("##network_narrow")) return;
+    if (ImGui::BeginTabItem(tr(Str::net_tab_maps))) {
+        ImGui::BeginChild("##maps", ImVec2(0, 0), false);
+        draw_maps_tab(ctx);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem(tr(Str::net_layers))) {
+        ImGui::BeginChild("##stack", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+        draw_table();
+        ImGui::Separator();
+        draw_stack_editor(ctx);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem(tr(Str::net_tab_code))) {
+        draw_code_tab(ctx);
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+}
+
+void NetworkView::draw_content(ViewContext& ctx) {
+    m_drawn_frame = ImGui::GetFrameCount();
+    m_model.poll();
+    if (m_photo_asked && m_model.photo_error() != m_photo_error_shown) {
+        m_photo_error_shown = m_model.photo_error();
+        if (!m_photo_error_shown.empty()) ctx.notify(trf(Str::net_photo_error, m_photo_error_shown.c_str()));
+    }
+    if (auto& maps = m_model.maps(); maps && maps->ok() && m_pick_layer >= int(maps->value().maps.size()))
+        m_pick_layer = -1;
+    // Too narrow for the stack beside the maps (a large UI scale on a small window): one tab each, the
+    // feature maps first, so they get the whole view.
+    if (ImGui::GetContentRegionAvail().x < 700.0f * ctx.scale)
+        draw_narrow(ctx);
+    else
+        draw_wide(ctx);
     // A number typed or dragged becomes one undo step once no field is active.
     if (!ImGui::IsAnyItemActive()) m_model.settle();
     m_model.submit_if_needed();

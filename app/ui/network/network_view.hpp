@@ -9,7 +9,8 @@
 //   convscope gui --view network [PHOTO]     (the photo becomes the input; else the bundled camera.png)
 //
 // One file per panel:
-//   network_view.cpp   the view: options, scenes, undo/redo, the layout of the panels
+//   network_view.cpp   the view: options, scenes, undo/redo, the layout of the panels (the stack beside the
+//                      table and tabs; where that is too narrow, a tab each with the feature maps first)
 //   stack_panel.cpp    the stack editor (left): input, layers, add, example stacks, the selected layer
 //   table_panel.cpp    the table of shapes, parameters, mult-adds and receptive fields
 //   maps_panel.cpp     the feature maps tab: the drawing or photo, the tiles, the enlarged map
@@ -72,6 +73,9 @@ public:
     int64_t edit_count() const override { return m_model.edit_count(); }
 
 private:
+    // The layouts: the stack beside the table and the tabs, or (narrow) one tab each.
+    void draw_wide(ViewContext& ctx);
+    void draw_narrow(ViewContext& ctx);
     // Panels.
     void draw_stack_editor(ViewContext& ctx);
     void draw_layer_list(ViewContext& ctx);
