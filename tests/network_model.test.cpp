@@ -116,6 +116,9 @@ TEST_CASE("NetworkModel: check and code are cached until the stack changes") {
     CHECK(m.code() != before);
     CHECK(m.code() == to_pytorch_code(m.network()));
     CHECK(m.check().layers.size() == 3);
+    const SizeEstimate e = estimate_sizes(m.network(), m.check());
+    CHECK(m.sizes().total_mb == e.total_mb);
+    CHECK(m.sizes().params_mb > 0);
 }
 
 TEST_CASE("NetworkModel: undo and redo every edit") {

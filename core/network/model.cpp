@@ -222,7 +222,9 @@ Shape NetworkModel::shape_at(int at) const {
 }
 
 void NetworkModel::changed() {
-    m_check = check_network(network());
+    const Network net = network();
+    m_check = check_network(net);
+    m_sizes = m_check.input_error.empty() ? estimate_sizes(net, m_check) : SizeEstimate{};
     m_code.reset();
     m_dirty = true;
 }

@@ -180,6 +180,8 @@ public:
     // check_network and to_pytorch_code of the stack, worked out once per change.
     const NetworkCheck& check() const { return m_check; }
     const std::string& code() const;
+    // torchinfo's size estimates of the stack (zeros when its input is unusable), worked out with the check.
+    const SizeEstimate& sizes() const { return m_sizes; }
     // The shape a new layer at `at` reads (the output of the layer before, or the input).
     Shape shape_at(int at) const;
 
@@ -251,6 +253,7 @@ private:
 
     NetworkStack m_stack;
     NetworkCheck m_check;
+    SizeEstimate m_sizes;
     mutable std::optional<std::string> m_code;
     UndoStack<NetworkStack> m_undo;
     bool m_open = false;  // an edit not yet settled

@@ -169,7 +169,7 @@ void NetworkView::draw_table() {
             with_thousands(check.non_trainable_params()).c_str(), with_thousands(check.total_buffers).c_str())
             .c_str());
     if (check.input_error.empty()) {
-        const SizeEstimate e = estimate_sizes(m_model.network(), check);
+        const SizeEstimate& e = m_model.sizes();
         ImGui::TextColored(
             muted, "%s",
             trf(Str::net_sizes, e.input_mb, e.forward_backward_mb, e.params_mb, e.total_mb).c_str());
