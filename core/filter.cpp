@@ -10,7 +10,7 @@ Result<DisplayMap> parse_display_map(std::string_view text) {
     if (text == "abs") return DisplayMap::Abs;
     if (text == "normalize") return DisplayMap::Normalize;
     if (text == "abs-scaled") return DisplayMap::AbsScaled;
-    return fail("display map '" + std::string(text) + "' is not clamp, abs, normalize or abs-scaled");
+    return fail<ErrCode::display_map_unknown>(text);
 }
 
 std::string_view to_string(DisplayMap map) {
@@ -42,30 +42,29 @@ Pool2dParams effective_pool(const FilterSpec& spec) {
 }
 
 Status check_input(const Shape& input) {
-    if (input.size() != 3)
-        return fail("the filter needs a C×H×W image tensor, got " + shape_to_string(input));
+    if (input.size() != 3) return fail<ErrCode::filter_input_rank>(shape_to_string(input));
     return {};
 }
 
 }  // namespace
 
 Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spec) {
-    if (auto s = check_input(input); !s) return Error{s.error()};
+    if (auto s = check_input(input); !s) return s.err();
     const int64_t c = input[0];
     if (spec.op == FilterOp::Conv) {
         const Shape weight{c, 1, spec.kernel.rows, spec.kernel.cols};
         const Shape bias{c};
         auto plan = plan_conv2d(input, weight, &bias, filter_conv_params(spec, c));
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
     }
     auto plan = plan_pool2d(input, effective_pool(spec));
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
 }
 
 Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend& backend) {
-    if (auto s = check_input(input.shape); !s) return Error{s.error()};
+    if (auto s = check_input(input.shape); !s) return s.err();
     if (spec.op == FilterOp::Conv) {
         const int64_t c = input.dim(0);
         const Tensor weight = spec.kernel.weight_tensor(c);
@@ -77,7 +76,7 @@ Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend
 
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
                            int64_t ox) {
-    if (auto s = check_input(input.shape); !s) return Error{s.error()};
+    if (auto s = check_input(input.shape); !s) return s.err();
     if (spec.op == FilterOp::Conv) {
         const int64_t c = input.dim(0);
         const Tensor weight = spec.kernel.weight_tensor(c);
@@ -116,8 +115,7 @@ uint8_t display_value(float v, DisplayMap map, ValueRange range) {
 
 Result<Image> to_display(const Tensor& output, DisplayMap map) {
     if (output.rank() != 3 || (output.dim(0) != 1 && output.dim(0) != 3))
-        return fail("cannot show a " + shape_to_string(output.shape) +
-                    " output as an image (1 or 3 channels)");
+        return fail<ErrCode::cannot_show_output>(shape_to_string(output.shape));
     Image img;
     img.channels = int(output.dim(0));
     img.height = output.dim(1);
@@ -138,17 +136,15 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
                                             int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
                                             int64_t max_kernel) {
     auto g = filter_geometry(input.shape, spec);
-    if (!g) return Error{g.error()};
+    if (!g) return g.err();
     const int64_t c = input.dim(0), h = input.dim(1), w = input.dim(2);
     const int64_t oh = g->output[1], ow = g->output[2];
     if (channel < 0 || channel >= c || oy < 0 || oy >= oh || ox < 0 || ox >= ow)
-        return fail("output pixel (" + std::to_string(oy) + ", " + std::to_string(ox) + ") is outside the " +
-                    std::to_string(oh) + "×" + std::to_string(ow) + " output");
+        return fail<ErrCode::output_pixel_outside>(oy, ox, oh, ow);
     const AxisSpec& ah = g->h;
     const AxisSpec& aw = g->w;
     if (ah.kernel > max_kernel || aw.kernel > max_kernel)
-        return fail("the stepper shows kernels up to " + std::to_string(max_kernel) + "×" +
-                    std::to_string(max_kernel));
+        return fail<ErrCode::stepper_kernel_limit>(max_kernel, max_kernel);
     // The widest reach (at most `reach`) whose region still fits the stepper's grid.
     for (int64_t r = reach; r >= 0; --r) {
         const int64_t y0 = std::max<int64_t>(0, oy - r), y1 = std::min(oh - 1, oy + r);
@@ -185,16 +181,15 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
         nb.window = (oy - y0) * (x1 - x0 + 1) + (ox - x0);
         return nb;
     }
-    return fail("the window of this pixel is larger than the stepper's " + std::to_string(max_side) + "×" +
-                std::to_string(max_side) + " grid");
+    return fail<ErrCode::pixel_window_too_large>(max_side, max_side);
 }
 
 Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,
                            Backend& backend) {
     auto input = image_to_tensor(image, mode);
-    if (!input) return Error{input.error()};
+    if (!input) return input.err();
     auto output = apply_filter(*input, spec, backend);
-    if (!output) return Error{output.error()};
+    if (!output) return output.err();
     return to_display(*output, map);
 }
 

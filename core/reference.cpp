@@ -2,9 +2,12 @@
 // [SECTION] Traces (the same element functions with a recording tracer)
 #include "core/reference.hpp"
 
+#include <algorithm>
+
 #include "core/backend.hpp"
 #include "core/limits.hpp"
 #include "core/trace.hpp"
+#include "core/transpose.hpp"
 
 namespace convscope {
 namespace {
@@ -23,8 +26,9 @@ public:
 
     Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                           const Conv2dParams& params) override {
+        if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
         auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         const ConvPlan& P = *plan;
         Tensor out = Tensor::filled(P.output_shape());
         ref::NullTracer tracer;
@@ -41,7 +45,7 @@ public:
 
     Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
         auto plan = plan_pool2d(input.shape, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         const PoolPlan& P = *plan;
         Tensor out = Tensor::filled(P.output_shape());
         NullPoolTracer tracer;
@@ -54,6 +58,48 @@ public:
                                                  : ref::avg_pool_element(P, plane, oy, ox, tracer);
         }
         return out;
+    }
+
+    // The textbook scatter loop: every input cell stamps value × kernel onto the output. Each input channel
+    // stamps into its own plane, which is then added to the total (the per-channel sums a trace shows).
+    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                    const ConvTranspose2dParams& params) override {
+        auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
+        if (!plan) return plan.err();
+        const ConvTransposePlan& P = *plan;
+        auto out = Tensor::try_filled(P.output_shape());
+        if (!out) return out.err();
+        const int64_t cpg = P.c_per_group(), opg = P.o_per_group(), plane_size = P.oh * P.ow;
+        std::vector<float> channel(static_cast<size_t>(plane_size));
+        for (int64_t n = 0; n < P.n; ++n) {
+            for (int64_t o = 0; o < P.o; ++o) {
+                const int64_t group = o / opg, oo = o % opg;
+                float* total = out->data.data() + (n * P.o + o) * plane_size;
+                for (int64_t ci = 0; ci < cpg; ++ci) {
+                    const int64_t c = group * cpg + ci;
+                    const float* plane = input.data.data() + (n * P.c + c) * P.h * P.w;
+                    const float* kernel = weight.data.data() + (c * opg + oo) * P.kh * P.kw;
+                    std::fill(channel.begin(), channel.end(), 0.0f);
+                    for (int64_t iy = 0; iy < P.h; ++iy)
+                        for (int64_t ix = 0; ix < P.w; ++ix) {
+                            const float x = plane[iy * P.w + ix];
+                            for (int64_t ky = 0; ky < P.kh; ++ky) {
+                                const int64_t oy = iy * P.sh - P.ph + ky * P.dh;
+                                if (oy < 0 || oy >= P.oh) continue;
+                                for (int64_t kx = 0; kx < P.kw; ++kx) {
+                                    const int64_t ox = ix * P.sw - P.pw + kx * P.dw;
+                                    if (ox < 0 || ox >= P.ow) continue;
+                                    channel[size_t(oy * P.ow + ox)] += x * kernel[ky * P.kw + kx];
+                                }
+                            }
+                        }
+                    for (int64_t e = 0; e < plane_size; ++e) total[e] += channel[size_t(e)];
+                }
+                if (bias)
+                    for (int64_t e = 0; e < plane_size; ++e) total[e] += bias->data[size_t(o)];
+            }
+        }
+        return std::move(*out);
     }
 };
 
@@ -89,9 +135,8 @@ struct PoolRecorder {
     void divisor(float d) { t.divisor = d; }
 };
 
-Status check_index(const char* what, int64_t v, int64_t n) {
-    if (v < 0 || v >= n)
-        return fail(std::string(what) + " " + std::to_string(v) + " is outside 0.." + std::to_string(n - 1));
+Status check_index(Error what, int64_t v, int64_t n) {
+    if (v < 0 || v >= n) return fail<ErrCode::index_outside>(std::move(what), v, n - 1);
     return {};
 }
 
@@ -104,12 +149,20 @@ Backend& reference_backend() {
 
 Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                            const Conv2dParams& p, int64_t n, int64_t o, int64_t oy, int64_t ox) {
+    if (p.flip && weight.rank() == 4) {
+        // The trace of the rotated kernel: ky/kx and w name the rotated kernel, the one the stepper shows.
+        Conv2dParams unflipped = p;
+        unflipped.flip = false;
+        return trace_conv2d(input, rotate_kernel_180(weight), bias, unflipped, n, o, oy, ox);
+    }
     auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const ConvPlan& P = *plan;
-    for (auto s : {check_index("batch", n, P.n), check_index("output channel", o, P.o),
-                   check_index("row", oy, P.oh), check_index("column", ox, P.ow)})
-        if (!s) return Error{s.error()};
+    for (auto s :
+         {check_index(word<ErrCode::w_batch>(), n, P.n),
+          check_index(word<ErrCode::w_output_channel>(), o, P.o),
+          check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
+        if (!s) return s.err();
     Trace t;
     t.kind = TraceKind::Conv;
     t.n = n, t.o = o, t.oy = oy, t.ox = ox;
@@ -121,14 +174,35 @@ Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tens
     return t;
 }
 
+Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                     const ConvTranspose2dParams& p, int64_t n, int64_t o, int64_t oy,
+                                     int64_t ox) {
+    auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
+    if (!plan) return plan.err();
+    const ConvTransposePlan& P = *plan;
+    for (auto s : {check_index(word<ErrCode::w_batch>(), n, P.n), check_index(word<ErrCode::w_output_channel>(), o, P.o),
+                   check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
+        if (!s) return s.err();
+    Trace t;
+    t.kind = TraceKind::ConvTranspose;
+    t.n = n, t.o = o, t.oy = oy, t.ox = ox;
+    t.has_bias = bias != nullptr;
+    t.bias = bias ? bias->data[size_t(o)] : 0.0f;
+    ConvRecorder rec{t};
+    t.result = ref::conv_transpose2d_element(P, input.data.data(), weight.data.data(),
+                                             bias ? bias->data.data() : nullptr, n, o, oy, ox, rec);
+    return t;
+}
+
 Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n, int64_t c, int64_t oy,
                            int64_t ox) {
     auto plan = plan_pool2d(input.shape, p);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const PoolPlan& P = *plan;
-    for (auto s : {check_index("batch", n, P.n), check_index("channel", c, P.c), check_index("row", oy, P.oh),
-                   check_index("column", ox, P.ow)})
-        if (!s) return Error{s.error()};
+    for (auto s :
+         {check_index(word<ErrCode::w_batch>(), n, P.n), check_index(word<ErrCode::w_channel>(), c, P.c),
+          check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
+        if (!s) return s.err();
     Trace t;
     t.kind = P.op == PoolOp::Max ? TraceKind::MaxPool : TraceKind::AvgPool;
     t.n = n, t.o = c, t.oy = oy, t.ox = ox;

@@ -205,6 +205,13 @@ TEST_CASE("NetworkModel: pasted code builds a stack, undoably; bad code leaves i
     const auto bad = m.apply(ne::PasteCode{"nn.Conv2d(1,,5)"});
     CHECK(!bad);
     CHECK(m.stack() == pasted);
+    // The model keeps the error (structured, for the view to word in the UI's language) until a paste builds.
+    REQUIRE(m.paste_error());
+    CHECK(m.paste_error()->message == bad.error());
+    REQUIRE(m.apply(ne::PasteCode{"conv = nn.Conv2d(3, 6, 5)\n"}));
+    CHECK(!m.paste_error());
+    REQUIRE(m.undo());
+    CHECK(m.stack() == pasted);
     REQUIRE(m.undo());
     CHECK(m.stack() == NetworkStack::lecture());
 }
@@ -334,7 +341,8 @@ TEST_CASE("NetworkModel: a photo is decoded on the worker") {
         if (bad.photo_loading()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     CHECK(!bad.photo());
-    CHECK(!bad.photo_error().empty());
+    REQUIRE(bad.photo_error());
+    CHECK(!bad.photo_error()->message.empty());
     CHECK(!bad.use_photo());
 }
 

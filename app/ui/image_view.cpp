@@ -45,12 +45,6 @@ using Photo = convscope::Image;  // ui::Image (capture.hpp) is the framebuffer g
 
 // [SECTION] Plumbing: dropped files, GL textures, recent files
 
-// GLFW reports drops on the main thread during glfwPollEvents; the view takes them on its next frame.
-std::vector<std::string> g_dropped;
-void on_drop(GLFWwindow*, int count, const char** paths) {
-    for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
-}
-
 // An RGBA texture of a photo (grey is spread to RGB), magnified with nearest-neighbour sampling so that
 // zoomed pixels stay square and countable.
 class Texture {
@@ -214,7 +208,7 @@ FilterResult run_filter_job(FilterJob job, int64_t max_side) {
     auto out = std::make_shared<Filtered>();
     if (!job.input) {
         auto t = image_to_tensor(job.source->photo, job.mode);
-        if (!t) return Error{t.error()};
+        if (!t) return t.err();
         job.input = std::make_shared<const Tensor>(std::move(*t));
     }
     // The backend asked for, or (auto) the fastest one that is available here and runs: gpu, simd, reference.
@@ -230,7 +224,7 @@ FilterResult run_filter_job(FilterJob job, int64_t max_side) {
     for (const std::string& name : names) {
         auto backend = find_backend(name);
         if (!backend) {
-            y = Error{backend.error()};
+            y = backend.err();
             continue;
         }
         const auto t0 = std::chrono::steady_clock::now();
@@ -240,9 +234,9 @@ FilterResult run_filter_job(FilterJob job, int64_t max_side) {
         out->backend = name;
         if (y) break;
     }
-    if (!y) return Error{y.error()};
+    if (!y) return y.err();
     auto shown = to_display(*y, job.map);
-    if (!shown) return Error{shown.error()};
+    if (!shown) return shown.err();
     int64_t factor = 1;
     out->output_shown = shrink_to_fit(*shown, max_side, factor);
     out->output_rgba = rgba_of(out->output_shown);
@@ -253,7 +247,7 @@ FilterResult run_filter_job(FilterJob job, int64_t max_side) {
     Photo in_shown;
     if (job.mode == ColorMode::Grey && job.source->photo.channels == 3) {
         auto grey = to_display(*job.input, DisplayMap::Clamp);
-        if (!grey) return Error{grey.error()};
+        if (!grey) return grey.err();
         in_shown = shrink_to_fit(*grey, max_side, factor);
     } else {
         in_shown = shrink_to_fit(job.source->photo, max_side, factor);
@@ -283,7 +277,6 @@ public:
     void apply_options(const GuiOptions& o) override {
         m_scripted = o.headless_run();
         if (!m_scripted) m_recent = load_recent();
-        if (GLFWwindow* w = glfwGetCurrentContext()) glfwSetDropCallback(w, on_drop);
         if (!m_scripted && o.kernel.empty()) {
             if (auto k = read_kernel_file(kept_kernel_path()); k) {
                 k->name = "custom";
@@ -382,10 +375,10 @@ public:
 private:
     void load(const std::string& path) {
         m_loading_path = path;
-        m_load_error.clear();
+        m_load_error.reset();
         m_loader.submit([path]() -> LoadResult {
             auto img = load_image(path);
-            if (!img) return Error{img.error()};
+            if (!img) return img.err();
             auto l = std::make_shared<Loaded>();
             l->path = path;
             l->photo = std::move(*img);
@@ -495,7 +488,8 @@ private:
     std::shared_ptr<const Filtered> m_result;
     uint64_t m_shown_generation = 0;
     Texture m_input_tex, m_output_tex;
-    std::string m_loading_path, m_load_error, m_run_error;
+    std::string m_loading_path;
+    std::optional<Error> m_load_error, m_run_error;  // structured: drawn in the current language
     std::vector<std::string> m_samples, m_recent;
 
     // State: what the user chose
@@ -510,7 +504,7 @@ private:
     std::string m_backend;  // "" the fastest available
     bool m_dirty = true;
     std::optional<FilterGeometry> m_geometry;
-    std::string m_geometry_error;
+    std::optional<Error> m_geometry_error;
     std::string m_kernel_path = "kernel.txt";
     bool m_editor_open = false;
     std::string m_save_path = "filtered.png";
@@ -528,7 +522,7 @@ private:
     std::pair<int64_t, int64_t> m_explain_at{-1, -1};  // (row, column) of the output
     int m_explain_channel = 0;
     std::optional<Trace> m_trace;
-    std::string m_trace_error;
+    std::optional<Error> m_trace_error;
     std::tuple<uint64_t, int64_t, int64_t, int> m_trace_key{0, -1, -1, -1};
 
     // State: the file browser
@@ -552,11 +546,10 @@ void ImageView::show_source(ViewContext& ctx, std::shared_ptr<const Loaded> sour
 
 void ImageView::take_results(ViewContext& ctx) {
     // A feature map from the network view: shown at once (it is not a file, so not a recent one).
-    if (auto& r = image_request()) {
+    if (auto r = ctx.requests.take_image()) {
         auto l = std::make_shared<Loaded>();
         l->path = std::move(r->name);
         l->photo = std::move(r->image);
-        r.reset();
         m_initial.clear();  // the sample photo the view would open first must not replace it
         show_source(ctx, std::move(l));
     }
@@ -566,19 +559,19 @@ void ImageView::take_results(ViewContext& ctx) {
             remember((*done->value)->path);
             show_source(ctx, *done->value);
         } else {
-            m_load_error = done->value.error();  // the photo shown before (if any) stays
-            ctx.notify(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
+            m_load_error = done->value.err();  // the photo shown before (if any) stays
+            ctx.notify(std::string(tr(Str::img_load_fail)) + " " + tr_error(*m_load_error));
         }
     }
     if (auto done = m_filter.take()) {
         if (done->value) {
             m_result = *done->value;
-            m_run_error.clear();
+            m_run_error.reset();
             m_input_tex.upload(m_result->input_w, m_result->input_h, m_result->input_rgba);
             m_output_tex.upload(m_result->output_w, m_result->output_h, m_result->output_rgba);
             m_shown_generation = done->generation;
         } else if (done->generation == m_filter.generation()) {
-            m_run_error = done->value.error();
+            m_run_error = done->value.err();
         }
     }
 }
@@ -595,11 +588,11 @@ void ImageView::submit_if_dirty() {
     const int64_t c = m_mode == ColorMode::Grey ? 1 : m_source->photo.channels;
     auto g = filter_geometry({c, m_source->photo.height, m_source->photo.width}, spec);
     if (!g) {
-        m_geometry_error = g.error();
+        m_geometry_error = g.err();
         m_geometry.reset();
         return;
     }
-    m_geometry_error.clear();
+    m_geometry_error.reset();
     m_geometry = *g;
     FilterJob job;
     job.source = m_source;
@@ -615,8 +608,8 @@ void ImageView::submit_if_dirty() {
 
 void ImageView::draw_content(ViewContext& ctx) {
     m_drawn_frame = ImGui::GetFrameCount();
-    for (const std::string& path : g_dropped) load(path);
-    g_dropped.clear();
+    // Files dropped on the window (the shell opens scenes and lessons itself; the rest come here).
+    for (const std::string& path : ctx.requests.take_dropped_files()) load(path);
     take_results(
         ctx);  // first: a feature map handed over by the network view replaces the first sample photo
     if (!m_initial.empty()) load(std::exchange(m_initial, std::string()));
@@ -642,7 +635,7 @@ void ImageView::draw_content(ViewContext& ctx) {
     // screen), the hint is one line (the rest on hover) and the panes' labels go inside the panes.
     m_compact = avail.y < ctx.fonts.ui_size * 22.0f;
     const float one_line = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
-    const float explain_h = m_trace || !m_trace_error.empty()
+    const float explain_h = m_trace || m_trace_error.has_value()
                                 ? std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f)
                             : m_compact ? one_line
                                         : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
@@ -671,7 +664,8 @@ void ImageView::draw_controls(ViewContext& ctx) {
     if (m_loader.busy())
         ImGui::TextWrapped(
             "%s", trf(Str::img_loading, fs::path(m_loading_path).filename().string().c_str()).c_str());
-    if (!m_load_error.empty()) error_text(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
+    if (m_load_error.has_value())
+        error_text(std::string(tr(Str::img_load_fail)) + " " + tr_error(*m_load_error));
     if (!m_samples.empty()) {
         ImGui::TextColored(to_vec4(pal.text_muted), "%s", tr(Str::img_samples));
         // The buttons flow: one goes on the next row when it would pass the panel's edge.
@@ -795,7 +789,7 @@ void ImageView::draw_controls(ViewContext& ctx) {
         }
     }
 
-    if (!m_geometry_error.empty()) error_text(m_geometry_error);
+    if (m_geometry_error.has_value()) error_text(tr_error(*m_geometry_error));
     ImGui::Separator();
 
     // Colour, display mapping
@@ -852,7 +846,7 @@ void ImageView::draw_controls(ViewContext& ctx) {
             ImGui::PopTextWrapPos();
         }
     }
-    if (!m_run_error.empty()) error_text(m_run_error);
+    if (m_run_error.has_value()) error_text(tr_error(*m_run_error));
     ImGui::Separator();
 
     // Save the output
@@ -861,9 +855,9 @@ void ImageView::draw_controls(ViewContext& ctx) {
     ImGui::BeginDisabled(!m_result);
     if (ImGui::Button(tr(Str::img_save))) {
         auto full = to_display(*m_result->output, m_result->job.map);
-        const Status st = full ? save_png(m_save_path, *full) : Status(Error{full.error()});
+        const Status st = full ? save_png(m_save_path, *full) : Status(full.err());
         ctx.notify(st ? trf(Str::msg_saved, m_save_path.c_str())
-                      : trf(Str::msg_save_fail, m_save_path.c_str()) + ": " + st.error());
+                      : trf(Str::msg_save_fail, m_save_path.c_str()) + ": " + tr_error(st.err()));
     }
     ImGui::EndDisabled();
     ImGui::PopItemWidth();
@@ -924,7 +918,7 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
             changed = true;
             ctx.notify("");  // an earlier refusal ("cells sum to 0") is no longer true
         } else {
-            ctx.notify(st.error());
+            ctx.notify(tr_error(st.err()));
         }
     }
     label(Str::img_kernel_file);
@@ -933,12 +927,12 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
         if (auto loaded = read_kernel_file(m_kernel_path))
             set_kernel(std::move(*loaded));
         else
-            ctx.notify(loaded.error());
+            ctx.notify(tr_error(loaded.err()));
     }
     ImGui::SameLine();
     if (ImGui::Button(tr(Str::img_save))) {
         const Status st = write_kernel_file(m_kernel_path, k);
-        ctx.notify(st ? trf(Str::msg_saved, m_kernel_path.c_str()) : st.error());
+        ctx.notify(st ? trf(Str::msg_saved, m_kernel_path.c_str()) : tr_error(st.err()));
     }
     if (changed) {
         k.name = "custom";
@@ -987,11 +981,11 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         // Sized from the work area, not the UI scale, so a large scale leaves the photos their room.
         const float px = std::clamp(size.y / 22.0f, std::min(18.0f, ctx.fonts.ui_size), ctx.fonts.ui_size);
         ImFont* f = ctx.fonts.for_size(px);
-        const std::string h_line = "H_out = " + axis_formula(m_geometry->h);
+        const std::string h_line = "H_out = " + tr_axis_formula(m_geometry->h);
         const float room = ImGui::GetContentRegionAvail().x;
         text_line(f, fit_size(f, px, room, h_line), pal.strong(Role::Output), h_line);
         // Beside H_out where it fits, else below it (never cut at the pane's edge: shrunk to the pane).
-        const std::string w_line = "W_out = " + axis_formula(m_geometry->w);
+        const std::string w_line = "W_out = " + tr_axis_formula(m_geometry->w);
         ImGui::SameLine(0.0f, px * 1.5f);
         if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
         text_line(f, fit_size(f, px, room, w_line), pal.strong(Role::Output), w_line);
@@ -1119,7 +1113,7 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         dl->PopClipRect();
     }
     if (m_result && m_output_tex.valid()) {
-        const bool stale = m_filter.generation() != m_shown_generation || !m_geometry_error.empty();
+        const bool stale = m_filter.generation() != m_shown_generation || m_geometry_error.has_value();
         dl->PushClipRect(out_min, out_max, true);
         dl->AddImage(m_output_tex.id(), out_to_screen(0, 0),
                      out_to_screen(double(m_result->output->dim(2)), double(m_result->output->dim(1))),
@@ -1196,8 +1190,9 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         dl->AddRectFilled(ImVec2(x, y), ImVec2(x + bw, y + 4 * s), pal.strong(Role::Output));
         dl->PopClipRect();
     }
-    if (!m_geometry_error.empty())
-        centred_text(std::string(tr(Str::error_title)) + "\n" + m_geometry_error, pal.strong(Role::Window));
+    if (m_geometry_error.has_value())
+        centred_text(std::string(tr(Str::error_title)) + "\n" + tr_error(*m_geometry_error),
+                     pal.strong(Role::Window));
 
     ImGui::SetCursorScreenPos(ImVec2(origin.x, out_max.y + ImGui::GetStyle().ItemSpacing.y));
 }
@@ -1224,10 +1219,10 @@ void ImageView::update_trace() {
     auto t = trace_filter(*m_result->input, m_result->job.spec, m_explain_channel, oy, ox);
     if (t) {
         m_trace = std::move(*t);
-        m_trace_error.clear();
+        m_trace_error.reset();
     } else {
         m_trace.reset();
-        m_trace_error = t.error();
+        m_trace_error = t.err();
     }
 }
 
@@ -1239,7 +1234,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     if (!m_trace) {
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
-        if (m_compact && m_trace_error.empty()) {
+        if (m_compact && !m_trace_error.has_value()) {
             // One line: as much of the hint as fits, ending in "…", the whole of it on hover.
             const std::string hint = tr(Str::img_explain_hint);
             const float room = ImGui::GetContentRegionAvail().x;
@@ -1258,7 +1253,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
             ImGui::TextWrapped("%s", tr(Str::img_explain_hint));  // wraps in a narrow window, never clips
         }
         ImGui::PopStyleColor();
-        if (!m_trace_error.empty()) error_text(m_trace_error);
+        if (m_trace_error.has_value()) error_text(tr_error(*m_trace_error));
         ImGui::EndChild();
         return;
     }
@@ -1288,10 +1283,9 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
         // The stepper's own limits: grids up to 24×24, kernels up to 7×7.
         auto nb = stepper_neighbourhood(*m_result->input, m_result->job.spec, t.o, t.oy, t.ox, 1, 24, 7);
         if (nb) {
-            stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
-            requested_view() = "stepper";
+            ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
         } else {
-            ctx.notify(nb.error());
+            ctx.notify(tr_error(nb.err()));
         }
     }
 

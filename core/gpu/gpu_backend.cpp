@@ -2,6 +2,7 @@
 // [SECTION] The backend's state on the GL thread
 // [SECTION] conv2d
 // [SECTION] pool2d
+// [SECTION] conv_transpose2d
 // [SECTION] GpuBackend (marshalling to the GL thread)
 #include "core/gpu/gpu_backend.hpp"
 
@@ -137,7 +138,7 @@ public:
     Result<bool> upload(const float* data, size_t count) {
         if (m_holds_shadow && m_shadow.size() == count && std::memcmp(m_shadow.data(), data, count * 4) == 0)
             return false;
-        if (auto s = reserve(int64_t(count) * 4); !s) return Error{s.error()};
+        if (auto s = reserve(int64_t(count) * 4); !s) return s.err();
         glBindBuffer(GL_SHADER_STORAGE_BUFFER, m_id);
         glBufferSubData(GL_SHADER_STORAGE_BUFFER, 0, GLsizeiptr(count * 4), data);
         m_holds_shadow = count <= kMaxShadowElements;
@@ -244,7 +245,7 @@ struct GpuBackend::Impl {
         if (probe) return *probe;
         auto ctx = GlContext::create(options.use_egl, fallback ? &*fallback : nullptr);
         if (!ctx) {
-            probe = Status(Error{ctx.error()});
+            probe = Status(ctx.err());
             return *probe;
         }
         context = std::move(*ctx);
@@ -270,6 +271,8 @@ struct GpuBackend::Impl {
 
     Result<Tensor> conv2d(const ConvPlan& P, const Tensor& input, const Tensor& weight, const Tensor* bias);
     Result<Tensor> pool2d(const PoolPlan& P, const Tensor& input);
+    Result<Tensor> conv_transpose2d(const ConvTransposePlan& P, const Tensor& input, const Tensor& weight,
+                                    const Tensor* bias);
     Result<Tensor> read_back(const Shape& shape, std::vector<int64_t> key, Timings& t);
 
     // The previous output again when `key` matches it and no data changed (nothing was uploaded). Otherwise
@@ -299,9 +302,9 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
     const int64_t sh = effective_stride(P.oh, P.sh), sw = effective_stride(P.ow, P.sw);
     const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
-    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.pad_top, P.h); !s) return Error{s.error()};
-    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pad_left, P.w); !s) return Error{s.error()};
-    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
+    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.pad_top, P.h); !s) return s.err();
+    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pad_left, P.w); !s) return s.err();
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
     // Input channels one pass may sum (all of a group's, except on a software renderer; see above).
     const int64_t ci_budget = L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * P.kw)) : cpg;
     if (weight.numel() * 4 > L.max_storage_block)
@@ -315,25 +318,25 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     const int64_t oc = std::min(kMaxOcPerItem, opg);
     auto program = S.programs.get(
         "conv2d.comp", {{"TILED", tiled ? 1 : 0}, {"OC_PER_ITEM", oc}, {"TILE_CAP", L.tile_floats}});
-    if (!program) return Error{program.error()};
+    if (!program) return program.err();
     const GLuint prog = *program;
 
     // Upload what changed.
     const auto t_upload = Clock::now();
     auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return Error{up_in.error()};
+    if (!up_in) return up_in.err();
     auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
-    if (!up_w) return Error{up_w.error()};
+    if (!up_w) return up_w.err();
     bool up_b = false;
     if (bias) {
         auto r = S.bias.upload(bias->data.data(), bias->data.size());
-        if (!r) return Error{r.error()};
+        if (!r) return r.err();
         up_b = *r;
     } else if (auto s = S.bias.reserve(16); !s) {
-        return Error{s.error()};  // bound but never read
+        return s.err();  // bound but never read
     }
     const int64_t out_numel = P.n * P.o * P.oh * P.ow;
-    if (auto s = S.output.reserve(out_numel * 4); !s) return Error{s.error()};
+    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
     if (*up_in || *up_w || up_b) glFinish();  // so that the upload is timed apart from the dispatch
     t.upload_ms = ms_since(t_upload);
     t.uploaded_input = *up_in;
@@ -402,7 +405,7 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     glFinish();
     t.dispatch_ms = ms_since(t_dispatch);
     t.tiled = tiled;
-    if (auto s = gl_status("conv2d"); !s) return Error{s.error()};
+    if (auto s = gl_status("conv2d"); !s) return s.err();
     return read_back(P.output_shape(), std::move(key), t);
 }
 
@@ -413,7 +416,7 @@ Result<Tensor> GpuBackend::Impl::read_back(const Shape& shape, std::vector<int64
     glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
     glBindBuffer(GL_SHADER_STORAGE_BUFFER, state->output.id());
     glGetBufferSubData(GL_SHADER_STORAGE_BUFFER, 0, GLsizeiptr(out->data.size() * 4), out->data.data());
-    if (auto s = gl_status("reading the output back"); !s) return Error{s.error()};
+    if (auto s = gl_status("reading the output back"); !s) return s.err();
     t.readback_ms = ms_since(t_read);
     timings = t;
     if (options.reuse_output && out->data.size() <= kMaxShadowElements) {
@@ -431,23 +434,23 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     Timings t;
     const int64_t sh = effective_stride(P.oh, P.sh), sw = effective_stride(P.ow, P.sw);
     const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
-    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.ph, P.h); !s) return Error{s.error()};
-    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pw, P.w); !s) return Error{s.error()};
-    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
+    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.ph, P.h); !s) return s.err();
+    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pw, P.w); !s) return s.err();
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
     const int64_t tile_h = (kRowsPerGroup - 1) * sh + (P.kh - 1) * dh + 1;
     const int64_t tile_w = (kWgX - 1) * sw + (P.kw - 1) * dw + 1;
     const bool tiled = use_tiles(tile_h, tile_w, L);
     auto program = S.programs.get(
         "pool2d.comp",
         {{"TILED", tiled ? 1 : 0}, {"IS_MAX", P.op == PoolOp::Max}, {"TILE_CAP", L.tile_floats}});
-    if (!program) return Error{program.error()};
+    if (!program) return program.err();
     const GLuint prog = *program;
 
     const auto t_upload = Clock::now();
     auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return Error{up_in.error()};
+    if (!up_in) return up_in.err();
     const int64_t planes = P.n * P.c, plane_in = P.h * P.w, plane_out = P.oh * P.ow;
-    if (auto s = S.output.reserve(planes * plane_out * 4); !s) return Error{s.error()};
+    if (auto s = S.output.reserve(planes * plane_out * 4); !s) return s.err();
     if (*up_in) glFinish();
     t.upload_ms = ms_since(t_upload);
     t.uploaded_input = *up_in;
@@ -480,7 +483,102 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     glFinish();
     t.dispatch_ms = ms_since(t_dispatch);
     t.tiled = tiled;
-    if (auto s = gl_status("pool2d"); !s) return Error{s.error()};
+    if (auto s = gl_status("pool2d"); !s) return s.err();
+    return read_back(P.output_shape(), std::move(key), t);
+}
+
+// [SECTION] conv_transpose2d
+
+Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, const Tensor& input,
+                                                  const Tensor& weight, const Tensor* bias) {
+    GlState& S = *state;
+    const Limits& L = S.limits;
+    Timings t;
+    const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
+    // A stride only matters where the input has a second cell, a dilation where the kernel has a second tap.
+    const int64_t sh = P.h > 1 ? P.sh : 1, sw = P.w > 1 ? P.sw : 1;
+    const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
+    // The shader's index arithmetic (oy + ph − ky·dh, iy·sh) in 32-bit ints.
+    for (int64_t v : {P.oh + P.ph, P.ow + P.pw, (P.kh - 1) * dh, (P.kw - 1) * dw, P.h * sh, P.w * sw})
+        if (v > INT_MAX / 2) return fail("the problem is too large for the gpu backend's 32-bit indices");
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
+    // A channel costs the shader kh row iterations plus kw column iterations per row that lands: at most
+    // kh·(kw + 1) of llvmpipe's loop budget.
+    const int64_t ci_budget =
+        L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * (P.kw + 1))) : cpg;
+    if (weight.numel() * 4 > L.max_storage_block)
+        return fail("the weight (" + mib(weight.numel() * 4) +
+                    ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
+    auto program = S.programs.get("conv_transpose2d.comp", {});
+    if (!program) return program.err();
+    const GLuint prog = *program;
+
+    const auto t_upload = Clock::now();
+    auto up_in = S.input.upload(input.data.data(), input.data.size());
+    if (!up_in) return up_in.err();
+    auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
+    if (!up_w) return up_w.err();
+    bool up_b = false;
+    if (bias) {
+        auto r = S.bias.upload(bias->data.data(), bias->data.size());
+        if (!r) return r.err();
+        up_b = *r;
+    } else if (auto s = S.bias.reserve(16); !s) {
+        return s.err();  // bound but never read
+    }
+    const int64_t out_numel = P.n * P.o * P.oh * P.ow;
+    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
+    if (*up_in || *up_w || up_b) glFinish();
+    t.upload_ms = ms_since(t_upload);
+    t.uploaded_input = *up_in;
+    t.uploaded_weight = *up_w;
+    std::vector<int64_t> key = {2,    P.n,  P.c,  P.h,   P.w,   P.o,  P.kh, P.kw,       P.groups,   P.sh,
+                                P.sw, P.ph, P.pw, P.oph, P.opw, P.dh, P.dw, P.has_bias, P.unbatched};
+    if (auto out = reuse(key, *up_in || *up_w || up_b, t)) return std::move(*out);
+
+    const auto t_dispatch = Clock::now();
+    glUseProgram(prog);
+    set4(prog, "u_out", P.o, P.oh, P.ow, P.groups);
+    set4(prog, "u_kernel", P.kh, P.kw, dh, dw);
+    set4(prog, "u_geom", sh, sw, P.ph, P.pw);
+    glBindBufferRange(GL_SHADER_STORAGE_BUFFER, 1, S.weight.id(), 0,
+                      std::max<int64_t>(weight.numel(), 1) * 4);
+    glBindBufferRange(GL_SHADER_STORAGE_BUFFER, 2, S.bias.id(), 0, bias ? bias->numel() * 4 : 16);
+    const int64_t gx = ceil_div(P.ow, kWgX), gy = ceil_div(P.oh, kWgY);
+    const int64_t plane_in = P.h * P.w, plane_out = P.oh * P.ow;
+
+    // One pass per chunk of input channels: images [n0, n0 + n_count), output channels [o0, o0 + o_count).
+    auto passes = [&](int64_t n0, int64_t n_count, int64_t o0, int64_t o_count, int64_t in_first,
+                      int64_t in_count, int64_t out_first, int64_t out_count) {
+        const int64_t in_shift = bind_range(0, S.input.id(), in_first, in_count, L);
+        const int64_t out_shift = bind_range(3, S.output.id(), out_first, out_count, L);
+        set4(prog, "u_in", n_count, P.c, P.h, P.w);
+        set4(prog, "u_shift", in_shift, out_shift, n0, o0);
+        set4(prog, "u_count", o_count, 0, 0, 0);
+        for (int64_t ci0 = 0; ci0 < cpg; ci0 += ci_budget) {
+            const int64_t count = std::min(ci_budget, cpg - ci0);
+            set4(prog, "u_channels", ci0, count, ci0 > 0 ? 1 : 0, ci0 + count == cpg && bias ? 1 : 0);
+            t.dispatches += dispatch_grid(prog, gx, gy, n_count * o_count, L);
+            glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);  // the next pass adds to these outputs
+        }
+    };
+    const int64_t range = range_elements(L);
+    if (input.numel() <= range && out_numel <= range) {
+        passes(0, P.n, 0, P.o, 0, input.numel(), 0, out_numel);
+    } else {
+        // One image and group at a time: its input channels and output channels each in one bound range.
+        if (cpg * plane_in > range || opg * plane_out > range)
+            return fail("one group's " + std::string(cpg * plane_in > range ? "input" : "output") +
+                        " is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block) +
+                        " (use --backend simd)");
+        for (int64_t n = 0; n < P.n; ++n)
+            for (int64_t g = 0; g < P.groups; ++g)
+                passes(n, 1, g * opg, opg, (n * P.c + g * cpg) * plane_in, cpg * plane_in,
+                       (n * P.o + g * opg) * plane_out, opg * plane_out);
+    }
+    glFinish();
+    t.dispatch_ms = ms_since(t_dispatch);
+    if (auto s = gl_status("conv_transpose2d"); !s) return s.err();
     return read_back(P.output_shape(), std::move(key), t);
 }
 
@@ -506,17 +604,27 @@ Status GpuBackend::available() {
 
 Result<Tensor> GpuBackend::conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const Conv2dParams& params) {
+    if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
     auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-    if (!plan) return Error{plan.error()};
-    if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
+    if (!plan) return plan.err();
+    if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
     return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->conv2d(*plan, input, weight, bias); });
 }
 
 Result<Tensor> GpuBackend::pool2d(const Tensor& input, const Pool2dParams& params) {
     auto plan = plan_pool2d(input.shape, params);
-    if (!plan) return Error{plan.error()};
-    if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
+    if (!plan) return plan.err();
+    if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
     return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->pool2d(*plan, input); });
+}
+
+Result<Tensor> GpuBackend::conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                            const ConvTranspose2dParams& params) {
+    auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
+    if (!plan) return plan.err();
+    if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
+    return m_impl->gl().run(
+        [&]() -> Result<Tensor> { return m_impl->conv_transpose2d(*plan, input, weight, bias); });
 }
 
 void GpuBackend::set_fallback_context(ExternalContext context) {
@@ -539,7 +647,7 @@ Status GpuBackend::check_shader(std::string_view file_name, std::string_view sou
     if (auto s = available(); !s) return s;
     return m_impl->gl().run([&]() -> Status {
         auto program = compile_compute_program(file_name, source, {});
-        if (!program) return Error{program.error()};
+        if (!program) return program.err();
         glDeleteProgram(*program);
         return {};
     });

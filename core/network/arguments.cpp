@@ -24,30 +24,25 @@ std::string number_text(double v) {
 bool check_arguments(const Layer& L, LayerCheck& c) {
     auto at_least_one = [&](const char* what, Pair p) {
         if (p.h >= 1 && p.w >= 1) return true;
-        refuse(c, LayerErrorKind::Argument, std::string(what) + " must be at least 1, got " + to_string(p));
+        refuse(c, LayerErrorKind::Argument, fail<ErrCode::must_be_at_least_1>(what, to_string(p)));
         return false;
     };
     auto channels_and_groups = [&](const char* in_name, const char* out_name) {
         if (L.in < 1 || L.out < 1) {
             refuse(c, LayerErrorKind::Argument,
-                   std::string(in_name) + " and " + out_name + " must be at least 1, got " +
-                       std::to_string(L.in) + " and " + std::to_string(L.out));
+                   fail<ErrCode::net_both_at_least_1>(in_name, out_name, L.in, L.out));
             return false;
         }
         if (L.groups < 1) {
-            refuse(c, LayerErrorKind::Argument, "groups must be at least 1, got " + std::to_string(L.groups));
+            refuse(c, LayerErrorKind::Argument, fail<ErrCode::groups_min>(L.groups));
             return false;
         }
         if (L.in % L.groups != 0) {
-            refuse(c, LayerErrorKind::Groups,
-                   "groups=" + std::to_string(L.groups) + " does not divide in_channels=" +
-                       std::to_string(L.in) + " (each group must get the same number of input channels)");
+            refuse(c, LayerErrorKind::Groups, fail<ErrCode::net_groups_in>(L.groups, L.in));
             return false;
         }
         if (L.out % L.groups != 0) {
-            refuse(c, LayerErrorKind::Groups,
-                   "groups=" + std::to_string(L.groups) + " does not divide out_channels=" +
-                       std::to_string(L.out) + " (each group must make the same number of output channels)");
+            refuse(c, LayerErrorKind::Groups, fail<ErrCode::net_groups_out>(L.groups, L.out));
             return false;
         }
         return at_least_one("kernel_size", L.kernel) && at_least_one("stride", L.stride) &&
@@ -58,18 +53,16 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
             if (!channels_and_groups("in_channels", "out_channels")) return false;
             if (L.padding.kind == PaddingKind::Explicit &&
                 (L.padding.amount.h < 0 || L.padding.amount.w < 0)) {
-                refuse(c, LayerErrorKind::Argument,
-                       "padding must not be negative, got " + to_string(L.padding));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::padding_negative>(to_string(L.padding)));
                 return false;
             }
             if (L.padding.kind == PaddingKind::Same && L.stride != Pair(1)) {
-                refuse(c, LayerErrorKind::Argument,
-                       "padding='same' needs stride 1 (PyTorch refuses 'same' for strided convolutions)");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_same_stride>());
                 return false;
             }
             if (shape_numel(conv_weight_shape(L)) < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "the weight " + shape_to_string(conv_weight_shape(L)) + " is larger than the limits");
+                       fail<ErrCode::net_weight_over_limits>(shape_to_string(conv_weight_shape(L))));
                 return false;
             }
             return true;
@@ -78,26 +71,24 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
             if (!channels_and_groups("in_channels", "out_channels")) return false;
             const Pair pad = L.padding.amount;
             if (pad.h < 0 || pad.w < 0 || L.output_padding.h < 0 || L.output_padding.w < 0) {
-                refuse(c, LayerErrorKind::Argument, "padding and output_padding must not be negative");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_tpad_negative>());
                 return false;
             }
             if (L.padding_mode != PaddingMode::Zeros) {
-                refuse(c, LayerErrorKind::Argument,
-                       "only 'zeros' padding mode is supported for ConvTranspose2d");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_tpad_zeros_only>());
                 return false;
             }
             if ((L.output_padding.h >= L.stride.h && L.output_padding.h >= L.dilation.h) ||
                 (L.output_padding.w >= L.stride.w && L.output_padding.w >= L.dilation.w)) {
                 refuse(c, LayerErrorKind::Argument,
-                       "output_padding " + to_string(L.output_padding) +
-                           " must be smaller than either stride " + to_string(L.stride) + " or dilation " +
-                           to_string(L.dilation));
+                       fail<ErrCode::net_output_padding>(to_string(L.output_padding), to_string(L.stride),
+                                                         to_string(L.dilation)));
                 return false;
             }
             if (shape_numel(conv_transpose_weight_shape(L)) < 0) {
-                refuse(c, LayerErrorKind::Argument,
-                       "the weight " + shape_to_string(conv_transpose_weight_shape(L)) +
-                           " is larger than the limits");
+                refuse(
+                    c, LayerErrorKind::Argument,
+                    fail<ErrCode::net_weight_over_limits>(shape_to_string(conv_transpose_weight_shape(L))));
                 return false;
             }
             return true;
@@ -107,7 +98,7 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
             if (!at_least_one("kernel_size", L.kernel) || !at_least_one("dilation", L.dilation)) return false;
             if (L.stride != Pair(0) && !at_least_one("stride", L.stride)) return false;
             if (L.padding.kind != PaddingKind::Explicit) {
-                refuse(c, LayerErrorKind::Argument, "pooling padding must be a number or a pair");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_pool_padding>());
                 return false;
             }
             return true;
@@ -115,60 +106,55 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
         case LayerKind::AdaptiveMaxPool2d:
             if (L.output_size.h < 0 || L.output_size.w < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "output_size must not be negative, got " + to_string(L.output_size));
+                       fail<ErrCode::net_output_size_negative>(to_string(L.output_size)));
                 return false;
             }
             return true;
         case LayerKind::BatchNorm2d:
             if (L.in < 1) {
-                refuse(c, LayerErrorKind::Argument,
-                       "num_features must be at least 1, got " + std::to_string(L.in));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_num_features>(L.in));
                 return false;
             }
             return true;
         case LayerKind::Dropout:
         case LayerKind::Dropout2d:
             if (!(L.p >= 0.0 && L.p <= 1.0)) {
-                refuse(c, LayerErrorKind::Argument,
-                       "dropout probability has to be between 0 and 1, but got " + number_text(L.p));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_dropout_p>(number_text(L.p)));
                 return false;
             }
             return true;
         case LayerKind::Upsample:
             if ((L.output_size == Pair(0)) == (L.scale_h == 0.0 && L.scale_w == 0.0)) {
                 refuse(c, LayerErrorKind::Argument,
-                       L.output_size == Pair(0) ? "either size or scale_factor should be defined"
-                                                : "only one of size or scale_factor should be defined");
+                       L.output_size == Pair(0) ? fail<ErrCode::net_size_or_scale>()
+                                                : fail<ErrCode::net_size_and_scale>());
                 return false;
             }
             if (L.output_size != Pair(0) && !at_least_one("size", L.output_size)) return false;
             if (L.output_size == Pair(0) && !(L.scale_h > 0.0 && L.scale_w > 0.0)) {
-                refuse(c, LayerErrorKind::Argument, "scale_factor must be above 0");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_scale_positive>());
                 return false;
             }
             if (L.align_corners && L.mode == UpsampleMode::Nearest) {
-                refuse(c, LayerErrorKind::Argument,
-                       "align_corners option can only be set with the interpolating modes: linear | bilinear "
-                       "| bicubic | trilinear");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_align_corners>());
                 return false;
             }
             return true;
         case LayerKind::LocalResponseNorm:
             if (L.size < 1) {
-                refuse(c, LayerErrorKind::Argument, "size must be at least 1, got " + std::to_string(L.size));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_lrn_size>(L.size));
                 return false;
             }
             return true;
         case LayerKind::Linear:
             if (L.in < 1 || L.out < 1) {
                 refuse(c, LayerErrorKind::Argument,
-                       "in_features and out_features must be at least 1, got " + std::to_string(L.in) +
-                           " and " + std::to_string(L.out));
+                       fail<ErrCode::net_both_at_least_1>("in_features", "out_features", L.in, L.out));
                 return false;
             }
             if (shape_numel({L.out, L.in}) < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "the weight " + shape_to_string({L.out, L.in}) + " is larger than the limits");
+                       fail<ErrCode::net_weight_over_limits>(shape_to_string({L.out, L.in})));
                 return false;
             }
             return true;

@@ -26,10 +26,6 @@ using network_detail::refuse;
 
 namespace {
 
-std::string plural(int64_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 // "1×720 (2-D)"
 std::string shape_with_rank(const Shape& s) {
     return shape_to_string(s) + " (" + std::to_string(s.size()) + "-D)";
@@ -82,19 +78,19 @@ bool window_does_not_fit(const Layer& L, const Shape& input) {
 }
 
 // A plan's refusal as a row's error.
-void refuse_plan(const Layer& L, const Shape& input, const std::string& why, LayerCheck& c) {
+void refuse_plan(const Layer& L, const Shape& input, const Error& why, LayerCheck& c) {
     if (window_does_not_fit(L, input))
-        refuse(c, LayerErrorKind::TooSmall, "the output would be empty: " + why);
+        refuse(c, LayerErrorKind::TooSmall, fail<ErrCode::net_output_empty>(why));
     else
         refuse(c, LayerErrorKind::Argument, why);
 }
 
 bool check_spatial_rank(const Layer& L, const Shape& input, LayerCheck& c) {
     if (input.size() == 3 || input.size() == 4) return true;
-    std::string hint = input.size() < 3 ? " — put it before Flatten" : "";
     refuse(c, LayerErrorKind::Rank,
-           std::string(to_string(L.kind)) + " needs a 3-D (C×H×W) or 4-D (N×C×H×W) input, but gets " +
-               shape_with_rank(input) + hint);
+           fail<ErrCode::net_spatial_rank>(
+               to_string(L.kind), shape_with_rank(input),
+               input.size() < 3 ? word<ErrCode::net_hint_before_flatten>() : fail_text("")));
     return false;
 }
 
@@ -102,16 +98,15 @@ bool check_channels(const char* name, int64_t expected, const Shape& input, Laye
     const int64_t got = input[channel_axis(input)];
     if (got == expected) return true;
     refuse(c, LayerErrorKind::Channels,
-           std::string(name) + " is " + std::to_string(expected) + ", but the input " +
-               shape_to_string(input) + " has " + plural(got, "channel", "channels"));
+           got == 1 ? fail<ErrCode::net_channels_1>(name, expected, shape_to_string(input), got)
+                    : fail<ErrCode::net_channels>(name, expected, shape_to_string(input), got));
     return false;
 }
 
 // Sets the output when it is within the limits.
 void set_output(const Shape& out, LayerCheck& c) {
     if (shape_numel(out) < 0) {
-        refuse(c, LayerErrorKind::Argument,
-               "the output " + shape_to_string(out) + " is larger than the limits");
+        refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
         return;
     }
     c.output = out;
@@ -133,7 +128,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             params.max_mult_adds = std::numeric_limits<int64_t>::max();
             auto plan = plan_conv2d(x, weight, L.bias ? &bias : nullptr, params);
             if (!plan) {
-                refuse_plan(L, x, plan.error(), c);
+                refuse_plan(L, x, plan.err(), c);
                 return;
             }
             c.output = plan->output_shape();
@@ -159,10 +154,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             const int64_t oh = side(H, L.stride.h, p.h, L.dilation.h, L.kernel.h, L.output_padding.h);
             const int64_t ow = side(W, L.stride.w, p.w, L.dilation.w, L.kernel.w, L.output_padding.w);
             if (oh < 1 || ow < 1) {
-                refuse(c, LayerErrorKind::TooSmall,
-                       "the output would be empty: the input " + std::to_string(H) + "×" + std::to_string(W) +
-                           " gives " + std::to_string(oh) + "×" + std::to_string(ow) +
-                           " ((H − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)");
+                refuse(c, LayerErrorKind::TooSmall, fail<ErrCode::net_tconv_empty>(H, W, oh, ow));
                 return;
             }
             Shape out = x;
@@ -181,7 +173,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             params.max_mult_adds = std::numeric_limits<int64_t>::max();
             auto plan = plan_pool2d(input, params);
             if (!plan) {
-                refuse_plan(L, input, plan.error(), c);
+                refuse_plan(L, input, plan.err(), c);
                 return;
             }
             c.output = plan->output_shape();
@@ -205,8 +197,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         }
         case LayerKind::BatchNorm2d:
             if (rank != 4) {
-                refuse(c, LayerErrorKind::Rank,
-                       "BatchNorm2d expects a 4-D (N×C×H×W) input, but gets " + shape_with_rank(input));
+                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_batchnorm_rank>(shape_with_rank(input)));
                 return;
             }
             check_channels("num_features", L.in, input, c);
@@ -214,8 +205,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             return;
         case LayerKind::LocalResponseNorm:
             if (rank < 3) {
-                refuse(c, LayerErrorKind::Rank,
-                       "LocalResponseNorm expects a 3-D or larger input, but gets " + shape_with_rank(input));
+                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_lrn_rank>(shape_with_rank(input)));
                 return;
             }
             c.output = input;
@@ -224,9 +214,8 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::LogSoftmax:
             if (L.dim && (*L.dim < -int64_t(rank) || *L.dim >= int64_t(rank))) {
                 refuse(c, LayerErrorKind::Rank,
-                       "dim=" + std::to_string(*L.dim) + " is out of range for the input " +
-                           shape_with_rank(input) + " (dimensions run from " +
-                           std::to_string(-int64_t(rank)) + " to " + std::to_string(rank - 1) + ")");
+                       fail<ErrCode::net_dim_range>("dim", *L.dim, shape_with_rank(input), -int64_t(rank),
+                                                    rank - 1));
                 return;
             }
             c.output = input;
@@ -239,24 +228,21 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             if (mirror ? !check_spatial_rank(L, input, c) : rank < 2) {
                 if (!mirror)
                     refuse(c, LayerErrorKind::Rank,
-                           std::string(to_string(L.kind)) + " pads the last two dimensions, but gets " +
-                               shape_with_rank(input));
+                           fail<ErrCode::net_pad_rank>(to_string(L.kind), shape_with_rank(input)));
                 return;
             }
             const int64_t H = input[rank - 2], W = input[rank - 1];
             if (L.kind == LayerKind::ReflectionPad2d &&
                 (L.pad_left >= W || L.pad_right >= W || L.pad_top >= H || L.pad_bottom >= H)) {
                 refuse(c, LayerErrorKind::Argument,
-                       "reflection padding must be smaller than the input it reflects: padding (" +
-                           std::to_string(L.pad_left) + ", " + std::to_string(L.pad_right) + ", " +
-                           std::to_string(L.pad_top) + ", " + std::to_string(L.pad_bottom) + ") on " +
-                           std::to_string(H) + "×" + std::to_string(W));
+                       fail<ErrCode::net_reflection_pad>(L.pad_left, L.pad_right, L.pad_top, L.pad_bottom, H,
+                                                         W));
                 return;
             }
             const int64_t oh = H + L.pad_top + L.pad_bottom, ow = W + L.pad_left + L.pad_right;
             if (oh < 1 || ow < 1) {
                 refuse(c, LayerErrorKind::TooSmall,
-                       "the output would be empty: " + std::to_string(oh) + "×" + std::to_string(ow));
+                       fail<ErrCode::net_output_empty>(std::to_string(oh) + "×" + std::to_string(ow)));
                 return;
             }
             Shape out = input;
@@ -268,8 +254,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::Upsample: {
             if (!check_spatial_rank(L, input, c)) return;
             if (rank == 3 && L.mode == UpsampleMode::Bilinear) {
-                refuse(c, LayerErrorKind::Rank,
-                       "got a 3-D input, but bilinear mode needs a 4-D (N×C×H×W) input");
+                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_bilinear_rank>());
                 return;
             }
             // A 3-D input is N×C×L to interpolate: one spatial axis, the last.
@@ -280,23 +265,21 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             };
             if (L.output_size != Pair(0)) {
                 if (rank == 3 && L.output_size.h != L.output_size.w) {
-                    refuse(c, LayerErrorKind::Argument,
-                           "the input is 1-D (N×C×L) to interpolate, but size has two values");
+                    refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_interp_1d>("size"));
                     return;
                 }
                 if (rank == 4) out[2] = L.output_size.h;
                 out[rank - 1] = L.output_size.w;
             } else {
                 if (rank == 3 && L.scale_h != L.scale_w) {
-                    refuse(c, LayerErrorKind::Argument,
-                           "the input is 1-D (N×C×L) to interpolate, but scale_factor has two values");
+                    refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_interp_1d>("scale_factor"));
                     return;
                 }
                 if (rank == 4) out[2] = scaled(input[2], L.scale_h);
                 out[rank - 1] = scaled(input[rank - 1], L.scale_w);
                 if (out[rank - 1] < 1 || out[rank - 2] < 1) {
                     refuse(c, LayerErrorKind::TooSmall,
-                           "the output would be empty (or too large): " + shape_to_string(out));
+                           fail<ErrCode::net_output_empty_or_large>(shape_to_string(out)));
                     return;
                 }
             }
@@ -311,14 +294,11 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
                  {std::tuple{"start_dim", L.start_dim, start}, std::tuple{"end_dim", L.end_dim, end}})
                 if (value < 0 || value >= r) {
                     refuse(c, LayerErrorKind::Rank,
-                           std::string(name) + "=" + std::to_string(given) +
-                               " is out of range for the input " + shape_with_rank(input) +
-                               " (dimensions run from " + std::to_string(-r) + " to " +
-                               std::to_string(r - 1) + ")");
+                           fail<ErrCode::net_dim_range>(name, given, shape_with_rank(input), -r, r - 1));
                     return;
                 }
             if (start > end) {
-                refuse(c, LayerErrorKind::Argument, "start_dim cannot come after end_dim");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_start_after_end>());
                 return;
             }
             Shape out(input.begin(), input.begin() + start);
@@ -332,17 +312,15 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::Linear: {
             Shape out = input;
             if (input.back() != L.in) {
-                std::string hint =
-                    input.size() > 2 ? " — a Flatten() before it makes one row per sample" : "";
                 refuse(c, LayerErrorKind::Features,
-                       "in_features is " + std::to_string(L.in) + ", but the input " +
-                           shape_to_string(input) + " has " + std::to_string(input.back()) +
-                           " features (its last dimension)" + hint);
+                       fail<ErrCode::net_features>(
+                           L.in, shape_to_string(input), input.back(),
+                           input.size() > 2 ? word<ErrCode::net_hint_flatten_first>() : fail_text("")));
             }
             out.back() = L.out;
             if (shape_numel(out) < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "the output " + shape_to_string(out) + " is larger than the limits");
+                       fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
                 return;
             }
             c.output = out;

@@ -30,10 +30,11 @@ inline size_t channel_axis(const Shape& s) {
     return s.size() == 3 ? 0 : 1;
 }
 
-// Marks `c` refused by PyTorch, for `kind`, with `message`.
-inline void refuse(LayerCheck& c, LayerErrorKind kind, std::string message) {
+// Marks `c` refused by PyTorch, for `kind`, with `reason` (its English text in `error`).
+inline void refuse(LayerCheck& c, LayerErrorKind kind, Error reason) {
     c.error_kind = kind;
-    c.error = std::move(message);
+    c.error = reason.message;
+    c.reason = std::move(reason);
 }
 
 // Checks of the constructor's arguments alone, as PyTorch makes them when the module is built or first run.

@@ -185,11 +185,11 @@ std::vector<float> sample_digit() {
 
 Result<NetworkPhoto> load_network_photo(const std::string& path) {
     auto image = load_image(path);
-    if (!image) return Error{image.error()};
+    if (!image) return image.err();
     int64_t factor = 1;
     const Image small = shrink_to_fit(*image, 512, factor);
     auto t = image_to_tensor(small, ColorMode::Color);
-    if (!t) return Error{t.error()};
+    if (!t) return t.err();
     for (float& v : t->data) v /= 255.0f;
     NetworkPhoto photo;
     photo.picture = std::make_shared<const Tensor>(std::move(*t));
@@ -269,6 +269,7 @@ void NetworkModel::reset(NetworkStack stack) {
     m_open = false;
     m_skipped.clear();
     m_notes.clear();
+    m_paste_error.reset();
     changed();
     clear_field();
 }
@@ -329,8 +330,10 @@ Status NetworkModel::apply(const NetworkEdit& edit, bool settled) {
         if (!imported) {
             m_skipped.clear();
             m_notes.clear();
-            return Error{imported.error()};
+            m_paste_error = imported.err();
+            return imported.err();
         }
+        m_paste_error.reset();
         next = NetworkStack::from(imported->net);
         m_skipped = std::move(imported->skipped);
         m_notes = std::move(imported->notes);
@@ -409,11 +412,11 @@ bool NetworkModel::poll() {
         any = true;
         if (done->value) {
             m_photo = std::move(*done->value);
-            m_photo_error.clear();
+            m_photo_error.reset();
             if (m_use_when_loaded) m_use_photo = true;
             m_dirty = true;
         } else {
-            m_photo_error = done->value.error();
+            m_photo_error = done->value.err();
         }
     }
     if (auto done = m_worker.take()) {
@@ -460,7 +463,7 @@ void NetworkModel::submit_if_needed() {
             run.weights = stack_weights(stack, seed);
             run.tensors.push_back(input_from_image(net.input, *source));
             auto outputs = run_network(net, run.weights, run.tensors[0], fastest_cpu_backend());
-            if (!outputs) return Error{outputs.error()};
+            if (!outputs) return outputs.err();
             // Deep stacks (AlexNet) show fewer channels per layer, so a frame stays cheap to draw.
             const int64_t tiles = net.layers.size() > 8 ? 8 : kTilesPerLayer;
             run.maps.push_back(make_tiles(run.tensors[0], tiles));
@@ -500,17 +503,17 @@ void NetworkModel::pick_field(int row, int64_t y, int64_t x) {
     if (rf) {
         m_rf = std::move(*rf);
         m_rf_row = row;
-        m_rf_error.clear();
+        m_rf_error.reset();
     } else {
         m_rf.reset();
         m_rf_row = -1;
-        m_rf_error = rf.error();
+        m_rf_error = rf.err();
     }
 }
 
 void NetworkModel::clear_field() {
     m_rf.reset();
-    m_rf_error.clear();
+    m_rf_error.reset();
     m_rf_row = -1;
 }
 

@@ -203,6 +203,8 @@ public:
     // What the last PasteCode read: lines skipped and notes.
     const std::vector<SkippedLine>& skipped() const { return m_skipped; }
     const std::vector<std::string>& notes() const { return m_notes; }
+    // Why the last PasteCode did not build (structured, for the UI's language); none after one that did.
+    const std::optional<Error>& paste_error() const { return m_paste_error; }
 
     // --- The input: the drawing or the photo, and the seed ---
     const std::vector<float>& canvas() const { return m_canvas; }
@@ -213,7 +215,8 @@ public:
     // Decodes `path` on a worker; poll() takes the result (an error then in photo_error()).
     void load_photo(const std::string& path, bool use_when_loaded);
     const std::optional<NetworkPhoto>& photo() const { return m_photo; }
-    const std::string& photo_error() const { return m_photo_error; }
+    // The last photo's decoding error (structured, so the view words it in the UI's language).
+    const std::optional<Error>& photo_error() const { return m_photo_error; }
     bool photo_loading() const { return m_photo_worker.busy() || m_photo_worker.ready(); }
     bool use_photo() const { return m_use_photo && m_photo; }
     void set_use_photo(bool on);
@@ -233,6 +236,9 @@ public:
     // decoded but not yet taken by poll() is photo_loading(), not busy()).
     bool busy() const;
     bool computing() const { return m_shown < m_submitted; }
+    // A worker is running or has a job waiting (the maps or the photo's decoding); what is finished but not
+    // yet taken by poll() does not count.
+    bool working() const { return m_worker.busy() || m_photo_worker.busy(); }
     // Map `channel` of stage `row` (0 = the input) of the maps shown, as a 1×H×W tensor.
     Result<Tensor> channel_map(int row, int64_t channel) const;
 
@@ -241,7 +247,7 @@ public:
     void pick_field(int row, int64_t y, int64_t x);
     void clear_field();
     const std::optional<std::vector<PathCounts>>& field() const { return m_rf; }
-    const std::string& field_error() const { return m_rf_error; }
+    const std::optional<Error>& field_error() const { return m_rf_error; }
     int field_row() const { return m_rf_row; }
     int64_t field_y() const { return m_rf_y; }
     int64_t field_x() const { return m_rf_x; }
@@ -260,10 +266,11 @@ private:
     int64_t m_edits = 0;
     std::vector<SkippedLine> m_skipped;
     std::vector<std::string> m_notes;
+    std::optional<Error> m_paste_error;
 
     std::vector<float> m_canvas = sample_digit();
     std::optional<NetworkPhoto> m_photo;
-    std::string m_photo_error;
+    std::optional<Error> m_photo_error;
     bool m_use_photo = false, m_use_when_loaded = false;
     int m_seed = 1;
 
@@ -275,7 +282,7 @@ private:
     double m_seconds = 0.0;
 
     std::optional<std::vector<PathCounts>> m_rf;
-    std::string m_rf_error;
+    std::optional<Error> m_rf_error;
     int m_rf_row = -1;
     int64_t m_rf_y = -1, m_rf_x = -1;
 

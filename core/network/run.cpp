@@ -92,7 +92,7 @@ Status set_channel_preset(const Layer& L, LayerWeights& w, int64_t o, std::strin
     if (o < 0 || o >= L.out) return fail("output channel " + std::to_string(o) + " does not exist");
     const int64_t kh = L.kernel.h, kw = L.kernel.w;
     auto k = make_preset(preset, std::clamp<int64_t>(std::min(kh, kw), 1, kMaxImageKernelSide));
-    if (!k) return Error{k.error()};
+    if (!k) return k.err();
     const int64_t cpg = L.in / L.groups;
     float* channel = w.weight.data.data() + o * cpg * kh * kw;
     std::fill(channel, channel + cpg * kh * kw, 0.0f);
@@ -446,7 +446,7 @@ Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<La
     outputs.reserve(net.layers.size());
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& L = net.layers[i];
-        if (auto s = check_weights(L, weights[i], i); !s) return Error{s.error()};
+        if (auto s = check_weights(L, weights[i], i); !s) return s.err();
         const Tensor& x = i == 0 ? input : outputs.back();
         Result<Tensor> y = Tensor{};
         const Shape& out = check.layers[i].output;

@@ -46,16 +46,14 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
         auto built = m_model.apply(network_edit::PasteCode{m_paste});
         if (built) {
             m_selected = m_model.stack().layers.empty() ? -1 : 0;
-            m_paste_error.clear();
             ctx.notify(trf(Str::net_built, int(m_model.stack().layers.size())));
-        } else {
-            m_paste_error = trf(Str::net_code_error, built.error().c_str());
         }
     }
-    if (!m_paste_error.empty()) {
+    // The model keeps the paste's error: drawn each frame, so it follows a language switch.
+    if (const auto& paste_error = m_model.paste_error()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)));
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(m_paste_error.c_str());
+        ImGui::TextUnformatted(trf(Str::net_code_error, tr_error(*paste_error).c_str()).c_str());
         ImGui::PopTextWrapPos();
         ImGui::PopStyleColor();
     }

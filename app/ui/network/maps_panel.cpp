@@ -209,9 +209,9 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             trf(Str::net_rf_title, int(m_model.field_y()), int(m_model.field_x()),
                 maps[size_t(rf_row)].name.c_str(), format_number(float(rf->front().max())).c_str())
                 .c_str());
-    else if (!m_model.field_error().empty())
+    else if (const auto& field_error = m_model.field_error())
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.text_muted), "%s",
-                           trf(Str::net_rf_none, m_model.field_error().c_str()).c_str());
+                           trf(Str::net_rf_none, tr_error(*field_error).c_str()).c_str());
     else if (m_pick_layer > 0 && !t.vector)
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.text_muted), "%s", tr(Str::net_rf_hint));
     ImGui::PopTextWrapPos();
@@ -219,14 +219,13 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
     if (!t.vector) {
         if (ImGui::SmallButton(tr(Str::net_open_image))) {
             auto map = m_model.channel_map(m_pick_layer, t.channel);
-            auto img = map ? to_display(*map, DisplayMap::Normalize) : Result<Image>(Error{map.error()});
+            auto img = map ? to_display(*map, DisplayMap::Normalize) : Result<Image>(map.err());
             if (img) {
-                image_request() = ImageRequest{
+                ctx.requests.open_in_image_lab(ImageRequest{
                     "layer" + std::to_string(m_pick_layer) + "-channel" + std::to_string(t.channel),
-                    std::move(*img)};
-                requested_view() = "image";
+                    std::move(*img)});
             } else {
-                ctx.notify(img.error());
+                ctx.notify(tr_error(img.err()));
             }
         }
     }
@@ -243,10 +242,9 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             auto nb = layer_step(run.net.layers[layer], run.weights[layer], run.tensors[layer], t.channel, fy,
                                  fx, 1, 24, 7, 3);
             if (nb) {
-                stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
-                requested_view() = "stepper";
+                ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
             } else {
-                ctx.notify(nb.error());
+                ctx.notify(tr_error(nb.err()));
             }
         }
         ImGui::SameLine();
@@ -339,7 +337,7 @@ void NetworkView::draw_maps_tab(ViewContext& ctx) {
     } else if (result && !result->ok()) {
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)), "%s",
-                           result->error().c_str());
+                           tr_error(result->err()).c_str());
         ImGui::PopTextWrapPos();
     } else {
         const std::string status =

@@ -85,7 +85,7 @@ void NetworkView::after_restore() {
 }
 
 void NetworkView::edit(ViewContext& ctx, const NetworkEdit& e, bool settled) {
-    if (auto done = m_model.apply(e, settled); !done) ctx.notify(done.error());
+    if (auto done = m_model.apply(e, settled); !done) ctx.notify(tr_error(done.err()));
 }
 
 void NetworkView::draw_wide(ViewContext& ctx) {
@@ -142,9 +142,10 @@ void NetworkView::draw_narrow(ViewContext& ctx) {
 void NetworkView::draw_content(ViewContext& ctx) {
     m_drawn_frame = ImGui::GetFrameCount();
     m_model.poll();
-    if (m_photo_asked && m_model.photo_error() != m_photo_error_shown) {
-        m_photo_error_shown = m_model.photo_error();
-        if (!m_photo_error_shown.empty()) ctx.notify(trf(Str::net_photo_error, m_photo_error_shown.c_str()));
+    if (const auto& err = m_model.photo_error();
+        m_photo_asked && (err ? err->message : std::string()) != m_photo_error_shown) {
+        m_photo_error_shown = err ? err->message : std::string();
+        if (err) ctx.notify(trf(Str::net_photo_error, tr_error(*err).c_str()));
     }
     if (auto& maps = m_model.maps(); maps && maps->ok() && m_pick_layer >= int(maps->value().maps.size()))
         m_pick_layer = -1;

@@ -60,10 +60,13 @@ public:
     std::string_view id() const override { return "network"; }
     Str title() const override { return Str::view_network; }
     void apply_options(const GuiOptions& o) override;
-    // A scripted run waits until the feature maps on screen are those of the stack shown.
-    // While shown, also until a decoded photo is taken (its maps then follow).
+    // Frames keep coming (the shell sleeps when no view is busy) and a scripted run waits while shown: until
+    // the feature maps on screen are those of the stack shown and a decoded photo is taken (its maps then
+    // follow), so a worker that finishes while the app is otherwise idle still gets its result drawn. Hidden:
+    // only while a worker runs (what it finished waits for the view to be shown, and keeps no frames coming).
     bool busy() const override {
-        return m_model.busy() || (m_drawn_frame >= ImGui::GetFrameCount() - 1 && m_model.photo_loading());
+        if (m_drawn_frame >= ImGui::GetFrameCount() - 1) return m_model.busy() || m_model.photo_loading();
+        return m_model.working();
     }
     void draw_content(ViewContext& ctx) override;
     bool load_scene(const Scene& scene) override;
@@ -102,7 +105,7 @@ private:
     int m_selected = 0;            // the layer the editor shows (−1: none)
     int m_drawn_frame = -10;       // ImGui's frame count when the view was last drawn
     bool m_photo_asked = false;    // the photo came from the command line: its error is shown
-    std::string m_photo_error_shown;
+    std::string m_photo_error_shown;  // the English text of the photo error last notified
 
     // The enlarged map: its row in the maps (0 = input) and tile, and the picked element (−1: its centre).
     int m_pick_layer = 1, m_pick_tile = 1;
@@ -115,7 +118,6 @@ private:
     // The code tab.
     std::string m_paste =
         "input = torch.Tensor(1,1,28,28)\nconv1 = nn.Conv2d(1,5,5)\npool = nn.MaxPool2d(2)\n";
-    std::string m_paste_error;
 };
 
 }  // namespace convscope::ui::network

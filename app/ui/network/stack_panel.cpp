@@ -182,7 +182,7 @@ void NetworkView::draw_layer_list(ViewContext& ctx) {
             m_selected = i;
         if (!c.ok()) {
             ImGui::PopStyleColor();
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.error.c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr_error(c.reason).c_str());
         }
         if (beside) ImGui::SameLine();
         ImGui::BeginDisabled(i == 0);
@@ -270,7 +270,7 @@ void NetworkView::draw_layer_editor(ViewContext& ctx) {
             edit(ctx, ne::SetLayer{index, *parsed});
             m_edit_error.clear();
         } else {
-            m_edit_error = parsed.error();
+            m_edit_error = tr_error(parsed.err());
         }
     }
     if (!m_edit_error.empty()) {

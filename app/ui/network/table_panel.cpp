@@ -146,7 +146,7 @@ void NetworkView::draw_table() {
             ImGui::TableNextColumn();
             ImGui::PushStyleColor(ImGuiCol_Text, error);
             ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextUnformatted(trf(Str::net_refused, c.error.c_str()).c_str());
+            ImGui::TextUnformatted(trf(Str::net_refused, tr_error(c.reason).c_str()).c_str());
             ImGui::PopTextWrapPos();
             ImGui::PopStyleColor();
         }
