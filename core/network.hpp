@@ -249,6 +249,10 @@ struct NetworkCheck {
 // features), any other layer with parameters (BatchNorm2d) (its elements)·N.
 NetworkCheck check_network(const Network& net);
 
+// One row of check_network for layer `L` reading a valid input of shape `input` (no receptive field; not
+// after an error): what import_pytorch_code uses to walk a stack once.
+LayerCheck check_layer(const Layer& L, const Shape& input);
+
 // torchinfo's size estimates in megabytes (float32, 1 MB = 1e6 bytes, torchinfo/model_statistics.py): the
 // input; the forward/backward pass (2 × 4 bytes × the output elements of every layer that has parameters,
 // torchinfo's "x2 for gradients"); the parameters (4 bytes each; BatchNorm's buffers are not parameters);

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -650,6 +651,45 @@ TEST_CASE(
     };
     CHECK(differ(lecture, dcgan) > 0.1);    // the menu replaced the stack
     CHECK(differ(lecture, undone) < 0.02);  // and Ctrl+Z brought it back (the status line differs)
+}
+
+TEST_CASE("gui: in the network view Ctrl+Z undoes an example stack, Ctrl+Shift+Z and Ctrl+Y redo it",
+          "[gui]") {
+    require_xdotool();
+    // The menu's DCGAN generator replaces the lecture's stack (as in the test above), then keys; the stack
+    // the view ends with is read back from --save-scene (the model's stack, not pixels).
+    const std::string dcgan =
+        "xdotool mousemove 265 266 click 1; sleep 0.5; xdotool mousemove 248 426 click 1; sleep 2; "
+        "xdotool mousemove 1300 980; ";
+    auto chord = [](const std::string& mods, const std::string& key) {
+        std::string down, up;
+        for (const char* m : {"ctrl", "shift"})
+            if (mods.find(m) != std::string::npos) {
+                down += std::string("xdotool keydown ") + m + "; sleep 0.1; ";
+                up += std::string("xdotool keyup ") + m + "; ";
+            }
+        return down + "xdotool keydown " + key + "; sleep 0.2; xdotool keyup " + key + "; " + up +
+               "sleep 0.7; ";
+    };
+    auto layers_after = [&](const std::string& name, const std::string& keys) {
+        const fs::path scene = kShots / (name + ".json"), shot = kShots / (name + ".png");
+        fs::remove(scene);
+        run_with_actions(name, "--view network --save-scene " + scene.string(), 8, 1.5, shot, dcgan + keys,
+                         "1400x1000");
+        std::ifstream in(scene);
+        REQUIRE(in);
+        const auto j = nlohmann::json::parse(in);
+        return j.at("network").at("layers").get<std::vector<std::string>>();
+    };
+    const std::vector<std::string> lecture = {"nn.Conv2d(1, 5, 5)", "nn.MaxPool2d(2)"};
+    const auto replaced = layers_after("network-keys-dcgan", "");
+    REQUIRE(replaced.size() > 2);
+    CHECK(replaced.front().find("ConvTranspose2d") != std::string::npos);
+    CHECK(layers_after("network-keys-undo", chord("ctrl", "z")) == lecture);
+    CHECK(layers_after("network-keys-redo", chord("ctrl", "z") + chord("ctrl+shift", "z")) == replaced);
+    CHECK(layers_after("network-keys-redo-y", chord("ctrl", "z") + chord("ctrl", "y")) == replaced);
+    // Undo twice: nothing before the lecture's stack, so it stays.
+    CHECK(layers_after("network-keys-undo2", chord("ctrl", "z") + chord("ctrl", "z")) == lecture);
 }
 
 TEST_CASE("gui: Escape during a long GIF export cancels it: no file left, the playhead back", "[gui]") {

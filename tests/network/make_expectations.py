@@ -159,7 +159,7 @@ STACKS = [
     ("ConstantPad2d without its value", [1, 1, 3, 3], ["ConstantPad2d(1)"]),
 ]
 
-# The stacks the network view's menu offers (core/network_code.cpp's bundled_stacks must match them).
+# The stacks the network view's menu offers (core/network/bundled.cpp's bundled_stacks must match them).
 BUNDLED = [
     ("lecture", [1, 1, 28, 28], ["Conv2d(1, 5, 5)", "MaxPool2d(2)"]),
     ("lenet5", [1, 1, 32, 32],
