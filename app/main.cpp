@@ -21,6 +21,15 @@ static void glfw_error_callback(int error, const char* description) {
     std::fprintf(stderr, "convscope: GLFW error %d: %s\n", error, description);
 }
 
+// The modifier keys as Dear ImGui holds them.
+struct ModifierKeys {
+    bool ctrl = false, shift = false, alt = false, super = false;
+    static ModifierKeys of(const ImGuiIO& io) { return {io.KeyCtrl, io.KeyShift, io.KeyAlt, io.KeySuper}; }
+    void apply(ImGuiIO& io) const {
+        io.KeyCtrl = ctrl, io.KeyShift = shift, io.KeyAlt = alt, io.KeySuper = super;
+    }
+};
+
 int main(int argc, char** argv) {
     using namespace convscope;
     if (ui::is_lesson_command(argc, argv)) return ui::run_lesson_command(argc, argv);
@@ -97,9 +106,16 @@ int main(int argc, char** argv) {
         // Reproducible pictures: scripted runs ignore the pointer (unless a test drives the app for a while).
         if (shell.scripted() && options.exit_after <= 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
+        // GLFW can run input callbacks inside a frame (X11 handles events while it waits for the clipboard or
+        // a window change), and Dear ImGui 1.86 aborts when a modifier key changed between NewFrame and
+        // EndFrame: a change that arrived mid-frame is held back until the frame has ended.
+        const ModifierKeys mods_at_start = ModifierKeys::of(ImGui::GetIO());
         ui::key_queue_frame_started(window, keys);
         shell.draw();
+        const ModifierKeys mods_now = ModifierKeys::of(ImGui::GetIO());
+        mods_at_start.apply(ImGui::GetIO());
         ImGui::Render();
+        mods_now.apply(ImGui::GetIO());
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
         glViewport(0, 0, fb_w, fb_h);
