@@ -186,9 +186,9 @@ Result<Kernel> make_preset(std::string_view id, int64_t size, double sigma) {
     return k;
 }
 
-Result<Kernel> kernel_from_name(std::string_view name) {
+Result<PresetName> parse_preset_name(std::string_view name) {
     for (const PresetInfo& p : kernel_presets())
-        if (!p.sized && name == p.id) return make_preset(p.id);
+        if (!p.sized && name == p.id) return PresetName{p.id, 0, 0.0};
     for (const PresetInfo& p : kernel_presets()) {
         if (!p.sized || !name.starts_with(p.id)) continue;
         std::string_view rest = name.substr(p.id.size());
@@ -213,9 +213,15 @@ Result<Kernel> kernel_from_name(std::string_view name) {
                 return fail("kernel '" + std::string(name) +
                             "': σ must be a positive number, as in gaussian5:1.4");
         }
-        return make_preset(p.id, size, sigma);
+        return PresetName{p.id, size, sigma};
     }
     return fail("unknown kernel '" + std::string(name) + "' (choose " + kernel_names_help() + ")");
+}
+
+Result<Kernel> kernel_from_name(std::string_view name) {
+    auto p = parse_preset_name(name);
+    if (!p) return Error{p.error()};
+    return make_preset(p->id, p->size, p->sigma);
 }
 
 std::string kernel_names_help() {
