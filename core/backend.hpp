@@ -28,7 +28,16 @@ public:
 
     // Max or average pooling of an NCHW (or CHW) input.
     virtual Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) = 0;
+
+    // ConvTranspose2d of an NCHW (or CHW) input with weight C×(O/groups)×kh×kw and optional bias [O].
+    virtual Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                            const ConvTranspose2dParams& params) = 0;
 };
+
+// conv2d with params.flip: rotates the weight 180° once and runs `backend.conv2d` with flip off. Every
+// backend's conv2d starts with `if (params.flip) return conv2d_flipped(*this, …);`.
+Result<Tensor> conv2d_flipped(Backend& backend, const Tensor& input, const Tensor& weight, const Tensor* bias,
+                              const Conv2dParams& params);
 
 // The textbook backend; always available.
 Backend& reference_backend();

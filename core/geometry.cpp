@@ -246,6 +246,137 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
     return plan;
 }
 
+int64_t transposed_axis_out(const TransposedAxisSpec& a) {
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+    // Exact in 128 bits: every operand is an int64, so no term exceeds 2¹²⁸.
+    const __int128 v = (__int128(a.in) - 1) * a.stride - __int128(2) * a.padding +
+                       __int128(a.dilation) * (__int128(a.kernel) - 1) + a.output_padding + 1;
+    if (v > kMax) return kMax;
+    if (v < kMin) return kMin;
+    return int64_t(v);
+}
+
+std::string transposed_axis_formula(const TransposedAxisSpec& a) {
+    // Integers with a true minus sign, as axis_formula's results.
+    const auto i = [](int64_t v) {
+        const std::string s = std::to_string(v);
+        return v < 0 ? "−" + s.substr(1) : s;
+    };
+    const auto n = i;
+    return "(" + i(a.in) + " − 1)×" + i(a.stride) + " − 2×" + i(a.padding) + " + " + i(a.dilation) + "×(" +
+           i(a.kernel) + " − 1) + " + i(a.output_padding) + " + 1 = " + n(transposed_axis_out(a));
+}
+
+InverseSizes conv_inputs_for_output(const AxisSpec& conv_axis_without_in, int64_t out) {
+    // The output size never decreases as the input grows, so two binary searches find the range.
+    const auto out_for = [&](int64_t in) {
+        AxisSpec a = conv_axis_without_in;
+        a.in = in;
+        return axis_size(a).out;
+    };
+    // The smallest input in [1, kMaxDim] whose output is at least `target`, or kMaxDim + 1.
+    const auto first_reaching = [&](int64_t target) {
+        int64_t lo = 1, hi = limits::kMaxDim + 1;
+        while (lo < hi) {
+            const int64_t mid = lo + (hi - lo) / 2;
+            if (out_for(mid) >= target)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return lo;
+    };
+    if (out < 1) return {};
+    const int64_t lo = first_reaching(out);
+    if (lo > limits::kMaxDim || out_for(lo) != out) return {};
+    const int64_t hi =
+        out == std::numeric_limits<int64_t>::max() ? limits::kMaxDim : first_reaching(out + 1) - 1;
+    return {lo, hi};
+}
+
+Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape& weight, const Shape* bias,
+                                                const ConvTranspose2dParams& p) {
+    ConvTransposePlan plan;
+    if (auto s = read_input(input, plan); !s) return Error{s.error()};
+    if (weight.size() != 4)
+        return fail("weight must be C×O/groups×kH×kW (4 dimensions), got shape " + shape_to_string(weight));
+    if (auto s = check_shape("weight", weight); !s) return Error{s.error()};
+    plan.kh = weight[2];
+    plan.kw = weight[3];
+    if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
+        return fail("kernel " + hw(plan.kh, plan.kw) + " is larger than the limit of " +
+                    std::to_string(limits::kMaxKernelSide) + " per side");
+    if (p.groups < 1) return fail("groups must be at least 1, got " + std::to_string(p.groups));
+    plan.groups = p.groups;
+    if (weight[0] != plan.c)
+        return fail("weight " + shape_to_string(weight) + " expects " + std::to_string(weight[0]) +
+                    " input channels (a transposed convolution's weight is C_in×C_out/groups×kH×kW), but the "
+                    "input has " +
+                    std::to_string(plan.c));
+    if (plan.c % p.groups != 0)
+        return fail("groups " + std::to_string(p.groups) + " does not divide the " + std::to_string(plan.c) +
+                    " input channels");
+    const auto o = checked_mul(weight[1], p.groups);
+    if (!o || *o > limits::kMaxDim)
+        return fail("weight " + shape_to_string(weight) + " with " + std::to_string(p.groups) +
+                    " groups has more output channels than the limit of " + std::to_string(limits::kMaxDim));
+    plan.o = *o;
+    if (bias) {
+        if (bias->size() != 1 || (*bias)[0] != plan.o)
+            return fail("bias must have shape " + std::to_string(plan.o) + " (one per output channel), got " +
+                        shape_to_string(*bias));
+        plan.has_bias = true;
+    }
+    if (auto s = check_positive("stride", p.stride); !s) return Error{s.error()};
+    if (auto s = check_positive("dilation", p.dilation); !s) return Error{s.error()};
+    if (p.padding.h < 0 || p.padding.w < 0)
+        return fail("padding must not be negative, got " + to_string(p.padding));
+    if (p.output_padding.h < 0 || p.output_padding.w < 0)
+        return fail("output_padding must not be negative, got " + to_string(p.output_padding));
+    // PyTorch: "output padding must be smaller than either stride or dilation".
+    if ((p.output_padding.h >= p.stride.h && p.output_padding.h >= p.dilation.h) ||
+        (p.output_padding.w >= p.stride.w && p.output_padding.w >= p.dilation.w))
+        return fail("output_padding " + to_string(p.output_padding) + " must be smaller than either stride " +
+                    to_string(p.stride) + " or dilation " + to_string(p.dilation));
+    plan.sh = p.stride.h, plan.sw = p.stride.w;
+    plan.dh = p.dilation.h, plan.dw = p.dilation.w;
+    plan.ph = p.padding.h, plan.pw = p.padding.w;
+    plan.oph = p.output_padding.h, plan.opw = p.output_padding.w;
+    const int64_t oh = transposed_axis_out(plan.axis_h()), ow = transposed_axis_out(plan.axis_w());
+    const auto side = [](int64_t v) {
+        return v == std::numeric_limits<int64_t>::max()   ? std::string("over 2⁶³")
+               : v == std::numeric_limits<int64_t>::min() ? std::string("under −2⁶³")
+                                                          : std::to_string(v);
+    };
+    if (oh < 1 || ow < 1)
+        return fail("the output would be " + side(oh) + "×" + side(ow) + ": the input " + hw(plan.h, plan.w) +
+                    " is too small for padding " + to_string(p.padding) +
+                    " ((in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)");
+    if (oh > limits::kMaxDim || ow > limits::kMaxDim)
+        return fail("the output " + side(oh) + "×" + side(ow) + " is larger than the limit of " +
+                    std::to_string(limits::kMaxDim) + " per side");
+    plan.oh = oh, plan.ow = ow;
+    // Each term of the formula stays far inside int64 (so every backend's index arithmetic does): a stride,
+    // padding or dilation beyond this cannot give a useful output anyway, only one that cancels them out.
+    constexpr __int128 kTermLimit = __int128(1) << 40;
+    for (const TransposedAxisSpec& a : {plan.axis_h(), plan.axis_w()})
+        if ((__int128(a.in) - 1) * a.stride > kTermLimit ||
+            __int128(a.dilation) * (a.kernel - 1) > kTermLimit || a.padding > kTermLimit)
+            return fail(
+                "stride " + to_string(p.stride) + ", padding " + to_string(p.padding) + " and dilation " +
+                to_string(p.dilation) +
+                " are beyond the limit of 2⁴⁰ for (in − 1)·stride, padding and dilation·(kernel − 1)");
+    if (shape_numel(plan.output_shape()) < 0)
+        return fail("the output " + shape_to_string(plan.output_shape()) +
+                    " would be larger than the limits");
+    // Every input element meets every weight of its group once: N·C·H·W × O/groups·kh·kw multiply-adds.
+    if (auto s = check_mult_adds("this transposed convolution", input, plan.o_per_group() * plan.kh * plan.kw,
+                                 p.max_mult_adds, plan.mult_adds);
+        !s)
+        return Error{s.error()};
+    return plan;
+}
+
 Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
     PoolPlan plan;
     if (auto s = read_input(input, plan); !s) return Error{s.error()};

@@ -83,6 +83,51 @@ struct PoolPlan {
 
 Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p);
 
+// One axis of a transposed convolution (ConvTranspose2d).
+struct TransposedAxisSpec {
+    int64_t in = 1, kernel = 1, stride = 1, padding = 0, output_padding = 0, dilation = 1;
+};
+
+// (in − 1)·s − 2p + d·(k − 1) + output_padding + 1, PyTorch's ConvTranspose2d output size (≤ 0 when nothing
+// is left). Total: every step is checked; a result beyond int64 saturates to INT64_MAX (or INT64_MIN).
+int64_t transposed_axis_out(const TransposedAxisSpec& a);
+
+// The formula with numbers, typeset like axis_formula: "(2 − 1)×2 − 2×0 + 1×(3 − 1) + 0 + 1 = 5".
+std::string transposed_axis_formula(const TransposedAxisSpec& a);
+
+// A closed range of input sizes; empty when lo > hi.
+struct InverseSizes {
+    int64_t lo = 1, hi = 0;
+};
+
+// The input sizes (1 ≤ in ≤ limits::kMaxDim) that a Conv2d axis with these parameters (its `in` ignored) maps
+// to `out`: with stride s up to s of them do, which is why ConvTranspose2d needs output_padding to say which
+// one it restores. Empty when none does.
+InverseSizes conv_inputs_for_output(const AxisSpec& conv_axis_without_in, int64_t out);
+
+// A validated conv_transpose2d problem.
+struct ConvTransposePlan {
+    bool unbatched = false;              // input was C×H×W; output will be O×H×W
+    int64_t n = 1, c = 1, h = 0, w = 0;  // input (c: input channels)
+    int64_t o = 1, kh = 1, kw = 1;       // weight C × O/groups × kh × kw; o: output channels
+    int64_t groups = 1;
+    int64_t sh = 1, sw = 1, ph = 0, pw = 0, oph = 0, opw = 0, dh = 1, dw = 1;
+    bool has_bias = false;
+    int64_t oh = 0, ow = 0;  // output
+    int64_t mult_adds = 0;   // input elements × O/groups × kh × kw, within max_mult_adds
+
+    int64_t c_per_group() const { return c / groups; }
+    int64_t o_per_group() const { return o / groups; }
+    Shape output_shape() const { return unbatched ? Shape{o, oh, ow} : Shape{n, o, oh, ow}; }
+    TransposedAxisSpec axis_h() const { return {h, kh, sh, ph, oph, dh}; }
+    TransposedAxisSpec axis_w() const { return {w, kw, sw, pw, opw, dw}; }
+};
+
+// Validates shapes and parameters as PyTorch's ConvTranspose2d does (weight C_in × C_out/groups × kh × kw,
+// output_padding smaller than stride or dilation, an output of at least 1×1); readable errors.
+Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape& weight, const Shape* bias,
+                                                const ConvTranspose2dParams& p);
+
 // Maps a coordinate of the padded grid (may be outside 0..n−1) to the input coordinate it reads under `mode`,
 // or nullopt for zero padding. PyTorch's reflect (no edge repeat), replicate, and circular.
 std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode);

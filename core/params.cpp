@@ -105,7 +105,13 @@ std::ostream& operator<<(std::ostream& os, const Pair& p) {
 std::ostream& operator<<(std::ostream& os, const Conv2dParams& p) {
     return os << "Conv2dParams{stride=" << p.stride << ", padding=" << to_string(p.padding)
               << ", dilation=" << p.dilation << ", groups=" << p.groups
-              << ", padding_mode=" << to_string(p.padding_mode) << "}";
+              << ", padding_mode=" << to_string(p.padding_mode) << (p.flip ? ", flip" : "") << "}";
+}
+
+std::ostream& operator<<(std::ostream& os, const ConvTranspose2dParams& p) {
+    return os << "ConvTranspose2dParams{stride=" << p.stride << ", padding=" << p.padding
+              << ", output_padding=" << p.output_padding << ", dilation=" << p.dilation
+              << ", groups=" << p.groups << "}";
 }
 
 std::ostream& operator<<(std::ostream& os, const Pool2dParams& p) {

@@ -64,7 +64,21 @@ struct Conv2dParams {
     int64_t groups = 1;
     PaddingMode padding_mode = PaddingMode::Zeros;
     int64_t max_mult_adds = limits::kMaxMultAdds;  // refused up front beyond this (not a PyTorch parameter)
+    // True (mathematical) convolution, as scipy.signal.convolve2d: the kernel rotated 180° before the
+    // cross-correlation PyTorch computes. Not a PyTorch parameter (PyTorch: conv2d(x, w.flip(-1, -2))).
+    bool flip = false;
     bool operator==(const Conv2dParams&) const = default;
+};
+
+// ConvTranspose2d's parameters (PyTorch's nn.ConvTranspose2d; padding is explicit and zeros only, as there).
+struct ConvTranspose2dParams {
+    Pair stride{1};
+    Pair padding{0};
+    Pair output_padding{0};  // extra rows/columns on the bottom/right; smaller than stride or dilation
+    Pair dilation{1};
+    int64_t groups = 1;
+    int64_t max_mult_adds = limits::kMaxMultAdds;  // refused up front beyond this (not a PyTorch parameter)
+    bool operator==(const ConvTranspose2dParams&) const = default;
 };
 
 enum class PoolOp { Max, Avg };
@@ -88,5 +102,6 @@ struct Pool2dParams {
 std::ostream& operator<<(std::ostream& os, const Pair& p);
 std::ostream& operator<<(std::ostream& os, const Conv2dParams& p);
 std::ostream& operator<<(std::ostream& os, const Pool2dParams& p);
+std::ostream& operator<<(std::ostream& os, const ConvTranspose2dParams& p);
 
 }  // namespace convscope

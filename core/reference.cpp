@@ -2,9 +2,12 @@
 // [SECTION] Traces (the same element functions with a recording tracer)
 #include "core/reference.hpp"
 
+#include <algorithm>
+
 #include "core/backend.hpp"
 #include "core/limits.hpp"
 #include "core/trace.hpp"
+#include "core/transpose.hpp"
 
 namespace convscope {
 namespace {
@@ -23,6 +26,7 @@ public:
 
     Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                           const Conv2dParams& params) override {
+        if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
         auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
         if (!plan) return Error{plan.error()};
         const ConvPlan& P = *plan;
@@ -54,6 +58,48 @@ public:
                                                  : ref::avg_pool_element(P, plane, oy, ox, tracer);
         }
         return out;
+    }
+
+    // The textbook scatter loop: every input cell stamps value × kernel onto the output. Each input channel
+    // stamps into its own plane, which is then added to the total (the per-channel sums a trace shows).
+    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                    const ConvTranspose2dParams& params) override {
+        auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
+        if (!plan) return Error{plan.error()};
+        const ConvTransposePlan& P = *plan;
+        auto out = Tensor::try_filled(P.output_shape());
+        if (!out) return Error{out.error()};
+        const int64_t cpg = P.c_per_group(), opg = P.o_per_group(), plane_size = P.oh * P.ow;
+        std::vector<float> channel(static_cast<size_t>(plane_size));
+        for (int64_t n = 0; n < P.n; ++n) {
+            for (int64_t o = 0; o < P.o; ++o) {
+                const int64_t group = o / opg, oo = o % opg;
+                float* total = out->data.data() + (n * P.o + o) * plane_size;
+                for (int64_t ci = 0; ci < cpg; ++ci) {
+                    const int64_t c = group * cpg + ci;
+                    const float* plane = input.data.data() + (n * P.c + c) * P.h * P.w;
+                    const float* kernel = weight.data.data() + (c * opg + oo) * P.kh * P.kw;
+                    std::fill(channel.begin(), channel.end(), 0.0f);
+                    for (int64_t iy = 0; iy < P.h; ++iy)
+                        for (int64_t ix = 0; ix < P.w; ++ix) {
+                            const float x = plane[iy * P.w + ix];
+                            for (int64_t ky = 0; ky < P.kh; ++ky) {
+                                const int64_t oy = iy * P.sh - P.ph + ky * P.dh;
+                                if (oy < 0 || oy >= P.oh) continue;
+                                for (int64_t kx = 0; kx < P.kw; ++kx) {
+                                    const int64_t ox = ix * P.sw - P.pw + kx * P.dw;
+                                    if (ox < 0 || ox >= P.ow) continue;
+                                    channel[size_t(oy * P.ow + ox)] += x * kernel[ky * P.kw + kx];
+                                }
+                            }
+                        }
+                    for (int64_t e = 0; e < plane_size; ++e) total[e] += channel[size_t(e)];
+                }
+                if (bias)
+                    for (int64_t e = 0; e < plane_size; ++e) total[e] += bias->data[size_t(o)];
+            }
+        }
+        return std::move(*out);
     }
 };
 
@@ -104,6 +150,12 @@ Backend& reference_backend() {
 
 Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                            const Conv2dParams& p, int64_t n, int64_t o, int64_t oy, int64_t ox) {
+    if (p.flip && weight.rank() == 4) {
+        // The trace of the rotated kernel: ky/kx and w name the rotated kernel, the one the stepper shows.
+        Conv2dParams unflipped = p;
+        unflipped.flip = false;
+        return trace_conv2d(input, rotate_kernel_180(weight), bias, unflipped, n, o, oy, ox);
+    }
     auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
     if (!plan) return Error{plan.error()};
     const ConvPlan& P = *plan;
@@ -118,6 +170,26 @@ Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tens
     ConvRecorder rec{t};
     t.result = ref::conv2d_element(P, input.data.data(), weight.data.data(),
                                    bias ? bias->data.data() : nullptr, n, o, oy, ox, rec);
+    return t;
+}
+
+Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                     const ConvTranspose2dParams& p, int64_t n, int64_t o, int64_t oy,
+                                     int64_t ox) {
+    auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
+    if (!plan) return Error{plan.error()};
+    const ConvTransposePlan& P = *plan;
+    for (auto s : {check_index("batch", n, P.n), check_index("output channel", o, P.o),
+                   check_index("row", oy, P.oh), check_index("column", ox, P.ow)})
+        if (!s) return Error{s.error()};
+    Trace t;
+    t.kind = TraceKind::ConvTranspose;
+    t.n = n, t.o = o, t.oy = oy, t.ox = ox;
+    t.has_bias = bias != nullptr;
+    t.bias = bias ? bias->data[size_t(o)] : 0.0f;
+    ConvRecorder rec{t};
+    t.result = ref::conv_transpose2d_element(P, input.data.data(), weight.data.data(),
+                                             bias ? bias->data.data() : nullptr, n, o, oy, ox, rec);
     return t;
 }
 

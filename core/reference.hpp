@@ -50,6 +50,44 @@ float conv2d_element(const ConvPlan& P, const float* in, const float* wt, const 
     return total;
 }
 
+// ConvTranspose2d of one output element, gathered: out[n, o, oy, ox] = Σ_c Σ x[c, iy, ix] · w[c, o, ky, kx]
+// over every input cell and weight with oy = iy·sh − ph + ky·dh (and the same for x). Per input channel, the
+// terms come in input order (iy ascending, then ix ascending, i.e. ky and kx descending), which is the order
+// in which the reference backend's scatter loop adds them; per-channel sums, their total, then + bias, so the
+// two agree bit for bit.
+template <class Tracer>
+float conv_transpose2d_element(const ConvTransposePlan& P, const float* in, const float* wt,
+                               const float* bias, int64_t n, int64_t o, int64_t oy, int64_t ox,
+                               Tracer& tracer) {
+    const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
+    const int64_t group = o / opg, oo = o % opg;
+    float total = 0.0f;
+    for (int64_t ci = 0; ci < cpg; ++ci) {
+        const int64_t c = group * cpg + ci;
+        const float* plane = in + (n * P.c + c) * P.h * P.w;
+        const float* kernel = wt + (c * opg + oo) * P.kh * P.kw;
+        float sum = 0.0f;
+        for (int64_t ky = P.kh - 1; ky >= 0; --ky) {
+            const int64_t ty = oy + P.ph - ky * P.dh;  // = iy·sh
+            if (ty < 0 || ty % P.sh != 0 || ty / P.sh >= P.h) continue;
+            const int64_t iy = ty / P.sh;
+            for (int64_t kx = P.kw - 1; kx >= 0; --kx) {
+                const int64_t tx = ox + P.pw - kx * P.dw;
+                if (tx < 0 || tx % P.sw != 0 || tx / P.sw >= P.w) continue;
+                const int64_t ix = tx / P.sw;
+                const float x = plane[iy * P.w + ix];
+                const float w = kernel[ky * P.kw + kx];
+                sum += x * w;
+                tracer.term(c, ky, kx, iy, ix, false, iy, ix, x, w, sum);
+            }
+        }
+        total += sum;
+        tracer.channel(c, sum);
+    }
+    if (bias) total += bias[o];
+    return total;
+}
+
 // Max pooling of one output element: padding is −∞ (never chosen); NaN propagates, as in PyTorch.
 template <class Tracer>
 float max_pool_element(const PoolPlan& P, const float* plane, int64_t oy, int64_t ox, Tracer& tracer) {

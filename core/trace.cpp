@@ -20,6 +20,18 @@ float replay(const Trace& t) {
             }
             return t.has_bias ? total + t.bias : total;
         }
+        case TraceKind::ConvTranspose: {
+            // Same arithmetic as ref::conv_transpose2d_element: one sum per channel (0 when no input cell
+            // lands on the element), their total, then the bias.
+            float total = 0.0f;
+            size_t i = 0;
+            for (int64_t c : t.channels) {
+                float sum = 0.0f;
+                for (; i < t.terms.size() && t.terms[i].c == c; ++i) sum += t.terms[i].x * t.terms[i].w;
+                total += sum;
+            }
+            return t.has_bias ? total + t.bias : total;
+        }
         case TraceKind::MaxPool:
             return t.argmax >= 0 ? t.terms[size_t(t.argmax)].x : -std::numeric_limits<float>::infinity();
         case TraceKind::AvgPool: {
@@ -72,7 +84,8 @@ std::vector<std::string> explain_lines(const Trace& t) {
     std::vector<std::string> lines;
     const std::string more = t.truncated ? " + … (trace truncated)" : "";
     switch (t.kind) {
-        case TraceKind::Conv: {
+        case TraceKind::Conv:
+        case TraceKind::ConvTranspose: {
             const bool several = t.channels.size() > 1;
             size_t i = 0;
             for (size_t ci = 0; ci < t.channels.size(); ++ci) {
@@ -83,6 +96,8 @@ std::vector<std::string> explain_lines(const Trace& t) {
                             format_number(t.terms[i].w) + ")";
                     first = false;
                 }
+                // conv_transpose: no cell of this channel reaches the element.
+                if (first && !(t.truncated && i == t.terms.size())) line += "nothing lands here";
                 if (t.truncated && i == t.terms.size()) line += more;
                 lines.push_back(line + " = " + format_number(t.channel_sums[ci]));
             }

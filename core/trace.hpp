@@ -25,7 +25,9 @@ struct TraceTerm {
     float acc = 0.0f;  // after this term: conv/avg the running sum of this channel, max the running max
 };
 
-enum class TraceKind { Conv, MaxPool, AvgPool };
+// ConvTranspose: the terms are every (input cell × weight) that lands on the output element; iy/ix name the
+// input cell (never padding), ky/kx the weight position, acc the running sum of that input channel.
+enum class TraceKind { Conv, MaxPool, AvgPool, ConvTranspose };
 
 struct Trace {
     TraceKind kind = TraceKind::Conv;
@@ -41,9 +43,18 @@ struct Trace {
     float result = 0.0f;   // equals the reference output element bit for bit (a NaN may differ in sign)
 };
 
-// Traces conv2d at output element (n, o, oy, ox); n is 0 for an unbatched input.
+// Traces conv2d at output element (n, o, oy, ox); n is 0 for an unbatched input. With p.flip, the terms'
+// ky/kx and w are those of the rotated kernel (the kernel the computation uses and the stepper shows): the
+// original position is (kh − 1 − ky, kw − 1 − kx).
 Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                            const Conv2dParams& p, int64_t n, int64_t o, int64_t oy, int64_t ox);
+
+// Traces conv_transpose2d at output element (n, o, oy, ox). Terms per input channel (the group's, in order),
+// then by input row, then column (so kernel rows and columns descend): the order of the reference's scatter
+// loop, so `result` equals its output bit for bit. A channel no cell reaches has no terms and a sum of 0.
+Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                     const ConvTranspose2dParams& p, int64_t n, int64_t o, int64_t oy,
+                                     int64_t ox);
 
 // Traces pool2d at output element (n, c, oy, ox).
 Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n, int64_t c, int64_t oy,

@@ -2,6 +2,7 @@
 // [SECTION] The backend's state on the GL thread
 // [SECTION] conv2d
 // [SECTION] pool2d
+// [SECTION] conv_transpose2d
 // [SECTION] GpuBackend (marshalling to the GL thread)
 #include "core/gpu/gpu_backend.hpp"
 
@@ -270,6 +271,8 @@ struct GpuBackend::Impl {
 
     Result<Tensor> conv2d(const ConvPlan& P, const Tensor& input, const Tensor& weight, const Tensor* bias);
     Result<Tensor> pool2d(const PoolPlan& P, const Tensor& input);
+    Result<Tensor> conv_transpose2d(const ConvTransposePlan& P, const Tensor& input, const Tensor& weight,
+                                    const Tensor* bias);
     Result<Tensor> read_back(const Shape& shape, std::vector<int64_t> key, Timings& t);
 
     // The previous output again when `key` matches it and no data changed (nothing was uploaded). Otherwise
@@ -484,6 +487,98 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     return read_back(P.output_shape(), std::move(key), t);
 }
 
+// [SECTION] conv_transpose2d
+
+Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, const Tensor& input,
+                                                  const Tensor& weight, const Tensor* bias) {
+    GlState& S = *state;
+    const Limits& L = S.limits;
+    Timings t;
+    const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
+    // A stride only matters where the input has a second cell, a dilation where the kernel has a second tap.
+    const int64_t sh = P.h > 1 ? P.sh : 1, sw = P.w > 1 ? P.sw : 1;
+    const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
+    // The shader's index arithmetic (oy + ph − ky·dh, iy·sh) in 32-bit ints.
+    for (int64_t v : {P.oh + P.ph, P.ow + P.pw, (P.kh - 1) * dh, (P.kw - 1) * dw, P.h * sh, P.w * sw})
+        if (v > INT_MAX / 2) return fail("the problem is too large for the gpu backend's 32-bit indices");
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
+    const int64_t ci_budget = L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * P.kw)) : cpg;
+    if (weight.numel() * 4 > L.max_storage_block)
+        return fail("the weight (" + mib(weight.numel() * 4) +
+                    ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
+    auto program = S.programs.get("conv_transpose2d.comp", {});
+    if (!program) return Error{program.error()};
+    const GLuint prog = *program;
+
+    const auto t_upload = Clock::now();
+    auto up_in = S.input.upload(input.data.data(), input.data.size());
+    if (!up_in) return Error{up_in.error()};
+    auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
+    if (!up_w) return Error{up_w.error()};
+    bool up_b = false;
+    if (bias) {
+        auto r = S.bias.upload(bias->data.data(), bias->data.size());
+        if (!r) return Error{r.error()};
+        up_b = *r;
+    } else if (auto s = S.bias.reserve(16); !s) {
+        return Error{s.error()};  // bound but never read
+    }
+    const int64_t out_numel = P.n * P.o * P.oh * P.ow;
+    if (auto s = S.output.reserve(out_numel * 4); !s) return Error{s.error()};
+    if (*up_in || *up_w || up_b) glFinish();
+    t.upload_ms = ms_since(t_upload);
+    t.uploaded_input = *up_in;
+    t.uploaded_weight = *up_w;
+    std::vector<int64_t> key = {2,    P.n,  P.c,  P.h,   P.w,   P.o,  P.kh, P.kw,       P.groups,   P.sh,
+                                P.sw, P.ph, P.pw, P.oph, P.opw, P.dh, P.dw, P.has_bias, P.unbatched};
+    if (auto out = reuse(key, *up_in || *up_w || up_b, t)) return std::move(*out);
+
+    const auto t_dispatch = Clock::now();
+    glUseProgram(prog);
+    set4(prog, "u_out", P.o, P.oh, P.ow, P.groups);
+    set4(prog, "u_kernel", P.kh, P.kw, dh, dw);
+    set4(prog, "u_geom", sh, sw, P.ph, P.pw);
+    glBindBufferRange(GL_SHADER_STORAGE_BUFFER, 1, S.weight.id(), 0,
+                      std::max<int64_t>(weight.numel(), 1) * 4);
+    glBindBufferRange(GL_SHADER_STORAGE_BUFFER, 2, S.bias.id(), 0, bias ? bias->numel() * 4 : 16);
+    const int64_t gx = ceil_div(P.ow, kWgX), gy = ceil_div(P.oh, kWgY);
+    const int64_t plane_in = P.h * P.w, plane_out = P.oh * P.ow;
+
+    // One pass per chunk of input channels: images [n0, n0 + n_count), output channels [o0, o0 + o_count).
+    auto passes = [&](int64_t n0, int64_t n_count, int64_t o0, int64_t o_count, int64_t in_first,
+                      int64_t in_count, int64_t out_first, int64_t out_count) {
+        const int64_t in_shift = bind_range(0, S.input.id(), in_first, in_count, L);
+        const int64_t out_shift = bind_range(3, S.output.id(), out_first, out_count, L);
+        set4(prog, "u_in", n_count, P.c, P.h, P.w);
+        set4(prog, "u_shift", in_shift, out_shift, n0, o0);
+        set4(prog, "u_count", o_count, 0, 0, 0);
+        for (int64_t ci0 = 0; ci0 < cpg; ci0 += ci_budget) {
+            const int64_t count = std::min(ci_budget, cpg - ci0);
+            set4(prog, "u_channels", ci0, count, ci0 > 0 ? 1 : 0, ci0 + count == cpg && bias ? 1 : 0);
+            t.dispatches += dispatch_grid(prog, gx, gy, n_count * o_count, L);
+            glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);  // the next pass adds to these outputs
+        }
+    };
+    const int64_t range = range_elements(L);
+    if (input.numel() <= range && out_numel <= range) {
+        passes(0, P.n, 0, P.o, 0, input.numel(), 0, out_numel);
+    } else {
+        // One image and group at a time: its input channels and output channels each in one bound range.
+        if (cpg * plane_in > range || opg * plane_out > range)
+            return fail("one group's " + std::string(cpg * plane_in > range ? "input" : "output") +
+                        " is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block) +
+                        " (use --backend simd)");
+        for (int64_t n = 0; n < P.n; ++n)
+            for (int64_t g = 0; g < P.groups; ++g)
+                passes(n, 1, g * opg, opg, (n * P.c + g * cpg) * plane_in, cpg * plane_in,
+                       (n * P.o + g * opg) * plane_out, opg * plane_out);
+    }
+    glFinish();
+    t.dispatch_ms = ms_since(t_dispatch);
+    if (auto s = gl_status("conv_transpose2d"); !s) return Error{s.error()};
+    return read_back(P.output_shape(), std::move(key), t);
+}
+
 // [SECTION] GpuBackend
 
 GpuBackend::GpuBackend(Options options) : m_impl(std::make_unique<Impl>()) {
@@ -506,6 +601,7 @@ Status GpuBackend::available() {
 
 Result<Tensor> GpuBackend::conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const Conv2dParams& params) {
+    if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
     auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
     if (!plan) return Error{plan.error()};
     if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
@@ -517,6 +613,15 @@ Result<Tensor> GpuBackend::pool2d(const Tensor& input, const Pool2dParams& param
     if (!plan) return Error{plan.error()};
     if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
     return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->pool2d(*plan, input); });
+}
+
+Result<Tensor> GpuBackend::conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                            const ConvTranspose2dParams& params) {
+    auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
+    if (!plan) return Error{plan.error()};
+    if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
+    return m_impl->gl().run(
+        [&]() -> Result<Tensor> { return m_impl->conv_transpose2d(*plan, input, weight, bias); });
 }
 
 void GpuBackend::set_fallback_context(ExternalContext context) {

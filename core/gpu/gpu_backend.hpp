@@ -89,6 +89,9 @@ public:
                           const Conv2dParams& params) override;
     // Max or average pooling, the reference's answers; errors as values.
     Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override;
+    // ConvTranspose2d, the reference's answers (float32 rounding aside); errors as values.
+    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                    const ConvTranspose2dParams& params) override;
 
     // Installs a fallback context; takes effect if no context was made yet or the last attempt failed.
     void set_fallback_context(ExternalContext context);

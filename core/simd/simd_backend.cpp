@@ -19,6 +19,7 @@
 #include <limits>
 
 #include "core/backend.hpp"
+#include "core/simd/conv_transpose.hpp"
 #include "core/simd/kernels.hpp"
 #include "core/simd/simd.hpp"
 #include "core/thread_pool.hpp"
@@ -560,6 +561,7 @@ public:
 
     Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                           const Conv2dParams& params) override {
+        if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
         auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
         if (!plan) return Error{plan.error()};
         if (!simd::fits_scratch(*plan)) return reference_backend().conv2d(input, weight, bias, params);
@@ -578,6 +580,18 @@ public:
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
         if (!out) return Error{out.error()};
         simd::pool2d_into(*plan, input.data.data(), out->data.data());
+        return std::move(*out);
+    }
+
+    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                    const ConvTranspose2dParams& params) override {
+        auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
+        if (!plan) return Error{plan.error()};
+        auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
+        if (!out) return Error{out.error()};
+        simd::conv_transpose2d_into(*plan, input.data.data(), weight.data.data(),
+                                    bias ? bias->data.data() : nullptr, out->data.data(),
+                                    simd::g_max_threads.load());
         return std::move(*out);
     }
 };
