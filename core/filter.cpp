@@ -1,5 +1,7 @@
 #include "core/filter.hpp"
 
+#include "core/transpose.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -248,7 +250,10 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
             }
         if (spec.op == FilterOp::Conv) {
             p.op = StepOp::Conv;
-            p.weight = spec.kernel.weight_tensor(1);
+            // True convolution: the stepper shows the rotated kernel it cross-correlates with, so its output
+            // is the image's pixel.
+            p.weight = spec.conv.flip ? rotate_kernel_180(spec.kernel.weight_tensor(1))
+                                      : spec.kernel.weight_tensor(1);
             p.bias = spec.kernel.bias_tensor(1);
             p.has_bias = spec.kernel.offset != 0.0;
             p.conv.stride = Pair{ah.stride, aw.stride};

@@ -178,6 +178,10 @@ struct EditVisitor {
         s.map = e.map;
         return {};
     }
+    Status operator()(const lab_edit::SetFlip& e) {
+        s.spec.conv.flip = e.on;
+        return {};
+    }
     Status operator()(const lab_edit::SetBackend& e) {
         if (!e.name.empty()) {
             const auto names = backend_names();
@@ -218,7 +222,7 @@ std::vector<uint8_t> rgba_of(const Image& p) {
 struct ImageLab::Cache {
     explicit Cache(std::shared_ptr<const LabPhoto> p) : photo(std::move(p)) {}
     struct Shown {
-        std::vector<uint8_t> rgba;
+        std::shared_ptr<const std::vector<uint8_t>> rgba;
         int64_t w = 0, h = 0;
     };
     std::shared_ptr<const LabPhoto> photo;
@@ -467,7 +471,7 @@ void ImageLab::submit() {
                 if (auto t = image_to_tensor(src, ColorMode::Grey))
                     if (auto grey = to_display(*t, DisplayMap::Clamp)) src = std::move(*grey);
             const Image shown = shrink_to_fit(src, in.max_side, factor);
-            s->rgba = rgba_of(shown);
+            s->rgba = std::make_shared<const std::vector<uint8_t>>(rgba_of(shown));
             s->w = shown.width;
             s->h = shown.height;
             return std::shared_ptr<const Cache::Shown>(std::move(s));
@@ -510,15 +514,14 @@ void ImageLab::submit() {
                     f->input_rgba = s->rgba, f->input_w = s->w, f->input_h = s->h;
                 }
             }
-            if (f->input_rgba.empty()) {  // the shrunk photo stands in until the full texture is made
-                f->input_rgba = rgba_of(*small);
-                f->input_w = small->width;
-                f->input_h = small->height;
+            if (!f->input_rgba) {  // the shrunk photo stands in until the full texture is made
+                Image src = *small;
                 if (in.mode == ColorMode::Grey && small->channels == 3)
                     if (auto t = image_to_tensor(*small, ColorMode::Grey))
-                        if (auto grey = to_display(*t, DisplayMap::Clamp)) {
-                            f->input_rgba = rgba_of(*grey);
-                        }
+                        if (auto grey = to_display(*t, DisplayMap::Clamp)) src = std::move(*grey);
+                f->input_rgba = std::make_shared<const std::vector<uint8_t>>(rgba_of(src));
+                f->input_w = src.width;
+                f->input_h = src.height;
             }
             return std::shared_ptr<const LabFrame>(std::move(f));
         });

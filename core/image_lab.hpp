@@ -9,6 +9,7 @@
 //   lab.update();                        if (const LabFrame* f = lab.shown()) draw(*f);   // every frame
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -103,6 +104,9 @@ struct SetMap {
 struct SetBackend {
     std::string name;
 };
+struct SetFlip {  // true convolution: the kernel rotated 180° (Conv2dParams::flip)
+    bool on;
+};
 }  // namespace lab_edit
 using ImageLabEdit =
     std::variant<lab_edit::SetOp, lab_edit::ChoosePreset, lab_edit::SetPresetSize, lab_edit::SetSigma,
@@ -110,7 +114,7 @@ using ImageLabEdit =
                  lab_edit::SetOffset, lab_edit::NormalizeKernel, lab_edit::SetStride,
                  lab_edit::SetPaddingChoice, lab_edit::SetPadding, lab_edit::SetDilation,
                  lab_edit::SetPaddingMode, lab_edit::SetPoolWindow, lab_edit::SetPoolStrideIsWindow,
-                 lab_edit::SetColorMode, lab_edit::SetMap, lab_edit::SetBackend>;
+                 lab_edit::SetColorMode, lab_edit::SetMap, lab_edit::SetBackend, lab_edit::SetFlip>;
 
 // Applies one edit to a state (pure: the model's apply and the tests use it). An error, and `state`
 // unchanged, for an edit that cannot be made (a cell outside the grid, a divisor of 0, normalizing cells
@@ -142,7 +146,10 @@ struct LabFrame {
     std::shared_ptr<const Tensor> input;   // full: the photo as a tensor (explain, hovered values); else null
     std::shared_ptr<const Tensor> output;  // full: C×OH×OW; preview: the preview's output
     ValueRange range;                      // of the output (Normalize, AbsScaled)
-    std::vector<uint8_t> input_rgba, output_rgba;  // textures, shrunk to the texture limit
+    // Textures, shrunk to the texture limit; the input's is shared by every frame of a photo and mode (the
+    // same pointer: upload it once).
+    std::shared_ptr<const std::vector<uint8_t>> input_rgba;
+    std::vector<uint8_t> output_rgba;
     int64_t input_w = 0, input_h = 0, output_w = 0, output_h = 0;
     std::string backend;
     double ms = 0.0;                        // the filter's own time
@@ -157,6 +164,9 @@ public:
     ~ImageLab();
     ImageLab(const ImageLab&) = delete;
     ImageLab& operator=(const ImageLab&) = delete;
+
+    // The largest texture side the view can show (from its GL context); results made later use it.
+    void set_max_texture_side(int64_t side) { m_max_texture_side = std::max<int64_t>(64, side); }
 
     // [State and edits]
     const ImageLabState& state() const { return m_state; }

@@ -238,7 +238,8 @@ TEST_CASE("ImageLab: the full result equals the command line's, and explains a p
     CHECK(f.output_w == 38);
     CHECK(f.output_h == 14);
     CHECK(f.output_rgba.size() == size_t(38 * 14 * 4));
-    CHECK(f.input_rgba.size() == size_t(40 * 30 * 4));
+    REQUIRE(f.input_rgba);
+    CHECK(f.input_rgba->size() == size_t(40 * 30 * 4));
 
     lab.explain(3, 5, 2);
     REQUIRE(lab.trace());

@@ -108,6 +108,12 @@ void ImageView::draw_kernel_choice(ViewContext& ctx) {
         }
     }
     if (ImGui::Button((std::string(tr(Str::img_edit)) + "…").c_str())) m_editor_open = !m_editor_open;
+    // True convolution or cross-correlation, and who computes which.
+    bool flip = m_lab.state().spec.conv.flip;
+    if (ImGui::Checkbox(tr(Str::img_flip), &flip)) edit(ctx, lab_edit::SetFlip{flip});
+    ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
+    ImGui::TextWrapped("%s", tr(Str::img_flip_caption));
+    ImGui::PopStyleColor();
 }
 
 // Stride, padding, dilation, padding mode.

@@ -44,6 +44,19 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
                 edit(ctx, lab_edit::SetCell{r, c, v});
             ImGui::PopID();
         }
+    // With true convolution, the kernel the computation uses: the cells rotated 180°, weights as applied.
+    if (m_lab.state().spec.conv.flip) {
+        ImGui::TextColored(to_vec4(palette().strong(Role::Kernel)), "%s", tr(Str::img_flip_applied));
+        for (int64_t r = 0; r < k.rows; ++r)
+            for (int64_t c = 0; c < k.cols; ++c) {
+                if (c) ImGui::SameLine();
+                ImGui::PushID(int(100000 + r * k.cols + c));
+                ImGui::SetNextItemWidth(cell_w);
+                double w = double(k.weight(k.rows - 1 - r, k.cols - 1 - c));
+                ImGui::InputDouble("##rotated", &w, 0.0, 0.0, "%.3g", ImGuiInputTextFlags_ReadOnly);
+                ImGui::PopID();
+            }
+    }
     ImGui::PopStyleColor();
     ImGui::PopStyleVar(2);
     label(Str::img_divisor);
