@@ -158,7 +158,7 @@ enum class Lang { En, Ko };
     X(img_fastest,      "fastest available", "가장 빠른 것") \
     X(img_time,         "%s: %.1f ms", "%s: %.1f ms") \
     X(img_computing,    "Computing… %.1f s", "계산 중… %.1f초") \
-    X(img_flip,         "True convolution (kernel rotated 180°)", "진짜 합성곱 (커널 180° 회전)") \
+    X(img_flip,         "True convolution", "진짜 합성곱") \
     X(img_flip_caption, "PyTorch and TensorFlow compute cross-correlation: the kernel as written. scipy.signal.convolve2d and signal processing compute true convolution: the kernel rotated 180°.", "PyTorch와 TensorFlow는 교차 상관을 계산합니다: 적힌 그대로의 커널. scipy.signal.convolve2d와 신호 처리는 진짜 합성곱을 계산합니다: 180° 회전한 커널.") \
     X(img_flip_applied, "Applied (rotated 180°)", "적용되는 커널 (180° 회전)") \
     X(img_preview,      "Preview: the full result follows", "미리 보기: 전체 결과가 곧 나옵니다") \

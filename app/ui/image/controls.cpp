@@ -111,9 +111,12 @@ void ImageView::draw_kernel_choice(ViewContext& ctx) {
     // True convolution or cross-correlation, and who computes which.
     bool flip = m_lab.state().spec.conv.flip;
     if (ImGui::Checkbox(tr(Str::img_flip), &flip)) edit(ctx, lab_edit::SetFlip{flip});
-    ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
-    ImGui::TextWrapped("%s", tr(Str::img_flip_caption));
-    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::img_flip_caption));
+    if (flip) {  // said beside the picture it changes; on hover before
+        ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
+        ImGui::TextWrapped("%s", tr(Str::img_flip_caption));
+        ImGui::PopStyleColor();
+    }
 }
 
 // Stride, padding, dilation, padding mode.
