@@ -1,6 +1,7 @@
 // core/image_lab: the banded filter against the whole-tensor one, the edits (presets parsed strictly, custom
 // cells, refusals that leave the state alone), undo and redo, and the jobs (a preview first on a large
 // photo, then the full result equal to the command line's; a newer edit supersedes the run in flight).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -281,4 +282,43 @@ TEST_CASE("ImageLab: a large photo shows a preview first, then the full result; 
     const Tensor expected =
         *apply_filter(*image_to_tensor(img, ColorMode::Color), lab.full()->spec, reference_backend());
     CHECK(testing::mismatch(expected, *lab.full()->output, 1e-5f, 1e-3f).empty());
+}
+
+TEST_CASE("ImageLab: the flip toggle computes true convolution, and the stepper hand-off agrees") {
+    ImageLab lab(8192, 0);
+    const Image img = photo(24, 18, 1, 21);
+    lab.set_photo(lab_photo(img));
+    REQUIRE(lab.apply(lab_edit::ChoosePreset{"sobel-x"}));
+    REQUIRE(lab.apply(lab_edit::SetCell{0, 0, 3.0}));  // no longer symmetric under the rotation
+    REQUIRE(lab.apply(lab_edit::SetFlip{true}));
+    settle(lab);
+    REQUIRE(lab.full());
+    CHECK(lab.full()->spec.conv.flip);
+    // Compute reference: cross-correlation with the kernel rotated 180° (scipy.signal.convolve2d's 'valid').
+    FilterSpec rotated = lab.full()->spec;
+    rotated.conv.flip = false;
+    Kernel& k = rotated.kernel;
+    std::reverse(k.cells.begin(), k.cells.end());  // a row-major grid reversed is the grid rotated 180°
+    const Tensor x = *image_to_tensor(img, ColorMode::Grey);
+    const Tensor expected = *apply_filter(x, rotated, reference_backend());
+    // Verify
+    CHECK(testing::mismatch(expected, *lab.full()->output, 1e-5f, 1e-3f).empty());
+    const Tensor plain = *apply_filter(x, effective_spec([&] {
+                                           ImageLabState s = lab.state();
+                                           s.spec.conv.flip = false;
+                                           return s;
+                                       }()),
+                                       reference_backend());
+    CHECK_FALSE(testing::mismatch(plain, *lab.full()->output, 1e-5f, 1e-3f).empty());
+    // Explain: the trace is of the rotated kernel and replays to the pixel; the stepper's neighbourhood
+    // gives the same value.
+    lab.explain(4, 6, 0);
+    REQUIRE(lab.trace());
+    CHECK(lab.trace()->result == Approx(expected.data[size_t(4 * expected.dim(2) + 6)]).margin(1e-3));
+    auto nb = lab.neighbourhood();
+    REQUIRE(nb);
+    auto solved = solve_stepper(nb->problem);
+    REQUIRE(solved);
+    const int64_t w = nb->window;
+    CHECK(solved->traces[size_t(w)].result == Approx(lab.trace()->result).margin(1e-3));
 }
