@@ -86,7 +86,11 @@ int main(int argc, char** argv) {
             if (shell.close_requested()) break;
             glfwSetWindowShouldClose(window, GLFW_FALSE);  // the shell asks about unsaved changes first
         }
-        glfwPollEvents();
+        // Asleep until input when nothing changes (the shell says when a view animates or works).
+        if (const double wait = shell.idle_wait_seconds(); wait > 0.0)
+            glfwWaitEventsTimeout(wait);
+        else
+            glfwPollEvents();
         shell.before_frame();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();

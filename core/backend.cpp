@@ -39,13 +39,12 @@ Result<Backend*> find_backend(std::string_view name) {
     std::string choices;
     for (Backend* b : all_backends()) {
         if (b->name() == name) {
-            if (auto s = b->available(); !s)
-                return fail("backend " + std::string(name) + " is unavailable: " + s.error());
+            if (auto s = b->available(); !s) return fail<ErrCode::backend_unavailable>(name, s.err());
             return b;
         }
         choices += (choices.empty() ? "" : ", ") + std::string(b->name());
     }
-    return fail("unknown backend '" + std::string(name) + "' (choose " + choices + ")");
+    return fail<ErrCode::backend_unknown>(name, choices);
 }
 
 Backend& fastest_backend(std::string* why_not_gpu) {

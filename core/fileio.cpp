@@ -16,24 +16,50 @@ namespace convscope {
 namespace {
 
 // "a folder", "a FIFO", … for the refusal of a path that is not a regular file.
-const char* kind_of(mode_t m) {
-    if (S_ISDIR(m)) return "a folder";
-    if (S_ISFIFO(m)) return "a FIFO (named pipe)";
-    if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
-    if (S_ISSOCK(m)) return "a socket";
-    return "not a regular file";
+Error kind_of(mode_t m) {
+    if (S_ISDIR(m)) return word<ErrCode::w_a_folder>();
+    if (S_ISFIFO(m)) return word<ErrCode::w_a_fifo>();
+    if (S_ISCHR(m) || S_ISBLK(m)) return word<ErrCode::w_a_device>();
+    if (S_ISSOCK(m)) return word<ErrCode::w_a_socket>();
+    return word<ErrCode::w_not_regular>();
+}
+
+// The OS's reason, in the catalogue's words where it has them (strerror is English only).
+Error os_reason(int err) {
+    switch (err) {
+        case ENOENT:
+            return word<ErrCode::os_enoent>();
+        case EACCES:
+            return word<ErrCode::os_eacces>();
+        case EPERM:
+            return word<ErrCode::os_eperm>();
+        case EISDIR:
+            return word<ErrCode::os_eisdir>();
+        case ENOTDIR:
+            return word<ErrCode::os_enotdir>();
+        case ENOSPC:
+            return word<ErrCode::os_enospc>();
+        case EROFS:
+            return word<ErrCode::os_erofs>();
+        case ENAMETOOLONG:
+            return word<ErrCode::os_enametoolong_sys>();
+        case ELOOP:
+            return word<ErrCode::os_eloop_sys>();
+        default:
+            return fail_text(std::strerror(err));
+    }
 }
 
 // Opens a regular file for reading without blocking: O_NONBLOCK makes open() of a FIFO return at once, and
 // fstat refuses it (and devices, folders) before any read.
 Result<int> open_regular(const std::string& path, struct stat& st) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) return fail("cannot open " + path + ": " + std::strerror(errno));
+    if (fd < 0) return fail<ErrCode::cannot_open>(path, os_reason(errno));
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         const bool stat_ok = ::fstat(fd, &st) == 0;
         ::close(fd);
-        const char* kind = stat_ok ? kind_of(st.st_mode) : "not a regular file";
-        return fail(path + " is " + kind + ", not a regular file");
+        return fail<ErrCode::not_regular_file>(
+            path, stat_ok ? kind_of(st.st_mode) : word<ErrCode::w_not_regular>());
     }
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -87,7 +113,7 @@ Result<std::string> resolve_links(const std::string& path) {
         if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p;
         char buf[PATH_MAX];
         const ssize_t n = ::readlink(p.c_str(), buf, sizeof buf - 1);
-        if (n < 0) return fail("cannot write " + path + ": " + std::strerror(errno));
+        if (n < 0) return fail<ErrCode::cannot_write>(path, os_reason(errno));
         std::string target(buf, size_t(n));
         if (!target.starts_with('/')) {
             const size_t slash = p.rfind('/');
@@ -95,7 +121,7 @@ Result<std::string> resolve_links(const std::string& path) {
         }
         p = target;
     }
-    return fail("cannot write " + path + ": too many levels of symbolic links");
+    return fail<ErrCode::cannot_write>(path, word<ErrCode::os_eloop>());
 }
 
 mode_t current_umask() {
@@ -109,47 +135,45 @@ mode_t current_umask() {
 Result<std::vector<uint8_t>> read_file(const std::string& path, int64_t max_bytes) {
     struct stat st {};
     auto fd = open_regular(path, st);
-    if (!fd) return Error{fd.error()};
+    if (!fd) return fd.err();
     if (st.st_size > max_bytes) {
         ::close(*fd);
-        return fail(path + " is " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                    std::to_string(max_bytes));
+        return fail<ErrCode::file_too_large>(path, int64_t(st.st_size), max_bytes);
     }
     std::vector<uint8_t> bytes(size_t(st.st_size));
     const size_t got = read_up_to(*fd, bytes.data(), bytes.size());
     ::close(*fd);
-    if (got != bytes.size()) return fail("cannot read all of " + path);
+    if (got != bytes.size()) return fail<ErrCode::cannot_read_all>(path);
     return bytes;
 }
 
 Result<FileHead> read_file_head(const std::string& path, int64_t max_bytes) {
     struct stat st {};
     auto fd = open_regular(path, st);
-    if (!fd) return Error{fd.error()};
+    if (!fd) return fd.err();
     FileHead head;
     head.size = int64_t(st.st_size);
     head.bytes.resize(size_t(std::min<int64_t>(max_bytes, head.size)));
     const size_t got = read_up_to(*fd, head.bytes.data(), head.bytes.size());
     ::close(*fd);
-    if (got != head.bytes.size()) return fail("cannot read " + path);
+    if (got != head.bytes.size()) return fail<ErrCode::cannot_read>(path);
     return head;
 }
 
 Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes) {
     auto real = resolve_links(path);
-    if (!real) return Error{real.error()};
+    if (!real) return real.err();
     const std::string& target = *real;
     struct stat st {};
     mode_t mode = 0666 & ~current_umask();
     if (::stat(target.c_str(), &st) == 0) {
-        if (!S_ISREG(st.st_mode))
-            return fail("cannot write " + path + ": it is " + std::string(kind_of(st.st_mode)) +
-                        ", not a regular file (it is not replaced)");
+        if (!S_ISREG(st.st_mode)) return fail<ErrCode::write_not_regular>(path, kind_of(st.st_mode));
         mode = st.st_mode & 07777;
     }
 
     std::string tmp = target + ".tmp-XXXXXX";
-    if (tmp.size() >= sizeof g_temp_path) return fail("cannot write " + path + ": the path is too long");
+    if (tmp.size() >= sizeof g_temp_path)
+        return fail<ErrCode::cannot_write>(path, word<ErrCode::os_enametoolong>());
     int fd = -1;
     {
         SignalsBlocked blocked;
@@ -159,12 +183,12 @@ Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes
             g_temp_live.store(true);
         }
     }
-    if (fd < 0) return fail("cannot write " + path + ": " + std::strerror(errno));
+    if (fd < 0) return fail<ErrCode::cannot_write>(path, os_reason(errno));
     auto discard = [&](int err) {
         SignalsBlocked blocked;
         ::unlink(tmp.c_str());
         g_temp_live.store(false);
-        return fail("cannot write " + path + ": " + std::strerror(err ? err : EIO));
+        return fail<ErrCode::cannot_write>(path, os_reason(err ? err : EIO));
     };
 
     size_t put = 0;
@@ -185,7 +209,7 @@ Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes
         err = errno;
         ::unlink(tmp.c_str());
         g_temp_live.store(false);
-        return fail("cannot write " + path + ": " + std::strerror(err ? err : EIO));
+        return fail<ErrCode::cannot_write>(path, os_reason(err ? err : EIO));
     }
     g_temp_live.store(false);
     return {};

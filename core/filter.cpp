@@ -12,7 +12,7 @@ Result<DisplayMap> parse_display_map(std::string_view text) {
     if (text == "abs") return DisplayMap::Abs;
     if (text == "normalize") return DisplayMap::Normalize;
     if (text == "abs-scaled") return DisplayMap::AbsScaled;
-    return fail("display map '" + std::string(text) + "' is not clamp, abs, normalize or abs-scaled");
+    return fail<ErrCode::display_map_unknown>(text);
 }
 
 std::string_view to_string(DisplayMap map) {
@@ -44,30 +44,29 @@ Pool2dParams effective_pool(const FilterSpec& spec) {
 }
 
 Status check_input(const Shape& input) {
-    if (input.size() != 3)
-        return fail("the filter needs a C×H×W image tensor, got " + shape_to_string(input));
+    if (input.size() != 3) return fail<ErrCode::filter_input_rank>(shape_to_string(input));
     return {};
 }
 
 }  // namespace
 
 Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spec) {
-    if (auto s = check_input(input); !s) return Error{s.error()};
+    if (auto s = check_input(input); !s) return s.err();
     const int64_t c = input[0];
     if (spec.op == FilterOp::Conv) {
         const Shape weight{c, 1, spec.kernel.rows, spec.kernel.cols};
         const Shape bias{c};
         auto plan = plan_conv2d(input, weight, &bias, filter_conv_params(spec, c));
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
     }
     auto plan = plan_pool2d(input, effective_pool(spec));
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
 }
 
 Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend& backend) {
-    if (auto s = check_input(input.shape); !s) return Error{s.error()};
+    if (auto s = check_input(input.shape); !s) return s.err();
     if (spec.op == FilterOp::Conv) {
         const int64_t c = input.dim(0);
         const Tensor weight = spec.kernel.weight_tensor(c);
@@ -93,18 +92,18 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
     const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
     const int64_t h = image.height, w = image.width;
     auto g = filter_geometry({c, h, w}, spec);
-    if (!g) return Error{g.error()};
+    if (!g) return g.err();
     // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
     if (spec.op != FilterOp::Conv) {
         auto t = image_to_tensor(image, mode);
-        if (!t) return Error{t.error()};
-        if (cancelled && cancelled()) return fail(std::string(kFilterCancelled));
+        if (!t) return t.err();
+        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
         return apply_filter(*t, spec, backend);
     }
     const AxisSpec ah = g->h, aw = g->w;
     const int64_t oh = g->output[1], ow = g->output[2];
     auto out = Tensor::try_filled({c, oh, ow});
-    if (!out) return Error{out.error()};
+    if (!out) return out.err();
     const int64_t wp = w + aw.pad_before + aw.pad_after;
     std::vector<int64_t> col_src(static_cast<size_t>(wp));
     for (int64_t x = 0; x < wp; ++x)
@@ -119,12 +118,12 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
     const int64_t ic = image.channels;
     std::vector<float> line(static_cast<size_t>(w));
     for (int64_t oy0 = 0; oy0 < oh; oy0 += rows_per_band) {
-        if (cancelled && cancelled()) return fail(std::string(kFilterCancelled));
+        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
         const int64_t oy1 = std::min(oh, oy0 + rows_per_band);
         const int64_t py0 = oy0 * ah.stride;
         const int64_t rows = (oy1 - 1 - oy0) * ah.stride + ah.dilation * (ah.kernel - 1) + 1;
         auto band = Tensor::try_filled({c, rows, wp});
-        if (!band) return Error{band.error()};
+        if (!band) return band.err();
         for (int64_t r = 0; r < rows; ++r) {
             const int64_t sy = source_or_zero(py0 + r - ah.pad_before, h, spec.conv.padding_mode);
             if (sy < 0) continue;  // a row of zero padding (the band starts zeroed)
@@ -145,10 +144,10 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
             }
         }
         auto y = backend.conv2d(*band, weight, &bias, p);
-        if (!y) return Error{y.error()};
+        if (!y) return y.err();
         const int64_t n = oy1 - oy0;
         if (y->rank() != 3 || y->dim(1) != n || y->dim(2) != ow)
-            return fail("band output " + shape_to_string(y->shape) + " does not fit the output");
+            return fail<ErrCode::band_output_mismatch>(shape_to_string(y->shape));
         for (int64_t k = 0; k < c; ++k)
             std::copy_n(y->data.data() + k * n * ow, size_t(n * ow), out->data.data() + (k * oh + oy0) * ow);
     }
@@ -157,7 +156,7 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
 
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
                            int64_t ox) {
-    if (auto s = check_input(input.shape); !s) return Error{s.error()};
+    if (auto s = check_input(input.shape); !s) return s.err();
     if (spec.op == FilterOp::Conv) {
         const int64_t c = input.dim(0);
         const Tensor weight = spec.kernel.weight_tensor(c);
@@ -196,8 +195,7 @@ uint8_t display_value(float v, DisplayMap map, ValueRange range) {
 
 Result<Image> to_display(const Tensor& output, DisplayMap map) {
     if (output.rank() != 3 || (output.dim(0) != 1 && output.dim(0) != 3))
-        return fail("cannot show a " + shape_to_string(output.shape) +
-                    " output as an image (1 or 3 channels)");
+        return fail<ErrCode::cannot_show_output>(shape_to_string(output.shape));
     Image img;
     img.channels = int(output.dim(0));
     img.height = output.dim(1);
@@ -218,17 +216,15 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
                                             int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
                                             int64_t max_kernel) {
     auto g = filter_geometry(input.shape, spec);
-    if (!g) return Error{g.error()};
+    if (!g) return g.err();
     const int64_t c = input.dim(0), h = input.dim(1), w = input.dim(2);
     const int64_t oh = g->output[1], ow = g->output[2];
     if (channel < 0 || channel >= c || oy < 0 || oy >= oh || ox < 0 || ox >= ow)
-        return fail("output pixel (" + std::to_string(oy) + ", " + std::to_string(ox) + ") is outside the " +
-                    std::to_string(oh) + "×" + std::to_string(ow) + " output");
+        return fail<ErrCode::output_pixel_outside>(oy, ox, oh, ow);
     const AxisSpec& ah = g->h;
     const AxisSpec& aw = g->w;
     if (ah.kernel > max_kernel || aw.kernel > max_kernel)
-        return fail("the stepper shows kernels up to " + std::to_string(max_kernel) + "×" +
-                    std::to_string(max_kernel));
+        return fail<ErrCode::stepper_kernel_limit>(max_kernel, max_kernel);
     // The widest reach (at most `reach`) whose region still fits the stepper's grid.
     for (int64_t r = reach; r >= 0; --r) {
         const int64_t y0 = std::max<int64_t>(0, oy - r), y1 = std::min(oh - 1, oy + r);
@@ -268,16 +264,15 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
         nb.window = (oy - y0) * (x1 - x0 + 1) + (ox - x0);
         return nb;
     }
-    return fail("the window of this pixel is larger than the stepper's " + std::to_string(max_side) + "×" +
-                std::to_string(max_side) + " grid");
+    return fail<ErrCode::pixel_window_too_large>(max_side, max_side);
 }
 
 Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,
                            Backend& backend) {
     auto input = image_to_tensor(image, mode);
-    if (!input) return Error{input.error()};
+    if (!input) return input.err();
     auto output = apply_filter(*input, spec, backend);
-    if (!output) return Error{output.error()};
+    if (!output) return output.err();
     return to_display(*output, map);
 }
 

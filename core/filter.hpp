@@ -60,8 +60,11 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
                                    Backend& backend, const std::function<bool()>& cancelled = {},
                                    int64_t band_rows = 128);
 
-// The message of a run stopped by `cancelled`.
+// A run stopped by `cancelled` fails with ErrCode::filter_cancelled; this is its English message.
 inline constexpr std::string_view kFilterCancelled = "superseded by a newer edit";
+inline bool is_filter_cancelled(const Error& e) {
+    return e.code == ErrCode::filter_cancelled;
+}
 
 // The multiply-accumulate (or pooling window) behind output element (channel, oy, ox), from the reference
 // kernel.

@@ -19,53 +19,51 @@ std::string hw(int64_t h, int64_t w) {
     return std::to_string(h) + "×" + std::to_string(w);
 }
 
-Status check_positive(const char* what, Pair p) {
-    if (p.h < 1 || p.w < 1) return fail(std::string(what) + " must be at least 1, got " + to_string(p));
+Status check_positive(Error what, Pair p) {
+    if (p.h < 1 || p.w < 1) return fail<ErrCode::must_be_at_least_1>(std::move(what), to_string(p));
     return {};
 }
 
-Status check_shape(const char* what, const Shape& s) {
+Status check_shape(const Error& what, const Shape& s) {
     for (int64_t d : s)
-        if (d < 1)
-            return fail(std::string(what) + " of shape " + shape_to_string(s) + " has an empty dimension");
-    if (shape_numel(s) < 0)
-        return fail(std::string(what) + " of shape " + shape_to_string(s) + " is larger than the limits");
+        if (d < 1) return fail<ErrCode::shape_empty_dim>(what, shape_to_string(s));
+    if (shape_numel(s) < 0) return fail<ErrCode::shape_over_limits>(what, shape_to_string(s));
     return {};
 }
 
 // The common message when no window fits.
 Error too_large(int64_t kh, int64_t kw, const AxisSize& ah, const AxisSize& aw) {
     auto side = [](const AxisSize& a) {
-        return a.effective_kernel == std::numeric_limits<int64_t>::max() ? std::string("over 2⁶³")
-                                                                         : std::to_string(a.effective_kernel);
+        return a.effective_kernel == std::numeric_limits<int64_t>::max()
+                   ? to_error_arg(word<ErrCode::w_over_2_63>())
+                   : to_error_arg(std::to_string(a.effective_kernel));
     };
     auto padded = [](const AxisSize& a) {
-        return a.padded_in == std::numeric_limits<int64_t>::max() ? std::string("over 2⁶³")
-                                                                  : std::to_string(a.padded_in);
+        return a.padded_in == std::numeric_limits<int64_t>::max() ? to_error_arg(word<ErrCode::w_over_2_63>())
+                                                                  : to_error_arg(std::to_string(a.padded_in));
     };
-    return fail("kernel " + hw(kh, kw) + " (dilated " + side(ah) + "×" + side(aw) +
-                ") is larger than the padded input " + padded(ah) + "×" + padded(aw));
+    return fail_code(ErrCode::kernel_larger_than_padded,
+                     {hw(kh, kw), side(ah), side(aw), padded(ah), padded(aw)});
 }
 
 // The multiply-adds of a whole operation (out elements × terms per element), checked against `limit`.
-Status check_mult_adds(const char* what, const Shape& out, int64_t terms, int64_t limit, int64_t& count) {
+Status check_mult_adds(Error what, const Shape& out, int64_t terms, int64_t limit, int64_t& count) {
     const int64_t numel = shape_numel(out);
     const auto total = checked_mul(numel, terms);
     count = total ? *total : std::numeric_limits<int64_t>::max();
     if (!total || *total > limit)
-        return fail(std::string(what) + " needs " +
-                    (total ? std::to_string(*total) : std::string("over 2⁶³")) +
-                    " multiply-adds, over the limit of " + std::to_string(limit) +
-                    " per operation (--max-mult-adds raises it)");
+        return fail_code(ErrCode::mult_adds_over_limit, {std::make_shared<const Error>(std::move(what)),
+                                                         total ? to_error_arg(std::to_string(*total))
+                                                               : to_error_arg(word<ErrCode::w_over_2_63>()),
+                                                         std::to_string(limit)});
     return {};
 }
 
 // Reads N, C, H, W from an NCHW or unbatched CHW input shape into either plan.
 template <class Plan>
 Status read_input(const Shape& input, Plan& plan) {
-    if (input.size() != 3 && input.size() != 4)
-        return fail("input must be N×C×H×W or C×H×W, got shape " + shape_to_string(input));
-    if (auto s = check_shape("input", input); !s) return s;
+    if (input.size() != 3 && input.size() != 4) return fail<ErrCode::input_rank>(shape_to_string(input));
+    if (auto s = check_shape(word<ErrCode::w_input>(), input); !s) return s;
     plan.unbatched = input.size() == 3;
     const size_t off = plan.unbatched ? 0 : 1;
     plan.n = plan.unbatched ? 1 : input[0];
@@ -83,8 +81,7 @@ Status finish_output(Plan& plan) {
     plan.oh = ah.out;
     plan.ow = aw.out;
     if (shape_numel(plan.output_shape()) < 0)
-        return fail("the output " + shape_to_string(plan.output_shape()) +
-                    " would be larger than the limits");
+        return fail<ErrCode::output_over_limits>(shape_to_string(plan.output_shape()));
     return {};
 }
 
@@ -121,6 +118,12 @@ AxisSize axis_size(const AxisSpec& a) {
 }
 
 std::string axis_formula(const AxisSpec& a) {
+    const AxisFormula f = axis_formula_parts(a);
+    return f.math + (f.last_window_dropped ? " − 1 (the last window would start in the padding)" : "") +
+           " = " + std::to_string(f.out);
+}
+
+AxisFormula axis_formula_parts(const AxisSpec& a) {
     const AxisSize s = axis_size(a);
     const bool uneven = a.pad_before != a.pad_after;
     std::string k = std::to_string(a.kernel);
@@ -139,8 +142,7 @@ std::string axis_formula(const AxisSpec& a) {
     const int64_t unclamped = !representable ? s.out
                               : a.ceil_mode  ? int64_t(std::ceil(quotient)) + 1
                                              : int64_t(std::floor(quotient)) + 1;
-    if (a.ceil_mode && unclamped != s.out) f += " − 1 (the last window would start in the padding)";
-    return f + " = " + std::to_string(s.out);
+    return AxisFormula{f, a.ceil_mode && unclamped != s.out, s.out};
 }
 
 std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode) {
@@ -162,38 +164,30 @@ std::optional<int64_t> source_index(int64_t i, int64_t n, PaddingMode mode) {
 Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shape* bias,
                              const Conv2dParams& p) {
     ConvPlan plan;
-    if (auto s = read_input(input, plan); !s) return Error{s.error()};
-    if (weight.size() != 4)
-        return fail("weight must be O×C×kH×kW (4 dimensions), got shape " + shape_to_string(weight));
-    if (auto s = check_shape("weight", weight); !s) return Error{s.error()};
+    if (auto s = read_input(input, plan); !s) return s.err();
+    if (weight.size() != 4) return fail<ErrCode::weight_rank>(shape_to_string(weight));
+    if (auto s = check_shape(word<ErrCode::w_weight>(), weight); !s) return s.err();
     plan.o = weight[0];
     plan.kh = weight[2];
     plan.kw = weight[3];
     if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
-        return fail("kernel " + hw(plan.kh, plan.kw) + " is larger than the limit of " +
-                    std::to_string(limits::kMaxKernelSide) + " per side");
+        return fail<ErrCode::kernel_over_side_limit>(hw(plan.kh, plan.kw), limits::kMaxKernelSide);
 
-    if (p.groups < 1) return fail("groups must be at least 1, got " + std::to_string(p.groups));
+    if (p.groups < 1) return fail<ErrCode::groups_min>(p.groups);
     plan.groups = p.groups;
-    if (plan.c % p.groups != 0)
-        return fail("groups " + std::to_string(p.groups) + " does not divide the " + std::to_string(plan.c) +
-                    " input channels");
-    if (plan.o % p.groups != 0)
-        return fail("groups " + std::to_string(p.groups) + " does not divide the " + std::to_string(plan.o) +
-                    " output channels");
+    if (plan.c % p.groups != 0) return fail<ErrCode::groups_in_channels>(p.groups, plan.c);
+    if (plan.o % p.groups != 0) return fail<ErrCode::groups_out_channels>(p.groups, plan.o);
     if (weight[1] * p.groups != plan.c)
-        return fail("weight " + shape_to_string(weight) + " expects " + std::to_string(weight[1] * p.groups) +
-                    " input channels (" + std::to_string(weight[1]) + " per group × " +
-                    std::to_string(p.groups) + " groups), but the input has " + std::to_string(plan.c));
+        return fail<ErrCode::weight_in_channels>(shape_to_string(weight), weight[1] * p.groups, weight[1],
+                                                 p.groups, plan.c);
     if (bias) {
         if (bias->size() != 1 || (*bias)[0] != plan.o)
-            return fail("bias must have shape " + std::to_string(plan.o) + " (one per output channel), got " +
-                        shape_to_string(*bias));
+            return fail<ErrCode::bias_shape>(plan.o, shape_to_string(*bias));
         plan.has_bias = true;
     }
 
-    if (auto s = check_positive("stride", p.stride); !s) return Error{s.error()};
-    if (auto s = check_positive("dilation", p.dilation); !s) return Error{s.error()};
+    if (auto s = check_positive(word<ErrCode::w_stride>(), p.stride); !s) return s.err();
+    if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
     plan.sh = p.stride.h;
     plan.sw = p.stride.w;
     plan.dh = p.dilation.h;
@@ -203,21 +197,19 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
     switch (p.padding.kind) {
         case PaddingKind::Explicit:
             if (p.padding.amount.h < 0 || p.padding.amount.w < 0)
-                return fail("padding must not be negative, got " + to_string(p.padding.amount));
+                return fail<ErrCode::padding_negative>(to_string(p.padding.amount));
             plan.pad_top = plan.pad_bottom = p.padding.amount.h;
             plan.pad_left = plan.pad_right = p.padding.amount.w;
             break;
         case PaddingKind::Valid:
             break;
         case PaddingKind::Same: {
-            if (plan.sh != 1 || plan.sw != 1)
-                return fail("padding 'same' needs stride 1 (PyTorch refuses strided 'same' convolutions)");
+            if (plan.sh != 1 || plan.sw != 1) return fail<ErrCode::same_needs_stride_1>();
             // PyTorch puts the odd extra row/column at the bottom/right.
             const auto th_ok = checked_mul(plan.dh, plan.kh - 1), tw_ok = checked_mul(plan.dw, plan.kw - 1);
             if (!th_ok || !tw_ok || *th_ok > 2 * limits::kMaxDim || *tw_ok > 2 * limits::kMaxDim)
-                return fail("padding 'same' with dilation " + to_string(p.dilation) + " and kernel " +
-                            hw(plan.kh, plan.kw) + " needs a padding over the limit of " +
-                            std::to_string(limits::kMaxDim) + " per side");
+                return fail<ErrCode::same_padding_over_limit>(to_string(p.dilation), hw(plan.kh, plan.kw),
+                                                              limits::kMaxDim);
             const int64_t th = *th_ok, tw = *tw_ok;
             plan.pad_top = th / 2;
             plan.pad_bottom = th - plan.pad_top;
@@ -229,20 +221,17 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
     const int64_t max_pad_h = std::max(plan.pad_top, plan.pad_bottom);
     const int64_t max_pad_w = std::max(plan.pad_left, plan.pad_right);
     if (max_pad_h > limits::kMaxDim || max_pad_w > limits::kMaxDim)
-        return fail("padding " + hw(max_pad_h, max_pad_w) + " is over the limit of " +
-                    std::to_string(limits::kMaxDim) + " per side");
+        return fail<ErrCode::padding_over_limit>(hw(max_pad_h, max_pad_w), limits::kMaxDim);
     if (plan.mode == PaddingMode::Reflect && (max_pad_h >= plan.h || max_pad_w >= plan.w))
-        return fail("reflect padding " + hw(max_pad_h, max_pad_w) + " must be smaller than the input " +
-                    hw(plan.h, plan.w));
+        return fail<ErrCode::reflect_padding_too_large>(hw(max_pad_h, max_pad_w), hw(plan.h, plan.w));
     if (plan.mode == PaddingMode::Circular && (max_pad_h > plan.h || max_pad_w > plan.w))
-        return fail("circular padding " + hw(max_pad_h, max_pad_w) + " must not exceed the input " +
-                    hw(plan.h, plan.w));
+        return fail<ErrCode::circular_padding_too_large>(hw(max_pad_h, max_pad_w), hw(plan.h, plan.w));
 
-    if (auto s = finish_output(plan); !s) return Error{s.error()};
-    if (auto s = check_mult_adds("this convolution", plan.output_shape(),
+    if (auto s = finish_output(plan); !s) return s.err();
+    if (auto s = check_mult_adds(word<ErrCode::w_this_conv>(), plan.output_shape(),
                                  plan.c_per_group() * plan.kh * plan.kw, p.max_mult_adds, plan.mult_adds);
         !s)
-        return Error{s.error()};
+        return s.err();
     return plan;
 }
 
@@ -297,10 +286,10 @@ InverseSizes conv_inputs_for_output(const AxisSpec& conv_axis_without_in, int64_
 Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape& weight, const Shape* bias,
                                                 const ConvTranspose2dParams& p) {
     ConvTransposePlan plan;
-    if (auto s = read_input(input, plan); !s) return Error{s.error()};
+    if (auto s = read_input(input, plan); !s) return s.err();
     if (weight.size() != 4)
         return fail("weight must be C×O/groups×kH×kW (4 dimensions), got shape " + shape_to_string(weight));
-    if (auto s = check_shape("weight", weight); !s) return Error{s.error()};
+    if (auto s = check_shape(word<ErrCode::w_weight>(), weight); !s) return s.err();
     plan.kh = weight[2];
     plan.kw = weight[3];
     if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
@@ -327,8 +316,8 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
                         shape_to_string(*bias));
         plan.has_bias = true;
     }
-    if (auto s = check_positive("stride", p.stride); !s) return Error{s.error()};
-    if (auto s = check_positive("dilation", p.dilation); !s) return Error{s.error()};
+    if (auto s = check_positive(word<ErrCode::w_stride>(), p.stride); !s) return s.err();
+    if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
     if (p.padding.h < 0 || p.padding.w < 0)
         return fail("padding must not be negative, got " + to_string(p.padding));
     if (p.output_padding.h < 0 || p.output_padding.w < 0)
@@ -370,31 +359,28 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
         return fail("the output " + shape_to_string(plan.output_shape()) +
                     " would be larger than the limits");
     // Every input element meets every weight of its group once: N·C·H·W × O/groups·kh·kw multiply-adds.
-    if (auto s = check_mult_adds("this transposed convolution", input, plan.o_per_group() * plan.kh * plan.kw,
+    if (auto s = check_mult_adds(word<ErrCode::w_this_conv_transpose>(), input, plan.o_per_group() * plan.kh * plan.kw,
                                  p.max_mult_adds, plan.mult_adds);
         !s)
-        return Error{s.error()};
+        return s.err();
     return plan;
 }
 
 Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
     PoolPlan plan;
-    if (auto s = read_input(input, plan); !s) return Error{s.error()};
+    if (auto s = read_input(input, plan); !s) return s.err();
     plan.op = p.op;
-    if (auto s = check_positive("kernel size", p.kernel); !s) return Error{s.error()};
+    if (auto s = check_positive(word<ErrCode::w_kernel_size>(), p.kernel); !s) return s.err();
     const Pair stride = p.effective_stride();
-    if (auto s = check_positive("stride", stride); !s) return Error{s.error()};
-    if (auto s = check_positive("dilation", p.dilation); !s) return Error{s.error()};
+    if (auto s = check_positive(word<ErrCode::w_stride>(), stride); !s) return s.err();
+    if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
     if (p.kernel.h > limits::kMaxKernelSide || p.kernel.w > limits::kMaxKernelSide)
-        return fail("kernel " + hw(p.kernel.h, p.kernel.w) + " is larger than the limit of " +
-                    std::to_string(limits::kMaxKernelSide) + " per side");
+        return fail<ErrCode::kernel_over_side_limit>(hw(p.kernel.h, p.kernel.w), limits::kMaxKernelSide);
     if (p.op == PoolOp::Avg && (p.dilation.h != 1 || p.dilation.w != 1))
-        return fail("average pooling has no dilation (PyTorch's AvgPool2d takes none)");
-    if (p.padding.h < 0 || p.padding.w < 0)
-        return fail("padding must not be negative, got " + to_string(p.padding));
+        return fail<ErrCode::avg_pool_no_dilation>();
+    if (p.padding.h < 0 || p.padding.w < 0) return fail<ErrCode::padding_negative>(to_string(p.padding));
     if (p.padding.h > p.kernel.h / 2 || p.padding.w > p.kernel.w / 2)
-        return fail("padding " + to_string(p.padding) + " must be at most half the kernel " +
-                    hw(p.kernel.h, p.kernel.w) + " (PyTorch's rule)");
+        return fail<ErrCode::pool_padding_half_kernel>(to_string(p.padding), hw(p.kernel.h, p.kernel.w));
     plan.kh = p.kernel.h;
     plan.kw = p.kernel.w;
     plan.sh = stride.h;
@@ -405,11 +391,11 @@ Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
     plan.dw = p.dilation.w;
     plan.ceil_mode = p.ceil_mode;
     plan.count_include_pad = p.count_include_pad;
-    if (auto s = finish_output(plan); !s) return Error{s.error()};
-    if (auto s = check_mult_adds("this pooling", plan.output_shape(), plan.kh * plan.kw, p.max_mult_adds,
-                                 plan.mult_adds);
+    if (auto s = finish_output(plan); !s) return s.err();
+    if (auto s = check_mult_adds(word<ErrCode::w_this_pool>(), plan.output_shape(), plan.kh * plan.kw,
+                                 p.max_mult_adds, plan.mult_adds);
         !s)
-        return Error{s.error()};
+        return s.err();
     return plan;
 }
 

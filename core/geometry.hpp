@@ -38,7 +38,18 @@ AxisSize axis_size(const AxisSpec& a);
 
 // The formula with numbers, e.g. "⌊(5 − 3 + 2×0) / 1⌋ + 1 = 3", "⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29",
 // with "d×(k − 1) + 1" in place of k when dilated, ⌈⌉ with ceil_mode, and "p₁ + p₂" when padding is uneven.
+// The CLI's text (English).
 std::string axis_formula(const AxisSpec& a);
+
+// The same formula in parts, so each caller words the ceil_mode note in its own language: the math up to the
+// note, whether ceil_mode dropped a last window that would start in the padding (axis_formula writes
+// " − 1 (the last window would start in the padding)" there), and the result.
+struct AxisFormula {
+    std::string math;  // "⌈(6 − 3 + 2×0) / 2⌉ + 1 = ⌈1.5⌉ + 1"
+    bool last_window_dropped = false;
+    int64_t out = 0;
+};
+AxisFormula axis_formula_parts(const AxisSpec& a);
 
 // A validated conv2d problem: every size resolved, padding made explicit (same/valid resolved).
 struct ConvPlan {

@@ -16,13 +16,10 @@ namespace codecs {
 
 Status check_image_size(int64_t w, int64_t h) {
     const std::string size = std::to_string(w) + "×" + std::to_string(h);
-    if (w <= 0 || h <= 0) return fail("the image header gives an empty size " + size);
+    if (w <= 0 || h <= 0) return fail<ErrCode::image_empty_size>(size);
     if (w > limits::kMaxImageSide || h > limits::kMaxImageSide)
-        return fail("the image is " + size + " pixels; each side may be at most " +
-                    std::to_string(limits::kMaxImageSide));
-    if (w * h > limits::kMaxImagePixels)
-        return fail("the image is " + size + " = " + std::to_string(w * h) +
-                    " pixels, over the limit of 100 megapixels");
+        return fail<ErrCode::image_side_over_limit>(size, limits::kMaxImageSide);
+    if (w * h > limits::kMaxImagePixels) return fail<ErrCode::image_pixels_over_limit>(size, w * h);
     return {};
 }
 
@@ -71,18 +68,16 @@ const char* refused_format(std::span<const uint8_t> b) {
 // Which decoder owns the bytes, by magic number (TGA, which has none, by stb_image's header test); an
 // error for everything else.
 Result<Format> format_of(std::span<const uint8_t> b) {
-    if (b.empty()) return fail("the file is empty, not an image");
-    if (b.size() > size_t(INT_MAX)) return fail("the file is too large to be read as an image");
+    if (b.empty()) return fail<ErrCode::image_file_empty>();
+    if (b.size() > size_t(INT_MAX)) return fail<ErrCode::image_file_too_large>();
     if (starts_with(b, "\x89PNG\r\n\x1a\n")) return Format::Png;
     if (starts_with(b, "\xFF\xD8\xFF")) return Format::Jpeg;
     if (starts_with(b, "GIF87a") || starts_with(b, "GIF89a")) return Format::Gif;
     if (starts_with(b, "BM")) return Format::Bmp;
     if (starts_with(b, "P5") || starts_with(b, "P6")) return Format::Pnm;
-    if (const char* name = refused_format(b))
-        return fail(std::string(name) + ", which ConvScope does not read (it reads " +
-                    std::string(kFormatsRead) + ")");
+    if (const char* name = refused_format(b)) return fail<ErrCode::image_format_refused>(name, kFormatsRead);
     if (codecs::looks_like_tga(b)) return Format::Tga;
-    return fail("not an image ConvScope can read (it reads " + std::string(kFormatsRead) + ")");
+    return fail<ErrCode::image_not_readable>(kFormatsRead);
 }
 
 // [SECTION] PNM: binary P5 (grey) and P6 (RGB), 8 or 16 bits a sample, read here.
@@ -115,7 +110,7 @@ Result<PnmHeader> pnm_header(std::span<const uint8_t> b) {
         }
     }
     h.data = i + 1;  // the single whitespace byte after maxval
-    if (auto s = check_image_size(h.width, h.height); !s) return Error{s.error()};
+    if (auto s = check_image_size(h.width, h.height); !s) return s.err();
     if (h.maxval < 1 || h.maxval > 65535)
         return fail("the PNM header gives a maximum value of " + std::to_string(h.maxval) +
                     "; it must be 1 to 65535");
@@ -124,7 +119,7 @@ Result<PnmHeader> pnm_header(std::span<const uint8_t> b) {
 
 Result<Image> pnm_decode(std::span<const uint8_t> b) {
     auto h = pnm_header(b);
-    if (!h) return Error{h.error()};
+    if (!h) return h.err();
     const int64_t sample_bytes = h->maxval > 255 ? 2 : 1;
     const int64_t samples = h->width * h->height * h->channels;
     const int64_t have = int64_t(b.size()) - int64_t(h->data);
@@ -144,7 +139,7 @@ Result<Image> pnm_decode(std::span<const uint8_t> b) {
 
 Result<ImageInfo> probe_image(std::span<const uint8_t> bytes) {
     auto format = format_of(bytes);
-    if (!format) return Error{format.error()};
+    if (!format) return format.err();
     Result<ImageInfo> info = fail("unreachable");
     switch (*format) {
         case Format::Png:
@@ -164,19 +159,19 @@ Result<ImageInfo> probe_image(std::span<const uint8_t> bytes) {
             break;
         case Format::Pnm: {
             auto h = pnm_header(bytes);
-            if (!h) return Error{h.error()};
+            if (!h) return h.err();
             info = ImageInfo{h->width, h->height, h->channels};
             break;
         }
     }
     if (!info) return info;
-    if (auto s = check_image_size(info->width, info->height); !s) return Error{s.error()};
+    if (auto s = check_image_size(info->width, info->height); !s) return s.err();
     return info;
 }
 
 Result<Image> decode_image(std::span<const uint8_t> bytes) {
     auto format = format_of(bytes);
-    if (!format) return Error{format.error()};
+    if (!format) return format.err();
     Result<Image> image = fail("unreachable");
     switch (*format) {
         case Format::Png:
@@ -200,28 +195,25 @@ Result<Image> decode_image(std::span<const uint8_t> bytes) {
     }
     if (!image) return image;
     // Every decoder checked its header; hold what it produced to the same limits and shape.
-    if (auto s = check_image_size(image->width, image->height); !s) return Error{s.error()};
+    if (auto s = check_image_size(image->width, image->height); !s) return s.err();
     if ((image->channels != 1 && image->channels != 3) ||
         image->pixels.size() != size_t(image->width * image->height * image->channels))
-        return fail("the image decoded to a malformed " + size_text(image->width, image->height) +
-                    " picture");
+        return fail<ErrCode::image_decoded_malformed>(size_text(image->width, image->height));
     return image;
 }
 
 Result<Image> load_image(const std::string& path) {
     auto bytes = read_file(path, kMaxImageFileBytes);
-    if (!bytes) return Error{bytes.error()};
+    if (!bytes) return bytes.err();
     auto image = decode_image(*bytes);
-    if (!image) return fail(path + ": " + image.error());
+    if (!image) return fail<ErrCode::path_colon>(path, image.err());
     return image;
 }
 
 Result<Tensor> image_to_tensor(const Image& image, ColorMode mode) {
     const int64_t c = (mode == ColorMode::Grey) ? 1 : image.channels;
     auto t = Tensor::try_filled({c, image.height, image.width});
-    if (!t)
-        return fail("the image " + size_text(image.width, image.height) +
-                    " is too large to filter: " + t.error());
+    if (!t) return fail<ErrCode::image_too_large_to_filter>(size_text(image.width, image.height), t.err());
     const int64_t plane = image.width * image.height;
     const uint8_t* px = image.pixels.data();
     float* out = t->data.data();
@@ -270,7 +262,7 @@ Result<std::vector<uint8_t>> encode_png(const Image& image) {
 
 Status save_png(const std::string& path, const Image& image) {
     auto png = encode_png(image);
-    if (!png) return Error{png.error()};
+    if (!png) return png.err();
     return write_file_atomic(path, *png);
 }
 

@@ -62,8 +62,8 @@ Result<ImageInfo> gif_info(std::span<const uint8_t> bytes) {
 
 Result<Image> gif_decode(std::span<const uint8_t> bytes) {
     auto screen = read_screen(bytes);
-    if (!screen) return Error{screen.error()};
-    if (auto s = check_image_size(screen->width, screen->height); !s) return Error{s.error()};
+    if (!screen) return screen.err();
+    if (auto s = check_image_size(screen->width, screen->height); !s) return s.err();
     GifSource src{bytes};
     int err = 0;
     GifCloser closer{DGifOpen(&src, read_bytes, &err)};

@@ -33,11 +33,11 @@ const PresetInfo* find_preset(std::string_view id) {
 // Remakes the kernel of the state's preset at its size and σ.
 Status remake_preset(ImageLabState& s) {
     const PresetInfo* p = find_preset(s.preset);
-    if (!p) return fail("no preset is chosen");
+    if (!p) return fail<ErrCode::lab_no_preset>();
     // The default σ is left to make_preset, so the kernel keeps its short name ("gaussian5").
     const bool default_sigma_here = !p->has_sigma || s.sigma == default_sigma(s.preset_size);
     auto k = make_preset(p->id, p->sized ? s.preset_size : 0, default_sigma_here ? 0.0 : s.sigma);
-    if (!k) return Error{k.error()};
+    if (!k) return k.err();
     s.spec.kernel = std::move(*k);
     return {};
 }
@@ -48,8 +48,8 @@ void made_custom(ImageLabState& s) {
     s.preset.clear();
 }
 
-Status check_pair(Pair p, int64_t lo, std::string_view what) {
-    if (p.h < lo || p.w < lo) return fail(std::string(what) + " must be at least " + std::to_string(lo));
+Status check_pair(Pair p, int64_t lo, Error what) {
+    if (p.h < lo || p.w < lo) return fail<ErrCode::lab_at_least>(std::move(what), lo);
     return {};
 }
 
@@ -63,7 +63,7 @@ struct EditVisitor {
     }
     Status operator()(const lab_edit::ChoosePreset& e) {
         const PresetInfo* p = find_preset(e.id);
-        if (!p) return fail("unknown kernel '" + e.id + "' (choose " + kernel_names_help() + ")");
+        if (!p) return fail<ErrCode::kernel_unknown>(e.id, kernel_names_help());
         s.preset = std::string(p->id);
         s.preset_size = p->default_size;
         s.sigma = default_sigma(p->default_size);
@@ -73,17 +73,17 @@ struct EditVisitor {
     }
     Status operator()(const lab_edit::SetPresetSize& e) {
         const PresetInfo* p = find_preset(s.preset);
-        if (!p || !p->sized) return fail("the kernel has no size to set");
+        if (!p || !p->sized) return fail<ErrCode::lab_no_size>();
         if (e.size < 1 || e.size > kMaxImageKernelSide)
-            return fail("size must be 1–" + std::to_string(kMaxImageKernelSide));
+            return fail<ErrCode::lab_size_range>(kMaxImageKernelSide);
         s.preset_size = e.size;
         if (p->has_sigma) s.sigma = default_sigma(e.size);
         return remake_preset(s);
     }
     Status operator()(const lab_edit::SetSigma& e) {
         const PresetInfo* p = find_preset(s.preset);
-        if (!p || !p->has_sigma) return fail("the kernel takes no σ");
-        if (!std::isfinite(e.sigma) || e.sigma <= 0.0) return fail("σ must be a positive number");
+        if (!p || !p->has_sigma) return fail<ErrCode::lab_no_sigma>();
+        if (!std::isfinite(e.sigma) || e.sigma <= 0.0) return fail<ErrCode::lab_sigma_positive>();
         s.sigma = e.sigma;
         return remake_preset(s);
     }
@@ -102,9 +102,8 @@ struct EditVisitor {
     Status operator()(const lab_edit::SetCell& e) {
         Kernel& k = s.spec.kernel;
         if (e.row < 0 || e.col < 0 || e.row >= k.rows || e.col >= k.cols)
-            return fail("cell (" + std::to_string(e.row) + ", " + std::to_string(e.col) +
-                        ") is outside the kernel");
-        if (!std::isfinite(e.value)) return fail("a weight must be a finite number");
+            return fail<ErrCode::lab_cell_outside>(e.row, e.col);
+        if (!std::isfinite(e.value)) return fail<ErrCode::lab_weight_finite>();
         k.cells[size_t(e.row * k.cols + e.col)] = e.value;
         made_custom(s);
         return {};
@@ -116,13 +115,13 @@ struct EditVisitor {
     }
     Status operator()(const lab_edit::SetDivisor& e) {
         if (!std::isfinite(e.divisor) || e.divisor == 0.0)
-            return fail("the divisor must be a non-zero number");
+            return fail<ErrCode::lab_divisor_nonzero>();
         s.spec.kernel.divisor = e.divisor;
         made_custom(s);
         return {};
     }
     Status operator()(const lab_edit::SetOffset& e) {
-        if (!std::isfinite(e.offset)) return fail("the offset must be a finite number");
+        if (!std::isfinite(e.offset)) return fail<ErrCode::lab_offset_finite>();
         s.spec.kernel.offset = e.offset;
         made_custom(s);
         return {};
@@ -133,7 +132,7 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetStride& e) {
-        if (Status st = check_pair(e.stride, 1, "stride"); !st) return st;
+        if (Status st = check_pair(e.stride, 1, word<ErrCode::w_stride>()); !st) return st;
         (conv() ? s.spec.conv.stride : s.spec.pool.stride) = e.stride;
         return {};
     }
@@ -142,7 +141,7 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetPadding& e) {
-        if (Status st = check_pair(e.padding, 0, "padding"); !st) return st;
+        if (Status st = check_pair(e.padding, 0, word<ErrCode::w_padding>()); !st) return st;
         if (conv())
             s.spec.conv.padding = Padding(e.padding);
         else
@@ -150,7 +149,7 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetDilation& e) {
-        if (Status st = check_pair(e.dilation, 1, "dilation"); !st) return st;
+        if (Status st = check_pair(e.dilation, 1, word<ErrCode::w_dilation>()); !st) return st;
         (conv() ? s.spec.conv.dilation : s.spec.pool.dilation) = e.dilation;
         return {};
     }
@@ -159,7 +158,7 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetPoolWindow& e) {
-        if (Status st = check_pair(e.window, 1, "the pooling window"); !st) return st;
+        if (Status st = check_pair(e.window, 1, word<ErrCode::w_pool_window>()); !st) return st;
         s.spec.pool.kernel = e.window;
         return {};
     }
@@ -186,7 +185,7 @@ struct EditVisitor {
         if (!e.name.empty()) {
             const auto names = backend_names();
             if (std::find(names.begin(), names.end(), e.name) == names.end())
-                return fail("unknown backend '" + e.name + "'");
+                return fail<ErrCode::lab_backend_unknown>(e.name);
         }
         s.backend = e.name;
         return {};
@@ -245,15 +244,6 @@ struct ImageLab::Cache {
     }
 };
 
-// The gpu probe (two round trips to the GL thread) happens once, on a worker, never on the UI thread.
-struct ImageLab::Probe {
-    std::once_flag once;
-    std::string name, why_not_gpu;
-    void run() {
-        std::call_once(once, [&] { name = std::string(fastest_backend(&why_not_gpu).name()); });
-    }
-};
-
 namespace {
 
 // The full run waits for the preview of its edit (on two cores they would halve each other's speed, and the
@@ -288,6 +278,7 @@ struct JobInput {
     ColorMode mode = ColorMode::Color;
     DisplayMap map = DisplayMap::Clamp;
     std::string backend;  // empty: the fastest
+    std::string fastest;  // what the fastest is (the app's probe, or the fastest CPU backend)
     uint64_t generation = 0;
     Shape full_input, full_output;
     int64_t max_side = 8192;
@@ -296,7 +287,7 @@ struct JobInput {
 // The output as textures and its range.
 Status finish_output(LabFrame& f, Tensor y, int64_t max_side) {
     auto shown = to_display(y, f.map);
-    if (!shown) return Error{shown.error()};
+    if (!shown) return shown.err();
     int64_t factor = 1;
     const Image out = shrink_to_fit(*shown, max_side, factor);
     f.output_rgba = rgba_of(out);
@@ -311,8 +302,7 @@ Status finish_output(LabFrame& f, Tensor y, int64_t max_side) {
 
 ImageLab::ImageLab(int64_t max_texture_side, int64_t preview_side)
     : m_max_texture_side(std::max<int64_t>(64, max_texture_side)),
-      m_preview_side(std::max<int64_t>(0, preview_side)),
-      m_probe(std::make_shared<Probe>()) {
+      m_preview_side(std::max<int64_t>(0, preview_side)) {
     m_undo.reset(m_state);
 }
 
@@ -367,7 +357,7 @@ void ImageLab::load(const std::string& path) {
     m_loading_path = path;
     m_loader.submit([path]() -> LoadResult {
         auto img = load_image(path);
-        if (!img) return Error{img.error()};
+        if (!img) return img.err();
         auto l = std::make_shared<LabPhoto>();
         l->path = path;
         l->image = std::move(*img);
@@ -381,7 +371,7 @@ void ImageLab::set_photo(std::shared_ptr<const LabPhoto> photo) {
     m_shown.reset();
     m_full.reset();
     m_trace.reset();
-    m_trace_error.clear();
+    m_trace_error.reset();
     m_dirty = true;
 }
 
@@ -392,19 +382,13 @@ ImageLab::Events ImageLab::update() {
             set_photo(*done->value);
             ev.loaded = *done->value;
         } else {
-            ev.load_error = done->value.error();
+            ev.load_error = done->value.err();
         }
     }
     const uint64_t latest = m_latest->load();
-    auto adopt = [&](const std::shared_ptr<const LabFrame>& f) {
-        if (!m_auto_backend.empty() || f->auto_backend.empty()) return;
-        m_auto_backend = f->auto_backend;
-        m_why_not_gpu = f->why_not_gpu;
-    };
     if (auto done = m_preview_worker.take()) {
         if (done->value) {
             const auto& f = *done->value;
-            adopt(f);
             // A preview is worth showing only until a full result as new arrives, and only for this photo.
             if (f->photo == m_photo && (!m_shown || m_shown->generation < f->generation)) {
                 m_shown = f;
@@ -415,14 +399,14 @@ ImageLab::Events ImageLab::update() {
     if (auto done = m_full_worker.take()) {
         if (done->value) {
             const auto& f = *done->value;
-            adopt(f);
+            if (!f->auto_backend.empty()) m_auto_backend = f->auto_backend;
             if (f->photo == m_photo) {
                 m_full = f;
                 if (!m_shown || m_shown->generation <= f->generation) m_shown = f;
-                m_run_error.clear();
+                m_run_error.reset();
             }
-        } else if (done->value.error() != kFilterCancelled && m_submitted == latest) {
-            m_run_error = done->value.error();
+        } else if (!is_filter_cancelled(done->value.err()) && m_submitted == latest) {
+            m_run_error = done->value.err();
         }
     }
     submit();
@@ -439,11 +423,11 @@ void ImageLab::submit() {
     const int64_t c = m_state.mode == ColorMode::Grey ? 1 : img.channels;
     auto g = filter_geometry({c, img.height, img.width}, spec);
     if (!g) {
-        m_geometry_error = g.error();
+        m_geometry_error = g.err();
         m_geometry.reset();
         return;
     }
-    m_geometry_error.clear();
+    m_geometry_error.reset();
     m_geometry = *g;
 
     JobInput in;
@@ -452,12 +436,12 @@ void ImageLab::submit() {
     in.mode = m_state.mode;
     in.map = m_state.map;
     in.backend = m_state.backend;
+    in.fastest = m_fastest.empty() ? std::string(fastest_cpu_backend().name()) : m_fastest;
     in.generation = generation;
     in.full_input = {c, img.height, img.width};
     in.full_output = g->output;
     in.max_side = m_max_texture_side;
     auto cache = m_cache;
-    auto probe = m_probe;
     auto latest = m_latest;
     const int mode_index = in.mode == ColorMode::Grey ? 0 : 1;
 
@@ -486,7 +470,7 @@ void ImageLab::submit() {
         const int64_t side = m_preview_side;
         auto opener = std::make_shared<GateOpener>(GateOpener{gate});
         m_preview_worker.submit([cache, latest, in, side, mode_index, opener]() -> RunResult {
-            if (latest->load() != in.generation) return fail(std::string(kFilterCancelled));
+            if (latest->load() != in.generation) return fail<ErrCode::filter_cancelled>();
             auto small = cache->get(cache->small, [&] {
                 int64_t factor = 1;
                 return std::make_shared<const Image>(shrink_to_fit(in.photo->image, side, factor));
@@ -505,9 +489,9 @@ void ImageLab::submit() {
             auto y = apply_filter_banded(*small, in.mode, in.spec, backend,
                                          [&] { return latest->load() != in.generation; });
             f->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-            if (!y) return Error{y.error()};
+            if (!y) return y.err();
             f->backend = std::string(backend.name());
-            if (Status st = finish_output(*f, std::move(*y), in.max_side); !st) return Error{st.error()};
+            if (Status st = finish_output(*f, std::move(*y), in.max_side); !st) return st.err();
             {
                 std::lock_guard lock(cache->mutex);
                 if (auto s = cache->shown[mode_index]) {
@@ -527,10 +511,10 @@ void ImageLab::submit() {
         });
     }
 
-    m_full_worker.submit([cache, probe, latest, in, mode_index, input_shown, gate]() -> RunResult {
+    m_full_worker.submit([cache, latest, in, mode_index, input_shown, gate]() -> RunResult {
         const auto cancelled = [&] { return latest->load() != in.generation; };
         gate->wait(cancelled);
-        if (cancelled()) return fail(std::string(kFilterCancelled));
+        if (cancelled()) return fail<ErrCode::filter_cancelled>();
         auto f = std::make_shared<LabFrame>();
         f->generation = in.generation;
         f->spec = in.spec;
@@ -544,35 +528,33 @@ void ImageLab::submit() {
         if (!in.backend.empty()) {
             names.push_back(in.backend);
         } else {
-            probe->run();
-            f->auto_backend = probe->name;
-            f->why_not_gpu = probe->why_not_gpu;
-            names.push_back(probe->name);
+            f->auto_backend = in.fastest;
+            names.push_back(in.fastest);
             for (std::string_view n : backend_names())
                 if (n != names.front() && n != "gpu") names.insert(names.begin() + 1, std::string(n));
         }
-        Result<Tensor> y = fail("no backend");
+        Result<Tensor> y = fail<ErrCode::lab_no_backend>();
         for (const std::string& name : names) {
             auto backend = find_backend(name);
             if (!backend) {
-                y = Error{backend.error()};
+                y = backend.err();
                 continue;
             }
             const auto t0 = std::chrono::steady_clock::now();
             y = apply_filter_banded(in.photo->image, in.mode, in.spec, **backend, cancelled);
             f->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             f->backend = name;
-            if (y || y.error() == kFilterCancelled) break;
+            if (y || is_filter_cancelled(y.err())) break;
         }
-        if (!y) return Error{y.error()};
-        if (Status st = finish_output(*f, std::move(*y), in.max_side); !st) return Error{st.error()};
-        if (cancelled()) return fail(std::string(kFilterCancelled));
+        if (!y) return y.err();
+        if (Status st = finish_output(*f, std::move(*y), in.max_side); !st) return st.err();
+        if (cancelled()) return fail<ErrCode::filter_cancelled>();
         // The photo as a tensor (explain this pixel, hovered values) and its texture: made once per mode.
         f->input = cache->get(cache->tensor[mode_index], [&]() -> std::shared_ptr<const Tensor> {
             auto t = image_to_tensor(in.photo->image, in.mode);
             return t ? std::make_shared<const Tensor>(std::move(*t)) : nullptr;
         });
-        if (!f->input) return fail("the photo is too large to explain");
+        if (!f->input) return fail<ErrCode::lab_too_large_to_explain>();
         const auto shown = input_shown();
         f->input_rgba = shown->rgba;
         f->input_w = shown->w;
@@ -582,7 +564,7 @@ void ImageLab::submit() {
 }
 
 bool ImageLab::stale() const {
-    return m_shown && (m_shown->generation != m_latest->load() || !m_geometry_error.empty());
+    return m_shown && (m_shown->generation != m_latest->load() || m_geometry_error.has_value());
 }
 
 bool ImageLab::busy() const {
@@ -623,24 +605,24 @@ void ImageLab::explain(int64_t oy, int64_t ox, int64_t channel) {
     auto t = trace_filter(*m_full->input, m_full->spec, channel, oy, ox);
     if (t) {
         m_trace = std::move(*t);
-        m_trace_error.clear();
+        m_trace_error.reset();
     } else {
         m_trace.reset();
-        m_trace_error = t.error();
+        m_trace_error = t.err();
     }
 }
 
 Result<Neighbourhood> ImageLab::neighbourhood() const {
-    if (!m_full || !m_full->input || !m_trace) return fail("no pixel is explained");
+    if (!m_full || !m_full->input || !m_trace) return fail<ErrCode::lab_no_pixel_explained>();
     // The stepper's own limits: grids up to 24×24, kernels up to 7×7.
     return stepper_neighbourhood(*m_full->input, m_full->spec, m_trace->o, m_trace->oy, m_trace->ox, 1, 24,
                                  7);
 }
 
 Status ImageLab::save_result(const std::string& path) const {
-    if (!m_full) return fail("nothing to save yet");
+    if (!m_full) return fail<ErrCode::lab_nothing_to_save>();
     auto image = to_display(*m_full->output, m_full->map);
-    if (!image) return Error{image.error()};
+    if (!image) return image.err();
     return save_png(path, *image);
 }
 

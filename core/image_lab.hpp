@@ -153,7 +153,7 @@ struct LabFrame {
     int64_t input_w = 0, input_h = 0, output_w = 0, output_h = 0;
     std::string backend;
     double ms = 0.0;                        // the filter's own time
-    std::string auto_backend, why_not_gpu;  // what "fastest" stood for, probed once
+    std::string auto_backend;               // what "fastest" stood for (empty: a backend was chosen)
 };
 
 class ImageLab {
@@ -199,13 +199,14 @@ public:
     // [Jobs] Once a frame: takes finished loads and results, then submits a run when something changed.
     struct Events {
         std::shared_ptr<const LabPhoto> loaded;  // a photo that finished loading (now shown)
-        std::string load_error;                  // a load that failed (the photo shown before stays)
+        std::optional<Error> load_error;         // a load that failed (the photo shown before stays)
         bool previewed = false;                  // a preview was taken (perhaps replaced at once by the full)
     };
     Events update();
-    // The output geometry of the current state on the photo, or why it is invalid.
+    // The output geometry of the current state on the photo, or why it is invalid. Errors are kept
+    // structured (code and arguments), so the view draws them in the current language.
     const std::optional<FilterGeometry>& geometry() const { return m_geometry; }
-    const std::string& geometry_error() const { return m_geometry_error; }
+    const std::optional<Error>& geometry_error() const { return m_geometry_error; }
     // What to draw: the newest frame (a preview while the full result runs); null before any.
     const LabFrame* shown() const { return m_shown.get(); }
     // The newest full result (explain, save, hovered values); null before any.
@@ -217,18 +218,21 @@ public:
     bool busy() const;
     // Seconds the oldest job under way has run (0 when idle).
     double running_seconds() const;
-    const std::string& run_error() const { return m_run_error; }
+    const std::optional<Error>& run_error() const { return m_run_error; }
     // Blocks until no job runs (tests, scripted runs).
     void wait_idle();
-    // The backend "fastest" stands for, and why the gpu is not it, probed once (on the worker) and kept.
+    // What "fastest" stands for in runs submitted from now on: the app's probe of the backends (done once,
+    // by the shell: ctx.backends.fastest). Until it is told (the probe still runs; tests), the fastest CPU
+    // backend. Never probes itself.
+    void set_fastest_backend(std::string name) { m_fastest = std::move(name); }
+    // The backend "fastest" stood for in the newest full result (empty before any).
     const std::string& auto_backend() const { return m_auto_backend; }
-    const std::string& why_not_gpu() const { return m_why_not_gpu; }
 
     // [Explain this pixel] The trace of output (oy, ox) in `channel` of the full result, recomputed only when
     // the pixel, the channel or the result changes; reset when (oy, ox) is outside the output.
     void explain(int64_t oy, int64_t ox, int64_t channel);
     const std::optional<Trace>& trace() const { return m_trace; }
-    const std::string& trace_error() const { return m_trace_error; }
+    const std::optional<Error>& trace_error() const { return m_trace_error; }
     // The explained pixel's neighbourhood as a stepper problem (the stepper's own limits).
     Result<Neighbourhood> neighbourhood() const;
     // Writes the full result as shown (its display map) to a PNG file.
@@ -253,18 +257,16 @@ private:
     // Made once per photo on the workers and kept: the shrunk photo for previews, the tensor for explain.
     struct Cache;
     std::shared_ptr<Cache> m_cache;
-    struct Probe;
-    std::shared_ptr<Probe> m_probe;
     std::shared_ptr<std::atomic<uint64_t>> m_latest = std::make_shared<std::atomic<uint64_t>>(0);
     uint64_t m_submitted = 0;
 
     std::optional<FilterGeometry> m_geometry;
-    std::string m_geometry_error, m_run_error;
+    std::optional<Error> m_geometry_error, m_run_error;
     std::shared_ptr<const LabFrame> m_shown, m_full;
-    std::string m_auto_backend, m_why_not_gpu;
+    std::string m_fastest, m_auto_backend;
 
     std::optional<Trace> m_trace;
-    std::string m_trace_error;
+    std::optional<Error> m_trace_error;
     uint64_t m_trace_generation = 0;
     int64_t m_trace_oy = -1, m_trace_ox = -1, m_trace_c = -1;
 };

@@ -72,7 +72,7 @@ Result<ImageInfo> read_ihdr(std::span<const uint8_t> b) {
         return fail(b.size() < 33 ? truncated_message(int64_t(b.size()), 33)
                                   : std::string("the PNG file has no IHDR header"));
     const int64_t w = be32(b.data() + 16), h = be32(b.data() + 20);
-    if (auto s = check_image_size(w, h); !s) return Error{s.error()};
+    if (auto s = check_image_size(w, h); !s) return s.err();
     int channels = 0;
     switch (b[25]) {
         case 0:
@@ -214,7 +214,7 @@ Result<ImageInfo> png_info(std::span<const uint8_t> bytes) {
 
 Result<Image> png_decode(std::span<const uint8_t> bytes) {
     auto header = read_ihdr(bytes);
-    if (!header) return Error{header.error()};
+    if (!header) return header.err();
     // Deflate packs at most 258 bytes into 2 bits (1032:1), so a file too short to hold the image's filtered
     // rows even at that ratio is cut short: refused before the pixels are allocated.
     const int samples = bytes[25] == 3 ? 1 : header->channels, depth = bytes[24];

@@ -142,7 +142,7 @@ Result<Header> bmp_header(std::span<const uint8_t> b) {
         bpp = le16(b, 28);
         compression = le32(b, 30);
     }
-    if (auto s = check_image_size(h.width, h.height); !s) return Error{s.error()};
+    if (auto s = check_image_size(h.width, h.height); !s) return s.err();
     if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32)
         return fail("the BMP header gives " + std::to_string(bpp) + " bits per pixel");
     // Only uncompressed rows (0) and bit fields (3) are read. stb_image checks this on a signed int, so a
@@ -160,7 +160,7 @@ Result<Header> tga_header(std::span<const uint8_t> b) {
     Header h;
     h.width = le16(b, 12);
     h.height = le16(b, 14);
-    if (auto s = check_image_size(h.width, h.height); !s) return Error{s.error()};
+    if (auto s = check_image_size(h.width, h.height); !s) return s.err();
     const int64_t id_length = b[0], type = b[2], bpp = b[16];
     const int64_t palette = b[1] == 1 ? int64_t(le16(b, 5)) * ((b[7] + 7) / 8) : 0;
     const int64_t pixel_bytes = (bpp + 7) / 8, pixels = h.width * h.height;
@@ -191,13 +191,13 @@ bool looks_like_tga(std::span<const uint8_t> bytes) {
 
 Result<ImageInfo> stb_info(std::span<const uint8_t> bytes, StbFormat format) {
     auto h = header_of(bytes, format);
-    if (!h) return Error{h.error()};
+    if (!h) return h.err();
     return ImageInfo{h->width, h->height, h->channels};
 }
 
 Result<Image> stb_decode(std::span<const uint8_t> bytes, StbFormat format) {
     auto h = header_of(bytes, format);
-    if (!h) return Error{h.error()};
+    if (!h) return h.err();
     if (int64_t(bytes.size()) < h->min_bytes)
         return fail(truncated_message(int64_t(bytes.size()), h->min_bytes));
 

@@ -66,19 +66,19 @@ Result<double> parse_number(std::string_view token) {
         double v = 0.0;
         const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
         if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v))
-            return fail("not a number");
+            return fail<ErrCode::not_a_number>();
         return v;
     };
     const size_t slash = token.find('/');
     if (slash == std::string_view::npos) {
         auto v = plain(token);
-        if (!v) return fail("'" + std::string(token) + "' is not a number");
+        if (!v) return fail<ErrCode::token_not_a_number>(token);
         return v;
     }
     auto num = plain(token.substr(0, slash));
     auto den = plain(token.substr(slash + 1));
-    if (!num || !den) return fail("'" + std::string(token) + "' is not a number or a fraction like 1/16");
-    if (*den == 0.0) return fail("'" + std::string(token) + "' divides by 0");
+    if (!num || !den) return fail<ErrCode::token_not_number_or_fraction>(token);
+    if (*den == 0.0) return fail<ErrCode::token_divides_by_0>(token);
     return *num / *den;
 }
 
@@ -127,7 +127,7 @@ Result<Kernel> make_preset(std::string_view id, int64_t size, double sigma) {
     const PresetInfo* info = nullptr;
     for (const PresetInfo& p : kernel_presets())
         if (p.id == id) info = &p;
-    if (!info) return fail("unknown kernel '" + std::string(id) + "' (choose " + kernel_names_help() + ")");
+    if (!info) return fail<ErrCode::kernel_unknown>(id, kernel_names_help());
     if (!info->sized) {
         if (id == "identity") return grid3(id, {0, 0, 0, 0, 1, 0, 0, 0, 0});
         if (id == "sharpen") return grid3(id, {0, -1, 0, -1, 5, -1, 0, -1, 0});
@@ -140,14 +140,12 @@ Result<Kernel> make_preset(std::string_view id, int64_t size, double sigma) {
         if (id == "prewitt-y") return grid3(id, {-1, -1, -1, 0, 0, 0, 1, 1, 1});
         if (id == "emboss") return grid3(id, {-2, -1, 0, -1, 1, 1, 0, 1, 2});
         if (id == "outline") return grid3(id, {-1, -1, -1, -1, 8, -1, -1, -1, -1});
-        return fail("preset '" + std::string(id) +
-                    "' has no definition");  // unreachable with the table above
+        return fail<ErrCode::preset_no_definition>(id);  // unreachable with the table above
     }
     const int64_t n = size > 0 ? size : info->default_size;
     if (size < 0 || n > kMaxImageKernelSide)
-        return fail("kernel size " + std::to_string(size) + " is outside 1–" +
-                    std::to_string(kMaxImageKernelSide));
-    if (info->has_sigma && !(sigma <= 0.0) && !std::isfinite(sigma)) return fail("σ must be a finite number");
+        return fail<ErrCode::kernel_size_outside>(size, kMaxImageKernelSide);
+    if (info->has_sigma && !(sigma <= 0.0) && !std::isfinite(sigma)) return fail<ErrCode::sigma_finite>();
     const bool default_s = !(sigma > 0.0);
     const double s = default_s ? default_sigma(n) : sigma;
     std::string name = std::string(id) + std::to_string(n);
@@ -200,27 +198,25 @@ Result<PresetName> parse_preset_name(std::string_view name) {
                 std::from_chars(size_text.data(), size_text.data() + size_text.size(), size);
             if (ec != std::errc() || end != size_text.data() + size_text.size()) continue;  // e.g. "logo"
             if (size < 1 || size > kMaxImageKernelSide)
-                return fail("kernel '" + std::string(name) + "': size must be 1–" +
-                            std::to_string(kMaxImageKernelSide));
+                return fail<ErrCode::kernel_name_size>(name, kMaxImageKernelSide);
         }
         double sigma = 0.0;
         if (colon != std::string_view::npos) {
-            if (!p.has_sigma) return fail("kernel '" + std::string(name) + "' takes no σ");
+            if (!p.has_sigma) return fail<ErrCode::kernel_takes_no_sigma>(name);
             const std::string_view st = rest.substr(colon + 1);
             const auto [end, ec] = std::from_chars(st.data(), st.data() + st.size(), sigma);
             if (st.empty() || ec != std::errc() || end != st.data() + st.size() || !std::isfinite(sigma) ||
                 sigma <= 0.0)
-                return fail("kernel '" + std::string(name) +
-                            "': σ must be a positive number, as in gaussian5:1.4");
+                return fail<ErrCode::kernel_sigma_positive>(name);
         }
         return PresetName{p.id, size, sigma};
     }
-    return fail("unknown kernel '" + std::string(name) + "' (choose " + kernel_names_help() + ")");
+    return fail<ErrCode::kernel_unknown>(name, kernel_names_help());
 }
 
 Result<Kernel> kernel_from_name(std::string_view name) {
     auto p = parse_preset_name(name);
-    if (!p) return Error{p.error()};
+    if (!p) return p.err();
     return make_preset(p->id, p->size, p->sigma);
 }
 
@@ -248,7 +244,6 @@ Result<Kernel> parse_kernel_text(std::string_view text) {
         text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         line = trim(line.substr(0, line.find('#')));
         if (line.empty()) continue;
-        const std::string where = "line " + std::to_string(line_no) + ": ";
         const char first = line.front();
         if ((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')) {
             // "divisor 16", "offset: 128", "divisor = 9"; "inf" and "nan" land here too and are refused.
@@ -258,23 +253,20 @@ Result<Kernel> parse_kernel_text(std::string_view text) {
             for (char& ch : word) ch = char(std::tolower(static_cast<unsigned char>(ch)));
             if (word != "divisor" && word != "offset") {
                 const std::string_view token = split_tokens(line).front();
-                return fail(
-                    where + "'" + std::string(token) +
-                    "' is not a number (rows hold numbers; other lines may be 'divisor D' or 'offset B')");
+                return fail<ErrCode::at_line>(line_no, fail<ErrCode::kernel_row_word>(token));
             }
             std::string_view rest = trim(line.substr(end));
             if (!rest.empty() && (rest.front() == ':' || rest.front() == '=')) rest = trim(rest.substr(1));
             const auto tokens = split_tokens(rest);
-            if (tokens.size() != 1) return fail(where + word + " needs one number, e.g. '" + word + " 16'");
+            if (tokens.size() != 1)
+                return fail<ErrCode::at_line>(line_no, fail<ErrCode::kernel_word_one_number>(word, word));
             auto v = parse_number(tokens[0]);
-            if (!v) return fail(where + v.error());
+            if (!v) return fail<ErrCode::at_line>(line_no, v.err());
             int64_t& seen = word == "divisor" ? divisor_line : offset_line;
-            if (seen)
-                return fail(where + "a second " + word + " line (the first is line " + std::to_string(seen) +
-                            ")");
+            if (seen) return fail<ErrCode::at_line>(line_no, fail<ErrCode::kernel_second_word>(word, seen));
             seen = line_no;
             if (word == "divisor") {
-                if (*v == 0.0) return fail(where + "the divisor must not be 0");
+                if (*v == 0.0) return fail<ErrCode::at_line>(line_no, fail<ErrCode::divisor_zero>());
                 k.divisor = *v;
             } else {
                 k.offset = *v;
@@ -285,27 +277,24 @@ Result<Kernel> parse_kernel_text(std::string_view text) {
         std::vector<double> row;
         for (std::string_view t : tokens) {
             auto v = parse_number(t);
-            if (!v) return fail(where + v.error());
+            if (!v) return fail<ErrCode::at_line>(line_no, v.err());
             row.push_back(*v);
         }
         if (row.empty()) continue;  // only separators (",;"): no row at all, like a blank line
         if (int64_t(row.size()) > kMaxImageKernelSide)
-            return fail(where + std::to_string(row.size()) + " numbers; a row holds at most " +
-                        std::to_string(kMaxImageKernelSide));
+            return fail<ErrCode::at_line>(
+                line_no, fail<ErrCode::kernel_row_too_long>(row.size(), kMaxImageKernelSide));
         if (k.rows == 0) {
             k.cols = int64_t(row.size());
             first_row_line = line_no;
         } else if (int64_t(row.size()) != k.cols) {
-            return fail("line " + std::to_string(line_no) + " has " + std::to_string(row.size()) +
-                        " numbers but line " + std::to_string(first_row_line) + " has " +
-                        std::to_string(k.cols) + "; every row needs the same count");
+            return fail<ErrCode::kernel_rows_differ>(line_no, row.size(), first_row_line, k.cols);
         }
         if (++k.rows > kMaxImageKernelSide)
-            return fail(where + "more than " + std::to_string(kMaxImageKernelSide) + " rows");
+            return fail<ErrCode::at_line>(line_no, fail<ErrCode::kernel_too_many_rows>(kMaxImageKernelSide));
         k.cells.insert(k.cells.end(), row.begin(), row.end());
     }
-    if (k.rows == 0)
-        return fail("no kernel rows found (write one row per line, numbers separated by spaces or commas)");
+    if (k.rows == 0) return fail<ErrCode::kernel_no_rows>();
     return k;
 }
 
@@ -327,9 +316,9 @@ std::string format_kernel_text(const Kernel& kernel) {
 
 Result<Kernel> read_kernel_file(const std::string& path) {
     auto bytes = read_file(path, 1 << 20);
-    if (!bytes) return Error{bytes.error()};
+    if (!bytes) return bytes.err();
     auto k = parse_kernel_text(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-    if (!k) return fail(path + " " + k.error());
+    if (!k) return fail<ErrCode::path_then>(path, k.err());
     k->name = std::filesystem::path(path).stem().string();
     return k;
 }
@@ -342,15 +331,14 @@ Status write_kernel_file(const std::string& path, const Kernel& kernel) {
 Status normalize_to_sum_one(Kernel& kernel) {
     double sum = 0.0;
     for (double c : kernel.cells) sum += c;
-    if (std::fabs(sum) < 1e-12) return fail("the cells sum to 0, so they cannot be scaled to sum to 1");
+    if (std::fabs(sum) < 1e-12) return fail<ErrCode::cells_sum_zero>();
     kernel.divisor = sum;
     return {};
 }
 
 Status resize_kernel(Kernel& kernel, int64_t rows, int64_t cols) {
     if (rows < 1 || cols < 1 || rows > kMaxImageKernelSide || cols > kMaxImageKernelSide)
-        return fail("kernel size " + std::to_string(rows) + "×" + std::to_string(cols) +
-                    " is outside 1×1–15×15");
+        return fail<ErrCode::kernel_resize_outside>(rows, cols);
     std::vector<double> cells(size_t(rows * cols), 0.0);
     const int64_t dr = (rows - kernel.rows) / 2, dc = (cols - kernel.cols) / 2;
     for (int64_t r = 0; r < rows; ++r)

@@ -32,7 +32,12 @@ struct Refusal {
 };
 
 [[noreturn]] void refuse(SceneErrorCode code, std::string field, std::string detail = {}) {
-    throw Refusal{SceneError{code, std::move(field), 0, std::move(detail)}};
+    throw Refusal{SceneError{code, std::move(field), 0, std::move(detail), std::nullopt}};
+}
+
+// A refusal whose detail is one of core's errors: kept structured, so the UI renders it in its language.
+[[noreturn]] void refuse(SceneErrorCode code, std::string field, const Error& cause) {
+    throw Refusal{SceneError{code, std::move(field), 0, cause.message, cause}};
 }
 
 }  // namespace
@@ -302,7 +307,7 @@ StepperScene stepper_of(const json& s, const std::string& f) {
     }
     if (const json* v = find(s, "predict")) out.predict = boolean(*v, f + ".predict");
     auto solved = solve_stepper(p);
-    if (!solved) refuse(SceneErrorCode::Problem, f, solved.error());
+    if (!solved) refuse(SceneErrorCode::Problem, f, solved.err());
     if (const json* st = find(s, "step")) {
         if (!st->is_object()) refuse(SceneErrorCode::Type, f + ".step", "{\"window\": …, \"term\": …}");
         const json* w = find(*st, "window");
@@ -349,7 +354,7 @@ ImageScene image_of(const json& s, const std::string& f, const std::string& base
         if (v->is_string()) {
             out.kernel_name = v->get<std::string>();
             if (auto k = kernel_from_name(out.kernel_name); !k)
-                refuse(SceneErrorCode::Problem, f + ".kernel", k.error());
+                refuse(SceneErrorCode::Problem, f + ".kernel", k.err());
         } else {
             Tensor k = tensor_of(*v, f + ".kernel", 2, {31, 31});
             out.kernel_name.clear();
@@ -386,7 +391,7 @@ NetworkScene network_of(const json& s, const std::string& f) {
     for (size_t i = 0; i < layers->size(); ++i) {
         const std::string field = f + ".layers[" + std::to_string(i) + "]";
         out.layers.push_back(text((*layers)[i], field));
-        if (auto L = parse_layer(out.layers.back()); !L) refuse(SceneErrorCode::Problem, field, L.error());
+        if (auto L = parse_layer(out.layers.back()); !L) refuse(SceneErrorCode::Problem, field, L.err());
     }
     return out;
 }
@@ -605,7 +610,7 @@ auto guarded(F&& f) -> SceneResult<decltype(f())> {
         return r.error;
     } catch (const std::exception& e) {
         // nlohmann's type errors cannot happen after the checks above; never let one escape.
-        return SceneError{SceneErrorCode::NotJson, "", 0, e.what()};
+        return SceneError{SceneErrorCode::NotJson, "", 0, e.what(), std::nullopt};
     }
 }
 
@@ -626,7 +631,7 @@ SceneResult<Document> parse_document(const std::string& text, const std::string&
 
 SceneResult<Document> read_document_file(const std::string& path) {
     auto bytes = read_file(path, kMaxFileBytes);
-    if (!bytes) return SceneError{SceneErrorCode::CannotRead, "", 0, bytes.error()};
+    if (!bytes) return SceneError{SceneErrorCode::CannotRead, "", 0, bytes.error(), bytes.err()};
     std::error_code ec;
     const std::string base = fs::absolute(fs::path(path), ec).parent_path().string();
     return parse_document(std::string(bytes->begin(), bytes->end()), base);

@@ -41,6 +41,8 @@ struct SceneError {
     std::string field;   // "stepper.input", "" for the whole file
     int scene = 0;       // from 1 in a lesson; 0 in a scene file
     std::string detail;  // see SceneErrorCode
+    std::optional<Error>
+        cause;  // core's refusal behind `detail` (Problem, CannotRead), for the UI's language
     // The message in English: "scene 3: stepper.stride: must be at least 1".
     std::string english() const;
 };

@@ -19,10 +19,6 @@
 namespace convscope {
 namespace {
 
-std::string plural(int64_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 // "1×720 (2-D)"
 std::string shape_with_rank(const Shape& s) {
     return shape_to_string(s) + " (" + std::to_string(s.size()) + "-D)";
@@ -44,9 +40,10 @@ Shape conv_weight_shape(const Layer& L) {
     return {L.out, L.in / L.groups, L.kernel.h, L.kernel.w};
 }
 
-void refuse(LayerCheck& c, LayerErrorKind kind, std::string message) {
+void refuse(LayerCheck& c, LayerErrorKind kind, Error reason) {
     c.error_kind = kind;
-    c.error = std::move(message);
+    c.error = reason.message;
+    c.reason = std::move(reason);
 }
 
 // The shape of ConvTranspose2d's weight, C × O/groups × kH × kW (groups must divide out).
@@ -77,30 +74,25 @@ std::string number_text(double v) {
 bool check_arguments(const Layer& L, LayerCheck& c) {
     auto at_least_one = [&](const char* what, Pair p) {
         if (p.h >= 1 && p.w >= 1) return true;
-        refuse(c, LayerErrorKind::Argument, std::string(what) + " must be at least 1, got " + to_string(p));
+        refuse(c, LayerErrorKind::Argument, fail<ErrCode::must_be_at_least_1>(what, to_string(p)));
         return false;
     };
     auto channels_and_groups = [&](const char* in_name, const char* out_name) {
         if (L.in < 1 || L.out < 1) {
             refuse(c, LayerErrorKind::Argument,
-                   std::string(in_name) + " and " + out_name + " must be at least 1, got " +
-                       std::to_string(L.in) + " and " + std::to_string(L.out));
+                   fail<ErrCode::net_both_at_least_1>(in_name, out_name, L.in, L.out));
             return false;
         }
         if (L.groups < 1) {
-            refuse(c, LayerErrorKind::Argument, "groups must be at least 1, got " + std::to_string(L.groups));
+            refuse(c, LayerErrorKind::Argument, fail<ErrCode::groups_min>(L.groups));
             return false;
         }
         if (L.in % L.groups != 0) {
-            refuse(c, LayerErrorKind::Groups,
-                   "groups=" + std::to_string(L.groups) + " does not divide in_channels=" +
-                       std::to_string(L.in) + " (each group must get the same number of input channels)");
+            refuse(c, LayerErrorKind::Groups, fail<ErrCode::net_groups_in>(L.groups, L.in));
             return false;
         }
         if (L.out % L.groups != 0) {
-            refuse(c, LayerErrorKind::Groups,
-                   "groups=" + std::to_string(L.groups) + " does not divide out_channels=" +
-                       std::to_string(L.out) + " (each group must make the same number of output channels)");
+            refuse(c, LayerErrorKind::Groups, fail<ErrCode::net_groups_out>(L.groups, L.out));
             return false;
         }
         return at_least_one("kernel_size", L.kernel) && at_least_one("stride", L.stride) &&
@@ -111,18 +103,16 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
             if (!channels_and_groups("in_channels", "out_channels")) return false;
             if (L.padding.kind == PaddingKind::Explicit &&
                 (L.padding.amount.h < 0 || L.padding.amount.w < 0)) {
-                refuse(c, LayerErrorKind::Argument,
-                       "padding must not be negative, got " + to_string(L.padding));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::padding_negative>(to_string(L.padding)));
                 return false;
             }
             if (L.padding.kind == PaddingKind::Same && L.stride != Pair(1)) {
-                refuse(c, LayerErrorKind::Argument,
-                       "padding='same' needs stride 1 (PyTorch refuses 'same' for strided convolutions)");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_same_stride>());
                 return false;
             }
             if (shape_numel(conv_weight_shape(L)) < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "the weight " + shape_to_string(conv_weight_shape(L)) + " is larger than the limits");
+                       fail<ErrCode::net_weight_over_limits>(shape_to_string(conv_weight_shape(L))));
                 return false;
             }
             return true;
@@ -131,26 +121,24 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
             if (!channels_and_groups("in_channels", "out_channels")) return false;
             const Pair pad = L.padding.amount;
             if (pad.h < 0 || pad.w < 0 || L.output_padding.h < 0 || L.output_padding.w < 0) {
-                refuse(c, LayerErrorKind::Argument, "padding and output_padding must not be negative");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_tpad_negative>());
                 return false;
             }
             if (L.padding_mode != PaddingMode::Zeros) {
-                refuse(c, LayerErrorKind::Argument,
-                       "only 'zeros' padding mode is supported for ConvTranspose2d");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_tpad_zeros_only>());
                 return false;
             }
             if ((L.output_padding.h >= L.stride.h && L.output_padding.h >= L.dilation.h) ||
                 (L.output_padding.w >= L.stride.w && L.output_padding.w >= L.dilation.w)) {
                 refuse(c, LayerErrorKind::Argument,
-                       "output_padding " + to_string(L.output_padding) +
-                           " must be smaller than either stride " + to_string(L.stride) + " or dilation " +
-                           to_string(L.dilation));
+                       fail<ErrCode::net_output_padding>(to_string(L.output_padding), to_string(L.stride),
+                                                         to_string(L.dilation)));
                 return false;
             }
             if (shape_numel(conv_transpose_weight_shape(L)) < 0) {
-                refuse(c, LayerErrorKind::Argument,
-                       "the weight " + shape_to_string(conv_transpose_weight_shape(L)) +
-                           " is larger than the limits");
+                refuse(
+                    c, LayerErrorKind::Argument,
+                    fail<ErrCode::net_weight_over_limits>(shape_to_string(conv_transpose_weight_shape(L))));
                 return false;
             }
             return true;
@@ -160,7 +148,7 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
             if (!at_least_one("kernel_size", L.kernel) || !at_least_one("dilation", L.dilation)) return false;
             if (L.stride != Pair(0) && !at_least_one("stride", L.stride)) return false;
             if (L.padding.kind != PaddingKind::Explicit) {
-                refuse(c, LayerErrorKind::Argument, "pooling padding must be a number or a pair");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_pool_padding>());
                 return false;
             }
             return true;
@@ -168,60 +156,55 @@ bool check_arguments(const Layer& L, LayerCheck& c) {
         case LayerKind::AdaptiveMaxPool2d:
             if (L.output_size.h < 0 || L.output_size.w < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "output_size must not be negative, got " + to_string(L.output_size));
+                       fail<ErrCode::net_output_size_negative>(to_string(L.output_size)));
                 return false;
             }
             return true;
         case LayerKind::BatchNorm2d:
             if (L.in < 1) {
-                refuse(c, LayerErrorKind::Argument,
-                       "num_features must be at least 1, got " + std::to_string(L.in));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_num_features>(L.in));
                 return false;
             }
             return true;
         case LayerKind::Dropout:
         case LayerKind::Dropout2d:
             if (!(L.p >= 0.0 && L.p <= 1.0)) {
-                refuse(c, LayerErrorKind::Argument,
-                       "dropout probability has to be between 0 and 1, but got " + number_text(L.p));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_dropout_p>(number_text(L.p)));
                 return false;
             }
             return true;
         case LayerKind::Upsample:
             if ((L.output_size == Pair(0)) == (L.scale_h == 0.0 && L.scale_w == 0.0)) {
                 refuse(c, LayerErrorKind::Argument,
-                       L.output_size == Pair(0) ? "either size or scale_factor should be defined"
-                                                : "only one of size or scale_factor should be defined");
+                       L.output_size == Pair(0) ? fail<ErrCode::net_size_or_scale>()
+                                                : fail<ErrCode::net_size_and_scale>());
                 return false;
             }
             if (L.output_size != Pair(0) && !at_least_one("size", L.output_size)) return false;
             if (L.output_size == Pair(0) && !(L.scale_h > 0.0 && L.scale_w > 0.0)) {
-                refuse(c, LayerErrorKind::Argument, "scale_factor must be above 0");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_scale_positive>());
                 return false;
             }
             if (L.align_corners && L.mode == UpsampleMode::Nearest) {
-                refuse(c, LayerErrorKind::Argument,
-                       "align_corners option can only be set with the interpolating modes: linear | bilinear "
-                       "| bicubic | trilinear");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_align_corners>());
                 return false;
             }
             return true;
         case LayerKind::LocalResponseNorm:
             if (L.size < 1) {
-                refuse(c, LayerErrorKind::Argument, "size must be at least 1, got " + std::to_string(L.size));
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_lrn_size>(L.size));
                 return false;
             }
             return true;
         case LayerKind::Linear:
             if (L.in < 1 || L.out < 1) {
                 refuse(c, LayerErrorKind::Argument,
-                       "in_features and out_features must be at least 1, got " + std::to_string(L.in) +
-                           " and " + std::to_string(L.out));
+                       fail<ErrCode::net_both_at_least_1>("in_features", "out_features", L.in, L.out));
                 return false;
             }
             if (shape_numel({L.out, L.in}) < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "the weight " + shape_to_string({L.out, L.in}) + " is larger than the limits");
+                       fail<ErrCode::net_weight_over_limits>(shape_to_string({L.out, L.in})));
                 return false;
             }
             return true;
@@ -266,19 +249,19 @@ bool window_does_not_fit(const Layer& L, const Shape& input) {
 }
 
 // A plan's refusal as a row's error.
-void refuse_plan(const Layer& L, const Shape& input, const std::string& why, LayerCheck& c) {
+void refuse_plan(const Layer& L, const Shape& input, const Error& why, LayerCheck& c) {
     if (window_does_not_fit(L, input))
-        refuse(c, LayerErrorKind::TooSmall, "the output would be empty: " + why);
+        refuse(c, LayerErrorKind::TooSmall, fail<ErrCode::net_output_empty>(why));
     else
         refuse(c, LayerErrorKind::Argument, why);
 }
 
 bool check_spatial_rank(const Layer& L, const Shape& input, LayerCheck& c) {
     if (input.size() == 3 || input.size() == 4) return true;
-    std::string hint = input.size() < 3 ? " — put it before Flatten" : "";
     refuse(c, LayerErrorKind::Rank,
-           std::string(to_string(L.kind)) + " needs a 3-D (C×H×W) or 4-D (N×C×H×W) input, but gets " +
-               shape_with_rank(input) + hint);
+           fail<ErrCode::net_spatial_rank>(
+               to_string(L.kind), shape_with_rank(input),
+               input.size() < 3 ? word<ErrCode::net_hint_before_flatten>() : fail_text("")));
     return false;
 }
 
@@ -291,16 +274,15 @@ bool check_channels(const char* name, int64_t expected, const Shape& input, Laye
     const int64_t got = input[channel_axis(input)];
     if (got == expected) return true;
     refuse(c, LayerErrorKind::Channels,
-           std::string(name) + " is " + std::to_string(expected) + ", but the input " +
-               shape_to_string(input) + " has " + plural(got, "channel", "channels"));
+           got == 1 ? fail<ErrCode::net_channels_1>(name, expected, shape_to_string(input), got)
+                    : fail<ErrCode::net_channels>(name, expected, shape_to_string(input), got));
     return false;
 }
 
 // Sets the output when it is within the limits.
 void set_output(const Shape& out, LayerCheck& c) {
     if (shape_numel(out) < 0) {
-        refuse(c, LayerErrorKind::Argument,
-               "the output " + shape_to_string(out) + " is larger than the limits");
+        refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
         return;
     }
     c.output = out;
@@ -322,7 +304,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             params.max_mult_adds = std::numeric_limits<int64_t>::max();
             auto plan = plan_conv2d(x, weight, L.bias ? &bias : nullptr, params);
             if (!plan) {
-                refuse_plan(L, x, plan.error(), c);
+                refuse_plan(L, x, plan.err(), c);
                 return;
             }
             c.output = plan->output_shape();
@@ -348,10 +330,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             const int64_t oh = side(H, L.stride.h, p.h, L.dilation.h, L.kernel.h, L.output_padding.h);
             const int64_t ow = side(W, L.stride.w, p.w, L.dilation.w, L.kernel.w, L.output_padding.w);
             if (oh < 1 || ow < 1) {
-                refuse(c, LayerErrorKind::TooSmall,
-                       "the output would be empty: the input " + std::to_string(H) + "×" + std::to_string(W) +
-                           " gives " + std::to_string(oh) + "×" + std::to_string(ow) +
-                           " ((H − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)");
+                refuse(c, LayerErrorKind::TooSmall, fail<ErrCode::net_tconv_empty>(H, W, oh, ow));
                 return;
             }
             Shape out = x;
@@ -370,7 +349,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             params.max_mult_adds = std::numeric_limits<int64_t>::max();
             auto plan = plan_pool2d(input, params);
             if (!plan) {
-                refuse_plan(L, input, plan.error(), c);
+                refuse_plan(L, input, plan.err(), c);
                 return;
             }
             c.output = plan->output_shape();
@@ -394,8 +373,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         }
         case LayerKind::BatchNorm2d:
             if (rank != 4) {
-                refuse(c, LayerErrorKind::Rank,
-                       "BatchNorm2d expects a 4-D (N×C×H×W) input, but gets " + shape_with_rank(input));
+                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_batchnorm_rank>(shape_with_rank(input)));
                 return;
             }
             check_channels("num_features", L.in, input, c);
@@ -403,8 +381,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             return;
         case LayerKind::LocalResponseNorm:
             if (rank < 3) {
-                refuse(c, LayerErrorKind::Rank,
-                       "LocalResponseNorm expects a 3-D or larger input, but gets " + shape_with_rank(input));
+                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_lrn_rank>(shape_with_rank(input)));
                 return;
             }
             c.output = input;
@@ -413,9 +390,8 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::LogSoftmax:
             if (L.dim && (*L.dim < -int64_t(rank) || *L.dim >= int64_t(rank))) {
                 refuse(c, LayerErrorKind::Rank,
-                       "dim=" + std::to_string(*L.dim) + " is out of range for the input " +
-                           shape_with_rank(input) + " (dimensions run from " +
-                           std::to_string(-int64_t(rank)) + " to " + std::to_string(rank - 1) + ")");
+                       fail<ErrCode::net_dim_range>("dim", *L.dim, shape_with_rank(input), -int64_t(rank),
+                                                    rank - 1));
                 return;
             }
             c.output = input;
@@ -428,24 +404,21 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             if (mirror ? !check_spatial_rank(L, input, c) : rank < 2) {
                 if (!mirror)
                     refuse(c, LayerErrorKind::Rank,
-                           std::string(to_string(L.kind)) + " pads the last two dimensions, but gets " +
-                               shape_with_rank(input));
+                           fail<ErrCode::net_pad_rank>(to_string(L.kind), shape_with_rank(input)));
                 return;
             }
             const int64_t H = input[rank - 2], W = input[rank - 1];
             if (L.kind == LayerKind::ReflectionPad2d &&
                 (L.pad_left >= W || L.pad_right >= W || L.pad_top >= H || L.pad_bottom >= H)) {
                 refuse(c, LayerErrorKind::Argument,
-                       "reflection padding must be smaller than the input it reflects: padding (" +
-                           std::to_string(L.pad_left) + ", " + std::to_string(L.pad_right) + ", " +
-                           std::to_string(L.pad_top) + ", " + std::to_string(L.pad_bottom) + ") on " +
-                           std::to_string(H) + "×" + std::to_string(W));
+                       fail<ErrCode::net_reflection_pad>(L.pad_left, L.pad_right, L.pad_top, L.pad_bottom, H,
+                                                         W));
                 return;
             }
             const int64_t oh = H + L.pad_top + L.pad_bottom, ow = W + L.pad_left + L.pad_right;
             if (oh < 1 || ow < 1) {
                 refuse(c, LayerErrorKind::TooSmall,
-                       "the output would be empty: " + std::to_string(oh) + "×" + std::to_string(ow));
+                       fail<ErrCode::net_output_empty>(std::to_string(oh) + "×" + std::to_string(ow)));
                 return;
             }
             Shape out = input;
@@ -457,8 +430,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::Upsample: {
             if (!check_spatial_rank(L, input, c)) return;
             if (rank == 3 && L.mode == UpsampleMode::Bilinear) {
-                refuse(c, LayerErrorKind::Rank,
-                       "got a 3-D input, but bilinear mode needs a 4-D (N×C×H×W) input");
+                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_bilinear_rank>());
                 return;
             }
             // A 3-D input is N×C×L to interpolate: one spatial axis, the last.
@@ -469,23 +441,21 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             };
             if (L.output_size != Pair(0)) {
                 if (rank == 3 && L.output_size.h != L.output_size.w) {
-                    refuse(c, LayerErrorKind::Argument,
-                           "the input is 1-D (N×C×L) to interpolate, but size has two values");
+                    refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_interp_1d>("size"));
                     return;
                 }
                 if (rank == 4) out[2] = L.output_size.h;
                 out[rank - 1] = L.output_size.w;
             } else {
                 if (rank == 3 && L.scale_h != L.scale_w) {
-                    refuse(c, LayerErrorKind::Argument,
-                           "the input is 1-D (N×C×L) to interpolate, but scale_factor has two values");
+                    refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_interp_1d>("scale_factor"));
                     return;
                 }
                 if (rank == 4) out[2] = scaled(input[2], L.scale_h);
                 out[rank - 1] = scaled(input[rank - 1], L.scale_w);
                 if (out[rank - 1] < 1 || out[rank - 2] < 1) {
                     refuse(c, LayerErrorKind::TooSmall,
-                           "the output would be empty (or too large): " + shape_to_string(out));
+                           fail<ErrCode::net_output_empty_or_large>(shape_to_string(out)));
                     return;
                 }
             }
@@ -500,14 +470,11 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
                  {std::tuple{"start_dim", L.start_dim, start}, std::tuple{"end_dim", L.end_dim, end}})
                 if (value < 0 || value >= r) {
                     refuse(c, LayerErrorKind::Rank,
-                           std::string(name) + "=" + std::to_string(given) +
-                               " is out of range for the input " + shape_with_rank(input) +
-                               " (dimensions run from " + std::to_string(-r) + " to " +
-                               std::to_string(r - 1) + ")");
+                           fail<ErrCode::net_dim_range>(name, given, shape_with_rank(input), -r, r - 1));
                     return;
                 }
             if (start > end) {
-                refuse(c, LayerErrorKind::Argument, "start_dim cannot come after end_dim");
+                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_start_after_end>());
                 return;
             }
             Shape out(input.begin(), input.begin() + start);
@@ -521,17 +488,15 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::Linear: {
             Shape out = input;
             if (input.back() != L.in) {
-                std::string hint =
-                    input.size() > 2 ? " — a Flatten() before it makes one row per sample" : "";
                 refuse(c, LayerErrorKind::Features,
-                       "in_features is " + std::to_string(L.in) + ", but the input " +
-                           shape_to_string(input) + " has " + std::to_string(input.back()) +
-                           " features (its last dimension)" + hint);
+                       fail<ErrCode::net_features>(
+                           L.in, shape_to_string(input), input.back(),
+                           input.size() > 2 ? word<ErrCode::net_hint_flatten_first>() : fail_text("")));
             }
             out.back() = L.out;
             if (shape_numel(out) < 0) {
                 refuse(c, LayerErrorKind::Argument,
-                       "the output " + shape_to_string(out) + " is larger than the limits");
+                       fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
                 return;
             }
             c.output = out;
@@ -935,7 +900,7 @@ Status set_channel_preset(const Layer& L, LayerWeights& w, int64_t o, std::strin
     if (o < 0 || o >= L.out) return fail("output channel " + std::to_string(o) + " does not exist");
     const int64_t kh = L.kernel.h, kw = L.kernel.w;
     auto k = make_preset(preset, std::clamp<int64_t>(std::min(kh, kw), 1, kMaxImageKernelSide));
-    if (!k) return Error{k.error()};
+    if (!k) return k.err();
     const int64_t cpg = L.in / L.groups;
     float* channel = w.weight.data.data() + o * cpg * kh * kw;
     std::fill(channel, channel + cpg * kh * kw, 0.0f);
@@ -1283,7 +1248,7 @@ Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<La
     outputs.reserve(net.layers.size());
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& L = net.layers[i];
-        if (auto s = check_weights(L, weights[i], i); !s) return Error{s.error()};
+        if (auto s = check_weights(L, weights[i], i); !s) return s.err();
         const Tensor& x = i == 0 ? input : outputs.back();
         Result<Tensor> y = Tensor{};
         const Shape& out = check.layers[i].output;

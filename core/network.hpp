@@ -220,6 +220,7 @@ struct LayerCheck {
     std::optional<ReceptiveField> rf;
     LayerErrorKind error_kind = LayerErrorKind::None;
     std::string error;  // plain language, e.g. "in_channels is 3, but the input has 1 channel"
+    Error reason;       // the same refusal, structured (code and arguments) for the UI's language
     // An earlier layer failed; this row is worked out as if that layer had given the shape it was meant to.
     bool after_error = false;
     bool ok() const { return error_kind == LayerErrorKind::None; }

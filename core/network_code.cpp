@@ -1716,8 +1716,8 @@ private:
     }
     Error failure(const ParseFailure& err, size_t fallback) const {
         if (err.pos == kNoPos)
-            return Error{"line " + std::to_string(line_of(m_code, fallback)) + ": " + err.message};
-        return Error{where(err.pos) + err.message};
+            return fail("line " + std::to_string(line_of(m_code, fallback)) + ": " + err.message);
+        return fail(where(err.pos) + err.message);
     }
 
     std::string first_line(const Statement& st) const {
@@ -2081,7 +2081,7 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
     const std::string code = strip_comments(original);
     CodeImport result;
     Importer im(code);
-    if (auto s = im.run(result); !s) return Error{s.error()};
+    if (auto s = im.run(result); !s) return s.err();
     // Order: the calls when any named module is called (forward, or the lecture's `x = conv1(input)`), else
     // the modules in the order written.
     const bool called =
@@ -2172,7 +2172,7 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
 
 Result<Network> parse_pytorch_code(std::string_view code, const Shape& default_input) {
     auto r = import_pytorch_code(code, std::nullopt, default_input);
-    if (!r) return Error{r.error()};
+    if (!r) return r.err();
     return r->net;
 }
 

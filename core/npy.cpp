@@ -36,15 +36,15 @@ public:
             skip();
             if (eat('}')) break;
             auto key = string_literal();
-            if (!key) return Error{key.error()};
+            if (!key) return key.err();
             skip();
             if (!eat(':')) return fail("the .npy header is malformed (expected ':')");
             skip();
             if (*key == "descr") {
                 auto d = string_literal();
-                if (!d) return Error{d.error()};
+                if (!d) return d.err();
                 auto s = set_dtype(*d, h);
-                if (!s) return Error{s.error()};
+                if (!s) return s.err();
                 have_descr = true;
             } else if (*key == "fortran_order") {
                 if (word("True"))
@@ -56,7 +56,7 @@ public:
                 have_order = true;
             } else if (*key == "shape") {
                 auto s = shape(h.shape);
-                if (!s) return Error{s.error()};
+                if (!s) return s.err();
                 have_shape = true;
             } else {
                 return fail("the .npy header has an unknown key '" + *key + "'");
@@ -203,7 +203,7 @@ Result<Layout> npy_layout(std::span<const uint8_t> bytes, size_t file_size) {
     if (bytes.size() < offset + header_len) return fail("the .npy file is truncated in its header");
     const std::string_view text(reinterpret_cast<const char*>(bytes.data() + offset), header_len);
     auto header = HeaderParser(text).parse();
-    if (!header) return Error{header.error()};
+    if (!header) return header.err();
     Layout L;
     L.header = std::move(*header);
     L.count = shape_numel(L.header.shape);
@@ -224,7 +224,7 @@ Result<Layout> npy_layout(std::span<const uint8_t> bytes, size_t file_size) {
 
 Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
     auto layout = npy_layout(bytes, bytes.size());
-    if (!layout) return Error{layout.error()};
+    if (!layout) return layout.err();
     const Header* header = &layout->header;
     const int64_t count = layout->count;
     const size_t esize = layout->esize;
@@ -259,7 +259,7 @@ Result<Tensor> parse_npy(std::span<const uint8_t> bytes) {
 
 Result<Shape> read_npy_shape(const std::string& path) {
     auto head = read_file_head(path, limits::kMaxNpyHeader + 12);
-    if (!head) return Error{head.error()};
+    if (!head) return head.err();
     auto layout = npy_layout(head->bytes, size_t(head->size));
     if (!layout) return fail(path + ": " + layout.error());
     return layout->header.shape;
@@ -268,12 +268,12 @@ Result<Shape> read_npy_shape(const std::string& path) {
 Result<Tensor> read_npy(const std::string& path) {
     // The header first: an absurd shape or a truncated file is refused before the payload is read.
     auto head = read_file_head(path, limits::kMaxNpyHeader + 12);
-    if (!head) return Error{head.error()};
+    if (!head) return head.err();
     auto layout = npy_layout(head->bytes, size_t(head->size));
     if (!layout) return fail(path + ": " + layout.error());
     // Largest legitimate file: the element limit in float64, plus a header.
     auto bytes = read_file(path, limits::kMaxTensorElements * 8 + limits::kMaxNpyHeader + 16);
-    if (!bytes) return Error{bytes.error()};
+    if (!bytes) return bytes.err();
     auto t = parse_npy(*bytes);
     if (!t) return fail(path + ": " + t.error());
     return t;

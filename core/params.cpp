@@ -19,7 +19,7 @@ Result<int64_t> parse_int(std::string_view s) {
     int64_t v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-        return fail("'" + std::string(s) + "' is not a whole number");
+        return fail<ErrCode::not_whole_number>(s);
     return v;
 }
 
@@ -37,12 +37,12 @@ Result<Pair> parse_pair(std::string_view text) {
         }
     }
     if (parts.size() == 2 && trim(parts[1]).empty()) parts.pop_back();  // "(3,)"
-    if (parts.empty() || parts.size() > 2) return fail("'" + std::string(text) + "' is not N or H,W");
+    if (parts.empty() || parts.size() > 2) return fail<ErrCode::not_n_or_hw>(text);
     auto h = parse_int(parts[0]);
-    if (!h) return fail("'" + std::string(text) + "' is not N or H,W");
+    if (!h) return fail<ErrCode::not_n_or_hw>(text);
     if (parts.size() == 1) return Pair{*h};
     auto w = parse_int(parts[1]);
-    if (!w) return fail("'" + std::string(text) + "' is not N or H,W");
+    if (!w) return fail<ErrCode::not_n_or_hw>(text);
     return Pair{*h, *w};
 }
 
@@ -55,7 +55,7 @@ Result<Padding> parse_padding(std::string_view text) {
     if (s == "same" || s == "'same'" || s == "\"same\"") return Padding::same();
     if (s == "valid" || s == "'valid'" || s == "\"valid\"") return Padding::valid();
     auto p = parse_pair(s);
-    if (!p) return fail("padding '" + std::string(text) + "' is not N, H,W, same or valid");
+    if (!p) return fail<ErrCode::padding_not_valid>(text);
     return Padding(*p);
 }
 
@@ -77,7 +77,7 @@ Result<PaddingMode> parse_padding_mode(std::string_view text) {
     if (s == "reflect") return PaddingMode::Reflect;
     if (s == "replicate") return PaddingMode::Replicate;
     if (s == "circular") return PaddingMode::Circular;
-    return fail("padding mode '" + std::string(text) + "' is not zeros, reflect, replicate or circular");
+    return fail<ErrCode::padding_mode_unknown>(text);
 }
 
 std::string_view to_string(PaddingMode m) {

@@ -28,7 +28,7 @@ public:
                           const Conv2dParams& params) override {
         if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
         auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         const ConvPlan& P = *plan;
         Tensor out = Tensor::filled(P.output_shape());
         ref::NullTracer tracer;
@@ -45,7 +45,7 @@ public:
 
     Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
         auto plan = plan_pool2d(input.shape, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         const PoolPlan& P = *plan;
         Tensor out = Tensor::filled(P.output_shape());
         NullPoolTracer tracer;
@@ -65,10 +65,10 @@ public:
     Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                     const ConvTranspose2dParams& params) override {
         auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         const ConvTransposePlan& P = *plan;
         auto out = Tensor::try_filled(P.output_shape());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         const int64_t cpg = P.c_per_group(), opg = P.o_per_group(), plane_size = P.oh * P.ow;
         std::vector<float> channel(static_cast<size_t>(plane_size));
         for (int64_t n = 0; n < P.n; ++n) {
@@ -135,9 +135,8 @@ struct PoolRecorder {
     void divisor(float d) { t.divisor = d; }
 };
 
-Status check_index(const char* what, int64_t v, int64_t n) {
-    if (v < 0 || v >= n)
-        return fail(std::string(what) + " " + std::to_string(v) + " is outside 0.." + std::to_string(n - 1));
+Status check_index(Error what, int64_t v, int64_t n) {
+    if (v < 0 || v >= n) return fail<ErrCode::index_outside>(std::move(what), v, n - 1);
     return {};
 }
 
@@ -157,11 +156,13 @@ Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tens
         return trace_conv2d(input, rotate_kernel_180(weight), bias, unflipped, n, o, oy, ox);
     }
     auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const ConvPlan& P = *plan;
-    for (auto s : {check_index("batch", n, P.n), check_index("output channel", o, P.o),
-                   check_index("row", oy, P.oh), check_index("column", ox, P.ow)})
-        if (!s) return Error{s.error()};
+    for (auto s :
+         {check_index(word<ErrCode::w_batch>(), n, P.n),
+          check_index(word<ErrCode::w_output_channel>(), o, P.o),
+          check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
+        if (!s) return s.err();
     Trace t;
     t.kind = TraceKind::Conv;
     t.n = n, t.o = o, t.oy = oy, t.ox = ox;
@@ -177,11 +178,11 @@ Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, 
                                      const ConvTranspose2dParams& p, int64_t n, int64_t o, int64_t oy,
                                      int64_t ox) {
     auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const ConvTransposePlan& P = *plan;
-    for (auto s : {check_index("batch", n, P.n), check_index("output channel", o, P.o),
-                   check_index("row", oy, P.oh), check_index("column", ox, P.ow)})
-        if (!s) return Error{s.error()};
+    for (auto s : {check_index(word<ErrCode::w_batch>(), n, P.n), check_index(word<ErrCode::w_output_channel>(), o, P.o),
+                   check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
+        if (!s) return s.err();
     Trace t;
     t.kind = TraceKind::ConvTranspose;
     t.n = n, t.o = o, t.oy = oy, t.ox = ox;
@@ -196,11 +197,12 @@ Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, 
 Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n, int64_t c, int64_t oy,
                            int64_t ox) {
     auto plan = plan_pool2d(input.shape, p);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const PoolPlan& P = *plan;
-    for (auto s : {check_index("batch", n, P.n), check_index("channel", c, P.c), check_index("row", oy, P.oh),
-                   check_index("column", ox, P.ow)})
-        if (!s) return Error{s.error()};
+    for (auto s :
+         {check_index(word<ErrCode::w_batch>(), n, P.n), check_index(word<ErrCode::w_channel>(), c, P.c),
+          check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
+        if (!s) return s.err();
     Trace t;
     t.kind = P.op == PoolOp::Max ? TraceKind::MaxPool : TraceKind::AvgPool;
     t.n = n, t.o = c, t.oy = oy, t.ox = ox;

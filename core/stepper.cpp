@@ -12,12 +12,11 @@ namespace convscope {
 
 Result<StepperSolution> solve_stepper(const StepperProblem& p) {
     StepperSolution s;
-    if (p.input.rank() != 3)
-        return fail("the stepper's input must be C×H×W, got " + shape_to_string(p.input.shape));
+    if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
     if (p.op == StepOp::Conv) {
         const Tensor* bias = p.has_bias ? &p.bias : nullptr;
         auto plan = plan_conv2d(p.input.shape, p.weight.shape, bias ? &bias->shape : nullptr, p.conv);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         s.out_channels = plan->o;
         s.oh = plan->oh;
         s.ow = plan->ow;
@@ -31,7 +30,7 @@ Result<StepperSolution> solve_stepper(const StepperProblem& p) {
         Pool2dParams pp = p.pool;
         pp.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
         auto plan = plan_pool2d(p.input.shape, pp);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         s.out_channels = plan->c;
         s.oh = plan->oh;
         s.ow = plan->ow;
@@ -51,7 +50,7 @@ Result<StepperSolution> solve_stepper(const StepperProblem& p) {
                              ? trace_conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv, 0, o,
                                             oy, ox)
                              : trace_pool2d(p.input, pp, 0, o, oy, ox);
-                if (!t) return Error{t.error()};
+                if (!t) return t.err();
                 s.output.data[size_t(s.window_of(o, oy, ox))] = t->result;
                 s.traces.push_back(std::move(*t));
             }
@@ -173,7 +172,7 @@ Result<Pair> parse_size_answer(std::string_view text) {
     for (size_t at; (at = t.find("×")) != std::string::npos;)
         t.replace(at, std::string_view("×").size(), "x");
     auto p = parse_pair(t);
-    if (!p) return fail("type a number, or H×W");
+    if (!p) return fail<ErrCode::type_number_or_hw>();
     return *p;
 }
 

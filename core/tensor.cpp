@@ -33,8 +33,7 @@ Tensor Tensor::filled(Shape shape, float fill) {
 
 Result<Tensor> Tensor::try_filled(Shape shape, float fill) {
     if (shape_numel(shape) < 0)
-        return fail("a tensor of shape " + shape_to_string(shape) + " is larger than the limit of " +
-                    std::to_string(limits::kMaxTensorElements) + " elements");
+        return fail<ErrCode::tensor_over_limit>(shape_to_string(shape), limits::kMaxTensorElements);
     return filled(std::move(shape), fill);
 }
 

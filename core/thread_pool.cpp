@@ -2,12 +2,36 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 
 namespace convscope {
 namespace {
 
 // True on a pool worker and on a caller while it runs its share: nested parallel_for calls run inline.
 thread_local bool t_inside_pool = false;
+
+// How long a thread polls before it blocks: long enough to bridge the gap between back-to-back calls, short
+// enough that an idle pool costs nothing measurable (it sleeps after this, until the next call).
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+// Polls `done` for up to kSpin; true when it became true.
+template <class Pred>
+bool spin_until(Pred done) {
+    const auto until = std::chrono::steady_clock::now() + kSpin;
+    for (int i = 0;; ++i) {
+        if (done()) return true;
+        cpu_relax();
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return false;
+    }
+}
 
 }  // namespace
 
@@ -44,9 +68,14 @@ void ThreadPool::worker_loop(int index) {
     uint64_t seen = 0;
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
-        m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
+        if (!m_stop && m_generation.load(std::memory_order_relaxed) == seen) {
+            lock.unlock();
+            spin_until([&] { return m_generation.load(std::memory_order_relaxed) != seen; });
+            lock.lock();  // the job's fields are read under the lock, as when woken
+        }
+        m_wake.wait(lock, [&] { return m_stop || m_generation.load(std::memory_order_relaxed) != seen; });
         if (m_stop) return;
-        seen = m_generation;
+        seen = m_generation.load(std::memory_order_relaxed);
         if (index >= m_job_workers) continue;
         lock.unlock();
         run_share();
@@ -70,15 +99,16 @@ void ThreadPool::parallel_for(int64_t count, const std::function<void(int64_t)>&
         m_count = count;
         m_next.store(0, std::memory_order_relaxed);
         m_job_workers = participants - 1;
-        m_active = participants - 1;
-        ++m_generation;
+        m_active.store(participants - 1, std::memory_order_relaxed);
+        m_generation.fetch_add(1, std::memory_order_relaxed);
     }
     m_wake.notify_all();
     t_inside_pool = true;
     run_share();
     t_inside_pool = false;
+    spin_until([&] { return m_active.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_done.wait(lock, [&] { return m_active == 0; });
+    m_done.wait(lock, [&] { return m_active.load(std::memory_order_relaxed) == 0; });
     m_fn = nullptr;
 }
 

@@ -21,11 +21,11 @@ Result<Tensor> unfold(const Tensor& input, Pair kernel, Pair stride, Pair paddin
     cp.max_mult_adds = max_mult_adds;
     // The geometry of a one-output-channel conv2d: the same windows, and as many multiply-adds as elements.
     auto plan = plan_conv2d(input.shape, {1, c, kernel.h, kernel.w}, nullptr, cp);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const ConvPlan& P = *plan;
     const int64_t rows = P.c * P.kh * P.kw, cols = P.oh * P.ow;
     auto out = Tensor::try_filled(P.unbatched ? Shape{rows, cols} : Shape{P.n, rows, cols});
-    if (!out) return Error{out.error()};
+    if (!out) return out.err();
     float* dst = out->data.data();
     for (int64_t n = 0; n < P.n; ++n)
         for (int64_t ch = 0; ch < P.c; ++ch) {
@@ -46,7 +46,7 @@ Result<Tensor> unfold(const Tensor& input, Pair kernel, Pair stride, Pair paddin
 
 Result<GatherForm> as_convolution(const Tensor& x, const Tensor& w, const ConvTranspose2dParams& p) {
     auto plan = plan_conv_transpose2d(x.shape, w.shape, nullptr, p);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     const ConvTransposePlan& P = *plan;
     GatherForm g;
     // Per axis: before = d(k − 1) − p, after = before + output_padding; the stuffed size (in − 1)·s + 1.
@@ -55,7 +55,7 @@ Result<GatherForm> as_convolution(const Tensor& x, const Tensor& w, const ConvTr
     // The gathered grid: its conv2d output (H' − d(k − 1)) is the plan's output size.
     const int64_t gh = P.oh + P.dh * (P.kh - 1), gw = P.ow + P.dw * (P.kw - 1);
     auto in = Tensor::try_filled(P.unbatched ? Shape{P.c, gh, gw} : Shape{P.n, P.c, gh, gw});
-    if (!in) return Error{in.error()};
+    if (!in) return in.err();
     for (int64_t nc = 0; nc < P.n * P.c; ++nc) {
         const float* src = x.data.data() + nc * P.h * P.w;
         float* dst = in->data.data() + nc * gh * gw;

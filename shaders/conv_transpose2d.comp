@@ -26,6 +26,26 @@ uniform ivec4 u_shift;     // element offset where the bound input / output rang
 uniform ivec4 u_count;     // output channels in this dispatch, 0, 0, 0
 uniform ivec3 u_group_offset;  // added to gl_WorkGroupID when a grid is split into several dispatches
 
+int gcd(int a, int b) {
+    while (b != 0) {
+        const int t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+// The largest k < kernel whose tap lands on output o: (o + pad − k·dil) a multiple of stride. Taps that land
+// are `step` apart (step = stride / gcd(stride, dil)); −1 when none does.
+int last_tap(int o, int pad, int kernel, int stride, int dil, int step) {
+    for (int k = 0; k < min(kernel, step); ++k) {
+        const int t = o + pad - k * dil;
+        if (t < 0) return -1;  // t only falls as k grows (GLSL leaves % of a negative number undefined)
+        if (t % stride == 0) return k + (kernel - 1 - k) / step * step;
+    }
+    return -1;
+}
+
 void main() {
     const ivec3 group_id = ivec3(gl_WorkGroupID) + u_group_offset;
     const int ox = group_id.x * WG_X + int(gl_LocalInvocationID.x);
@@ -45,18 +65,23 @@ void main() {
     const int at = ((n * O + o) * OH + oy) * OW + ox - u_shift.y;
     // A later pass adds its channels to the sums of the earlier ones.
     float total = u_channels.z != 0 ? y_data[at] : 0.0;
+    // Which kernel rows and columns land here depends on the position only: found once, for every channel.
+    const int step_y = sh / gcd(sh, dh), step_x = sw / gcd(sw, dw);
+    const int ky_last = last_tap(oy, ph, kh, sh, dh, step_y);
+    const int kx_last = last_tap(ox, pw, kw, sw, dw, step_x);
     for (int ci = u_channels.x; ci < u_channels.x + u_channels.y; ++ci) {
         const int c = group * cpg + ci;
         const int plane = (n * C + c) * H * W - u_shift.x;
         const int kernel = (c * opg + oo) * kh * kw;
         float sum = 0.0;
-        for (int ky = kh - 1; ky >= 0; --ky) {
-            const int ty = oy + ph - ky * dh;  // = iy·sh
-            if (ty < 0 || ty % sh != 0 || ty / sh >= H) continue;
+        // Kernel rows and columns descending: input rows and columns ascending, the reference's order.
+        for (int ky = ky_last; ky >= 0; ky -= step_y) {
+            const int ty = oy + ph - ky * dh;  // = iy·sh, a multiple of sh here
+            if (ty < 0 || ty / sh >= H) continue;
             const int row = plane + (ty / sh) * W;
-            for (int kx = kw - 1; kx >= 0; --kx) {
+            for (int kx = kx_last; kx >= 0; kx -= step_x) {
                 const int tx = ox + pw - kx * dw;
-                if (tx < 0 || tx % sw != 0 || tx / sw >= W) continue;
+                if (tx < 0 || tx / sw >= W) continue;
                 sum += x_data[row + tx / sw] * w_data[kernel + ky * kw + kx];
             }
         }

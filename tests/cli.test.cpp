@@ -6,7 +6,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,8 +23,6 @@
 #include "core/backend.hpp"
 #include "core/npy.hpp"
 #include "support/testing.hpp"
-
-extern char** environ;
 
 using namespace convscope;
 using convscope::testing::kLectureFilter;
@@ -56,49 +53,24 @@ private:
     fs::path m_path;
 };
 
-struct RunResult {
-    int status = -1;
-    std::string out, err;
-};
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Runs convscope with `args` (no shell), capturing stdout and stderr through files in `dir`.
-RunResult run_cli(const TempDir& dir, const std::vector<std::string>& args) {
-    const std::string out_path = dir / ".stdout", err_path = dir / ".stderr";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> argv_s{CONVSCOPE_EXE};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, CONVSCOPE_EXE, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(rc == 0);
-    int wstatus = 0;
-    REQUIRE(waitpid(pid, &wstatus, 0) == pid);
-    RunResult r;
-    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    r.out = read_text(out_path);
-    r.err = read_text(err_path);
-    fs::remove(out_path);
-    fs::remove(err_path);
-    return r;
-}
-
 std::string joined(const std::vector<std::string>& args) {
     std::string s = "convscope";
     for (const std::string& a : args) s += " " + a;
     return s;
+}
+
+using RunResult = testing::ProcessResult;
+using testing::slurp;
+
+// Runs convscope with `args` (no shell), stdout and stderr captured; a run over the time limit fails the
+// test.
+RunResult run_cli(const TempDir&, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{CONVSCOPE_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunResult r = testing::run_process(argv);
+    INFO(joined(args) << "\n" << r.err);
+    REQUIRE_FALSE(r.timed_out);
+    return r;
 }
 
 Tensor read(const std::string& path) {
@@ -140,7 +112,7 @@ std::string expect_error(const TempDir& dir, const std::vector<std::string>& arg
         const RunResult again = run_cli(dir, args);
         CHECK(again.status == 2);
         CHECK(again.err == r.err);
-        CHECK(read_text(out) == sentinel);
+        CHECK(slurp(out) == sentinel);
         fs::remove(out);
     }
     return r.err;
@@ -160,7 +132,7 @@ TEST_CASE("convscope conv: the lecture's example") {
     CHECK(y.shape == Shape{1, 1, 3, 3});
     CHECK(y.data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
     // The file is a plain little-endian float32 .npy, as numpy writes it.
-    const std::string bytes = read_text(dir / "y.npy");
+    const std::string bytes = slurp(dir / "y.npy");
     CHECK(bytes.starts_with("\x93NUMPY\x01"));
     CHECK(bytes.find("'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3, 3), }") !=
           std::string::npos);
@@ -187,7 +159,9 @@ TEST_CASE("convscope conv: the lecture's example") {
     }
 }
 
-TEST_CASE("convscope conv and pool: every golden case through the command line matches PyTorch") {
+TEST_CASE(
+    "convscope conv, pool, conv-transpose, unfold: every golden case through the command line matches "
+    "PyTorch") {
     // The manifest's strings are the command line's option values; the reference backend is always there.
     std::ifstream in(source_path("tests/golden/cases.json"));
     REQUIRE(in.good());
@@ -213,6 +187,28 @@ TEST_CASE("convscope conv and pool: every golden case through the command line m
                     "--padding-mode",
                     c.at("padding_mode").get<std::string>()};
             if (c.at("bias").get<bool>()) args.insert(args.end(), {"--bias", data + "b.npy"});
+            if (c.value("flip", false)) args.push_back("--flip");
+        } else if (c.at("op") == "conv_transpose") {
+            args = {"conv-transpose",
+                    data + "x.npy",
+                    data + "w.npy",
+                    "--stride",
+                    c.at("stride").get<std::string>(),
+                    "--padding",
+                    c.at("padding").get<std::string>(),
+                    "--output-padding",
+                    c.at("output_padding").get<std::string>(),
+                    "--dilation",
+                    c.at("dilation").get<std::string>(),
+                    "--groups",
+                    std::to_string(c.at("groups").get<int>())};
+            if (c.at("bias").get<bool>()) args.insert(args.end(), {"--bias", data + "b.npy"});
+        } else if (c.at("op") == "unfold") {
+            args = {"unfold",     data + "x.npy",
+                    "--kernel",   c.at("kernel").get<std::string>(),
+                    "--stride",   c.at("stride").get<std::string>(),
+                    "--padding",  c.at("padding").get<std::string>(),
+                    "--dilation", c.at("dilation").get<std::string>()};
         } else {
             args = {"pool",
                     c.at("pool").get<std::string>(),
@@ -237,7 +233,7 @@ TEST_CASE("convscope conv and pool: every golden case through the command line m
         fs::remove(dir / "y.npy");
         ++checked;
     }
-    CHECK(checked >= 70);
+    CHECK(checked >= 120);
 }
 
 TEST_CASE("convscope explain: the lecture's line, exactly") {
@@ -353,21 +349,36 @@ TEST_CASE("convscope --repeat: one timing line on stderr") {
     TempDir dir;
     write(dir / "x.npy", kLectureInput);
     write(dir / "w.npy", kLectureFilter);
-    const std::regex line(
-        R"(time: median [0-9]+\.[0-9]+ ms \(min [0-9]+\.[0-9]+, max [0-9]+\.[0-9]+\) over 3 runs, )"
-        R"(backend reference\n)");
+    const std::string timing =
+        R"(time: median [0-9]+\.[0-9]+ ms \(min [0-9]+\.[0-9]+, max [0-9]+\.[0-9]+\) over 3 runs, )";
+    const std::regex line(timing + R"(backend reference\n)");
+    // Without --backend, conv and pool run on the fastest CPU backend, and the line says so.
+    const std::regex default_line(timing + "backend " + std::string(fastest_cpu_backend().name()) +
+                                  R"( \(default: the fastest CPU backend\)\n)");
     const RunResult c =
         run_cli(dir, {"conv", dir / "x.npy", dir / "w.npy", "--repeat", "3", "-o", dir / "y.npy"});
     CHECK(c.status == 0);
     CHECK(c.out == "");
     INFO("stderr: " << c.err);
-    CHECK(std::regex_match(c.err, line));
+    CHECK(std::regex_match(c.err, default_line));
+    CHECK(read(dir / "y.npy").data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
+    const RunResult r = run_cli(dir, {"conv", dir / "x.npy", dir / "w.npy", "--repeat", "3", "--backend",
+                                      "reference", "-o", dir / "y.npy"});
+    CHECK(r.status == 0);
+    INFO("stderr: " << r.err);
+    CHECK(std::regex_match(r.err, line));
     CHECK(read(dir / "y.npy").data == std::vector<float>{8, 9, 8, 8, 5, 9, 6, 5, 5});
     const RunResult p = run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "2", "--repeat", "3",
                                       "--backend", "reference", "-o", dir / "p.npy"});
     CHECK(p.status == 0);
     INFO("stderr: " << p.err);
     CHECK(std::regex_match(p.err, line));
+    const RunResult pd =
+        run_cli(dir, {"pool", "avg", dir / "x.npy", "--kernel", "2", "--repeat", "3", "-o", dir / "p.npy"});
+    CHECK(pd.status == 0);
+    INFO("stderr: " << pd.err);
+    CHECK(std::regex_match(pd.err, default_line));
+    CHECK(read(dir / "p.npy").data == std::vector<float>{1, 2.25f, 0.75f, 1.5f});
     // min ≤ median ≤ max
     std::smatch m;
     const std::regex nums(R"(median ([0-9.]+) ms \(min ([0-9.]+), max ([0-9.]+)\))");
@@ -515,6 +526,8 @@ TEST_CASE("convscope --help: on the root and every subcommand") {
                                                  {"pool", "--help"},
                                                  {"size", "--help"},
                                                  {"explain", "--help"},
+                                                 {"conv-transpose", "--help"},
+                                                 {"unfold", "--help"},
                                                  {"conv", "-h"},
                                                  {"pool", "max", "--help"}}) {
         INFO(joined(args));
@@ -525,8 +538,20 @@ TEST_CASE("convscope --help: on the root and every subcommand") {
         if (args.size() > 1) CHECK(r.out.find(args[0]) != std::string::npos);
     }
     const RunResult root = run_cli(dir, {"--help"});
-    for (const char* sub : {"conv", "pool", "size", "explain"})
+    for (const char* sub : {"conv", "pool", "size", "explain", "conv-transpose", "unfold"})
         CHECK(root.out.find(sub) != std::string::npos);
+    const RunResult transpose = run_cli(dir, {"conv-transpose", "--help"});
+    for (const char* opt : {"--stride", "--padding", "--output-padding", "--dilation", "--groups", "--bias",
+                            "--backend", "--repeat", "--max-mult-adds", "--output"})
+        CHECK(transpose.out.find(opt) != std::string::npos);
+    const RunResult unfold = run_cli(dir, {"unfold", "--help"});
+    for (const char* opt : {"--kernel", "--stride", "--padding", "--dilation", "--output"})
+        CHECK(unfold.out.find(opt) != std::string::npos);
+    CHECK(run_cli(dir, {"conv", "--help"}).out.find("--flip") != std::string::npos);
+    const RunResult size = run_cli(dir, {"size", "--help"});
+    CHECK(size.out.find("--transposed") != std::string::npos);
+    CHECK(size.out.find("--output-padding") != std::string::npos);
+    CHECK(run_cli(dir, {"explain", "--help"}).out.find("--transposed") != std::string::npos);
     const RunResult conv = run_cli(dir, {"conv", "--help"});
     for (const char* opt : {"--stride", "--padding", "--dilation", "--groups", "--padding-mode", "--bias",
                             "--backend", "--repeat", "--output"})
@@ -535,6 +560,11 @@ TEST_CASE("convscope --help: on the root and every subcommand") {
     for (const char* opt :
          {"--kernel", "--stride", "--padding", "--dilation", "--ceil-mode", "--exclude-pad"})
         CHECK(pool.out.find(opt) != std::string::npos);
+    // --backend names its default, the fastest CPU backend.
+    const std::string fastest =
+        "(default: " + std::string(fastest_cpu_backend().name()) + ", the fastest CPU";
+    CHECK(conv.out.find(fastest) != std::string::npos);
+    CHECK(pool.out.find(fastest) != std::string::npos);
 }
 
 TEST_CASE("convscope --backend: every backend compiled in, or its reason for being unavailable") {
@@ -716,20 +746,137 @@ TEST_CASE("convscope: Ctrl+C (SIGINT) or SIGTERM stops a long run with no output
     write(dir / "w.npy", Tensor::filled({1, 1, 63, 63}, 1.0f));
     const int sig = GENERATE(SIGINT, SIGTERM);
     INFO("signal " << sig);
-    std::vector<std::string> argv_s{CONVSCOPE_EXE, "conv",      dir / "x.npy", dir / "w.npy",
-                                    "--backend",   "reference", "-o",          dir / "y.npy"};
-    std::vector<char*> argv;
-    for (std::string& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, CONVSCOPE_EXE, nullptr, nullptr, argv.data(), environ) == 0);
+    testing::ChildProcess child(
+        {CONVSCOPE_EXE, "conv", dir / "x.npy", dir / "w.npy", "--backend", "reference", "-o", dir / "y.npy"});
+    REQUIRE(child.started());
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     const auto t0 = std::chrono::steady_clock::now();
-    ::kill(pid, sig);
-    int wstatus = 0;
-    REQUIRE(waitpid(pid, &wstatus, 0) == pid);
+    child.signal(sig);
+    const RunResult r = child.finish();
+    REQUIRE_FALSE(r.timed_out);
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
-    REQUIRE(WIFSIGNALED(wstatus));  // it was still running, and ended by the signal (exit status 128 + sig)
-    CHECK(WTERMSIG(wstatus) == sig);
+    REQUIRE(r.signal != 0);  // it was still running, and ended by the signal (exit status 128 + sig)
+    CHECK(r.signal == sig);
     CHECK(listing(dir) == std::vector<std::string>{"w.npy", "x.npy"});
+}
+
+TEST_CASE("convscope conv-transpose, unfold, conv --flip: the checkerboard, im2col and a true convolution") {
+    TempDir dir;
+    write(dir / "x.npy", Tensor({1, 1, 2, 2}, {1, 2, 3, 4}));
+    write(dir / "w.npy", Tensor({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    for (std::string_view name : backend_names()) {
+        if (!find_backend(name)) continue;  // gpu without a context: its own tests say why
+        INFO("backend " << name);
+        const RunResult r = run_cli(dir, {"conv-transpose", dir / "x.npy", dir / "w.npy", "--stride", "2",
+                                          "--backend", std::string(name), "-o", dir / "y.npy"});
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        // PyTorch's conv_transpose2d(x, w, stride=2).
+        CHECK(mismatch(Tensor({1, 1, 5, 5}, {1,  2,  5,  4,  6,  4,  5,  14, 10, 12, 10, 14, 36,
+                                             24, 30, 12, 15, 34, 20, 24, 21, 24, 55, 32, 36}),
+                       read(dir / "y.npy"), 0, 0) == "");
+        fs::remove(dir / "y.npy");
+    }
+    SECTION("--repeat times conv-transpose") {
+        const RunResult r = run_cli(
+            dir, {"conv-transpose", dir / "x.npy", dir / "w.npy", "--repeat", "2", "-o", dir / "y.npy"});
+        CHECK(r.status == 0);
+        CHECK(std::regex_search(r.err,
+                                std::regex("^time: median [0-9.]+ ms .* over 2 runs, backend reference\n$")));
+    }
+    SECTION("unfold of the lecture example: 9 rows, 9 windows") {
+        write(dir / "lx.npy", kLectureInput);
+        const RunResult r = run_cli(dir, {"unfold", dir / "lx.npy", "--kernel", "3", "-o", dir / "cols.npy"});
+        CHECK(r.status == 0);
+        const Tensor cols = read(dir / "cols.npy");
+        CHECK(cols.shape == Shape{1, 9, 9});
+        CHECK(cols.data[0] == 1);  // the first window's first value
+        CHECK(cols.data[9] == 2);  // ... and its second
+    }
+    SECTION("conv --flip rotates the kernel, explain --flip shows the rotated weights") {
+        write(dir / "lx.npy", kLectureInput);
+        write(dir / "k.npy", Tensor({1, 1, 3, 3}, {1, 2, 0, 0, 0, 0, 0, 0, 0}));
+        const RunResult r =
+            run_cli(dir, {"conv", dir / "lx.npy", dir / "k.npy", "--flip", "-o", dir / "f.npy"});
+        CHECK(r.status == 0);
+        // Rotated: k'[2][1] = 2, k'[2][2] = 1, so out[0][0] = 2·x[2][1] + 1·x[2][2] = 0 + 2.
+        CHECK(read(dir / "f.npy").data[0] == 2);
+        const RunResult e = run_cli(dir, {"explain", dir / "lx.npy", dir / "k.npy", "--at", "0,0", "--flip"});
+        CHECK(e.status == 0);
+        CHECK(e.out == "(1×0) + (2×0) + (3×0) + (0×0) + (1×0) + (5×0) + (1×0) + (0×2) + (2×1) = 2\n");
+    }
+}
+
+TEST_CASE("convscope size --transposed and explain --transposed") {
+    TempDir dir;
+    SECTION("size: the formula, the Conv2d round trip, and --json") {
+        const RunResult j =
+            run_cli(dir, {"size", "2", "--kernel", "3", "--stride", "2", "--transposed", "--json"});
+        CHECK(j.status == 0);
+        CHECK(j.out == "{\"out_h\":5,\"out_w\":5}\n");
+        const RunResult d = run_cli(dir, {"size", "4x3", "--kernel", "4,3", "--stride", "2", "--padding", "1",
+                                          "--transposed", "--json"});
+        CHECK(d.out == "{\"out_h\":8,\"out_w\":5}\n");
+        const RunResult t = run_cli(dir, {"size", "4", "--kernel", "3", "--stride", "2", "--padding", "1",
+                                          "--output-padding", "1", "--transposed"});
+        CHECK(t.status == 0);
+        CHECK(t.out ==
+              "H_out = (4 − 1)×2 − 2×1 + 1×(3 − 1) + 1 + 1 = 8\n"
+              "W_out = (4 − 1)×2 − 2×1 + 1×(3 − 1) + 1 + 1 = 8\n"
+              "output 8×8\n"
+              "H: Conv2d with these parameters maps 7..8 to 4 (output_padding 0..1 chooses which); "
+              "output_padding 1 gives 8\n"
+              "W: Conv2d with these parameters maps 7..8 to 4 (output_padding 0..1 chooses which); "
+              "output_padding 1 gives 8\n");
+    }
+    SECTION("explain: every input cell × weight that lands on the element") {
+        write(dir / "x.npy", Tensor({1, 2, 2}, {1, 2, 3, 4}));
+        write(dir / "w.npy", Tensor({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        const RunResult r = run_cli(
+            dir, {"explain", dir / "x.npy", dir / "w.npy", "--at", "2,2", "--stride", "2", "--transposed"});
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(r.out == "(1×9) + (2×7) + (3×3) + (4×1) = 36\n");
+        const RunResult p = run_cli(dir, {"explain", dir / "x.npy", dir / "w.npy", "--at", "3,3", "--stride",
+                                          "2", "--padding", "1", "--output-padding", "1", "--transposed"});
+        CHECK(p.status == 0);
+        CHECK(p.out == "(4×9) = 36\n");
+    }
+    SECTION("errors: exit 2, one line, no output") {
+        write(dir / "x.npy", Tensor({1, 1, 2, 2}, {1, 2, 3, 4}));
+        write(dir / "w.npy", Tensor({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        const std::string x = dir / "x.npy", w = dir / "w.npy", y = dir / "y.npy";
+        CHECK(expect_error(dir, {"conv-transpose", x, w, "--output-padding", "1", "-o", y}, y) ==
+              "error: output_padding 1 must be smaller than either stride 1 or dilation 1\n");
+        CHECK(expect_error(dir, {"conv-transpose", x, w, "--padding", "3", "-o", y}, y)
+                  .starts_with("error: the output would be -2×-2"));
+        CHECK(expect_error(dir, {"conv-transpose", x, w, "--padding", "same", "-o", y}, y) ==
+              "error: --padding: 'same' is not N or H,W\n");
+        expect_error(dir, {"conv-transpose", x, w, "--stride", "0", "-o", y}, y);
+        expect_error(dir, {"conv-transpose", x, w, "--groups", "2", "-o", y}, y);
+        expect_error(dir, {"conv-transpose", x, w, "--stride", "9223372036854775807", "-o", y}, y);
+        expect_error(dir, {"conv-transpose", x, w, "--backend", "nope", "-o", y}, y);
+        expect_error(dir, {"conv-transpose", x, w, "--max-mult-adds", "8", "-o", y}, y);
+        expect_error(dir, {"conv-transpose", x, dir / "missing.npy", "-o", y}, y);
+        expect_error(dir, {"conv-transpose", x, w}, "");
+        expect_error(dir, {"unfold", x, "-o", y}, y);  // --kernel is required
+        CHECK(expect_error(dir, {"unfold", x, "--kernel", "0", "-o", y}, y) ==
+              "error: kernel size must be at least 1, got 0\n");
+        expect_error(dir, {"unfold", x, "--kernel", "3", "--stride", "0", "-o", y}, y);
+        expect_error(dir, {"unfold", x, "--kernel", "5", "-o", y}, y);
+        expect_error(dir, {"unfold", x, "--kernel", "2", "--padding", "-1", "-o", y}, y);
+        expect_error(dir, {"unfold", w, "--kernel", "1", "--max-mult-adds", "3", "-o", y}, y);
+        CHECK(expect_error(dir, {"size", "5", "--kernel", "3", "--output-padding", "1"}, "") ==
+              "error: --output-padding needs --transposed\n");
+        expect_error(dir, {"size", "5", "--kernel", "3", "--transposed", "--ceil-mode"}, "");
+        expect_error(dir, {"size", "5", "--kernel", "3", "--transposed", "--padding", "same"}, "");
+        expect_error(dir, {"size", "2", "--kernel", "3", "--transposed", "--padding", "3"}, "");
+        expect_error(dir, {"size", "5", "--kernel", "3", "--transposed", "--output-padding", "1"}, "");
+        expect_error(dir, {"size", "5", "--kernel", "3", "--transposed", "--stride", "9223372036854775807"},
+                     "");
+        expect_error(dir, {"explain", x, w, "--at", "0,0", "--transposed", "--flip"}, "");
+        expect_error(dir, {"explain", x, w, "--at", "0,0", "--transposed", "--padding-mode", "reflect"}, "");
+        expect_error(dir, {"explain", x, w, "--at", "9,0", "--transposed"}, "");
+        expect_error(dir, {"explain", x, w, "--at", "0,0", "--output-padding", "1"}, "");
+    }
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/fileio.hpp"
+#include "support/testing.hpp"
 
 using namespace convscope;
 namespace fs = std::filesystem;
@@ -47,10 +48,7 @@ std::vector<std::string> names_in(const fs::path& dir) {
     return v;
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-}
+using testing::slurp;
 
 }  // namespace
 

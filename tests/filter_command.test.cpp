@@ -1,9 +1,8 @@
 // `convscope filter` run as a user runs it: known results on tiny generated PNGs (every preset, stride,
 // padding modes, colour and grey, pooling, display maps), and bad input: exit 2, one `error:` line, no output
 // file.
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,11 +28,11 @@ fs::path work_dir() {
     return dir;
 }
 
-using Run = testing::CommandResult;
+using Run = testing::ProcessResult;
 
-// Runs `convscope <args>` with stdout and stderr captured.
+// Runs `convscope <args>` (words split by the shell) with stdout and stderr captured.
 Run run_cli(const std::string& args) {
-    return testing::run_command(std::string("'") + CONVSCOPE_EXE + "' " + args);
+    return testing::run_shell(testing::shell_quote(CONVSCOPE_EXE) + " " + args);
 }
 
 std::string write_png(const std::string& name, const Image& img) {
@@ -199,8 +198,8 @@ TEST_CASE("convscope filter: bad input exits 2 with one error line and writes no
 TEST_CASE("convscope filter: hostile images exit 2 within seconds, with one error line and no output") {
     // tests/data/hostile/: a truncated Softimage PIC (117 bytes) that crashed the system stb_image, a
     // Radiance HDR with a zero-length run (50 bytes) that made it loop forever, and truncated BMP, TGA and
-    // GIF files that it decoded as pictures with zeros, next to truncated PNG and JPEG. `timeout` turns a
-    // hang into exit 124 and a crash shows as a status other than 2.
+    // GIF files that it decoded as pictures with zeros, next to truncated PNG and JPEG. The runner's time
+    // limit turns a hang into timed_out, and a crash shows as a status other than 2.
     struct Hostile {
         const char* name;
         const char* message;
@@ -218,8 +217,9 @@ TEST_CASE("convscope filter: hostile images exit 2 within seconds, with one erro
     for (const Hostile& h : files) {
         const std::string in = testing::source_path(std::string("tests/data/hostile/") + h.name);
         INFO(h.name);
-        Run r = testing::run_command("timeout 20 '" + std::string(CONVSCOPE_EXE) + "' filter '" + in + "' '" +
-                                     out + "' --kernel box3");
+        Run r = testing::run_process({CONVSCOPE_EXE, "filter", in, out, "--kernel", "box3"},
+                                     testing::ProcessOptions::within(std::chrono::seconds(20)));
+        CHECK_FALSE(r.timed_out);
         CHECK(r.status == 2);
         CHECK_THAT(r.err, Catch::StartsWith("error: " + in + ": ") && Catch::Contains(h.message));
         CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);

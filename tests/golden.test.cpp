@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -18,10 +19,11 @@
 #include "core/backend.hpp"
 #include "core/geometry.hpp"
 #include "core/npy.hpp"
+#include "support/operator_testers.hpp"
+#include "core/transpose.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
-using convscope::testing::mismatch;
 using convscope::testing::source_path;
 using nlohmann::json;
 
@@ -61,6 +63,25 @@ Conv2dParams conv_params(const json& c) {
     p.dilation = *dilation;
     p.groups = c.at("groups").get<int64_t>();
     p.padding_mode = *mode;
+    p.flip = c.value("flip", false);
+    return p;
+}
+
+ConvTranspose2dParams conv_transpose_params(const json& c) {
+    ConvTranspose2dParams p;
+    auto stride = parse_pair(c.at("stride").get<std::string>());
+    auto padding = parse_pair(c.at("padding").get<std::string>());
+    auto output_padding = parse_pair(c.at("output_padding").get<std::string>());
+    auto dilation = parse_pair(c.at("dilation").get<std::string>());
+    REQUIRE(stride.ok());
+    REQUIRE(padding.ok());
+    REQUIRE(output_padding.ok());
+    REQUIRE(dilation.ok());
+    p.stride = *stride;
+    p.padding = *padding;
+    p.output_padding = *output_padding;
+    p.dilation = *dilation;
+    p.groups = c.at("groups").get<int64_t>();
     return p;
 }
 
@@ -93,17 +114,30 @@ std::string run_case(Backend& backend, const json& c) {
     const std::string name = c.at("name").get<std::string>();
     const Tensor x = load(name, "x.npy");
     const Tensor expected = load(name, "y.npy");
-    Result<Tensor> y = Error{"unknown op"};
+    Result<Tensor> y = fail_text("unknown op");
     if (c.at("op") == "conv") {
         const Tensor w = load(name, "w.npy");
         Tensor b;
         if (c.at("bias").get<bool>()) b = load(name, "b.npy");
         y = backend.conv2d(x, w, c.at("bias").get<bool>() ? &b : nullptr, conv_params(c));
+    } else if (c.at("op") == "conv_transpose") {
+        const Tensor w = load(name, "w.npy");
+        Tensor b;
+        if (c.at("bias").get<bool>()) b = load(name, "b.npy");
+        y = backend.conv_transpose2d(x, w, c.at("bias").get<bool>() ? &b : nullptr, conv_transpose_params(c));
     } else if (c.at("op") == "pool") {
         y = backend.pool2d(x, pool_params(c));
+    } else if (c.at("op") == "unfold") {
+        // Not a backend operation: checked once per backend run all the same (it is cheap).
+        auto pair = [&](const char* key) {
+            auto v = parse_pair(c.at(key).get<std::string>());
+            REQUIRE(v.ok());
+            return *v;
+        };
+        y = unfold(x, pair("kernel"), pair("stride"), pair("padding"), pair("dilation"));
     }
     if (!y) return "error: " + y.error();
-    return mismatch(expected, *y, kRtol, kAtol);
+    return testing::verify(expected, *y, testing::Tolerance::of_value(kRtol, kAtol));
 }
 
 // Invalid problems: the backend returns plan_conv2d's / plan_pool2d's readable error (never crashes, never
@@ -192,6 +226,48 @@ void check_validation(Backend& backend) {
         REQUIRE(!y.ok());
         CHECK_THAT(y.error(), Catch::Contains(plan.error()));
     }
+    struct BadTranspose {
+        const char* what;
+        Shape x, w;
+        std::optional<Shape> b;
+        ConvTranspose2dParams p;
+    };
+    auto tparams = [](auto edit) {
+        ConvTranspose2dParams p;
+        edit(p);
+        return p;
+    };
+    const BadTranspose transposes[] = {
+        {"output_padding not below stride or dilation",
+         x.shape,
+         {2, 3, 3, 3},
+         {},
+         tparams([](ConvTranspose2dParams& p) { p.output_padding = Pair{1}; })},
+        {"output too small", x.shape, {2, 3, 3, 3}, {}, tparams([](ConvTranspose2dParams& p) {
+             p.padding = Pair{4};
+         })},
+        {"channel mismatch", x.shape, {3, 3, 3, 3}, {}, {}},
+        {"groups not dividing the input",
+         {1, 3, 5, 5},
+         {3, 1, 3, 3},
+         {},
+         tparams([](ConvTranspose2dParams& p) { p.groups = 2; })},
+        {"stride 0", x.shape, {2, 3, 3, 3}, {}, tparams([](ConvTranspose2dParams& p) {
+             p.stride = Pair{0};
+         })},
+        {"bias of the wrong shape", x.shape, {2, 3, 3, 3}, Shape{2}, {}},
+        {"weight of rank 3", x.shape, {2, 3, 3}, {}, {}},
+    };
+    for (const BadTranspose& c : transposes) {
+        INFO("conv_transpose with " << c.what << " on backend " << backend.name());
+        const Tensor xi = Tensor::filled(c.x, 1.0f), wi = Tensor::filled(c.w, 1.0f);
+        const Tensor bi = c.b ? Tensor::filled(*c.b, 1.0f) : Tensor();
+        auto plan = plan_conv_transpose2d(c.x, c.w, c.b ? &*c.b : nullptr, c.p);
+        REQUIRE(!plan.ok());
+        auto y = backend.conv_transpose2d(xi, wi, c.b ? &bi : nullptr, c.p);
+        REQUIRE(!y.ok());
+        CHECK_THAT(y.error(), Catch::Contains(plan.error()));
+    }
 }
 
 void check_backend(std::string_view backend_name) {
@@ -210,14 +286,22 @@ void check_backend(std::string_view backend_name) {
     REQUIRE(backend != nullptr);
     const json manifest = load_manifest();
     int checked = 0;
+    std::set<std::string> matched;
     for (const json& c : manifest.at("cases")) {
-        INFO("case " << c.at("name").get<std::string>() << " (" << c.dump() << ") on backend "
-                     << backend_name);
-        CHECK(run_case(*backend, c) == "");
+        const std::string name = c.at("name").get<std::string>();
+        INFO("case " << name << " (" << c.dump() << ") on backend " << backend_name);
+        const std::string m = run_case(*backend, c);
+        CHECK(m == "");
+        if (m.empty()) matched.insert(name);
         ++checked;
     }
-    CHECK(checked == int(manifest.at("cases").size()));
-    CHECK(checked >= 70);
+    // Every case PyTorch wrote (a folder of tests/golden/data with its y.npy) is in the manifest and matched
+    // on this backend.
+    std::set<std::string> on_disk;
+    for (const auto& e : std::filesystem::directory_iterator(source_path("tests/golden/data")))
+        if (std::filesystem::exists(e.path() / "y.npy")) on_disk.insert(e.path().filename().string());
+    CHECK(matched == on_disk);
+    CHECK(checked >= 120);
     check_validation(*backend);
 }
 
@@ -249,7 +333,7 @@ const RegisterBackends register_backends;
 TEST_CASE("golden: the manifest covers every parameter, and its files exist") {
     const json manifest = load_manifest();
     const json& cases = manifest.at("cases");
-    REQUIRE(cases.size() >= 70);
+    REQUIRE(cases.size() >= 120);
     std::set<std::string> seen, names;
     for (const json& c : cases) {
         const std::string name = c.at("name").get<std::string>();
@@ -261,8 +345,27 @@ TEST_CASE("golden: the manifest covers every parameter, and its files exist") {
         CHECK(y.shape == c.at("y_shape").get<Shape>());
         if (x.rank() == 3) seen.insert("unbatched");
         if (name.rfind("lecture_", 0) == 0) seen.insert(name);
-        if (c.at("op") == "conv") {
+        if (c.at("op") == "conv_transpose") {
+            const ConvTranspose2dParams p = conv_transpose_params(c);
+            CHECK(load(name, "w.npy").shape == c.at("w_shape").get<Shape>());
+            seen.insert("conv_transpose");
+            if (p.stride.h > 1 || p.stride.w > 1) seen.insert("conv_transpose stride");
+            if (p.padding.h > 0 || p.padding.w > 0) seen.insert("conv_transpose padding");
+            if (p.output_padding.h > 0 || p.output_padding.w > 0)
+                seen.insert("conv_transpose output_padding");
+            if (p.dilation.h > 1 || p.dilation.w > 1) seen.insert("conv_transpose dilation");
+            if (p.groups > 1) seen.insert("conv_transpose groups");
+            seen.insert(c.at("bias").get<bool>() ? "conv_transpose bias" : "conv_transpose no bias");
+            if (x.rank() == 3) seen.insert("conv_transpose unbatched");
+            if (x.rank() == 4) seen.insert("conv_transpose batched");
+            if (p.stride.h != p.stride.w && p.dilation.h != p.dilation.w && p.groups > 1 &&
+                p.output_padding.h != p.output_padding.w)
+                seen.insert("conv_transpose rectangular everything");
+        } else if (c.at("op") == "unfold") {
+            seen.insert(x.rank() == 3 ? "unfold unbatched" : "unfold batched");
+        } else if (c.at("op") == "conv") {
             const Conv2dParams p = conv_params(c);
+            if (p.flip) seen.insert("flip");
             const Tensor w = load(name, "w.npy");
             CHECK(w.shape == c.at("w_shape").get<Shape>());
             seen.insert("conv");
@@ -330,6 +433,20 @@ TEST_CASE("golden: the manifest covers every parameter, and its files exist") {
                              "pool rectangular kernel",
                              "pool nan",
                              "pool inf",
+                             "conv_transpose",
+                             "conv_transpose stride",
+                             "conv_transpose padding",
+                             "conv_transpose output_padding",
+                             "conv_transpose dilation",
+                             "conv_transpose groups",
+                             "conv_transpose bias",
+                             "conv_transpose no bias",
+                             "conv_transpose unbatched",
+                             "conv_transpose batched",
+                             "conv_transpose rectangular everything",
+                             "unfold batched",
+                             "unfold unbatched",
+                             "flip",
                              "lecture_5x5",
                              "lecture_5x5_padding_1",
                              "lecture_cnn_conv",

@@ -13,7 +13,6 @@
 #include <sstream>
 #include <thread>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifdef CONVSCOPE_TEST_HAVE_EGL
@@ -25,6 +24,8 @@
 #include "core/geometry.hpp"
 #include "core/gpu/gpu_backend.hpp"
 #include "core/npy.hpp"
+#include "support/operator_testers.hpp"
+#include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -79,65 +80,22 @@ const char* path_name(gpu::Tiling t) {
     return t == gpu::Tiling::Always ? "tiled path" : "direct path";
 }
 
-std::string describe(const Shape& x, const Shape& w, bool bias, const Conv2dParams& p) {
-    std::ostringstream s;
-    s << "conv2d x " << shape_to_string(x) << ", w " << shape_to_string(w) << (bias ? ", bias" : "") << ", "
-      << p;
-    return s.str();
-}
-
-std::string describe(const Shape& x, const Pool2dParams& p) {
-    std::ostringstream s;
-    s << "pool2d x " << shape_to_string(x) << ", " << p;
-    return s.str();
-}
-
-// Runs one conv2d problem on both backends; "" when they agree (both the same error, or outputs within
-// float32 tolerance), else what differs and where. `valid` counts the problems that had an answer.
+// Runs one conv2d problem on both backends (support/operator_testers.hpp); "" when they agree (both the
+// same error, or outputs within float32 tolerance), else what differs and where. `valid` counts the problems
+// that had an answer.
 std::string compare_conv(Backend& b, const Shape& xs, const Shape& ws, bool with_bias, const Conv2dParams& p,
                          uint32_t seed, int* valid = nullptr) {
-    const Tensor x = testing::random_tensor(xs, seed);
-    const Tensor w = testing::random_tensor(ws, seed + 1);
-    const Tensor bias = testing::random_tensor({ws[0]}, seed + 2);
-    // Compute reference
-    auto expected = reference_backend().conv2d(x, w, with_bias ? &bias : nullptr, p);
-    // Run backend
-    auto actual = b.conv2d(x, w, with_bias ? &bias : nullptr, p);
-    // Verify
-    if (!expected) {
-        if (actual)
-            return describe(xs, ws, with_bias, p) +
-                   ": gpu answered where the reference refused: " + expected.error();
-        if (actual.error() != expected.error())
-            return describe(xs, ws, with_bias, p) + ": error '" + actual.error() + "', expected '" +
-                   expected.error() + "'";
-        return "";
-    }
-    if (!actual) return describe(xs, ws, with_bias, p) + ": " + actual.error();
-    if (valid) ++*valid;
-    const std::string m = mismatch(*expected, *actual, 1e-5f, 1e-5f);
-    return m.empty() ? "" : describe(xs, ws, with_bias, p) + ": " + m;
+    return testing::ConvTester().input(xs).weight(ws).bias(with_bias).params(p).seed(seed).test(b, valid);
 }
 
 std::string compare_pool(Backend& b, const Shape& xs, const Pool2dParams& p, uint32_t seed,
                          int* valid = nullptr) {
-    const Tensor x = testing::random_tensor(xs, seed);
-    // Compute reference
-    auto expected = reference_backend().pool2d(x, p);
-    // Run backend
-    auto actual = b.pool2d(x, p);
-    // Verify
-    if (!expected) {
-        if (actual)
-            return describe(xs, p) + ": gpu answered where the reference refused: " + expected.error();
-        if (actual.error() != expected.error())
-            return describe(xs, p) + ": error '" + actual.error() + "', expected '" + expected.error() + "'";
-        return "";
-    }
-    if (!actual) return describe(xs, p) + ": " + actual.error();
-    if (valid) ++*valid;
-    const std::string m = mismatch(*expected, *actual, 1e-5f, 1e-5f);
-    return m.empty() ? "" : describe(xs, p) + ": " + m;
+    return testing::PoolTester()
+        .input(xs)
+        .params(p)
+        .seed(seed)
+        .tolerance(testing::Tolerance::of_value(1e-5f, 1e-5f))
+        .test(b, valid);
 }
 
 // Sizes below, at and above the shaders' 16-wide, 32-tall output tile.
@@ -212,13 +170,6 @@ struct TempDir {
         fs::remove_all(path, ec);
     }
 };
-
-[[maybe_unused]] std::string read_file(const fs::path& p) {  // used by the command-line tests
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 }  // namespace
 
@@ -365,11 +316,11 @@ TEST_CASE("gpu pool2d: NaN propagates through max pooling, -inf stays, large win
     p.kernel = Pair{2};
     for (PoolOp op : {PoolOp::Max, PoolOp::Avg}) {
         p.op = op;
-        auto expected = reference_backend().pool2d(x, p);
-        auto actual = b.pool2d(x, p);
-        REQUIRE(expected);
-        REQUIRE(actual);
-        CHECK(mismatch(*expected, *actual) == "");
+        const auto t =
+            testing::PoolTester().data(x).params(p).tolerance(testing::Tolerance::of_value(1e-5f, 1e-5f));
+        int answered = 0;
+        CHECK(t.test(b, &answered) == "");
+        CHECK(answered == 1);
     }
     Pool2dParams big;
     big.op = PoolOp::Max;
@@ -597,14 +548,16 @@ TEST_CASE("gpu: convscope conv --backend gpu exits 2 with one error line when th
     TempDir dir;
     REQUIRE(write_npy((dir.path / "x.npy").string(), kLectureInput));
     REQUIRE(write_npy((dir.path / "w.npy").string(), kLectureFilter));
-    const fs::path out = dir.path / "y.npy", err = dir.path / "stderr.txt";
-    const std::string cmd = "CONVSCOPE_GPU_DISABLE=1 '" + std::string(CONVSCOPE_TEST_APP_PATH) + "' conv '" +
-                            (dir.path / "x.npy").string() + "' '" + (dir.path / "w.npy").string() +
-                            "' --backend gpu -o '" + out.string() + "' 2>'" + err.string() + "'";
-    const int status = std::system(cmd.c_str());
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 2);
-    CHECK(read_file(err) == "error: backend gpu is unavailable: disabled by CONVSCOPE_GPU_DISABLE=1\n");
+    const fs::path out = dir.path / "y.npy";
+    testing::ProcessOptions disabled;
+    disabled.env = {"CONVSCOPE_GPU_DISABLE=1"};
+    const auto r =
+        testing::run_process({CONVSCOPE_TEST_APP_PATH, "conv", (dir.path / "x.npy").string(),
+                              (dir.path / "w.npy").string(), "--backend", "gpu", "-o", out.string()},
+                             disabled);
+    CHECK(r.status == 2);
+    CHECK(r.out == "");
+    CHECK(r.err == "error: backend gpu is unavailable: disabled by CONVSCOPE_GPU_DISABLE=1\n");
     CHECK_FALSE(fs::exists(out));
 }
 
@@ -614,12 +567,12 @@ TEST_CASE("gpu: convscope conv and pool --backend gpu write the reference's answ
     const Tensor x = testing::random_tensor({2, 3, 30, 41}, 51), w = testing::random_tensor({4, 3, 3, 5}, 52);
     REQUIRE(write_npy((dir.path / "x.npy").string(), x));
     REQUIRE(write_npy((dir.path / "w.npy").string(), w));
-    const std::string app = "'" + std::string(CONVSCOPE_TEST_APP_PATH) + "'";
-    const std::string in = " '" + (dir.path / "x.npy").string() + "'";
-    const std::string conv = app + " conv" + in + " '" + (dir.path / "w.npy").string() +
-                             "' --stride 2 --padding 1,2 --padding-mode replicate --backend gpu -o '" +
-                             (dir.path / "y.npy").string() + "'";
-    REQUIRE(std::system(conv.c_str()) == 0);
+    const std::string app = CONVSCOPE_TEST_APP_PATH, in = (dir.path / "x.npy").string();
+    const auto conv = testing::run_process({app, "conv", in, (dir.path / "w.npy").string(), "--stride", "2",
+                                            "--padding", "1,2", "--padding-mode", "replicate", "--backend",
+                                            "gpu", "-o", (dir.path / "y.npy").string()});
+    INFO(conv.err);
+    REQUIRE(conv.status == 0);
     Conv2dParams p;
     p.stride = Pair{2};
     p.padding = Padding(Pair{1, 2});
@@ -627,9 +580,11 @@ TEST_CASE("gpu: convscope conv and pool --backend gpu write the reference's answ
     auto y = read_npy((dir.path / "y.npy").string());
     REQUIRE(y);
     CHECK(mismatch(*reference_backend().conv2d(x, w, nullptr, p), *y) == "");
-    const std::string pool = app + " pool avg" + in + " --kernel 3 --stride 2 --padding 1 --ceil-mode " +
-                             "--exclude-pad --backend gpu -o '" + (dir.path / "z.npy").string() + "'";
-    REQUIRE(std::system(pool.c_str()) == 0);
+    const auto pool = testing::run_process({app, "pool", "avg", in, "--kernel", "3", "--stride", "2",
+                                            "--padding", "1", "--ceil-mode", "--exclude-pad", "--backend",
+                                            "gpu", "-o", (dir.path / "z.npy").string()});
+    INFO(pool.err);
+    REQUIRE(pool.status == 0);
     Pool2dParams q;
     q.op = PoolOp::Avg;
     q.kernel = Pair{3};
@@ -684,7 +639,10 @@ TEST_CASE("gpu: with no display the context comes from EGL surfaceless and names
     std::cout << "gpu renderer: " << r << std::endl;
     CHECK(r.find("OpenGL") != std::string::npos);
     CHECK(r.find("via EGL surfaceless") != std::string::npos);  // no display: it can only have come from EGL
-    CHECK(std::getenv("DISPLAY") == nullptr);
+    // That context computes: the lecture's example, exactly.
+    auto y = b.conv2d(kLectureInput, kLectureFilter, nullptr, {});
+    REQUIRE(y);
+    CHECK(mismatch(Tensor({1, 1, 3, 3}, {8, 9, 8, 8, 5, 9, 6, 5, 5}), *y, 0, 0) == "");
 }
 
 TEST_CASE("gpu conv2d: sums longer than llvmpipe's 65,535-iteration loop limit are split or refused",
@@ -720,5 +678,92 @@ TEST_CASE("gpu conv2d: sums longer than llvmpipe's 65,535-iteration loop limit a
         CHECK(y1->data[0] == 65536.0f);
         REQUIRE(y2.ok());
         CHECK(y2->data[0] == 1.0f);
+    }
+}
+
+// [SECTION] conv_transpose2d
+
+TEST_CASE("gpu conv_transpose2d: parity sweep against the reference (random problems, every parameter)",
+          "[gpu]") {
+    Backend& b = require_gpu();
+    std::mt19937 rng(20261202);
+    int valid = 0;
+    for (int i = 0; i < 300; ++i) {
+        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
+        INFO("problem " << i << ": " << c);
+        CHECK(testing::compare_conv_transpose(b, c, uint32_t(900 + 3 * i), &valid) == "");
+    }
+    CHECK(valid >= 180);
+}
+
+TEST_CASE("gpu conv_transpose2d: edge cases by name", "[gpu]") {
+    SECTION("the 2x2 -> 5x5 checkerboard, exactly") {
+        Backend& b = require_gpu();
+        auto y = b.conv_transpose2d(Tensor({1, 1, 2, 2}, {1, 2, 3, 4}),
+                                    Tensor({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}), nullptr, [] {
+                                        ConvTranspose2dParams p;
+                                        p.stride = Pair{2};
+                                        return p;
+                                    }());
+        REQUIRE(y);
+        CHECK(y->data[12] == 36);
+        CHECK(y->data[6] == 5);
+    }
+    SECTION("more images x output channels than one dispatch's 65,535 work groups") {
+        Backend& b = require_gpu();
+        testing::ConvTransposeProblem c;
+        c.x = {1, 1, 1};
+        c.w = {1, 70000, 1, 1};
+        c.bias = true;
+        CHECK(testing::compare_conv_transpose(b, c, 21) == "");
+    }
+    SECTION("a huge stride over a single input cell") {
+        Backend& b = require_gpu();
+        testing::ConvTransposeProblem c;
+        c.x = {1, 2, 1, 1};
+        c.w = {2, 3, 3, 2};
+        c.p.stride = Pair{int64_t(1) << 40};
+        CHECK(testing::compare_conv_transpose(b, c, 22) == "");
+    }
+    SECTION("buffers larger than one bound range: one image and group at a time") {
+        gpu::Options o;
+        o.storage_limit_bytes = 4096;
+        gpu::GpuBackend small(o);
+        forget_display();
+        require_available(small);
+        testing::ConvTransposeProblem c;
+        c.x = {2, 4, 8, 8};
+        c.w = {4, 2, 3, 3};
+        c.bias = true;
+        c.p.stride = Pair{2};
+        c.p.groups = 2;
+        CHECK(testing::compare_conv_transpose(small, c, 23) == "");
+        CHECK(small.last_timings().dispatches >= 4);
+        // One group's output over the range: refused with a reason, never a wrong answer.
+        c.x = {1, 1, 30, 30};
+        c.w = {1, 1, 3, 3};
+        c.p.groups = 1;
+        const Tensor x = Tensor::filled(c.x, 1.0f), w = Tensor::filled(c.w, 1.0f);
+        auto y = small.conv_transpose2d(x, w, nullptr, c.p);
+        REQUIRE(!y);
+        CHECK(y.error().find("storage-buffer limit") != std::string::npos);
+    }
+}
+
+TEST_CASE("gpu conv_transpose2d: sums longer than llvmpipe's 65,535-iteration loop limit are split",
+          "[gpu]") {
+    gpu::GpuBackend& b = require_gpu();
+    INFO(b.renderer());
+    // 300 channels × a 220×1 kernel over a 220×1 input: about 300 × (220 + 220) = 132,000 loop iterations
+    // for a middle output, so several passes of channels on llvmpipe. Ones keep every sum exact:
+    // out[oy] = 300 × (the kernel rows that land on oy).
+    const Tensor x = Tensor::filled({1, 300, 220, 1}, 1.0f);
+    const Tensor w = Tensor::filled({300, 1, 220, 1}, 1.0f);
+    auto y = b.conv_transpose2d(x, w, nullptr, {});
+    REQUIRE(y.ok());
+    REQUIRE(y->shape == Shape{1, 1, 439, 1});
+    for (int64_t oy = 0; oy < 439; ++oy) {
+        INFO("row " << oy);
+        CHECK(y->data[size_t(oy)] == 300.0f * float(std::min<int64_t>({oy + 1, 220, 439 - oy})));
     }
 }

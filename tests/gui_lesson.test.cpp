@@ -5,12 +5,15 @@
 // scene. Skipped (exit 4) where xvfb-run or xdotool is missing.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+
+#include "support/testing.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,12 +23,14 @@ const fs::path kDir = fs::path(CONVSCOPE_BINARY_DIR) / "tests" / "gui_lesson";
 const std::string kApp = std::string(CONVSCOPE_BINARY_DIR) + "/app/convscope";
 const std::string kLecture = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/lessons/lecture.json";
 
+using convscope::testing::slurp;
+
 void require_tools(bool xdotool = false) {
-    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+    if (!convscope::testing::have_program("xvfb-run")) {
         std::puts("skipped: xvfb-run is not installed (Debian package xvfb)");
         std::exit(4);
     }
-    if (xdotool && std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+    if (xdotool && !convscope::testing::have_program("xdotool")) {
         std::puts("skipped: xdotool is not installed (Debian package xdotool)");
         std::exit(4);
     }
@@ -34,25 +39,12 @@ void require_tools(bool xdotool = false) {
 // Runs `sh -c COMMAND` under xvfb-run (our own X authority file); returns the exit status, stderr in `err`.
 int under_x(const std::string& command, std::string* err = nullptr, const std::string& screen = "1920x1080") {
     fs::create_directories(kDir);
-    const fs::path log = kDir / "stderr.log";
-    const std::string cmd = "timeout 120 xvfb-run -a -f " + (kDir / "Xauthority").string() +
-                            " -s '-screen 0 " + screen + "x24' sh -c '" + command + "' >/dev/null 2>" +
-                            log.string();
-    const int status = std::system(cmd.c_str());
-    if (err) {
-        std::ifstream in(log);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        *err = ss.str();
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    const auto r = convscope::testing::run_process(
+        {"xvfb-run", "-a", "-f", (kDir / "Xauthority").string(), "-s", "-screen 0 " + screen + "x24", "sh",
+         "-c", command},
+        convscope::testing::ProcessOptions::within(std::chrono::seconds(120)));
+    if (err) *err = r.err;
+    return r.timed_out ? -1 : r.status;
 }
 
 }  // namespace
@@ -100,6 +92,26 @@ TEST_CASE("gui: an invalid scene is refused in the UI's language and the app kee
     // In English the same field and reason.
     REQUIRE(under_x(kApp + " gui " + bad.string() + " --lang en --save-scene " + out.string(), &err) == 0);
     CHECK(err.find("Not opened: stepper.stride[0] must be between 1 and 64") != std::string::npos);
+}
+
+TEST_CASE("gui: a scene core refuses (kernel larger than the input) names core's reason in Korean", "[gui]") {
+    require_tools();
+    fs::create_directories(kDir);
+    const fs::path bad = kDir / "bad-kernel.json", out = kDir / "after-bad-kernel.json";
+    std::ofstream(bad)
+        << R"({"convscope":"scene","version":1,"view":"stepper","stepper":{"input":[[[1,2],[3,4]]],
+        "weight":[[[[1,0,1],[0,1,0],[1,0,1]]]]}})";
+    fs::remove(out);
+    std::string err;
+    REQUIRE(under_x(kApp + " gui " + bad.string() + " --lang ko --save-scene " + out.string(), &err) == 0);
+    INFO(err);
+    // The field, the scene-file wording and core's reason: all Korean, none of core's English left.
+    CHECK(err.find("계산할 수 없는 문제입니다") != std::string::npos);
+    CHECK(err.find("커널 3×3 (팽창 후 3×3)이(가) 패딩한 입력 2×2보다 큽니다") != std::string::npos);
+    CHECK(err.find("is larger than") == std::string::npos);
+    // In English, core's own words (the CLI's and the earlier text).
+    REQUIRE(under_x(kApp + " gui " + bad.string() + " --lang en --save-scene " + out.string(), &err) == 0);
+    CHECK(err.find("kernel 3×3 (dilated 3×3) is larger than the padded input 2×2") != std::string::npos);
 }
 
 TEST_CASE("gui: PageDown at the end of a scene goes to the next, PageUp at its start back", "[gui]") {

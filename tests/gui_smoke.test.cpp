@@ -7,14 +7,11 @@
 // help, keyboard navigation. The screenshots stay in
 // build/tests/gui_shots/ for people to look at. Skips (exit 4) where xvfb-run is missing.
 #include <gif_lib.h>
-#include <stb_image.h>
-#include <sys/wait.h>
-#include <catch2/catch.hpp>
-#include <cstring>
-
 #include <sys/stat.h>
 
 #include <array>
+#include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -23,15 +20,21 @@
 #include <string>
 #include <vector>
 
+#include "support/picture.hpp"
+#include "support/testing.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
+using convscope::testing::differing_share;
+using convscope::testing::load_rgb;
+using convscope::testing::slurp;
 
 const fs::path kShots = fs::path(CONVSCOPE_BINARY_DIR) / "tests" / "gui_shots";
 
 // Exits the test process with 4 (CTest: skipped) when no X server can be started.
 void require_xvfb() {
-    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+    if (!convscope::testing::have_program("xvfb-run")) {
         std::puts("skipped: xvfb-run is not installed (Debian package xvfb)");
         std::exit(4);
     }
@@ -48,10 +51,18 @@ std::string xvfb_run(const std::string& size) {
 // Exits with 4 (skipped) where xdotool, which plays the person at the keyboard and mouse, is missing.
 void require_xdotool() {
     require_xvfb();
-    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+    if (!convscope::testing::have_program("xdotool")) {
         std::puts("skipped: xdotool is not installed (Debian package xdotool)");
         std::exit(4);
     }
+}
+
+// Runs the shell line `command` with its output kept in kShots/last.log (for the people reading a failure).
+convscope::testing::ProcessResult run_logged(const std::string& command, std::chrono::seconds timeout) {
+    auto r = convscope::testing::run_shell(command, convscope::testing::ProcessOptions::within(timeout));
+    std::ofstream(kShots / "last.log", std::ios::binary | std::ios::trunc)
+        << r.out << r.err << (r.timed_out ? "\n(killed: over the time limit)\n" : "");
+    return r;
 }
 
 // Runs `convscope gui ARGS` at `size` for `seconds` under Xvfb (a screen of `screen`), saving the window to
@@ -74,19 +85,19 @@ void run_with_actions(const std::string& name, const std::string& args, double s
                  CONVSCOPE_BINARY_DIR, args.c_str(), size.c_str(), seconds, out.c_str(), settle,
                  actions.c_str());
     std::fclose(f);
-    const std::string cmd =
-        "timeout 40 " + xvfb_run(screen) + " sh " + script + " >" + (kShots / "last.log").string() + " 2>&1";
-    REQUIRE(std::system(cmd.c_str()) == 0);
+    const auto r = run_logged(xvfb_run(screen) + " sh " + script, std::chrono::seconds(40));
+    REQUIRE_FALSE(r.timed_out);
+    REQUIRE(r.status == 0);
 }
 
 // Runs convscope with `args` under xvfb-run (a screen of `screen`); returns its exit status.
 int run_gui(const std::string& args, const std::string& env = "", const std::string& screen = "2600x1700") {
     require_xvfb();
     fs::create_directories(kShots);
-    const std::string cmd = env + " " + xvfb_run(screen) + " " + CONVSCOPE_BINARY_DIR + "/app/convscope " +
-                            args + " >" + (kShots / "last.log").string() + " 2>&1";
-    const int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const auto r =
+        run_logged(env + " " + xvfb_run(screen) + " " + CONVSCOPE_BINARY_DIR + "/app/convscope " + args,
+                   std::chrono::seconds(120));
+    return r.timed_out ? -1 : r.status;
 }
 
 struct Picture {
@@ -98,17 +109,18 @@ struct Picture {
 
 Picture inspect(const fs::path& png) {
     Picture p;
-    int channels = 0;
-    unsigned char* px = stbi_load(png.c_str(), &p.width, &p.height, &channels, 3);
-    REQUIRE(px != nullptr);
+    const auto picture = load_rgb(png);
+    INFO(png.string());
+    REQUIRE(picture);
+    p.width = picture->width;
+    p.height = picture->height;
     std::map<uint32_t, long> counts;
-    const long n = long(p.width) * p.height;
+    const long n = picture->pixels();
     for (long i = 0; i < n; ++i) {
-        const unsigned char* c = px + 3 * i;
+        const unsigned char* c = &picture->rgb[size_t(3 * i)];
         ++counts[(uint32_t(c[0]) << 16) | (uint32_t(c[1]) << 8) | c[2]];
         if (std::abs(c[0] - 0xD5) < 8 && std::abs(c[1] - 0x5E) < 8 && c[2] < 8) ++p.vermillion;
     }
-    stbi_image_free(px);
     p.distinct = int(counts.size());
     long top = 0;
     for (const auto& [colour, count] : counts) top = std::max(top, count);
@@ -334,16 +346,14 @@ TEST_CASE("gui: the image lab with a real mouse: click an output pixel, then ope
 // Pixels of the input pane (x 330–790, y 165–490 at 1280×800) whose colour channels differ strongly: a colour
 // photo has many, a grey one none.
 long colourful_pixels(const fs::path& png) {
-    int w = 0, h = 0, n = 0;
-    unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 3);
-    REQUIRE(px != nullptr);
+    const auto p = load_rgb(png);
+    REQUIRE(p);
     long count = 0;
-    for (int y = 165; y < std::min(h, 490); ++y)
-        for (int x = 330; x < std::min(w, 790); ++x) {
-            const unsigned char* c = px + 3 * (long(y) * w + x);
+    for (int y = 165; y < std::min(p->height, 490); ++y)
+        for (int x = 330; x < std::min(p->width, 790); ++x) {
+            const unsigned char* c = p->at(x, y);
             if (std::abs(c[0] - c[1]) > 40 || std::abs(c[1] - c[2]) > 40) ++count;
         }
-    stbi_image_free(px);
     return count;
 }
 
@@ -368,16 +378,14 @@ TEST_CASE("gui: the image lab's file browser opens a photo picked with the mouse
 // Share of the image lab's input-pane pixels (x 400–720, y 170–485 at 1280×800) equal to their right-hand
 // neighbour: a small map blown up to fit is blocks of one colour, a photo is not.
 double blocky_share(const fs::path& png) {
-    int w = 0, h = 0, n = 0;
-    unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 3);
-    REQUIRE(px != nullptr);
+    const auto p = load_rgb(png);
+    REQUIRE(p);
     long same = 0, all = 0;
-    for (int y = 170; y < std::min(h, 485); ++y)
-        for (int x = 400; x < std::min(w - 1, 720); ++x, ++all) {
-            const unsigned char* c = px + 3 * (long(y) * w + x);
+    for (int y = 170; y < std::min(p->height, 485); ++y)
+        for (int x = 400; x < std::min(p->width - 1, 720); ++x, ++all) {
+            const unsigned char* c = p->at(x, y);
             same += c[0] == c[3] && c[1] == c[4] && c[2] == c[5];
         }
-    stbi_image_free(px);
     return all ? double(same) / double(all) : 0.0;
 }
 
@@ -401,23 +409,11 @@ namespace {
 
 // Share of pixels that differ between two pictures of the same size (1 when the sizes differ).
 double differing_share(const fs::path& a, const fs::path& b) {
-    int wa = 0, ha = 0, wb = 0, hb = 0, n = 0;
-    unsigned char* pa = stbi_load(a.c_str(), &wa, &ha, &n, 3);
-    unsigned char* pb = stbi_load(b.c_str(), &wb, &hb, &n, 3);
-    REQUIRE(pa != nullptr);
-    REQUIRE(pb != nullptr);
-    double share = 1.0;
-    if (wa == wb && ha == hb) {
-        long diff = 0;
-        const long count = long(wa) * ha;
-        for (long i = 0; i < count; ++i)
-            diff +=
-                pa[3 * i] != pb[3 * i] || pa[3 * i + 1] != pb[3 * i + 1] || pa[3 * i + 2] != pb[3 * i + 2];
-        share = double(diff) / double(count);
-    }
-    stbi_image_free(pa);
-    stbi_image_free(pb);
-    return share;
+    const auto pa = load_rgb(a), pb = load_rgb(b);
+    INFO(a.string() << " and " << b.string());
+    REQUIRE(pa);
+    REQUIRE(pb);
+    return differing_share(*pa, *pb);
 }
 
 // Issue 14: the kernel editor's and the image lab's edits undo with Ctrl+Z and redo with Ctrl+Shift+Z in the
@@ -464,16 +460,6 @@ std::vector<std::array<double, 4>> report_grids(const std::string& json) {
         at = json.find(']', at);
     }
     return v;
-}
-
-std::string slurp(const fs::path& p) {
-    std::FILE* f = std::fopen(p.c_str(), "rb");
-    if (!f) return "";
-    std::string s;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
-    std::fclose(f);
-    return s;
 }
 
 // Every grid inside the screen, no two overlapping.
@@ -681,17 +667,11 @@ TEST_CASE(
         "1400x1000");
     // Share of pixels that differ between two screenshots of the same size.
     auto differ = [](const fs::path& x, const fs::path& y) {
-        int w = 0, h = 0, c = 0, w2 = 0, h2 = 0;
-        unsigned char* a = stbi_load(x.c_str(), &w, &h, &c, 3);
-        unsigned char* b = stbi_load(y.c_str(), &w2, &h2, &c, 3);
+        const auto a = load_rgb(x), b = load_rgb(y);
         REQUIRE(a);
         REQUIRE(b);
-        REQUIRE((w == w2 && h == h2));
-        long diff = 0;
-        for (long i = 0; i < long(w) * h; ++i) diff += std::memcmp(a + 3 * i, b + 3 * i, 3) != 0;
-        stbi_image_free(a);
-        stbi_image_free(b);
-        return double(diff) / (double(w) * h);
+        REQUIRE((a->width == b->width && a->height == b->height));
+        return differing_share(*a, *b);
     };
     CHECK(differ(lecture, dcgan) > 0.1);    // the menu replaced the stack
     CHECK(differ(lecture, undone) < 0.02);  // and Ctrl+Z brought it back (the status line differs)
@@ -753,5 +733,5 @@ TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reas
                      "1280x800", "1280x800");
     const std::string json = slurp(report);
     INFO(json);
-    CHECK(json.find("\"error\":\"스트라이드는 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
+    CHECK(json.find("\"error\":\"스트라이드 값은 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
 }

@@ -101,6 +101,7 @@ TEST_CASE("apply_filter_banded: pooling, invalid geometry, and a cancelled run")
         img, ColorMode::Color, box, reference_backend(), [&] { return ++asked > 2; }, 4);
     REQUIRE_FALSE(stopped);
     CHECK(stopped.error() == kFilterCancelled);
+    CHECK(is_filter_cancelled(stopped.err()));
     CHECK(asked == 3);  // asked before each band, stopped before the third
 }
 
@@ -149,6 +150,16 @@ TEST_CASE("apply_edit: presets, strict preset names, custom cells and refusals")
         CHECK_FALSE(apply_edit(s, lab_edit::SetStride{Pair{0, 1}}));
         CHECK_FALSE(apply_edit(s, lab_edit::SetBackend{"cuda"}));
         CHECK(s == before);
+        // Refusals are coded errors: the English as before, and a Korean rendering for the UI.
+        const auto stride = apply_edit(s, lab_edit::SetStride{Pair{0, 1}});
+        CHECK(stride.err().code == ErrCode::lab_at_least);
+        CHECK(stride.error() == "stride must be at least 1");
+        CHECK(render_error(stride.err(), ErrorLang::Ko) == "스트라이드 값은 1 이상이어야 합니다");
+        const auto cell = apply_edit(s, lab_edit::SetCell{3, 0, 1.0});
+        CHECK(cell.error() == "cell (3, 0) is outside the kernel");
+        CHECK(render_error(cell.err(), ErrorLang::Ko) == "칸 (3, 0)이(가) 커널 밖입니다");
+        CHECK(apply_edit(s, lab_edit::SetBackend{"cuda"}).error() == "unknown backend 'cuda'");
+        CHECK(apply_edit(s, lab_edit::SetPadding{Pair{-1}}).error() == "padding must be at least 0");
         REQUIRE(apply_edit(s, lab_edit::SetCell{1, 1, 0.0}));  // the cells sum to 0 again
         const auto refused = apply_edit(s, lab_edit::NormalizeKernel{});
         CHECK_FALSE(refused);
@@ -231,7 +242,8 @@ TEST_CASE("ImageLab: the full result equals the command line's, and explains a p
     REQUIRE(lab.full());
     const LabFrame& f = *lab.full();
     CHECK_FALSE(f.preview);
-    CHECK_FALSE(lab.auto_backend().empty());
+    // Not told the app's probe: "fastest" is the fastest CPU backend (the model never probes the gpu).
+    CHECK(lab.auto_backend() == fastest_cpu_backend().name());
     const Tensor expected =
         *apply_filter(*image_to_tensor(img, ColorMode::Color), f.spec, reference_backend());
     CHECK(testing::mismatch(expected, *f.output, 1e-5f, 1e-3f).empty());
@@ -254,7 +266,8 @@ TEST_CASE("ImageLab: the full result equals the command line's, and explains a p
     REQUIRE(lab.apply(lab_edit::ChoosePreset{"box"}));
     REQUIRE(lab.apply(lab_edit::SetPresetSize{15}));
     lab.update();
-    CHECK_FALSE(lab.geometry_error().empty());
+    REQUIRE(lab.geometry_error().has_value());
+    CHECK(lab.geometry_error()->code == ErrCode::kernel_larger_than_padded);  // drawn in the UI's language
     CHECK(lab.shown());
     CHECK(lab.stale());
 }
@@ -278,7 +291,7 @@ TEST_CASE("ImageLab: a large photo shows a preview first, then the full result; 
     REQUIRE(lab.full());
     CHECK(lab.full()->spec.kernel.rows == 15);
     CHECK(lab.shown() == lab.full());
-    CHECK(lab.run_error().empty());
+    CHECK_FALSE(lab.run_error().has_value());
     const Tensor expected =
         *apply_filter(*image_to_tensor(img, ColorMode::Color), lab.full()->spec, reference_backend());
     CHECK(testing::mismatch(expected, *lab.full()->output, 1e-5f, 1e-3f).empty());

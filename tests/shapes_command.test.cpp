@@ -16,18 +16,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Run = convscope::testing::CommandResult;
-// A shell word holding `s` exactly (single quotes, with ' written as '\'').
-std::string quoted(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
+using Run = convscope::testing::ProcessResult;
 
+// Runs `convscope ARGS` (no shell) with stdout and stderr captured.
 Run run_cli(const std::vector<std::string>& args) {
-    std::string cmd = quoted(CONVSCOPE_EXE);
-    for (const std::string& a : args) cmd += " " + quoted(a);
-    return convscope::testing::run_command(cmd);
+    std::vector<std::string> argv{CONVSCOPE_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return convscope::testing::run_process(argv);
 }
 
 }  // namespace

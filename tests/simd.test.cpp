@@ -15,7 +15,10 @@
 #include <sstream>
 
 #include "core/backend.hpp"
+#include "core/simd/conv_transpose.hpp"
 #include "core/simd/simd.hpp"
+#include "support/operator_testers.hpp"
+#include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -47,71 +50,29 @@ std::string describe(const Shape& x, const Pool2dParams& p) {
     return os.str();
 }
 
-Tensor abs_of(Tensor t) {
-    for (float& v : t.data) v = std::fabs(v);
-    return t;
-}
-
-// Empty when |a − e| ≤ kAtol + kRtol·M at every position (M from `magnitude`), else the first failing
-// position.
-std::string scaled_mismatch(const Tensor& expected, const Tensor& actual, const Tensor& magnitude) {
-    if (expected.shape != actual.shape)
-        return "shape " + shape_to_string(actual.shape) + ", expected " + shape_to_string(expected.shape);
-    for (size_t i = 0; i < expected.data.size(); ++i) {
-        const float e = expected.data[i], a = actual.data[i];
-        if (!(std::fabs(a - e) <= kAtol + kRtol * magnitude.data[i]))  // also catches NaN
-            return "at " + testing::position(expected.shape, int64_t(i)) + ": expected " + std::to_string(e) +
-                   ", got " + std::to_string(a);
-    }
-    return "";
-}
-
 // Runs one conv2d problem on the active instruction set two ways (through the Backend, and into a NaN-filled
 // buffer) and returns the first mismatch with the reference, or "". `integers`: small-integer data, exact
 // sums, so the answer must be bit-identical.
 std::string conv_mismatch(const ConvCase& c, uint32_t seed, bool integers = false) {
-    const Tensor x = integers ? random_int_tensor(c.x, seed) : random_tensor(c.x, seed);
-    const Tensor w = integers ? random_int_tensor(c.w, seed + 1) : random_tensor(c.w, seed + 1);
-    const Tensor b = integers ? random_int_tensor({c.w[0]}, seed + 2) : random_tensor({c.w[0]}, seed + 2);
-    const Tensor* bias = c.bias ? &b : nullptr;
-    // Compute reference
-    auto expected = reference_backend().conv2d(x, w, bias, c.p);
-    if (!expected) return "reference failed: " + expected.error();
-    const Tensor ab = abs_of(b);
-    auto magnitude = reference_backend().conv2d(abs_of(x), abs_of(w), bias ? &ab : nullptr, c.p);
-    // Run backend
-    auto* simd = find_backend("simd").value();
-    auto actual = simd->conv2d(x, w, bias, c.p);
-    if (!actual) return "simd failed: " + actual.error();
-    auto plan = plan_conv2d(c.x, c.w, c.bias ? &b.shape : nullptr, c.p);
-    Tensor into = Tensor::filled(plan->output_shape(), kNaN);
-    simd::conv2d_into(*plan, x.data.data(), w.data.data(), bias ? b.data.data() : nullptr, into.data.data());
-    // Verify
-    if (integers) {
-        if (auto m = mismatch(*expected, *actual, 0, 0); !m.empty()) return "Backend::conv2d " + m;
-        if (auto m = mismatch(*expected, into, 0, 0); !m.empty()) return "conv2d_into " + m;
-        return "";
-    }
-    if (auto m = scaled_mismatch(*expected, *actual, *magnitude); !m.empty()) return "Backend::conv2d " + m;
-    if (auto m = scaled_mismatch(*expected, into, *magnitude); !m.empty()) return "conv2d_into " + m;
-    return "";
+    const testing::ConvTester t = testing::ConvTester()
+                                      .input(c.x)
+                                      .weight(c.w)
+                                      .bias(c.bias)
+                                      .params(c.p)
+                                      .seed(seed)
+                                      .integers(integers)
+                                      .tolerance(integers ? testing::Tolerance::exact()
+                                                          : testing::Tolerance::of_magnitude(kRtol, kAtol));
+    if (auto m = t.test_into("conv2d_into", simd::conv2d_into); !m.empty()) return m;
+    return t.test(*find_backend("simd").value());
 }
 
+// As conv_mismatch for pooling: max exactly, avg within |a − e| ≤ kAtol + kRtol·|e|.
 std::string pool_mismatch(const Tensor& x, const Pool2dParams& p) {
-    // Compute reference
-    auto expected = reference_backend().pool2d(x, p);
-    if (!expected) return "reference failed: " + expected.error();
-    // Run backend
-    auto actual = find_backend("simd").value()->pool2d(x, p);
-    if (!actual) return "simd failed: " + actual.error();
-    auto plan = plan_pool2d(x.shape, p);
-    Tensor into = Tensor::filled(plan->output_shape(), kNaN);
-    simd::pool2d_into(*plan, x.data.data(), into.data.data());
-    // Verify: max exactly, avg within the tolerance.
-    const float rtol = p.op == PoolOp::Max ? 0.0f : kRtol, atol = p.op == PoolOp::Max ? 0.0f : kAtol;
-    if (auto m = mismatch(*expected, *actual, rtol, atol); !m.empty()) return "Backend::pool2d " + m;
-    if (auto m = mismatch(*expected, into, rtol, atol); !m.empty()) return "pool2d_into " + m;
-    return "";
+    const testing::PoolTester t = testing::PoolTester().data(x).params(p).tolerance(
+        p.op == PoolOp::Max ? testing::Tolerance::exact() : testing::Tolerance::of_value(kRtol, kAtol));
+    if (auto m = t.test_into("pool2d_into", simd::pool2d_into); !m.empty()) return m;
+    return t.test(*find_backend("simd").value());
 }
 
 // Calls body() once per instruction set this CPU can run, with that set forced; restores the best after.
@@ -238,6 +199,28 @@ TEST_CASE("simd conv2d: depthwise colour filter, groups, and CNN layers 1->5, 3-
     });
 }
 
+TEST_CASE(
+    "simd conv2d: stem k7 s2, depthwise k3 and k3 s2 layers, output widths around vector, unroll, row") {
+    // Segments are as wide as the output row (rounded up to vectors) when it is narrower than a segment, so
+    // these output widths land below, at and above one vector (4, 8, 16 lanes), one register block
+    // (lanes × unroll) and one segment on every instruction set.
+    for_each_isa([](std::string_view) {
+        for (int64_t ow : {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 112, 257}) {
+            ConvCase stem{{1, 3, 11, 2 * ow}, {8, 3, 7, 7}, true, {Pair{2}, Padding(3)}};
+            ConvCase depthwise{{1, 8, 9, ow}, {8, 1, 3, 3}, true, {Pair{1}, Padding(1)}};
+            depthwise.p.groups = 8;
+            ConvCase strided{{1, 16, 7, 2 * ow}, {16, 16, 3, 3}, false, {Pair{2}, Padding(1)}};
+            ConvCase colour{{1, 3, 13, ow}, {3, 1, 3, 3}, false, {Pair{1}, Padding::same()}};
+            colour.p.groups = 3;
+            for (const ConvCase& c : {stem, depthwise, strided, colour}) {
+                INFO(describe(c));
+                CHECK(conv_mismatch(c, uint32_t(ow)) == "");
+                CHECK(conv_mismatch(c, uint32_t(ow) + 1, /*integers=*/true) == "");
+            }
+        }
+    });
+}
+
 TEST_CASE("simd conv2d: every padding mode, uneven 'same', valid, and unbatched input") {
     for_each_isa([](std::string_view) {
         for (PaddingMode m :
@@ -269,12 +252,10 @@ TEST_CASE("simd conv2d: random problems swept over sizes, strides, dilation, gro
 }
 
 TEST_CASE("simd conv2d: errors are the reference's") {
-    const Tensor x = random_tensor({1, 1, 3, 3}, 1), w = random_tensor({1, 1, 5, 5}, 2);
-    auto a = reference_backend().conv2d(x, w, nullptr, {});
-    auto b = find_backend("simd").value()->conv2d(x, w, nullptr, {});
-    REQUIRE(!a);
-    REQUIRE(!b);
-    CHECK(a.error() == b.error());
+    // A 5×5 kernel on a 3×3 input: refused by both, with the same message (the tester compares them).
+    const auto t = testing::ConvTester().input({1, 1, 3, 3}).weight({1, 1, 5, 5});
+    REQUIRE_FALSE(t.valid());
+    CHECK(t.test(*find_backend("simd").value()) == "");
 }
 
 TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") {
@@ -405,4 +386,53 @@ TEST_CASE("simd: scratch bounded by the input and output, not kernel² × phases
         REQUIRE(actual);
         CHECK(actual->data == expected->data);
     }
+}
+
+// [SECTION] conv_transpose2d
+
+TEST_CASE("simd conv_transpose2d: parity sweep against the reference (random problems, every parameter)") {
+    Backend* simd = find_backend("simd").value();
+    std::mt19937 rng(20261201);
+    int valid = 0;
+    for (int i = 0; i < 400; ++i) {
+        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
+        INFO("problem " << i << ": " << c);
+        CHECK(testing::compare_conv_transpose(*simd, c, uint32_t(500 + 3 * i), &valid) == "");
+    }
+    CHECK(valid >= 250);
+}
+
+TEST_CASE("simd conv_transpose2d: the row kernel at widths below, at and above the vector, strides 1 to 3") {
+    // width_lt_vector .. width_gt_unroll: every length up to 70 (AVX-512 holds 16 floats, unrolled ×4 = 64).
+    for (int64_t stride = 1; stride <= 3; ++stride)
+        for (int64_t n = 0; n <= 70; ++n) {
+            const Tensor x = random_tensor({n + 1}, uint32_t(n));
+            std::vector<float> row(size_t(n * stride + 2), 0.5f), expected = row;
+            for (int64_t i = 0; i < n; ++i) expected[size_t(i * stride)] += x.data[size_t(i)] * 1.5f;
+            simd::conv_transpose_axpy(row.data(), x.data.data(), 1.5f, n, stride);
+            INFO("n " << n << ", stride " << stride);
+            for (size_t i = 0; i < row.size(); ++i) CHECK(std::fabs(row[i] - expected[i]) <= 1e-6f);
+        }
+}
+
+TEST_CASE("simd conv_transpose2d: the same bits with one thread and with all, and the reference's errors") {
+    const Tensor x = random_tensor({2, 8, 33, 70}, 6), w = random_tensor({8, 3, 4, 4}, 7);
+    const Tensor b = random_tensor({6}, 8);
+    ConvTranspose2dParams p;
+    p.stride = Pair{2};
+    p.padding = Pair{1};
+    p.groups = 2;
+    Backend* simd = find_backend("simd").value();
+    simd::set_max_threads(1);
+    auto y1 = simd->conv_transpose2d(x, w, &b, p);
+    simd::set_max_threads(0);
+    auto yn = simd->conv_transpose2d(x, w, &b, p);
+    REQUIRE((y1 && yn));
+    CHECK(y1->data == yn->data);
+    CHECK(y1->shape == Shape{2, 6, 66, 140});
+    CHECK(mismatch(*reference_backend().conv_transpose2d(x, w, &b, p), *yn, kRtol, kAtol) == "");
+    p.output_padding = Pair{2};
+    auto bad = simd->conv_transpose2d(x, w, &b, p);
+    REQUIRE(!bad);
+    CHECK(bad.error() == reference_backend().conv_transpose2d(x, w, &b, p).error());
 }

@@ -101,28 +101,51 @@ TEST_CASE("strings: the bundled fonts hold every glyph the UI draws") {
     }
 }
 
-TEST_CASE("localized_core_error: core's refusal of a stride of 0 or a negative padding, in Korean too") {
+TEST_CASE("tr_error: core's refusal of a stride of 0 or a negative padding, in the current language") {
     Conv2dParams p;
     p.stride = Pair(0, 1);
     auto plan = plan_conv2d({1, 1, 5, 5}, {1, 1, 3, 3}, nullptr, p);
     REQUIRE_FALSE(plan.ok());
     set_language(Lang::En);
-    CHECK(localized_core_error(plan.error()) == plan.error());
+    CHECK(tr_error(plan.err()) == plan.error());
     set_language(Lang::Ko);
-    CHECK(localized_core_error(plan.error()) == "스트라이드는 1 이상이어야 합니다 (입력: 0,1)");
+    CHECK(tr_error(plan.err()) == "스트라이드 값은 1 이상이어야 합니다 (입력: 0,1)");
+    // The same Error, rendered again after a switch: no stale text.
+    CHECK(tr_error(plan.err(), Lang::En) == "stride must be at least 1, got 0,1");
 
     p = Conv2dParams{};
     p.padding = Padding(Pair(-1));
     plan = plan_conv2d({1, 1, 5, 5}, {1, 1, 3, 3}, nullptr, p);
     REQUIRE_FALSE(plan.ok());
-    CHECK(localized_core_error(plan.error()) == "패딩은 음수일 수 없습니다 (입력: -1)");
+    CHECK(tr_error(plan.err()) == "패딩은 음수일 수 없습니다 (입력: -1)");
     Pool2dParams q;
     q.kernel = Pair(2);
     q.stride = Pair(-1);
     auto pool = plan_pool2d({1, 1, 4, 4}, q);
     REQUIRE_FALSE(pool.ok());
-    CHECK(localized_core_error(pool.error()).starts_with("스트라이드는 1 이상이어야 합니다"));
-    // Anything else stays as core wrote it.
-    CHECK(localized_core_error("kernel 7×7 is larger") == "kernel 7×7 is larger");
+    CHECK(tr_error(pool.err()).starts_with("스트라이드 값은 1 이상이어야 합니다"));
+    // A refusal that used to stay English (no prefix matched it) is Korean now.
+    auto big = plan_conv2d({1, 1, 3, 3}, {1, 1, 7, 7}, nullptr, Conv2dParams{});
+    REQUIRE_FALSE(big.ok());
+    CHECK(tr_error(big.err()).starts_with("커널 7×7"));
+    set_language(Lang::En);
+}
+
+TEST_CASE("tr_axis_formula: the ceil_mode note in the current language, the math as core wrote it") {
+    const AxisSpec a{5, 2, 2, 1, 1, 1, true};  // ceil_mode drops the window that would start in the padding
+    const AxisFormula parts = axis_formula_parts(a);
+    CHECK(parts.last_window_dropped);
+    CHECK(parts.out == 3);
+    CHECK(axis_formula(a) ==
+          "⌈(5 − 2 + 2×1) / 2⌉ + 1 = ⌈2.5⌉ + 1 − 1 (the last window would start in the padding) = 3");
+    set_language(Lang::En);
+    CHECK(tr_axis_formula(a) == axis_formula(a));
+    set_language(Lang::Ko);
+    CHECK(tr_axis_formula(a) ==
+          "⌈(5 − 2 + 2×1) / 2⌉ + 1 = ⌈2.5⌉ + 1 − 1 (마지막 창이 패딩에서 시작하므로) = 3");
+    // Without the note the two languages agree.
+    const AxisSpec b{64, 7, 2, 0, 0, 1, false};
+    CHECK_FALSE(axis_formula_parts(b).last_window_dropped);
+    CHECK(tr_axis_formula(b) == "⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29");
     set_language(Lang::En);
 }

@@ -104,6 +104,12 @@ TEST_CASE("plan_conv_transpose2d: shapes, groups, and PyTorch's refusals") {
         auto huge = plan_conv_transpose2d(x, w, nullptr, tparams(INT64_MAX, 0, 0, 1));
         REQUIRE(!huge);
         CHECK(huge.error() == "the output over 2⁶³×over 2⁶³ is larger than the limit of 16777216 per side");
+        // A stride and padding that cancel out to a 3×3 output, but whose terms are beyond 2⁴⁰.
+        auto cancel = plan_conv_transpose2d(x, w, nullptr, tparams(int64_t(1) << 41, int64_t(1) << 40, 0, 1));
+        REQUIRE(!cancel);
+        CHECK(
+            cancel.error().ends_with("are beyond the limit of 2⁴⁰ for (in − 1)·stride, padding and "
+                                     "dilation·(kernel − 1)"));
         ConvTranspose2dParams limited;
         limited.max_mult_adds = 8;
         CHECK(plan_conv_transpose2d(x, w, nullptr, limited)
@@ -209,6 +215,17 @@ TEST_CASE("trace_conv_transpose2d: the centre of the 5x5 checkerboard gathers fo
     REQUIRE(corner);
     CHECK(explain_lines(*corner) == std::vector<std::string>{"(1×5) = 5"});
     CHECK(!trace_conv_transpose2d(kX2x2, kW3x3, nullptr, tparams(2, 0, 0, 1), 0, 0, 5, 0));
+    // Stride 3 > kernel 2 leaves gaps: nothing lands on (2, 2), which is 0 plus the bias.
+    const Tensor x2({1, 2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+    const Tensor w2 = Tensor::filled({2, 1, 2, 2}, 1.0f), b({1}, {0.5f});
+    auto gap = trace_conv_transpose2d(x2, w2, &b, tparams(3, 0, 0, 1), 0, 0, 2, 2);
+    REQUIRE(gap);
+    CHECK(gap->terms.empty());
+    CHECK(gap->result == 0.5f);
+    CHECK(replay(*gap) == 0.5f);
+    CHECK(explain_lines(*gap) == std::vector<std::string>{"channel 0: nothing lands here = 0",
+                                                          "channel 1: nothing lands here = 0",
+                                                          "0 + 0 + bias 0.5 = 0.5"});
 }
 
 TEST_CASE("as_convolution: conv2d of the gather form equals conv_transpose2d") {

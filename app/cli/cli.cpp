@@ -8,7 +8,8 @@
 namespace convscope::cli {
 
 bool is_cli_command(std::string_view word) {
-    for (std::string_view c : {"conv", "pool", "size", "explain", "filter", "shapes"})
+    for (std::string_view c :
+         {"conv", "pool", "size", "explain", "filter", "shapes", "conv-transpose", "unfold"})
         if (word == c) return true;
     return false;
 }
@@ -29,6 +30,7 @@ int run(int argc, char** argv, bool execute) {
     root.footer("Without a subcommand, or with `gui`, convscope opens the app: see `convscope gui --help`.");
     Registry registry{root, {}};
     add_engine_commands(registry);
+    add_transpose_commands(registry);
     add_shapes_command(registry);
     add_filter_command(registry);
     try {

@@ -1,5 +1,5 @@
-// The command line: `convscope conv|pool|size|explain|filter|shapes …`. Exit 0 on success, 2 with one
-// `error: …` line on stderr for bad usage or bad input (no output file written).
+// The command line: `convscope conv|pool|size|explain|filter|shapes|conv-transpose|unfold …`. Exit 0 on
+// success, 2 with one `error: …` line on stderr for bad usage or bad input (no output file written).
 #pragma once
 
 #include <functional>
@@ -33,6 +33,9 @@ struct Registry {
 
 // conv, pool, size, explain (engine_commands.cpp).
 void add_engine_commands(Registry& r);
+
+// conv-transpose, unfold (transpose_commands.cpp).
+void add_transpose_commands(Registry& r);
 
 // shapes (shapes_command.cpp).
 void add_shapes_command(Registry& r);

@@ -30,14 +30,14 @@ Result<ConvArrays> read_conv_arrays(const std::string& x_path, const std::string
                                     const std::string& bias_path) {
     ConvArrays a;
     auto x = read_npy(x_path);
-    if (!x) return Error{x.error()};
+    if (!x) return x.err();
     auto w = read_npy(w_path);
-    if (!w) return Error{w.error()};
+    if (!w) return w.err();
     a.x = std::move(*x);
     a.w = std::move(*w);
     if (!bias_path.empty()) {
         auto b = read_npy(bias_path);
-        if (!b) return Error{b.error()};
+        if (!b) return b.err();
         a.bias = std::move(*b);
         a.has_bias = true;
     }
@@ -49,24 +49,24 @@ Result<ConvArrays> read_conv_arrays(const std::string& x_path, const std::string
 Status check_conv_from_headers(const std::string& x_path, const std::string& w_path,
                                const std::string& bias_path, const Conv2dParams& params) {
     auto xs = read_npy_shape(x_path);
-    if (!xs) return Error{xs.error()};
+    if (!xs) return xs.err();
     auto ws = read_npy_shape(w_path);
-    if (!ws) return Error{ws.error()};
+    if (!ws) return ws.err();
     Shape bs;
     if (!bias_path.empty()) {
         auto b = read_npy_shape(bias_path);
-        if (!b) return Error{b.error()};
+        if (!b) return b.err();
         bs = *b;
     }
     auto plan = plan_conv2d(*xs, *ws, bias_path.empty() ? nullptr : &bs, params);
-    if (!plan) return Error{plan.error()};
+    if (!plan) return plan.err();
     return {};
 }
 
 // [SECTION] conv
 
 struct ConvCommand {
-    std::string x_path, w_path, bias_path, out_path, backend = "reference";
+    std::string x_path, w_path, bias_path, out_path, backend;  // empty: the fastest CPU backend
     ConvOptions conv;
     std::string repeat;
 
@@ -79,10 +79,10 @@ struct ConvCommand {
             return error_exit(s.error());
         auto a = read_conv_arrays(x_path, w_path, bias_path);
         if (!a) return error_exit(a.error());
-        auto be = find_backend(backend);
+        auto be = find_backend(backend_or_default(backend));
         if (!be) return error_exit(be.error());
-        auto y =
-            run_timed(*runs, backend, [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
+        auto y = run_timed(*runs, backend_label(backend),
+                           [&] { return (*be)->conv2d(a->x, a->w, a->bias_or_null(), *params); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -97,7 +97,7 @@ void add_conv(Registry& r) {
     sub->add_option("W", cmd->w_path, "Weight .npy")->required();
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_conv_options(sub, cmd->conv);
-    sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
+    sub->add_option("--backend", cmd->backend, backend_help());
     sub->add_option("--repeat", cmd->repeat,
                     "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
                         ") after a warm-up; the timing goes to stderr")
@@ -109,7 +109,7 @@ void add_conv(Registry& r) {
 // [SECTION] pool
 
 struct PoolCommand {
-    std::string op, x_path, out_path, backend = "reference";
+    std::string op, x_path, out_path, backend;  // empty: the fastest CPU backend
     std::string kernel, stride, padding = "0", dilation = "1";
     bool ceil_mode = false, exclude_pad = false;
     std::string repeat, max_mult_adds;
@@ -150,9 +150,9 @@ struct PoolCommand {
         if (auto plan = plan_pool2d(*xs, p); !plan) return error_exit(plan.error());
         auto x = read_npy(x_path);
         if (!x) return error_exit(x.error());
-        auto be = find_backend(backend);
+        auto be = find_backend(backend_or_default(backend));
         if (!be) return error_exit(be.error());
-        auto y = run_timed(*runs, backend, [&] { return (*be)->pool2d(*x, p); });
+        auto y = run_timed(*runs, backend_label(backend), [&] { return (*be)->pool2d(*x, p); });
         if (!y) return error_exit(y.error());
         if (auto s = write_npy(out_path, *y); !s) return error_exit(s.error());
         return 0;
@@ -172,7 +172,7 @@ void add_pool(Registry& r) {
     sub->add_flag("--ceil-mode", cmd->ceil_mode, "Round the output size up, as ceil_mode=True");
     sub->add_flag("--exclude-pad", cmd->exclude_pad,
                   "Average over real elements only (count_include_pad=False)");
-    sub->add_option("--backend", cmd->backend, "reference, simd or gpu")->capture_default_str();
+    sub->add_option("--backend", cmd->backend, backend_help());
     sub->add_option("--repeat", cmd->repeat,
                     "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
                         ") after a warm-up; the timing goes to stderr")
@@ -191,8 +191,48 @@ std::string json_number(double v) {
 }
 
 struct SizeCommand {
-    std::string input, kernel, stride = "1", padding = "0", dilation = "1";
-    bool ceil_mode = false, json = false;
+    std::string input, kernel, stride = "1", padding = "0", dilation = "1", output_padding;
+    bool ceil_mode = false, json = false, transposed = false;
+
+    // size --transposed: (in − 1)·s − 2p + d·(k − 1) + output_padding + 1, and the Conv2d round trip.
+    int run_transposed(Pair in, Pair k, Pair s, Pair d) const {
+        if (ceil_mode) return error_exit("--ceil-mode does not apply to --transposed (a pooling option)");
+        auto pad = parse_pair_option("--padding", padding);
+        if (!pad) return error_exit(pad.error() + " (a transposed convolution's padding is a number)");
+        auto op = parse_pair_option("--output-padding", output_padding.empty() ? "0" : output_padding);
+        if (!op) return error_exit(op.error());
+        if (k.h < 1 || k.w < 1) return error_exit("kernel size must be at least 1, got " + kernel);
+        ConvTranspose2dParams p;
+        p.stride = s, p.padding = *pad, p.output_padding = *op, p.dilation = d;
+        p.max_mult_adds = std::numeric_limits<int64_t>::max();  // sizes only: nothing is computed
+        auto plan = plan_conv_transpose2d({1, 1, in.h, in.w}, {1, 1, k.h, k.w}, nullptr, p);
+        if (!plan) return error_exit(plan.error());
+        if (json) {
+            std::cout << "{\"out_h\":" << plan->oh << ",\"out_w\":" << plan->ow << "}\n";
+            return 0;
+        }
+        std::cout << "H_out = " << transposed_axis_formula(plan->axis_h()) << "\n"
+                  << "W_out = " << transposed_axis_formula(plan->axis_w()) << "\n"
+                  << "output " << plan->oh << "×" << plan->ow << "\n";
+        // The inverse view: which sizes a Conv2d with the same parameters maps to this input size.
+        const auto round_trip = [](const char* axis, int64_t in, int64_t k, int64_t s, int64_t p, int64_t d,
+                                   int64_t op, int64_t out) {
+            const InverseSizes r = conv_inputs_for_output({0, k, s, p, p, d, false}, in);
+            std::string line = std::string(axis) + ": Conv2d with these parameters maps ";
+            if (r.lo > r.hi)
+                line += "no size to " + std::to_string(in);
+            else if (r.lo == r.hi)
+                line += std::to_string(r.lo) + " to " + std::to_string(in);
+            else
+                line += std::to_string(r.lo) + ".." + std::to_string(r.hi) + " to " + std::to_string(in) +
+                        " (output_padding 0.." + std::to_string(r.hi - r.lo) + " chooses which)";
+            return line + "; output_padding " + std::to_string(op) + " gives " + std::to_string(out) + "\n";
+        };
+        const ConvTransposePlan& P = *plan;
+        std::cout << round_trip("H", in.h, P.kh, P.sh, P.ph, P.dh, P.oph, P.oh)
+                  << round_trip("W", in.w, P.kw, P.sw, P.pw, P.dw, P.opw, P.ow);
+        return 0;
+    }
 
     int run() const {
         auto in = parse_pair_option("input size", input, true);
@@ -204,6 +244,8 @@ struct SizeCommand {
         auto d = parse_pair_option("--dilation", dilation);
         if (!d) return error_exit(d.error());
         if (in->h < 1 || in->w < 1) return error_exit("input size must be at least 1, got " + input);
+        if (transposed) return run_transposed(*in, *k, *s, *d);
+        if (!output_padding.empty()) return error_exit("--output-padding needs --transposed");
         // Validated as the layer it describes: a pooling layer with --ceil-mode, else a convolution.
         AxisSpec ah, aw;
         if (ceil_mode) {
@@ -251,19 +293,44 @@ void add_size(Registry& r) {
     sub->add_option("--padding", cmd->padding, "Padding P: N, H,W, same or valid")->capture_default_str();
     sub->add_option("--dilation", cmd->dilation, "Dilation D: N or H,W")->capture_default_str();
     sub->add_flag("--ceil-mode", cmd->ceil_mode, "Round up, as a pooling layer with ceil_mode=True");
-    sub->add_flag("--json", cmd->json, "Print {\"out_h\",\"out_w\",\"exact_h\",\"exact_w\"} as JSON");
+    sub->add_flag("--transposed", cmd->transposed,
+                  "ConvTranspose2d's size, (in − 1)·s − 2p + d·(k − 1) + output_padding + 1, and which sizes "
+                  "a Conv2d maps back");
+    sub->add_option("--output-padding", cmd->output_padding,
+                    "Output padding P: N or H,W (with --transposed)");
+    sub->add_flag("--json", cmd->json,
+                  "Print {\"out_h\",\"out_w\",\"exact_h\",\"exact_w\"} as JSON ({\"out_h\",\"out_w\"} with "
+                  "--transposed)");
     r.add(sub, [cmd] { return cmd->run(); });
 }
 
 // [SECTION] explain
 
 struct ExplainCommand {
-    std::string x_path, w_path, bias_path, at, out_channel_text = "0", batch_text = "0";
+    std::string x_path, w_path, bias_path, at, out_channel_text = "0", batch_text = "0", output_padding;
     ConvOptions conv;
+    bool transposed = false;
+
+    // explain --transposed: the conv-transpose options, from the same option strings.
+    Result<ConvTranspose2dParams> transpose_params() const {
+        if (conv.flip) return fail("--flip does not apply to --transposed");
+        if (conv.padding_mode != "zeros")
+            return fail("--padding-mode " + conv.padding_mode +
+                        " does not apply to --transposed (ConvTranspose2d pads with zeros only)");
+        ConvTransposeOptions o;
+        o.stride = conv.stride, o.padding = conv.padding, o.dilation = conv.dilation, o.groups = conv.groups;
+        o.max_mult_adds = conv.max_mult_adds;
+        o.output_padding = output_padding.empty() ? "0" : output_padding;
+        return to_transpose_params(o);
+    }
 
     int run() const {
-        auto params = to_params(conv);
+        if (!transposed && !output_padding.empty()) return error_exit("--output-padding needs --transposed");
+        auto params = transposed ? Result<Conv2dParams>(Conv2dParams{}) : to_params(conv);
         if (!params) return error_exit(params.error());
+        auto tparams =
+            transposed ? transpose_params() : Result<ConvTranspose2dParams>(ConvTranspose2dParams{});
+        if (!tparams) return error_exit(tparams.error());
         auto pos = parse_pair_option("--at", at);
         if (!pos || at.find(',') == std::string::npos) return error_exit("--at: '" + at + "' is not ROW,COL");
         auto out_channel = parse_int_option("--out-channel", out_channel_text);
@@ -272,8 +339,10 @@ struct ExplainCommand {
         if (!batch) return error_exit(batch.error());
         auto a = read_conv_arrays(x_path, w_path, bias_path);
         if (!a) return error_exit(a.error());
-        auto trace =
-            trace_conv2d(a->x, a->w, a->bias_or_null(), *params, *batch, *out_channel, pos->h, pos->w);
+        auto trace = transposed ? trace_conv_transpose2d(a->x, a->w, a->bias_or_null(), *tparams, *batch,
+                                                         *out_channel, pos->h, pos->w)
+                                : trace_conv2d(a->x, a->w, a->bias_or_null(), *params, *batch, *out_channel,
+                                               pos->h, pos->w);
         if (!trace) return error_exit(trace.error());
         for (const std::string& line : explain_lines(*trace)) std::cout << line << "\n";
         return 0;
@@ -293,6 +362,11 @@ void add_explain(Registry& r) {
     sub->add_option("--batch", cmd->batch_text, "Batch index B")->type_name("N")->capture_default_str();
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_conv_options(sub, cmd->conv);
+    sub->add_flag(
+        "--transposed", cmd->transposed,
+        "Explain a ConvTranspose2d output (W is C×O/g×kH×kW): every input cell × weight landing on it");
+    sub->add_option("--output-padding", cmd->output_padding,
+                    "Output padding P: N or H,W (with --transposed)");
     r.add(sub, [cmd] { return cmd->run(); });
 }
 

@@ -35,10 +35,10 @@ struct FilterCommand {
         FilterSpec s;
         if (pool.empty()) {
             auto k = resolve_kernel(kernel);
-            if (!k) return Error{k.error()};
+            if (!k) return k.err();
             s.kernel = std::move(*k);
             auto params = to_params(conv);
-            if (!params) return Error{params.error()};
+            if (!params) return params.err();
             s.conv = *params;
             return s;
         }
@@ -54,7 +54,7 @@ struct FilterCommand {
         s.pool.kernel = *k;
         if (stride_option->count()) {
             auto st = parse_pair_option("--stride", conv.stride);
-            if (!st) return Error{st.error()};
+            if (!st) return st.err();
             if (st->h < 1 || st->w < 1) return fail("stride must be at least 1, got " + conv.stride);
             s.pool.stride = *st;
         }
@@ -62,10 +62,10 @@ struct FilterCommand {
         if (!pad) return fail("--padding with --pool is N or H,W: " + pad.error());
         s.pool.padding = *pad;
         auto d = parse_pair_option("--dilation", conv.dilation);
-        if (!d) return Error{d.error()};
+        if (!d) return d.err();
         s.pool.dilation = *d;
         auto limit = parse_max_mult_adds(conv.max_mult_adds);
-        if (!limit) return Error{limit.error()};
+        if (!limit) return limit.err();
         s.pool.max_mult_adds = *limit;
         if (conv.padding_mode != "zeros") return fail("--padding-mode applies to convolution, not pooling");
         return s;

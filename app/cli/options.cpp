@@ -54,7 +54,7 @@ Result<Padding> parse_padding_option(std::string_view option, std::string_view t
     if (text == "valid") return Padding::valid();
     auto p = parse_pair_option(option, text);
     if (!p) {
-        if (p.error().ends_with("out of range")) return Error{p.error()};
+        if (p.error().ends_with("out of range")) return p.err();
         return fail(std::string(option) + ": '" + std::string(text) + "' is not N, H,W, same or valid");
     }
     return Padding(*p);
@@ -71,7 +71,7 @@ Result<int64_t> parse_max_mult_adds(std::string_view text) {
 Result<int> parse_repeat(std::string_view text) {
     if (text.empty()) return 0;
     auto v = parse_int_option("--repeat", text);
-    if (!v) return Error{v.error()};
+    if (!v) return v.err();
     if (*v < 1 || *v > limits::kMaxRepeat)
         return fail("--repeat must be between 1 and " + std::to_string(limits::kMaxRepeat) + ", got " +
                     std::string(text));
@@ -95,29 +95,46 @@ void add_conv_options(CLI::App* cmd, ConvOptions& o) {
     cmd->add_option("--padding-mode", o.padding_mode, "zeros, reflect, replicate or circular")
         ->capture_default_str();
     add_max_mult_adds_option(cmd, o.max_mult_adds);
+    cmd->add_flag("--flip", o.flip,
+                  "True convolution: rotate the kernel 180° first (scipy.signal.convolve2d; PyTorch computes "
+                  "cross-correlation)");
 }
 
 Result<Conv2dParams> to_params(const ConvOptions& o) {
     Conv2dParams p;
     auto stride = parse_pair_option("--stride", o.stride);
-    if (!stride) return Error{stride.error()};
+    if (!stride) return stride.err();
     auto padding = parse_padding_option("--padding", o.padding);
-    if (!padding) return Error{padding.error()};
+    if (!padding) return padding.err();
     auto dilation = parse_pair_option("--dilation", o.dilation);
-    if (!dilation) return Error{dilation.error()};
+    if (!dilation) return dilation.err();
     auto groups = parse_int_option("--groups", o.groups);
-    if (!groups) return Error{groups.error()};
+    if (!groups) return groups.err();
     auto mode = parse_padding_mode(o.padding_mode);
     if (!mode) return fail("--padding-mode: " + mode.error());
     auto max_mult_adds = parse_max_mult_adds(o.max_mult_adds);
-    if (!max_mult_adds) return Error{max_mult_adds.error()};
+    if (!max_mult_adds) return max_mult_adds.err();
     p.stride = *stride;
     p.padding = *padding;
     p.dilation = *dilation;
     p.groups = *groups;
     p.padding_mode = *mode;
     p.max_mult_adds = *max_mult_adds;
+    p.flip = o.flip;
     return p;
+}
+
+std::string backend_or_default(const std::string& chosen) {
+    return chosen.empty() ? std::string(fastest_cpu_backend().name()) : chosen;
+}
+
+std::string backend_label(const std::string& chosen) {
+    return chosen.empty() ? backend_or_default(chosen) + " (default: the fastest CPU backend)" : chosen;
+}
+
+std::string backend_help() {
+    return "reference (the textbook loops), simd or gpu (default: " + backend_or_default("") +
+           ", the fastest CPU backend)";
 }
 
 Result<Tensor> run_timed(int repeat, std::string_view backend, const std::function<Result<Tensor>()>& op) {

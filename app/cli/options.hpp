@@ -23,6 +23,17 @@ struct ConvOptions {
     std::string groups = "1";
     std::string padding_mode = "zeros";
     std::string max_mult_adds;  // empty: limits::kMaxMultAdds
+    bool flip = false;          // --flip: true convolution (the kernel rotated 180°)
+};
+
+// conv-transpose's options (and explain --transposed's), as text until validated.
+struct ConvTransposeOptions {
+    std::string stride = "1";
+    std::string padding = "0";
+    std::string output_padding = "0";
+    std::string dilation = "1";
+    std::string groups = "1";
+    std::string max_mult_adds;  // empty: limits::kMaxMultAdds
 };
 
 // A plain decimal integer ("-" allowed, then digits only) that fits in int64; anything else ("0x10", "1e3",
@@ -49,6 +60,21 @@ void add_conv_options(CLI::App* cmd, ConvOptions& o);
 
 // The validated parameters, or a readable error ("stride '0,x' is not N or H,W").
 Result<Conv2dParams> to_params(const ConvOptions& o);
+
+// The backend to run: `chosen`, or the fastest CPU backend (simd where built) when --backend was omitted.
+std::string backend_or_default(const std::string& chosen);
+
+// How the --repeat line names the backend: `chosen`, or e.g. "simd (default: the fastest CPU backend)".
+std::string backend_label(const std::string& chosen);
+
+// The --backend help text of conv and pool, naming the default.
+std::string backend_help();
+
+// Adds conv-transpose's options to a subcommand (transpose_commands.cpp).
+void add_transpose_options(CLI::App* cmd, ConvTransposeOptions& o);
+
+// The validated transposed-convolution parameters, or a readable error.
+Result<ConvTranspose2dParams> to_transpose_params(const ConvTransposeOptions& o);
 
 // Runs `op` once to warm up, then `repeat` times, and prints to stderr
 // "time: median X ms (min Y, max Z) over N runs, backend B". repeat ≤ 0 runs it once, silently.

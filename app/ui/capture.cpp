@@ -174,7 +174,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     if (!m_png_path.empty()) {
         const Region r = to_pixels(m_png_min, m_png_max, fb_w, fb_h, scale);
         const Status s = write_png(m_png_path, read_framebuffer(r.x, r.y, r.w, r.h, fb_h));
-        notify(s ? trf(Str::msg_saved, m_png_path.c_str()) : s.error());
+        notify(s ? trf(Str::msg_saved, m_png_path.c_str()) : tr_error(s.err()));
         if (!s) fail_with(s.error());
         m_png_path.clear();
     }
@@ -188,7 +188,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     if (!m_gif.is_open()) {
         m_gif_region = to_pixels(m_gif_min, m_gif_max, fb_w, fb_h, scale);
         if (const Status s = m_gif.open(m_gif_path, m_gif_region.w, m_gif_region.h); !s) {
-            notify(s.error());
+            notify(tr_error(s.err()));
             fail_with(s.error());
             m_gif_active = false;
             return;
@@ -197,7 +197,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     if (m_gif_frame_wanted) {
         const Region& r = m_gif_region;
         if (const Status s = m_gif.add(read_framebuffer(r.x, r.y, r.w, r.h, fb_h), m_gif_delay); !s) {
-            notify(s.error());
+            notify(tr_error(s.err()));
             fail_with(s.error());
             m_gif_end_wanted = true;
         }
@@ -205,7 +205,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     }
     if (m_gif_end_wanted) {
         const Status s = m_gif.finish();
-        notify(s ? trf(Str::msg_saved, m_gif_path.c_str()) : s.error());
+        notify(s ? trf(Str::msg_saved, m_gif_path.c_str()) : tr_error(s.err()));
         if (!s) fail_with(s.error());
         m_gif_active = false;
         m_gif_end_wanted = false;

@@ -1,15 +1,22 @@
-// Requests from one view to another, made during a frame and taken on a later one (everything runs on the UI
-// thread): show a view (the shell switches tabs), load a problem into the stepper (the image lab's and the
-// network view's "open in stepper"), and open an image in the image lab (the network view's feature maps). A
-// request not taken yet is replaced by a newer one.
+// Typed requests between the views and the shell, owned by the shell (one Requests per app, reached through
+// ViewContext::requests). A view asks; the shell or the receiving view takes the request on this frame or a
+// later one (everything runs on the UI thread). A request not taken yet is replaced by a newer one of its
+// kind.
 //
-//   stepper_request() = StepperRequest{problem, window};  requested_view() = "stepper";   // the asking view
-//   if (auto& r = stepper_request()) { load(r->problem); r.reset(); }                     // the stepper
+//   ctx.requests.open_in_stepper({problem, window});     // the image lab's and network view's "open in
+//   stepper" if (auto r = ctx.requests.take_stepper()) load(r->problem);                    // the stepper,
+//   when drawn ctx.requests.need_frames();                            // "I am animating": the app does not
+//   sleep this frame
+//
+// The shell also fills it: files dropped on the window (GLFW's drop callback, installed by the shell), and
+// "export the animation to PATH" from File ▸ Export animation….
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/image.hpp"
 #include "core/stepper.hpp"
@@ -22,26 +29,64 @@ struct StepperRequest {
 };
 
 struct ImageRequest {
-    std::string name;  // shown as the image's name, e.g. "1 Conv2d(1, 5, 5), channel 2"
-    Image image;
+    std::string name;        // shown as the image's name, e.g. "1 Conv2d(1, 5, 5), channel 2"
+    convscope::Image image;  // core/image.hpp (not ui::Image, capture.hpp's framebuffer grab)
 };
 
-// The view the shell should show next (its id), if any.
-inline std::optional<std::string>& requested_view() {
-    static std::optional<std::string> request;
-    return request;
-}
+class Requests {
+public:
+    // [Views → other views] Loads a problem into the stepper and shows the stepper.
+    void open_in_stepper(StepperRequest r) {
+        m_stepper = std::move(r);
+        m_view = "stepper";
+    }
+    // Opens an image (not a file) in the image lab and shows the image lab.
+    void open_in_image_lab(ImageRequest r) {
+        m_image = std::move(r);
+        m_view = "image";
+    }
+    // [Receivers] The pending request of each kind, taken (empty when there is none).
+    std::optional<StepperRequest> take_stepper() { return std::exchange(m_stepper, std::nullopt); }
+    std::optional<ImageRequest> take_image() { return std::exchange(m_image, std::nullopt); }
+    // Files dropped on the window that the shell did not open itself (images: the image lab takes them).
+    std::vector<std::string> take_dropped_files() { return std::exchange(m_dropped, {}); }
+    // The path to record the stepper's animation to (File ▸ Export animation…), once.
+    std::optional<std::string> take_animation_export() { return std::exchange(m_animation, std::nullopt); }
 
-// A problem for the stepper to load, if any.
-inline std::optional<StepperRequest>& stepper_request() {
-    static std::optional<StepperRequest> request;
-    return request;
-}
+    // [Shell] The view to show next (its id), taken by the shell.
+    std::optional<std::string> take_view() { return std::exchange(m_view, std::nullopt); }
+    void show_view(std::string id) { m_view = std::move(id); }
+    void files_dropped(std::vector<std::string> paths, std::string view) {
+        for (auto& p : paths)
+            if (m_dropped.size() < 64) m_dropped.push_back(std::move(p));
+        m_view = std::move(view);
+    }
+    void export_animation(std::string path) {
+        m_animation = std::move(path);
+        m_view = "stepper";
+    }
+    bool animation_export_pending() const { return m_animation.has_value(); }
 
-// An image for the image lab to open, if any.
-inline std::optional<ImageRequest>& image_request() {
-    static std::optional<ImageRequest> request;
-    return request;
-}
+    // [Frames] A view that animates (playback, a progress bar) calls this every frame it needs the next one;
+    // otherwise the app sleeps until input arrives. The shell reads and clears it once per frame.
+    void need_frames() { m_frames_wanted = true; }
+    bool take_frames_wanted() { return std::exchange(m_frames_wanted, false); }
+
+private:
+    std::optional<std::string> m_view;
+    std::optional<StepperRequest> m_stepper;
+    std::optional<ImageRequest> m_image;
+    std::vector<std::string> m_dropped;
+    std::optional<std::string> m_animation;
+    bool m_frames_wanted = false;
+};
+
+// Which backends run here, probed once at start-up (on a worker thread) and again only on demand
+// (View ▸ Re-check GPU); views read this instead of calling fastest_backend() per frame.
+struct BackendInfo {
+    bool probed = false;      // false while the first probe runs (views then assume the fastest CPU backend)
+    std::string fastest;      // "gpu", "simd" or "reference": fastest_backend()'s name
+    std::string why_not_gpu;  // when fastest is not "gpu", the reason in words
+};
 
 }  // namespace convscope::ui

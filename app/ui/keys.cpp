@@ -36,6 +36,13 @@ void key_callback(GLFWwindow* window, int key, int scancode, int action, int mod
     if (g_imgui_key_callback && !withheld) g_imgui_key_callback(window, key, scancode, action, mods);
 }
 
+// GLFW reports drops on the main thread during event polling; the shell takes them on its next frame.
+void drop_callback(GLFWwindow* window, int count, const char** paths) {
+    auto* queue = static_cast<KeyQueue*>(glfwGetWindowUserPointer(window));
+    if (!queue) return;
+    for (int i = 0; i < count && queue->dropped.size() < 64; ++i) queue->dropped.emplace_back(paths[i]);
+}
+
 }  // namespace
 
 bool is_stepping_key(int key) {
@@ -69,6 +76,7 @@ void key_queue_frame_started(GLFWwindow* window, KeyQueue& queue) {
 void install_key_queue(GLFWwindow* window, KeyQueue& queue) {
     glfwSetWindowUserPointer(window, &queue);
     g_imgui_key_callback = glfwSetKeyCallback(window, key_callback);
+    glfwSetDropCallback(window, drop_callback);
 }
 
 }  // namespace convscope::ui

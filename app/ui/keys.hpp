@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <vector>
 
 #include "app/ui/view.hpp"
@@ -27,9 +28,13 @@ struct KeyQueue {
     // and release inside one frame would otherwise never reach ImGui's widgets and navigation).
     std::vector<int> pressed_this_frame;
     std::vector<std::array<int, 4>> held_releases;  // key, scancode, action, mods
+    // Files dropped on the window since the shell last took them (GLFW's drop callback, installed with the
+    // key callback; at most 64 a frame).
+    std::vector<std::string> dropped;
 };
 
-// Installs the queue on `window` (its GLFW user pointer); call after ImGui_ImplGlfw_InitForOpenGL.
+// Installs the queue on `window` (its GLFW user pointer) for key presses and dropped files; call after
+// ImGui_ImplGlfw_InitForOpenGL.
 void install_key_queue(GLFWwindow* window, KeyQueue& queue);
 
 // Call right after ImGui::NewFrame(): hands ImGui the releases held back last frame.

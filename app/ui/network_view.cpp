@@ -235,7 +235,7 @@ public:
         if (path.empty()) return;
         auto image = load_image(path);
         if (!image) {
-            if (!o.image.empty()) m_message = trf(Str::net_photo_error, image.error().c_str());
+            if (!o.image.empty()) m_message = trf(Str::net_photo_error, tr_error(image.err()).c_str());
             return;
         }
         int64_t factor = 1;
@@ -419,7 +419,7 @@ void NetworkView::submit_if_needed() {
             run.weights = make_weights(net, items, seed);
             run.tensors.push_back(input_from_image(net.input, *source));
             auto outputs = run_network(net, run.weights, run.tensors[0], fastest_cpu_backend());
-            if (!outputs) return Error{outputs.error()};
+            if (!outputs) return outputs.err();
             // Deep stacks (AlexNet) show fewer channels per layer, so a frame stays cheap to draw.
             const int64_t tiles = net.layers.size() > 8 ? 8 : kTilesPerLayer;
             run.maps.push_back(make_tiles(run.tensors[0], tiles));
@@ -536,7 +536,7 @@ void NetworkView::draw_layer_list(ViewContext& ctx, const NetworkCheck& check) {
             m_selected = i;
         if (!c.ok()) {
             ImGui::PopStyleColor();
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.error.c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr_error(c.reason).c_str());
         }
         if (beside) ImGui::SameLine();
         ImGui::BeginDisabled(i == 0);
@@ -739,7 +739,7 @@ void NetworkView::draw_layer_editor(ViewContext& ctx) {
             m_edit_error.clear();
             changed = true;
         } else {
-            m_edit_error = parsed.error();
+            m_edit_error = tr_error(parsed.err());
         }
     }
     if (!m_edit_error.empty()) {
@@ -909,7 +909,7 @@ void NetworkView::draw_table(const NetworkCheck& check) {
             ImGui::TableNextColumn();
             ImGui::PushStyleColor(ImGuiCol_Text, error);
             ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextUnformatted(trf(Str::net_refused, c.error.c_str()).c_str());
+            ImGui::TextUnformatted(trf(Str::net_refused, tr_error(c.reason).c_str()).c_str());
             ImGui::PopTextWrapPos();
             ImGui::PopStyleColor();
         }
@@ -1154,12 +1154,11 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             Tensor map({1, t.full_h, t.full_w}, std::vector<float>(y.data.begin() + t.channel * plane,
                                                                    y.data.begin() + (t.channel + 1) * plane));
             if (auto img = to_display(map, DisplayMap::Normalize)) {
-                image_request() = ImageRequest{
+                ctx.requests.open_in_image_lab(ImageRequest{
                     "layer" + std::to_string(m_pick_layer) + "-channel" + std::to_string(t.channel),
-                    std::move(*img)};
-                requested_view() = "image";
+                    std::move(*img)});
             } else {
-                ctx.notify(img.error());
+                ctx.notify(tr_error(img.err()));
             }
         }
     }
@@ -1176,10 +1175,9 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             auto nb = layer_step(run.net.layers[layer], run.weights[layer], run.tensors[layer], t.channel, fy,
                                  fx, 1, 24, 7, 3);
             if (nb) {
-                stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
-                requested_view() = "stepper";
+                ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
             } else {
-                ctx.notify(nb.error());
+                ctx.notify(tr_error(nb.err()));
             }
         }
         ImGui::SameLine();
@@ -1219,7 +1217,7 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
                     } else {
                         m_rf.reset();
                         m_rf_layer = -1;
-                        m_rf_error = rf.error();
+                        m_rf_error = tr_error(rf.err());
                     }
                 }
             }
@@ -1343,7 +1341,7 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
             m_notes = imported->notes;
             ctx.notify(trf(Str::net_built, int(imported->net.layers.size())));
         } else {
-            m_paste_error = trf(Str::net_code_error, imported.error().c_str());
+            m_paste_error = trf(Str::net_code_error, tr_error(imported.err()).c_str());
             m_skipped.clear();
             m_notes.clear();
         }

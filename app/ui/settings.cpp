@@ -108,7 +108,7 @@ Settings load_settings(std::string& message) {
 
 Status save_settings(const Settings& s) {
     auto dir = config_dir();
-    if (!dir) return Error{dir.error()};
+    if (!dir) return dir.err();
     if (auto st = make_dirs(*dir); !st) return st;
     const std::string text = settings_to_json(s);
     return write_file_atomic(

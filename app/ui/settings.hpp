@@ -21,6 +21,7 @@ struct Settings {
     int window_x = -1, window_y = -1;  // −1: let the window manager place it
     int window_w = 1280, window_h = 800;
     float speed = 1.5f;  // stepper playback, steps per second
+    bool operator==(const Settings&) const = default;
 };
 
 inline constexpr float kMinScale = 1.0f, kMaxScale = 3.0f;

@@ -1,5 +1,9 @@
 // [SECTION] Palette and theme
 // [SECTION] Shell: fonts, style, menu, tabs, status line, scripted runs
+// [SECTION] Scenes and lessons
+// [SECTION] The save dialog, Export frame / animation, About
+// [SECTION] Typed requests and the backend probe
+// [SECTION] Sleeping when nothing changes
 #include "app/ui/shell.hpp"
 
 #include <GLFW/glfw3.h>
@@ -7,13 +11,16 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "app/ui/draw.hpp"
 #include "app/ui/fonts.hpp"
 #include "app/ui/handoff.hpp"
+#include "core/backend.hpp"
 #include "core/fileio.hpp"
 #include "core/trace.hpp"
 
@@ -39,7 +46,7 @@ Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
       m_settings(std::move(settings)),
       m_views(make_views()),
       m_status(std::move(startup_message)) {
-    m_saved_json = settings_to_json(m_settings);
+    m_saved_settings = m_settings;
     if (m_options.scale != 0.0f) m_settings.scale = m_options.scale;
     m_settings.scale = std::clamp(m_settings.scale, kMinScale, kMaxScale);
     if (!m_options.lang.empty()) parse_lang(m_options.lang, m_settings.lang);
@@ -51,7 +58,12 @@ Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
     set_language(m_settings.lang);
     set_palette_theme(m_settings.theme);
     m_assets = find_assets_dir();
-    for (auto& v : m_views) v->apply_options(m_options);
+    for (auto& v : m_views) {
+        v->apply_options(m_options);
+        v->restore_preferences(m_settings);
+    }
+    // Which backends run here: probed once, off the UI thread (the first frame does not wait for a GPU).
+    recheck_backends();
     if (!m_options.image.empty() && m_status.empty()) m_status = trf(Str::msg_image, m_options.image.c_str());
     if (!scripted()) {
         if (auto dir = config_dir()) {
@@ -82,7 +94,8 @@ namespace {
 std::string scene_error_text(const SceneError& e) {
     const std::string field = e.field.empty() ? std::string(tr(Str::scene_the_file)) : e.field;
     const char* f = field.c_str();
-    const char* d = e.detail.c_str();
+    const std::string detail = e.cause ? tr_error(*e.cause) : e.detail;
+    const char* d = detail.c_str();
     std::string what;
     switch (e.code) {
         case SceneErrorCode::CannotRead:
@@ -284,7 +297,7 @@ void Shell::save_document() {
 bool Shell::save_to(const std::string& path) {
     const std::string text = document_json();
     if (const Status st = write_text_file(path, text); !st) {
-        m_status = st.error();
+        m_status = tr_error(st.err());
         return false;
     }
     m_document = path;
@@ -369,22 +382,10 @@ void Shell::restore_session() {
 
 void Shell::draw_file_menu() {
     if (!ImGui::BeginMenu(tr(Str::menu_file))) return;
-    if (ImGui::MenuItem(tr(Str::file_new))) {
-        capture_scene();
-        m_lesson = Lesson{};
-        m_lesson->title = {"Lesson", "수업"};
-        if (auto sc = m_views[m_current]->current_scene()) m_lesson->scenes.push_back(std::move(*sc));
-        if (m_lesson->scenes.empty()) m_lesson.reset();
-        m_document.clear();
-        m_document_is_scene = false;
-        m_scene = 0;
-        m_scene_loaded = true;
-        mark_saved();
-        m_lesson_edited = m_lesson.has_value();
-    }
+    if (ImGui::MenuItem(tr(Str::file_new), "Ctrl+N")) new_lesson();
     if (ImGui::MenuItem(tr(Str::file_open), "Ctrl+O")) m_popup = Popup::Open;
     if (ImGui::MenuItem(tr(Str::file_save), "Ctrl+S")) save_document();
-    if (ImGui::MenuItem(tr(Str::file_save_as))) {
+    if (ImGui::MenuItem(tr(Str::file_save_as), "Ctrl+Shift+S")) {
         if (!m_lesson) save_document();
         m_popup = Popup::SaveAs;
     }
@@ -393,6 +394,12 @@ void Shell::draw_file_menu() {
             if (ImGui::MenuItem(r.c_str())) open_document(r);
         ImGui::EndMenu();
     }
+    ImGui::Separator();
+    if (ImGui::MenuItem(tr(Str::file_export_frame), "Ctrl+E")) export_frame();
+    const bool on_stepper = m_views[m_current]->id() == "stepper";
+    if (ImGui::MenuItem(tr(Str::file_export_anim), "Ctrl+Shift+E", false, on_stepper)) export_animation();
+    if (!on_stepper && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("%s", tr(Str::file_anim_stepper));
     ImGui::Separator();
     if (ImGui::MenuItem(tr(Str::edit_undo), "Ctrl+Z")) m_views[m_current]->undo();
     if (ImGui::MenuItem(tr(Str::edit_redo), "Ctrl+Shift+Z")) m_views[m_current]->redo();
@@ -457,8 +464,15 @@ void Shell::draw_lesson_menu() {
 // dialog; a path typed or pasted is what every desktop accepts).
 void Shell::draw_popups() {
     static const char* const ids[] = {"", "##open", "##saveas", "##caption", "##about", "##quit"};
+    if (m_popup == Popup::SaveAs) {
+        // Save as goes through the save dialog, in the document's folder.
+        const std::filesystem::path doc(m_document);
+        m_dialog.open(SaveDialog::Purpose::SaveAs, m_document.empty() ? "" : doc.parent_path().string(),
+                      m_document.empty() ? "lesson.json" : doc.filename().string());
+        m_popup = Popup::None;
+    }
     if (m_popup != Popup::None) {
-        if (m_popup == Popup::Open || m_popup == Popup::SaveAs) {
+        if (m_popup == Popup::Open) {
             std::snprintf(m_path, sizeof m_path, "%s", m_document.c_str());
             m_confirm_overwrite = false;
         }
@@ -491,30 +505,6 @@ void Shell::draw_popups() {
         ImGui::EndPopup();
     }
     centre();
-    if (ImGui::BeginPopupModal("##saveas", nullptr, ImGuiWindowFlags_NoTitleBar)) {
-        ImGui::TextUnformatted(tr(Str::file_save_as));
-        ImGui::SetNextItemWidth(-1);
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        if (ImGui::InputText("##path", m_path, sizeof m_path)) m_confirm_overwrite = false;
-        std::error_code ec;
-        const bool exists = m_path[0] && std::filesystem::exists(m_path, ec) && m_path != m_document;
-        if (m_confirm_overwrite) ImGui::TextWrapped("%s", trf(Str::file_overwrite, m_path).c_str());
-        if (ImGui::Button(tr(m_confirm_overwrite ? Str::file_replace : Str::file_ok)) && m_path[0]) {
-            if (exists && !m_confirm_overwrite) {
-                m_confirm_overwrite = true;
-            } else {
-                if (save_to(m_path) && m_quit_after_save) m_exit = true;
-                ImGui::CloseCurrentPopup();
-            }
-        }
-        ImGui::SameLine();
-        if (ImGui::Button(tr(Str::file_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-            m_quit_after_save = false;
-            ImGui::CloseCurrentPopup();
-        }
-        ImGui::EndPopup();
-    }
-    centre();
     if (ImGui::BeginPopupModal("##caption", nullptr, ImGuiWindowFlags_NoTitleBar)) {
         ImGui::TextUnformatted(tr(Str::lesson_title));
         ImGui::SetNextItemWidth(-1);
@@ -542,16 +532,16 @@ void Shell::draw_popups() {
         ImGui::EndPopup();
     }
     centre();
-    if (ImGui::BeginPopupModal("##about", nullptr, ImGuiWindowFlags_NoTitleBar)) {
-        ImGui::TextWrapped("%s", trf(Str::about_text, CONVSCOPE_VERSION).c_str());
-        if (ImGui::Button(tr(Str::file_ok)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
-            ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
-    }
+    draw_about();
     centre();
     if (ImGui::BeginPopupModal("##quit", nullptr, ImGuiWindowFlags_NoTitleBar)) {
         ImGui::TextUnformatted(tr(Str::quit_unsaved));
-        if (ImGui::Button(tr(Str::quit_save))) {
+        ImGui::TextDisabled("%s", tr(Str::quit_keys));
+        // Keys too (S, D, Escape): a question at quit is answered from the keyboard.
+        const bool key_save = ImGui::IsKeyPressed(GLFW_KEY_S),  // ImGui 1.86 indexes keys by GLFW's codes
+            key_discard = ImGui::IsKeyPressed(GLFW_KEY_D),
+                   key_cancel = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+        if (ImGui::Button(tr(Str::quit_save)) || key_save) {
             ImGui::CloseCurrentPopup();
             if (m_document.empty()) {
                 m_quit_after_save = true;
@@ -562,13 +552,13 @@ void Shell::draw_popups() {
             }
         }
         ImGui::SameLine();
-        if (ImGui::Button(tr(Str::quit_discard))) {
+        if (ImGui::Button(tr(Str::quit_discard)) || key_discard) {
             save_session();
             m_exit = true;
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();
-        if (ImGui::Button(tr(Str::file_cancel))) ImGui::CloseCurrentPopup();
+        if (ImGui::Button(tr(Str::file_cancel)) || key_cancel) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
 }
@@ -740,6 +730,14 @@ void Shell::handle_keys() {
             m_keys->navigating = false;
     }
     m_view_keys.clear();
+    m_modal_enter = false;
+    // A question or dialog is up: its keys are its own (Enter answers it: the stepping keys never reach
+    // ImGui outside a text field), and nothing reaches the view behind it.
+    if (ImGui::GetTopMostPopupModal() != nullptr) {
+        for (const KeyPress& k : presses)
+            if (k.key == GLFW_KEY_ENTER || k.key == GLFW_KEY_KP_ENTER) m_modal_enter = true;
+        return;
+    }
     for (const KeyPress& k : presses) {
         const bool ctrl = (k.mods & GLFW_MOD_CONTROL) != 0, shift = (k.mods & GLFW_MOD_SHIFT) != 0;
         if (ctrl) {
@@ -751,8 +749,15 @@ void Shell::handle_keys() {
                 if (k.key == GLFW_KEY_Z && !shift) m_views[m_current]->undo();
                 if ((k.key == GLFW_KEY_Z && shift) || k.key == GLFW_KEY_Y) m_views[m_current]->redo();
             }
-            if (k.key == GLFW_KEY_S) save_document();
+            if (k.key == GLFW_KEY_S && !shift) save_document();
+            if (k.key == GLFW_KEY_S && shift) {
+                if (!m_lesson) save_document();
+                m_popup = Popup::SaveAs;
+            }
             if (k.key == GLFW_KEY_O) m_popup = Popup::Open;
+            if (k.key == GLFW_KEY_N) new_lesson();
+            if (k.key == GLFW_KEY_E && !shift) export_frame();
+            if (k.key == GLFW_KEY_E && shift) export_animation();
             if (k.key >= GLFW_KEY_1 && k.key <= GLFW_KEY_9 && size_t(k.key - GLFW_KEY_1) < m_views.size()) {
                 m_current = size_t(k.key - GLFW_KEY_1);
                 m_select_current = true;
@@ -880,6 +885,13 @@ void Shell::draw_menu() {
         if (ImGui::MenuItem(tr(Str::present), "F5", m_present)) set_present(!m_present);
         if (ImGui::MenuItem(tr(Str::fullscreen), "F11", m_fullscreen)) set_fullscreen(!m_fullscreen);
         if (ImGui::MenuItem(tr(Str::key_help), "F1", m_help)) m_help = !m_help;
+        // The backends are probed once at start-up; a GPU plugged in or a driver fixed later is found here.
+        if (ImGui::MenuItem(tr(Str::recheck_gpu), nullptr, false, !m_probe.valid())) recheck_backends();
+        if (m_backends.probed) {
+            ImGui::TextDisabled("%s", trf(Str::backend_probed, m_backends.fastest.c_str()).c_str());
+            if (!m_backends.why_not_gpu.empty() && ImGui::IsItemHovered())
+                ImGui::SetTooltip("gpu: %s", m_backends.why_not_gpu.c_str());
+        }
         ImGui::Separator();
         if (ImGui::MenuItem(tr(Str::scale_up), "Ctrl+=")) set_scale(m_settings.scale + 0.25f);
         if (ImGui::MenuItem(tr(Str::scale_down), "Ctrl+-")) set_scale(m_settings.scale - 0.25f);
@@ -919,23 +931,28 @@ void Shell::draw_view(View& v, bool presenting, float status_h) {
     // Flattened for keyboard navigation: the arrows go from the tabs straight into the view's controls.
     ImGui::BeginChild("##view", ImVec2(0, -status_h), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NavFlattened);
-    ViewContext ctx{m_scale, m_fonts, m_options, m_capture, [this](std::string m) { notify(std::move(m)); }};
-    ctx.speed = &m_settings.speed;
+    ViewContext ctx{
+        m_scale,    m_fonts,   m_options, m_capture, [this](std::string m) { notify(std::move(m)); },
+        m_requests, m_backends};
     // Keys pressed before a blank in the same frame still count; while blank the shell keeps them all.
     ctx.keys = &m_view_keys;
     ctx.presenting = presenting;
     v.draw_content(ctx);
+    m_view_min = ImGui::GetWindowPos();
+    m_view_max = ImVec2(m_view_min.x + ImGui::GetWindowSize().x, m_view_min.y + ImGui::GetWindowSize().y);
+    run_pending_export(m_view_min, m_view_max);
     ImGui::EndChild();
 }
 
 void Shell::draw() {
     ++m_frame;
+    take_backend_probe();
     handle_keys();
-    // A view asked for another one (the image lab's "open in stepper").
-    if (auto& v = requested_view()) {
+    take_dropped_files();
+    // A view asked for another one (the image lab's "open in stepper", a dropped image).
+    if (auto v = m_requests.take_view()) {
         for (size_t i = 0; i < m_views.size(); ++i)
-            if (m_views[i]->id() == *v) m_current = i, m_select_current = true;
-        v.reset();
+            if (m_views[i]->id() == *v) m_current = i, m_select_current = true, m_select_left = 2;
     }
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -982,6 +999,7 @@ void Shell::draw() {
     }
     save_if_changed();
     draw_popups();
+    handle_save_dialog();
     update_title();
     draw_help();
 
@@ -994,9 +1012,9 @@ void Shell::draw() {
     const ImGuiIO& io = ImGui::GetIO();
     if (io.MousePos.x != m_last_mouse.x || io.MousePos.y != m_last_mouse.y || ImGui::IsAnyMouseDown()) {
         m_last_mouse = io.MousePos;
-        m_mouse_moved_at = ImGui::GetTime();
+        m_mouse_moved_at = glfwGetTime();  // wall time: ImGui's clock stands still while the app sleeps
     }
-    if ((m_present || m_blank != Blank::None) && ImGui::GetTime() - m_mouse_moved_at > 2.0)
+    if ((m_present || m_blank != Blank::None) && glfwGetTime() - m_mouse_moved_at > 2.0)
         ImGui::SetMouseCursor(ImGuiMouseCursor_None);
 }
 
@@ -1004,11 +1022,12 @@ void Shell::draw() {
 // directory that cannot be written shows a message once and the app keeps running.
 void Shell::save_if_changed() {
     if (scripted()) return;
-    const std::string now = settings_to_json(m_settings);
-    if (now == m_saved_json || ImGui::IsMouseDown(ImGuiMouseButton_Left)) return;  // not mid-drag
-    m_saved_json = now;
+    // Compared as values each frame; serialised to JSON only when something changed.
+    for (const auto& v : m_views) v->store_preferences(m_settings);
+    if (m_settings == m_saved_settings || ImGui::IsMouseDown(ImGuiMouseButton_Left)) return;  // not mid-drag
+    m_saved_settings = m_settings;
     if (const Status s = save_settings(m_settings); !s)
-        m_status = trf(Str::msg_settings_fail, s.error().c_str());
+        m_status = trf(Str::msg_settings_fail, tr_error(s.err()).c_str());
 }
 
 // Every window drawn this frame whose content runs past what it shows without a scrollbar to reach it: wider
@@ -1052,6 +1071,7 @@ void Shell::after_render(int fb_width, int fb_height) {
     }
     m_capture.after_render(fb_width, fb_height, io.DisplayFramebufferScale,
                            [this](std::string m) { notify(std::move(m)); });
+    plan_next_frame();
     if (m_quit_requested) {
         m_quit_requested = false;
         if (close_requested()) m_exit = true;
@@ -1077,6 +1097,406 @@ void Shell::after_render(int fb_width, int fb_height) {
         m_exit_status = 2;
     }
     m_exit = true;
+}
+
+}  // namespace convscope::ui
+
+namespace convscope::ui {
+
+// [SECTION] The save dialog, Export frame / animation, About
+
+void SaveDialog::open(Purpose p, std::string start_folder, std::string file_name) {
+    purpose = p;
+    std::error_code ec;
+    if (start_folder.empty()) start_folder = std::filesystem::current_path(ec).string();
+    if (ec || start_folder.empty()) start_folder = ".";
+    folder = std::move(start_folder);
+    name = std::move(file_name);
+    extension = p == Purpose::SaveAs ? ".json" : p == Purpose::ExportFrame ? ".png" : ".gif";
+    confirm_replace = false;
+    just_opened = true;
+    list();
+}
+
+void SaveDialog::list() {
+    namespace fs = std::filesystem;
+    subfolders.clear();
+    files.clear();
+    list_error.clear();
+    std::error_code ec;
+    fs::directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+        list_error = trf(Str::file_not_folder, folder.c_str());
+        return;
+    }
+    // Bounded: a folder of a million files lists its first kMaxEntries names, never the whole of it.
+    size_t seen = 0;
+    for (; it != fs::directory_iterator() && seen < kMaxEntries * 4; it.increment(ec), ++seen) {
+        if (ec) break;
+        const std::string n = it->path().filename().string();
+        if (n.empty() || n[0] == '.') continue;  // hidden
+        std::error_code e2;
+        if (it->is_directory(e2)) {
+            if (subfolders.size() < kMaxEntries) subfolders.push_back(n);
+        } else if (n.size() > extension.size() &&
+                   n.compare(n.size() - extension.size(), extension.size(), extension) == 0) {
+            if (files.size() < kMaxEntries) files.push_back(n);
+        }
+    }
+    std::sort(subfolders.begin(), subfolders.end());
+    std::sort(files.begin(), files.end());
+}
+
+std::optional<std::string> SaveDialog::draw(bool enter_key) {
+    namespace fs = std::filesystem;
+    if (purpose == Purpose::None) return std::nullopt;
+    static constexpr const char* kId = "##savedialog";
+    if (just_opened) {
+        ImGui::OpenPopup(kId);
+        just_opened = false;
+    }
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float fs_px = ImGui::GetFontSize();
+    ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.5f),
+                            ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(vp->Size.x * 0.9f, fs_px * 44.0f), 0));
+    std::optional<std::string> chosen;
+    bool open =
+        ImGui::BeginPopupModal(kId, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoSavedSettings);
+    if (!open) {
+        purpose = Purpose::None;  // closed from outside (it cannot be, but never stay half open)
+        return std::nullopt;
+    }
+    const Str title = purpose == Purpose::SaveAs        ? Str::file_save_as
+                      : purpose == Purpose::ExportFrame ? Str::file_export_frame
+                                                        : Str::file_export_anim;
+    ImGui::PushStyleColor(ImGuiCol_Text, palette().strong(Role::Output));
+    ImGui::TextUnformatted(tr(title));
+    ImGui::PopStyleColor();
+    if (purpose == Purpose::ExportAnimation) ImGui::TextDisabled("%s", tr(Str::file_anim_stepper));
+    ImGui::Separator();
+    ImGui::TextUnformatted(tr(Str::file_folder));
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(folder.c_str());
+    ImGui::PopTextWrapPos();
+    // The folder list: parent, subfolders (a click goes in), then the files of this kind (a click takes the
+    // name).
+    const float list_h = std::min(vp->Size.y * 0.4f, fs_px * 14.0f);
+    std::string go_to;
+    if (ImGui::BeginChild("##entries", ImVec2(0, list_h), true)) {
+        const fs::path here(folder);
+        if (here.has_parent_path() && here.parent_path() != here && ImGui::Selectable(tr(Str::file_parent)))
+            go_to = here.parent_path().string();
+        for (const std::string& d : subfolders)
+            if (ImGui::Selectable((d + "/").c_str())) go_to = (here / d).string();
+        ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
+        for (const std::string& f : files)
+            if (ImGui::Selectable(f.c_str(), f == name)) {
+                name = f;
+                confirm_replace = false;
+            }
+        ImGui::PopStyleColor();
+        if (!list_error.empty()) ImGui::TextWrapped("%s", list_error.c_str());
+    }
+    ImGui::EndChild();
+    if (!go_to.empty()) {
+        folder = go_to;
+        confirm_replace = false;
+        list();
+    }
+    ImGui::TextUnformatted(tr(Str::file_name));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%s", name.c_str());
+    const bool enter = ImGui::InputText("##name", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (name != buf) {
+        name = buf;
+        confirm_replace = false;
+    }
+    // The path: a name without the kind's ending gets it; a name with a slash is taken as typed (relative to
+    // the folder shown).
+    std::string file = name;
+    if (!file.empty() && (file.size() < extension.size() ||
+                          file.compare(file.size() - extension.size(), extension.size(), extension) != 0))
+        file += extension;
+    const std::string path =
+        file.empty() ? std::string() : (fs::path(folder) / file).lexically_normal().string();
+    std::error_code ec;
+    const bool exists = !path.empty() && fs::exists(path, ec);
+    const bool is_folder = !path.empty() && fs::is_directory(path, ec);
+    bool save = false;
+    if (confirm_replace) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(trf(Str::file_overwrite, path.c_str()).c_str());
+        ImGui::PopTextWrapPos();
+        // Enter a second time replaces: the question is answered from the keyboard too.
+        save = ImGui::Button(tr(Str::file_replace)) || enter || enter_key;
+    } else {
+        if (name.empty()) ImGui::TextDisabled("%s", tr(Str::file_no_name));
+        if (is_folder) ImGui::TextDisabled("%s", trf(Str::file_not_folder, path.c_str()).c_str());
+        ImGui::BeginDisabled(name.empty() || is_folder);
+        if ((ImGui::Button(tr(Str::file_save_button)) || enter || enter_key) && !name.empty() && !is_folder) {
+            if (exists)
+                confirm_replace = true;
+            else
+                save = true;
+        }
+        ImGui::EndDisabled();
+    }
+    ImGui::SameLine();
+    const bool cancel =
+        ImGui::Button(tr(Str::file_cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+    if (save && !is_folder) chosen = path;
+    if (chosen || cancel) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    if (cancel && !chosen)
+        purpose = Purpose::None;  // a chosen path: the caller reads the purpose, then ends it
+    return chosen;
+}
+
+// The dialog's answer: Save as writes the document; an export frame waits until the dialog has left the
+// picture (two frames), an animation is the stepper's (a typed request).
+void Shell::handle_save_dialog() {
+    const SaveDialog::Purpose purpose = m_dialog.purpose;
+    std::optional<std::string> path = m_dialog.draw(m_modal_enter);
+    if (!path) {
+        if (purpose == SaveDialog::Purpose::SaveAs && m_dialog.purpose == SaveDialog::Purpose::None)
+            m_quit_after_save = false;  // cancelled
+        return;
+    }
+    m_dialog.purpose = SaveDialog::Purpose::None;
+    switch (purpose) {
+        case SaveDialog::Purpose::SaveAs:
+            if (save_to(*path) && m_quit_after_save) {
+                save_session();
+                m_exit = true;
+            }
+            m_quit_after_save = false;
+            break;
+        case SaveDialog::Purpose::ExportFrame:
+            m_export_frame_path = *path;
+            m_export_frame_delay = 3;
+            break;
+        case SaveDialog::Purpose::ExportAnimation:
+            m_requests.export_animation(*path);
+            m_status = trf(Str::file_exporting, path->c_str());
+            break;
+        case SaveDialog::Purpose::None:
+            break;
+    }
+}
+
+// A suggested export name: the view and the scene, e.g. "stepper-scene-3.png".
+static std::string export_name(std::string_view view, const std::optional<Lesson>& lesson, size_t scene,
+                               const char* ext) {
+    std::string n(view);
+    if (lesson) n += "-scene-" + std::to_string(scene + 1);
+    return n + ext;
+}
+
+static std::string export_folder_for(const std::string& document) {
+    if (document.empty()) return "";
+    return std::filesystem::path(document).parent_path().string();
+}
+
+void Shell::export_frame() {
+    m_dialog.open(SaveDialog::Purpose::ExportFrame, export_folder_for(m_document),
+                  export_name(m_views[m_current]->id(), m_lesson, m_scene, ".png"));
+}
+
+void Shell::export_animation() {
+    if (m_views[m_current]->id() != "stepper") {
+        m_status = tr(Str::file_anim_stepper);
+        return;
+    }
+    m_dialog.open(SaveDialog::Purpose::ExportAnimation, export_folder_for(m_document),
+                  export_name("stepper", m_lesson, m_scene, ".gif"));
+}
+
+// Called inside the view's child window after the view drew: the region saved is the view's (no menus).
+void Shell::run_pending_export(ImVec2 view_min, ImVec2 view_max) {
+    if (m_export_frame_path.empty()) return;
+    if (--m_export_frame_delay > 0) return;
+    m_capture.request_png(std::exchange(m_export_frame_path, std::string()), view_min, view_max);
+}
+
+void Shell::new_lesson() {
+    capture_scene();
+    m_lesson = Lesson{};
+    m_lesson->title = {"Lesson", "수업"};
+    if (auto sc = m_views[m_current]->current_scene()) m_lesson->scenes.push_back(std::move(*sc));
+    if (m_lesson->scenes.empty()) {
+        m_lesson.reset();
+        m_status = tr(Str::scene_no_view);
+    }
+    m_document.clear();
+    m_document_is_scene = false;
+    m_scene = 0;
+    m_scene_loaded = true;
+    mark_saved();
+    m_lesson_edited = m_lesson.has_value();
+}
+
+// About: the version, what ConvScope is, and every library and asset it ships with, with its licence.
+void Shell::draw_about() {
+    if (!ImGui::BeginPopupModal("##about", nullptr, ImGuiWindowFlags_NoTitleBar)) return;
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(trf(Str::about_text, CONVSCOPE_VERSION).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::Separator();
+    ImGui::TextUnformatted(tr(Str::about_libraries));
+    // Names and licences are proper names: the same in every language.
+    static const std::pair<const char*, const char*> libraries[] = {
+        {"Dear ImGui 1.86", "MIT"},
+        {"GLFW 3.3", "zlib/libpng"},
+        {"glad 2 (generated loader)", "MIT; Khronos specifications: Apache 2.0"},
+        {"stb_image, stb_truetype (stb)", "MIT / public domain"},
+        {"libpng 1.6", "libpng (PNG Reference Library License 2)"},
+        {"libjpeg-turbo 2.1", "IJG, BSD-3-Clause, zlib"},
+        {"giflib 5.2", "MIT"},
+        {"zlib", "zlib"},
+        {"nlohmann/json", "MIT"},
+        {"CLI11", "BSD-3-Clause"},
+        {"DejaVu Sans", "Bitstream Vera, public domain changes"},
+        {"NanumGothic", "SIL Open Font License 1.1"},
+    };
+    if (ImGui::BeginTable("##libs", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        for (const auto& [lib, licence] : libraries) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(lib);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(licence);
+        }
+        ImGui::EndTable();
+    }
+    if (ImGui::Button(tr(Str::file_ok)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+        ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+// [SECTION] Typed requests and the backend probe
+
+// Files dropped on the window: a scene or lesson (.json) opens as a document, anything else goes to the
+// image lab.
+void Shell::take_dropped_files() {
+    if (!m_keys || m_keys->dropped.empty()) return;
+    std::vector<std::string> images;
+    for (std::string& p : std::exchange(m_keys->dropped, {})) {
+        const bool json = p.size() >= 5 && p.compare(p.size() - 5, 5, ".json") == 0;
+        if (json)
+            open_document(p);
+        else
+            images.push_back(std::move(p));
+    }
+    if (!images.empty()) m_requests.files_dropped(std::move(images), "image");
+}
+
+void Shell::recheck_backends() {
+    if (m_probe.valid()) return;  // one probe at a time
+    m_probe = std::async(std::launch::async, [] {
+        BackendInfo info;
+        info.fastest = std::string(fastest_backend(&info.why_not_gpu).name());
+        info.probed = true;
+        return info;
+    });
+}
+
+void Shell::take_backend_probe() {
+    if (!m_probe.valid() || m_probe.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    m_backends = m_probe.get();
+}
+
+// [SECTION] Sleeping when nothing changes
+
+namespace {
+
+// A 64-bit hash of bytes folded into `h`, eight bytes at a time (a frame's draw data is up to a few MB).
+uint64_t hash_bytes(uint64_t h, const void* data, size_t n) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;  // leftovers
+    return h;
+}
+
+// What this frame shows: every vertex, index, clip rectangle and texture of the draw data. Two equal hashes
+// in a row mean the picture has settled.
+uint64_t picture_hash() {
+    uint64_t h = 1469598103934665603ull;
+    const ImDrawData* dd = ImGui::GetDrawData();
+    if (!dd) return h;
+    h = hash_bytes(h, &dd->DisplaySize, sizeof dd->DisplaySize);
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        const ImDrawList* list = dd->CmdLists[l];
+        h = hash_bytes(h, list->VtxBuffer.Data, size_t(list->VtxBuffer.Size) * sizeof(ImDrawVert));
+        h = hash_bytes(h, list->IdxBuffer.Data, size_t(list->IdxBuffer.Size) * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& c : list->CmdBuffer) {
+            h = hash_bytes(h, &c.ClipRect, sizeof c.ClipRect);
+            h = hash_bytes(h, &c.TextureId, sizeof c.TextureId);
+            h = hash_bytes(h, &c.ElemCount, sizeof c.ElemCount);
+        }
+    }
+    return h;
+}
+
+// The input ImGui saw this frame: pointer, buttons, wheel, keys, typed characters, focus.
+uint64_t input_hash() {
+    const ImGuiIO& io = ImGui::GetIO();
+    uint64_t h = 1469598103934665603ull;
+    h = hash_bytes(h, &io.MousePos, sizeof io.MousePos);
+    h = hash_bytes(h, io.MouseDown, sizeof io.MouseDown);
+    h = hash_bytes(h, &io.MouseWheel, sizeof io.MouseWheel);
+    h = hash_bytes(h, &io.MouseWheelH, sizeof io.MouseWheelH);
+    h = hash_bytes(h, io.KeysDown, sizeof io.KeysDown);
+    h = hash_bytes(h, &io.KeyMods, sizeof io.KeyMods);
+    h = hash_bytes(h, &io.DisplaySize, sizeof io.DisplaySize);
+    h = hash_bytes(h, io.InputQueueCharacters.Data, size_t(io.InputQueueCharacters.Size) * sizeof(ImWchar));
+    return h;
+}
+
+}  // namespace
+
+// Decides, after each frame, whether the next one is drawn at once or after a sleep (glfwWaitEventsTimeout
+// in main): frames while a view animates or works, while a button is held (a drag), while the picture still
+// changes after input (ImGui settles over a couple of frames), and for three frames after any input.
+void Shell::plan_next_frame() {
+    const bool views_want = m_requests.take_frames_wanted();
+    const uint64_t picture = picture_hash(), input = input_hash();
+    const bool picture_changed = picture != m_last_picture, input_changed = input != m_last_input;
+    m_last_picture = picture;
+    m_last_input = input;
+    if (input_changed) m_frames_to_draw = std::max(m_frames_to_draw, 3);
+    bool busy =
+        views_want || picture_changed || ImGui::IsAnyMouseDown() || m_capture.gif_recording() ||
+        m_fonts_dirty || m_popup != Popup::None || !m_export_frame_path.empty() ||
+        m_requests.animation_export_pending() || m_quit_requested || m_select_current ||
+        (m_keys && (!m_keys->presses.empty() || !m_keys->held_releases.empty() || !m_keys->dropped.empty()));
+    for (const auto& v : m_views) busy = busy || v->busy();
+    if (m_frames_to_draw > 0) {
+        --m_frames_to_draw;
+        busy = true;
+    }
+    if (scripted() || busy) {
+        m_wait = 0.0;
+        return;
+    }
+    // Asleep: wake for what is due without input.
+    double wait = 5.0;                                             // a safety net; nothing needs it
+    if (m_probe.valid()) wait = std::min(wait, 0.05);              // the backend probe's answer
+    if (ImGui::GetIO().WantTextInput) wait = std::min(wait, 0.3);  // the caret blinks
+    const double hide_at = m_mouse_moved_at + 2.05;
+    if ((m_present || m_blank != Blank::None) && glfwGetTime() < hide_at)
+        wait = std::min(wait, std::max(0.01, hide_at - glfwGetTime()));  // the pointer hides
+    m_wait = wait;
 }
 
 }  // namespace convscope::ui

@@ -8,19 +8,46 @@
 //   shell.after_render();
 #pragma once
 
+#include <future>
 #include <memory>
 #include <optional>
-
-struct GLFWwindow;
 #include <string>
 #include <vector>
 
 #include "app/ui/capture.hpp"
+#include "app/ui/handoff.hpp"
 #include "app/ui/keys.hpp"
 #include "app/ui/settings.hpp"
 #include "app/ui/view.hpp"
 
+struct GLFWwindow;
+
 namespace convscope::ui {
+
+// An in-app save dialog (ImGui has none): the folder's subfolders and matching files, a file name, Save and
+// Cancel, and a question before replacing a file. Everything runs on the UI thread; a folder lists at most
+// kMaxEntries names.
+//   dialog.open(SaveDialog::Purpose::ExportFrame, folder, "frame.png");
+//   if (auto path = dialog.draw()) write(*path);   // every frame
+struct SaveDialog {
+    enum class Purpose { None, SaveAs, ExportFrame, ExportAnimation };
+    static constexpr size_t kMaxEntries = 2000;
+    Purpose purpose = Purpose::None;
+    std::string folder;
+    std::string name;
+    std::string extension;  // ".json", ".png" or ".gif": the files listed and the name's default ending
+    std::vector<std::string> subfolders, files;
+    std::string list_error;
+    bool confirm_replace = false;
+    bool just_opened = false;
+    // Opens the dialog on `folder` (the current folder when empty) with a suggested file name.
+    void open(Purpose p, std::string start_folder, std::string file_name);
+    // Draws it while open; returns the chosen path once, when Save (or Replace) is pressed.
+    // `enter_key`: Enter was pressed outside the name field this frame (it answers the question too).
+    std::optional<std::string> draw(bool enter_key);
+    // Re-reads the folder's entries.
+    void list();
+};
 
 class Shell {
 public:
@@ -50,6 +77,16 @@ public:
     void attach(GLFWwindow* window, KeyQueue* keys);
     // While full screen: true, and the window's position and size before it went full screen (to save).
     bool windowed_geometry(int& x, int& y, int& w, int& h) const;
+    // How long main may sleep waiting for events before drawing the next frame: 0 to draw at once (a view
+    // animates, a job runs, a drag, the frames after input while the picture still changes), else the time
+    // until something timed is due (a caret blink, the presenter's pointer hiding) or a long wait. Scripted
+    // runs never sleep.
+    double idle_wait_seconds() const { return m_wait; }
+    // Probes the backends again on a worker thread (View ▸ Re-check GPU); the views see the answer when it
+    // arrives (ViewContext::backends).
+    void recheck_backends();
+    // The typed requests the views send each other (tests and main may read them).
+    Requests& requests() { return m_requests; }
 
 private:
     void apply_style();
@@ -79,6 +116,15 @@ private:
     void draw_popups();
     void save_session();
     void restore_session();
+    void take_dropped_files();
+    void take_backend_probe();
+    void plan_next_frame();
+    void handle_save_dialog();
+    void run_pending_export(ImVec2 view_min, ImVec2 view_max);
+    void draw_about();
+    void new_lesson();
+    void export_frame();
+    void export_animation();
 
     GuiOptions m_options;
     Settings m_settings;
@@ -89,7 +135,7 @@ private:
     std::string m_assets;
     bool m_fonts_dirty = true;
     bool m_hangul = true;         // the bundled fonts loaded (else English only)
-    std::string m_saved_json;     // settings as last saved (or loaded)
+    Settings m_saved_settings;    // settings as last saved (or loaded)
     std::string m_last_clipping;  // the --report-clipping file's content, written when it changes
     float m_built_scale = 0.0f;
     float m_scale = 1.0f;  // the scale drawn: the user's, or less where the window is too short for it
@@ -128,7 +174,21 @@ private:
     bool m_confirm_overwrite = false;
     char m_caption_en[512] = "", m_caption_ko[512] = "", m_title_buf[256] = "";
     bool m_quit_after_save = false;
-    double m_mouse_moved_at = 0;
+    double m_mouse_moved_at = 0;  // glfwGetTime(): the pointer hides two seconds after it stops
+    // Typed requests between views, and the backends probed once (a worker thread answers).
+    Requests m_requests;
+    BackendInfo m_backends;
+    std::future<BackendInfo> m_probe;
+    // Sleeping when nothing changes: the last frame's picture and input (hashes), the frames still to draw.
+    uint64_t m_last_picture = 0, m_last_input = 0;
+    int m_frames_to_draw = 3;
+    double m_wait = 0.0;
+    // Export frame / animation and Save as through the save dialog.
+    SaveDialog m_dialog;
+    std::string m_export_frame_path;  // the view's region is saved once the dialog has gone from the picture
+    int m_export_frame_delay = 0;
+    bool m_modal_enter = false;                 // Enter pressed this frame while a modal popup is up
+    ImVec2 m_view_min{0, 0}, m_view_max{0, 0};  // the view's region this frame
 };
 
 }  // namespace convscope::ui

@@ -36,17 +36,35 @@ public:
     std::string_view id() const override { return "size"; }
     Str title() const override { return Str::view_size; }
     void draw_content(ViewContext& ctx) override {
+        // Presented, the text is sized from the screen (a class reads it from the back of the room), not
+        // from the UI scale: 1/30 of the height, as large as the panes allow.
+        const float avail_h = ImGui::GetContentRegionAvail().y;
+        m_px = ctx.presenting ? std::clamp(avail_h / 24.0f, ctx.fonts.ui_size, 56.0f) : ctx.fonts.ui_size;
+        m_font = ctx.presenting ? ctx.fonts.for_size(m_px) : ctx.fonts.ui;
+        // Presenting a lesson's scene shows only the pane it is about: an exercise without the calculator
+        // beside it, the calculator (the floor, a layer's size) without an unrelated exercise.
+        const bool scene_practice = ctx.presenting && m_scene && m_scene->size.exercise > 0;
+        const bool scene_calculator = ctx.presenting && m_scene && m_scene->size.exercise <= 0;
         const float half = ImGui::GetContentRegionAvail().x * 0.5f;
-        ImGui::BeginChild("##practice", ImVec2(half - ImGui::GetStyle().ItemSpacing.x, 0), true);
-        ImGui::PushTextWrapPos(0.0f);  // plain lines (the exercise number, the exact value) wrap too
-        draw_practice(ctx);
-        ImGui::PopTextWrapPos();
-        ImGui::EndChild();
-        ImGui::SameLine();
+        if (!scene_calculator) {
+            const float w = scene_practice ? 0.0f : half - ImGui::GetStyle().ItemSpacing.x;
+            ImGui::BeginChild("##practice", ImVec2(w, 0), true);
+            begin_text();
+            ImGui::PushTextWrapPos(0.0f);  // plain lines (the exercise number, the exact value) wrap too
+            draw_practice(ctx);
+            ImGui::PopTextWrapPos();
+            end_text();
+            ImGui::EndChild();
+            if (scene_practice) return;
+            ImGui::SameLine();
+        }
+        m_inline_labels = scene_calculator;
         ImGui::BeginChild("##free", ImVec2(0, 0), true);
+        begin_text();
         ImGui::PushTextWrapPos(0.0f);
         draw_calculator(ctx);
         ImGui::PopTextWrapPos();
+        end_text();
         ImGui::EndChild();
     }
 
@@ -79,21 +97,40 @@ public:
     }
 
 private:
+    // The panes' text: the UI font, or presented the font sized from the screen (PushFont and the window's
+    // font scale, so every widget, label and field grows with it).
+    void begin_text() {
+        ImGui::PushFont(m_font);
+        ImGui::SetWindowFontScale(m_px / m_font->FontSize);
+    }
+    void end_text() {
+        ImGui::SetWindowFontScale(1.0f);
+        ImGui::PopFont();
+    }
+    // The font for text of `size` pixels: the big font in the window (as always), the one rasterized for the
+    // size when presented.
+    ImFont* font_for(ViewContext& ctx, float size) const {
+        return ctx.presenting ? ctx.fonts.for_size(size) : ctx.fonts.big;
+    }
+
     // A pane's heading, wrapped to the pane (a narrow pane at a large scale cut it off).
-    static void heading(ViewContext& ctx, const char* text) {
-        text_wrapped(ctx.fonts.big, ctx.fonts.ui_size * 1.25f, palette().strong(Role::Output), text,
+    void heading(ViewContext& ctx, const char* text) {
+        const float size = m_px * 1.25f;
+        text_wrapped(font_for(ctx, size), size, palette().strong(Role::Output), text,
                      ImGui::GetContentRegionAvail().x);
     }
+    // The size of the view's large text (answers, the score): the big font's, in proportion when presented.
+    float big_px(ViewContext& ctx) const { return ctx.fonts.big_size * m_px / ctx.fonts.ui_size; }
 
     void formula_lines(ViewContext& ctx, const AxisSpec& h, const AxisSpec& w, bool same) {
         const Palette& pal = palette();
         const float width = ImGui::GetContentRegionAvail().x;
         const auto line = [&](const std::string& text) {
-            text_line(ctx.fonts.big, fit_size(ctx.fonts.big, ctx.fonts.big_size * 0.8f, width, text),
-                      pal.text, text);
+            ImFont* f = font_for(ctx, big_px(ctx) * 0.8f);
+            text_line(f, fit_size(f, big_px(ctx) * 0.8f, width, text), pal.text, text);
         };
-        line((same ? "out = " : "H_out = ") + axis_formula(h));
-        if (!same) line("W_out = " + axis_formula(w));
+        line((same ? "out = " : "H_out = ") + tr_axis_formula(h));
+        if (!same) line("W_out = " + tr_axis_formula(w));
     }
 
     void draw_practice(ViewContext& ctx) {
@@ -106,11 +143,8 @@ private:
         ImGui::Spacing();
         const std::string prompt =
             trf(Str::exercise_prompt, hw_text(e.h, e.w, false).c_str(), int(e.k), int(e.s), int(e.p));
-        ImGui::PushFont(ctx.fonts.big);
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextWrapped("%s", prompt.c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::PopFont();
+        text_wrapped(font_for(ctx, big_px(ctx)), big_px(ctx), pal.text, prompt,
+                     ImGui::GetContentRegionAvail().x);
         ImGui::Spacing();
         // The answer's label above its field, the field as wide as the pane allows beside the button (the
         // button goes below when the pane is too narrow for both): nothing cut at a large scale.
@@ -136,7 +170,7 @@ private:
         if (m_unreadable) {
             ImGui::TextUnformatted(tr(Str::unreadable));
         } else if (m_practice.solved()) {
-            text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output), tr(Str::correct),
+            text_wrapped(font_for(ctx, big_px(ctx)), big_px(ctx), pal.strong(Role::Output), tr(Str::correct),
                          ImGui::GetContentRegionAvail().x);
         } else if (m_practice.tries() > 0) {
             const Str hint = hint_text(m_practice.last_hint());
@@ -145,8 +179,8 @@ private:
             ImGui::PopStyleColor();
         }
         if (m_practice.revealed())
-            text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.text, trf(Str::size_answer_is, expected.c_str()),
-                         ImGui::GetContentRegionAvail().x);
+            text_wrapped(font_for(ctx, big_px(ctx)), big_px(ctx), pal.text,
+                         trf(Str::size_answer_is, expected.c_str()), ImGui::GetContentRegionAvail().x);
         else if (m_practice.tries() > 0 && !m_practice.solved() && ImGui::Button(tr(Str::size_reveal)))
             m_practice.reveal();
         ImGui::Spacing();
@@ -167,7 +201,7 @@ private:
         }
         // After the five: the score, and a fresh start.
         if (m_practice.finished()) {
-            text_line(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output),
+            text_line(font_for(ctx, big_px(ctx)), big_px(ctx), pal.strong(Role::Output),
                       trf(Str::size_score, m_practice.score(), m_practice.count(), m_practice.first_try()));
             if (ImGui::Button(tr(Str::size_again))) {
                 m_practice = SizePractice();
@@ -217,8 +251,15 @@ private:
         heading(ctx, tr(Str::size_free));
         // Each label above its two fields (beside them it was cut at a large scale on a narrow pane).
         ImGui::PushItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
-        const auto pair = [](Str label, int* v) {
+        // Presented alone (the pane is the whole width), each label goes beside its fields: the pane then
+        // fits the screen's height at the presented text size.
+        float label_w = 0.0f;
+        if (m_inline_labels)
+            for (Str l : {Str::input_hw, Str::kernel_hw, Str::stride, Str::padding, Str::dilation})
+                label_w = std::max(label_w, ImGui::CalcTextSize(tr(l)).x);
+        const auto pair = [&](Str label, int* v) {
             ImGui::TextUnformatted(tr(label));
+            if (m_inline_labels) ImGui::SameLine(label_w + ImGui::GetStyle().ItemSpacing.x * 3.0f);
             ImGui::InputInt2((std::string("##") + tr(label, Lang::En)).c_str(), v);
         };
         pair(Str::input_hw, m_in);
@@ -242,14 +283,14 @@ private:
             p.dilation = Pair(m_d[0], m_d[1]);
             p.ceil_mode = true;
             auto plan = plan_pool2d({1, 1, m_in[0], m_in[1]}, p);
-            if (!plan) error = plan.error();
+            if (!plan) error = tr_error(plan.err());
         } else {
             Conv2dParams p;
             p.stride = Pair(m_s[0], m_s[1]);
             p.padding = Padding(Pair(m_p[0], m_p[1]));
             p.dilation = Pair(m_d[0], m_d[1]);
             auto plan = plan_conv2d({1, 1, m_in[0], m_in[1]}, {1, 1, m_k[0], m_k[1]}, nullptr, p);
-            if (!plan) error = plan.error();
+            if (!plan) error = tr_error(plan.err());
         }
         if (!error.empty()) {
             ImGui::PushStyleColor(ImGuiCol_Text, pal.strong(Role::Window));
@@ -264,7 +305,7 @@ private:
         formula_lines(ctx, h, w, false);
         const AxisSize ah = axis_size(h), aw = axis_size(w);
         ImGui::Spacing();
-        text_wrapped(ctx.fonts.big, ctx.fonts.big_size, pal.strong(Role::Output),
+        text_wrapped(font_for(ctx, big_px(ctx)), big_px(ctx), pal.strong(Role::Output),
                      trf(Str::output_shape, hw_text(ah.out, aw.out, false).c_str()),
                      ImGui::GetContentRegionAvail().x);
         if (const std::string f = floors(ah, aw, false); !f.empty() && !m_ceil)
@@ -278,6 +319,9 @@ private:
     bool m_unreadable = false;
     int m_in[2] = {64, 64}, m_k[2] = {7, 7}, m_s[2] = {2, 2}, m_p[2] = {0, 0}, m_d[2] = {1, 1};
     bool m_ceil = false;
+    bool m_inline_labels = false;  // the calculator's labels beside their fields (presented alone)
+    float m_px = 13.0f;            // the panes' text size this frame
+    ImFont* m_font = nullptr;      // and its font
 };
 
 }  // namespace

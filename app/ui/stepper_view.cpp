@@ -119,6 +119,9 @@ public:
         if (o.hide_controls || !o.export_gif.empty()) m_show_controls = false;
     }
 
+    void restore_preferences(const Settings& s) override { m_speed = s.speed; }
+    void store_preferences(Settings& s) const override { s.speed = m_speed; }
+
     bool busy() const override {
         return m_recording || !m_pending_gif.empty() || m_pending_steps > 0 || m_pending_terms > 0 ||
                m_frames_to_settle > 0;
@@ -257,10 +260,11 @@ private:
     std::string m_preset = "lecture";
     bool m_dirty = true;
     std::optional<StepperSolution> m_solution;
-    std::string m_error;
+    std::optional<Error> m_error;  // kept structured: drawn in the current language every frame
     StepSequence m_seq{{}};
     Playhead m_ph;
     bool m_playing = false;
+    float m_speed = 1.5f;  // playback, steps per second (a saved preference)
     bool m_by_term = false;
     float m_accum = 0.0f;
     uint32_t m_seed = 1;
@@ -297,7 +301,7 @@ void StepperView::solve_if_needed() {
     auto s = solve_stepper(m_problem);
     if (s) {
         m_solution = std::move(*s);
-        m_error.clear();
+        m_error.reset();
         m_seq = StepSequence::of(*m_solution);
         m_ph = m_seq.clamp(m_ph);
         const StepperSolution& so = *m_solution;
@@ -312,7 +316,7 @@ void StepperView::solve_if_needed() {
         m_ext_h = in_h();
         m_ext_w = in_w();
         m_solution.reset();
-        m_error = s.error();
+        m_error = s.err();
         m_seq = StepSequence({});
         m_ph = Playhead{};
         m_playing = false;
@@ -566,9 +570,11 @@ void StepperView::handle_keys(ViewContext& ctx) {
 
 void StepperView::advance_playback(ViewContext& ctx) {
     if (!m_playing) return;
+    ctx.requests.need_frames();  // playing: the app must not sleep
     // A speed of 0 (a hand-edited settings file) would play without moving: the slider's least is the floor.
-    const float speed = std::clamp(ctx.speed ? *ctx.speed : 1.5f, 0.25f, 20.0f);
-    m_accum += ImGui::GetIO().DeltaTime * speed;
+    const float speed = std::clamp(m_speed, 0.25f, 20.0f);
+    // The frame after the app slept has a long DeltaTime: it must not play the sleep's steps at once.
+    m_accum += std::min(ImGui::GetIO().DeltaTime, 0.1f) * speed;
     while (m_accum >= 1.0f) {
         m_accum -= 1.0f;
         step(true, m_by_term);
@@ -624,16 +630,14 @@ void StepperView::draw_toolbar() {
 }
 
 // Term-by-term playback and the speed, at the top of the settings panel.
-void StepperView::draw_playback_settings(ViewContext& ctx) {
+void StepperView::draw_playback_settings(ViewContext&) {
     ImGui::Checkbox(tr(Str::by_term), &m_by_term);
     if (ImGui::Checkbox(tr(Str::predict_toggle), &m_predict)) m_revealed_window = m_ph.window;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::predict_tip));
-    if (ctx.speed) {
-        ImGui::TextUnformatted(tr(Str::speed));
-        ImGui::SetNextItemWidth(-FLT_MIN);
-        const std::string fmt = trf(Str::steps_per_s, double(*ctx.speed));
-        ImGui::SliderFloat("##speed", ctx.speed, 0.25f, 10.0f, fmt.c_str(), ImGuiSliderFlags_Logarithmic);
-    }
+    ImGui::TextUnformatted(tr(Str::speed));
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    const std::string fmt = trf(Str::steps_per_s, double(m_speed));
+    ImGui::SliderFloat("##speed", &m_speed, 0.25f, 10.0f, fmt.c_str(), ImGuiSliderFlags_Logarithmic);
 }
 
 // [SECTION] Output size and legend
@@ -644,11 +648,7 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
     std::vector<std::string> lines;
     if (!m_solution) return lines;
     const auto line = [&](const char* name, const AxisSpec& a, Str one, Str many) {
-        std::string f = axis_formula(a);
-        // The ceil_mode remark comes from core in English; show it in the UI's language.
-        const std::string note = " − 1 (the last window would start in the padding)";
-        if (const size_t at = f.find(note); at != std::string::npos)
-            f.replace(at, note.size(), tr(Str::ceil_note));
+        const std::string f = tr_axis_formula(a);
         lines.push_back(std::string(name) + " = " + f);
         const AxisSize s = axis_size(a);
         const double quotient = s.exact - 1.0;
@@ -1285,7 +1285,7 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
     // Start: from a scripted --export-gif (once the layout has settled) or the button.
     if (!m_recording && !m_pending_gif.empty() && m_frames_drawn >= 2 && m_pending_steps == 0) {
         if (!m_solution) {
-            ctx.notify(m_error);
+            ctx.notify(tr_error(*m_error));
             m_pending_gif.clear();
             return;
         }
@@ -1375,7 +1375,7 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
                   ctx.presenting ? "true" : "false", area / std::max(1.0, double(screen.x) * screen.y));
     // The refusal shown above the grids, as drawn (in the UI's language), for the tests.
     std::string error;
-    for (char c : localized_core_error(m_error))
+    for (char c : m_error ? tr_error(*m_error) : std::string())
         if (c != '"' && c != '\\' && uint8_t(c) >= 0x20) error += c;
     const std::string report = std::string(head) + grids + "],\"error\":\"" + error + "\"}\n";
     if (report == m_last_report) return;
@@ -1390,12 +1390,13 @@ void StepperView::draw_content(ViewContext& ctx) {
     ++m_frames_drawn;
     if (m_frames_to_settle > 0) --m_frames_to_settle;
     // "Open in stepper" from the image lab: a photo's neighbourhood, shown at the explained window.
-    if (auto& r = stepper_request()) {
+    if (auto r = ctx.requests.take_stepper()) {
         load(std::move(r->problem));
         m_preset.clear();
         m_pending_steps = int(r->window + 1);
-        r.reset();
     }
+    // File ▸ Export animation…: recorded like --export-gif, to the path chosen in the shell's save dialog.
+    if (auto path = ctx.requests.take_animation_export()) m_pending_gif = std::move(*path);
     solve_if_needed();
     commit_settled_edit();
     // Scripted key presses (--step, --step-terms).
@@ -1463,11 +1464,11 @@ void StepperView::draw_content(ViewContext& ctx) {
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m_t * 0.3f, m_t * 0.3f));
     m_grid_rects.clear();
     // An invalid problem: the reason first, in words, then the grids as they are (never an empty view).
-    if (!m_error.empty()) {
+    if (m_error) {
         const float w = ImGui::GetContentRegionAvail().x;
         text_line(ctx.fonts.for_size(m_t), m_t, pal.strong(Role::Window), tr(Str::error_title));
         text_wrapped(ctx.fonts.for_size(legend_size()), legend_size(), pal.strong(Role::Window),
-                     localized_core_error(m_error), w);
+                     tr_error(*m_error), w);
         ImGui::Spacing();
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -1517,7 +1518,7 @@ void StepperView::draw_content(ViewContext& ctx) {
         cell = L.cell;
     }
     ImGui::Dummy(ImVec2(0, m_t * 0.3f));
-    if (!m_error.empty()) {
+    if (m_error) {
         // Said above the grids.
     } else if (m_ph.window < 0) {
         const std::string hint = tr(Str::hint_start);

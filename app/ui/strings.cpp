@@ -3,6 +3,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "core/geometry.hpp"
+
 namespace convscope::ui {
 namespace {
 
@@ -47,17 +49,17 @@ std::string trf(Str id, ...) {
     return buf;
 }
 
-std::string localized_core_error(const std::string& message) {
-    struct Known {
-        std::string_view prefix;
-        Str text;
-    };
-    static constexpr Known known[] = {{"stride must be at least 1, got ", Str::err_stride_min},
-                                      {"dilation must be at least 1, got ", Str::err_dilation_min},
-                                      {"padding must not be negative, got ", Str::err_padding_negative}};
-    for (const Known& k : known)
-        if (message.starts_with(k.prefix)) return trf(k.text, message.substr(k.prefix.size()).c_str());
-    return message;
+std::string tr_error(const Error& error, Lang lang) {
+    return render_error(error, lang == Lang::Ko ? ErrorLang::Ko : ErrorLang::En);
+}
+
+std::string tr_axis_formula(const AxisSpec& axis) {
+    const AxisFormula f = axis_formula_parts(axis);
+    return f.math + (f.last_window_dropped ? tr(Str::ceil_note) : "") + " = " + std::to_string(f.out);
+}
+
+std::string tr_error(const Error& error) {
+    return tr_error(error, g_lang);
 }
 
 const char* lang_code(Lang lang) {
@@ -79,6 +81,11 @@ std::vector<std::string_view> all_strings() {
     for (const Entry& e : kTable) {
         v.push_back(e.en);
         v.push_back(e.ko);
+    }
+    // Core's error texts are drawn too (tr_error), so the fonts need their glyphs.
+    for (const ErrorTexts& t : kErrorTexts) {
+        v.push_back(t.en);
+        v.push_back(t.ko);
     }
     return v;
 }

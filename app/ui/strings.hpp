@@ -7,6 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.hpp"
+
+namespace convscope {
+struct AxisSpec;
+}
+
 namespace convscope::ui {
 
 enum class Lang { En, Ko };
@@ -294,6 +300,20 @@ enum class Lang { En, Ko };
     X(file_cancel,      "Cancel", "취소") \
     X(file_ok,          "OK", "확인") \
     X(file_replace,     "Replace", "바꾸기") \
+    X(file_export_frame, "Export frame…", "현재 화면 내보내기…") \
+    X(file_export_anim, "Export animation…", "애니메이션 내보내기…") \
+    X(file_folder,      "Folder", "폴더") \
+    X(file_name,        "File name", "파일 이름") \
+    X(file_parent,      "↑ Parent folder", "↑ 상위 폴더") \
+    X(file_save_button, "Save", "저장") \
+    X(file_no_name,     "Type a file name.", "파일 이름을 입력하세요.") \
+    X(file_not_folder,  "%s is not a folder that can be read.", "%s: 읽을 수 있는 폴더가 아닙니다.") \
+    X(file_anim_stepper, "Only the stepper animates: its steps are recorded.", "애니메이션은 단계별 보기에만 있습니다: 그 단계를 기록합니다.") \
+    X(file_exporting,   "Recording %s…", "기록하는 중: %s…") \
+    X(about_libraries,  "Libraries and their licences", "사용한 라이브러리와 라이선스") \
+    X(recheck_gpu,      "Re-check GPU", "GPU 다시 확인") \
+    X(backend_probed,   "Fastest backend here: %s", "이 컴퓨터에서 가장 빠른 백엔드: %s") \
+    X(quit_keys,        "S: save · D: discard · Esc: cancel", "S: 저장 · D: 버리기 · Esc: 취소") \
     X(menu_lesson,      "Lesson", "수업") \
     X(lesson_add,       "Add this view as a scene", "이 화면을 장면으로 추가") \
     X(lesson_delete,    "Delete this scene", "이 장면 삭제") \
@@ -346,9 +366,6 @@ enum class Lang { En, Ko };
     X(net_rf_title,     "Receptive field of (%d, %d) in %s, lit on the input and every earlier map: the darker, the more paths reach a pixel (up to %s).", "(%d, %d) 원소 (%s)의 수용 영역을 입력과 앞의 모든 맵에 표시합니다: 진할수록 그 픽셀에 닿는 경로가 많습니다 (최대 %s).") \
     X(net_rf_hint,      "Click a cell of the large map to light its receptive field.", "큰 맵의 칸을 누르면 그 수용 영역이 표시됩니다.") \
     X(net_rf_none,      "No receptive field to show: %s", "표시할 수용 영역이 없습니다: %s") \
-    X(err_stride_min,   "stride must be at least 1, got %s", "스트라이드는 1 이상이어야 합니다 (입력: %s)") \
-    X(err_dilation_min, "dilation must be at least 1, got %s", "팽창(dilation)은 1 이상이어야 합니다 (입력: %s)") \
-    X(err_padding_negative, "padding must not be negative, got %s", "패딩은 음수일 수 없습니다 (입력: %s)") \
     X(preset_rgb_7x5,   "3 channels, 7×5 kernel", "3채널, 7×5 커널") \
     X(preset_max_pool_ceil, "Max pooling 2×2, ceil_mode", "최대 풀링 2×2, ceil_mode") \
     X(preset_diagonal16, "A diagonal line, 16×16 (196 windows)", "대각선, 16×16 (창 196개)") \
@@ -373,9 +390,13 @@ const char* tr(Str id, Lang lang);
 // printf-style formatting of a translated format string.
 std::string trf(Str id, ...);
 
-// One of core's refusals (worded in English) in the current language: a stride or dilation below 1 and a
-// negative padding, keeping the value core quotes. Any other message is returned as core wrote it.
-std::string localized_core_error(const std::string& message);
+// A structured error from core or the CLI (core/error_codes.hpp) in the current language, or in `lang`.
+// Views keep the Error, not this text, so a language switch redraws it.
+std::string tr_error(const Error& error);
+std::string tr_error(const Error& error, Lang lang);
+
+// An axis's output-size formula (core's axis_formula_parts) with the ceil_mode note in the current language.
+std::string tr_axis_formula(const AxisSpec& axis);
 
 // "en" / "ko" ↔ Lang; parse returns false for anything else.
 const char* lang_code(Lang lang);

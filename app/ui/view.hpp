@@ -21,10 +21,14 @@
 #include <string_view>
 #include <vector>
 
+#include "app/ui/settings.hpp"
 #include "app/ui/strings.hpp"
 #include "core/lesson.hpp"
 
 namespace convscope::ui {
+
+class Requests;      // app/ui/handoff.hpp: typed requests between views, owned by the shell
+struct BackendInfo;  // app/ui/handoff.hpp: the backends probed once at start-up
 
 // What `convscope gui …` was asked for (app/ui/gui_options.cpp parses it).
 struct GuiOptions {
@@ -48,9 +52,9 @@ struct GuiOptions {
     bool present_in_window = false;  // --present-in-window: presentation's layout in the window (handouts)
     bool fullscreen = false;         // --fullscreen: full screen with the menus
     std::string report_layout;       // --report-layout FILE: the stepper writes where its grids are (tests)
-    std::string document;    // a SCENE.json or LESSON.json to open (the positional argument, --lesson)
-    int scene = 0;           // --scene K: start on scene K (from 1) of the lesson
-    std::string save_scene;  // --save-scene OUT.json: save what is shown as a scene, then exit
+    std::string document;         // a SCENE.json or LESSON.json to open (the positional argument, --lesson)
+    int scene = 0;                // --scene K: start on scene K (from 1) of the lesson
+    std::string save_scene;       // --save-scene OUT.json: save what is shown as a scene, then exit
     std::string report_clipping;  // --report-clipping FILE: the shell writes the windows whose content is cut
     bool headless_run() const {
         return frames > 0 || exit_after > 0 || !screenshot.empty() || !export_gif.empty() ||
@@ -111,7 +115,8 @@ struct ViewContext {
     const GuiOptions& options;
     Capture& capture;
     std::function<void(std::string)> notify;  // a message in the status bar
-    float* speed = nullptr;                   // playback speed in steps per second (a saved setting)
+    Requests& requests;                       // hand-offs to other views, dropped files, "I need frames"
+    const BackendInfo& backends;              // probed once (never call fastest_backend() per frame)
     // This frame's key presses the shell did not take (its own: F5, F11, B, W, F1, Ctrl+…); none while
     // a text field has the keyboard.
     const std::vector<KeyPress>* keys = nullptr;
@@ -145,6 +150,10 @@ public:
     virtual bool redo() { return false; }
     // How many edits the view has committed since it started (the shell marks unsaved changes by it).
     virtual int64_t edit_count() const { return 0; }
+    // The view's saved preferences (e.g. the stepper's playback speed): read once at start-up, written back
+    // before the shell compares the settings with what it saved last.
+    virtual void restore_preferences(const Settings&) {}
+    virtual void store_preferences(Settings&) const {}
 };
 
 // Every view, in tab order.

@@ -95,7 +95,7 @@ Result<std::unique_ptr<GlContext::Egl>> create_egl() {
     if (auto s = load_gl(reinterpret_cast<GLADloadfunc>(eglGetProcAddress)); !s) {
         eglMakeCurrent(egl->display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
         eglDestroyContext(egl->display, egl->context);
-        return Error{s.error()};
+        return s.err();
     }
     return egl;
 }

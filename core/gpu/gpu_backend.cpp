@@ -138,7 +138,7 @@ public:
     Result<bool> upload(const float* data, size_t count) {
         if (m_holds_shadow && m_shadow.size() == count && std::memcmp(m_shadow.data(), data, count * 4) == 0)
             return false;
-        if (auto s = reserve(int64_t(count) * 4); !s) return Error{s.error()};
+        if (auto s = reserve(int64_t(count) * 4); !s) return s.err();
         glBindBuffer(GL_SHADER_STORAGE_BUFFER, m_id);
         glBufferSubData(GL_SHADER_STORAGE_BUFFER, 0, GLsizeiptr(count * 4), data);
         m_holds_shadow = count <= kMaxShadowElements;
@@ -245,7 +245,7 @@ struct GpuBackend::Impl {
         if (probe) return *probe;
         auto ctx = GlContext::create(options.use_egl, fallback ? &*fallback : nullptr);
         if (!ctx) {
-            probe = Status(Error{ctx.error()});
+            probe = Status(ctx.err());
             return *probe;
         }
         context = std::move(*ctx);
@@ -302,9 +302,9 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
     const int64_t sh = effective_stride(P.oh, P.sh), sw = effective_stride(P.ow, P.sw);
     const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
-    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.pad_top, P.h); !s) return Error{s.error()};
-    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pad_left, P.w); !s) return Error{s.error()};
-    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
+    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.pad_top, P.h); !s) return s.err();
+    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pad_left, P.w); !s) return s.err();
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
     // Input channels one pass may sum (all of a group's, except on a software renderer; see above).
     const int64_t ci_budget = L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * P.kw)) : cpg;
     if (weight.numel() * 4 > L.max_storage_block)
@@ -318,25 +318,25 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     const int64_t oc = std::min(kMaxOcPerItem, opg);
     auto program = S.programs.get(
         "conv2d.comp", {{"TILED", tiled ? 1 : 0}, {"OC_PER_ITEM", oc}, {"TILE_CAP", L.tile_floats}});
-    if (!program) return Error{program.error()};
+    if (!program) return program.err();
     const GLuint prog = *program;
 
     // Upload what changed.
     const auto t_upload = Clock::now();
     auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return Error{up_in.error()};
+    if (!up_in) return up_in.err();
     auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
-    if (!up_w) return Error{up_w.error()};
+    if (!up_w) return up_w.err();
     bool up_b = false;
     if (bias) {
         auto r = S.bias.upload(bias->data.data(), bias->data.size());
-        if (!r) return Error{r.error()};
+        if (!r) return r.err();
         up_b = *r;
     } else if (auto s = S.bias.reserve(16); !s) {
-        return Error{s.error()};  // bound but never read
+        return s.err();  // bound but never read
     }
     const int64_t out_numel = P.n * P.o * P.oh * P.ow;
-    if (auto s = S.output.reserve(out_numel * 4); !s) return Error{s.error()};
+    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
     if (*up_in || *up_w || up_b) glFinish();  // so that the upload is timed apart from the dispatch
     t.upload_ms = ms_since(t_upload);
     t.uploaded_input = *up_in;
@@ -405,7 +405,7 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     glFinish();
     t.dispatch_ms = ms_since(t_dispatch);
     t.tiled = tiled;
-    if (auto s = gl_status("conv2d"); !s) return Error{s.error()};
+    if (auto s = gl_status("conv2d"); !s) return s.err();
     return read_back(P.output_shape(), std::move(key), t);
 }
 
@@ -416,7 +416,7 @@ Result<Tensor> GpuBackend::Impl::read_back(const Shape& shape, std::vector<int64
     glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
     glBindBuffer(GL_SHADER_STORAGE_BUFFER, state->output.id());
     glGetBufferSubData(GL_SHADER_STORAGE_BUFFER, 0, GLsizeiptr(out->data.size() * 4), out->data.data());
-    if (auto s = gl_status("reading the output back"); !s) return Error{s.error()};
+    if (auto s = gl_status("reading the output back"); !s) return s.err();
     t.readback_ms = ms_since(t_read);
     timings = t;
     if (options.reuse_output && out->data.size() <= kMaxShadowElements) {
@@ -434,23 +434,23 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     Timings t;
     const int64_t sh = effective_stride(P.oh, P.sh), sw = effective_stride(P.ow, P.sw);
     const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
-    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.ph, P.h); !s) return Error{s.error()};
-    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pw, P.w); !s) return Error{s.error()};
-    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
+    if (auto s = check_int32(P.oh, sh, P.kh, dh, P.ph, P.h); !s) return s.err();
+    if (auto s = check_int32(P.ow, sw, P.kw, dw, P.pw, P.w); !s) return s.err();
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
     const int64_t tile_h = (kRowsPerGroup - 1) * sh + (P.kh - 1) * dh + 1;
     const int64_t tile_w = (kWgX - 1) * sw + (P.kw - 1) * dw + 1;
     const bool tiled = use_tiles(tile_h, tile_w, L);
     auto program = S.programs.get(
         "pool2d.comp",
         {{"TILED", tiled ? 1 : 0}, {"IS_MAX", P.op == PoolOp::Max}, {"TILE_CAP", L.tile_floats}});
-    if (!program) return Error{program.error()};
+    if (!program) return program.err();
     const GLuint prog = *program;
 
     const auto t_upload = Clock::now();
     auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return Error{up_in.error()};
+    if (!up_in) return up_in.err();
     const int64_t planes = P.n * P.c, plane_in = P.h * P.w, plane_out = P.oh * P.ow;
-    if (auto s = S.output.reserve(planes * plane_out * 4); !s) return Error{s.error()};
+    if (auto s = S.output.reserve(planes * plane_out * 4); !s) return s.err();
     if (*up_in) glFinish();
     t.upload_ms = ms_since(t_upload);
     t.uploaded_input = *up_in;
@@ -483,7 +483,7 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     glFinish();
     t.dispatch_ms = ms_since(t_dispatch);
     t.tiled = tiled;
-    if (auto s = gl_status("pool2d"); !s) return Error{s.error()};
+    if (auto s = gl_status("pool2d"); !s) return s.err();
     return read_back(P.output_shape(), std::move(key), t);
 }
 
@@ -501,30 +501,33 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     // The shader's index arithmetic (oy + ph − ky·dh, iy·sh) in 32-bit ints.
     for (int64_t v : {P.oh + P.ph, P.ow + P.pw, (P.kh - 1) * dh, (P.kw - 1) * dw, P.h * sh, P.w * sw})
         if (v > INT_MAX / 2) return fail("the problem is too large for the gpu backend's 32-bit indices");
-    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return Error{s.error()};
-    const int64_t ci_budget = L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * P.kw)) : cpg;
+    if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
+    // A channel costs the shader kh row iterations plus kw column iterations per row that lands: at most
+    // kh·(kw + 1) of llvmpipe's loop budget.
+    const int64_t ci_budget =
+        L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * (P.kw + 1))) : cpg;
     if (weight.numel() * 4 > L.max_storage_block)
         return fail("the weight (" + mib(weight.numel() * 4) +
                     ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
     auto program = S.programs.get("conv_transpose2d.comp", {});
-    if (!program) return Error{program.error()};
+    if (!program) return program.err();
     const GLuint prog = *program;
 
     const auto t_upload = Clock::now();
     auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return Error{up_in.error()};
+    if (!up_in) return up_in.err();
     auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
-    if (!up_w) return Error{up_w.error()};
+    if (!up_w) return up_w.err();
     bool up_b = false;
     if (bias) {
         auto r = S.bias.upload(bias->data.data(), bias->data.size());
-        if (!r) return Error{r.error()};
+        if (!r) return r.err();
         up_b = *r;
     } else if (auto s = S.bias.reserve(16); !s) {
-        return Error{s.error()};  // bound but never read
+        return s.err();  // bound but never read
     }
     const int64_t out_numel = P.n * P.o * P.oh * P.ow;
-    if (auto s = S.output.reserve(out_numel * 4); !s) return Error{s.error()};
+    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
     if (*up_in || *up_w || up_b) glFinish();
     t.upload_ms = ms_since(t_upload);
     t.uploaded_input = *up_in;
@@ -575,7 +578,7 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     }
     glFinish();
     t.dispatch_ms = ms_since(t_dispatch);
-    if (auto s = gl_status("conv_transpose2d"); !s) return Error{s.error()};
+    if (auto s = gl_status("conv_transpose2d"); !s) return s.err();
     return read_back(P.output_shape(), std::move(key), t);
 }
 
@@ -603,23 +606,23 @@ Result<Tensor> GpuBackend::conv2d(const Tensor& input, const Tensor& weight, con
                                   const Conv2dParams& params) {
     if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
     auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-    if (!plan) return Error{plan.error()};
-    if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
+    if (!plan) return plan.err();
+    if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
     return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->conv2d(*plan, input, weight, bias); });
 }
 
 Result<Tensor> GpuBackend::pool2d(const Tensor& input, const Pool2dParams& params) {
     auto plan = plan_pool2d(input.shape, params);
-    if (!plan) return Error{plan.error()};
-    if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
+    if (!plan) return plan.err();
+    if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
     return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->pool2d(*plan, input); });
 }
 
 Result<Tensor> GpuBackend::conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                             const ConvTranspose2dParams& params) {
     auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-    if (!plan) return Error{plan.error()};
-    if (auto s = available(); !s) return Error{"the gpu backend is unavailable: " + s.error()};
+    if (!plan) return plan.err();
+    if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
     return m_impl->gl().run(
         [&]() -> Result<Tensor> { return m_impl->conv_transpose2d(*plan, input, weight, bias); });
 }
@@ -644,7 +647,7 @@ Status GpuBackend::check_shader(std::string_view file_name, std::string_view sou
     if (auto s = available(); !s) return s;
     return m_impl->gl().run([&]() -> Status {
         auto program = compile_compute_program(file_name, source, {});
-        if (!program) return Error{program.error()};
+        if (!program) return program.err();
         glDeleteProgram(*program);
         return {};
     });

@@ -114,7 +114,7 @@ Result<unsigned> ProgramCache::get(std::string_view file_name, const Defines& de
     for (const auto& [name, value] : defines) key += " " + name + "=" + std::to_string(value);
     if (auto it = m_programs.find(key); it != m_programs.end()) return it->second;
     auto source = shader_source(m_dir, file_name);
-    if (!source) return Error{source.error()};
+    if (!source) return source.err();
     auto program = compile_compute_program(file_name, *source, defines);
     if (!program) return program;
     m_programs.emplace(key, *program);

@@ -105,7 +105,11 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
                      int64_t pad_left, int64_t in_w, ColSource col_source) {
     Columns c;
     c.lanes = lanes;
-    c.seg = std::max<int64_t>(16, 64 / lanes) * lanes;
+    // A segment never spans more than the output row (rounded up to whole vectors): narrow rows (strided CNN
+    // layers, 28 to 112 columns) then copy strips of their own width, not of the widest segment, so a task's
+    // strips stay in L1/L2 instead of being mostly fill.
+    c.seg = std::min(std::max<int64_t>(16, 64 / lanes) * lanes,
+                     ceil_div(std::max<int64_t>(ow, 1), lanes) * lanes);
     c.pad_left = pad_left, c.in_w = in_w;
     int64_t qmax = 0;
     std::vector<int64_t> q(static_cast<size_t>(kw)), slot(static_cast<size_t>(kw));
@@ -523,8 +527,7 @@ Status force_isa(std::string_view name) {
         }
         choices += (choices.empty() ? "" : ", ") + std::string(t->name);
     }
-    return fail("instruction set '" + std::string(name) + "' is not available here (choose auto, " + choices +
-                ")");
+    return fail<ErrCode::isa_unavailable>(name, choices);
 }
 
 void set_max_threads(int n) {
@@ -563,11 +566,11 @@ public:
                           const Conv2dParams& params) override {
         if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
         auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         if (!simd::fits_scratch(*plan)) return reference_backend().conv2d(input, weight, bias, params);
         // NaN, not zero: an element the kernels forgot would show (the tests look for it).
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         simd::conv2d_into(*plan, input.data.data(), weight.data.data(), bias ? bias->data.data() : nullptr,
                           out->data.data());
         return std::move(*out);
@@ -575,10 +578,10 @@ public:
 
     Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
         auto plan = plan_pool2d(input.shape, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         if (!simd::fits_scratch(*plan)) return reference_backend().pool2d(input, params);
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         simd::pool2d_into(*plan, input.data.data(), out->data.data());
         return std::move(*out);
     }
@@ -586,9 +589,9 @@ public:
     Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                     const ConvTranspose2dParams& params) override {
         auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return Error{plan.error()};
+        if (!plan) return plan.err();
         auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        if (!out) return Error{out.error()};
+        if (!out) return out.err();
         simd::conv_transpose2d_into(*plan, input.data.data(), weight.data.data(),
                                     bias ? bias->data.data() : nullptr, out->data.data(),
                                     simd::g_max_threads.load());

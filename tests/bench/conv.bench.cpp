@@ -1,12 +1,16 @@
 // The simd backend side by side with cv::filter2D and the reference backend, on the same data in one run:
-// single-channel float32 images (1920×1080, 4000×3000) with k = 3, 5, 7, 11 and zero padding, 'same' output
-// (cv::BORDER_CONSTANT with the centred anchor is the same correlation; checked once at start-up), and the
-// CNN layer shapes of the lecture and of typical small networks, in FLOP/s (a multiply-add counts 2).
+// single-channel float32 images (1920×1080, 4000×3000) with k = 3 … 15 and zero padding, 'same' output
+// (cv::BORDER_CONSTANT with the centred anchor is the same correlation; checked once at start-up), 3-channel
+// 12 MP photos (ours C×H×W with groups = 3, the image lab's colour mode, against filter2D on the H×W×3 image,
+// as each is used), the copy bound of each image size (memcpy of its floats), and the CNN layer shapes of the
+// lecture and of typical networks (the stem, depthwise and strided layers too), in FLOP/s (a multiply-add
+// counts 2). PyTorch's side of the layers is timed by scripts/bench_peers.py in the same bench.sh run.
 // scripts/bench.sh runs it and turns the timings into ratios (scripts/bench_table.py).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -26,16 +30,22 @@ struct Size2 {
     int64_t w, h;
 };
 const Size2 kImages[] = {{1920, 1080}, {4000, 3000}};
-const int kKernels[] = {3, 5, 7, 11};
+const int kKernels[] = {3, 5, 7, 11, 15};
+const Size2 kColourImage{4000, 3000};
+const int kColourKernels[] = {3, 7, 15};
 
+// The same names and shapes are in scripts/bench_peers.py (PyTorch's side).
 struct Layer {
     const char* name;
-    int64_t c, o, k, h, w, pad;
+    int64_t c, o, k, h, w, pad, stride, groups;
 };
-const Layer kLayers[] = {{"1to5_k5_28x28", 1, 5, 5, 28, 28, 0},
-                         {"3to8_k3_256x256", 3, 8, 3, 256, 256, 1},
-                         {"16to16_k3_256x256", 16, 16, 3, 256, 256, 1},
-                         {"64to64_k3_128x128", 64, 64, 3, 128, 128, 1}};
+const Layer kLayers[] = {{"1to5_k5_28x28", 1, 5, 5, 28, 28, 0, 1, 1},
+                         {"3to8_k3_256x256", 3, 8, 3, 256, 256, 1, 1, 1},
+                         {"16to16_k3_256x256", 16, 16, 3, 256, 256, 1, 1, 1},
+                         {"64to64_k3_128x128", 64, 64, 3, 128, 128, 1, 1, 1},
+                         {"stem_3to64_k7s2_224x224", 3, 64, 7, 224, 224, 3, 2, 1},
+                         {"dw32_k3_112x112", 32, 32, 3, 112, 112, 1, 1, 32},
+                         {"128to128_k3s2_56x56", 128, 128, 3, 56, 56, 1, 2, 1}};
 
 Tensor random_tensor(Shape shape, uint32_t seed, float lo, float hi) {
     Tensor t = Tensor::filled(std::move(shape));
@@ -52,6 +62,8 @@ struct ImageCase {
     std::vector<float> out;
     cv::Mat src, kernel, dst;
 };
+
+bool g_quick = false;  // --quick: every-thread runs only, no reference
 
 ImageCase& image_case(Size2 s, int k) {
     static std::map<std::pair<int64_t, int>, ImageCase> cases;
@@ -102,6 +114,71 @@ void bm_image(benchmark::State& state, Size2 s, int k, std::string impl) {
     set_flops(state, 2.0 * double(k * k) * double(s.w * s.h));
 }
 
+// A 3-channel photo: ours 1×3×H×W with groups = 3 (one k×k kernel per channel), OpenCV's H×W×3 CV_32FC3 with
+// the same kernel for every channel (the weights of our three channels are equal, so both compute the same).
+struct ColourCase {
+    Tensor x, w;
+    ConvPlan plan;
+    std::vector<float> out;
+    cv::Mat src, kernel, dst;
+};
+
+ColourCase& colour_case(Size2 s, int k) {
+    static std::map<int, ColourCase> cases;
+    auto it = cases.find(k);
+    if (it != cases.end()) return it->second;
+    ColourCase& c = cases[k];
+    c.x = random_tensor({1, 3, s.h, s.w}, uint32_t(s.w + s.h + 3), 0.0f, 1.0f);
+    const Tensor one = random_tensor({1, 1, k, k}, uint32_t(k), -1.0f / float(k), 1.0f / float(k));
+    c.w = Tensor::filled({3, 1, k, k});
+    for (int ch = 0; ch < 3; ++ch) std::copy(one.data.begin(), one.data.end(), c.w.data.begin() + ch * k * k);
+    Conv2dParams p;
+    p.padding = Padding::same();
+    p.groups = 3;
+    c.plan = *plan_conv2d(c.x.shape, c.w.shape, nullptr, p);
+    c.out.assign(c.x.data.size(), 0.0f);
+    c.src = cv::Mat(int(s.h), int(s.w), CV_32FC3);
+    for (int64_t y = 0; y < s.h; ++y) {
+        float* row = c.src.ptr<float>(int(y));
+        for (int64_t x = 0; x < s.w; ++x)
+            for (int ch = 0; ch < 3; ++ch) row[x * 3 + ch] = c.x.data[size_t((ch * s.h + y) * s.w + x)];
+    }
+    c.kernel = cv::Mat(k, k, CV_32F);
+    std::copy(one.data.begin(), one.data.end(), c.kernel.ptr<float>(0));
+    c.dst = cv::Mat(int(s.h), int(s.w), CV_32FC3);
+    return c;
+}
+
+void run_opencv(ColourCase& c) {
+    cv::filter2D(c.src, c.dst, CV_32F, c.kernel, cv::Point(-1, -1), 0.0, cv::BORDER_CONSTANT);
+}
+
+// impl: "simd" (every thread) or "opencv" (OpenCV's default threads).
+void bm_colour(benchmark::State& state, int k, std::string impl) {
+    ColourCase& c = colour_case(kColourImage, k);
+    for (auto _ : state) {
+        if (impl == "simd") {
+            simd::conv2d_into(c.plan, c.x.data.data(), c.w.data.data(), nullptr, c.out.data());
+            benchmark::DoNotOptimize(c.out.data());
+        } else {
+            run_opencv(c);
+            benchmark::DoNotOptimize(c.dst.data);
+        }
+    }
+    set_flops(state, 2.0 * double(k * k) * double(c.x.data.size()));
+}
+
+// The copy bound: one memcpy of `floats` floats into another buffer, what a filter must at least read and
+// write.
+void bm_copy(benchmark::State& state, int64_t floats) {
+    std::vector<float> a(size_t(floats), 1.0f), b(size_t(floats), 0.0f);
+    for (auto _ : state) {
+        std::memcpy(b.data(), a.data(), size_t(floats) * sizeof(float));
+        benchmark::DoNotOptimize(b.data());
+        benchmark::ClobberMemory();
+    }
+}
+
 struct LayerCase {
     Tensor x, w, b;
     ConvPlan plan;
@@ -114,10 +191,12 @@ LayerCase& layer_case(const Layer& l) {
     auto it = cases.find(l.name);
     if (it != cases.end()) return it->second;
     LayerCase& c = cases[l.name];
-    c.x = random_tensor({1, l.c, l.h, l.w}, 1, -1.0f, 1.0f);
-    c.w = random_tensor({l.o, l.c, l.k, l.k}, 2, -0.2f, 0.2f);
     c.b = random_tensor({l.o}, 3, -0.1f, 0.1f);
+    c.x = random_tensor({1, l.c, l.h, l.w}, 1, -1.0f, 1.0f);
+    c.w = random_tensor({l.o, l.c / l.groups, l.k, l.k}, 2, -0.2f, 0.2f);
     c.p.padding = Padding(l.pad);
+    c.p.stride = Pair{l.stride};
+    c.p.groups = l.groups;
     c.plan = *plan_conv2d(c.x.shape, c.w.shape, &c.b.shape, c.p);
     c.out.assign(size_t(c.plan.o * c.plan.oh * c.plan.ow), 0.0f);
     return c;
@@ -136,7 +215,7 @@ void bm_layer(benchmark::State& state, const Layer& l, std::string impl) {
         }
     }
     simd::set_max_threads(0);
-    set_flops(state, 2.0 * double(c.plan.o * c.plan.oh * c.plan.ow) * double(l.c * l.k * l.k));
+    set_flops(state, 2.0 * double(c.plan.o * c.plan.oh * c.plan.ow) * double(l.c / l.groups * l.k * l.k));
 }
 
 // simd and cv::filter2D must give the same numbers on every benchmarked image problem, else the comparison
@@ -160,12 +239,39 @@ bool check_same_numbers() {
             ok = ok && same;
         }
     }
+    {
+        ColourCase& c = colour_case(kColourImage, 3);
+        simd::conv2d_into(c.plan, c.x.data.data(), c.w.data.data(), nullptr, c.out.data());
+        run_opencv(c);
+        const int64_t h = kColourImage.h, w = kColourImage.w;
+        double worst = 0.0;
+        for (int64_t y = 0; y < h; ++y) {
+            const float* b = c.dst.ptr<float>(int(y));
+            for (int64_t x = 0; x < w; ++x)
+                for (int ch = 0; ch < 3; ++ch)
+                    worst = std::max(worst,
+                                     double(std::fabs(c.out[size_t((ch * h + y) * w + x)] - b[x * 3 + ch])));
+        }
+        const bool same = worst <= 1e-5;
+        std::printf("check colour %lldx%lld k3: simd CHW groups=3 vs cv::filter2D HWC max |diff| = %.3g %s\n",
+                    (long long)w, (long long)h, worst, same ? "(same numbers)" : "(DIFFERENT)");
+        ok = ok && same;
+    }
     return ok;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    // --quick (ours, before Google Benchmark sees the arguments): every-thread runs only, no reference.
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--quick")
+            g_quick = true;
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
     benchmark::Initialize(&argc, argv);
     benchmark::AddCustomContext("simd_isa", std::string(simd::active_isa()));
     benchmark::AddCustomContext("opencv",
@@ -175,6 +281,7 @@ int main(int argc, char** argv) {
     for (Size2 s : kImages) {
         for (int k : kKernels) {
             for (const char* impl : {"simd", "simd_1t", "opencv", "opencv_1t", "reference"}) {
+                if (g_quick && std::string(impl) != "simd" && std::string(impl) != "opencv") continue;
                 const std::string name = std::string("image/") + impl + "/" + std::to_string(s.w) + "x" +
                                          std::to_string(s.h) + "/k" + std::to_string(k);
                 auto* b = benchmark::RegisterBenchmark(
@@ -186,8 +293,31 @@ int main(int argc, char** argv) {
             }
         }
     }
+    for (int k : kColourKernels) {
+        for (const char* impl : {"simd", "opencv"}) {
+            const std::string name = std::string("colour/") + impl + "/" + std::to_string(kColourImage.w) +
+                                     "x" + std::to_string(kColourImage.h) + "/k" + std::to_string(k);
+            benchmark::RegisterBenchmark(name.c_str(),
+                                         [k, impl](benchmark::State& st) { bm_colour(st, k, impl); })
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+        }
+    }
+    for (Size2 s : kImages) {
+        for (int64_t ch : {1, 3}) {
+            if (ch == 3 && (s.w != kColourImage.w || s.h != kColourImage.h)) continue;
+            const int64_t floats = s.w * s.h * ch;
+            const std::string name =
+                "copy/" + std::to_string(s.w) + "x" + std::to_string(s.h) + "x" + std::to_string(ch);
+            benchmark::RegisterBenchmark(name.c_str(),
+                                         [floats](benchmark::State& st) { bm_copy(st, floats); })
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+        }
+    }
     for (const Layer& l : kLayers) {
         for (const char* impl : {"simd", "simd_1t", "reference"}) {
+            if (g_quick && std::string(impl) != "simd") continue;
             const std::string name = std::string("layer/") + impl + "/" + l.name;
             auto* b = benchmark::RegisterBenchmark(
                 name.c_str(), [&l, impl](benchmark::State& st) { bm_layer(st, l, impl); });

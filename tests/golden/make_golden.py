@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Golden data for ConvScope's engine, computed by PyTorch (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d).
+"""Golden data for ConvScope's engine, computed by PyTorch (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d,
+nn.ConvTranspose2d, F.unfold, and conv2d with the kernel flipped).
 
 Rerun (from the repository root, with Debian's python3-torch and python3-numpy):
 
@@ -9,9 +10,12 @@ It rewrites tests/golden/cases.json and tests/golden/data/ from scratch. The out
 draws its inputs from its own seed (a CRC of its name), so adding a case changes no other case's files. CI has no
 torch; the generated files are committed and read by tests/golden.test.cpp and tests/npy.test.cpp.
 
-cases.json lists every case: name, op ("conv" or "pool"), its parameters as the strings core's parse_pair,
+cases.json lists every case: name, op ("conv", "pool", "conv_transpose" or "unfold"; a conv with "flip": true is
+torch.conv2d(x, w.flip(-1, -2)), w.npy holding the unflipped w), its parameters as the strings core's parse_pair,
 parse_padding and parse_padding_mode accept ("2,1", "same", "reflect"), and the shapes. Each case's folder holds
-x.npy, y.npy and, for conv, w.npy and b.npy (when bias is true), all float32 C order.
+x.npy, y.npy and, for conv and conv_transpose, w.npy and b.npy (when bias is true), all float32 C order.
+Regenerating on another machine may change the last bits of the older cases' y.npy (torch's summation order
+follows its thread count); commit only the cases that were added.
 
 data/npy/ holds small fixtures written by numpy itself in the dtypes, byte orders, memory orders and format
 versions that core/npy.cpp reads; each is arange(size).reshape(shape) shifted so that it is not trivially zero
@@ -98,6 +102,135 @@ def conv(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, g
         "x_shape": list(x.shape), "w_shape": list(w.shape), "y_shape": list(y.shape),
     })
     return y
+
+
+def conv_flip(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, groups=1, bias=True,
+              note=""):
+    """A true convolution (ConvScope's --flip): torch.conv2d(x, w.flip(-1, -2)); w.npy holds the unflipped w."""
+    rng = rng_for(name)
+    kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+    x = uniform(rng, x_shape)
+    w = uniform(rng, (out_channels, x_shape[-3] // groups, kh, kw))
+    b = uniform(rng, (out_channels,)) if bias else None
+    with torch.no_grad():
+        y = torch.conv2d(torch.from_numpy(x), torch.from_numpy(w).flip(-1, -2),
+                         torch.from_numpy(b) if bias else None, stride=stride, padding=padding,
+                         dilation=dilation, groups=groups).numpy()
+    folder = os.path.join(DATA, name)
+    os.makedirs(folder)
+    save(folder, "x.npy", x)
+    save(folder, "w.npy", w)
+    if bias:
+        save(folder, "b.npy", b)
+    save(folder, "y.npy", y)
+    CASES.append({
+        "name": name, "op": "conv", "note": note, "flip": True,
+        "stride": pair_text(stride), "padding": pair_text(padding), "dilation": pair_text(dilation),
+        "groups": groups, "padding_mode": "zeros", "bias": bias,
+        "x_shape": list(x.shape), "w_shape": list(w.shape), "y_shape": list(y.shape),
+    })
+    return y
+
+
+def conv_transpose(name, x_shape, out_channels, kernel, stride=1, padding=0, output_padding=0, dilation=1,
+                   groups=1, bias=True, x=None, w=None, note=""):
+    """One nn.ConvTranspose2d case; weight C_in × C_out/groups × kH × kW."""
+    rng = rng_for(name)
+    in_channels = x_shape[-3]
+    layer = nn.ConvTranspose2d(in_channels, out_channels, kernel, stride=stride, padding=padding,
+                               output_padding=output_padding, dilation=dilation, groups=groups, bias=bias)
+    kh, kw = layer.kernel_size
+    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
+    w_shape = (in_channels, out_channels // groups, kh, kw)
+    w = uniform(rng, w_shape) if w is None else np.asarray(w, dtype=np.float32).reshape(w_shape)
+    b = uniform(rng, (out_channels,)) if bias else None
+    with torch.no_grad():
+        layer.weight.copy_(torch.from_numpy(w))
+        if bias:
+            layer.bias.copy_(torch.from_numpy(b))
+        y = layer(torch.from_numpy(x)).numpy()
+    folder = os.path.join(DATA, name)
+    os.makedirs(folder)
+    save(folder, "x.npy", x)
+    save(folder, "w.npy", w)
+    if bias:
+        save(folder, "b.npy", b)
+    save(folder, "y.npy", y)
+    CASES.append({
+        "name": name, "op": "conv_transpose", "note": note,
+        "stride": pair_text(stride), "padding": pair_text(padding), "output_padding": pair_text(output_padding),
+        "dilation": pair_text(dilation), "groups": groups, "bias": bias,
+        "x_shape": list(x.shape), "w_shape": list(w.shape), "y_shape": list(y.shape),
+    })
+    return y
+
+
+def unfold(name, x_shape, kernel, stride=1, padding=0, dilation=1, x=None, note=""):
+    """One torch.nn.functional.unfold (im2col) case."""
+    rng = rng_for(name)
+    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
+    with torch.no_grad():
+        y = torch.nn.functional.unfold(torch.from_numpy(x), kernel, dilation=dilation, padding=padding,
+                                       stride=stride).numpy()
+    folder = os.path.join(DATA, name)
+    os.makedirs(folder)
+    save(folder, "x.npy", x)
+    save(folder, "y.npy", y)
+    CASES.append({
+        "name": name, "op": "unfold", "note": note, "kernel": pair_text(kernel), "stride": pair_text(stride),
+        "padding": pair_text(padding), "dilation": pair_text(dilation),
+        "x_shape": list(x.shape), "y_shape": list(y.shape),
+    })
+    return y
+
+
+def transpose_cases():
+    # The stepper's presets: 2×2 → 5×5 (k3, s2: the checkerboard) and DCGAN's 4×4 k4 s2 p1 → 8×8.
+    y = conv_transpose("transpose_2x2_k3_s2", (1, 1, 2, 2), 1, 3, stride=2, bias=False, x=[[1, 2], [3, 4]],
+                       w=list(range(1, 10)), note="the checkerboard preset")
+    assert y.reshape(-1).tolist()[12] == 36
+    assert conv_transpose("transpose_dcgan_4x4_k4_s2_p1", (1, 3, 4, 4), 2, 4, stride=2, padding=1).shape == \
+        (1, 2, 8, 8)
+    conv_transpose("transpose_basic_bias", (1, 3, 5, 5), 4, 3)
+    conv_transpose("transpose_no_bias_batch_3", (3, 2, 4, 5), 3, 3, bias=False)
+    conv_transpose("transpose_stride_2_1", (1, 2, 4, 5), 3, 3, stride=(2, 1))
+    conv_transpose("transpose_stride_gt_kernel", (1, 2, 4, 4), 2, 2, stride=3, note="gaps of zeros")
+    conv_transpose("transpose_padding_1", (1, 2, 5, 5), 2, 3, padding=1)
+    conv_transpose("transpose_padding_2_1", (1, 2, 5, 6), 2, 3, stride=2, padding=(2, 1))
+    conv_transpose("transpose_padding_gt_span", (1, 1, 6, 6), 2, 3, padding=3,
+                   note="padding > d(k-1): the gather form crops")
+    conv_transpose("transpose_output_padding_1", (1, 2, 4, 4), 2, 3, stride=2, padding=1, output_padding=1)
+    conv_transpose("transpose_output_padding_2_1", (1, 2, 4, 3), 2, 3, stride=(3, 2), padding=1,
+                   output_padding=(2, 1))
+    conv_transpose("transpose_output_padding_lt_dilation", (1, 1, 4, 4), 1, 3, dilation=3, output_padding=2,
+                   note="stride 1: output_padding below the dilation")
+    conv_transpose("transpose_dilation_2", (1, 2, 5, 5), 2, 3, dilation=2)
+    conv_transpose("transpose_dilation_2_3_stride_2", (1, 2, 4, 5), 2, 3, stride=2, dilation=(2, 3))
+    conv_transpose("transpose_groups_2", (1, 4, 4, 4), 6, 3, groups=2)
+    conv_transpose("transpose_depthwise", (1, 3, 5, 5), 3, 3, stride=2, groups=3, padding=1)
+    conv_transpose("transpose_unbatched", (3, 4, 5), 2, 3, stride=2, note="C×H×W input, C×H×W output")
+    conv_transpose("transpose_unbatched_groups", (4, 3, 3), 4, (2, 3), stride=(1, 2), groups=2)
+    conv_transpose("transpose_rect_kernel_rect_input", (1, 2, 3, 7), 3, (4, 2), stride=(2, 3))
+    conv_transpose("transpose_kernel_1x1_stride_2", (2, 3, 3, 4), 2, 1, stride=2)
+    conv_transpose("transpose_width_17_vector_tail", (1, 5, 6, 17), 7, 3, padding=1,
+                   note="widths that are not a vector multiple")
+    conv_transpose("transpose_many_channels", (1, 16, 6, 6), 8, 3, stride=2, note="long sums")
+    conv_transpose("transpose_all_params", (2, 4, 5, 4), 6, (3, 2), stride=(2, 3), padding=(1, 2),
+                   output_padding=(1, 2), dilation=(2, 1), groups=2)
+    conv_transpose("transpose_all_params_unbatched", (6, 4, 5), 3, (2, 4), stride=(3, 2), padding=(2, 1),
+                   output_padding=(0, 1), dilation=(1, 2), groups=3, bias=False)
+
+    # Unfold (im2col).
+    unfold("unfold_lecture", (1, 1, 5, 5), 3, x=LECTURE_X, note="the lecture example: 9 rows × 9 windows")
+    unfold("unfold_channels_batch", (2, 3, 5, 6), (2, 3))
+    unfold("unfold_stride_padding", (1, 2, 6, 7), 3, stride=2, padding=1)
+    unfold("unfold_dilation_rect", (1, 2, 8, 7), (2, 3), stride=(1, 2), padding=(0, 2), dilation=(3, 1))
+    unfold("unfold_unbatched", (2, 4, 5), 2, note="C×H×W gives (C·kH·kW) × L")
+
+    # Flip (true convolution).
+    conv_flip("flip_basic", (1, 2, 6, 6), 3, 3)
+    conv_flip("flip_rect_kernel_stride_padding", (2, 2, 7, 8), 2, (2, 3), stride=(2, 1), padding=(1, 2))
+    conv_flip("flip_dilation_groups_unbatched", (4, 8, 7), 4, 3, dilation=2, groups=2, bias=False)
 
 
 def pool(name, op, x_shape, kernel, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -307,6 +440,7 @@ def main():
     os.makedirs(DATA)
     conv_cases()
     pool_cases()
+    transpose_cases()
     write_npy_fixtures()
     names = [c["name"] for c in CASES]
     assert len(names) == len(set(names)), "case names must be unique"

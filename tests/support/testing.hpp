@@ -1,8 +1,6 @@
-// Shared helpers for the tests: replicable random tensors, comparisons that name the failing position, and
-// the path of test data in the source tree.
+// Shared helpers for the tests: replicable random tensors, comparisons that name the failing position, file
+// contents, and the path of test data in the source tree. Running programs: support/process.hpp.
 #pragma once
-
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdint>
@@ -11,11 +9,11 @@
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 
 #include "core/npy.hpp"
 #include "core/tensor.hpp"
+#include "support/process.hpp"
 
 namespace convscope::testing {
 
@@ -84,30 +82,12 @@ inline std::string mismatch(const Tensor& expected, const Tensor& actual, float 
     return "";
 }
 
-// What a command printed and how it ended.
-struct CommandResult {
-    int status = -1;  // exit status, −1 when it did not exit normally
-    std::string out, err;
-};
-
-// Runs `shell_command` through the shell with stdout and stderr captured. The capture files live in a folder
-// of this process's own: CTest runs the test cases of one file in parallel processes.
-inline CommandResult run_command(const std::string& shell_command) {
-    namespace fs = std::filesystem;
-    static const fs::path dir = [] {
-        std::string pattern = (fs::temp_directory_path() / "convscope-test-XXXXXX").string();
-        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        return fs::path(pattern);
-    }();
-    const std::string out = (dir / "stdout.txt").string(), err = (dir / "stderr.txt").string();
-    const int raw = std::system((shell_command + " >'" + out + "' 2>'" + err + "'").c_str());
-    auto slurp = [](const std::string& p) {
-        std::ifstream f(p);
-        std::stringstream s;
-        s << f.rdbuf();
-        return s.str();
-    };
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+// The bytes of a file, or "" when it cannot be read.
+inline std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 
 // Path of a file in the source tree, e.g. source_path("tests/golden/data/cases.json").

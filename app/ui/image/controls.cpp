@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "app/ui/handoff.hpp"
 #include "app/ui/image/image_view.hpp"
 
 namespace convscope::ui::image_lab {
@@ -27,7 +28,8 @@ void ImageView::draw_controls(ViewContext& ctx) {
     if (m_lab.loading())
         ImGui::TextWrapped(
             "%s", trf(Str::img_loading, fs::path(m_lab.loading_path()).filename().string().c_str()).c_str());
-    if (!m_load_error.empty()) error_text(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
+    if (m_load_error.has_value())
+        error_text(std::string(tr(Str::img_load_fail)) + " " + tr_error(*m_load_error));
     if (!m_samples.empty()) {
         ImGui::TextColored(to_vec4(pal.text_muted), "%s", tr(Str::img_samples));
         // The buttons flow: one goes on the next row when it would pass the panel's edge.
@@ -55,7 +57,7 @@ void ImageView::draw_controls(ViewContext& ctx) {
     draw_kernel_choice(ctx);
     ImGui::Separator();
     draw_parameters(ctx);
-    if (!m_lab.geometry_error().empty()) error_text(m_lab.geometry_error());
+    if (m_lab.geometry_error().has_value()) error_text(tr_error(*m_lab.geometry_error()));
     ImGui::Separator();
     draw_display(ctx);
     ImGui::PopItemWidth();
@@ -199,13 +201,14 @@ void ImageView::draw_display(ViewContext& ctx) {
     }
     if (const LabFrame* f = m_lab.full())
         ImGui::TextUnformatted(trf(Str::img_time, f->backend.c_str(), f->ms).c_str());
-    // Say why the gpu was passed over (unavailable, or emulated on the CPU), so nobody wonders; probed once.
-    if (m_lab.state().backend.empty() && !m_lab.auto_backend().empty() && m_lab.auto_backend() != "gpu") {
+    // Say why the gpu was passed over (unavailable, or emulated on the CPU), so nobody wonders; the shell
+    // probed it once (ctx.backends).
+    if (m_lab.state().backend.empty() && ctx.backends.probed && ctx.backends.fastest != "gpu") {
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextDisabled("gpu: %s", m_lab.why_not_gpu().c_str());
+        ImGui::TextDisabled("gpu: %s", ctx.backends.why_not_gpu.c_str());
         ImGui::PopTextWrapPos();
     }
-    if (!m_lab.run_error().empty()) error_text(m_lab.run_error());
+    if (m_lab.run_error().has_value()) error_text(tr_error(*m_lab.run_error()));
     ImGui::Separator();
 
     // Save the output
@@ -215,7 +218,7 @@ void ImageView::draw_display(ViewContext& ctx) {
     if (ImGui::Button(tr(Str::img_save))) {
         const Status st = m_lab.save_result(m_save_path);
         ctx.notify(st ? trf(Str::msg_saved, m_save_path.c_str())
-                      : trf(Str::msg_save_fail, m_save_path.c_str()) + ": " + st.error());
+                      : trf(Str::msg_save_fail, m_save_path.c_str()) + ": " + tr_error(st.err()));
     }
     ImGui::EndDisabled();
 }

@@ -20,7 +20,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     if (!m_lab.trace() || !m_lab.full()) {
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));
-        if (m_compact && m_lab.trace_error().empty()) {
+        if (m_compact && !m_lab.trace_error().has_value()) {
             // One line: as much of the hint as fits, ending in "…", the whole of it on hover.
             const std::string hint = tr(Str::img_explain_hint);
             const float room = ImGui::GetContentRegionAvail().x;
@@ -39,7 +39,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
             ImGui::TextWrapped("%s", tr(Str::img_explain_hint));  // wraps in a narrow window, never clips
         }
         ImGui::PopStyleColor();
-        if (!m_lab.trace_error().empty()) error_text(m_lab.trace_error());
+        if (m_lab.trace_error().has_value()) error_text(tr_error(*m_lab.trace_error()));
         ImGui::EndChild();
         return;
     }
@@ -70,10 +70,9 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
         // The stepper's own limits: grids up to 24×24, kernels up to 7×7.
         auto nb = m_lab.neighbourhood();
         if (nb) {
-            stepper_request() = StepperRequest{std::move(nb->problem), nb->window};
-            requested_view() = "stepper";
+            ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
         } else {
-            ctx.notify(nb.error());
+            ctx.notify(tr_error(nb.err()));
         }
     }
 

@@ -2,12 +2,10 @@
 // linked zoom and pan, and "explain this pixel". The model (core/image_lab.hpp) holds the state, runs the
 // work off the UI thread and explains; this file wires it to the shell and lays the panels out.
 //
-// [SECTION] Plumbing: dropped files, GL textures, recent files, shared helpers
+// [SECTION] Plumbing: GL textures, recent files, shared helpers
 // [SECTION] ImageView: options, scenes, the kept kernel
 // [SECTION] ImageView: results and the frame
 #include "app/ui/image/image_view.hpp"
-
-#include <GLFW/glfw3.h>
 
 #include <algorithm>
 #include <cmath>
@@ -26,13 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// [SECTION] Plumbing: dropped files, GL textures, recent files, shared helpers
-
-// GLFW reports drops on the main thread during glfwPollEvents; the view takes them on its next frame.
-std::vector<std::string> g_dropped;
-void on_drop(GLFWwindow*, int count, const char** paths) {
-    for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
-}
+// [SECTION] Plumbing: GL textures, recent files, shared helpers
 
 // The largest texture side we upload; bigger photos are shown shrunk (the arithmetic still uses every pixel).
 int64_t max_texture_side() {
@@ -139,7 +131,6 @@ ImageView::~ImageView() {
 void ImageView::apply_options(const GuiOptions& o) {
     m_scripted = o.headless_run();
     if (!m_scripted) m_recent = load_recent();
-    if (GLFWwindow* w = glfwGetCurrentContext()) glfwSetDropCallback(w, on_drop);
     if (!m_scripted && o.kernel.empty()) {
         if (auto k = read_kernel_file(kept_kernel_path()); k) {
             k->name = "custom";
@@ -178,7 +169,7 @@ bool ImageView::load_scene(const Scene& scene) {
     m_scene = scene;
     const std::string assets = find_assets_dir();
     m_initial.clear();  // the sample the view would open first must not replace the scene's photo
-    m_load_error.clear();
+    m_load_error.reset();
     m_lab.load(m.photo_path.empty() ? assets + "/" + m.photo + ".png" : m.photo_path);
     ImageLabState st = m_lab.state();
     Kernel k;
@@ -271,16 +262,15 @@ void ImageView::remember(const std::string& path) {
 // [SECTION] ImageView: results and the frame
 
 void ImageView::edit(ViewContext& ctx, const ImageLabEdit& e) {
-    if (const Status st = m_lab.apply(e); !st) ctx.notify(st.error());
+    if (const Status st = m_lab.apply(e); !st) ctx.notify(tr_error(st.err()));
 }
 
 void ImageView::take_results(ViewContext& ctx) {
     // A feature map from the network view: shown at once (it is not a file, so not a recent one).
-    if (auto& r = image_request()) {
+    if (auto r = ctx.requests.take_image()) {
         auto l = std::make_shared<LabPhoto>();
         l->path = std::move(r->name);
         l->image = std::move(r->image);
-        r.reset();
         m_initial.clear();  // the sample photo the view would open first must not replace it
         m_lab.set_photo(l);
         m_need_fit = true;
@@ -290,14 +280,14 @@ void ImageView::take_results(ViewContext& ctx) {
     if (ev.loaded) {
         remember(ev.loaded->path);
         m_need_fit = true;
-        m_load_error.clear();
+        m_load_error.reset();
         const fs::path p(ev.loaded->path);
         m_save_path = p.stem().string() + "-filtered.png";
         ctx.notify(trf(Str::msg_image, p.filename().string().c_str()));
     }
-    if (!ev.load_error.empty()) {
+    if (ev.load_error) {
         m_load_error = ev.load_error;  // the photo shown before (if any) stays
-        ctx.notify(std::string(tr(Str::img_load_fail)) + " " + m_load_error);
+        ctx.notify(std::string(tr(Str::img_load_fail)) + " " + tr_error(*m_load_error));
     }
     upload_textures();
 }
@@ -325,8 +315,10 @@ void ImageView::upload_textures() {
 void ImageView::draw_content(ViewContext& ctx) {
     m_drawn_frame = ImGui::GetFrameCount();
     m_lab.set_max_texture_side(max_texture_side());
-    for (const std::string& path : g_dropped) m_lab.load(path);
-    g_dropped.clear();
+    // "Fastest" is what the shell probed once (the fastest CPU backend until its probe answers).
+    if (ctx.backends.probed) m_lab.set_fastest_backend(ctx.backends.fastest);
+    // Files dropped on the window (the shell opens scenes and lessons itself; the rest come here).
+    for (const std::string& path : ctx.requests.take_dropped_files()) m_lab.load(path);
     take_results(ctx);  // first: a feature map handed over by the network view replaces the first sample
     if (!m_initial.empty()) m_lab.load(std::exchange(m_initial, std::string()));
     m_lab.explain(m_explain_at.first, m_explain_at.second, m_explain_channel);
@@ -350,7 +342,7 @@ void ImageView::draw_content(ViewContext& ctx) {
     // screen), the hint is one line (the rest on hover) and the panes' labels go inside the panes.
     m_compact = avail.y < ctx.fonts.ui_size * 22.0f;
     const float one_line = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
-    const float explain_h = m_lab.trace() || !m_lab.trace_error().empty()
+    const float explain_h = m_lab.trace() || m_lab.trace_error().has_value()
                                 ? std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f)
                             : m_compact ? one_line
                                         : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);

@@ -113,7 +113,7 @@ private:
     Texture m_input_tex, m_output_tex;
     std::shared_ptr<const std::vector<uint8_t>> m_input_uploaded;
     std::pair<uint64_t, bool> m_output_uploaded{0, false};  // (generation, preview) of the output texture
-    std::string m_load_error;
+    std::optional<Error> m_load_error;  // structured: drawn in the current language
     std::vector<std::string> m_samples, m_recent;
     std::string m_kernel_path = "kernel.txt";
     bool m_editor_open = false;

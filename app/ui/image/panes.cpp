@@ -44,11 +44,11 @@ void ImageView::draw_pane_toolbar(ViewContext& ctx, ImVec2 size) {
         // Sized from the work area, not the UI scale, so a large scale leaves the photos their room.
         const float px = std::clamp(size.y / 22.0f, std::min(18.0f, ctx.fonts.ui_size), ctx.fonts.ui_size);
         ImFont* f = ctx.fonts.for_size(px);
-        const std::string h_line = "H_out = " + axis_formula(geometry->h);
+        const std::string h_line = "H_out = " + tr_axis_formula(geometry->h);
         const float room = ImGui::GetContentRegionAvail().x;
         text_line(f, fit_size(f, px, room, h_line), pal.strong(Role::Output), h_line);
         // Beside H_out where it fits, else below it (never cut at the pane's edge: shrunk to the pane).
-        const std::string w_line = "W_out = " + axis_formula(geometry->w);
+        const std::string w_line = "W_out = " + tr_axis_formula(geometry->w);
         ImGui::SameLine(0.0f, px * 1.5f);
         if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
         text_line(f, fit_size(f, px, room, w_line), pal.strong(Role::Output), w_line);
@@ -275,8 +275,8 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         dl->AddRectFilled(ImVec2(x, y), ImVec2(x + bw, y + 4 * s), pal.strong(Role::Output));
         dl->PopClipRect();
     }
-    if (!m_lab.geometry_error().empty())
-        centred_text(std::string(tr(Str::error_title)) + "\n" + m_lab.geometry_error(),
+    if (m_lab.geometry_error().has_value())
+        centred_text(std::string(tr(Str::error_title)) + "\n" + tr_error(*m_lab.geometry_error()),
                      pal.strong(Role::Window));
 
     ImGui::SetCursorScreenPos(ImVec2(origin.x, out_max.y + ImGui::GetStyle().ItemSpacing.y));
