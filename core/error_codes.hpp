@@ -143,6 +143,26 @@ namespace convscope {
     X(output_pixel_outside, "output pixel ({}, {}) is outside the {}×{} output", "출력 픽셀 ({}, {})이(가) {}×{} 출력 밖입니다") \
     X(stepper_kernel_limit, "the stepper shows kernels up to {}×{}", "단계별 계산은 {}×{}까지의 커널만 보여 줍니다") \
     X(pixel_window_too_large, "the window of this pixel is larger than the stepper's {}×{} grid", "이 픽셀의 창이 단계별 계산의 {}×{} 격자보다 큽니다") \
+    /* the image lab (core/image_lab.cpp) and its banded filter (core/filter.cpp) */ \
+    X(w_padding,            "padding", "패딩") \
+    X(w_pool_window,        "the pooling window", "풀링 창") \
+    X(filter_cancelled,     "superseded by a newer edit", "새 편집으로 대체되었습니다") \
+    X(band_output_mismatch, "band output {} does not fit the output", "띠 출력 {}이(가) 출력에 맞지 않습니다") \
+    X(lab_no_preset,        "no preset is chosen", "프리셋을 고르지 않았습니다") \
+    X(lab_no_size,          "the kernel has no size to set", "이 커널에는 정할 크기가 없습니다") \
+    X(lab_size_range,       "size must be 1–{}", "크기는 1–{}이어야 합니다") \
+    X(lab_no_sigma,         "the kernel takes no σ", "이 커널은 σ를 받지 않습니다") \
+    X(lab_sigma_positive,   "σ must be a positive number", "σ는 양수여야 합니다") \
+    X(lab_cell_outside,     "cell ({}, {}) is outside the kernel", "칸 ({}, {})이(가) 커널 밖입니다") \
+    X(lab_weight_finite,    "a weight must be a finite number", "가중치는 유한한 수여야 합니다") \
+    X(lab_divisor_nonzero,  "the divisor must be a non-zero number", "나누는 수는 0이 아닌 수여야 합니다") \
+    X(lab_offset_finite,    "the offset must be a finite number", "오프셋은 유한한 수여야 합니다") \
+    X(lab_at_least,         "{} must be at least {}", "{} 값은 {} 이상이어야 합니다") \
+    X(lab_backend_unknown,  "unknown backend '{}'", "알 수 없는 백엔드 '{}'") \
+    X(lab_no_backend,       "no backend", "백엔드가 없습니다") \
+    X(lab_too_large_to_explain, "the photo is too large to explain", "사진이 너무 커서 설명할 수 없습니다") \
+    X(lab_no_pixel_explained, "no pixel is explained", "설명하는 픽셀이 없습니다") \
+    X(lab_nothing_to_save,  "nothing to save yet", "아직 저장할 것이 없습니다") \
     /* kernels (core/kernels.cpp) */ \
     X(at_line,              "line {}: {}", "{}행: {}") \
     X(path_then,            "{} {}", "{}: {}") \

@@ -1,5 +1,7 @@
 #include "core/filter.hpp"
 
+#include "core/transpose.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -72,6 +74,84 @@ Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend
         return backend.conv2d(input, weight, &bias, filter_conv_params(spec, c));
     }
     return backend.pool2d(input, effective_pool(spec));
+}
+
+namespace {
+
+// Where padded coordinate i reads from (geometry's source_index), or −1 for a zero.
+int64_t source_or_zero(int64_t i, int64_t n, PaddingMode mode) {
+    const auto at = source_index(i, n, mode);
+    return at ? *at : -1;
+}
+
+}  // namespace
+
+Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const FilterSpec& spec,
+                                   Backend& backend, const std::function<bool()>& cancelled,
+                                   int64_t band_rows) {
+    const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+    const int64_t h = image.height, w = image.width;
+    auto g = filter_geometry({c, h, w}, spec);
+    if (!g) return g.err();
+    // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
+    if (spec.op != FilterOp::Conv) {
+        auto t = image_to_tensor(image, mode);
+        if (!t) return t.err();
+        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
+        return apply_filter(*t, spec, backend);
+    }
+    const AxisSpec ah = g->h, aw = g->w;
+    const int64_t oh = g->output[1], ow = g->output[2];
+    auto out = Tensor::try_filled({c, oh, ow});
+    if (!out) return out.err();
+    const int64_t wp = w + aw.pad_before + aw.pad_after;
+    std::vector<int64_t> col_src(static_cast<size_t>(wp));
+    for (int64_t x = 0; x < wp; ++x)
+        col_src[size_t(x)] = source_or_zero(x - aw.pad_before, w, spec.conv.padding_mode);
+    const Tensor weight = spec.kernel.weight_tensor(c);
+    const Tensor bias = spec.kernel.bias_tensor(c);
+    Conv2dParams p = filter_conv_params(spec, c);
+    p.padding = Padding(0);
+    p.padding_mode = PaddingMode::Zeros;
+    const int64_t rows_per_band = std::max<int64_t>(1, band_rows);
+    const uint8_t* px = image.pixels.data();
+    const int64_t ic = image.channels;
+    std::vector<float> line(static_cast<size_t>(w));
+    for (int64_t oy0 = 0; oy0 < oh; oy0 += rows_per_band) {
+        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
+        const int64_t oy1 = std::min(oh, oy0 + rows_per_band);
+        const int64_t py0 = oy0 * ah.stride;
+        const int64_t rows = (oy1 - 1 - oy0) * ah.stride + ah.dilation * (ah.kernel - 1) + 1;
+        auto band = Tensor::try_filled({c, rows, wp});
+        if (!band) return band.err();
+        for (int64_t r = 0; r < rows; ++r) {
+            const int64_t sy = source_or_zero(py0 + r - ah.pad_before, h, spec.conv.padding_mode);
+            if (sy < 0) continue;  // a row of zero padding (the band starts zeroed)
+            const uint8_t* src = px + sy * w * ic;
+            for (int64_t k = 0; k < c; ++k) {
+                // u8 → float for the row once, then spread over the padded width.
+                if (c == ic)
+                    for (int64_t x = 0; x < w; ++x) line[size_t(x)] = float(src[x * ic + k]);
+                else  // grey from colour: BT.601 luma, as image_to_tensor
+                    for (int64_t x = 0; x < w; ++x)
+                        line[size_t(x)] = 0.299f * float(src[ic * x]) + 0.587f * float(src[ic * x + 1]) +
+                                          0.114f * float(src[ic * x + 2]);
+                float* dst = band->data.data() + (k * rows + r) * wp;
+                for (int64_t x = 0; x < wp; ++x) {
+                    const int64_t sx = col_src[size_t(x)];
+                    dst[x] = sx < 0 ? 0.0f : line[size_t(sx)];
+                }
+            }
+        }
+        auto y = backend.conv2d(*band, weight, &bias, p);
+        if (!y) return y.err();
+        const int64_t n = oy1 - oy0;
+        if (y->rank() != 3 || y->dim(1) != n || y->dim(2) != ow)
+            return fail<ErrCode::band_output_mismatch>(shape_to_string(y->shape));
+        for (int64_t k = 0; k < c; ++k)
+            std::copy_n(y->data.data() + k * n * ow, size_t(n * ow), out->data.data() + (k * oh + oy0) * ow);
+    }
+    return out;
 }
 
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
@@ -166,7 +246,10 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
             }
         if (spec.op == FilterOp::Conv) {
             p.op = StepOp::Conv;
-            p.weight = spec.kernel.weight_tensor(1);
+            // True convolution: the stepper shows the rotated kernel it cross-correlates with, so its output
+            // is the image's pixel.
+            p.weight = spec.conv.flip ? rotate_kernel_180(spec.kernel.weight_tensor(1))
+                                      : spec.kernel.weight_tensor(1);
             p.bias = spec.kernel.bias_tensor(1);
             p.has_bias = spec.kernel.offset != 0.0;
             p.conv.stride = Pair{ah.stride, aw.stride};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,7 @@ struct FilterSpec {
     Kernel kernel;      // conv: weight = cell / divisor on every channel, bias = offset
     Conv2dParams conv;  // conv: groups is ignored; the pipeline uses one group per channel
     Pool2dParams pool;  // max or avg pooling; its op is taken from `op`
+    bool operator==(const FilterSpec&) const = default;
 };
 
 // The conv2d parameters in effect on a tensor with `channels` channels (groups = channels).
@@ -48,6 +50,21 @@ Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spe
 
 // Runs the filter on a C×H×W tensor (values 0–255) with `backend`; the result is C×OH×OW, unrounded.
 Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend& backend);
+
+// The filter run straight from an 8-bit image, in bands of output rows: each band's input rows (with the
+// padding made into plain values by the padding mode) go from bytes to floats, then through the backend
+// with no padding, so the whole float copy of a 12 MP photo is never made. Between bands it asks
+// `cancelled` and stops with an error when that says yes (a newer edit supersedes this run). Equal to
+// apply_filter(image_to_tensor(image, mode), spec, backend) value for value.
+Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const FilterSpec& spec,
+                                   Backend& backend, const std::function<bool()>& cancelled = {},
+                                   int64_t band_rows = 128);
+
+// A run stopped by `cancelled` fails with ErrCode::filter_cancelled; this is its English message.
+inline constexpr std::string_view kFilterCancelled = "superseded by a newer edit";
+inline bool is_filter_cancelled(const Error& e) {
+    return e.code == ErrCode::filter_cancelled;
+}
 
 // The multiply-accumulate (or pooling window) behind output element (channel, oy, ox), from the reference
 // kernel.

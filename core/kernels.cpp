@@ -184,9 +184,9 @@ Result<Kernel> make_preset(std::string_view id, int64_t size, double sigma) {
     return k;
 }
 
-Result<Kernel> kernel_from_name(std::string_view name) {
+Result<PresetName> parse_preset_name(std::string_view name) {
     for (const PresetInfo& p : kernel_presets())
-        if (!p.sized && name == p.id) return make_preset(p.id);
+        if (!p.sized && name == p.id) return PresetName{p.id, 0, 0.0};
     for (const PresetInfo& p : kernel_presets()) {
         if (!p.sized || !name.starts_with(p.id)) continue;
         std::string_view rest = name.substr(p.id.size());
@@ -209,9 +209,15 @@ Result<Kernel> kernel_from_name(std::string_view name) {
                 sigma <= 0.0)
                 return fail<ErrCode::kernel_sigma_positive>(name);
         }
-        return make_preset(p.id, size, sigma);
+        return PresetName{p.id, size, sigma};
     }
     return fail<ErrCode::kernel_unknown>(name, kernel_names_help());
+}
+
+Result<Kernel> kernel_from_name(std::string_view name) {
+    auto p = parse_preset_name(name);
+    if (!p) return p.err();
+    return make_preset(p->id, p->size, p->sigma);
 }
 
 std::string kernel_names_help() {

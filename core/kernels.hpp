@@ -58,6 +58,15 @@ double default_sigma(int64_t size);
 // and `sigma` (≤ 0: default_sigma). An error for an unknown id, a size outside 1–15, or σ that is not finite.
 Result<Kernel> make_preset(std::string_view id, int64_t size = 0, double sigma = 0.0);
 
+// A preset's command-line name taken apart: "gaussian5:1.4" → {gaussian, 5, 1.4}; size 0 and σ 0 where the
+// name gives none (the defaults). Strict: "box5x" or "gaussian5:1.4e" are errors, as in kernel_from_name.
+struct PresetName {
+    std::string_view id;  // as in kernel_presets()
+    int64_t size = 0;
+    double sigma = 0.0;
+};
+Result<PresetName> parse_preset_name(std::string_view name);
+
 // A preset from its command-line name: "identity", "box3", "gaussian5", "gaussian5:1.4", "log9", "sobel-x", …
 // A sized id without a number ("box") takes its default size.
 Result<Kernel> kernel_from_name(std::string_view name);

@@ -417,6 +417,31 @@ double differing_share(const fs::path& a, const fs::path& b) {
     return differing_share(*pa, *pb);
 }
 
+// Issue 14: the kernel editor's and the image lab's edits undo with Ctrl+Z and redo with Ctrl+Shift+Z in the
+// running app (the model's undo is tested in image_lab.test.cpp).
+TEST_CASE("gui: Ctrl+Z undoes an image lab edit made with the mouse, Ctrl+Shift+Z redoes it", "[gui]") {
+    require_xdotool();
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/chelsea.png";
+    const fs::path plain = kShots / "undo-image-plain.png", edited = kShots / "undo-image-edited.png",
+                   undone = kShots / "undo-image-undone.png", redone = kShots / "undo-image-redone.png";
+    for (const fs::path& p : {plain, edited, undone, redone}) fs::remove(p);
+    const std::string args = photo + " --view image";
+    REQUIRE(run_gui("gui " + args + " --size 1280x800 --screenshot " + plain.string()) == 0);
+    // At 1280×800 and scale 1 the stride H slider spans about x 16–152 at y ≈ 516: a click near its right end
+    // sets a large stride (the output shrinks); the mouse then leaves the panel.
+    const std::string click =
+        "xdotool mousemove 130 516; sleep 0.2; xdotool click 1; sleep 0.5; "
+        "xdotool mousemove 640 790; sleep 0.4";
+    const std::string undo = "; xdotool key ctrl+z; sleep 0.6";
+    const std::string redo = "; xdotool key ctrl+shift+z; sleep 0.6";
+    run_with_actions("undo", args, 6, 1.5, edited, click);
+    run_with_actions("undo", args, 7, 1.5, undone, click + undo);
+    run_with_actions("undo", args, 8, 1.5, redone, click + undo + redo);
+    CHECK(differing_share(plain, edited) > 0.05);    // the stride changed the output (and its formula)
+    CHECK(differing_share(plain, undone) < 0.002);   // undone: as it started
+    CHECK(differing_share(edited, redone) < 0.002);  // redone: the edit again
+}
+
 // The number after "key": in a --report-layout file (−1 when absent).
 double report_number(const std::string& json, const std::string& key) {
     const size_t at = json.find("\"" + key + "\":");

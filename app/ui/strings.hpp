@@ -163,6 +163,10 @@ enum class Lang { En, Ko };
     X(img_fastest,      "fastest available", "가장 빠른 것") \
     X(img_time,         "%s: %.1f ms", "%s: %.1f ms") \
     X(img_computing,    "Computing… %.1f s", "계산 중… %.1f초") \
+    X(img_flip,         "True convolution", "진짜 합성곱") \
+    X(img_flip_caption, "PyTorch and TensorFlow compute cross-correlation: the kernel as written. scipy.signal.convolve2d and signal processing compute true convolution: the kernel rotated 180°.", "PyTorch와 TensorFlow는 교차 상관을 계산합니다: 적힌 그대로의 커널. scipy.signal.convolve2d와 신호 처리는 진짜 합성곱을 계산합니다: 180° 회전한 커널.") \
+    X(img_flip_applied, "Applied (rotated 180°)", "적용되는 커널 (180° 회전)") \
+    X(img_preview,      "Preview: the full result follows", "미리 보기: 전체 결과가 곧 나옵니다") \
     X(img_true_size,    "True pixel size", "실제 픽셀 크기") \
     X(img_true_size_tip,"One output pixel is drawn as large as one input pixel, so stride 2 halves the picture.", "출력 픽셀 하나를 입력 픽셀 하나와 같은 크기로 그립니다. 스트라이드가 2면 그림이 절반이 됩니다.") \
     X(img_fit,          "Fit", "맞춤") \
