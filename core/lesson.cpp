@@ -101,10 +101,6 @@ namespace {
 
 // [SECTION] Reading fields
 
-std::string join(const std::string& a, const std::string& b) {
-    return a.empty() ? b : a + "." + b;
-}
-
 const json* find(const json& obj, const char* key) {
     auto it = obj.find(key);
     return it == obj.end() ? nullptr : &*it;

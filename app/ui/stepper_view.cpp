@@ -1123,6 +1123,7 @@ std::vector<Token> StepperView::mac_tokens() const {
         }
     };
     switch (t->kind) {
+        case TraceKind::ConvTranspose:  // the same sums: per input channel, then + bias
         case TraceKind::Conv: {
             const bool several = t->channels.size() > 1;
             // The lecture's formula heads the lines when there is more than one plain sum.

@@ -106,7 +106,7 @@ bool NetworkView::draw_tile(ViewContext& ctx, const FeatureTile& tile, ImVec2 bo
     return clicked;
 }
 
-void NetworkView::draw_tiles(ViewContext& ctx) {
+void NetworkView::draw_tiles(ViewContext& ctx, float fit_height, float text_px) {
     const Palette& pal = palette();
     const auto& result = m_model.maps();
     if (!result || !result->ok()) return;
@@ -119,14 +119,25 @@ void NetworkView::draw_tiles(ViewContext& ctx) {
     size_t widest = 1;
     for (const LayerMaps& lm : maps)
         if (!lm.tiles.empty() && !lm.tiles[0].vector) widest = std::max(widest, lm.tiles.size());
-    const float tile = std::floor(
+    const float label_px = text_px > 0.0f ? text_px : ctx.fonts.ui_size;
+    ImFont* label_font = ctx.fonts.for_size(label_px);
+    const float caption = label_px * 0.8f;
+    float tile = std::floor(
         std::clamp((avail - gap * float(widest)) / float(widest), 56.0f * ctx.scale, 120.0f * ctx.scale));
-    const float caption = ctx.fonts.ui_size * 0.8f;
+    if (fit_height > 0.0f) {
+        // Presented: as large as the width allows, and small enough that every layer's row fits the height
+        // (a row: its label, its tiles, their channel numbers and the spacing).
+        const float spacing = ImGui::GetStyle().ItemSpacing.y;
+        const float per_row =
+            fit_height / float(std::max<size_t>(1, maps.size())) - label_px * 1.3f - caption - spacing * 3.0f;
+        tile = std::floor(std::clamp(std::min((avail - gap * float(widest)) / float(widest), per_row), 40.0f,
+                                     400.0f * ctx.scale));
+    }
     for (size_t row = 0; row < maps.size(); ++row) {
         const LayerMaps& lm = maps[row];
         const bool input = row == 0;
         const std::string name = input ? std::string(tr(Str::label_input)) : lm.name;
-        text_line(ctx.fonts.ui, ctx.fonts.ui_size, input ? pal.strong(Role::Input) : pal.strong(Role::Output),
+        text_line(label_font, label_px, input ? pal.strong(Role::Input) : pal.strong(Role::Output),
                   name + " → " + shape_text(lm.shape));
         ImGui::PushID(int(row));
         float x = 0;
@@ -157,7 +168,7 @@ void NetworkView::draw_tiles(ViewContext& ctx) {
             if (!t.vector) {
                 // The channel number under its map.
                 const ImVec2 at = ImGui::GetCursorScreenPos();
-                text_centred(ImGui::GetWindowDrawList(), ctx.fonts.ui, caption,
+                text_centred(ImGui::GetWindowDrawList(), label_font, caption,
                              ImVec2(at.x + box.x * 0.5f, at.y + caption * 0.55f), pal.text_muted,
                              std::to_string(t.channel), box.x);
                 ImGui::Dummy(ImVec2(box.x, caption));

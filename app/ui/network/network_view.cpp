@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/ui/draw.hpp"
 #include "app/ui/fonts.hpp"
 
 namespace convscope::ui {
@@ -139,6 +140,37 @@ void NetworkView::draw_narrow(ViewContext& ctx) {
     ImGui::EndTabBar();
 }
 
+void NetworkView::draw_presented(ViewContext& ctx) {
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    // Read from the back of the room: text about a twenty-sixth of the view's height, never below the UI's.
+    const float px = std::clamp(avail.y / 26.0f, ctx.fonts.ui_size, ctx.fonts.ui_size * 3.0f);
+    ImFont* f = ctx.fonts.for_size(px);
+    // The table's rows (header, input, layers, total; a refused layer adds two) and its two summary lines.
+    int rows = 3 + int(m_model.stack().layers.size());
+    for (const LayerCheck& c : m_model.check().layers) rows += c.ok() ? 0 : 2;
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float row_h = px + st.CellPadding.y * 2.0f;
+    const float table_h =
+        std::min(avail.y * 0.5f,
+                 row_h * (float(rows) + 0.5f) + 2.0f * (px + st.ItemSpacing.y) + st.ItemSpacing.y * 2.0f);
+    ImGui::BeginChild("##present_table", ImVec2(0, table_h), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::PushFont(f);
+    ImGui::SetWindowFontScale(px / f->FontSize);
+    m_table_fills_pane = true;
+    draw_table();
+    m_table_fills_pane = false;
+    ImGui::PopFont();
+    ImGui::EndChild();
+    ImGui::BeginChild("##present_maps", ImVec2(0, 0), false);
+    const auto& result = m_model.maps();
+    if (result && !result->ok())
+        text_wrapped(f, px, palette().strong(Role::Window), tr_error(result->err()),
+                     ImGui::GetContentRegionAvail().x);
+    else
+        draw_tiles(ctx, ImGui::GetContentRegionAvail().y, px * 0.9f);
+    ImGui::EndChild();
+}
+
 void NetworkView::draw_content(ViewContext& ctx) {
     m_drawn_frame = ImGui::GetFrameCount();
     m_model.poll();
@@ -151,7 +183,9 @@ void NetworkView::draw_content(ViewContext& ctx) {
         m_pick_layer = -1;
     // Too narrow for the stack beside the maps (a large UI scale on a small window): one tab each, the
     // feature maps first, so they get the whole view.
-    if (ImGui::GetContentRegionAvail().x < 700.0f * ctx.scale)
+    if (ctx.presenting)
+        draw_presented(ctx);
+    else if (ImGui::GetContentRegionAvail().x < 700.0f * ctx.scale)
         draw_narrow(ctx);
     else
         draw_wide(ctx);

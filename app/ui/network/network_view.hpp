@@ -79,6 +79,8 @@ private:
     // The layouts: the stack beside the table and the tabs, or (narrow) one tab each.
     void draw_wide(ViewContext& ctx);
     void draw_narrow(ViewContext& ctx);
+    // Presented (F5, a lesson's scene in class): the table and every layer's maps, sized from the screen.
+    void draw_presented(ViewContext& ctx);
     // Panels.
     void draw_stack_editor(ViewContext& ctx);
     void draw_layer_list(ViewContext& ctx);
@@ -89,7 +91,9 @@ private:
     void draw_table();
     void draw_maps_tab(ViewContext& ctx);
     void draw_canvas(ViewContext& ctx);
-    void draw_tiles(ViewContext& ctx);
+    // Every layer's maps. `fit_height` > 0 (presented): tiles and labels as large as lets every layer fit in
+    // that height; `text_px` the labels' size (0: the UI's).
+    void draw_tiles(ViewContext& ctx, float fit_height = 0.0f, float text_px = 0.0f);
     bool draw_tile(ViewContext& ctx, const FeatureTile& tile, ImVec2 box, bool selected, ImU32 frame,
                    const PathCounts* field = nullptr);
     void draw_enlarged(ViewContext& ctx);
@@ -101,14 +105,15 @@ private:
     void after_restore();
 
     NetworkModel m_model;
-    std::optional<Scene> m_scene;  // the scene last loaded (caption, unknown fields)
-    int m_selected = 0;            // the layer the editor shows (−1: none)
-    int m_drawn_frame = -10;       // ImGui's frame count when the view was last drawn
-    bool m_photo_asked = false;    // the photo came from the command line: its error is shown
+    std::optional<Scene> m_scene;     // the scene last loaded (caption, unknown fields)
+    int m_selected = 0;               // the layer the editor shows (−1: none)
+    int m_drawn_frame = -10;          // ImGui's frame count when the view was last drawn
+    bool m_photo_asked = false;       // the photo came from the command line: its error is shown
     std::string m_photo_error_shown;  // the English text of the photo error last notified
 
     // The enlarged map: its row in the maps (0 = input) and tile, and the picked element (−1: its centre).
     int m_pick_layer = 1, m_pick_tile = 1;
+    bool m_table_fills_pane = false;  // presented: the table takes its pane's whole height
     int64_t m_pick_y = -1, m_pick_x = -1;
 
     // The selected layer as code, edited in place.

@@ -42,8 +42,9 @@ void NetworkView::draw_table() {
     const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
     int rows = 3 + int(items.size());
     for (const LayerCheck& c : check.layers) rows += c.ok() ? 0 : 2;
-    const float height =
-        std::min(row_h * float(rows) + row_h * 0.5f, ImGui::GetContentRegionAvail().y * 0.42f);
+    // At most 42% of the pane (the maps keep the rest); presented, every row (draw_presented sized the pane).
+    const float height = std::min(row_h * float(rows) + row_h * 0.5f,
+                                  ImGui::GetContentRegionAvail().y * (m_table_fills_pane ? 1.0f : 0.42f));
     if (!ImGui::BeginTable("##shapes", 8, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     std::optional<ReceptiveField> input_rf;
