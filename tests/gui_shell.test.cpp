@@ -227,3 +227,43 @@ TEST_CASE("gui shell: the app sleeps when nothing changes and playback still adv
     const int window = j["scenes"][1]["stepper"]["step"].value("window", -1);
     CHECK(window >= 2);
 }
+
+TEST_CASE("gui shell: the last view, each view's state and the recent files come back at the next start",
+          "[gui]") {
+    require_tools();
+    const fs::path d = fresh("restore");
+    fs::copy_file(kLecture, d / "work" / "class.json");
+    const std::string args = "--scale 1 --size 1280x800";  // no view, preset or file: the session may return
+    // First run: open the lecture (a recent file), step its first scene three times, save, go to the network
+    // view, quit.
+    int status = session(d, args,
+                         "xdotool key ctrl+o; sleep 1\n"
+                         "xdotool key ctrl+a; xdotool type --delay 30 class.json; xdotool key Return; "
+                         "until_title class.json\n"
+                         "xdotool key ctrl+1; sleep 0.3; xdotool key Right Right Right; sleep 0.5\n"
+                         "xdotool key ctrl+s; sleep 0.7; xdotool key ctrl+4; sleep 0.7; xdotool key ctrl+q");
+    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
+    REQUIRE(status == 0);
+    const fs::path config = d / "config" / "convscope";
+    REQUIRE(fs::exists(config / "session.json"));
+    const auto saved = nlohmann::json::parse(slurp(d / "work" / "class.json"));
+    const int lesson_window = saved["scenes"][0]["stepper"]["step"].value("window", -1);
+    CHECK(lesson_window >= 1);
+    const auto last = nlohmann::json::parse(slurp(config / "session.json"));
+    CHECK(last.value("current_view", "") == "network");
+    int session_window = -2;
+    for (const auto& sc : last["scenes"])
+        if (sc.value("view", "") == "stepper") session_window = sc["stepper"]["step"].value("window", -1);
+    CHECK(session_window == lesson_window);
+    CHECK(slurp(config / "recent.json").find("class.json") != std::string::npos);
+
+    // Second run, with the same arguments: it starts on the network view (Export frame suggests
+    // "network.png"), and the recent file is offered again.
+    status = session(d, args,
+                     "sleep 1; xdotool key ctrl+e; sleep 0.7; xdotool key Return; sleep 1.5\n"
+                     "xdotool key ctrl+q");
+    CHECK(status == 0);
+    CHECK(fs::exists(d / "work" / "network.png"));
+    CHECK(!fs::exists(d / "work" / "stepper.png"));
+    CHECK(slurp(config / "recent.json").find("class.json") != std::string::npos);
+}

@@ -346,6 +346,9 @@ void Shell::save_session() {
         }
     if (session.scenes.empty()) return;
     std::string text = lesson_to_json(session, true);
+    // The first run has no config folder yet (the settings, written after the last frame, would make it).
+    std::error_code ec;
+    std::filesystem::create_directories(*dir, ec);
     // The view shown: an extra field, kept by the format's rule for unknown fields.
     text.insert(text.find('{') + 1,
                 "\n  \"current_view\": \"" + std::string(m_views[m_current]->id()) + "\",");
@@ -372,9 +375,10 @@ void Shell::restore_session() {
     auto bytes = read_file(path, 1 << 26);
     if (!bytes) return;
     const std::string text(bytes->begin(), bytes->end());
-    const size_t at = text.find("\"current_view\": \"");
+    constexpr std::string_view key = "\"current_view\": \"";
+    const size_t at = text.find(key);
     if (at == std::string::npos) return;
-    const size_t a = at + 16, b = text.find('"', a);
+    const size_t a = at + key.size(), b = text.find('"', a);
     const std::string id = b == std::string::npos ? "" : text.substr(a, b - a);
     for (size_t i = 0; i < m_views.size(); ++i)
         if (m_views[i]->id() == id) m_current = i;
