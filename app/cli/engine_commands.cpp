@@ -98,10 +98,7 @@ void add_conv(Registry& r) {
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_conv_options(sub, cmd->conv);
     sub->add_option("--backend", cmd->backend, backend_help());
-    sub->add_option("--repeat", cmd->repeat,
-                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
-                        ") after a warm-up; the timing goes to stderr")
-        ->type_name("N");
+    add_repeat_option(sub, cmd->repeat);
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
     r.add(sub, [cmd] { return cmd->run(); });
 }
@@ -173,10 +170,7 @@ void add_pool(Registry& r) {
     sub->add_flag("--exclude-pad", cmd->exclude_pad,
                   "Average over real elements only (count_include_pad=False)");
     sub->add_option("--backend", cmd->backend, backend_help());
-    sub->add_option("--repeat", cmd->repeat,
-                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
-                        ") after a warm-up; the timing goes to stderr")
-        ->type_name("N");
+    add_repeat_option(sub, cmd->repeat);
     add_max_mult_adds_option(sub, cmd->max_mult_adds);
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
     r.add(sub, [cmd] { return cmd->run(); });

@@ -119,10 +119,7 @@ void add_filter_command(Registry& r) {
     sub->add_option("--pool", cmd->pool,
                     "Pool instead: max or avg, window --kernel, stride default = window");
     sub->add_option("--backend", cmd->backend, "reference, simd or gpu (default: the fastest CPU backend)");
-    sub->add_option("--repeat", cmd->repeat,
-                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
-                        ") after a warm-up; the timing goes to stderr")
-        ->type_name("N");
+    add_repeat_option(sub, cmd->repeat);
     r.add(sub, [cmd] { return cmd->run(); });
 }
 

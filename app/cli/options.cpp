@@ -78,6 +78,13 @@ Result<int> parse_repeat(std::string_view text) {
     return int(*v);
 }
 
+void add_repeat_option(CLI::App* cmd, std::string& value) {
+    cmd->add_option("--repeat", value,
+                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
+                        ") after a warm-up; the timing goes to stderr")
+        ->type_name("N");
+}
+
 void add_max_mult_adds_option(CLI::App* cmd, std::string& value) {
     cmd->add_option("--max-mult-adds", value,
                     "Refuse an operation needing more multiply-adds than N (default " +

@@ -55,6 +55,9 @@ Result<int> parse_repeat(std::string_view text);
 // Adds --max-mult-adds to a subcommand.
 void add_max_mult_adds_option(CLI::App* cmd, std::string& value);
 
+// --repeat N (1 to limits::kMaxRepeat; parse it with parse_repeat): time N runs after a warm-up.
+void add_repeat_option(CLI::App* cmd, std::string& value);
+
 // Adds the conv options to a subcommand.
 void add_conv_options(CLI::App* cmd, ConvOptions& o);
 

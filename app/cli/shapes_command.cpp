@@ -130,8 +130,8 @@ struct ShapesCommand {
                                   "): " + check.layers[k].error);
             }
             if (parse_failed < layers.size())
-                return error_exit("layer " + std::to_string(parse_failed + 1) + " (" + quoted(layers[parse_failed]) +
-                                  "): " + parse_error);
+                return error_exit("layer " + std::to_string(parse_failed + 1) + " (" +
+                                  quoted(layers[parse_failed]) + "): " + parse_error);
         }
         const NetworkCheck check = check_network(net);
         if (!check.input_error.empty()) return error_exit("input: " + check.input_error);

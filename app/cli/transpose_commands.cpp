@@ -111,10 +111,7 @@ void add_conv_transpose(Registry& r) {
     sub->add_option("--bias", cmd->bias_path, "Bias .npy, one value per output channel");
     add_transpose_options(sub, cmd->options);
     sub->add_option("--backend", cmd->backend, backend_help());
-    sub->add_option("--repeat", cmd->repeat,
-                    "Time N runs (1 to " + std::to_string(limits::kMaxRepeat) +
-                        ") after a warm-up; the timing goes to stderr")
-        ->type_name("N");
+    add_repeat_option(sub, cmd->repeat);
     sub->add_option("-o,--output", cmd->out_path, "Output .npy (float32)")->required();
     r.add(sub, [cmd] { return cmd->run(); });
 }
