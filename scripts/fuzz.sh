@@ -43,7 +43,7 @@ for name in $targets; do
   log="$FUZZ_DIR/$name.log"
   rm -rf "$corpus" && mkdir -p "$corpus"
   cp "$ROOT/tests/fuzz/corpus/$name/"* "$corpus/"
-  # 1 GiB of tensor is the largest allocation the limits allow (core/limits.hpp); ASan adds its shadow.
+  # 1 GiB of tensor is the largest allocation the limits allow (core/support/limits.hpp); ASan adds its shadow.
   if "$fuzzer" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2560 -malloc_limit_mb=1200 -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/$name-" "$corpus" >"$log" 2>&1; then
     verdict="no findings"

@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/backend.hpp"
-#include "core/npy.hpp"
+#include "core/engine/backend.hpp"
+#include "core/io/npy.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;

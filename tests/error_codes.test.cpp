@@ -1,15 +1,15 @@
-// The error catalogue (core/error_codes.hpp): every code has an English and a Korean text with the same `{}`
+// The error catalogue (core/support/error_codes.hpp): every code has an English and a Korean text with the same `{}`
 // placeholders, rendering puts every argument in place in either language, and the English rendering is the
 // text the CLI and the earlier tests already print.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/geometry.hpp"
-#include "core/image.hpp"
-#include "core/kernels.hpp"
-#include "core/network.hpp"
-#include "core/result.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/io/image.hpp"
+#include "core/image_lab/kernels.hpp"
+#include "core/network/network.hpp"
+#include "core/support/result.hpp"
 
 using namespace convscope;
 

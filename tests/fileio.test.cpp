@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/fileio.hpp"
+#include "core/io/fileio.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;

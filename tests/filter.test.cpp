@@ -5,7 +5,7 @@
 #include <cmath>
 #include <optional>
 
-#include "core/filter.hpp"
+#include "core/image_lab/filter.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;

@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "core/filter.hpp"
+#include "core/image_lab/filter.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;

@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "core/geometry.hpp"
+#include "core/engine/geometry.hpp"
 
 using namespace convscope;
 

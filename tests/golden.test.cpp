@@ -1,6 +1,6 @@
 // Golden data made by PyTorch (tests/golden/make_golden.py writes tests/golden/cases.json and data/): every
 // case runs on every backend in backend_names(), each backend as its own test case ("golden: backend simd"),
-// so a backend registered in core/backend.cpp is picked up here without editing this file. A backend that is
+// so a backend registered in core/engine/backend.cpp is picked up here without editing this file. A backend that is
 // compiled in but unavailable here (no GL context) prints why and exits with 4, which CTest reports as
 // skipped. Each backend must also return plan_conv2d's/plan_pool2d's error for invalid problems.
 #include <catch2/catch.hpp>
@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
-#include "core/npy.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/io/npy.hpp"
 #include "support/operator_testers.hpp"
-#include "core/transpose.hpp"
+#include "core/engine/transpose.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;

@@ -20,10 +20,10 @@
 #include <EGL/eglext.h>
 #endif
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
-#include "core/gpu/gpu_backend.hpp"
-#include "core/npy.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/engine/gpu/gpu_backend.hpp"
+#include "core/io/npy.hpp"
 #include "support/operator_testers.hpp"
 #include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"

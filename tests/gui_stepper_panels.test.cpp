@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/backend.hpp"
-#include "core/stepper_transpose.hpp"
-#include "core/trace.hpp"
+#include "core/engine/backend.hpp"
+#include "core/stepper/stepper_transpose.hpp"
+#include "core/engine/trace.hpp"
 
 namespace {
 

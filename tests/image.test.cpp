@@ -6,8 +6,8 @@
 
 #include <stb/stb_image_write.h>
 
-#include "core/fileio.hpp"
-#include "core/image.hpp"
+#include "core/io/fileio.hpp"
+#include "core/io/image.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;

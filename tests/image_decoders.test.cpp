@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "core/image.hpp"
+#include "core/io/image.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;
@@ -82,7 +82,7 @@ void png_flush_cb(png_structp) {}
 // A PNG of any colour type and bit depth with random samples (palette indices below `palette` entries),
 // optionally Adam7-interlaced and with a tRNS chunk.
 Bytes make_png(uint32_t w, uint32_t h, int color_type, int depth, bool interlaced, bool trns, uint32_t seed) {
-    static PngWriter writer;  // outside the setjmp frame: see core/image_png.cpp
+    static PngWriter writer;  // outside the setjmp frame: see core/io/image_png.cpp
     writer.out.clear();
     const int channels = color_type == PNG_COLOR_TYPE_GRAY         ? 1
                          : color_type == PNG_COLOR_TYPE_GRAY_ALPHA ? 2

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "core/image_lab.hpp"
+#include "core/image_lab/image_lab.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;

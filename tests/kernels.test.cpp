@@ -3,7 +3,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "core/kernels.hpp"
+#include "core/image_lab/kernels.hpp"
 
 using namespace convscope;
 

@@ -1,4 +1,4 @@
-// Scene and lesson files (core/lesson.hpp): the DESIGN.md example parses, a scene round-trips (same problem,
+// Scene and lesson files (core/lesson/lesson.hpp): the DESIGN.md example parses, a scene round-trips (same problem,
 // same playhead, unknown fields kept), invalid files name their field (and scene number), and the bundled
 // lecture lesson holds the lecture's scenes in order.
 #include <catch2/catch.hpp>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/lesson.hpp"
+#include "core/lesson/lesson.hpp"
 
 using namespace convscope;
 

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "core/backend.hpp"
-#include "core/network.hpp"
-#include "core/stepper.hpp"
+#include "core/engine/backend.hpp"
+#include "core/network/network.hpp"
+#include "core/stepper/stepper.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;

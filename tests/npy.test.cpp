@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "core/limits.hpp"
-#include "core/npy.hpp"
+#include "core/support/limits.hpp"
+#include "core/io/npy.hpp"
 #include "support/testing.hpp"
 
 // [SECTION] Allocation counting: the largest single allocation since the last reset. Normally by replacing

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "core/params.hpp"
+#include "core/engine/params.hpp"
 
 using namespace convscope;
 

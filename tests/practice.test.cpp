@@ -1,9 +1,9 @@
-// The output-size practice (core/practice.hpp): the lecture's five answers, the hints that name the slip,
+// The output-size practice (core/practice/practice.hpp): the lecture's five answers, the hints that name the slip,
 // retries, reveal on request and the score after the five.
 #include <catch2/catch.hpp>
 
-#include "core/practice.hpp"
-#include "core/stepper.hpp"
+#include "core/practice/practice.hpp"
+#include "core/stepper/stepper.hpp"
 
 using namespace convscope;
 

@@ -1,8 +1,8 @@
 // The reference backend on the lecture's worked examples and on hand-checked cases for every parameter.
 #include <catch2/catch.hpp>
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;

@@ -14,9 +14,9 @@
 #include <random>
 #include <sstream>
 
-#include "core/backend.hpp"
-#include "core/simd/conv_transpose.hpp"
-#include "core/simd/simd.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/simd/conv_transpose.hpp"
+#include "core/engine/simd/simd.hpp"
 #include "support/operator_testers.hpp"
 #include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"

@@ -1,4 +1,4 @@
-// The simd kernel tables (core/simd/kernels.hpp) called directly, entry by entry, on every instruction set
+// The simd kernel tables (core/engine/simd/kernels.hpp) called directly, entry by entry, on every instruction set
 // this CPU runs and on the 16-lane emulated "scalar16" build (tests/support/kernels_scalar16.cpp), which
 // gives every machine AVX-512's shape (16 lanes, unroll 4, 6 rows) and so its 2-vector leftovers. Each entry
 // runs at vector counts just below, at and above its unroll (and twice it), over kernel widths with and
@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "core/simd/kernels.hpp"
-#include "core/simd/simd.hpp"
+#include "core/engine/simd/kernels.hpp"
+#include "core/engine/simd/simd.hpp"
 
 namespace convscope::simd {
 const KernelTable& kernels_scalar16();  // tests/support/kernels_scalar16.cpp

@@ -2,7 +2,7 @@
 // and which outputs an input cell feeds.
 #include <catch2/catch.hpp>
 
-#include "core/stepper.hpp"
+#include "core/stepper/stepper.hpp"
 
 using namespace convscope;
 

@@ -2,10 +2,10 @@
 // overlap counts (the checkerboard), the gather form giving the same numbers, and W_row × X_cols = Y.
 #include <catch2/catch.hpp>
 
-#include "core/backend.hpp"
-#include "core/lesson.hpp"
-#include "core/stepper_transpose.hpp"
-#include "core/transpose.hpp"
+#include "core/engine/backend.hpp"
+#include "core/lesson/lesson.hpp"
+#include "core/stepper/stepper_transpose.hpp"
+#include "core/engine/transpose.hpp"
 
 using namespace convscope;
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "app/ui/strings.hpp"
-#include "core/fileio.hpp"
-#include "core/geometry.hpp"
-#include "core/npy.hpp"
+#include "core/io/fileio.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/io/npy.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;

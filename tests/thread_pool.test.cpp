@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/thread_pool.hpp"
+#include "core/support/thread_pool.hpp"
 
 using convscope::ThreadPool;
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
-#include "core/limits.hpp"
-#include "core/trace.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/support/limits.hpp"
+#include "core/engine/trace.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;

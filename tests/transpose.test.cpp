@@ -4,10 +4,10 @@
 
 #include <cstring>
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
-#include "core/trace.hpp"
-#include "core/transpose.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/engine/trace.hpp"
+#include "core/engine/transpose.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;

@@ -1,9 +1,9 @@
-// UndoStack (core/undo.hpp) over the stepper's problem: edits undo and redo in order, a new edit clears redo,
+// UndoStack (core/support/undo.hpp) over the stepper's problem: edits undo and redo in order, a new edit clears redo,
 // equal commits are no steps, the stack is bounded.
 #include <catch2/catch.hpp>
 
-#include "core/stepper.hpp"
-#include "core/undo.hpp"
+#include "core/stepper/stepper.hpp"
+#include "core/support/undo.hpp"
 
 using namespace convscope;
 

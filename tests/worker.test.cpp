@@ -5,7 +5,7 @@
 #include <optional>
 #include <thread>
 
-#include "core/worker.hpp"
+#include "core/support/worker.hpp"
 
 using namespace convscope;
 

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "core/fileio.hpp"
+#include "core/io/fileio.hpp"
 
 namespace convscope::cli {
 

@@ -9,8 +9,8 @@
 
 #include "app/cli/cli.hpp"
 #include "app/cli/options.hpp"
-#include "core/filter.hpp"
-#include "core/limits.hpp"
+#include "core/image_lab/filter.hpp"
+#include "core/support/limits.hpp"
 
 namespace convscope::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "core/limits.hpp"
+#include "core/support/limits.hpp"
 
 namespace convscope::cli {
 

@@ -5,9 +5,9 @@
 #include <functional>
 #include <string>
 
-#include "core/backend.hpp"
-#include "core/params.hpp"
-#include "core/result.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/params.hpp"
+#include "core/support/result.hpp"
 
 namespace CLI {
 class App;

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli.hpp"
-#include "core/fileio.hpp"
-#include "core/network.hpp"
+#include "core/io/fileio.hpp"
+#include "core/network/network.hpp"
 
 namespace convscope::cli {
 namespace {

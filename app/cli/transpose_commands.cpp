@@ -6,10 +6,10 @@
 
 #include "app/cli/cli.hpp"
 #include "app/cli/options.hpp"
-#include "core/geometry.hpp"
-#include "core/limits.hpp"
-#include "core/npy.hpp"
-#include "core/transpose.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/support/limits.hpp"
+#include "core/io/npy.hpp"
+#include "core/engine/transpose.hpp"
 
 namespace convscope::cli {
 

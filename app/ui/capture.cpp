@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/fileio.hpp"
+#include "core/io/fileio.hpp"
 
 namespace convscope::ui {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "app/ui/view.hpp"
-#include "core/result.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope::ui {
 

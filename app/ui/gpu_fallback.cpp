@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "core/gpu/gpu_backend.hpp"
+#include "core/engine/gpu/gpu_backend.hpp"
 
 namespace convscope::ui {
 namespace {

@@ -6,9 +6,9 @@
 #include <iostream>
 
 #include "app/cli/cli.hpp"
-#include "app/ui/fonts.hpp"
-#include "core/kernels.hpp"
-#include "core/stepper.hpp"
+#include "app/ui/widgets/fonts.hpp"
+#include "core/image_lab/kernels.hpp"
+#include "core/stepper/stepper.hpp"
 
 namespace convscope::ui {
 

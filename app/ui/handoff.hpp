@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/image.hpp"
-#include "core/stepper.hpp"
+#include "core/io/image.hpp"
+#include "core/stepper/stepper.hpp"
 
 namespace convscope::ui {
 
@@ -30,7 +30,7 @@ struct StepperRequest {
 
 struct ImageRequest {
     std::string name;        // shown as the image's name, e.g. "1 Conv2d(1, 5, 5), channel 2"
-    convscope::Image image;  // core/image.hpp (not ui::Image, capture.hpp's framebuffer grab)
+    convscope::Image image;  // core/io/image.hpp (not ui::Image, capture.hpp's framebuffer grab)
 };
 
 class Requests {

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "app/cli/cli.hpp"
-#include "app/ui/fonts.hpp"
-#include "core/lesson.hpp"
-#include "core/params.hpp"
+#include "app/ui/widgets/fonts.hpp"
+#include "core/lesson/lesson.hpp"
+#include "core/engine/params.hpp"
 
 extern char** environ;
 

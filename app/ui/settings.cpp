@@ -8,7 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "core/fileio.hpp"
+#include "core/io/fileio.hpp"
 
 namespace convscope::ui {
 namespace {

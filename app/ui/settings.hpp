@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "app/ui/palette.hpp"
+#include "app/ui/widgets/palette.hpp"
 #include "app/ui/strings.hpp"
-#include "core/result.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope::ui {
 

@@ -17,12 +17,12 @@
 #include <cstring>
 #include <filesystem>
 
-#include "app/ui/draw.hpp"
-#include "app/ui/fonts.hpp"
+#include "app/ui/widgets/draw.hpp"
+#include "app/ui/widgets/fonts.hpp"
 #include "app/ui/handoff.hpp"
-#include "core/backend.hpp"
-#include "core/fileio.hpp"
-#include "core/trace.hpp"
+#include "core/engine/backend.hpp"
+#include "core/io/fileio.hpp"
+#include "core/engine/trace.hpp"
 
 namespace convscope::ui {
 

@@ -2,13 +2,13 @@
 // cell, one column per window) top right, the kernel as a row (W_row) bottom left, and below each column
 // its product W_row · column (+ bias) = that window's output. The current window's column is outlined and
 // its current term's row lit, so the stepper's multiply-accumulate line below reads off the same numbers.
-// Core builds the matrix from the traces (im2col_matrix in core/stepper_transpose.hpp).
+// Core builds the matrix from the traces (im2col_matrix in core/stepper/stepper_transpose.hpp).
 #include <algorithm>
 
-#include "app/ui/draw.hpp"
-#include "app/ui/palette.hpp"
+#include "app/ui/widgets/draw.hpp"
+#include "app/ui/widgets/palette.hpp"
 #include "app/ui/stepper_panels.hpp"
-#include "core/trace.hpp"
+#include "core/engine/trace.hpp"
 
 namespace convscope::ui {
 namespace {

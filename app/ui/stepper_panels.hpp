@@ -1,4 +1,4 @@
-// The stepper's extra panels, views of core/stepper_transpose.hpp: a transposed convolution as a scatter
+// The stepper's extra panels, views of core/stepper/stepper_transpose.hpp: a transposed convolution as a scatter
 // (stamps, running sums, the overlap heat) or as a gather (the equivalent stride-1 convolution), and a
 // convolution as im2col's matrix product. The stepper view owns one of each and hands them its playhead:
 //   m_transpose.solve(m_problem);                    // after an edit
@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "app/ui/view.hpp"
-#include "core/stepper.hpp"
-#include "core/stepper_transpose.hpp"
+#include "core/stepper/stepper.hpp"
+#include "core/stepper/stepper_transpose.hpp"
 
 namespace convscope::ui {
 

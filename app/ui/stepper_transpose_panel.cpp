@@ -1,7 +1,7 @@
 // The transposed convolution in the stepper: the scatter view (each input cell stamps value × kernel onto
 // the output; running sums; the overlap heat that shows the checkerboard) and the gather view (the same
 // numbers as a stride-1 convolution over the zero-stuffed input with the kernel rotated 180°). Core
-// computes everything (core/stepper_transpose.hpp); this file draws it.
+// computes everything (core/stepper/stepper_transpose.hpp); this file draws it.
 //
 // [SECTION] Helpers
 // [SECTION] Solving and controls
@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "app/ui/draw.hpp"
-#include "app/ui/palette.hpp"
+#include "app/ui/widgets/draw.hpp"
+#include "app/ui/widgets/palette.hpp"
 #include "app/ui/stepper_panels.hpp"
-#include "core/trace.hpp"
+#include "core/engine/trace.hpp"
 
 namespace convscope::ui {
 namespace {

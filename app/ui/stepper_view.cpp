@@ -1,5 +1,5 @@
 // The stepper: the lecture's convolution, one window (or one term) at a time. It edits a StepperProblem, asks
-// core/stepper.hpp to solve it (traces per window, the playhead), and draws the result: the input with its
+// core/stepper/stepper.hpp to solve it (traces per window, the playhead), and draws the result: the input with its
 // padding ring, the kernel, the output filling in, the multiply-accumulate line, and the output-size formula.
 //
 // [SECTION] State and problem editing
@@ -21,13 +21,13 @@
 
 #include <cstdio>
 
-#include "app/ui/draw.hpp"
+#include "app/ui/widgets/draw.hpp"
 #include "app/ui/handoff.hpp"
-#include "app/ui/palette.hpp"
+#include "app/ui/widgets/palette.hpp"
 #include "app/ui/stepper_panels.hpp"
 #include "app/ui/view.hpp"
-#include "core/stepper.hpp"
-#include "core/undo.hpp"
+#include "core/stepper/stepper.hpp"
+#include "core/support/undo.hpp"
 
 namespace convscope::ui {
 namespace {

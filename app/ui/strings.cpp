@@ -3,7 +3,7 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "core/geometry.hpp"
+#include "core/engine/geometry.hpp"
 
 namespace convscope::ui {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope {
 struct AxisSpec;
@@ -420,7 +420,7 @@ const char* tr(Str id, Lang lang);
 // printf-style formatting of a translated format string.
 std::string trf(Str id, ...);
 
-// A structured error from core or the CLI (core/error_codes.hpp) in the current language, or in `lang`.
+// A structured error from core or the CLI (core/support/error_codes.hpp) in the current language, or in `lang`.
 // Views keep the Error, not this text, so a language switch redraws it.
 std::string tr_error(const Error& error);
 std::string tr_error(const Error& error, Lang lang);

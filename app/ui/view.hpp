@@ -8,7 +8,7 @@
 //   };
 //   std::unique_ptr<View> make_mine_view() { return std::make_unique<MyView>(); }
 //
-// Views read colours from palette() (app/ui/palette.hpp), text from tr() (app/ui/strings.hpp), and compute
+// Views read colours from palette() (app/ui/widgets/palette.hpp), text from tr() (app/ui/strings.hpp), and compute
 // nothing themselves: core computes, views draw.
 #pragma once
 
@@ -23,7 +23,7 @@
 
 #include "app/ui/settings.hpp"
 #include "app/ui/strings.hpp"
-#include "core/lesson.hpp"
+#include "core/lesson/lesson.hpp"
 
 namespace convscope::ui {
 
@@ -136,7 +136,7 @@ public:
     virtual void draw_content(ViewContext& ctx) = 0;
     // True while the view has unfinished work that a scripted run (--frames, --export-gif) must wait for.
     virtual bool busy() const { return false; }
-    // Scenes (core/lesson.hpp): shows `scene` (of this view's kind) and returns true, or false when this
+    // Scenes (core/lesson/lesson.hpp): shows `scene` (of this view's kind) and returns true, or false when this
     // view does not show scenes.
     virtual bool load_scene(const Scene&) { return false; }
     // What the view shows now as a scene, or nullopt when it cannot say.

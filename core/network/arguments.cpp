@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/network.hpp"
+#include "core/network/network.hpp"
 #include "core/network/detail.hpp"
 
 namespace convscope::network_detail {

@@ -1,6 +1,6 @@
 // The stacks the network view's menu offers (bundled_stacks): the lecture's CNN, LeNet-5, AlexNet, a VGG
 // block with BatchNorm, a MobileNetV2 block, a DCGAN generator.
-#include "core/network.hpp"
+#include "core/network/network.hpp"
 
 namespace convscope {
 

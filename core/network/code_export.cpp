@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/network.hpp"
+#include "core/network/network.hpp"
 #include "core/network/code_syntax.hpp"
 
 namespace convscope {

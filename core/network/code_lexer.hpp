@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/network.hpp"
+#include "core/network/network.hpp"
 
 namespace convscope::code_detail {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/network.hpp"
+#include "core/network/network.hpp"
 
 namespace convscope::network_detail {
 

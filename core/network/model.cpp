@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/backend.hpp"
-#include "core/image.hpp"
+#include "core/engine/backend.hpp"
+#include "core/io/image.hpp"
 
 namespace convscope {
 

@@ -20,18 +20,18 @@
 #include <variant>
 #include <vector>
 
-#include "core/network.hpp"
-#include "core/result.hpp"
-#include "core/tensor.hpp"
-#include "core/undo.hpp"
-#include "core/worker.hpp"
+#include "core/network/network.hpp"
+#include "core/support/result.hpp"
+#include "core/engine/tensor.hpp"
+#include "core/support/undo.hpp"
+#include "core/support/worker.hpp"
 
 namespace convscope {
 
 // [SECTION] The stack and its edits
 
 // One layer of the stack and the kernel chosen for each of its output channels (Conv2d; "" = the seeded
-// random weights, else a core/kernels.hpp preset name).
+// random weights, else a core/image_lab/kernels.hpp preset name).
 struct StackLayer {
     Layer layer;
     std::vector<std::string> presets;

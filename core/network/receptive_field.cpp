@@ -8,11 +8,11 @@
 #include <random>
 #include <tuple>
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
-#include "core/kernels.hpp"
-#include "core/limits.hpp"
-#include "core/network.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/image_lab/kernels.hpp"
+#include "core/support/limits.hpp"
+#include "core/network/network.hpp"
 #include "core/network/detail.hpp"
 
 namespace convscope {

@@ -17,8 +17,8 @@
 #include <random>
 #include <string>
 
-#include "core/backend.hpp"
-#include "core/simd/simd.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/simd/simd.hpp"
 
 using namespace convscope;
 

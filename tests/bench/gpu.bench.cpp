@@ -13,8 +13,8 @@
 #include <random>
 #include <string>
 
-#include "core/backend.hpp"
-#include "core/gpu/gpu_backend.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/gpu/gpu_backend.hpp"
 
 using namespace convscope;
 

@@ -9,8 +9,8 @@
 
 #include "app/cli/cli.hpp"
 #include "app/cli/options.hpp"
-#include "core/network.hpp"
-#include "core/params.hpp"
+#include "core/network/network.hpp"
+#include "core/engine/params.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<std::string> args{"convscope"};

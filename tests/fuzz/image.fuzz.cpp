@@ -1,4 +1,4 @@
-// Fuzz target: the image loader (core/image.cpp's magic-number dispatch, header checks and PNM reader, the
+// Fuzz target: the image loader (core/io/image.cpp's magic-number dispatch, header checks and PNM reader, the
 // stb_image BMP/TGA decoders compiled into core, and Debian's libpng, libjpeg-turbo and giflib behind them).
 // Any bytes give an image within the limits or a readable error; never a crash, a hang or an allocation
 // beyond the limits. The fuzz build instruments core, so the coverage counts all of that but the Debian
@@ -8,8 +8,8 @@
 #include <span>
 #include <string>
 
-#include "core/image.hpp"
-#include "core/limits.hpp"
+#include "core/io/image.hpp"
+#include "core/support/limits.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto img = convscope::decode_image(std::span<const uint8_t>(data, size));

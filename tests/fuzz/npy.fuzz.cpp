@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "core/npy.hpp"
+#include "core/io/npy.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto t = convscope::parse_npy(std::span<const uint8_t>(data, size));

@@ -18,7 +18,7 @@ Regenerating on another machine may change the last bits of the older cases' y.n
 follows its thread count); commit only the cases that were added.
 
 data/npy/ holds small fixtures written by numpy itself in the dtypes, byte orders, memory orders and format
-versions that core/npy.cpp reads; each is arange(size).reshape(shape) shifted so that it is not trivially zero
+versions that core/io/npy.cpp reads; each is arange(size).reshape(shape) shifted so that it is not trivially zero
 (see write_npy_fixtures).
 """
 

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
 #include "testing.hpp"
 
 namespace convscope::testing {

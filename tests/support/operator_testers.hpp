@@ -15,10 +15,10 @@
 #include <sstream>
 #include <string>
 
-#include "core/backend.hpp"
-#include "core/geometry.hpp"
-#include "core/params.hpp"
-#include "core/tensor.hpp"
+#include "core/engine/backend.hpp"
+#include "core/engine/geometry.hpp"
+#include "core/engine/params.hpp"
+#include "core/engine/tensor.hpp"
 #include "support/testing.hpp"
 
 namespace convscope::testing {

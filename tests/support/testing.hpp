@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "core/npy.hpp"
-#include "core/tensor.hpp"
+#include "core/io/npy.hpp"
+#include "core/engine/tensor.hpp"
 #include "support/process.hpp"
 
 namespace convscope::testing {

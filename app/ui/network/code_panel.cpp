@@ -8,7 +8,7 @@
 #include <algorithm>
 
 #include "app/ui/network/network_view.hpp"
-#include "app/ui/palette.hpp"
+#include "app/ui/widgets/palette.hpp"
 
 namespace convscope::ui::network {
 

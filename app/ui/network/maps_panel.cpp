@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "app/ui/draw.hpp"
+#include "app/ui/widgets/draw.hpp"
 #include "app/ui/handoff.hpp"
 #include "app/ui/network/network_view.hpp"
-#include "app/ui/palette.hpp"
-#include "core/backend.hpp"
-#include "core/filter.hpp"
-#include "core/trace.hpp"
+#include "app/ui/widgets/palette.hpp"
+#include "core/engine/backend.hpp"
+#include "core/image_lab/filter.hpp"
+#include "core/engine/trace.hpp"
 
 namespace convscope::ui::network {
 

@@ -29,7 +29,7 @@ namespace convscope::ui::network {
 
 // A preset kernel an output channel can take instead of its random weights.
 struct ChannelPreset {
-    const char* id;  // core/kernels.hpp name; "" for the seeded random weights
+    const char* id;  // core/image_lab/kernels.hpp name; "" for the seeded random weights
     Str label;
 };
 inline constexpr ChannelPreset kPresets[] = {

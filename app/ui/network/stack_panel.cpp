@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
-#include "app/ui/draw.hpp"
+#include "app/ui/widgets/draw.hpp"
 #include "app/ui/network/network_view.hpp"
-#include "app/ui/palette.hpp"
+#include "app/ui/widgets/palette.hpp"
 
 namespace convscope::ui::network {
 namespace {

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 
-#include "app/ui/draw.hpp"
+#include "app/ui/widgets/draw.hpp"
 #include "app/ui/network/network_view.hpp"
-#include "app/ui/palette.hpp"
-#include "core/trace.hpp"
+#include "app/ui/widgets/palette.hpp"
+#include "core/engine/trace.hpp"
 
 namespace convscope::ui::network {
 namespace {

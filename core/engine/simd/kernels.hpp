@@ -1,0 +1,73 @@
+// The inner kernels of the simd backend, written once (kernels.inl) and compiled once per instruction set in
+// its own translation unit with its own flags (kernels_avx512.cpp, kernels_avx2.cpp, kernels_sse41.cpp,
+// kernels_neon.cpp, kernels_scalar.cpp). The backend (simd_backend.cpp) prepares row pointers and calls them
+// through a KernelTable chosen at start-up; nothing outside core/engine/simd sees an instruction set.
+//
+// A kernel computes `nvec` vectors of consecutive output columns. Every input it reads is described by a row
+// pointer and a per-tap offset: the value under tap kx for output lane j is row[off[kx] + j], whatever the
+// stride, dilation or padding (the backend makes padded, stride-deinterleaved copies of rows only where
+// needed).
+#pragma once
+
+#include <cstdint>
+
+namespace convscope::simd {
+
+// Most output rows that conv_a computes at once (KernelTable::rows_a; each input row load feeds up to that
+// many kernel rows).
+inline constexpr int kMaxRowsA = 8;
+// Output channels that conv_b computes at once (each input load feeds this many weights).
+inline constexpr int kChannelsB = 4;
+
+struct ConvRowsArgs {
+    // conv_a: [cin][rows_a + kh − 1] consecutive padded input rows; conv_b: [cin][kh] rows of one output row.
+    const float* const* rows = nullptr;
+    const int64_t* off = nullptr;  // [kw]
+    // conv_a: cin×kh×kw weights of one output channel; conv_b: `ocb` output channels, `w_oc` floats apart.
+    const float* weights = nullptr;
+    int64_t w_oc = 0;
+    const float* bias = nullptr;  // null, or one value per output channel computed
+    float* const* out = nullptr;  // conv_a: [rows_a] output rows; conv_b: [ocb] output rows
+    int64_t cin = 1, kh = 1, kw = 1, nvec = 0;
+    int ocb = 1;  // conv_b: 1 … kChannelsB
+};
+
+// A piece of a copied strip: dst[i] = row[src + i·step] for i < len, or the fill value where src < 0.
+// Stride phases, borders and padding modes all come out as a few such runs per strip.
+struct StripRun {
+    int32_t dst = 0, len = 0, src = -1, step = 1;
+};
+
+struct PoolRowArgs {
+    const float* const* rows = nullptr;  // [kh]
+    const int64_t* off = nullptr;        // [kw]
+    const float* divisor = nullptr;      // avg: one per output column
+    float* out = nullptr;
+    int64_t kh = 1, kw = 1, nvec = 0;
+};
+
+struct KernelTable {
+    const char* name;  // "avx512", "avx2", "sse4.1", "neon", "scalar"
+    int lanes;         // floats per vector
+    int unroll;        // vectors per register block (a kernel call is fastest on multiples of lanes·unroll)
+    int rows_a;        // output rows conv_a computes at once (≤ kMaxRowsA)
+    // Sums over cin, kh, kw for rows_a consecutive output rows (stride 1, dilation 1 vertically).
+    void (*conv_a)(const ConvRowsArgs&);
+    // Sums over cin, kh, kw for one output row of `ocb` output channels.
+    void (*conv_b)(const ConvRowsArgs&);
+    // Max over the window, first maximum in row-major order wins, NaN propagates (PyTorch's rule).
+    void (*pool_max)(const PoolRowArgs&);
+    // Row-major sum over the window divided by divisor[j].
+    void (*pool_avg)(const PoolRowArgs&);
+    // Copies a padded strip of one input row into dst, run by run.
+    void (*build_strip)(const float* row, const StripRun* runs, int64_t count, float fill, float* dst);
+};
+
+// Each exists only where its translation unit was built (see CMakeLists.txt); scalar always exists.
+const KernelTable& kernels_scalar();
+const KernelTable& kernels_sse41();
+const KernelTable& kernels_avx2();
+const KernelTable& kernels_avx512();
+const KernelTable& kernels_neon();
+
+}  // namespace convscope::simd

@@ -1,0 +1,348 @@
+// The simd kernels, written once. Included by one translation unit per instruction set, which defines
+// CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per register block),
+// CONVSCOPE_SIMD_ROWS (output rows of conv_a),
+// CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE (the function returning this copy's KernelTable).
+// Everything here has internal linkage, so the copies built with different flags never mix.
+// No standard-library templates are used: an out-of-line copy built with AVX-512 flags could otherwise be
+// picked by the linker for code that runs on every CPU.
+#include "core/engine/simd/kernels.hpp"
+
+namespace convscope::simd {
+namespace {
+
+constexpr int kLanes = CONVSCOPE_SIMD_LANES;
+constexpr int kUnroll = CONVSCOPE_SIMD_UNROLL;
+constexpr int kRows = CONVSCOPE_SIMD_ROWS;
+static_assert(kRows >= 1 && kRows <= kMaxRowsA, "conv_a rows");
+
+#if CONVSCOPE_SIMD_LANES == 1
+using V = float;
+inline V load(const float* p) {
+    return *p;
+}
+inline void store(float* p, V v) {
+    *p = v;
+}
+inline V broadcast(float x) {
+    return x;
+}
+#else
+typedef float V __attribute__((vector_size(CONVSCOPE_SIMD_LANES * sizeof(float))));
+inline V load(const float* p) {
+    V v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void store(float* p, V v) {
+    __builtin_memcpy(p, &v, sizeof v);
+}
+// x − (+0) is x for every x, −0 and NaN included, and GCC turns it into a single broadcast.
+inline V broadcast(float x) {
+    return x - V{};
+}
+#endif
+
+// [SECTION] conv_a: kRows output rows at once; each loaded input vector feeds every kernel row it meets.
+// Relative input row t serves output row r through kernel row ky = t − r, for the rows LO ≤ r ≤ HI where that
+// kernel row exists; the range is a template argument so the tap loop has no branches.
+template <int U, int LO, int HI, int KW>
+__attribute__((always_inline)) inline void conv_a_row(V (&acc)[kRows][U], const float* rp, const int64_t* off,
+                                                      const float* wt, int64_t kw_runtime) {
+    const int64_t kw = KW > 0 ? KW : kw_runtime;
+#pragma GCC unroll 8
+    for (int64_t kx = 0; kx < kw; ++kx) {
+        const float* p = rp + off[kx];
+        V in[U];
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
+#pragma GCC unroll 8
+        for (int r = LO; r <= HI; ++r) {
+            const V wv = broadcast(wt[kx - r * kw]);  // weight (t − r, kx)
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) acc[r][u] += in[u] * wv;
+        }
+    }
+}
+
+// Calls conv_a_row for the row range lo … hi through one jump table (ranges up to kMaxRowsA = 8 rows).
+template <int U, int KW>
+__attribute__((always_inline)) inline void conv_a_rows(int64_t lo, int64_t hi, V (&acc)[kRows][U],
+                                                       const float* rp, const int64_t* off, const float* wt,
+                                                       int64_t kw) {
+    static_assert(kMaxRowsA == 8, "the cases below list every range of 8 rows");
+#define CONVSCOPE_ROWS_CASE(LO, HI)                                                \
+    case LO * 8 + HI:                                                              \
+        if constexpr (HI < kRows) conv_a_row<U, LO, HI, KW>(acc, rp, off, wt, kw); \
+        break;
+    switch (lo * 8 + hi) {
+        CONVSCOPE_ROWS_CASE(0, 0)
+        CONVSCOPE_ROWS_CASE(0, 1)
+        CONVSCOPE_ROWS_CASE(0, 2)
+        CONVSCOPE_ROWS_CASE(0, 3)
+        CONVSCOPE_ROWS_CASE(0, 4)
+        CONVSCOPE_ROWS_CASE(0, 5)
+        CONVSCOPE_ROWS_CASE(0, 6)
+        CONVSCOPE_ROWS_CASE(0, 7)
+        CONVSCOPE_ROWS_CASE(1, 1)
+        CONVSCOPE_ROWS_CASE(1, 2)
+        CONVSCOPE_ROWS_CASE(1, 3)
+        CONVSCOPE_ROWS_CASE(1, 4)
+        CONVSCOPE_ROWS_CASE(1, 5)
+        CONVSCOPE_ROWS_CASE(1, 6)
+        CONVSCOPE_ROWS_CASE(1, 7)
+        CONVSCOPE_ROWS_CASE(2, 2)
+        CONVSCOPE_ROWS_CASE(2, 3)
+        CONVSCOPE_ROWS_CASE(2, 4)
+        CONVSCOPE_ROWS_CASE(2, 5)
+        CONVSCOPE_ROWS_CASE(2, 6)
+        CONVSCOPE_ROWS_CASE(2, 7)
+        CONVSCOPE_ROWS_CASE(3, 3)
+        CONVSCOPE_ROWS_CASE(3, 4)
+        CONVSCOPE_ROWS_CASE(3, 5)
+        CONVSCOPE_ROWS_CASE(3, 6)
+        CONVSCOPE_ROWS_CASE(3, 7)
+        CONVSCOPE_ROWS_CASE(4, 4)
+        CONVSCOPE_ROWS_CASE(4, 5)
+        CONVSCOPE_ROWS_CASE(4, 6)
+        CONVSCOPE_ROWS_CASE(4, 7)
+        CONVSCOPE_ROWS_CASE(5, 5)
+        CONVSCOPE_ROWS_CASE(5, 6)
+        CONVSCOPE_ROWS_CASE(5, 7)
+        CONVSCOPE_ROWS_CASE(6, 6)
+        CONVSCOPE_ROWS_CASE(6, 7)
+        CONVSCOPE_ROWS_CASE(7, 7)
+    }
+#undef CONVSCOPE_ROWS_CASE
+}
+
+template <int U, int KW>
+inline void conv_a_block(const ConvRowsArgs& a, int64_t j) {
+    constexpr int R = kRows;
+    const int64_t T = R + a.kh - 1;
+    V acc[R][U];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) acc[r][u] = broadcast(0.0f);
+    for (int64_t ci = 0; ci < a.cin; ++ci) {
+        const float* const* rows = a.rows + ci * T;
+        const float* w = a.weights + ci * a.kh * a.kw;
+        for (int64_t t = 0; t < T; ++t) {
+            const int64_t lo = t - (a.kh - 1) > 0 ? t - (a.kh - 1) : 0;  // rows r with 0 ≤ t − r < kh
+            const int64_t hi = t < R - 1 ? t : R - 1;
+            // Ask for the next block's columns of this row now, so they arrive from L2 while this one
+            // computes.
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) __builtin_prefetch(rows[t] + j + (U + u) * kLanes);
+            conv_a_rows<U, KW>(lo, hi, acc, rows[t] + j, a.off, w + t * a.kw, a.kw);
+        }
+    }
+    const V b = broadcast(a.bias ? *a.bias : 0.0f);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) store(a.out[r] + j + u * kLanes, a.bias ? acc[r][u] + b : acc[r][u]);
+}
+
+template <int KW>
+void conv_a_run(const ConvRowsArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_a_block<kUnroll, KW>(a, v * kLanes);
+    if (kUnroll > 2 && v + 2 <= a.nvec) conv_a_block<2, KW>(a, v * kLanes), v += 2;  // leftovers
+    for (; v < a.nvec; ++v) conv_a_block<1, KW>(a, v * kLanes);
+}
+
+// Small kernel widths unroll completely; wider ones loop (their loop overhead is small against the work).
+void conv_a(const ConvRowsArgs& a) {
+    switch (a.kw) {
+        case 3:
+            conv_a_run<3>(a);
+            break;
+        case 5:
+            conv_a_run<5>(a);
+            break;
+        case 7:
+            conv_a_run<7>(a);
+            break;
+        default:
+            conv_a_run<0>(a);
+            break;
+    }
+}
+
+// [SECTION] conv_b: OCB output channels of one output row at once; each loaded input vector feeds OCB
+// weights. KW > 0 fixes the kernel width at compile time (the common 3 and 5), so the tap loop unrolls
+// completely.
+template <int OCB, int U, int KW>
+inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
+    const int64_t kw = KW > 0 ? KW : a.kw;
+    V acc[OCB][U];
+#pragma GCC unroll 8
+    for (int o = 0; o < OCB; ++o)
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) acc[o][u] = broadcast(0.0f);
+    const int64_t taps = a.cin * a.kh;
+    for (int64_t row = 0; row < taps; ++row) {
+        const float* rp = a.rows[row] + j;
+        const float* w = a.weights + row * kw;
+#pragma GCC unroll 8
+        for (int64_t kx = 0; kx < kw; ++kx) {
+            const float* p = rp + a.off[kx];
+            V in[U];
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
+#pragma GCC unroll 8
+            for (int o = 0; o < OCB; ++o) {
+                const V wv = broadcast(w[o * a.w_oc + kx]);
+#pragma GCC unroll 8
+                for (int u = 0; u < U; ++u) acc[o][u] += in[u] * wv;
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int o = 0; o < OCB; ++o) {
+        const V b = broadcast(a.bias ? a.bias[o] : 0.0f);
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) store(a.out[o] + j + u * kLanes, a.bias ? acc[o][u] + b : acc[o][u]);
+    }
+}
+
+template <int OCB, int KW>
+void conv_b_run(const ConvRowsArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_block<OCB, kUnroll, KW>(a, v * kLanes);
+    if (kUnroll > 2 && v + 2 <= a.nvec) conv_b_block<OCB, 2, KW>(a, v * kLanes), v += 2;  // leftovers
+    for (; v < a.nvec; ++v) conv_b_block<OCB, 1, KW>(a, v * kLanes);
+}
+
+template <int OCB>
+void conv_b_width(const ConvRowsArgs& a) {
+    switch (a.kw) {
+        case 3:
+            conv_b_run<OCB, 3>(a);
+            break;
+        case 5:
+            conv_b_run<OCB, 5>(a);
+            break;
+        default:
+            conv_b_run<OCB, 0>(a);
+            break;
+    }
+}
+
+void conv_b(const ConvRowsArgs& a) {
+    static_assert(kChannelsB == 4, "conv_b instantiates 1 … 4 channels");
+    switch (a.ocb) {
+        case 1:
+            conv_b_width<1>(a);
+            break;
+        case 2:
+            conv_b_width<2>(a);
+            break;
+        case 3:
+            conv_b_width<3>(a);
+            break;
+        default:
+            conv_b_width<4>(a);
+            break;
+    }
+}
+
+// [SECTION] Pooling: one output row, kUnroll vectors at a time.
+template <int U>
+inline void pool_max_block(const PoolRowArgs& a, int64_t j) {
+    V best[U];
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) best[u] = broadcast(-__builtin_inff());
+    for (int64_t ky = 0; ky < a.kh; ++ky) {
+        const float* rp = a.rows[ky] + j;
+        for (int64_t kx = 0; kx < a.kw; ++kx) {
+            const float* p = rp + a.off[kx];
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) {
+                const V x = load(p + u * kLanes);
+                // Take x when it is larger or NaN, unless a NaN was already taken: PyTorch's max pool.
+                const auto take = ((x > best[u]) | (x != x)) & (best[u] == best[u]);
+                best[u] = take ? x : best[u];
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) store(a.out + j + u * kLanes, best[u]);
+}
+
+template <int U>
+inline void pool_avg_block(const PoolRowArgs& a, int64_t j) {
+    V sum[U];
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) sum[u] = broadcast(0.0f);
+    for (int64_t ky = 0; ky < a.kh; ++ky) {
+        const float* rp = a.rows[ky] + j;
+        for (int64_t kx = 0; kx < a.kw; ++kx) {
+            const float* p = rp + a.off[kx];
+#pragma GCC unroll 8
+            for (int u = 0; u < U; ++u) sum[u] += load(p + u * kLanes);
+        }
+    }
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) store(a.out + j + u * kLanes, sum[u] / load(a.divisor + j + u * kLanes));
+}
+
+void pool_max(const PoolRowArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) pool_max_block<kUnroll>(a, v * kLanes);
+    for (; v < a.nvec; ++v) pool_max_block<1>(a, v * kLanes);  // leftovers
+}
+
+void pool_avg(const PoolRowArgs& a) {
+    int64_t v = 0;
+    for (; v + kUnroll <= a.nvec; v += kUnroll) pool_avg_block<kUnroll>(a, v * kLanes);
+    for (; v < a.nvec; ++v) pool_avg_block<1>(a, v * kLanes);  // leftovers
+}
+
+// [SECTION] Strips: contiguous runs copy by vectors, stride-2 runs (the usual pooling) by even-lane shuffles.
+#if CONVSCOPE_SIMD_LANES > 1
+// The even lanes of a:b (GCC ≥ 12 and Clang both have __builtin_shufflevector).
+inline V even_lanes(V a, V b) {
+#if CONVSCOPE_SIMD_LANES == 4
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6);
+#elif CONVSCOPE_SIMD_LANES == 8
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+#else
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+#endif
+}
+#endif
+
+void build_strip(const float* row, const StripRun* runs, int64_t count, float fill, float* dst) {
+    for (int64_t r = 0; r < count; ++r) {
+        const StripRun& run = runs[r];
+        float* d = dst + run.dst;
+        int64_t i = 0;
+        if (run.src < 0) {
+            for (; i < run.len; ++i) d[i] = fill;
+            continue;
+        }
+        const float* s = row + run.src;
+#if CONVSCOPE_SIMD_LANES > 1
+        if (run.step == 1) {
+            for (; i + kLanes <= run.len; i += kLanes) store(d + i, load(s + i));
+        } else if (run.step == 2) {
+            // Reads s[2i … 2i + 2·kLanes − 1]; the last one must still be in the run (i + kLanes < len).
+            for (; i + kLanes < run.len; i += kLanes)
+                store(d + i, even_lanes(load(s + 2 * i), load(s + 2 * i + kLanes)));
+        }
+#endif
+        for (; i < run.len; ++i) d[i] = s[i * run.step];  // leftovers
+    }
+}
+
+}  // namespace
+
+const KernelTable& CONVSCOPE_SIMD_TABLE() {
+    static const KernelTable table{
+        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, conv_a, conv_b, pool_max, pool_avg, build_strip};
+    return table;
+}
+
+}  // namespace convscope::simd

@@ -1,0 +1,610 @@
+// [SECTION] Instruction-set dispatch
+// [SECTION] Column layout: segments, phases, tap offsets
+// [SECTION] Row fetching: direct pointers into the input, or small padded copies
+// [SECTION] conv2d
+// [SECTION] pool2d
+// [SECTION] The Backend
+//
+// How a problem runs: the output is cut into tasks (rows of one image and channel group) that the persistent
+// thread pool shares out; the split does not depend on the thread count, and every output element is computed
+// by exactly one kernel call, so the answer is the same with any number of threads. Within a task, each
+// output row is cut into segments of a few hundred columns. For every input row a segment needs, the kernel
+// gets a pointer: straight into the input where the segment's taps stay inside it (stride 1), otherwise into
+// a small copy of just that segment's padded columns, split by stride phase so strided taps become contiguous
+// too.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "core/engine/backend.hpp"
+#include "core/engine/simd/conv_transpose.hpp"
+#include "core/engine/simd/kernels.hpp"
+#include "core/engine/simd/simd.hpp"
+#include "core/support/thread_pool.hpp"
+
+namespace convscope {
+namespace simd {
+namespace {
+
+// [SECTION] Instruction-set dispatch
+
+std::vector<const KernelTable*> supported_tables() {
+    std::vector<const KernelTable*> v;
+#if defined(CONVSCOPE_SIMD_X86)
+    __builtin_cpu_init();
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq"))
+        v.push_back(&kernels_avx512());
+    if (avx2) v.push_back(&kernels_avx2());
+    if (__builtin_cpu_supports("sse4.1")) v.push_back(&kernels_sse41());
+#elif defined(CONVSCOPE_SIMD_NEON)
+    v.push_back(&kernels_neon());
+#endif
+    v.push_back(&kernels_scalar());
+    return v;
+}
+
+std::atomic<const KernelTable*> g_table{nullptr};
+std::atomic<int> g_max_threads{0};
+
+const KernelTable& table() {
+    const KernelTable* t = g_table.load(std::memory_order_acquire);
+    if (!t) {
+        t = supported_tables().front();
+        g_table.store(t, std::memory_order_release);
+    }
+    return *t;
+}
+
+// Problems smaller than this many multiply-adds run on the calling thread: waking workers would cost more.
+constexpr double kParallelWork = 1 << 17;
+
+int threads_for(double work) {
+    return work < kParallelWork ? 1 : g_max_threads.load();
+}
+
+int64_t ceil_div(int64_t a, int64_t b) {
+    return (a + b - 1) / b;
+}
+
+// [SECTION] Column layout
+
+// One run of output columns computed by one kernel call.
+struct Segment {
+    int64_t ox0 = 0;    // first output column
+    int64_t valid = 0;  // output columns
+    int64_t nvec = 0;   // vectors computed (the last may run past `valid`)
+    // 0 when the segment reads the input directly; else the floats in its copied strips, described by `runs`.
+    int64_t strip_floats = 0;
+    std::vector<StripRun> runs;
+
+    bool direct() const { return strip_floats == 0; }
+    bool partial(int64_t lanes) const { return nvec * lanes != valid; }
+};
+
+// How the output columns map onto input columns, shared by every row and task of a problem. With stride 1 the
+// wide middle segments read the input directly; only narrow segments at the borders (and the last vector's
+// leftovers) read copied strips. With a wider stride every segment reads strips split by stride phase.
+struct Columns {
+    int64_t lanes = 1;  // floats per vector
+    int64_t seg = 1;    // most output columns in a segment, a multiple of lanes
+    int64_t pad_left = 0, in_w = 1;
+    std::vector<int64_t> phase;  // distinct (kx·dw) mod sw, in order of first use
+    std::vector<int64_t> off;    // [kw]: where tap kx reads, relative to a row pointer
+    int64_t strip_len = 0;       // floats per phase in a copied strip
+    int64_t strip_total = 0;     // most floats in a copied strip (all phases)
+    std::vector<Segment> segments;
+};
+
+// `col_source(pc)`: the input column read at padded column pc, or −1 for the fill value.
+template <class ColSource>
+Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int64_t dw, int64_t kw,
+                     int64_t pad_left, int64_t in_w, ColSource col_source) {
+    Columns c;
+    c.lanes = lanes;
+    // A segment never spans more than the output row (rounded up to whole vectors): narrow rows (strided CNN
+    // layers, 28 to 112 columns) then copy strips of their own width, not of the widest segment, so a task's
+    // strips stay in L1/L2 instead of being mostly fill.
+    c.seg = std::min(std::max<int64_t>(16, 64 / lanes) * lanes,
+                     ceil_div(std::max<int64_t>(ow, 1), lanes) * lanes);
+    c.pad_left = pad_left, c.in_w = in_w;
+    int64_t qmax = 0;
+    std::vector<int64_t> q(static_cast<size_t>(kw)), slot(static_cast<size_t>(kw));
+    for (int64_t kx = 0; kx < kw; ++kx) {
+        const int64_t tap = kx * dw, p = tap % sw;
+        q[size_t(kx)] = tap / sw;
+        qmax = std::max(qmax, q[size_t(kx)]);
+        auto it = std::find(c.phase.begin(), c.phase.end(), p);
+        slot[size_t(kx)] = it - c.phase.begin();
+        if (it == c.phase.end()) c.phase.push_back(p);
+    }
+    c.strip_len = c.seg + qmax;
+    c.strip_total = c.strip_len * int64_t(c.phase.size());
+    for (int64_t kx = 0; kx < kw; ++kx) c.off.push_back(slot[size_t(kx)] * c.strip_len + q[size_t(kx)]);
+
+    // Cuts [from, to) into segments of at most c.seg columns.
+    auto add = [&](int64_t from, int64_t to, bool direct) {
+        for (int64_t x0 = from; x0 < to; x0 += c.seg) {
+            Segment g;
+            g.ox0 = x0;
+            g.valid = std::min(c.seg, to - x0);
+            g.nvec = ceil_div(g.valid, lanes);
+            if (!direct) {
+                // Stride 1 has one phase, so a strip only needs its own columns; otherwise the phase layout.
+                const int64_t len = sw == 1 ? g.nvec * lanes + qmax : c.strip_len;
+                g.strip_floats = len * int64_t(c.phase.size());
+                // Input columns copied (−1: fill), compressed into runs of equal step.
+                std::vector<int32_t> map(size_t(g.strip_floats));
+                for (size_t k = 0; k < c.phase.size(); ++k)
+                    for (int64_t m = 0; m < len; ++m)
+                        map[size_t(int64_t(k) * len + m)] = int32_t(col_source((x0 + m) * sw + c.phase[k]));
+                for (int32_t i = 0; i < int32_t(map.size()); ++i) {
+                    StripRun* last = g.runs.empty() ? nullptr : &g.runs.back();
+                    const bool fill = map[size_t(i)] < 0;
+                    if (last && last->dst + last->len == i) {
+                        if (fill && last->src < 0) {
+                            ++last->len;
+                            continue;
+                        }
+                        if (!fill && last->src >= 0) {
+                            const int32_t next = last->src + last->len * last->step;
+                            if (last->len == 1) last->step = map[size_t(i)] - last->src;
+                            if (last->len == 1 || next == map[size_t(i)]) {
+                                ++last->len;
+                                continue;
+                            }
+                        }
+                    }
+                    g.runs.push_back(StripRun{i, 1, fill ? -1 : map[size_t(i)], 1});
+                }
+            }
+            c.segments.push_back(std::move(g));
+        }
+    };
+    if (sw != 1) {
+        add(0, ow, false);
+        return c;
+    }
+    // Stride 1: output column x reads input columns x − pad_left … x − pad_left + (kw − 1)·dw. The direct
+    // range holds whole register blocks whose every tap lies inside the input; the border segments are one
+    // block wide or so, so that they too run on whole blocks.
+    const int64_t block = lanes * unroll;
+    const int64_t lo = std::min(ow, ceil_div(pad_left, block) * block);
+    const int64_t end = std::min(ow, in_w + pad_left - (kw - 1) * dw);  // direct columns end before this
+    const int64_t hi = end > lo ? lo + (end - lo) / block * block : lo;
+    add(0, lo, false);
+    add(lo, hi, true);
+    add(hi, ow, false);
+    return c;
+}
+
+// [SECTION] Row fetching
+
+// Per-thread scratch, grown as needed and kept between calls.
+struct Scratch {
+    std::vector<float> arena;         // copied strips
+    std::vector<float> fill_row;      // the fill value, as long as the longest strip
+    std::vector<float> temp;          // output rows of partial segments
+    std::vector<float> divisor;       // avg pool divisors of one segment
+    std::vector<const float*> cache;  // [channel][row − first row] → prepared row, or null
+    std::vector<const float*> rows;   // pointer table handed to a kernel
+};
+thread_local Scratch t_scratch;
+
+// Makes the per-thread fill row: at least `len` copies of `fill`.
+void prepare_fill(Scratch& s, int64_t len, float fill) {
+    if (int64_t(s.fill_row.size()) < len) s.fill_row.resize(size_t(len));
+    std::fill(s.fill_row.begin(), s.fill_row.begin() + len, fill);
+}
+
+// Hands out row pointers for one segment: into the input, the fill row, or a strip copied on first use.
+// `row_source(py)`: the input row read at padded row py, or −1 for the fill value. Rows are cached for
+// padded rows first_row … first_row + row_count − 1 of `channels` channels; at most `max_strips` are copied.
+// prepare_fill() must have run.
+template <class RowSource>
+class RowFetcher {
+public:
+    RowFetcher(const KernelTable& k, const Columns& cols, const Segment& seg, RowSource row_source,
+               float fill, int64_t channels, int64_t first_row, int64_t row_count, int64_t max_strips,
+               Scratch& s)
+        : m_k(k),
+          m_cols(cols),
+          m_seg(seg),
+          m_row_source(row_source),
+          m_first_row(first_row),
+          m_row_count(row_count),
+          m_s(s),
+          m_fill(fill) {
+        m_direct_offset = seg.ox0 - cols.pad_left;
+        if (!seg.direct()) {
+            s.cache.assign(size_t(channels * row_count), nullptr);
+            const size_t need = size_t(max_strips * seg.strip_floats);
+            if (s.arena.size() < need) s.arena.resize(need);
+        }
+    }
+
+    // The row pointer of padded row py of channel plane `plane` (channel index `ci` within the task).
+    const float* get(int64_t ci, const float* plane, int64_t py) {
+        const int64_t src = m_row_source(py);
+        if (src < 0) return m_s.fill_row.data();
+        const float* row = plane + src * m_cols.in_w;
+        if (m_seg.direct()) return row + m_direct_offset;
+        const float*& cached = m_s.cache[size_t(ci * m_row_count + (py - m_first_row))];
+        if (cached) return cached;
+        const int64_t len = m_seg.strip_floats;
+        float* dst = m_s.arena.data() + m_used;
+        m_used += len;
+        m_k.build_strip(row, m_seg.runs.data(), int64_t(m_seg.runs.size()), m_fill, dst);
+        cached = dst;
+        return dst;
+    }
+
+private:
+    const KernelTable& m_k;
+    const Columns& m_cols;
+    const Segment& m_seg;
+    RowSource m_row_source;
+    int64_t m_first_row, m_row_count;
+    Scratch& m_s;
+    float m_fill;
+    int64_t m_direct_offset = 0;
+    int64_t m_used = 0;
+};
+
+// Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
+// the end; copy_back() then writes the valid columns of the real rows.
+struct OutRows {
+    float* real[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
+    float* ptr[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
+    int64_t valid = 0;
+
+    void set(int i, float* row, bool partial, Scratch& s, int64_t seg) {
+        real[i] = row;
+        ptr[i] = (row && !partial) ? row : s.temp.data() + i * seg;
+    }
+    void copy_back(int count) {
+        for (int i = 0; i < count; ++i)
+            if (real[i] && ptr[i] != real[i]) std::memcpy(real[i], ptr[i], size_t(valid) * sizeof(float));
+    }
+};
+
+// [SECTION] Scratch budget
+
+// Most bytes of per-thread scratch a problem may take. The strips grow with kernel rows × phases (up to
+// kw when the stride is wide), so a huge strided window (max pool 1024 on 8192×1024) would take gigabytes;
+// such a problem runs on the reference loops instead, whose memory is the input and output only.
+constexpr double kScratchBudgetBytes = 32.0 * 1024 * 1024;
+
+// The per-thread scratch make_columns and the tasks would allocate for a problem: the copied strips
+// (`max_rows` of them) and the column tables of the segments that read strips.
+double scratch_bytes(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t kw, int64_t max_rows) {
+    std::vector<int64_t> phases;
+    for (int64_t kx = 0; kx < kw; ++kx) phases.push_back((kx * dw) % sw);
+    std::sort(phases.begin(), phases.end());
+    const double nphase = double(std::unique(phases.begin(), phases.end()) - phases.begin());
+    const double seg = double(std::max<int64_t>(16, 64 / lanes) * lanes);
+    const double strip_total = (seg + double((kw - 1) * dw / sw)) * nphase;
+    const double strip_segments = sw == 1 ? 4.0 : std::ceil(double(ow) / seg);
+    return 4.0 * strip_total * double(max_rows) + 16.0 * strip_total * strip_segments;
+}
+
+bool conv2d_fits(const ConvPlan& P) {
+    const KernelTable& K = table();
+    // The most strips a task copies: conv_a cin × (rows_a + kh − 1), conv_b cin × at most 4·kh.
+    const int64_t rows = P.c_per_group() * std::max<int64_t>(K.rows_a + P.kh - 1, 4 * P.kh);
+    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, rows) <= kScratchBudgetBytes;
+}
+
+bool pool2d_fits(const PoolPlan& P) {
+    const KernelTable& K = table();
+    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, 8 * P.kh) <= kScratchBudgetBytes;
+}
+
+// [SECTION] conv2d
+
+void conv2d_run(const ConvPlan& P, const float* input, const float* weight, const float* bias, float* out) {
+    const KernelTable& K = table();
+    const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
+    const int64_t padded_h = P.h + P.pad_top + P.pad_bottom, padded_w = P.w + P.pad_left + P.pad_right;
+    const Columns cols =
+        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, [&](int64_t pc) -> int64_t {
+            if (pc < 0 || pc >= padded_w) return -1;
+            const auto s = source_index(pc - P.pad_left, P.w, P.mode);
+            return s ? *s : -1;
+        });
+    auto row_source = [&](int64_t py) -> int64_t {
+        if (py < 0 || py >= padded_h) return -1;
+        const auto s = source_index(py - P.pad_top, P.h, P.mode);
+        return s ? *s : -1;
+    };
+    const int64_t ksize = cpg * P.kh * P.kw;
+    // conv_a reuses input loads across kernel rows (needs consecutive rows); conv_b across output channels.
+    const bool use_a = P.sh == 1 && P.dh == 1 && opg < kChannelsB;
+    const int64_t block = use_a ? 4 * K.rows_a : 4;  // output rows per task
+    const int64_t row_blocks = ceil_div(P.oh, block);
+    const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
+    const double work = double(P.n) * double(P.o) * double(P.oh) * double(P.ow) * double(ksize);
+
+    // Across the whole row width, then down: input rows stream in order and stay in cache for the next rows.
+    auto task_a = [&](int64_t task) {
+        Scratch& s = t_scratch;
+        const int64_t rb = task % row_blocks, o = (task / row_blocks) % P.o, n = task / row_blocks / P.o;
+        const int64_t g = o / opg;
+        const int64_t oy0 = rb * block, oy1 = std::min(P.oh, oy0 + block);
+        const int64_t T = K.rows_a + P.kh - 1;
+        const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
+        ConvRowsArgs args;
+        args.off = cols.off.data();
+        args.weights = weight + o * ksize;
+        args.bias = bias ? bias + o : nullptr;
+        args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
+        s.rows.resize(size_t(cpg * T));
+        s.temp.resize(size_t(K.rows_a * cols.seg));
+        prepare_fill(s, cols.strip_total, 0.0f);
+        for (int64_t r0 = oy0; r0 < oy1; r0 += K.rows_a) {
+            for (const Segment& seg : cols.segments) {
+                RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
+                for (int64_t ci = 0; ci < cpg; ++ci)
+                    for (int64_t t = 0; t < T; ++t)
+                        s.rows[size_t(ci * T + t)] = fetch.get(ci, planes + ci * P.h * P.w, r0 + t);
+                OutRows rows;
+                rows.valid = seg.valid;
+                const bool partial = seg.partial(cols.lanes);
+                for (int r = 0; r < K.rows_a; ++r) {
+                    const int64_t oy = r0 + r;
+                    float* real = oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr;
+                    rows.set(r, real, partial, s, cols.seg);
+                }
+                args.nvec = seg.nvec;
+                args.rows = s.rows.data();
+                args.out = rows.ptr;
+                K.conv_a(args);
+                rows.copy_back(K.rows_a);
+            }
+        }
+    };
+
+    auto task_b = [&](int64_t task) {
+        Scratch& s = t_scratch;
+        const int64_t rb = task % row_blocks, g = (task / row_blocks) % P.groups,
+                      n = task / row_blocks / P.groups;
+        const int64_t oy0 = rb * block, oy1 = std::min(P.oh, oy0 + block);
+        const int64_t first = oy0 * P.sh, span = (oy1 - 1) * P.sh + (P.kh - 1) * P.dh + 1 - first;
+        const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
+        ConvRowsArgs args;
+        args.off = cols.off.data();
+        args.w_oc = ksize;
+        args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
+        s.rows.resize(size_t(cpg * P.kh));
+        s.temp.resize(size_t(kChannelsB * cols.seg));
+        prepare_fill(s, cols.strip_total, 0.0f);
+        for (const Segment& seg : cols.segments) {
+            RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, first, span,
+                             cpg * std::min(span, (oy1 - oy0) * P.kh), s);
+            const bool partial = seg.partial(cols.lanes);
+            args.nvec = seg.nvec;
+            for (int64_t oy = oy0; oy < oy1; ++oy) {
+                for (int64_t ci = 0; ci < cpg; ++ci)
+                    for (int64_t ky = 0; ky < P.kh; ++ky)
+                        s.rows[size_t(ci * P.kh + ky)] =
+                            fetch.get(ci, planes + ci * P.h * P.w, oy * P.sh + ky * P.dh);
+                args.rows = s.rows.data();
+                for (int64_t o0 = 0; o0 < opg; o0 += kChannelsB) {
+                    const int ocb = int(std::min<int64_t>(kChannelsB, opg - o0));
+                    const int64_t o = g * opg + o0;
+                    OutRows rows;
+                    rows.valid = seg.valid;
+                    for (int k = 0; k < ocb; ++k)
+                        rows.set(k, out + ((n * P.o + o + k) * P.oh + oy) * P.ow + seg.ox0, partial, s,
+                                 cols.seg);
+                    args.ocb = ocb;
+                    args.weights = weight + o * ksize;
+                    args.bias = bias ? bias + o : nullptr;
+                    args.out = rows.ptr;
+                    K.conv_b(args);
+                    rows.copy_back(ocb);
+                }
+            }
+        }
+    };
+
+    if (use_a)
+        ThreadPool::global().parallel_for(tasks, task_a, threads_for(work));
+    else
+        ThreadPool::global().parallel_for(tasks, task_b, threads_for(work));
+}
+
+// [SECTION] pool2d
+
+void pool2d_run(const PoolPlan& P, const float* input, float* out) {
+    const KernelTable& K = table();
+    const bool is_max = P.op == PoolOp::Max;
+    const float fill = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
+    const Columns cols =
+        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
+            const int64_t ix = pc - P.pw;
+            return ix >= 0 && ix < P.w ? ix : -1;
+        });
+    auto row_source = [&](int64_t py) -> int64_t {
+        const int64_t iy = py - P.ph;
+        return iy >= 0 && iy < P.h ? iy : -1;
+    };
+    // Average pooling's divisor, PyTorch's rule: the window clipped to the padded input, counting padding or
+    // not.
+    auto extent = [](int64_t o, int64_t s, int64_t p, int64_t k, int64_t n, bool real) {
+        const int64_t a = o * s - p, b = std::min(a + k, n + p);
+        return real ? std::max<int64_t>(0, std::min(b, n) - std::max<int64_t>(a, 0)) : b - a;
+    };
+    // Per output column: the window's width in the padded input, and in the real input.
+    std::vector<float> col_pad, col_real;
+    if (!is_max) {
+        for (int64_t x = 0; x < P.ow; ++x) {
+            col_pad.push_back(float(extent(x, P.sw, P.pw, P.kw, P.w, false)));
+            col_real.push_back(float(extent(x, P.sw, P.pw, P.kw, P.w, true)));
+        }
+    }
+    const int64_t block = 8;
+    const int64_t row_blocks = ceil_div(P.oh, block);
+    const int64_t tasks = P.n * P.c * row_blocks;
+    const double work = double(P.n * P.c) * double(P.oh * P.ow) * double(P.kh * P.kw);
+
+    auto task = [&](int64_t t) {
+        Scratch& s = t_scratch;
+        const int64_t rb = t % row_blocks, nc = t / row_blocks;
+        const int64_t oy0 = rb * block, oy1 = std::min(P.oh, oy0 + block);
+        const int64_t first = oy0 * P.sh, span = (oy1 - 1) * P.sh + (P.kh - 1) * P.dh + 1 - first;
+        const float* plane = input + nc * P.h * P.w;
+        PoolRowArgs args;
+        args.off = cols.off.data();
+        args.kh = P.kh, args.kw = P.kw;
+        s.rows.resize(size_t(P.kh));
+        s.temp.resize(size_t(cols.seg));
+        s.divisor.resize(size_t(cols.seg));
+        prepare_fill(s, cols.strip_total, fill);
+        for (const Segment& seg : cols.segments) {
+            RowFetcher fetch(K, cols, seg, row_source, fill, 1, first, span,
+                             std::min(span, (oy1 - oy0) * P.kh), s);
+            const bool partial = seg.partial(cols.lanes);
+            const int64_t x0 = seg.ox0, valid = seg.valid;
+            args.nvec = seg.nvec;
+            for (int64_t oy = oy0; oy < oy1; ++oy) {
+                for (int64_t ky = 0; ky < P.kh; ++ky)
+                    s.rows[size_t(ky)] = fetch.get(0, plane, oy * P.sh + ky * P.dh);
+                if (!is_max) {
+                    const float hp = float(extent(oy, P.sh, P.ph, P.kh, P.h, false));
+                    const float hr = float(extent(oy, P.sh, P.ph, P.kh, P.h, true));
+                    const float* cp = col_pad.data() + x0;
+                    const float* cr = col_real.data() + x0;
+                    float* d = s.divisor.data();
+                    // Products of small whole numbers: exact, as the reference's integer count.
+                    if (P.count_include_pad)
+                        for (int64_t j = 0; j < valid; ++j) d[j] = hr * cr[j] > 0.0f ? hp * cp[j] : 1.0f;
+                    else
+                        for (int64_t j = 0; j < valid; ++j) d[j] = hr * cr[j] > 0.0f ? hr * cr[j] : 1.0f;
+                    std::fill(d + valid, d + seg.nvec * cols.lanes, 1.0f);
+                    args.divisor = s.divisor.data();
+                }
+                float* real = out + (nc * P.oh + oy) * P.ow + x0;
+                args.rows = s.rows.data();
+                args.out = partial ? s.temp.data() : real;
+                if (is_max)
+                    K.pool_max(args);
+                else
+                    K.pool_avg(args);
+                if (partial) std::memcpy(real, s.temp.data(), size_t(valid) * sizeof(float));
+            }
+        }
+    };
+    ThreadPool::global().parallel_for(tasks, task, threads_for(work));
+}
+
+}  // namespace
+
+std::vector<std::string_view> supported_isas() {
+    std::vector<std::string_view> names;
+    for (const KernelTable* t : supported_tables()) names.push_back(t->name);
+    return names;
+}
+
+std::string_view active_isa() {
+    return table().name;
+}
+
+Status force_isa(std::string_view name) {
+    const auto tables = supported_tables();
+    if (name == "auto") {
+        g_table.store(tables.front(), std::memory_order_release);
+        return {};
+    }
+    std::string choices;
+    for (const KernelTable* t : tables) {
+        if (t->name == name) {
+            g_table.store(t, std::memory_order_release);
+            return {};
+        }
+        choices += (choices.empty() ? "" : ", ") + std::string(t->name);
+    }
+    return fail<ErrCode::isa_unavailable>(name, choices);
+}
+
+void set_max_threads(int n) {
+    g_max_threads.store(std::max(n, 0));
+}
+
+void conv2d_into(const ConvPlan& plan, const float* input, const float* weight, const float* bias,
+                 float* out) {
+    conv2d_run(plan, input, weight, bias, out);
+}
+
+void pool2d_into(const PoolPlan& plan, const float* input, float* out) {
+    pool2d_run(plan, input, out);
+}
+
+bool fits_scratch(const ConvPlan& plan) {
+    return conv2d_fits(plan);
+}
+
+bool fits_scratch(const PoolPlan& plan) {
+    return pool2d_fits(plan);
+}
+
+}  // namespace simd
+
+// [SECTION] The Backend
+
+namespace {
+
+class SimdBackend final : public Backend {
+public:
+    std::string_view name() const override { return "simd"; }
+    Status available() override { return {}; }
+
+    Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                          const Conv2dParams& params) override {
+        if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
+        auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
+        if (!plan) return plan.err();
+        if (!simd::fits_scratch(*plan)) return reference_backend().conv2d(input, weight, bias, params);
+        // NaN, not zero: an element the kernels forgot would show (the tests look for it).
+        auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
+        if (!out) return out.err();
+        simd::conv2d_into(*plan, input.data.data(), weight.data.data(), bias ? bias->data.data() : nullptr,
+                          out->data.data());
+        return std::move(*out);
+    }
+
+    Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
+        auto plan = plan_pool2d(input.shape, params);
+        if (!plan) return plan.err();
+        if (!simd::fits_scratch(*plan)) return reference_backend().pool2d(input, params);
+        auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
+        if (!out) return out.err();
+        simd::pool2d_into(*plan, input.data.data(), out->data.data());
+        return std::move(*out);
+    }
+
+    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                    const ConvTranspose2dParams& params) override {
+        auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
+        if (!plan) return plan.err();
+        auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
+        if (!out) return out.err();
+        simd::conv_transpose2d_into(*plan, input.data.data(), weight.data.data(),
+                                    bias ? bias->data.data() : nullptr, out->data.data(),
+                                    simd::g_max_threads.load());
+        return std::move(*out);
+    }
+};
+
+}  // namespace
+
+// The simd backend, registered by core/engine/backend.cpp; available on every CPU (scalar kernels at worst).
+Backend& simd_backend() {
+    static SimdBackend backend;
+    return backend;
+}
+
+}  // namespace convscope

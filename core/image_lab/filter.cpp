@@ -1,0 +1,279 @@
+#include "core/image_lab/filter.hpp"
+
+#include "core/engine/transpose.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace convscope {
+
+Result<DisplayMap> parse_display_map(std::string_view text) {
+    if (text == "clamp") return DisplayMap::Clamp;
+    if (text == "abs") return DisplayMap::Abs;
+    if (text == "normalize") return DisplayMap::Normalize;
+    if (text == "abs-scaled") return DisplayMap::AbsScaled;
+    return fail<ErrCode::display_map_unknown>(text);
+}
+
+std::string_view to_string(DisplayMap map) {
+    switch (map) {
+        case DisplayMap::Clamp:
+            return "clamp";
+        case DisplayMap::Abs:
+            return "abs";
+        case DisplayMap::Normalize:
+            return "normalize";
+        case DisplayMap::AbsScaled:
+            return "abs-scaled";
+    }
+    return "?";
+}
+
+Conv2dParams filter_conv_params(const FilterSpec& spec, int64_t channels) {
+    Conv2dParams p = spec.conv;
+    p.groups = channels;
+    return p;
+}
+
+namespace {
+
+Pool2dParams effective_pool(const FilterSpec& spec) {
+    Pool2dParams p = spec.pool;
+    p.op = spec.op == FilterOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+    return p;
+}
+
+Status check_input(const Shape& input) {
+    if (input.size() != 3) return fail<ErrCode::filter_input_rank>(shape_to_string(input));
+    return {};
+}
+
+}  // namespace
+
+Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spec) {
+    if (auto s = check_input(input); !s) return s.err();
+    const int64_t c = input[0];
+    if (spec.op == FilterOp::Conv) {
+        const Shape weight{c, 1, spec.kernel.rows, spec.kernel.cols};
+        const Shape bias{c};
+        auto plan = plan_conv2d(input, weight, &bias, filter_conv_params(spec, c));
+        if (!plan) return plan.err();
+        return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
+    }
+    auto plan = plan_pool2d(input, effective_pool(spec));
+    if (!plan) return plan.err();
+    return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
+}
+
+Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend& backend) {
+    if (auto s = check_input(input.shape); !s) return s.err();
+    if (spec.op == FilterOp::Conv) {
+        const int64_t c = input.dim(0);
+        const Tensor weight = spec.kernel.weight_tensor(c);
+        const Tensor bias = spec.kernel.bias_tensor(c);
+        return backend.conv2d(input, weight, &bias, filter_conv_params(spec, c));
+    }
+    return backend.pool2d(input, effective_pool(spec));
+}
+
+namespace {
+
+// Where padded coordinate i reads from (geometry's source_index), or −1 for a zero.
+int64_t source_or_zero(int64_t i, int64_t n, PaddingMode mode) {
+    const auto at = source_index(i, n, mode);
+    return at ? *at : -1;
+}
+
+}  // namespace
+
+Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const FilterSpec& spec,
+                                   Backend& backend, const std::function<bool()>& cancelled,
+                                   int64_t band_rows) {
+    const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+    const int64_t h = image.height, w = image.width;
+    auto g = filter_geometry({c, h, w}, spec);
+    if (!g) return g.err();
+    // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
+    if (spec.op != FilterOp::Conv) {
+        auto t = image_to_tensor(image, mode);
+        if (!t) return t.err();
+        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
+        return apply_filter(*t, spec, backend);
+    }
+    const AxisSpec ah = g->h, aw = g->w;
+    const int64_t oh = g->output[1], ow = g->output[2];
+    auto out = Tensor::try_filled({c, oh, ow});
+    if (!out) return out.err();
+    const int64_t wp = w + aw.pad_before + aw.pad_after;
+    std::vector<int64_t> col_src(static_cast<size_t>(wp));
+    for (int64_t x = 0; x < wp; ++x)
+        col_src[size_t(x)] = source_or_zero(x - aw.pad_before, w, spec.conv.padding_mode);
+    const Tensor weight = spec.kernel.weight_tensor(c);
+    const Tensor bias = spec.kernel.bias_tensor(c);
+    Conv2dParams p = filter_conv_params(spec, c);
+    p.padding = Padding(0);
+    p.padding_mode = PaddingMode::Zeros;
+    const int64_t rows_per_band = std::max<int64_t>(1, band_rows);
+    const uint8_t* px = image.pixels.data();
+    const int64_t ic = image.channels;
+    std::vector<float> line(static_cast<size_t>(w));
+    for (int64_t oy0 = 0; oy0 < oh; oy0 += rows_per_band) {
+        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
+        const int64_t oy1 = std::min(oh, oy0 + rows_per_band);
+        const int64_t py0 = oy0 * ah.stride;
+        const int64_t rows = (oy1 - 1 - oy0) * ah.stride + ah.dilation * (ah.kernel - 1) + 1;
+        auto band = Tensor::try_filled({c, rows, wp});
+        if (!band) return band.err();
+        for (int64_t r = 0; r < rows; ++r) {
+            const int64_t sy = source_or_zero(py0 + r - ah.pad_before, h, spec.conv.padding_mode);
+            if (sy < 0) continue;  // a row of zero padding (the band starts zeroed)
+            const uint8_t* src = px + sy * w * ic;
+            for (int64_t k = 0; k < c; ++k) {
+                // u8 → float for the row once, then spread over the padded width.
+                if (c == ic)
+                    for (int64_t x = 0; x < w; ++x) line[size_t(x)] = float(src[x * ic + k]);
+                else  // grey from colour: BT.601 luma, as image_to_tensor
+                    for (int64_t x = 0; x < w; ++x)
+                        line[size_t(x)] = 0.299f * float(src[ic * x]) + 0.587f * float(src[ic * x + 1]) +
+                                          0.114f * float(src[ic * x + 2]);
+                float* dst = band->data.data() + (k * rows + r) * wp;
+                for (int64_t x = 0; x < wp; ++x) {
+                    const int64_t sx = col_src[size_t(x)];
+                    dst[x] = sx < 0 ? 0.0f : line[size_t(sx)];
+                }
+            }
+        }
+        auto y = backend.conv2d(*band, weight, &bias, p);
+        if (!y) return y.err();
+        const int64_t n = oy1 - oy0;
+        if (y->rank() != 3 || y->dim(1) != n || y->dim(2) != ow)
+            return fail<ErrCode::band_output_mismatch>(shape_to_string(y->shape));
+        for (int64_t k = 0; k < c; ++k)
+            std::copy_n(y->data.data() + k * n * ow, size_t(n * ow), out->data.data() + (k * oh + oy0) * ow);
+    }
+    return out;
+}
+
+Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
+                           int64_t ox) {
+    if (auto s = check_input(input.shape); !s) return s.err();
+    if (spec.op == FilterOp::Conv) {
+        const int64_t c = input.dim(0);
+        const Tensor weight = spec.kernel.weight_tensor(c);
+        const Tensor bias = spec.kernel.bias_tensor(c);
+        // Without an offset the bias is left out, so the explanation is the lecture's single line.
+        const Tensor* b = spec.kernel.offset != 0.0 ? &bias : nullptr;
+        return trace_conv2d(input, weight, b, filter_conv_params(spec, c), 0, channel, oy, ox);
+    }
+    return trace_pool2d(input, effective_pool(spec), 0, channel, oy, ox);
+}
+
+ValueRange finite_range(const Tensor& output) {
+    float lo = INFINITY, hi = -INFINITY;
+    for (float v : output.data)
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    return lo <= hi ? ValueRange{lo, hi} : ValueRange{};
+}
+
+uint8_t display_value(float v, DisplayMap map, ValueRange range) {
+    if (std::isnan(v)) return 0;
+    if (map == DisplayMap::Normalize) {
+        if (!(range.hi > range.lo)) return 0;  // a flat output has no range to spread
+        const float t = std::isfinite(v) ? (v - range.lo) / (range.hi - range.lo) : (v > 0 ? 1.0f : 0.0f);
+        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
+    }
+    if (map == DisplayMap::AbsScaled) {
+        const float peak = std::max(std::fabs(range.lo), std::fabs(range.hi));
+        if (!(peak > 0.0f)) return 0;  // nothing but zeros (or no finite value)
+        const float t = std::isfinite(v) ? std::fabs(v) / peak : 1.0f;
+        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
+    }
+    float r = std::nearbyint(v);  // ties to even under the default rounding mode, as torch.round
+    if (map == DisplayMap::Abs) r = std::fabs(r);
+    return uint8_t(std::clamp(r, 0.0f, 255.0f));
+}
+
+Result<Image> to_display(const Tensor& output, DisplayMap map) {
+    if (output.rank() != 3 || (output.dim(0) != 1 && output.dim(0) != 3))
+        return fail<ErrCode::cannot_show_output>(shape_to_string(output.shape));
+    Image img;
+    img.channels = int(output.dim(0));
+    img.height = output.dim(1);
+    img.width = output.dim(2);
+    const int64_t plane = img.width * img.height;
+    img.pixels.resize(size_t(plane * img.channels));
+    // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
+    const bool ranged = map == DisplayMap::Normalize || map == DisplayMap::AbsScaled;
+    const ValueRange range = ranged ? finite_range(output) : ValueRange{};
+    for (int64_t k = 0; k < img.channels; ++k)
+        for (int64_t i = 0; i < plane; ++i)
+            img.pixels[size_t(i * img.channels + k)] =
+                display_value(output.data[size_t(k * plane + i)], map, range);
+    return img;
+}
+
+Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpec& spec, int64_t channel,
+                                            int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
+                                            int64_t max_kernel) {
+    auto g = filter_geometry(input.shape, spec);
+    if (!g) return g.err();
+    const int64_t c = input.dim(0), h = input.dim(1), w = input.dim(2);
+    const int64_t oh = g->output[1], ow = g->output[2];
+    if (channel < 0 || channel >= c || oy < 0 || oy >= oh || ox < 0 || ox >= ow)
+        return fail<ErrCode::output_pixel_outside>(oy, ox, oh, ow);
+    const AxisSpec& ah = g->h;
+    const AxisSpec& aw = g->w;
+    if (ah.kernel > max_kernel || aw.kernel > max_kernel)
+        return fail<ErrCode::stepper_kernel_limit>(max_kernel, max_kernel);
+    // The widest reach (at most `reach`) whose region still fits the stepper's grid.
+    for (int64_t r = reach; r >= 0; --r) {
+        const int64_t y0 = std::max<int64_t>(0, oy - r), y1 = std::min(oh - 1, oy + r);
+        const int64_t x0 = std::max<int64_t>(0, ox - r), x1 = std::min(ow - 1, ox + r);
+        const int64_t top = y0 * ah.stride - ah.pad_before, left = x0 * aw.stride - aw.pad_before;
+        const int64_t rows = (y1 - y0) * ah.stride + ah.dilation * (ah.kernel - 1) + 1;
+        const int64_t cols = (x1 - x0) * aw.stride + aw.dilation * (aw.kernel - 1) + 1;
+        if (rows > max_side || cols > max_side) continue;
+        Neighbourhood nb;
+        StepperProblem& p = nb.problem;
+        p.input = Tensor::filled({1, rows, cols});
+        const float pad_value = spec.op == FilterOp::MaxPool ? -INFINITY : 0.0f;
+        const PaddingMode mode = spec.op == FilterOp::Conv ? spec.conv.padding_mode : PaddingMode::Zeros;
+        for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < cols; ++j) {
+                const auto sy = source_index(top + i, h, mode), sx = source_index(left + j, w, mode);
+                p.input.data[size_t(i * cols + j)] =
+                    (sy && sx) ? input.data[size_t((channel * h + *sy) * w + *sx)] : pad_value;
+            }
+        if (spec.op == FilterOp::Conv) {
+            p.op = StepOp::Conv;
+            // True convolution: the stepper shows the rotated kernel it cross-correlates with, so its output
+            // is the image's pixel.
+            p.weight = spec.conv.flip ? rotate_kernel_180(spec.kernel.weight_tensor(1))
+                                      : spec.kernel.weight_tensor(1);
+            p.bias = spec.kernel.bias_tensor(1);
+            p.has_bias = spec.kernel.offset != 0.0;
+            p.conv.stride = Pair{ah.stride, aw.stride};
+            p.conv.dilation = Pair{ah.dilation, aw.dilation};
+        } else {
+            p.op = spec.op == FilterOp::MaxPool ? StepOp::MaxPool : StepOp::AvgPool;
+            p.pool = spec.pool;
+            p.pool.op = spec.op == FilterOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+            p.pool.stride = Pair{ah.stride, aw.stride};
+            p.pool.padding = Pair{0};
+        }
+        nb.window = (oy - y0) * (x1 - x0 + 1) + (ox - x0);
+        return nb;
+    }
+    return fail<ErrCode::pixel_window_too_large>(max_side, max_side);
+}
+
+Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,
+                           Backend& backend) {
+    auto input = image_to_tensor(image, mode);
+    if (!input) return input.err();
+    auto output = apply_filter(*input, spec, backend);
+    if (!output) return output.err();
+    return to_display(*output, map);
+}
+
+}  // namespace convscope

@@ -1,7 +1,0 @@
-// The simd kernels built for neon (flags in CMakeLists.txt).
-#define CONVSCOPE_SIMD_LANES 4
-#define CONVSCOPE_SIMD_UNROLL 4
-#define CONVSCOPE_SIMD_ROWS 6
-#define CONVSCOPE_SIMD_NAME "neon"
-#define CONVSCOPE_SIMD_TABLE kernels_neon
-#include "core/simd/kernels.inl"

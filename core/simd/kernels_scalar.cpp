@@ -1,7 +1,0 @@
-// The simd kernels built for scalar (flags in CMakeLists.txt).
-#define CONVSCOPE_SIMD_LANES 1
-#define CONVSCOPE_SIMD_UNROLL 2
-#define CONVSCOPE_SIMD_ROWS 4
-#define CONVSCOPE_SIMD_NAME "scalar"
-#define CONVSCOPE_SIMD_TABLE kernels_scalar
-#include "core/simd/kernels.inl"

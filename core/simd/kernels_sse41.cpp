@@ -1,7 +1,0 @@
-// The simd kernels built for sse4.1 (flags in CMakeLists.txt).
-#define CONVSCOPE_SIMD_LANES 4
-#define CONVSCOPE_SIMD_UNROLL 2
-#define CONVSCOPE_SIMD_ROWS 4
-#define CONVSCOPE_SIMD_NAME "sse4.1"
-#define CONVSCOPE_SIMD_TABLE kernels_sse41
-#include "core/simd/kernels.inl"

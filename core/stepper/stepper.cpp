@@ -1,0 +1,311 @@
+// [SECTION] Solving (plan, then one trace per output element)
+// [SECTION] The playhead
+// [SECTION] Editing helpers and presets
+#include "core/stepper/stepper.hpp"
+
+#include "core/stepper/stepper_transpose.hpp"
+
+#include <algorithm>
+#include <random>
+
+namespace convscope {
+
+// [SECTION] Solving
+
+Result<StepperSolution> solve_stepper(const StepperProblem& p) {
+    if (p.op == StepOp::ConvTranspose) {
+        auto g = gather_problem(p);
+        if (!g) return g.err();
+        return solve_stepper(g->conv);
+    }
+    StepperSolution s;
+    if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
+    if (p.op == StepOp::Conv) {
+        const Tensor* bias = p.has_bias ? &p.bias : nullptr;
+        auto plan = plan_conv2d(p.input.shape, p.weight.shape, bias ? &bias->shape : nullptr, p.conv);
+        if (!plan) return plan.err();
+        s.out_channels = plan->o;
+        s.oh = plan->oh;
+        s.ow = plan->ow;
+        s.pad_top = plan->pad_top;
+        s.pad_bottom = plan->pad_bottom;
+        s.pad_left = plan->pad_left;
+        s.pad_right = plan->pad_right;
+        s.axis_h = plan->axis_h();
+        s.axis_w = plan->axis_w();
+    } else {
+        Pool2dParams pp = p.pool;
+        pp.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+        auto plan = plan_pool2d(p.input.shape, pp);
+        if (!plan) return plan.err();
+        s.out_channels = plan->c;
+        s.oh = plan->oh;
+        s.ow = plan->ow;
+        s.pad_top = s.pad_bottom = plan->ph;
+        s.pad_left = s.pad_right = plan->pw;
+        s.axis_h = plan->axis_h();
+        s.axis_w = plan->axis_w();
+    }
+    s.output = Tensor::filled({s.out_channels, s.oh, s.ow});
+    s.traces.reserve(size_t(s.out_channels * s.oh * s.ow));
+    Pool2dParams pp = p.pool;
+    pp.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+    for (int64_t o = 0; o < s.out_channels; ++o)
+        for (int64_t oy = 0; oy < s.oh; ++oy)
+            for (int64_t ox = 0; ox < s.ow; ++ox) {
+                auto t = p.op == StepOp::Conv
+                             ? trace_conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv, 0, o,
+                                            oy, ox)
+                             : trace_pool2d(p.input, pp, 0, o, oy, ox);
+                if (!t) return t.err();
+                s.output.data[size_t(s.window_of(o, oy, ox))] = t->result;
+                s.traces.push_back(std::move(*t));
+            }
+    return s;
+}
+
+std::vector<int64_t> windows_reading(const StepperSolution& s, int64_t c, int64_t iy, int64_t ix) {
+    std::vector<int64_t> out;
+    for (int64_t w = 0; w < s.window_count(); ++w)
+        for (const TraceTerm& term : s.traces[size_t(w)].terms)
+            if (term.c == c && term.iy == iy && term.ix == ix) {
+                out.push_back(w);
+                break;
+            }
+    return out;
+}
+
+// [SECTION] The playhead
+
+StepSequence::StepSequence(std::vector<int64_t> term_counts) : m_terms(std::move(term_counts)) {
+    int64_t tick = 1;
+    m_first.reserve(m_terms.size());
+    for (int64_t t : m_terms) {
+        m_first.push_back(tick);
+        tick += t + 1;
+    }
+}
+
+StepSequence StepSequence::of(const StepperSolution& s) {
+    std::vector<int64_t> counts;
+    counts.reserve(s.traces.size());
+    for (const Trace& t : s.traces) counts.push_back(int64_t(t.terms.size()));
+    return StepSequence(std::move(counts));
+}
+
+Playhead StepSequence::end() const {
+    return at_window(windows() - 1);
+}
+
+Playhead StepSequence::at_window(int64_t w) const {
+    w = std::clamp<int64_t>(w, -1, windows() - 1);
+    if (w < 0) return start();
+    return {w, m_terms[size_t(w)]};
+}
+
+Playhead StepSequence::clamp(Playhead p) const {
+    if (p.window < 0 || windows() == 0) return start();
+    if (p.window >= windows()) return end();
+    return {p.window, std::clamp<int64_t>(p.term, 0, m_terms[size_t(p.window)])};
+}
+
+int64_t StepSequence::tick(Playhead p) const {
+    p = clamp(p);
+    return p.window < 0 ? 0 : m_first[size_t(p.window)] + p.term;
+}
+
+Playhead StepSequence::at_tick(int64_t tick) const {
+    if (tick <= 0 || windows() == 0) return start();
+    if (tick >= total_ticks()) return end();
+    // The last window whose first tick is ≤ tick.
+    const auto it = std::upper_bound(m_first.begin(), m_first.end(), tick);
+    const int64_t w = int64_t(it - m_first.begin()) - 1;
+    return {w, tick - m_first[size_t(w)]};
+}
+
+bool StepSequence::complete(Playhead p) const {
+    p = clamp(p);
+    return p.window >= 0 && p.term == m_terms[size_t(p.window)];
+}
+
+bool StepSequence::filled(Playhead p, int64_t w) const {
+    p = clamp(p);
+    return w < p.window || (w == p.window && complete(p));
+}
+
+Playhead StepSequence::next_window(Playhead p) const {
+    p = clamp(p);
+    if (p.window >= 0 && !complete(p)) return at_window(p.window);
+    return at_window(p.window + 1);
+}
+
+Playhead StepSequence::prev_window(Playhead p) const {
+    p = clamp(p);
+    return at_window(p.window - 1);
+}
+
+Playhead StepSequence::next_term(Playhead p) const {
+    return at_tick(tick(p) + 1);
+}
+
+Playhead StepSequence::prev_term(Playhead p) const {
+    return at_tick(tick(p) - 1);
+}
+
+// [SECTION] Editing helpers and presets
+
+Tensor resized(const Tensor& t, const Shape& shape) {
+    Tensor out = Tensor::filled(shape);
+    if (t.rank() != int(shape.size()) || (t.rank() != 3 && t.rank() != 4)) return out;
+    const Tensor a = as_batched(t);
+    Tensor b = as_batched(out);
+    for (int64_t n = 0; n < std::min(a.dim(0), b.dim(0)); ++n)
+        for (int64_t c = 0; c < std::min(a.dim(1), b.dim(1)); ++c)
+            for (int64_t y = 0; y < std::min(a.dim(2), b.dim(2)); ++y)
+                for (int64_t x = 0; x < std::min(a.dim(3), b.dim(3)); ++x)
+                    b.at(n, c, y, x) = a.at(n, c, y, x);
+    out.data = std::move(b.data);
+    return out;
+}
+
+void randomize_small_ints(Tensor& t, uint32_t seed, int lo, int hi) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> dist(lo, hi);
+    for (float& v : t.data) v = float(dist(rng));
+}
+
+Result<Pair> parse_size_answer(std::string_view text) {
+    std::string t(text);
+    for (size_t at; (at = t.find("×")) != std::string::npos;)
+        t.replace(at, std::string_view("×").size(), "x");
+    auto p = parse_pair(t);
+    if (!p) return fail<ErrCode::type_number_or_hw>();
+    return *p;
+}
+
+namespace {
+
+Tensor grid(std::initializer_list<std::initializer_list<float>> rows) {
+    const int64_t h = int64_t(rows.size()), w = int64_t(rows.begin()->size());
+    Tensor t = Tensor::filled({1, h, w});
+    size_t i = 0;
+    for (const auto& row : rows)
+        for (float v : row) t.data[i++] = v;
+    return t;
+}
+
+Tensor as_weight(const Tensor& g) {
+    return Tensor({1, 1, g.dim(1), g.dim(2)}, g.data);
+}
+
+const Tensor& lecture_input() {
+    static const Tensor t =
+        grid({{1, 2, 3, 0, 1}, {0, 1, 5, 1, 0}, {1, 0, 2, 2, 1}, {1, 1, 2, 0, 0}, {1, 0, 1, 1, 1}});
+    return t;
+}
+
+}  // namespace
+
+StepperProblem lecture_example() {
+    StepperProblem p;
+    p.input = lecture_input();
+    p.weight = as_weight(grid({{1, 0, 1}, {0, 1, 0}, {1, 0, 1}}));
+    p.bias = Tensor::filled({1});
+    return p;
+}
+
+std::vector<StepperPreset> stepper_presets() {
+    std::vector<StepperPreset> v;
+    v.push_back({"lecture", lecture_example()});
+
+    StepperProblem padded = lecture_example();
+    padded.conv.padding = Padding(1);
+    v.push_back({"lecture_padding", padded});
+
+    StepperProblem strided = lecture_example();
+    strided.conv.stride = Pair(2);
+    v.push_back({"stride2", strided});
+
+    // The floor at work: (6 − 3) / 2 = 1.5 → 1, so the last row and column never enter a window.
+    StepperProblem floor;
+    floor.input = grid({{1, 2, 3, 0, 1, 2},
+                        {0, 1, 5, 1, 0, 3},
+                        {1, 0, 2, 2, 1, 0},
+                        {1, 1, 2, 0, 0, 1},
+                        {1, 0, 1, 1, 1, 2},
+                        {2, 1, 0, 3, 1, 1}});
+    floor.weight = lecture_example().weight;
+    floor.bias = Tensor::filled({1});
+    floor.conv.stride = Pair(2);
+    v.push_back({"floor", floor});
+
+    // A vertical edge: dark left half, bright right half; the Sobel-like filter answers only at the edge.
+    StepperProblem edge;
+    edge.input = grid({{0, 0, 0, 9, 9, 9},
+                       {0, 0, 0, 9, 9, 9},
+                       {0, 0, 0, 9, 9, 9},
+                       {0, 0, 0, 9, 9, 9},
+                       {0, 0, 0, 9, 9, 9},
+                       {0, 0, 0, 9, 9, 9}});
+    edge.weight = as_weight(grid({{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}}));
+    edge.bias = Tensor::filled({1});
+    v.push_back({"edge", edge});
+
+    StepperProblem blur = lecture_example();
+    blur.weight =
+        as_weight(grid({{0.0625f, 0.125f, 0.0625f}, {0.125f, 0.25f, 0.125f}, {0.0625f, 0.125f, 0.0625f}}));
+    blur.conv.padding = Padding(1);
+    v.push_back({"blur", blur});
+
+    StepperProblem sharpen = lecture_example();
+    sharpen.weight = as_weight(grid({{0, -1, 0}, {-1, 5, -1}, {0, -1, 0}}));
+    v.push_back({"sharpen", sharpen});
+
+    // out = bias + Σ_c weight ⋆ input: three input channels, two output channels, a bias.
+    StepperProblem rgb;
+    rgb.input = Tensor::filled({3, 4, 4});
+    randomize_small_ints(rgb.input, 7, 0, 3);
+    rgb.weight = Tensor::filled({2, 3, 2, 2});
+    randomize_small_ints(rgb.weight, 11, -1, 1);
+    rgb.bias = Tensor({2}, {1, -1});
+    rgb.has_bias = true;
+    v.push_back({"rgb_bias", rgb});
+
+    StepperProblem max_pool;
+    max_pool.op = StepOp::MaxPool;
+    max_pool.input = grid({{1, 1, 2, 4}, {5, 6, 7, 8}, {3, 2, 1, 0}, {1, 2, 3, 4}});
+    max_pool.pool.kernel = Pair(2);
+    v.push_back({"max_pool", max_pool});
+
+    StepperProblem avg_pool = max_pool;
+    avg_pool.op = StepOp::AvgPool;
+    v.push_back({"avg_pool", avg_pool});
+
+    // The largest kernel the stepper draws, on three channels: three 7×5 kernels beside their inputs.
+    StepperProblem wide;
+    wide.input = Tensor::filled({3, 9, 7});
+    randomize_small_ints(wide.input, 5, 0, 4);
+    wide.weight = Tensor::filled({1, 3, 7, 5});
+    randomize_small_ints(wide.weight, 13, -1, 1);
+    wide.bias = Tensor::filled({1});
+    v.push_back({"rgb_7x5", wide});
+
+    // ceil_mode: (5 − 2) / 2 = 1.5 → 2, so a third window starts on the last row and column and reads −∞
+    // (max pooling's padding) past the edge.
+    StepperProblem ceil = max_pool;
+    ceil.input = grid({{1, 1, 2, 4, 3}, {5, 6, 7, 8, 1}, {3, 2, 1, 0, 2}, {1, 2, 3, 4, 6}, {5, 0, 2, 1, 7}});
+    ceil.pool.ceil_mode = true;
+    v.push_back({"max_pool_ceil", ceil});
+
+    // A diagonal line on 16×16 and a filter that answers to it: 196 windows, a long animation to export.
+    StepperProblem diagonal;
+    diagonal.input = Tensor::filled({1, 16, 16});
+    for (int64_t i = 0; i < 16; ++i) diagonal.input.data[size_t(i * 16 + i)] = 9.0f;
+    diagonal.weight = as_weight(grid({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}));
+    diagonal.bias = Tensor::filled({1});
+    v.push_back({"diagonal16", diagonal});
+    for (StepperPreset& t : transpose_presets()) v.push_back(std::move(t));
+    return v;
+}
+
+}  // namespace convscope

@@ -1,0 +1,241 @@
+// The catalogue of every error (and error word) core and the CLI report: one X(code, English, Korean) line
+// each.
+// `{}` is an argument, in order; both languages must have the same number (checked at compile time below and
+// by tests/error_codes.test.cpp). Core holds both languages: they are data, not UI. To add an error, add a
+// line here and `return fail<ErrCode::my_code>(arg1, arg2);` (the compiler checks the argument count).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace convscope {
+
+// clang-format off
+#define CONVSCOPE_ERRORS(X) \
+    X(text,                 "{}", "{}") \
+    /* words, used as arguments of other errors */ \
+    X(w_stride,             "stride", "스트라이드") \
+    X(w_dilation,           "dilation", "팽창(dilation)") \
+    X(w_kernel_size,        "kernel size", "커널 크기") \
+    X(w_input,              "input", "입력") \
+    X(w_weight,             "weight", "가중치") \
+    X(w_bias,               "bias", "편향") \
+    X(w_this_conv,          "this convolution", "이 합성곱") \
+    X(w_this_pool,          "this pooling", "이 풀링") \
+    X(w_this_conv_transpose, "this transposed convolution", "이 전치 합성곱") \
+    X(w_batch,              "batch", "배치") \
+    X(w_output_channel,     "output channel", "출력 채널") \
+    X(w_channel,            "channel", "채널") \
+    X(w_row,                "row", "행") \
+    X(w_column,             "column", "열") \
+    X(w_over_2_63,          "over 2⁶³", "2⁶³ 초과") \
+    /* geometry (core/engine/geometry.cpp) */ \
+    X(must_be_at_least_1,   "{} must be at least 1, got {}", "{} 값은 1 이상이어야 합니다 (입력: {})") \
+    X(shape_empty_dim,      "{} of shape {} has an empty dimension", "{}의 모양 {}에 크기가 0인 차원이 있습니다") \
+    X(shape_over_limits,    "{} of shape {} is larger than the limits", "{}의 모양 {}이(가) 한도보다 큽니다") \
+    X(kernel_larger_than_padded, "kernel {} (dilated {}×{}) is larger than the padded input {}×{}", "커널 {} (팽창 후 {}×{})이(가) 패딩한 입력 {}×{}보다 큽니다") \
+    X(mult_adds_over_limit, "{} needs {} multiply-adds, over the limit of {} per operation (--max-mult-adds raises it)", "{}에는 곱셈-덧셈이 {}번 필요해 연산당 한도 {}을(를) 넘습니다 (--max-mult-adds로 올릴 수 있습니다)") \
+    X(input_rank,           "input must be N×C×H×W or C×H×W, got shape {}", "입력은 N×C×H×W 또는 C×H×W여야 합니다 (모양: {})") \
+    X(output_over_limits,   "the output {} would be larger than the limits", "출력 {}이(가) 한도보다 커집니다") \
+    X(weight_rank,          "weight must be O×C×kH×kW (4 dimensions), got shape {}", "가중치는 O×C×kH×kW (4차원)여야 합니다 (모양: {})") \
+    X(kernel_over_side_limit, "kernel {} is larger than the limit of {} per side", "커널 {}이(가) 한 변의 한도 {}보다 큽니다") \
+    X(groups_min,           "groups must be at least 1, got {}", "groups는 1 이상이어야 합니다 (입력: {})") \
+    X(groups_in_channels,   "groups {} does not divide the {} input channels", "groups {}(으)로 입력 채널 {}개를 나눌 수 없습니다") \
+    X(groups_out_channels,  "groups {} does not divide the {} output channels", "groups {}(으)로 출력 채널 {}개를 나눌 수 없습니다") \
+    X(weight_in_channels,   "weight {} expects {} input channels ({} per group × {} groups), but the input has {}", "가중치 {}은(는) 입력 채널 {}개를 기대하지만 (그룹당 {}개 × 그룹 {}개), 입력의 채널은 {}개입니다") \
+    X(bias_shape,           "bias must have shape {} (one per output channel), got {}", "편향의 모양은 {}이어야 합니다 (출력 채널마다 하나) (입력: {})") \
+    X(padding_negative,     "padding must not be negative, got {}", "패딩은 음수일 수 없습니다 (입력: {})") \
+    X(same_needs_stride_1,  "padding 'same' needs stride 1 (PyTorch refuses strided 'same' convolutions)", "패딩 'same'에는 스트라이드 1이 필요합니다 (PyTorch는 스트라이드가 있는 'same' 합성곱을 거부합니다)") \
+    X(same_padding_over_limit, "padding 'same' with dilation {} and kernel {} needs a padding over the limit of {} per side", "팽창 {}, 커널 {}의 패딩 'same'에는 한 변의 한도 {}을(를) 넘는 패딩이 필요합니다") \
+    X(padding_over_limit,   "padding {} is over the limit of {} per side", "패딩 {}이(가) 한 변의 한도 {}을(를) 넘습니다") \
+    X(reflect_padding_too_large, "reflect padding {} must be smaller than the input {}", "reflect 패딩 {}은(는) 입력 {}보다 작아야 합니다") \
+    X(circular_padding_too_large, "circular padding {} must not exceed the input {}", "circular 패딩 {}은(는) 입력 {}보다 클 수 없습니다") \
+    X(avg_pool_no_dilation, "average pooling has no dilation (PyTorch's AvgPool2d takes none)", "평균 풀링에는 팽창이 없습니다 (PyTorch의 AvgPool2d는 받지 않습니다)") \
+    X(pool_padding_half_kernel, "padding {} must be at most half the kernel {} (PyTorch's rule)", "패딩 {}은(는) 커널 {}의 절반 이하여야 합니다 (PyTorch의 규칙)") \
+    /* parameters (core/engine/params.cpp) */ \
+    X(not_whole_number,     "'{}' is not a whole number", "'{}'은(는) 정수가 아닙니다") \
+    X(not_n_or_hw,          "'{}' is not N or H,W", "'{}'은(는) N 또는 H,W 형식이 아닙니다") \
+    X(padding_not_valid,    "padding '{}' is not N, H,W, same or valid", "패딩 '{}'은(는) N, H,W, same, valid 중 하나가 아닙니다") \
+    X(padding_mode_unknown, "padding mode '{}' is not zeros, reflect, replicate or circular", "패딩 방식 '{}'은(는) zeros, reflect, replicate, circular 중 하나가 아닙니다") \
+    /* network refusals (core/network.cpp); argument names are PyTorch's and stay as they are */ \
+    X(net_both_at_least_1,  "{} and {} must be at least 1, got {} and {}", "{}와(과) {}은(는) 1 이상이어야 합니다 (입력: {}, {})") \
+    X(net_groups_in,        "groups={} does not divide in_channels={} (each group must get the same number of input channels)", "groups={}(으)로 in_channels={}을(를) 나눌 수 없습니다 (그룹마다 입력 채널 수가 같아야 합니다)") \
+    X(net_groups_out,       "groups={} does not divide out_channels={} (each group must make the same number of output channels)", "groups={}(으)로 out_channels={}을(를) 나눌 수 없습니다 (그룹마다 출력 채널 수가 같아야 합니다)") \
+    X(net_same_stride,      "padding='same' needs stride 1 (PyTorch refuses 'same' for strided convolutions)", "padding='same'에는 stride 1이 필요합니다 (PyTorch는 스트라이드가 있는 합성곱에 'same'을 거부합니다)") \
+    X(net_weight_over_limits, "the weight {} is larger than the limits", "가중치 {}이(가) 한도보다 큽니다") \
+    X(net_tpad_negative,    "padding and output_padding must not be negative", "padding과 output_padding은 음수일 수 없습니다") \
+    X(net_tpad_zeros_only,  "only 'zeros' padding mode is supported for ConvTranspose2d", "ConvTranspose2d는 'zeros' 패딩 방식만 지원합니다") \
+    X(net_output_padding,   "output_padding {} must be smaller than either stride {} or dilation {}", "output_padding {}은(는) stride {} 또는 dilation {}보다 작아야 합니다") \
+    X(net_pool_padding,     "pooling padding must be a number or a pair", "풀링의 padding은 숫자 하나 또는 두 개여야 합니다") \
+    X(net_output_size_negative, "output_size must not be negative, got {}", "output_size는 음수일 수 없습니다 (입력: {})") \
+    X(net_num_features,     "num_features must be at least 1, got {}", "num_features는 1 이상이어야 합니다 (입력: {})") \
+    X(net_dropout_p,        "dropout probability has to be between 0 and 1, but got {}", "드롭아웃 확률은 0과 1 사이여야 합니다 (입력: {})") \
+    X(net_size_or_scale,    "either size or scale_factor should be defined", "size와 scale_factor 중 하나를 정해야 합니다") \
+    X(net_size_and_scale,   "only one of size or scale_factor should be defined", "size와 scale_factor 중 하나만 정해야 합니다") \
+    X(net_scale_positive,   "scale_factor must be above 0", "scale_factor는 0보다 커야 합니다") \
+    X(net_align_corners,    "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear", "align_corners는 보간 방식(linear | bilinear | bicubic | trilinear)에서만 쓸 수 있습니다") \
+    X(net_lrn_size,         "size must be at least 1, got {}", "size는 1 이상이어야 합니다 (입력: {})") \
+    X(net_output_empty,     "the output would be empty: {}", "출력이 비게 됩니다: {}") \
+    X(net_spatial_rank,     "{} needs a 3-D (C×H×W) or 4-D (N×C×H×W) input, but gets {}{}", "{}에는 3차원(C×H×W) 또는 4차원(N×C×H×W) 입력이 필요하지만 {}이(가) 들어옵니다{}") \
+    X(net_hint_before_flatten, " — put it before Flatten", " — Flatten 앞에 두세요") \
+    X(net_channels_1,       "{} is {}, but the input {} has {} channel", "{}은(는) {}이지만 입력 {}의 채널은 {}개입니다") \
+    X(net_channels,         "{} is {}, but the input {} has {} channels", "{}은(는) {}이지만 입력 {}의 채널은 {}개입니다") \
+    X(net_output_over_limits, "the output {} is larger than the limits", "출력 {}이(가) 한도보다 큽니다") \
+    X(net_tconv_empty,      "the output would be empty: the input {}×{} gives {}×{} ((H − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)", "출력이 비게 됩니다: 입력 {}×{}에서 {}×{}이(가) 나옵니다 ((H − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)") \
+    X(net_batchnorm_rank,   "BatchNorm2d expects a 4-D (N×C×H×W) input, but gets {}", "BatchNorm2d에는 4차원(N×C×H×W) 입력이 필요하지만 {}이(가) 들어옵니다") \
+    X(net_lrn_rank,         "LocalResponseNorm expects a 3-D or larger input, but gets {}", "LocalResponseNorm에는 3차원 이상의 입력이 필요하지만 {}이(가) 들어옵니다") \
+    X(net_dim_range,        "{}={} is out of range for the input {} (dimensions run from {} to {})", "{}={}이(가) 입력 {}의 범위를 벗어납니다 (차원은 {}부터 {}까지입니다)") \
+    X(net_pad_rank,         "{} pads the last two dimensions, but gets {}", "{}은(는) 마지막 두 차원을 패딩하지만 {}이(가) 들어옵니다") \
+    X(net_reflection_pad,   "reflection padding must be smaller than the input it reflects: padding ({}, {}, {}, {}) on {}×{}", "반사 패딩은 반사하는 입력보다 작아야 합니다: 패딩 ({}, {}, {}, {}), 입력 {}×{}") \
+    X(net_bilinear_rank,    "got a 3-D input, but bilinear mode needs a 4-D (N×C×H×W) input", "3차원 입력이 들어왔지만 bilinear 방식에는 4차원(N×C×H×W) 입력이 필요합니다") \
+    X(net_interp_1d,        "the input is 1-D (N×C×L) to interpolate, but {} has two values", "보간할 입력은 1차원(N×C×L)인데 {}에 값이 두 개 있습니다") \
+    X(net_output_empty_or_large, "the output would be empty (or too large): {}", "출력이 비게 (또는 너무 크게) 됩니다: {}") \
+    X(net_start_after_end,  "start_dim cannot come after end_dim", "start_dim은 end_dim보다 뒤에 올 수 없습니다") \
+    X(net_features,         "in_features is {}, but the input {} has {} features (its last dimension){}", "in_features는 {}이지만 입력 {}의 특성은 {}개입니다 (마지막 차원){}") \
+    X(net_hint_flatten_first, " — a Flatten() before it makes one row per sample", " — 앞에 Flatten()을 두면 샘플마다 한 행이 됩니다") \
+    /* the stepper, tensors, backends */ \
+    X(stepper_input_rank,   "the stepper's input must be C×H×W, got {}", "단계별 계산의 입력은 C×H×W여야 합니다 (모양: {})") \
+    X(type_number_or_hw,    "type a number, or H×W", "숫자 또는 H×W를 입력하세요") \
+    X(tensor_over_limit,    "a tensor of shape {} is larger than the limit of {} elements", "모양 {}의 텐서가 한도인 원소 {}개보다 큽니다") \
+    X(index_outside,        "{} {} is outside 0..{}", "{} {}이(가) 0..{} 범위 밖입니다") \
+    X(backend_unavailable,  "backend {} is unavailable: {}", "백엔드 {}을(를) 쓸 수 없습니다: {}") \
+    X(backend_unknown,      "unknown backend '{}' (choose {})", "알 수 없는 백엔드 '{}' ({} 중에서 고르세요)") \
+    /* files (core/io/fileio.cpp); the OS's reasons (strerror's English where the catalogue has no word) */ \
+    X(w_a_folder,           "a folder", "폴더") \
+    X(w_a_fifo,             "a FIFO (named pipe)", "FIFO (이름 있는 파이프)") \
+    X(w_a_device,           "a device", "장치") \
+    X(w_a_socket,           "a socket", "소켓") \
+    X(w_not_regular,        "not a regular file", "일반 파일이 아님") \
+    X(os_enoent,            "No such file or directory", "파일이나 폴더가 없습니다") \
+    X(os_eacces,            "Permission denied", "권한이 없습니다") \
+    X(os_eisdir,            "Is a directory", "폴더입니다") \
+    X(os_enotdir,           "Not a directory", "폴더가 아닙니다") \
+    X(os_enospc,            "No space left on device", "장치에 남은 공간이 없습니다") \
+    X(os_erofs,             "Read-only file system", "읽기 전용 파일 시스템입니다") \
+    X(os_eperm,             "Operation not permitted", "허용되지 않은 작업입니다") \
+    X(os_enametoolong_sys,  "File name too long", "파일 이름이 너무 깁니다") \
+    X(os_eloop_sys,         "Too many levels of symbolic links", "심볼릭 링크가 너무 많이 이어집니다") \
+    X(os_enametoolong,      "the path is too long", "경로가 너무 깁니다") \
+    X(os_eloop,             "too many levels of symbolic links", "심볼릭 링크가 너무 많이 이어집니다") \
+    X(cannot_open,          "cannot open {}: {}", "{}을(를) 열 수 없습니다: {}") \
+    X(cannot_write,         "cannot write {}: {}", "{}을(를) 쓸 수 없습니다: {}") \
+    X(cannot_read,          "cannot read {}", "{}을(를) 읽을 수 없습니다") \
+    X(cannot_read_all,      "cannot read all of {}", "{}을(를) 끝까지 읽을 수 없습니다") \
+    X(not_regular_file,     "{} is {}, not a regular file", "{}은(는) 일반 파일이 아닙니다 ({})") \
+    X(write_not_regular,    "cannot write {}: it is {}, not a regular file (it is not replaced)", "{}을(를) 쓸 수 없습니다: 일반 파일이 아니라 {}입니다 (바꾸지 않았습니다)") \
+    X(file_too_large,       "{} is {} bytes, over the limit of {}", "{}은(는) {}바이트로 한도 {}바이트를 넘습니다") \
+    /* images (core/io/image.cpp; the decoders' own details are still English text) */ \
+    X(path_colon,           "{}: {}", "{}: {}") \
+    X(image_empty_size,     "the image header gives an empty size {}", "이미지 헤더의 크기 {}이(가) 비어 있습니다") \
+    X(image_side_over_limit, "the image is {} pixels; each side may be at most {}", "이미지가 {}픽셀입니다; 한 변은 최대 {}픽셀입니다") \
+    X(image_pixels_over_limit, "the image is {} = {} pixels, over the limit of 100 megapixels", "이미지가 {} = {}픽셀로 한도 1억 픽셀을 넘습니다") \
+    X(image_file_empty,     "the file is empty, not an image", "파일이 비어 있어 이미지가 아닙니다") \
+    X(image_file_too_large, "the file is too large to be read as an image", "파일이 너무 커서 이미지로 읽을 수 없습니다") \
+    X(image_format_refused, "{}, which ConvScope does not read (it reads {})", "ConvScope가 읽지 않는 형식입니다: {} (읽는 형식: {})") \
+    X(image_not_readable,   "not an image ConvScope can read (it reads {})", "ConvScope가 읽을 수 있는 이미지가 아닙니다 (읽는 형식: {})") \
+    X(image_decoded_malformed, "the image decoded to a malformed {} picture", "이미지를 풀었더니 {} 크기의 잘못된 그림이 나왔습니다") \
+    X(image_too_large_to_filter, "the image {} is too large to filter: {}", "이미지 {}이(가) 너무 커서 필터를 적용할 수 없습니다: {}") \
+    X(gpu_unavailable,      "the gpu backend is unavailable: {}", "gpu 백엔드를 쓸 수 없습니다: {}") \
+    /* the image filter (core/image_lab/filter.cpp) */ \
+    X(display_map_unknown,  "display map '{}' is not clamp, abs, normalize or abs-scaled", "표시 방식 '{}'은(는) clamp, abs, normalize, abs-scaled 중 하나가 아닙니다") \
+    X(filter_input_rank,    "the filter needs a C×H×W image tensor, got {}", "필터에는 C×H×W 이미지 텐서가 필요합니다 (모양: {})") \
+    X(cannot_show_output,   "cannot show a {} output as an image (1 or 3 channels)", "{} 출력은 이미지로 보여 줄 수 없습니다 (채널 1개 또는 3개)") \
+    X(output_pixel_outside, "output pixel ({}, {}) is outside the {}×{} output", "출력 픽셀 ({}, {})이(가) {}×{} 출력 밖입니다") \
+    X(stepper_kernel_limit, "the stepper shows kernels up to {}×{}", "단계별 계산은 {}×{}까지의 커널만 보여 줍니다") \
+    X(pixel_window_too_large, "the window of this pixel is larger than the stepper's {}×{} grid", "이 픽셀의 창이 단계별 계산의 {}×{} 격자보다 큽니다") \
+    /* the image lab (core/image_lab/image_lab.cpp) and its banded filter (core/image_lab/filter.cpp) */ \
+    X(w_padding,            "padding", "패딩") \
+    X(w_pool_window,        "the pooling window", "풀링 창") \
+    X(filter_cancelled,     "superseded by a newer edit", "새 편집으로 대체되었습니다") \
+    X(band_output_mismatch, "band output {} does not fit the output", "띠 출력 {}이(가) 출력에 맞지 않습니다") \
+    X(lab_no_preset,        "no preset is chosen", "프리셋을 고르지 않았습니다") \
+    X(lab_no_size,          "the kernel has no size to set", "이 커널에는 정할 크기가 없습니다") \
+    X(lab_size_range,       "size must be 1–{}", "크기는 1–{}이어야 합니다") \
+    X(lab_no_sigma,         "the kernel takes no σ", "이 커널은 σ를 받지 않습니다") \
+    X(lab_sigma_positive,   "σ must be a positive number", "σ는 양수여야 합니다") \
+    X(lab_cell_outside,     "cell ({}, {}) is outside the kernel", "칸 ({}, {})이(가) 커널 밖입니다") \
+    X(lab_weight_finite,    "a weight must be a finite number", "가중치는 유한한 수여야 합니다") \
+    X(lab_divisor_nonzero,  "the divisor must be a non-zero number", "나누는 수는 0이 아닌 수여야 합니다") \
+    X(lab_offset_finite,    "the offset must be a finite number", "오프셋은 유한한 수여야 합니다") \
+    X(lab_at_least,         "{} must be at least {}", "{} 값은 {} 이상이어야 합니다") \
+    X(lab_backend_unknown,  "unknown backend '{}'", "알 수 없는 백엔드 '{}'") \
+    X(lab_no_backend,       "no backend", "백엔드가 없습니다") \
+    X(lab_too_large_to_explain, "the photo is too large to explain", "사진이 너무 커서 설명할 수 없습니다") \
+    X(lab_no_pixel_explained, "no pixel is explained", "설명하는 픽셀이 없습니다") \
+    X(lab_nothing_to_save,  "nothing to save yet", "아직 저장할 것이 없습니다") \
+    /* kernels (core/image_lab/kernels.cpp) */ \
+    X(at_line,              "line {}: {}", "{}행: {}") \
+    X(path_then,            "{} {}", "{}: {}") \
+    X(not_a_number,         "not a number", "숫자가 아닙니다") \
+    X(token_not_a_number,   "'{}' is not a number", "'{}'은(는) 숫자가 아닙니다") \
+    X(token_not_number_or_fraction, "'{}' is not a number or a fraction like 1/16", "'{}'은(는) 숫자나 1/16 같은 분수가 아닙니다") \
+    X(token_divides_by_0,   "'{}' divides by 0", "'{}'은(는) 0으로 나눕니다") \
+    X(kernel_unknown,       "unknown kernel '{}' (choose {})", "알 수 없는 커널 '{}' ({} 중에서 고르세요)") \
+    X(preset_no_definition, "preset '{}' has no definition", "프리셋 '{}'에 정의가 없습니다") \
+    X(kernel_size_outside,  "kernel size {} is outside 1–{}", "커널 크기 {}이(가) 1–{} 범위 밖입니다") \
+    X(sigma_finite,         "σ must be a finite number", "σ는 유한한 수여야 합니다") \
+    X(kernel_name_size,     "kernel '{}': size must be 1–{}", "커널 '{}': 크기는 1–{}이어야 합니다") \
+    X(kernel_takes_no_sigma, "kernel '{}' takes no σ", "커널 '{}'은(는) σ를 받지 않습니다") \
+    X(kernel_sigma_positive, "kernel '{}': σ must be a positive number, as in gaussian5:1.4", "커널 '{}': σ는 gaussian5:1.4처럼 양수여야 합니다") \
+    X(kernel_row_word,      "'{}' is not a number (rows hold numbers; other lines may be 'divisor D' or 'offset B')", "'{}'은(는) 숫자가 아닙니다 (행에는 숫자를 쓰고, 다른 줄은 'divisor D' 또는 'offset B'일 수 있습니다)") \
+    X(kernel_word_one_number, "{} needs one number, e.g. '{} 16'", "{}에는 숫자가 하나 필요합니다. 예: '{} 16'") \
+    X(kernel_second_word,   "a second {} line (the first is line {})", "{} 줄이 두 번째로 나옵니다 (첫 번째는 {}행)") \
+    X(divisor_zero,         "the divisor must not be 0", "나누는 수는 0일 수 없습니다") \
+    X(kernel_row_too_long,  "{} numbers; a row holds at most {}", "숫자 {}개; 한 행에는 최대 {}개까지 쓸 수 있습니다") \
+    X(kernel_rows_differ,   "line {} has {} numbers but line {} has {}; every row needs the same count", "{}행에는 숫자가 {}개 있지만 {}행에는 {}개 있습니다; 모든 행의 개수가 같아야 합니다") \
+    X(kernel_too_many_rows, "more than {} rows", "행이 {}개보다 많습니다") \
+    X(kernel_no_rows,       "no kernel rows found (write one row per line, numbers separated by spaces or commas)", "커널 행이 없습니다 (한 줄에 한 행씩, 숫자는 공백이나 쉼표로 구분해 쓰세요)") \
+    X(cells_sum_zero,       "the cells sum to 0, so they cannot be scaled to sum to 1", "칸의 합이 0이라 합이 1이 되게 조정할 수 없습니다") \
+    X(kernel_resize_outside, "kernel size {}×{} is outside 1×1–15×15", "커널 크기 {}×{}이(가) 1×1–15×15 범위 밖입니다") \
+    X(isa_unavailable,      "instruction set '{}' is not available here (choose auto, {})", "명령어 집합 '{}'은(는) 여기서 쓸 수 없습니다 (auto, {} 중에서 고르세요)")
+// clang-format on
+
+enum class ErrCode : unsigned short {
+#define CONVSCOPE_ERROR_ID(id, en, ko) id,
+    CONVSCOPE_ERRORS(CONVSCOPE_ERROR_ID)
+#undef CONVSCOPE_ERROR_ID
+        count_
+};
+
+// How many `{}` placeholders `text` holds (`{{` and `}}` are literal braces).
+constexpr std::size_t count_placeholders(std::string_view text) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '{') {
+            ++i;
+        } else if (text[i] == '{') {
+            ++n;
+        }
+    }
+    return n;
+}
+
+struct ErrorTexts {
+    std::string_view en, ko;
+};
+
+inline constexpr ErrorTexts kErrorTexts[] = {
+#define CONVSCOPE_ERROR_TEXTS(id, en, ko) {en, ko},
+    CONVSCOPE_ERRORS(CONVSCOPE_ERROR_TEXTS)
+#undef CONVSCOPE_ERROR_TEXTS
+};
+static_assert(std::size(kErrorTexts) == std::size_t(ErrCode::count_));
+
+// The number of arguments `code` takes.
+constexpr std::size_t error_arity(ErrCode code) {
+    return count_placeholders(kErrorTexts[std::size_t(code)].en);
+}
+
+// Every code's two languages hold the same placeholders, and no text is empty.
+constexpr bool error_catalogue_consistent() {
+    for (const ErrorTexts& t : kErrorTexts)
+        if (t.en.empty() || t.ko.empty() || count_placeholders(t.en) != count_placeholders(t.ko))
+            return false;
+    return true;
+}
+static_assert(error_catalogue_consistent(), "an error code lacks a language or its languages' {} differ");
+
+// The code's name as written in the catalogue (for tests and diagnostics).
+std::string_view error_code_name(ErrCode code);
+
+}  // namespace convscope
