@@ -1,13 +1,18 @@
-// The error catalogue (core/support/error_codes.hpp): every code has an English and a Korean text with the same `{}`
-// placeholders, rendering puts every argument in place in either language, and the English rendering is the
-// text the CLI and the earlier tests already print.
+// The error catalogue (core/support/error_codes.hpp): every code has an English and a Korean text with the
+// same `{}` placeholders, rendering puts every argument in place in either language, and the English
+// rendering is the text the CLI and the earlier tests already print.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <limits>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/engine/geometry.hpp"
-#include "core/io/image.hpp"
 #include "core/image_lab/kernels.hpp"
+#include "core/io/image.hpp"
+#include "core/io/npy.hpp"
 #include "core/network/network.hpp"
 #include "core/support/result.hpp"
 
@@ -139,4 +144,130 @@ TEST_CASE("render_error: a network refusal keeps its English and has a Korean re
     CHECK(c.reason.message == c.error);
     CHECK(render_error(c.reason, ErrorLang::Ko) ==
           "in_channels은(는) 1이지만 입력 1×3×28×28의 채널은 3개입니다");
+}
+
+namespace {
+
+// A version-1 .npy file whose header dictionary is `dict` (no data after it).
+std::vector<uint8_t> npy_with_header(const std::string& dict) {
+    const std::string file =
+        std::string("\x93NUMPY\x01\x00", 8) + char(dict.size() & 0xff) + char(dict.size() >> 8) + dict;
+    return std::vector<uint8_t>(file.begin(), file.end());
+}
+
+}  // namespace
+
+TEST_CASE("render_error: a bad .npy header, in Korean, its English unchanged") {
+    auto dtype = parse_npy(npy_with_header("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }\n"));
+    REQUIRE_FALSE(dtype.ok());
+    CHECK(dtype.err().code == ErrCode::npy_dtype);
+    CHECK(dtype.error() == "unsupported .npy dtype '<f2' (float32, float64, int32 or int64 needed)");
+    CHECK(render_error(dtype.err(), ErrorLang::Ko) ==
+          "지원하지 않는 .npy dtype '<f2'입니다 (float32, float64, int32, int64 중 하나여야 합니다)");
+
+    auto key =
+        parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'x': 1}\n"));
+    REQUIRE_FALSE(key.ok());
+    CHECK(key.error() == "the .npy header has an unknown key 'x'");
+    CHECK(render_error(key.err(), ErrorLang::Ko) == ".npy 헤더에 알 수 없는 키 'x'이(가) 있습니다");
+
+    // A literal '}' in the message (escaped in the catalogue) renders in both languages.
+    auto comma = parse_npy(npy_with_header("{'descr': '<f4' 'fortran_order': False}\n"));
+    REQUIRE_FALSE(comma.ok());
+    CHECK(comma.err().code == ErrCode::npy_expected_comma);
+    CHECK(comma.error() == "the .npy header is malformed (expected ',' or '}')");
+    CHECK(render_error(comma.err(), ErrorLang::Ko) ==
+          ".npy 헤더의 형식이 잘못되었습니다 (','나 '}'이(가) 와야 합니다)");
+
+    auto magic = parse_npy(std::vector<uint8_t>(12, 'x'));
+    REQUIRE_FALSE(magic.ok());
+    CHECK(magic.error() == "not a .npy file (the magic string \\x93NUMPY is missing)");
+    CHECK(render_error(magic.err(), ErrorLang::Ko) ==
+          ".npy 파일이 아닙니다 (매직 문자열 \\x93NUMPY가 없습니다)");
+}
+
+TEST_CASE("render_error: a bad image, in Korean; a decoder's own message is only an argument") {
+    Image grey;
+    grey.width = grey.height = 8;
+    grey.channels = 1;
+    grey.pixels.assign(64, 100);
+    auto png = encode_png(grey);
+    REQUIRE(png.ok());
+
+    SECTION("a truncated PNG") {
+        const std::vector<uint8_t> cut(png->begin(), png->begin() + 40);
+        auto img = decode_image(cut);
+        REQUIRE_FALSE(img.ok());
+        CHECK(img.err().code == ErrCode::image_truncated_data);
+        CHECK(img.error() == "the file ends before its image data does (40 bytes)");
+        CHECK(render_error(img.err(), ErrorLang::Ko) == "파일이 이미지 데이터보다 먼저 끝납니다 (40바이트)");
+    }
+    SECTION("a PNG whose image data is damaged: libpng's words inside ours") {
+        std::vector<uint8_t> bad = *png;
+        const std::string_view idat("IDAT");
+        const auto at = std::search(bad.begin(), bad.end(), idat.begin(), idat.end());
+        REQUIRE(at != bad.end());
+        at[4] ^= 0xff;  // the first data byte: the chunk's CRC no longer matches
+        auto img = decode_image(bad);
+        REQUIRE_FALSE(img.ok());
+        CHECK(img.err().code == ErrCode::image_data_damaged);
+        CHECK(img.error().starts_with("the PNG data is damaged ("));
+        CHECK(render_error(img.err(), ErrorLang::Ko).starts_with("PNG 데이터가 손상되었습니다 ("));
+    }
+    SECTION("a format ConvScope refuses, named in Korean") {
+        const std::vector<uint8_t> pic = {0x53, 0x80, 0xF6, 0x34, 0, 0, 0, 0};
+        auto img = decode_image(pic);
+        REQUIRE_FALSE(img.ok());
+        CHECK(img.error() ==
+              "a Softimage PIC image, which ConvScope does not read (it reads PNG, JPEG, GIF, BMP, "
+              "TGA and binary PPM/PGM)");
+        CHECK(render_error(img.err(), ErrorLang::Ko) ==
+              "ConvScope가 읽지 않는 형식입니다: Softimage PIC 이미지 (읽는 형식: PNG, JPEG, GIF, BMP, TGA, "
+              "바이너리 "
+              "PPM/PGM)");
+    }
+}
+
+TEST_CASE("render_error: a transposed convolution the geometry refuses, in Korean") {
+    ConvTranspose2dParams p;
+    p.padding = Pair(3);
+    auto small = plan_conv_transpose2d({1, 1, 2, 2}, {1, 1, 3, 3}, nullptr, p);
+    REQUIRE_FALSE(small.ok());
+    CHECK(small.err().code == ErrCode::tconv_output_too_small);
+    CHECK(small.error() ==
+          "the output would be -2×-2: the input 2×2 is too small for padding 3 ((in − 1)·stride − "
+          "2·padding + dilation·(kernel − 1) + output_padding + 1)");
+    CHECK(render_error(small.err(), ErrorLang::Ko) ==
+          "출력이 -2×-2이(가) 됩니다: 입력 2×2이(가) 패딩 3에 비해 너무 작습니다 ((in − 1)·stride − "
+          "2·padding + "
+          "dilation·(kernel − 1) + output_padding + 1)");
+
+    ConvTranspose2dParams q;
+    q.output_padding = Pair(1);
+    auto op = plan_conv_transpose2d({1, 1, 4, 4}, {1, 1, 3, 3}, nullptr, q);
+    REQUIRE_FALSE(op.ok());
+    CHECK(op.error() == "output_padding 1 must be smaller than either stride 1 or dilation 1");
+    CHECK(render_error(op.err(), ErrorLang::Ko) ==
+          "output_padding 1은(는) stride 1 또는 dilation 1보다 작아야 합니다");
+
+    auto channels = plan_conv_transpose2d({1, 2, 4, 4}, {3, 1, 3, 3}, nullptr, ConvTranspose2dParams{});
+    REQUIRE_FALSE(channels.ok());
+    CHECK(channels.error() ==
+          "weight 3×1×3×3 expects 3 input channels (a transposed convolution's weight is "
+          "C_in×C_out/groups×kH×kW), but the input has 2");
+    CHECK(render_error(channels.err(), ErrorLang::Ko) ==
+          "가중치 3×1×3×3은(는) 입력 채널 3개를 기대하지만 (전치 합성곱의 가중치는 C_in×C_out/groups×kH×kW), "
+          "입력의 "
+          "채널은 2개입니다");
+
+    // A size beyond int64 is a word, rendered in the language too.
+    ConvTranspose2dParams huge;
+    huge.stride = Pair(std::numeric_limits<int64_t>::max());
+    auto big = plan_conv_transpose2d({1, 1, 4, 4}, {1, 1, 3, 3}, nullptr, huge);
+    REQUIRE_FALSE(big.ok());
+    const std::string ko = render_error(big.err(), ErrorLang::Ko);
+    INFO(big.error() << " / " << ko);
+    CHECK(big.error().find("over 2⁶³") != std::string::npos);
+    CHECK(ko.find("2⁶³ 초과") != std::string::npos);
+    CHECK(ko.find("over") == std::string::npos);
 }

@@ -24,8 +24,8 @@
 #include "core/engine/geometry.hpp"
 #include "core/engine/gpu/gpu_backend.hpp"
 #include "core/io/npy.hpp"
-#include "support/operator_testers.hpp"
 #include "support/conv_transpose_tester.hpp"
+#include "support/operator_testers.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -459,11 +459,12 @@ TEST_CASE("gpu: callable from several threads at once", "[gpu]") {
 
 TEST_CASE("gpu: a disabled backend says why, and every call gives that reason") {
     gpu::Options options;
-    options.disabled_reason = "disabled by CONVSCOPE_GPU_DISABLE=1";
+    options.disabled = fail<ErrCode::gpu_disabled_env>("1");
     gpu::GpuBackend b(options);
     auto s = b.available();
     REQUIRE_FALSE(s);
     CHECK(s.error() == "disabled by CONVSCOPE_GPU_DISABLE=1");
+    CHECK(render_error(s.err(), ErrorLang::Ko) == "CONVSCOPE_GPU_DISABLE=1(으)로 꺼져 있습니다");
     auto y = b.conv2d(kLectureInput, kLectureFilter, nullptr, {});
     REQUIRE_FALSE(y);
     CHECK(y.error() == "the gpu backend is unavailable: disabled by CONVSCOPE_GPU_DISABLE=1");
@@ -477,6 +478,8 @@ TEST_CASE("gpu: without EGL and without a fallback context, available() gives th
     auto s = b.available();
     REQUIRE_FALSE(s);
     CHECK(s.error() == "no OpenGL 4.3 context: no fallback context was supplied");
+    CHECK(render_error(s.err(), ErrorLang::Ko) ==
+          "OpenGL 4.3 컨텍스트가 없습니다: 대체 컨텍스트가 주어지지 않았습니다");
     // A fallback that cannot be made current is named in the reason.
     gpu::ExternalContext broken;
     broken.description = "test window";
@@ -486,6 +489,8 @@ TEST_CASE("gpu: without EGL and without a fallback context, available() gives th
     s = b.available();
     REQUIRE_FALSE(s);
     CHECK(s.error() == "no OpenGL 4.3 context: test window: could not be made current");
+    CHECK(render_error(s.err(), ErrorLang::Ko) ==
+          "OpenGL 4.3 컨텍스트가 없습니다: test window: 활성화할 수 없습니다");
 }
 
 #ifdef CONVSCOPE_TEST_HAVE_EGL

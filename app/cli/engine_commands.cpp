@@ -11,9 +11,9 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/options.hpp"
 #include "core/engine/geometry.hpp"
-#include "core/support/limits.hpp"
-#include "core/io/npy.hpp"
 #include "core/engine/trace.hpp"
+#include "core/io/npy.hpp"
+#include "core/support/limits.hpp"
 
 namespace convscope::cli {
 namespace {
@@ -307,10 +307,9 @@ struct ExplainCommand {
 
     // explain --transposed: the conv-transpose options, from the same option strings.
     Result<ConvTranspose2dParams> transpose_params() const {
-        if (conv.flip) return fail("--flip does not apply to --transposed");
+        if (conv.flip) return fail<ErrCode::cli_flip_transposed>();
         if (conv.padding_mode != "zeros")
-            return fail("--padding-mode " + conv.padding_mode +
-                        " does not apply to --transposed (ConvTranspose2d pads with zeros only)");
+            return fail<ErrCode::cli_padding_mode_transposed>(conv.padding_mode);
         ConvTransposeOptions o;
         o.stride = conv.stride, o.padding = conv.padding, o.dilation = conv.dilation, o.groups = conv.groups;
         o.max_mult_adds = conv.max_mult_adds;

@@ -21,7 +21,7 @@ Result<Kernel> resolve_kernel(const std::string& spec) {
     if (preset) return preset;
     std::error_code ec;
     if (std::filesystem::exists(spec, ec)) return read_kernel_file(spec);
-    return fail("--kernel '" + spec + "' is neither a preset nor a file; presets: " + kernel_names_help());
+    return fail<ErrCode::cli_kernel_neither>(spec, kernel_names_help());
 }
 
 struct FilterCommand {
@@ -48,18 +48,19 @@ struct FilterCommand {
         else if (pool == "avg")
             s.op = FilterOp::AvgPool;
         else
-            return fail("--pool '" + pool + "' is not max or avg");
+            return fail<ErrCode::cli_pool_unknown>(pool);
         auto k = parse_pair_option("--kernel", kernel);
-        if (!k) return fail("--kernel with --pool is the window size N or H,W: " + k.error());
+        if (!k) return fail<ErrCode::cli_pool_kernel>(k.err());
         s.pool.kernel = *k;
         if (stride_option->count()) {
             auto st = parse_pair_option("--stride", conv.stride);
             if (!st) return st.err();
-            if (st->h < 1 || st->w < 1) return fail("stride must be at least 1, got " + conv.stride);
+            if (st->h < 1 || st->w < 1)
+                return fail<ErrCode::must_be_at_least_1>(word<ErrCode::w_stride>(), conv.stride);
             s.pool.stride = *st;
         }
         auto pad = parse_pair_option("--padding", conv.padding);
-        if (!pad) return fail("--padding with --pool is N or H,W: " + pad.error());
+        if (!pad) return fail<ErrCode::cli_pool_padding>(pad.err());
         s.pool.padding = *pad;
         auto d = parse_pair_option("--dilation", conv.dilation);
         if (!d) return d.err();
@@ -67,7 +68,7 @@ struct FilterCommand {
         auto limit = parse_max_mult_adds(conv.max_mult_adds);
         if (!limit) return limit.err();
         s.pool.max_mult_adds = *limit;
-        if (conv.padding_mode != "zeros") return fail("--padding-mode applies to convolution, not pooling");
+        if (conv.padding_mode != "zeros") return fail<ErrCode::cli_pool_padding_mode>();
         return s;
     }
 

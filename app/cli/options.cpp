@@ -17,34 +17,31 @@ Result<int64_t> parse_int_option(std::string_view option, std::string_view text)
     if (digits.starts_with('-')) digits.remove_prefix(1);
     bool plain = !digits.empty();
     for (char c : digits) plain = plain && c >= '0' && c <= '9';
-    if (!plain)
-        return fail(opt + ": '" + std::string(text) + "' is not a whole number (decimal digits only)");
+    if (!plain) return fail<ErrCode::cli_not_whole>(opt, text);
     int64_t v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec == std::errc::result_out_of_range)
-        return fail(opt + ": '" + std::string(text) + "' is out of range");
-    if (ec != std::errc() || end != text.data() + text.size())
-        return fail(opt + ": '" + std::string(text) + "' is not a whole number (decimal digits only)");
+    if (ec == std::errc::result_out_of_range) return fail<ErrCode::cli_out_of_range>(opt, text);
+    if (ec != std::errc() || end != text.data() + text.size()) return fail<ErrCode::cli_not_whole>(opt, text);
     return v;
 }
 
 Result<Pair> parse_pair_option(std::string_view option, std::string_view text, bool allow_x) {
     size_t sep = text.find(',');
     if (allow_x && sep == std::string_view::npos) sep = text.find_first_of("xX");
-    const std::string what = allow_x ? "N, H,W or HxW" : "N or H,W";
+    const auto what = [allow_x] {
+        return allow_x ? word<ErrCode::w_n_hw_or_hxw>() : word<ErrCode::w_n_or_hw>();
+    };
     if (sep == std::string_view::npos) {
         auto n = parse_int_option(option, text);
-        if (!n) return fail(std::string(option) + ": '" + std::string(text) + "' is not " + what);
+        if (!n) return fail<ErrCode::cli_not_form>(option, text, what());
         return Pair{*n};
     }
     auto h = parse_int_option(option, text.substr(0, sep));
     auto w = parse_int_option(option, text.substr(sep + 1));
     if (!h || !w) {
-        const std::string& why = !h ? h.error() : w.error();
-        if (why.ends_with("out of range"))
-            return fail(std::string(option) + ": '" + std::string(text) + "' is out of range");
-        return fail(std::string(option) + ": '" + std::string(text) + "' is not " + what +
-                    " (decimal digits only)");
+        const Error& why = !h ? h.err() : w.err();
+        if (why.code == ErrCode::cli_out_of_range) return fail<ErrCode::cli_out_of_range>(option, text);
+        return fail<ErrCode::cli_not_form_digits>(option, text, what());
     }
     return Pair{*h, *w};
 }
@@ -54,8 +51,8 @@ Result<Padding> parse_padding_option(std::string_view option, std::string_view t
     if (text == "valid") return Padding::valid();
     auto p = parse_pair_option(option, text);
     if (!p) {
-        if (p.error().ends_with("out of range")) return p.err();
-        return fail(std::string(option) + ": '" + std::string(text) + "' is not N, H,W, same or valid");
+        if (p.err().code == ErrCode::cli_out_of_range) return p.err();
+        return fail<ErrCode::cli_not_padding>(option, text);
     }
     return Padding(*p);
 }
@@ -64,7 +61,7 @@ Result<int64_t> parse_max_mult_adds(std::string_view text) {
     if (text.empty()) return limits::kMaxMultAdds;
     auto v = parse_int_option("--max-mult-adds", text);
     if (!v) return v;
-    if (*v < 1) return fail("--max-mult-adds must be at least 1, got " + std::string(text));
+    if (*v < 1) return fail<ErrCode::must_be_at_least_1>("--max-mult-adds", text);
     return v;
 }
 
@@ -72,9 +69,7 @@ Result<int> parse_repeat(std::string_view text) {
     if (text.empty()) return 0;
     auto v = parse_int_option("--repeat", text);
     if (!v) return v.err();
-    if (*v < 1 || *v > limits::kMaxRepeat)
-        return fail("--repeat must be between 1 and " + std::to_string(limits::kMaxRepeat) + ", got " +
-                    std::string(text));
+    if (*v < 1 || *v > limits::kMaxRepeat) return fail<ErrCode::cli_repeat_range>(limits::kMaxRepeat, text);
     return int(*v);
 }
 
@@ -118,7 +113,7 @@ Result<Conv2dParams> to_params(const ConvOptions& o) {
     auto groups = parse_int_option("--groups", o.groups);
     if (!groups) return groups.err();
     auto mode = parse_padding_mode(o.padding_mode);
-    if (!mode) return fail("--padding-mode: " + mode.error());
+    if (!mode) return fail<ErrCode::path_colon>("--padding-mode", mode.err());
     auto max_mult_adds = parse_max_mult_adds(o.max_mult_adds);
     if (!max_mult_adds) return max_mult_adds.err();
     p.stride = *stride;

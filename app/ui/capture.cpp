@@ -30,18 +30,29 @@ Image read_framebuffer(int x, int y, int w, int h, int fb_height) {
 }
 
 Status write_png(const std::string& path, const Image& img) {
-    if (img.width <= 0 || img.height <= 0) return fail("nothing to save (empty region)");
+    if (img.width <= 0 || img.height <= 0) return fail<ErrCode::capture_empty_region>();
     std::vector<uint8_t> png;
     const auto append = [](void* context, void* data, int size) {
         auto* out = static_cast<std::vector<uint8_t>*>(context);
         out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
     };
     if (!stbi_write_png_to_func(append, &png, img.width, img.height, 3, img.rgb.data(), img.width * 3))
-        return fail("cannot encode " + path + " as PNG");
+        return fail<ErrCode::capture_cannot_encode>(path);
     return write_file_atomic(path, png);
 }
 
 // [SECTION] GIF
+
+namespace {
+
+// giflib's own reason (English, from the library) as the argument of our "cannot write" message.
+Error gif_write_error(const std::string& path, int code) {
+    const char* why = GifErrorString(code);
+    return why ? fail<ErrCode::cannot_write>(path, why)
+               : fail<ErrCode::cannot_write>(path, word<ErrCode::w_unknown_error>());
+}
+
+}  // namespace
 
 GifWriter::~GifWriter() {
     abort();
@@ -57,7 +68,7 @@ void GifWriter::abort() {
 }
 
 Status GifWriter::open(const std::string& path, int width, int height) {
-    if (width <= 0 || height <= 0) return fail("nothing to record (empty region)");
+    if (width <= 0 || height <= 0) return fail<ErrCode::capture_nothing_to_record>();
     m_path = path;
     m_bytes.clear();
     m_width = width;
@@ -72,11 +83,11 @@ Status GifWriter::open(const std::string& path, int width, int height) {
         return size;
     };
     GifFileType* gif = EGifOpen(&m_bytes, append, &err);
-    if (!gif) return fail("cannot write " + path + ": " + GifErrorString(err));
+    if (!gif) return gif_write_error(path, err);
     m_gif = gif;
     EGifSetGifVersion(gif, true);
     if (EGifPutScreenDesc(gif, width, height, 8, 0, nullptr) == GIF_ERROR)
-        return fail("cannot write " + path + ": " + GifErrorString(gif->Error));
+        return gif_write_error(path, gif->Error);
     // NETSCAPE2.0: loop forever.
     static const unsigned char app[] = "NETSCAPE2.0";
     static const unsigned char loop[] = {1, 0, 0};
@@ -89,9 +100,8 @@ Status GifWriter::open(const std::string& path, int width, int height) {
 
 Status GifWriter::add(const Image& frame, int delay_cs) {
     auto* gif = static_cast<GifFileType*>(m_gif);
-    if (!gif) return fail("the GIF is not open");
-    if (frame.width != m_width || frame.height != m_height)
-        return fail("GIF frames must all have the same size");
+    if (!gif) return fail<ErrCode::capture_gif_not_open>();
+    if (frame.width != m_width || frame.height != m_height) return fail<ErrCode::capture_gif_frame_size>();
     const size_t n = size_t(m_width) * size_t(m_height);
     std::vector<GifByteType> r(n), g(n), b(n), indices(n);
     for (size_t i = 0; i < n; ++i) {
@@ -103,7 +113,7 @@ Status GifWriter::add(const Image& frame, int delay_cs) {
     GifColorType palette[256] = {};
     if (GifQuantizeBuffer(unsigned(m_width), unsigned(m_height), &colours, r.data(), g.data(), b.data(),
                           indices.data(), palette) == GIF_ERROR)
-        return fail("cannot quantize a GIF frame");
+        return fail<ErrCode::capture_gif_quantize>();
     ColorMapObject* map = GifMakeMapObject(256, palette);
     const unsigned char control[4] = {0, static_cast<unsigned char>(delay_cs & 255),
                                       static_cast<unsigned char>((delay_cs >> 8) & 255), 0};
@@ -112,18 +122,17 @@ Status GifWriter::add(const Image& frame, int delay_cs) {
     for (int y = 0; ok && y < m_height; ++y)
         ok = EGifPutLine(gif, indices.data() + size_t(y) * size_t(m_width), m_width) != GIF_ERROR;
     GifFreeMapObject(map);
-    if (!ok) return fail("cannot write " + m_path + ": " + GifErrorString(gif->Error));
+    if (!ok) return gif_write_error(m_path, gif->Error);
     ++m_frames;
     return {};
 }
 
 Status GifWriter::finish() {
     auto* gif = static_cast<GifFileType*>(m_gif);
-    if (!gif) return fail("the GIF is not open");
+    if (!gif) return fail<ErrCode::capture_gif_not_open>();
     m_gif = nullptr;
     int err = 0;
-    if (EGifCloseFile(gif, &err) == GIF_ERROR)
-        return fail("cannot write " + m_path + ": " + GifErrorString(err));
+    if (EGifCloseFile(gif, &err) == GIF_ERROR) return gif_write_error(m_path, err);
     const Status s = write_file_atomic(m_path, m_bytes);
     m_bytes = {};
     return s;

@@ -21,7 +21,7 @@ Status make_dirs(const std::string& path) {
         if (i < path.size() && path[i] != '/') continue;
         const std::string part = path.substr(0, i);
         if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-            return fail("cannot create " + part + ": " + std::strerror(errno));
+            return fail<ErrCode::cannot_create>(part, os_reason(errno));
     }
     return {};
 }
@@ -44,7 +44,7 @@ Result<std::string> config_dir() {
     if (xdg && *xdg) return std::string(xdg) + "/convscope";
     const char* home = std::getenv("HOME");
     if (home && *home) return std::string(home) + "/.config/convscope";
-    return fail("neither XDG_CONFIG_HOME nor HOME is set");
+    return fail<ErrCode::settings_no_home>();
 }
 
 std::string settings_to_json(const Settings& s) {
@@ -60,7 +60,7 @@ std::string settings_to_json(const Settings& s) {
 
 Result<Settings> settings_from_json(const std::string& text) {
     const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return fail("settings.json is not a JSON object");
+    if (j.is_discarded() || !j.is_object()) return fail<ErrCode::settings_not_object>();
     Settings s;
     read_field(j, "scale", s.scale);
     s.scale = std::clamp(s.scale, kMinScale, kMaxScale);

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <limits>
 
+#include "core/engine/trace.hpp"
 #include "core/support/checked.hpp"
 #include "core/support/limits.hpp"
-#include "core/engine/trace.hpp"
 
 namespace convscope {
 namespace {
@@ -287,63 +287,52 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
                                                 const ConvTranspose2dParams& p) {
     ConvTransposePlan plan;
     if (auto s = read_input(input, plan); !s) return s.err();
-    if (weight.size() != 4)
-        return fail("weight must be C×O/groups×kH×kW (4 dimensions), got shape " + shape_to_string(weight));
+    if (weight.size() != 4) return fail<ErrCode::tconv_weight_rank>(shape_to_string(weight));
     if (auto s = check_shape(word<ErrCode::w_weight>(), weight); !s) return s.err();
     plan.kh = weight[2];
     plan.kw = weight[3];
     if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
-        return fail("kernel " + hw(plan.kh, plan.kw) + " is larger than the limit of " +
-                    std::to_string(limits::kMaxKernelSide) + " per side");
-    if (p.groups < 1) return fail("groups must be at least 1, got " + std::to_string(p.groups));
+        return fail<ErrCode::kernel_over_side_limit>(hw(plan.kh, plan.kw), limits::kMaxKernelSide);
+    if (p.groups < 1) return fail<ErrCode::groups_min>(p.groups);
     plan.groups = p.groups;
     if (weight[0] != plan.c)
-        return fail("weight " + shape_to_string(weight) + " expects " + std::to_string(weight[0]) +
-                    " input channels (a transposed convolution's weight is C_in×C_out/groups×kH×kW), but the "
-                    "input has " +
-                    std::to_string(plan.c));
-    if (plan.c % p.groups != 0)
-        return fail("groups " + std::to_string(p.groups) + " does not divide the " + std::to_string(plan.c) +
-                    " input channels");
+        return fail<ErrCode::tconv_weight_in_channels>(shape_to_string(weight), weight[0], plan.c);
+    if (plan.c % p.groups != 0) return fail<ErrCode::groups_in_channels>(p.groups, plan.c);
     const auto o = checked_mul(weight[1], p.groups);
     if (!o || *o > limits::kMaxDim)
-        return fail("weight " + shape_to_string(weight) + " with " + std::to_string(p.groups) +
-                    " groups has more output channels than the limit of " + std::to_string(limits::kMaxDim));
+        return fail<ErrCode::tconv_out_channels_over_limit>(shape_to_string(weight), p.groups,
+                                                            limits::kMaxDim);
     plan.o = *o;
     if (bias) {
         if (bias->size() != 1 || (*bias)[0] != plan.o)
-            return fail("bias must have shape " + std::to_string(plan.o) + " (one per output channel), got " +
-                        shape_to_string(*bias));
+            return fail<ErrCode::bias_shape>(plan.o, shape_to_string(*bias));
         plan.has_bias = true;
     }
     if (auto s = check_positive(word<ErrCode::w_stride>(), p.stride); !s) return s.err();
     if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
-    if (p.padding.h < 0 || p.padding.w < 0)
-        return fail("padding must not be negative, got " + to_string(p.padding));
+    if (p.padding.h < 0 || p.padding.w < 0) return fail<ErrCode::padding_negative>(to_string(p.padding));
     if (p.output_padding.h < 0 || p.output_padding.w < 0)
-        return fail("output_padding must not be negative, got " + to_string(p.output_padding));
+        return fail<ErrCode::tconv_output_padding_negative>(to_string(p.output_padding));
     // PyTorch: "output padding must be smaller than either stride or dilation".
     if ((p.output_padding.h >= p.stride.h && p.output_padding.h >= p.dilation.h) ||
         (p.output_padding.w >= p.stride.w && p.output_padding.w >= p.dilation.w))
-        return fail("output_padding " + to_string(p.output_padding) + " must be smaller than either stride " +
-                    to_string(p.stride) + " or dilation " + to_string(p.dilation));
+        return fail<ErrCode::net_output_padding>(to_string(p.output_padding), to_string(p.stride),
+                                                 to_string(p.dilation));
     plan.sh = p.stride.h, plan.sw = p.stride.w;
     plan.dh = p.dilation.h, plan.dw = p.dilation.w;
     plan.ph = p.padding.h, plan.pw = p.padding.w;
     plan.oph = p.output_padding.h, plan.opw = p.output_padding.w;
     const int64_t oh = transposed_axis_out(plan.axis_h()), ow = transposed_axis_out(plan.axis_w());
     const auto side = [](int64_t v) {
-        return v == std::numeric_limits<int64_t>::max()   ? std::string("over 2⁶³")
-               : v == std::numeric_limits<int64_t>::min() ? std::string("under −2⁶³")
-                                                          : std::to_string(v);
+        return v == std::numeric_limits<int64_t>::max()   ? to_error_arg(word<ErrCode::w_over_2_63>())
+               : v == std::numeric_limits<int64_t>::min() ? to_error_arg(word<ErrCode::w_under_2_63>())
+                                                          : to_error_arg(std::to_string(v));
     };
     if (oh < 1 || ow < 1)
-        return fail("the output would be " + side(oh) + "×" + side(ow) + ": the input " + hw(plan.h, plan.w) +
-                    " is too small for padding " + to_string(p.padding) +
-                    " ((in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)");
+        return fail<ErrCode::tconv_output_too_small>(side(oh), side(ow), hw(plan.h, plan.w),
+                                                     to_string(p.padding));
     if (oh > limits::kMaxDim || ow > limits::kMaxDim)
-        return fail("the output " + side(oh) + "×" + side(ow) + " is larger than the limit of " +
-                    std::to_string(limits::kMaxDim) + " per side");
+        return fail<ErrCode::tconv_output_side_over_limit>(side(oh), side(ow), limits::kMaxDim);
     plan.oh = oh, plan.ow = ow;
     // Each term of the formula stays far inside int64 (so every backend's index arithmetic does): a stride,
     // padding or dilation beyond this cannot give a useful output anyway, only one that cancels them out.
@@ -351,16 +340,13 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
     for (const TransposedAxisSpec& a : {plan.axis_h(), plan.axis_w()})
         if ((__int128(a.in) - 1) * a.stride > kTermLimit ||
             __int128(a.dilation) * (a.kernel - 1) > kTermLimit || a.padding > kTermLimit)
-            return fail(
-                "stride " + to_string(p.stride) + ", padding " + to_string(p.padding) + " and dilation " +
-                to_string(p.dilation) +
-                " are beyond the limit of 2⁴⁰ for (in − 1)·stride, padding and dilation·(kernel − 1)");
+            return fail<ErrCode::tconv_terms_over_limit>(to_string(p.stride), to_string(p.padding),
+                                                         to_string(p.dilation));
     if (shape_numel(plan.output_shape()) < 0)
-        return fail("the output " + shape_to_string(plan.output_shape()) +
-                    " would be larger than the limits");
+        return fail<ErrCode::output_over_limits>(shape_to_string(plan.output_shape()));
     // Every input element meets every weight of its group once: N·C·H·W × O/groups·kh·kw multiply-adds.
-    if (auto s = check_mult_adds(word<ErrCode::w_this_conv_transpose>(), input, plan.o_per_group() * plan.kh * plan.kw,
-                                 p.max_mult_adds, plan.mult_adds);
+    if (auto s = check_mult_adds(word<ErrCode::w_this_conv_transpose>(), input,
+                                 plan.o_per_group() * plan.kh * plan.kw, p.max_mult_adds, plan.mult_adds);
         !s)
         return s.err();
     return plan;

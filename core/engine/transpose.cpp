@@ -10,9 +10,10 @@ namespace convscope {
 
 Result<Tensor> unfold(const Tensor& input, Pair kernel, Pair stride, Pair padding, Pair dilation,
                       int64_t max_mult_adds) {
-    if (kernel.h < 1 || kernel.w < 1) return fail("kernel size must be at least 1, got " + to_string(kernel));
+    if (kernel.h < 1 || kernel.w < 1)
+        return fail<ErrCode::must_be_at_least_1>(word<ErrCode::w_kernel_size>(), to_string(kernel));
     if (input.rank() != 3 && input.rank() != 4)
-        return fail("input must be N×C×H×W or C×H×W, got shape " + shape_to_string(input.shape));
+        return fail<ErrCode::input_rank>(shape_to_string(input.shape));
     const int64_t c = input.shape[input.rank() == 4 ? 1 : 0];
     Conv2dParams cp;
     cp.stride = stride;

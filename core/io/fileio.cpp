@@ -24,7 +24,8 @@ Error kind_of(mode_t m) {
     return word<ErrCode::w_not_regular>();
 }
 
-// The OS's reason, in the catalogue's words where it has them (strerror is English only).
+}  // namespace
+
 Error os_reason(int err) {
     switch (err) {
         case ENOENT:
@@ -49,6 +50,8 @@ Error os_reason(int err) {
             return fail_text(std::strerror(err));
     }
 }
+
+namespace {
 
 // Opens a regular file for reading without blocking: O_NONBLOCK makes open() of a FIFO return at once, and
 // fstat refuses it (and devices, folders) before any read.

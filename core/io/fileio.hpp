@@ -29,6 +29,10 @@ Result<FileHead> read_file_head(const std::string& path, int64_t max_bytes);
 // failure, and on SIGINT/SIGTERM once install_interrupt_cleanup() has run.
 Status write_file_atomic(const std::string& path, std::span<const uint8_t> bytes);
 
+// The OS's reason for `err` (an errno value), in the catalogue's words where it has them; otherwise
+// strerror's text (English only, from the C library).
+Error os_reason(int err);
+
 // Installs SIGINT/SIGTERM handlers that remove a temporary file being written, then end the process by the
 // same signal (the command line calls this; a long run stops on Ctrl+C with no output and no debris).
 void install_interrupt_cleanup();

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <climits>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 #include "core/io/fileio.hpp"
@@ -23,9 +24,12 @@ Status check_image_size(int64_t w, int64_t h) {
     return {};
 }
 
-std::string truncated_message(int64_t have, int64_t need) {
-    return "the file ends before its pixels do (" + std::to_string(std::max<int64_t>(0, have)) + " of " +
-           std::to_string(need) + " bytes)";
+Error truncated_error(int64_t have, int64_t need) {
+    return fail<ErrCode::image_truncated>(std::max<int64_t>(0, have), need);
+}
+
+Error truncated_data_error(size_t size) {
+    return fail<ErrCode::image_truncated_data>(size);
 }
 
 }  // namespace codecs
@@ -38,8 +42,6 @@ std::string size_text(int64_t w, int64_t h) {
     return std::to_string(w) + "×" + std::to_string(h);
 }
 
-constexpr std::string_view kFormatsRead = "PNG, JPEG, GIF, BMP, TGA and binary PPM/PGM";
-
 enum class Format { Png, Jpeg, Gif, Bmp, Tga, Pnm };
 
 bool starts_with(std::span<const uint8_t> b, std::string_view magic, size_t at = 0) {
@@ -49,20 +51,20 @@ bool starts_with(std::span<const uint8_t> b, std::string_view magic, size_t at =
 // The formats stb_image would have tried and a few common others, named so the refusal says what the file
 // is. None of them is decoded: the PIC and HDR decoders of Debian's stb_image crash or hang on hostile
 // files (README, Bad input), and PSD is rarely what a student means to open.
-const char* refused_format(std::span<const uint8_t> b) {
-    if (starts_with(b, "\x53\x80\xF6\x34")) return "a Softimage PIC image";
-    if (starts_with(b, "#?RADIANCE") || starts_with(b, "#?RGBE")) return "a Radiance HDR image";
-    if (starts_with(b, "8BPS")) return "a Photoshop PSD image";
+std::optional<Error> refused_format(std::span<const uint8_t> b) {
+    if (starts_with(b, "\x53\x80\xF6\x34")) return word<ErrCode::w_fmt_pic>();
+    if (starts_with(b, "#?RADIANCE") || starts_with(b, "#?RGBE")) return word<ErrCode::w_fmt_hdr>();
+    if (starts_with(b, "8BPS")) return word<ErrCode::w_fmt_psd>();
     if (starts_with(b, std::string_view("II*\0", 4)) || starts_with(b, std::string_view("MM\0*", 4)))
-        return "a TIFF image";
-    if (starts_with(b, "RIFF") && starts_with(b, "WEBP", 8)) return "a WebP image";
+        return word<ErrCode::w_fmt_tiff>();
+    if (starts_with(b, "RIFF") && starts_with(b, "WEBP", 8)) return word<ErrCode::w_fmt_webp>();
     if (starts_with(b, "ftypheic", 4) || starts_with(b, "ftypheix", 4) || starts_with(b, "ftypmif1", 4) ||
         starts_with(b, "ftypavif", 4))
-        return "a HEIF or AVIF image";
-    if (starts_with(b, "qoif")) return "a QOI image";
+        return word<ErrCode::w_fmt_heif>();
+    if (starts_with(b, "qoif")) return word<ErrCode::w_fmt_qoi>();
     if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '4' && std::isspace(b[2]))
-        return "a text or 1-bit PNM image (P1 to P4)";
-    return nullptr;
+        return word<ErrCode::w_fmt_text_pnm>();
+    return std::nullopt;
 }
 
 // Which decoder owns the bytes, by magic number (TGA, which has none, by stb_image's header test); an
@@ -75,9 +77,10 @@ Result<Format> format_of(std::span<const uint8_t> b) {
     if (starts_with(b, "GIF87a") || starts_with(b, "GIF89a")) return Format::Gif;
     if (starts_with(b, "BM")) return Format::Bmp;
     if (starts_with(b, "P5") || starts_with(b, "P6")) return Format::Pnm;
-    if (const char* name = refused_format(b)) return fail<ErrCode::image_format_refused>(name, kFormatsRead);
+    if (auto name = refused_format(b))
+        return fail<ErrCode::image_format_refused>(std::move(*name), word<ErrCode::w_formats_read>());
     if (codecs::looks_like_tga(b)) return Format::Tga;
-    return fail<ErrCode::image_not_readable>(kFormatsRead);
+    return fail<ErrCode::image_not_readable>(word<ErrCode::w_formats_read>());
 }
 
 // [SECTION] PNM: binary P5 (grey) and P6 (RGB), 8 or 16 bits a sample, read here.
@@ -102,18 +105,16 @@ Result<PnmHeader> pnm_header(std::span<const uint8_t> b) {
             else
                 ++i;
         }
-        if (i >= b.size()) return fail("the file ends inside its PNM header");
-        if (!std::isdigit(b[i])) return fail("the PNM header is malformed (a number was expected)");
+        if (i >= b.size()) return fail<ErrCode::pnm_header_ends>();
+        if (!std::isdigit(b[i])) return fail<ErrCode::pnm_number_expected>();
         while (i < b.size() && std::isdigit(b[i])) {
             *f = *f * 10 + (b[i++] - '0');
-            if (*f > int64_t(1) << 32) return fail("the PNM header gives a number over 2^32");
+            if (*f > int64_t(1) << 32) return fail<ErrCode::pnm_number_over>();
         }
     }
     h.data = i + 1;  // the single whitespace byte after maxval
     if (auto s = check_image_size(h.width, h.height); !s) return s.err();
-    if (h.maxval < 1 || h.maxval > 65535)
-        return fail("the PNM header gives a maximum value of " + std::to_string(h.maxval) +
-                    "; it must be 1 to 65535");
+    if (h.maxval < 1 || h.maxval > 65535) return fail<ErrCode::pnm_maxval>(h.maxval);
     return h;
 }
 
@@ -123,7 +124,7 @@ Result<Image> pnm_decode(std::span<const uint8_t> b) {
     const int64_t sample_bytes = h->maxval > 255 ? 2 : 1;
     const int64_t samples = h->width * h->height * h->channels;
     const int64_t have = int64_t(b.size()) - int64_t(h->data);
-    if (have < samples * sample_bytes) return fail(codecs::truncated_message(have, samples * sample_bytes));
+    if (have < samples * sample_bytes) return codecs::truncated_error(have, samples * sample_bytes);
     Image image;
     image.width = h->width;
     image.height = h->height;
@@ -140,7 +141,7 @@ Result<Image> pnm_decode(std::span<const uint8_t> b) {
 Result<ImageInfo> probe_image(std::span<const uint8_t> bytes) {
     auto format = format_of(bytes);
     if (!format) return format.err();
-    Result<ImageInfo> info = fail("unreachable");
+    Result<ImageInfo> info = ImageInfo{};
     switch (*format) {
         case Format::Png:
             info = codecs::png_info(bytes);
@@ -172,7 +173,7 @@ Result<ImageInfo> probe_image(std::span<const uint8_t> bytes) {
 Result<Image> decode_image(std::span<const uint8_t> bytes) {
     auto format = format_of(bytes);
     if (!format) return format.err();
-    Result<Image> image = fail("unreachable");
+    Result<Image> image = Image{};
     switch (*format) {
         case Format::Png:
             image = codecs::png_decode(bytes);
@@ -254,9 +255,8 @@ Image shrink_to_fit(const Image& image, int64_t max_side, int64_t& factor) {
 Result<std::vector<uint8_t>> encode_png(const Image& image) {
     if (image.width < 1 || image.height < 1 || (image.channels != 1 && image.channels != 3) ||
         image.pixels.size() != size_t(image.width * image.height * image.channels))
-        return fail("cannot encode an empty or malformed " + size_text(image.width, image.height) + " image");
-    if (image.width > INT32_MAX || image.height > INT32_MAX)
-        return fail("the image is too large to encode as PNG");
+        return fail<ErrCode::image_encode_malformed>(size_text(image.width, image.height));
+    if (image.width > INT32_MAX || image.height > INT32_MAX) return fail<ErrCode::image_encode_too_large>();
     return codecs::png_encode(image);
 }
 

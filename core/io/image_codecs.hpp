@@ -1,6 +1,6 @@
-// Internal to core/image*.cpp: one decoder per family of formats. core/io/image.cpp reads the magic number and
-// hands the bytes to the one decoder that owns that format; each decoder reads its header, holds it to the
-// limits (check_image_size) before allocating, and refuses a file that ends before its pixels do.
+// Internal to core/image*.cpp: one decoder per family of formats. core/io/image.cpp reads the magic number
+// and hands the bytes to the one decoder that owns that format; each decoder reads its header, holds it to
+// the limits (check_image_size) before allocating, and refuses a file that ends before its pixels do.
 //
 //   PNG   libpng (Debian's libpng16)          image_png.cpp   (also the PNG encoder)
 //   JPEG  libjpeg-turbo (libjpeg62-turbo)     image_jpeg.cpp
@@ -23,8 +23,10 @@ namespace convscope::codecs {
 // limits::kMaxImagePixels in all; an empty size is an error too.
 Status check_image_size(int64_t width, int64_t height);
 
-// "the file ends before its pixels do (have of need bytes)" and the like, worded once for every decoder.
-std::string truncated_message(int64_t have, int64_t need);
+// "the file ends before its pixels do (have of need bytes)", worded once for every decoder.
+Error truncated_error(int64_t have, int64_t need);
+// "the file ends before its image data does (size bytes)": a decoder asked for bytes past the end.
+Error truncated_data_error(size_t size);
 
 // Each pair reads the header only (…_info) or decodes the whole image (…_decode). Decoders return 1 channel
 // for grey and 3 for colour (alpha is dropped), like the public decode_image.

@@ -39,19 +39,20 @@ struct GifCloser {
 
 // The logical screen's size, read from the header before giflib is called.
 Result<ImageInfo> read_screen(std::span<const uint8_t> b) {
-    if (b.size() < 13) return fail(truncated_message(int64_t(b.size()), 13));
+    if (b.size() < 13) return truncated_error(int64_t(b.size()), 13);
     if (std::memcmp(b.data(), "GIF87a", 6) != 0 && std::memcmp(b.data(), "GIF89a", 6) != 0)
-        return fail("not a GIF file");
+        return fail<ErrCode::gif_not_gif>();
     const int64_t w = b[6] | (b[7] << 8), h = b[8] | (b[9] << 8);
     return ImageInfo{w, h, 3};
 }
 
-std::string gif_failure(const GifSource& src, int code) {
-    if (src.truncated || code == D_GIF_ERR_READ_FAILED)
-        return "the file ends before its image data does (" + std::to_string(src.bytes.size()) + " bytes)";
-    if (code == D_GIF_ERR_EOF_TOO_SOON) return "the GIF image data ends before its last pixel";
+// giflib's own message (English, from the library) is an argument of ours.
+Error gif_failure(const GifSource& src, int code) {
+    if (src.truncated || code == D_GIF_ERR_READ_FAILED) return truncated_data_error(src.bytes.size());
+    if (code == D_GIF_ERR_EOF_TOO_SOON) return fail<ErrCode::gif_ends_early>();
     const char* why = GifErrorString(code);
-    return std::string("the GIF data is damaged (") + (why ? why : "unknown error") + ")";
+    return why ? fail<ErrCode::image_data_damaged>("GIF", why)
+               : fail<ErrCode::image_data_damaged>("GIF", word<ErrCode::w_unknown_error>());
 }
 
 }  // namespace
@@ -68,37 +69,35 @@ Result<Image> gif_decode(std::span<const uint8_t> bytes) {
     int err = 0;
     GifCloser closer{DGifOpen(&src, read_bytes, &err)};
     GifFileType* gif = closer.gif;
-    if (!gif) return fail(gif_failure(src, err));
+    if (!gif) return gif_failure(src, err);
 
     int transparent = -1;  // from the graphic control extension before the frame
     for (;;) {
         GifRecordType type = UNDEFINED_RECORD_TYPE;
-        if (DGifGetRecordType(gif, &type) == GIF_ERROR) return fail(gif_failure(src, gif->Error));
-        if (type == TERMINATE_RECORD_TYPE) return fail("the GIF file holds no image");
+        if (DGifGetRecordType(gif, &type) == GIF_ERROR) return gif_failure(src, gif->Error);
+        if (type == TERMINATE_RECORD_TYPE) return fail<ErrCode::gif_no_image>();
         if (type == EXTENSION_RECORD_TYPE) {
             int code = 0;
             GifByteType* block = nullptr;
-            if (DGifGetExtension(gif, &code, &block) == GIF_ERROR) return fail(gif_failure(src, gif->Error));
+            if (DGifGetExtension(gif, &code, &block) == GIF_ERROR) return gif_failure(src, gif->Error);
             // block[0] is the block's length: flags, delay (2 bytes), transparent index.
             if (code == GRAPHICS_EXT_FUNC_CODE && block && block[0] == 4)
                 transparent = (block[1] & 0x01) ? block[4] : -1;
             while (block)
-                if (DGifGetExtensionNext(gif, &block) == GIF_ERROR) return fail(gif_failure(src, gif->Error));
+                if (DGifGetExtensionNext(gif, &block) == GIF_ERROR) return gif_failure(src, gif->Error);
             continue;
         }
-        if (type != IMAGE_DESC_RECORD_TYPE) return fail("the GIF file has an unknown record");
+        if (type != IMAGE_DESC_RECORD_TYPE) return fail<ErrCode::gif_unknown_record>();
         break;
     }
-    if (DGifGetImageDesc(gif) == GIF_ERROR) return fail(gif_failure(src, gif->Error));
+    if (DGifGetImageDesc(gif) == GIF_ERROR) return gif_failure(src, gif->Error);
     const GifImageDesc& desc = gif->Image;
     if (desc.Left < 0 || desc.Top < 0 || desc.Width < 0 || desc.Height < 0 ||
         desc.Left + desc.Width > gif->SWidth || desc.Top + desc.Height > gif->SHeight)
-        return fail("the GIF frame " + std::to_string(desc.Width) + "×" + std::to_string(desc.Height) +
-                    " at (" + std::to_string(desc.Left) + ", " + std::to_string(desc.Top) +
-                    ") lies outside its " + std::to_string(gif->SWidth) + "×" + std::to_string(gif->SHeight) +
-                    " screen");
+        return fail<ErrCode::gif_frame_outside>(desc.Width, desc.Height, desc.Left, desc.Top, gif->SWidth,
+                                                gif->SHeight);
     const ColorMapObject* map = desc.ColorMap ? desc.ColorMap : gif->SColorMap;
-    if (!map) return fail("the GIF file has no colour table");
+    if (!map) return fail<ErrCode::gif_no_colour_table>();
 
     Image image;
     image.width = gif->SWidth;
@@ -135,7 +134,7 @@ Result<Image> gif_decode(std::span<const uint8_t> bytes) {
     }
     std::vector<GifPixelType> line(size_t(desc.Width));
     for (int y : order) {
-        if (DGifGetLine(gif, line.data(), desc.Width) == GIF_ERROR) return fail(gif_failure(src, gif->Error));
+        if (DGifGetLine(gif, line.data(), desc.Width) == GIF_ERROR) return gif_failure(src, gif->Error);
         uint8_t* row = image.pixels.data() + ((int64_t(desc.Top) + y) * image.width + desc.Left) * 3;
         for (int x = 0; x < desc.Width; ++x) {
             const int index = line[size_t(x)];

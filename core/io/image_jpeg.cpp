@@ -30,6 +30,7 @@ struct JpegContext {
     std::jmp_buf jump;
     bool truncated = false;
     bool damaged = false;
+    bool too_many_scans = false;
     char message[JMSG_LENGTH_MAX] = {};
     std::vector<uint8_t> row;  // one decoded scanline before CMYK conversion
 };
@@ -67,8 +68,7 @@ void on_progress(j_common_ptr cinfo) {
     if (!cinfo->is_decompressor) return;
     if (reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > kMaxScans) {
         JpegContext& c = context_of(cinfo);
-        std::snprintf(c.message, sizeof c.message, "more than %d progressive scans", kMaxScans);
-        c.damaged = true;
+        c.too_many_scans = true;
         std::longjmp(c.jump, 1);
     }
 }
@@ -81,8 +81,8 @@ uint8_t blinn_8x8(uint8_t x, uint8_t y) {
 
 enum class Stop { Header, Pixels };
 
-// Reads the header (and with Stop::Pixels the pixels) into `image`; an error message, or empty on success.
-std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& image, Stop stop) {
+// Reads the header (and with Stop::Pixels the pixels) into `image`.
+Status decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& image, Stop stop) {
     jpeg_decompress_struct& cinfo = c.cinfo;
     cinfo.err = jpeg_std_error(&c.err);
     cinfo.client_data = &c;
@@ -90,10 +90,11 @@ std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& i
     c.err.emit_message = on_message;
     if (setjmp(c.jump)) {
         jpeg_destroy_decompress(&cinfo);
-        if (c.truncated)
-            return "the file ends before its image data does (" + std::to_string(bytes.size()) + " bytes)";
-        if (c.damaged) return std::string("the JPEG data is damaged (") + c.message + ")";
-        return std::string("the JPEG file cannot be decoded (") + c.message + ")";
+        // libjpeg's own message (English, from the library) is an argument of ours.
+        if (c.truncated) return truncated_data_error(bytes.size());
+        if (c.too_many_scans) return fail<ErrCode::jpeg_too_many_scans>(kMaxScans);
+        if (c.damaged) return fail<ErrCode::image_data_damaged>("JPEG", std::string(c.message));
+        return fail<ErrCode::image_cannot_decode>("JPEG", std::string(c.message));
     }
     jpeg_create_decompress(&cinfo);
     cinfo.client_data = &c;  // jpeg_create_decompress clears everything but err
@@ -111,7 +112,7 @@ std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& i
     }
     if (auto s = check_image_size(image.width, image.height); !s) {
         jpeg_destroy_decompress(&cinfo);
-        return s.error();
+        return s.err();
     }
     const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = image.channels == 1 ? JCS_GRAYSCALE : cmyk ? JCS_CMYK : JCS_RGB;
@@ -120,7 +121,7 @@ std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& i
     if (int64_t(cinfo.output_width) != image.width || int64_t(cinfo.output_height) != image.height ||
         out_channels != (cmyk ? 4 : image.channels)) {
         jpeg_destroy_decompress(&cinfo);
-        return "the JPEG decoder gave an unexpected pixel layout";
+        return fail<ErrCode::image_unexpected_layout>("JPEG");
     }
     const size_t stride = size_t(image.width) * size_t(image.channels);
     // Reserved, then grown a row at a time: a file whose data stops early touches only the rows it had.
@@ -132,7 +133,7 @@ std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& i
         JSAMPROW row = cmyk ? c.row.data() : dst;
         if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) {
             jpeg_destroy_decompress(&cinfo);
-            return "the JPEG decoder stopped before the last row";
+            return fail<ErrCode::jpeg_stopped>();
         }
         if (cmyk)  // Adobe's inverted CMYK: each colour times black, as stb_image did
             for (int64_t x = 0; x < image.width; ++x) {
@@ -150,14 +151,14 @@ std::string decode_into(JpegContext& c, std::span<const uint8_t> bytes, Image& i
 Result<ImageInfo> jpeg_info(std::span<const uint8_t> bytes) {
     JpegContext c;
     Image image;
-    if (std::string e = decode_into(c, bytes, image, Stop::Header); !e.empty()) return fail(e);
+    if (auto s = decode_into(c, bytes, image, Stop::Header); !s) return s.err();
     return ImageInfo{image.width, image.height, image.channels};
 }
 
 Result<Image> jpeg_decode(std::span<const uint8_t> bytes) {
     JpegContext c;
     Image image;
-    if (std::string e = decode_into(c, bytes, image, Stop::Pixels); !e.empty()) return fail(e);
+    if (auto s = decode_into(c, bytes, image, Stop::Pixels); !s) return s.err();
     return image;
 }
 

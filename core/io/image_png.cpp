@@ -69,8 +69,7 @@ uint32_t be32(const uint8_t* p) {
 Result<ImageInfo> read_ihdr(std::span<const uint8_t> b) {
     if (b.size() < 33 || std::memcmp(b.data(), kSignature, 8) != 0 || be32(b.data() + 8) != 13 ||
         std::memcmp(b.data() + 12, "IHDR", 4) != 0)
-        return fail(b.size() < 33 ? truncated_message(int64_t(b.size()), 33)
-                                  : std::string("the PNG file has no IHDR header"));
+        return b.size() < 33 ? truncated_error(int64_t(b.size()), 33) : fail<ErrCode::png_no_ihdr>();
     const int64_t w = be32(b.data() + 16), h = be32(b.data() + 20);
     if (auto s = check_image_size(w, h); !s) return s.err();
     int channels = 0;
@@ -91,30 +90,31 @@ Result<ImageInfo> read_ihdr(std::span<const uint8_t> b) {
             channels = 4;
             break;  // RGBA
         default:
-            return fail("the PNG header gives an unknown colour type " + std::to_string(b[25]));
+            return fail<ErrCode::png_colour_type>(b[25]);
     }
     return ImageInfo{w, h, channels};
 }
 
-std::string png_failure(const PngContext& c, int64_t size) {
-    if (c.truncated) return "the file ends before its image data does (" + std::to_string(size) + " bytes)";
-    return std::string("the PNG data is damaged (") + c.message + ")";
+// libpng's own message (English, from the library) is an argument of ours.
+Error png_failure(const PngContext& c, size_t size) {
+    if (c.truncated) return truncated_data_error(size);
+    return fail<ErrCode::image_data_damaged>("PNG", std::string(c.message));
 }
 
-// Decodes into `image` (already holding the header's size); an error message, or empty on success.
-std::string decode_into(PngContext& c, Image& image) {
+// Decodes into `image` (already holding the header's size).
+Status decode_into(PngContext& c, Image& image) {
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, on_error, on_warning);
-    if (!png) return "out of memory for the PNG decoder";
+    if (!png) return fail<ErrCode::png_decoder_oom>();
     png_infop info = png_create_info_struct(png);
     if (!info) {
         png_destroy_read_struct(&png, nullptr, nullptr);
-        return "out of memory for the PNG decoder";
+        return fail<ErrCode::png_decoder_oom>();
     }
     std::vector<uint8_t>& scratch = c.scratch;
     std::vector<png_bytep>& rows = c.rows;
     if (setjmp(c.jump)) {
         png_destroy_read_struct(&png, &info, nullptr);
-        return png_failure(c, int64_t(c.size));
+        return png_failure(c, c.size);
     }
     png_set_read_fn(png, &c, read_bytes);
     png_set_user_limits(png, uint32_t(limits::kMaxImageSide), uint32_t(limits::kMaxImageSide));
@@ -125,7 +125,7 @@ std::string decode_into(PngContext& c, Image& image) {
     const uint32_t w = png_get_image_width(png, info), h = png_get_image_height(png, info);
     if (int64_t(w) != image.width || int64_t(h) != image.height) {
         png_destroy_read_struct(&png, &info, nullptr);
-        return "the PNG header changed size while it was read";
+        return fail<ErrCode::png_size_changed>();
     }
     const int depth = png_get_bit_depth(png, info), type = png_get_color_type(png, info);
     // The same 8-bit pixels stb_image gave: 16-bit samples keep their high byte, palettes and low-depth
@@ -139,7 +139,7 @@ std::string decode_into(PngContext& c, Image& image) {
     const size_t rowbytes = png_get_rowbytes(png, info);
     if (channels < 1 || channels > 4 || rowbytes != size_t(w) * size_t(channels)) {
         png_destroy_read_struct(&png, &info, nullptr);
-        return "the PNG decoder gave an unexpected pixel layout";
+        return fail<ErrCode::image_unexpected_layout>("PNG");
     }
     image.channels = channels >= 3 ? 3 : 1;
     image.pixels.resize(size_t(w) * size_t(h) * size_t(image.channels));
@@ -174,18 +174,18 @@ std::string decode_into(PngContext& c, Image& image) {
     return {};
 }
 
-// Encodes `image` into c.out; an error message, or empty on success.
-std::string encode_into(PngContext& c, const Image& image) {
+// Encodes `image` into c.out.
+Status encode_into(PngContext& c, const Image& image) {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &c, on_error, on_warning);
-    if (!png) return "out of memory for the PNG encoder";
+    if (!png) return fail<ErrCode::png_encoder_oom>();
     png_infop info = png_create_info_struct(png);
     if (!info) {
         png_destroy_write_struct(&png, nullptr);
-        return "out of memory for the PNG encoder";
+        return fail<ErrCode::png_encoder_oom>();
     }
     if (setjmp(c.jump)) {
         png_destroy_write_struct(&png, &info);
-        return std::string("PNG encoding failed (") + c.message + ")";
+        return fail<ErrCode::png_encode_failed>(std::string(c.message));
     }
     png_set_write_fn(png, &c, write_bytes, flush_bytes);
     png_set_IHDR(png, info, uint32_t(image.width), uint32_t(image.height), 8,
@@ -220,22 +220,20 @@ Result<Image> png_decode(std::span<const uint8_t> bytes) {
     const int samples = bytes[25] == 3 ? 1 : header->channels, depth = bytes[24];
     const int64_t raw = header->height * (1 + (header->width * samples * depth + 7) / 8);
     if (int64_t(bytes.size()) * 1032 + 1024 < raw)
-        return fail("the file ends before its image data does (" + std::to_string(bytes.size()) +
-                    " bytes cannot hold a " + std::to_string(header->width) + "×" +
-                    std::to_string(header->height) + " image)");
+        return fail<ErrCode::png_data_short>(bytes.size(), header->width, header->height);
     PngContext c;
     c.data = bytes.data();
     c.size = bytes.size();
     Image image;
     image.width = header->width;
     image.height = header->height;
-    if (std::string e = decode_into(c, image); !e.empty()) return fail(e);
+    if (auto s = decode_into(c, image); !s) return s.err();
     return image;
 }
 
 Result<std::vector<uint8_t>> png_encode(const Image& image) {
     PngContext c;
-    if (std::string e = encode_into(c, image); !e.empty()) return fail(e);
+    if (auto s = encode_into(c, image); !s) return s.err();
     return std::move(c.out);
 }
 

@@ -126,7 +126,7 @@ struct Header {
 };
 
 Result<Header> bmp_header(std::span<const uint8_t> b) {
-    if (b.size() < 30) return fail(truncated_message(int64_t(b.size()), 30));
+    if (b.size() < 30) return truncated_error(int64_t(b.size()), 30);
     Header h;
     const int64_t offset = le32(b, 10), hsz = le32(b, 14);
     int64_t bpp = 0, compression = 0;
@@ -135,7 +135,7 @@ Result<Header> bmp_header(std::span<const uint8_t> b) {
         h.height = le16(b, 20);
         bpp = le16(b, 24);
     } else {
-        if (b.size() < 34) return fail(truncated_message(int64_t(b.size()), 34));
+        if (b.size() < 34) return truncated_error(int64_t(b.size()), 34);
         h.width = int32_t(le32(b, 18));
         h.height = int32_t(le32(b, 22));  // negative: rows stored top-down
         if (h.height < 0) h.height = -h.height;
@@ -144,19 +144,17 @@ Result<Header> bmp_header(std::span<const uint8_t> b) {
     }
     if (auto s = check_image_size(h.width, h.height); !s) return s.err();
     if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32)
-        return fail("the BMP header gives " + std::to_string(bpp) + " bits per pixel");
+        return fail<ErrCode::bmp_bpp>(bpp);
     // Only uncompressed rows (0) and bit fields (3) are read. stb_image checks this on a signed int, so a
     // value of 2^31 or more slipped through and it decoded megapixels of nothing (a fuzz finding).
-    if (compression != 0 && compression != 3)
-        return fail("the BMP file uses compression " + std::to_string(compression) +
-                    "; only uncompressed BMP files are read");
+    if (compression != 0 && compression != 3) return fail<ErrCode::bmp_compression>(compression);
     const int64_t row = (h.width * bpp + 31) / 32 * 4;  // rows are padded to 4 bytes
     h.min_bytes = offset + row * h.height;
     return h;
 }
 
 Result<Header> tga_header(std::span<const uint8_t> b) {
-    if (b.size() < 18) return fail(truncated_message(int64_t(b.size()), 18));
+    if (b.size() < 18) return truncated_error(int64_t(b.size()), 18);
     Header h;
     h.width = le16(b, 12);
     h.height = le16(b, 14);
@@ -198,8 +196,7 @@ Result<ImageInfo> stb_info(std::span<const uint8_t> bytes, StbFormat format) {
 Result<Image> stb_decode(std::span<const uint8_t> bytes, StbFormat format) {
     auto h = header_of(bytes, format);
     if (!h) return h.err();
-    if (int64_t(bytes.size()) < h->min_bytes)
-        return fail(truncated_message(int64_t(bytes.size()), h->min_bytes));
+    if (int64_t(bytes.size()) < h->min_bytes) return truncated_error(int64_t(bytes.size()), h->min_bytes);
 
     Source src{bytes};
     stbi__context s;
@@ -214,15 +211,15 @@ Result<Image> stb_decode(std::span<const uint8_t> bytes, StbFormat format) {
     void* raw = format == StbFormat::Bmp ? stbi__bmp_load(&s, &w, &hgt, &c, 0, &ri)
                                          : stbi__tga_load(&s, &w, &hgt, &c, 0, &ri);
     std::unique_ptr<uint8_t, void (*)(void*)> data(static_cast<uint8_t*>(raw), std::free);
-    if (src.past_end)
-        return fail("the file ends before its pixels do (" + std::to_string(bytes.size()) + " bytes)");
+    if (src.past_end) return fail<ErrCode::image_past_end>(bytes.size());
     if (!data) {
+        // The decoder's own reason (English, from the library) is an argument of ours.
         const char* why = stbi_failure_reason();
-        return fail(std::string("the ") + format_name(format) + " file cannot be decoded" +
-                    (why && *why ? std::string(" (") + why + ")" : std::string()));
+        return why && *why ? fail<ErrCode::image_cannot_decode>(format_name(format), why)
+                           : fail<ErrCode::image_cannot_decode_plain>(format_name(format));
     }
     if (ri.bits_per_channel != 8 || w != h->width || hgt != h->height || c < 1 || c > 4)
-        return fail(std::string("the ") + format_name(format) + " decoder gave an unexpected pixel layout");
+        return fail<ErrCode::image_unexpected_layout>(format_name(format));
     Image image;
     image.width = w;
     image.height = hgt;

@@ -31,14 +31,14 @@ public:
         Header h;
         bool have_descr = false, have_order = false, have_shape = false;
         skip();
-        if (!eat('{')) return fail("the .npy header is not a dictionary");
+        if (!eat('{')) return fail<ErrCode::npy_not_dict>();
         for (;;) {
             skip();
             if (eat('}')) break;
             auto key = string_literal();
             if (!key) return key.err();
             skip();
-            if (!eat(':')) return fail("the .npy header is malformed (expected ':')");
+            if (!eat(':')) return fail<ErrCode::npy_expected_colon>();
             skip();
             if (*key == "descr") {
                 auto d = string_literal();
@@ -52,23 +52,22 @@ public:
                 else if (word("False"))
                     h.fortran = false;
                 else
-                    return fail("the .npy header's fortran_order is not True or False");
+                    return fail<ErrCode::npy_fortran_order>();
                 have_order = true;
             } else if (*key == "shape") {
                 auto s = shape(h.shape);
                 if (!s) return s.err();
                 have_shape = true;
             } else {
-                return fail("the .npy header has an unknown key '" + *key + "'");
+                return fail<ErrCode::npy_unknown_key>(*key);
             }
             skip();
             if (eat(',')) continue;
             skip();
             if (eat('}')) break;
-            return fail("the .npy header is malformed (expected ',' or '}')");
+            return fail<ErrCode::npy_expected_comma>();
         }
-        if (!have_descr || !have_order || !have_shape)
-            return fail("the .npy header lacks descr, fortran_order or shape");
+        if (!have_descr || !have_order || !have_shape) return fail<ErrCode::npy_lacks_keys>();
         return h;
     }
 
@@ -92,40 +91,40 @@ private:
     }
     Result<std::string> string_literal() {
         if (m_i >= m_s.size() || (m_s[m_i] != '\'' && m_s[m_i] != '"'))
-            return fail("the .npy header is malformed (expected a string)");
+            return fail<ErrCode::npy_expected_string>();
         const char q = m_s[m_i++];
         const size_t end = m_s.find(q, m_i);
-        if (end == std::string_view::npos) return fail("the .npy header has an unterminated string");
+        if (end == std::string_view::npos) return fail<ErrCode::npy_unterminated>();
         std::string out(m_s.substr(m_i, end - m_i));
         m_i = end + 1;
         return out;
     }
     Status shape(Shape& out) {
-        if (!eat('(')) return fail("the .npy header's shape is not a tuple");
+        if (!eat('(')) return fail<ErrCode::npy_shape_not_tuple>();
         for (;;) {
             skip();
             if (eat(')')) return {};
             int64_t v = 0;
             size_t digits = 0;
             while (m_i < m_s.size() && std::isdigit(static_cast<unsigned char>(m_s[m_i]))) {
-                if (v > limits::kMaxDim) return fail("the .npy shape has an absurd dimension");
+                if (v > limits::kMaxDim) return fail<ErrCode::npy_absurd_dim>();
                 v = v * 10 + (m_s[m_i++] - '0');
                 ++digits;
             }
-            if (digits == 0) return fail("the .npy header's shape is malformed");
+            if (digits == 0) return fail<ErrCode::npy_shape_malformed>();
             if (m_i < m_s.size() && m_s[m_i] == 'L') ++m_i;  // Python 2 long
-            if (out.size() >= 8) return fail("the .npy array has more than 8 dimensions");
+            if (out.size() >= 8) return fail<ErrCode::npy_rank_over_8>();
             out.push_back(v);
             skip();
             if (eat(',')) continue;
             skip();
             if (eat(')')) return {};
-            return fail("the .npy header's shape is malformed");
+            return fail<ErrCode::npy_shape_malformed>();
         }
     }
     static Status set_dtype(const std::string& d, Header& h) {
         if (d.size() != 3 || (d[0] != '<' && d[0] != '>' && d[0] != '|' && d[0] != '='))
-            return fail("unsupported .npy dtype '" + d + "' (float32, float64, int32 or int64 needed)");
+            return fail<ErrCode::npy_dtype>(d);
         h.big_endian = d[0] == '>';
         const std::string_view t(d.data() + 1, 2);
         if (t == "f4")
@@ -137,7 +136,7 @@ private:
         else if (t == "i8")
             h.dtype = Dtype::I8;
         else
-            return fail("unsupported .npy dtype '" + d + "' (float32, float64, int32 or int64 needed)");
+            return fail<ErrCode::npy_dtype>(d);
         return {};
     }
 
@@ -184,23 +183,22 @@ struct Layout {
 };
 
 Result<Layout> npy_layout(std::span<const uint8_t> bytes, size_t file_size) {
-    if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0)
-        return fail("not a .npy file (the magic string \\x93NUMPY is missing)");
+    if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0) return fail<ErrCode::npy_no_magic>();
     const uint8_t major = bytes[6];
     size_t header_len = 0, offset = 0;
     if (major == 1) {
         header_len = size_t(bytes[8]) | size_t(bytes[9]) << 8;
         offset = 10;
     } else if (major == 2 || major == 3) {
-        if (bytes.size() < 12) return fail("the .npy file is truncated in its header");
+        if (bytes.size() < 12) return fail<ErrCode::npy_truncated_header>();
         header_len =
             size_t(bytes[8]) | size_t(bytes[9]) << 8 | size_t(bytes[10]) << 16 | size_t(bytes[11]) << 24;
         offset = 12;
     } else {
-        return fail("unsupported .npy version " + std::to_string(major));
+        return fail<ErrCode::npy_version>(major);
     }
-    if (header_len > size_t(limits::kMaxNpyHeader)) return fail("the .npy header is absurdly long");
-    if (bytes.size() < offset + header_len) return fail("the .npy file is truncated in its header");
+    if (header_len > size_t(limits::kMaxNpyHeader)) return fail<ErrCode::npy_header_too_long>();
+    if (bytes.size() < offset + header_len) return fail<ErrCode::npy_truncated_header>();
     const std::string_view text(reinterpret_cast<const char*>(bytes.data() + offset), header_len);
     auto header = HeaderParser(text).parse();
     if (!header) return header.err();
@@ -208,15 +206,12 @@ Result<Layout> npy_layout(std::span<const uint8_t> bytes, size_t file_size) {
     L.header = std::move(*header);
     L.count = shape_numel(L.header.shape);
     if (L.count < 0)
-        return fail("the .npy array of shape " + shape_to_string(L.header.shape) +
-                    " is larger than the limit of " + std::to_string(limits::kMaxTensorElements) +
-                    " elements");
+        return fail<ErrCode::npy_over_limit>(shape_to_string(L.header.shape), limits::kMaxTensorElements);
     L.esize = dtype_size(L.header.dtype);
     L.data_offset = offset + header_len;
     if (file_size - L.data_offset < size_t(L.count) * L.esize)
-        return fail("the .npy file is truncated: shape " + shape_to_string(L.header.shape) + " needs " +
-                    std::to_string(size_t(L.count) * L.esize) + " bytes of data, it has " +
-                    std::to_string(file_size - L.data_offset));
+        return fail<ErrCode::npy_truncated_data>(shape_to_string(L.header.shape), size_t(L.count) * L.esize,
+                                                 file_size - L.data_offset);
     return L;
 }
 
@@ -261,7 +256,7 @@ Result<Shape> read_npy_shape(const std::string& path) {
     auto head = read_file_head(path, limits::kMaxNpyHeader + 12);
     if (!head) return head.err();
     auto layout = npy_layout(head->bytes, size_t(head->size));
-    if (!layout) return fail(path + ": " + layout.error());
+    if (!layout) return fail<ErrCode::path_colon>(path, layout.err());
     return layout->header.shape;
 }
 
@@ -270,12 +265,12 @@ Result<Tensor> read_npy(const std::string& path) {
     auto head = read_file_head(path, limits::kMaxNpyHeader + 12);
     if (!head) return head.err();
     auto layout = npy_layout(head->bytes, size_t(head->size));
-    if (!layout) return fail(path + ": " + layout.error());
+    if (!layout) return fail<ErrCode::path_colon>(path, layout.err());
     // Largest legitimate file: the element limit in float64, plus a header.
     auto bytes = read_file(path, limits::kMaxTensorElements * 8 + limits::kMaxNpyHeader + 16);
     if (!bytes) return bytes.err();
     auto t = parse_npy(*bytes);
-    if (!t) return fail(path + ": " + t.error());
+    if (!t) return fail<ErrCode::path_colon>(path, t.err());
     return t;
 }
 

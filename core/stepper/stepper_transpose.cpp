@@ -8,9 +8,9 @@
 #include <string>
 
 #include "core/engine/geometry.hpp"
-#include "core/support/limits.hpp"
 #include "core/engine/trace.hpp"
 #include "core/engine/transpose.hpp"
+#include "core/support/limits.hpp"
 
 namespace convscope {
 namespace {
@@ -29,12 +29,9 @@ ConvTranspose2dParams transpose_params(const StepperProblem& p) {
 
 // PyTorch's checks (plan_conv_transpose2d, with its readable errors), for a C×H×W input.
 Result<ConvTransposePlan> plan_of(const StepperProblem& p) {
-    if (p.op != StepOp::ConvTranspose)
-        return fail("the scatter and gather views are for a transposed convolution");
-    if (p.input.rank() != 3)
-        return fail("the stepper's input must be C×H×W, got " + shape_to_string(p.input.shape));
-    if (p.conv.padding.kind != PaddingKind::Explicit)
-        return fail("a transposed convolution takes numeric padding");
+    if (p.op != StepOp::ConvTranspose) return fail<ErrCode::st_not_transposed>();
+    if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
+    if (p.conv.padding.kind != PaddingKind::Explicit) return fail<ErrCode::st_numeric_padding>();
     return plan_conv_transpose2d(p.input.shape, p.weight.shape, p.has_bias ? &p.bias.shape : nullptr,
                                  transpose_params(p));
 }
@@ -169,13 +166,13 @@ Result<GatherProblem> gather_problem(const StepperProblem& p) {
 // [SECTION] im2col
 
 Result<Im2colMatrix> im2col_matrix(const StepperSolution& s, int64_t o) {
-    if (o < 0 || o >= s.out_channels) return fail("no output channel " + std::to_string(o));
+    if (o < 0 || o >= s.out_channels) return fail<ErrCode::st_no_output_channel>(o);
     Im2colMatrix m;
     m.o = o;
     m.cols = s.oh * s.ow;
     for (int64_t l = 0; l < m.cols; ++l) {
         const Trace& t = s.traces[size_t(s.window_of(o, l / s.ow, l % s.ow))];
-        if (t.kind != TraceKind::Conv || t.truncated) return fail("im2col needs a whole convolution trace");
+        if (t.kind != TraceKind::Conv || t.truncated) return fail<ErrCode::st_im2col_whole_trace>();
         if (l == 0) {
             m.rows = int64_t(t.terms.size());
             m.x.assign(size_t(m.rows * m.cols), 0.0f);
@@ -189,7 +186,7 @@ Result<Im2colMatrix> im2col_matrix(const StepperSolution& s, int64_t o) {
             }
             m.bias = t.has_bias ? t.bias : 0.0f;
         }
-        if (int64_t(t.terms.size()) != m.rows) return fail("im2col needs the same terms in every window");
+        if (int64_t(t.terms.size()) != m.rows) return fail<ErrCode::st_im2col_same_terms>();
         float dot = 0.0f;
         for (int64_t r = 0; r < m.rows; ++r) {
             const TraceTerm& term = t.terms[size_t(r)];

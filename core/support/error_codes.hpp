@@ -57,6 +57,158 @@ namespace convscope {
     X(not_n_or_hw,          "'{}' is not N or H,W", "'{}'은(는) N 또는 H,W 형식이 아닙니다") \
     X(padding_not_valid,    "padding '{}' is not N, H,W, same or valid", "패딩 '{}'은(는) N, H,W, same, valid 중 하나가 아닙니다") \
     X(padding_mode_unknown, "padding mode '{}' is not zeros, reflect, replicate or circular", "패딩 방식 '{}'은(는) zeros, reflect, replicate, circular 중 하나가 아닙니다") \
+    /* the transposed convolution's validation (core/engine/geometry.cpp) */ \
+    X(w_under_2_63,         "under −2⁶³", "−2⁶³ 미만") \
+    X(tconv_weight_rank,    "weight must be C×O/groups×kH×kW (4 dimensions), got shape {}", "가중치는 C×O/groups×kH×kW (4차원)여야 합니다 (모양: {})") \
+    X(tconv_weight_in_channels, "weight {} expects {} input channels (a transposed convolution's weight is C_in×C_out/groups×kH×kW), but the input has {}", "가중치 {}은(는) 입력 채널 {}개를 기대하지만 (전치 합성곱의 가중치는 C_in×C_out/groups×kH×kW), 입력의 채널은 {}개입니다") \
+    X(tconv_out_channels_over_limit, "weight {} with {} groups has more output channels than the limit of {}", "가중치 {}와(과) 그룹 {}개로는 출력 채널이 한도 {}개보다 많아집니다") \
+    X(tconv_output_padding_negative, "output_padding must not be negative, got {}", "output_padding은 음수일 수 없습니다 (입력: {})") \
+    X(tconv_output_too_small, "the output would be {}×{}: the input {} is too small for padding {} ((in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)", "출력이 {}×{}이(가) 됩니다: 입력 {}이(가) 패딩 {}에 비해 너무 작습니다 ((in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1)") \
+    X(tconv_output_side_over_limit, "the output {}×{} is larger than the limit of {} per side", "출력 {}×{}이(가) 한 변의 한도 {}보다 큽니다") \
+    X(tconv_terms_over_limit, "stride {}, padding {} and dilation {} are beyond the limit of 2⁴⁰ for (in − 1)·stride, padding and dilation·(kernel − 1)", "스트라이드 {}, 패딩 {}, 팽창 {}이(가) (in − 1)·stride, padding, dilation·(kernel − 1)의 한도 2⁴⁰을 넘습니다") \
+    /* the stepper's transposed-convolution and im2col views (core/stepper/stepper_transpose.cpp) */ \
+    X(st_not_transposed,    "the scatter and gather views are for a transposed convolution", "흩뿌리기와 모으기 보기는 전치 합성곱에만 씁니다") \
+    X(st_numeric_padding,   "a transposed convolution takes numeric padding", "전치 합성곱은 숫자로 된 패딩만 받습니다") \
+    X(st_no_output_channel, "no output channel {}", "출력 채널 {}이(가) 없습니다") \
+    X(st_im2col_whole_trace, "im2col needs a whole convolution trace", "im2col에는 잘리지 않은 합성곱 추적이 필요합니다") \
+    X(st_im2col_same_terms, "im2col needs the same terms in every window", "im2col에는 모든 창에 같은 항이 필요합니다") \
+    /* .npy files (core/io/npy.cpp) */ \
+    X(npy_no_magic,         "not a .npy file (the magic string \\x93NUMPY is missing)", ".npy 파일이 아닙니다 (매직 문자열 \\x93NUMPY가 없습니다)") \
+    X(npy_truncated_header, "the .npy file is truncated in its header", ".npy 파일이 헤더에서 잘렸습니다") \
+    X(npy_version,          "unsupported .npy version {}", "지원하지 않는 .npy 버전 {}입니다") \
+    X(npy_header_too_long,  "the .npy header is absurdly long", ".npy 헤더가 터무니없이 깁니다") \
+    X(npy_not_dict,         "the .npy header is not a dictionary", ".npy 헤더가 딕셔너리가 아닙니다") \
+    X(npy_expected_colon,   "the .npy header is malformed (expected ':')", ".npy 헤더의 형식이 잘못되었습니다 (':'이(가) 와야 합니다)") \
+    X(npy_expected_comma,   "the .npy header is malformed (expected ',' or '}}')", ".npy 헤더의 형식이 잘못되었습니다 (','나 '}}'이(가) 와야 합니다)") \
+    X(npy_expected_string,  "the .npy header is malformed (expected a string)", ".npy 헤더의 형식이 잘못되었습니다 (문자열이 와야 합니다)") \
+    X(npy_unterminated,     "the .npy header has an unterminated string", ".npy 헤더에 끝나지 않은 문자열이 있습니다") \
+    X(npy_fortran_order,    "the .npy header's fortran_order is not True or False", ".npy 헤더의 fortran_order가 True나 False가 아닙니다") \
+    X(npy_unknown_key,      "the .npy header has an unknown key '{}'", ".npy 헤더에 알 수 없는 키 '{}'이(가) 있습니다") \
+    X(npy_lacks_keys,       "the .npy header lacks descr, fortran_order or shape", ".npy 헤더에 descr, fortran_order, shape 중 빠진 것이 있습니다") \
+    X(npy_shape_not_tuple,  "the .npy header's shape is not a tuple", ".npy 헤더의 shape가 튜플이 아닙니다") \
+    X(npy_shape_malformed,  "the .npy header's shape is malformed", ".npy 헤더의 shape 형식이 잘못되었습니다") \
+    X(npy_absurd_dim,       "the .npy shape has an absurd dimension", ".npy 모양에 터무니없이 큰 차원이 있습니다") \
+    X(npy_rank_over_8,      "the .npy array has more than 8 dimensions", ".npy 배열의 차원이 8개보다 많습니다") \
+    X(npy_dtype,            "unsupported .npy dtype '{}' (float32, float64, int32 or int64 needed)", "지원하지 않는 .npy dtype '{}'입니다 (float32, float64, int32, int64 중 하나여야 합니다)") \
+    X(npy_over_limit,       "the .npy array of shape {} is larger than the limit of {} elements", "모양 {}의 .npy 배열이 한도인 원소 {}개보다 큽니다") \
+    X(npy_truncated_data,   "the .npy file is truncated: shape {} needs {} bytes of data, it has {}", ".npy 파일이 잘렸습니다: 모양 {}에는 데이터가 {}바이트 필요하지만 {}바이트뿐입니다") \
+    /* images, every decoder (core/io/image.cpp) */ \
+    X(w_fmt_pic,            "a Softimage PIC image", "Softimage PIC 이미지") \
+    X(w_fmt_hdr,            "a Radiance HDR image", "Radiance HDR 이미지") \
+    X(w_fmt_psd,            "a Photoshop PSD image", "Photoshop PSD 이미지") \
+    X(w_fmt_tiff,           "a TIFF image", "TIFF 이미지") \
+    X(w_fmt_webp,           "a WebP image", "WebP 이미지") \
+    X(w_fmt_heif,           "a HEIF or AVIF image", "HEIF 또는 AVIF 이미지") \
+    X(w_fmt_qoi,            "a QOI image", "QOI 이미지") \
+    X(w_fmt_text_pnm,       "a text or 1-bit PNM image (P1 to P4)", "텍스트 또는 1비트 PNM 이미지 (P1–P4)") \
+    X(w_formats_read,       "PNG, JPEG, GIF, BMP, TGA and binary PPM/PGM", "PNG, JPEG, GIF, BMP, TGA, 바이너리 PPM/PGM") \
+    X(w_unknown_error,      "unknown error", "알 수 없는 오류") \
+    X(image_truncated,      "the file ends before its pixels do ({} of {} bytes)", "파일이 픽셀보다 먼저 끝납니다 ({}/{}바이트)") \
+    X(image_truncated_data, "the file ends before its image data does ({} bytes)", "파일이 이미지 데이터보다 먼저 끝납니다 ({}바이트)") \
+    X(image_data_damaged,   "the {} data is damaged ({})", "{} 데이터가 손상되었습니다 ({})") \
+    X(image_cannot_decode,  "the {} file cannot be decoded ({})", "{} 파일을 디코딩할 수 없습니다 ({})") \
+    X(image_cannot_decode_plain, "the {} file cannot be decoded", "{} 파일을 디코딩할 수 없습니다") \
+    X(image_unexpected_layout, "the {} decoder gave an unexpected pixel layout", "{} 디코더가 예상하지 못한 픽셀 배치를 내놓았습니다") \
+    X(pnm_header_ends,      "the file ends inside its PNM header", "파일이 PNM 헤더 안에서 끝납니다") \
+    X(pnm_number_expected,  "the PNM header is malformed (a number was expected)", "PNM 헤더의 형식이 잘못되었습니다 (숫자가 와야 합니다)") \
+    X(pnm_number_over,      "the PNM header gives a number over 2^32", "PNM 헤더의 숫자가 2^32를 넘습니다") \
+    X(pnm_maxval,           "the PNM header gives a maximum value of {}; it must be 1 to 65535", "PNM 헤더의 최댓값이 {}입니다; 1부터 65535까지여야 합니다") \
+    X(image_encode_malformed, "cannot encode an empty or malformed {} image", "비어 있거나 잘못된 {} 이미지는 인코딩할 수 없습니다") \
+    X(image_encode_too_large, "the image is too large to encode as PNG", "이미지가 너무 커서 PNG로 인코딩할 수 없습니다") \
+    /* PNG (core/io/image_png.cpp) */ \
+    X(png_no_ihdr,          "the PNG file has no IHDR header", "PNG 파일에 IHDR 헤더가 없습니다") \
+    X(png_colour_type,      "the PNG header gives an unknown colour type {}", "PNG 헤더의 색 형식 {}을(를) 알 수 없습니다") \
+    X(png_data_short,       "the file ends before its image data does ({} bytes cannot hold a {}×{} image)", "파일이 이미지 데이터보다 먼저 끝납니다 ({}바이트로는 {}×{} 이미지를 담을 수 없습니다)") \
+    X(png_decoder_oom,      "out of memory for the PNG decoder", "PNG 디코더에 쓸 메모리가 부족합니다") \
+    X(png_encoder_oom,      "out of memory for the PNG encoder", "PNG 인코더에 쓸 메모리가 부족합니다") \
+    X(png_size_changed,     "the PNG header changed size while it was read", "PNG 헤더를 읽는 동안 크기가 바뀌었습니다") \
+    X(png_encode_failed,    "PNG encoding failed ({})", "PNG 인코딩에 실패했습니다 ({})") \
+    /* JPEG (core/io/image_jpeg.cpp) */ \
+    X(jpeg_too_many_scans,  "the JPEG data is damaged (more than {} progressive scans)", "JPEG 데이터가 손상되었습니다 (프로그레시브 스캔이 {}개보다 많습니다)") \
+    X(jpeg_stopped,         "the JPEG decoder stopped before the last row", "JPEG 디코더가 마지막 행 전에 멈췄습니다") \
+    /* GIF (core/io/image_gif.cpp) */ \
+    X(gif_not_gif,          "not a GIF file", "GIF 파일이 아닙니다") \
+    X(gif_ends_early,       "the GIF image data ends before its last pixel", "GIF 이미지 데이터가 마지막 픽셀 전에 끝납니다") \
+    X(gif_no_image,         "the GIF file holds no image", "GIF 파일에 이미지가 없습니다") \
+    X(gif_unknown_record,   "the GIF file has an unknown record", "GIF 파일에 알 수 없는 레코드가 있습니다") \
+    X(gif_frame_outside,    "the GIF frame {}×{} at ({}, {}) lies outside its {}×{} screen", "GIF 프레임 {}×{} (위치 ({}, {}))이(가) {}×{} 화면 밖에 있습니다") \
+    X(gif_no_colour_table,  "the GIF file has no colour table", "GIF 파일에 색상표가 없습니다") \
+    /* BMP and TGA (core/io/image_stb.cpp) */ \
+    X(bmp_bpp,              "the BMP header gives {} bits per pixel", "BMP 헤더의 픽셀당 비트 수가 {}입니다") \
+    X(bmp_compression,      "the BMP file uses compression {}; only uncompressed BMP files are read", "BMP 파일이 압축 방식 {}을(를) 씁니다; 압축하지 않은 BMP 파일만 읽습니다") \
+    X(image_past_end,       "the file ends before its pixels do ({} bytes)", "파일이 픽셀보다 먼저 끝납니다 ({}바이트)") \
+    /* the gpu backend's OpenGL context (core/engine/gpu/gl_context.cpp) */ \
+    X(gl_cannot_load,       "could not load OpenGL functions", "OpenGL 함수를 불러올 수 없습니다") \
+    X(gl_version_low,       "OpenGL {}.{} is below the 4.3 that compute shaders need", "OpenGL {}.{}은(는) 컴퓨트 셰이더에 필요한 4.3보다 낮습니다") \
+    X(egl_no_library,       "libEGL.so.1 could not be loaded", "libEGL.so.1을 불러올 수 없습니다") \
+    X(egl_no_surfaceless,   "EGL has no surfaceless platform (EGL_MESA_platform_surfaceless)", "EGL에 surfaceless 플랫폼이 없습니다 (EGL_MESA_platform_surfaceless)") \
+    X(egl_no_platform_display, "EGL has no eglGetPlatformDisplayEXT", "EGL에 eglGetPlatformDisplayEXT가 없습니다") \
+    X(egl_no_display,       "no EGL surfaceless display ({})", "EGL surfaceless 디스플레이가 없습니다 ({})") \
+    X(egl_init_failed,      "eglInitialize failed on the surfaceless display ({})", "surfaceless 디스플레이에서 eglInitialize가 실패했습니다 ({})") \
+    X(egl_display_functions, "EGL display functions could not be loaded", "EGL 디스플레이 함수를 불러올 수 없습니다") \
+    X(egl_no_surfaceless_context, "EGL cannot make a context current without a surface (EGL_KHR_surfaceless_context)", "EGL이 표면 없이 컨텍스트를 활성화할 수 없습니다 (EGL_KHR_surfaceless_context)") \
+    X(egl_no_desktop_gl,    "EGL does not offer desktop OpenGL", "EGL이 데스크톱 OpenGL을 제공하지 않습니다") \
+    X(egl_no_config,        "EGL has no desktop-OpenGL configuration", "EGL에 데스크톱 OpenGL 구성이 없습니다") \
+    X(egl_no_context,       "EGL could not create an OpenGL 4.3 core context ({})", "EGL이 OpenGL 4.3 core 컨텍스트를 만들 수 없습니다 ({})") \
+    X(egl_not_current,      "EGL could not make the context current ({})", "EGL이 컨텍스트를 활성화할 수 없습니다 ({})") \
+    X(w_fallback_context,   "the fallback context", "대체 컨텍스트") \
+    X(gl_via_egl,           "EGL surfaceless: {}", "EGL surfaceless 방식: {}") \
+    X(gl_not_current,       "{}: could not be made current", "{}: 활성화할 수 없습니다") \
+    X(gl_fallback_version,  "{}: OpenGL {}.{} is below 4.3", "{}: OpenGL {}.{}은(는) 4.3보다 낮습니다") \
+    X(gl_no_fallback,       "no fallback context was supplied", "대체 컨텍스트가 주어지지 않았습니다") \
+    X(gl_reasons,           "{}; {}", "{}; {}") \
+    X(gl_no_context,        "no OpenGL 4.3 context: {}", "OpenGL 4.3 컨텍스트가 없습니다: {}") \
+    /* the gpu backend (core/engine/gpu/gpu_backend.cpp) */ \
+    X(w_output,             "output", "출력") \
+    X(w_allocating_buffer,  "allocating a GPU buffer", "GPU 버퍼 할당") \
+    X(w_reading_output,     "reading the output back", "출력 읽어 오기") \
+    X(gpu_disabled_env,     "disabled by CONVSCOPE_GPU_DISABLE={}", "CONVSCOPE_GPU_DISABLE={}(으)로 꺼져 있습니다") \
+    X(gpu_software_taps,    "a {}×{} window has {} taps; this software renderer (llvmpipe) stops shader loops after 65,535 iterations, so the gpu backend takes at most {} here (use --backend simd)", "{}×{} 창의 탭은 {}개입니다; 이 소프트웨어 렌더러(llvmpipe)는 셰이더 반복을 65,535번에서 멈추므로 여기서 gpu 백엔드는 최대 {}개까지 받습니다 (--backend simd를 쓰세요)") \
+    X(gpu_out_of_memory,    "{}: the GPU ran out of memory", "{}: GPU 메모리가 부족합니다") \
+    X(gpu_gl_error,         "{}: OpenGL error {}", "{}: OpenGL 오류 {}") \
+    X(gpu_alloc_failed,     "could not allocate {} of GPU memory ({})", "GPU 메모리 {}을(를) 할당할 수 없습니다 ({})") \
+    X(gpu_indices_32bit,    "the problem is too large for the gpu backend's 32-bit indices", "문제가 너무 커서 gpu 백엔드의 32비트 인덱스로 다룰 수 없습니다") \
+    X(gpu_weight_over_block, "the weight ({}) is larger than this GPU's storage-buffer limit of {}", "가중치({})가 이 GPU의 저장 버퍼 한도 {}보다 큽니다") \
+    X(gpu_plane_over_block, "one {}×{} plane is larger than this GPU's storage-buffer limit of {}", "{}×{} 평면 하나가 이 GPU의 저장 버퍼 한도 {}보다 큽니다") \
+    X(gpu_group_over_block, "one group's {} is larger than this GPU's storage-buffer limit of {} (use --backend simd)", "그룹 하나의 {}이(가) 이 GPU의 저장 버퍼 한도 {}보다 큽니다 (--backend simd를 쓰세요)") \
+    /* compute shaders (core/engine/gpu/shader_program.cpp) */ \
+    X(shader_name,          "shader {}", "셰이더 {}") \
+    X(shader_name_defines,  "shader {} ({})", "셰이더 {} ({})") \
+    X(shader_no_log,        "(the driver gave no log)", "(드라이버가 로그를 남기지 않았습니다)") \
+    X(shader_cannot_read,   "cannot read shader {}", "셰이더 {}을(를) 읽을 수 없습니다") \
+    X(shader_not_embedded,  "shader {} is not embedded in this build", "셰이더 {}이(가) 이 빌드에 들어 있지 않습니다") \
+    X(shader_no_create,     "{}: the driver could not create a compute shader", "{}: 드라이버가 컴퓨트 셰이더를 만들 수 없습니다") \
+    X(shader_compile,       "{} does not compile: {}", "{}이(가) 컴파일되지 않습니다: {}") \
+    X(shader_link,          "{} does not link: {}", "{}이(가) 링크되지 않습니다: {}") \
+    /* screenshots and GIF recordings (app/ui/capture.cpp) */ \
+    X(capture_empty_region, "nothing to save (empty region)", "저장할 것이 없습니다 (빈 영역)") \
+    X(capture_cannot_encode, "cannot encode {} as PNG", "{}을(를) PNG로 인코딩할 수 없습니다") \
+    X(capture_nothing_to_record, "nothing to record (empty region)", "녹화할 것이 없습니다 (빈 영역)") \
+    X(capture_gif_not_open, "the GIF is not open", "GIF가 열려 있지 않습니다") \
+    X(capture_gif_frame_size, "GIF frames must all have the same size", "GIF 프레임은 모두 같은 크기여야 합니다") \
+    X(capture_gif_quantize, "cannot quantize a GIF frame", "GIF 프레임의 색을 줄일 수 없습니다") \
+    /* settings (app/ui/settings.cpp) */ \
+    X(cannot_create,        "cannot create {}: {}", "{}을(를) 만들 수 없습니다: {}") \
+    X(settings_no_home,     "neither XDG_CONFIG_HOME nor HOME is set", "XDG_CONFIG_HOME도 HOME도 설정되어 있지 않습니다") \
+    X(settings_not_object,  "settings.json is not a JSON object", "settings.json이 JSON 객체가 아닙니다") \
+    /* the command line's options (app/cli/options.cpp) */ \
+    X(w_n_or_hw,            "N or H,W", "N 또는 H,W") \
+    X(w_n_hw_or_hxw,        "N, H,W or HxW", "N, H,W 또는 HxW") \
+    X(cli_not_whole,        "{}: '{}' is not a whole number (decimal digits only)", "{}: '{}'은(는) 정수가 아닙니다 (십진수 숫자만 씁니다)") \
+    X(cli_out_of_range,     "{}: '{}' is out of range", "{}: '{}'이(가) 범위를 벗어납니다") \
+    X(cli_not_form,         "{}: '{}' is not {}", "{}: '{}'은(는) {} 형식이 아닙니다") \
+    X(cli_not_form_digits,  "{}: '{}' is not {} (decimal digits only)", "{}: '{}'은(는) {} 형식이 아닙니다 (십진수 숫자만 씁니다)") \
+    X(cli_not_padding,      "{}: '{}' is not N, H,W, same or valid", "{}: '{}'은(는) N, H,W, same, valid 중 하나가 아닙니다") \
+    X(cli_repeat_range,     "--repeat must be between 1 and {}, got {}", "--repeat은 1부터 {}까지여야 합니다 (입력: {})") \
+    /* the filter command (app/cli/filter_command.cpp) */ \
+    X(cli_kernel_neither,   "--kernel '{}' is neither a preset nor a file; presets: {}", "--kernel '{}'은(는) 프리셋도 파일도 아닙니다; 프리셋: {}") \
+    X(cli_pool_unknown,     "--pool '{}' is not max or avg", "--pool '{}'은(는) max나 avg가 아닙니다") \
+    X(cli_pool_kernel,      "--kernel with --pool is the window size N or H,W: {}", "--pool과 쓰는 --kernel은 창 크기 N 또는 H,W입니다: {}") \
+    X(cli_pool_padding,     "--padding with --pool is N or H,W: {}", "--pool과 쓰는 --padding은 N 또는 H,W입니다: {}") \
+    X(cli_pool_padding_mode, "--padding-mode applies to convolution, not pooling", "--padding-mode는 풀링이 아니라 합성곱에 씁니다") \
+    /* explain --transposed (app/cli/engine_commands.cpp) */ \
+    X(cli_flip_transposed,  "--flip does not apply to --transposed", "--flip은 --transposed와 함께 쓸 수 없습니다") \
+    X(cli_padding_mode_transposed, "--padding-mode {} does not apply to --transposed (ConvTranspose2d pads with zeros only)", "--padding-mode {}은(는) --transposed와 함께 쓸 수 없습니다 (ConvTranspose2d는 0으로만 패딩합니다)") \
     /* network refusals (core/network.cpp); argument names are PyTorch's and stay as they are */ \
     X(net_both_at_least_1,  "{} and {} must be at least 1, got {} and {}", "{}와(과) {}은(는) 1 이상이어야 합니다 (입력: {}, {})") \
     X(net_groups_in,        "groups={} does not divide in_channels={} (each group must get the same number of input channels)", "groups={}(으)로 in_channels={}을(를) 나눌 수 없습니다 (그룹마다 입력 채널 수가 같아야 합니다)") \

@@ -53,6 +53,9 @@ ErrorArg to_error_arg(I v) {
 inline ErrorArg to_error_arg(Error e) {
     return std::make_shared<const Error>(std::move(e));
 }
+inline ErrorArg to_error_arg(ErrorArg a) {
+    return a;
+}
 
 // Makes an Error with a code and its arguments; the number of arguments is checked against the code's `{}`
 // placeholders at compile time: `return fail<ErrCode::stride_min>(to_string(p));`

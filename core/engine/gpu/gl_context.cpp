@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 namespace convscope::gpu {
 
@@ -36,11 +37,9 @@ bool has_extension(const char* list, const char* name) {
 // Loads GL through `load` and checks the version; the error names what is missing.
 Status load_gl(GLADloadfunc load) {
     const int version = gladLoadGL(load);
-    if (version == 0) return fail("could not load OpenGL functions");
+    if (version == 0) return fail<ErrCode::gl_cannot_load>();
     if (GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) < 43)
-        return fail("OpenGL " + std::to_string(GLAD_VERSION_MAJOR(version)) + "." +
-                    std::to_string(GLAD_VERSION_MINOR(version)) +
-                    " is below the 4.3 that compute shaders need");
+        return fail<ErrCode::gl_version_low>(GLAD_VERSION_MAJOR(version), GLAD_VERSION_MINOR(version));
     return {};
 }
 
@@ -51,24 +50,22 @@ GLADapiproc external_lookup(void* user, const char* name) {
 
 // EGL surfaceless: a context with no surface and no window system.
 Result<std::unique_ptr<GlContext::Egl>> create_egl() {
-    if (gladLoaderLoadEGL(EGL_NO_DISPLAY) == 0) return fail("libEGL.so.1 could not be loaded");
+    if (gladLoaderLoadEGL(EGL_NO_DISPLAY) == 0) return fail<ErrCode::egl_no_library>();
     const char* client = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
-    if (!has_extension(client, "EGL_MESA_platform_surfaceless"))
-        return fail("EGL has no surfaceless platform (EGL_MESA_platform_surfaceless)");
+    if (!has_extension(client, "EGL_MESA_platform_surfaceless")) return fail<ErrCode::egl_no_surfaceless>();
     if (!has_extension(client, "EGL_EXT_platform_base") || !eglGetPlatformDisplayEXT)
-        return fail("EGL has no eglGetPlatformDisplayEXT");
+        return fail<ErrCode::egl_no_platform_display>();
     auto egl = std::make_unique<GlContext::Egl>();
     egl->display = eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
-    if (egl->display == EGL_NO_DISPLAY)
-        return fail("no EGL surfaceless display (" + hex(eglGetError()) + ")");
+    if (egl->display == EGL_NO_DISPLAY) return fail<ErrCode::egl_no_display>(hex(eglGetError()));
     EGLint major = 0, minor = 0;
     if (!eglInitialize(egl->display, &major, &minor))
-        return fail("eglInitialize failed on the surfaceless display (" + hex(eglGetError()) + ")");
-    if (gladLoaderLoadEGL(egl->display) == 0) return fail("EGL display functions could not be loaded");
+        return fail<ErrCode::egl_init_failed>(hex(eglGetError()));
+    if (gladLoaderLoadEGL(egl->display) == 0) return fail<ErrCode::egl_display_functions>();
     const char* exts = eglQueryString(egl->display, EGL_EXTENSIONS);
     if (!has_extension(exts, "EGL_KHR_surfaceless_context"))
-        return fail("EGL cannot make a context current without a surface (EGL_KHR_surfaceless_context)");
-    if (!eglBindAPI(EGL_OPENGL_API)) return fail("EGL does not offer desktop OpenGL");
+        return fail<ErrCode::egl_no_surfaceless_context>();
+    if (!eglBindAPI(EGL_OPENGL_API)) return fail<ErrCode::egl_no_desktop_gl>();
 
     EGLConfig config = EGL_NO_CONFIG_KHR;
     if (!has_extension(exts, "EGL_KHR_no_config_context")) {
@@ -76,7 +73,7 @@ Result<std::unique_ptr<GlContext::Egl>> create_egl() {
                                  EGL_NONE};
         EGLint count = 0;
         if (!eglChooseConfig(egl->display, wanted, &config, 1, &count) || count < 1)
-            return fail("EGL has no desktop-OpenGL configuration");
+            return fail<ErrCode::egl_no_config>();
     }
     const EGLint attributes[] = {EGL_CONTEXT_MAJOR_VERSION,
                                  4,
@@ -86,11 +83,10 @@ Result<std::unique_ptr<GlContext::Egl>> create_egl() {
                                  EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
                                  EGL_NONE};
     egl->context = eglCreateContext(egl->display, config, EGL_NO_CONTEXT, attributes);
-    if (egl->context == EGL_NO_CONTEXT)
-        return fail("EGL could not create an OpenGL 4.3 core context (" + hex(eglGetError()) + ")");
+    if (egl->context == EGL_NO_CONTEXT) return fail<ErrCode::egl_no_context>(hex(eglGetError()));
     if (!eglMakeCurrent(egl->display, EGL_NO_SURFACE, EGL_NO_SURFACE, egl->context)) {
         eglDestroyContext(egl->display, egl->context);
-        return fail("EGL could not make the context current (" + hex(eglGetError()) + ")");
+        return fail<ErrCode::egl_not_current>(hex(eglGetError()));
     }
     if (auto s = load_gl(reinterpret_cast<GLADloadfunc>(eglGetProcAddress)); !s) {
         eglMakeCurrent(egl->display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
@@ -110,7 +106,11 @@ std::string gl_string(GLenum name) {
 Result<std::unique_ptr<GlContext>> GlContext::create(bool use_egl, const ExternalContext* fallback) {
     std::lock_guard lock(g_glad_mutex);
     std::unique_ptr<GlContext> ctx(new GlContext());
-    std::string why;
+    // Why no context could be made: each attempt's reason, joined by "; ".
+    std::optional<Error> why;
+    const auto add_reason = [&why](Error reason) {
+        why = why ? fail<ErrCode::gl_reasons>(std::move(*why), std::move(reason)) : std::move(reason);
+    };
     if (use_egl) {
         auto egl = create_egl();
         if (egl) {
@@ -119,14 +119,18 @@ Result<std::unique_ptr<GlContext>> GlContext::create(bool use_egl, const Externa
                 gl_string(GL_RENDERER) + ", OpenGL " + gl_string(GL_VERSION) + " via EGL surfaceless";
             return ctx;
         }
-        why = "EGL surfaceless: " + egl.error();
+        add_reason(fail<ErrCode::gl_via_egl>(egl.err()));
     }
     if (fallback && fallback->make_current && fallback->get_proc_address) {
         ctx->m_external = *fallback;
         const std::string name =
             fallback->description.empty() ? "the fallback context" : fallback->description;
+        // The name as the caller gave it (a description of its own context), or our word for it.
+        const ErrorArg name_arg = fallback->description.empty()
+                                      ? to_error_arg(word<ErrCode::w_fallback_context>())
+                                      : to_error_arg(fallback->description);
         if (!ctx->m_external.make_current()) {
-            why += (why.empty() ? "" : "; ") + name + ": could not be made current";
+            add_reason(fail<ErrCode::gl_not_current>(name_arg));
         } else {
             const int version = gladLoadGLUserPtr(external_lookup, &ctx->m_external.get_proc_address);
             const int v = GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version);
@@ -135,17 +139,15 @@ Result<std::unique_ptr<GlContext>> GlContext::create(bool use_egl, const Externa
                     gl_string(GL_RENDERER) + ", OpenGL " + gl_string(GL_VERSION) + " via " + name;
                 return ctx;
             }
-            why += (why.empty() ? "" : "; ") + name + ": " +
-                   (version == 0 ? std::string("could not load OpenGL functions")
-                                 : "OpenGL " + std::to_string(v / 10) + "." + std::to_string(v % 10) +
-                                       " is below 4.3");
+            add_reason(version == 0 ? fail<ErrCode::path_colon>(name_arg, word<ErrCode::gl_cannot_load>())
+                                    : fail<ErrCode::gl_fallback_version>(name_arg, v / 10, v % 10));
             if (ctx->m_external.release) ctx->m_external.release();
             ctx->m_external = {};
         }
     } else {
-        why += std::string(why.empty() ? "" : "; ") + "no fallback context was supplied";
+        add_reason(fail<ErrCode::gl_no_fallback>());
     }
-    return fail("no OpenGL 4.3 context: " + why);
+    return fail<ErrCode::gl_no_context>(why ? std::move(*why) : fail<ErrCode::gl_no_fallback>());
 }
 
 GlContext::~GlContext() {

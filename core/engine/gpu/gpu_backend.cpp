@@ -86,22 +86,19 @@ constexpr int64_t kSoftwareTapBudget = 32768;
 
 Status check_software_taps(const Limits& L, int64_t kh, int64_t kw) {
     if (!L.software || kh * kw <= kSoftwareTapBudget) return {};
-    return fail("a " + std::to_string(kh) + "×" + std::to_string(kw) + " window has " +
-                std::to_string(kh * kw) +
-                " taps; this software renderer (llvmpipe) stops shader loops after 65,535 iterations, so the "
-                "gpu backend takes at most " +
-                std::to_string(kSoftwareTapBudget) + " here (use --backend simd)");
+    return fail<ErrCode::gpu_software_taps>(kh, kw, kh * kw, kSoftwareTapBudget);
 }
 
-Status gl_status(const char* what) {
+// `what` names the step: an operation's name (conv2d) or a word of the catalogue.
+Status gl_status(ErrorArg what) {
     GLenum first = glGetError();
     if (first == GL_NO_ERROR) return {};
     while (glGetError() != GL_NO_ERROR) {
     }
-    if (first == GL_OUT_OF_MEMORY) return fail(std::string(what) + ": the GPU ran out of memory");
+    if (first == GL_OUT_OF_MEMORY) return fail<ErrCode::gpu_out_of_memory>(std::move(what));
     char code[16];
     std::snprintf(code, sizeof code, "0x%04X", first);
-    return fail(std::string(what) + ": OpenGL error " + code);
+    return fail<ErrCode::gpu_gl_error>(std::move(what), code);
 }
 
 // A storage buffer that grows as needed and remembers what it holds, so unchanged data is not uploaded again.
@@ -126,9 +123,9 @@ public:
         glBufferData(GL_SHADER_STORAGE_BUFFER, GLsizeiptr(bytes), nullptr, GL_DYNAMIC_DRAW);
         m_shadow.clear();
         m_holds_shadow = false;
-        if (auto s = gl_status("allocating a GPU buffer"); !s) {
+        if (auto s = gl_status(to_error_arg(word<ErrCode::w_allocating_buffer>())); !s) {
             m_capacity = 0;
-            return fail("could not allocate " + mib(bytes) + " of GPU memory (" + s.error() + ")");
+            return fail<ErrCode::gpu_alloc_failed>(mib(bytes), s.err());
         }
         m_capacity = bytes;
         return {};
@@ -190,7 +187,7 @@ void set4(GLuint program, const char* name, int64_t a, int64_t b, int64_t c, int
 Status check_int32(int64_t out, int64_t stride, int64_t kernel, int64_t dilation, int64_t pad, int64_t in) {
     const int64_t farthest =
         (ceil_div(out, kRowsPerGroup) * kRowsPerGroup + kWgX) * stride + (kernel - 1) * dilation + pad + in;
-    if (farthest > INT_MAX / 2) return fail("the problem is too large for the gpu backend's 32-bit indices");
+    if (farthest > INT_MAX / 2) return fail<ErrCode::gpu_indices_32bit>();
     return {};
 }
 
@@ -308,8 +305,7 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     // Input channels one pass may sum (all of a group's, except on a software renderer; see above).
     const int64_t ci_budget = L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * P.kw)) : cpg;
     if (weight.numel() * 4 > L.max_storage_block)
-        return fail("the weight (" + mib(weight.numel() * 4) +
-                    ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
+        return fail<ErrCode::gpu_weight_over_block>(mib(weight.numel() * 4), mib(L.max_storage_block));
 
     // The input tile a work group reads; staged in shared memory when it fits.
     const int64_t tile_h = (kRowsPerGroup - 1) * sh + (P.kh - 1) * dh + 1;
@@ -387,10 +383,8 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
         // later input chunk adds to the outputs of the earlier ones.
         const int64_t ci_chunk = range / plane_in, o_chunk_raw = range / plane_out;
         if (ci_chunk < 1 || o_chunk_raw < 1)
-            return fail("one " + std::to_string(ci_chunk < 1 ? P.h : P.oh) + "×" +
-                        std::to_string(ci_chunk < 1 ? P.w : P.ow) +
-                        " plane is larger than this GPU's storage-buffer limit of " +
-                        mib(L.max_storage_block));
+            return fail<ErrCode::gpu_plane_over_block>(ci_chunk < 1 ? P.h : P.oh, ci_chunk < 1 ? P.w : P.ow,
+                                                       mib(L.max_storage_block));
         const int64_t o_chunk = o_chunk_raw >= oc ? o_chunk_raw / oc * oc : o_chunk_raw;
         const int64_t ci_step = std::min(ci_chunk, ci_budget);
         for (int64_t n = 0; n < P.n; ++n)
@@ -416,7 +410,7 @@ Result<Tensor> GpuBackend::Impl::read_back(const Shape& shape, std::vector<int64
     glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
     glBindBuffer(GL_SHADER_STORAGE_BUFFER, state->output.id());
     glGetBufferSubData(GL_SHADER_STORAGE_BUFFER, 0, GLsizeiptr(out->data.size() * 4), out->data.data());
-    if (auto s = gl_status("reading the output back"); !s) return s.err();
+    if (auto s = gl_status(to_error_arg(word<ErrCode::w_reading_output>())); !s) return s.err();
     t.readback_ms = ms_since(t_read);
     timings = t;
     if (options.reuse_output && out->data.size() <= kMaxShadowElements) {
@@ -468,9 +462,7 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
                 shift_loc = glGetUniformLocation(prog, "u_shift");
     const int64_t range = range_elements(L);
     const int64_t chunk = std::min(range / plane_in, range / plane_out);
-    if (chunk < 1)
-        return fail("one " + std::to_string(P.h) + "×" + std::to_string(P.w) +
-                    " plane is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
+    if (chunk < 1) return fail<ErrCode::gpu_plane_over_block>(P.h, P.w, mib(L.max_storage_block));
     for (int64_t p0 = 0; p0 < planes; p0 += chunk) {
         const int64_t count = std::min(chunk, planes - p0);
         const int64_t in_shift = bind_range(0, S.input.id(), p0 * plane_in, count * plane_in, L);
@@ -500,15 +492,14 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     const int64_t dh = effective_dilation(P.kh, P.dh), dw = effective_dilation(P.kw, P.dw);
     // The shader's index arithmetic (oy + ph − ky·dh, iy·sh) in 32-bit ints.
     for (int64_t v : {P.oh + P.ph, P.ow + P.pw, (P.kh - 1) * dh, (P.kw - 1) * dw, P.h * sh, P.w * sw})
-        if (v > INT_MAX / 2) return fail("the problem is too large for the gpu backend's 32-bit indices");
+        if (v > INT_MAX / 2) return fail<ErrCode::gpu_indices_32bit>();
     if (auto s = check_software_taps(L, P.kh, P.kw); !s) return s.err();
     // A channel costs the shader kh row iterations plus kw column iterations per row that lands: at most
     // kh·(kw + 1) of llvmpipe's loop budget.
     const int64_t ci_budget =
         L.software ? std::max<int64_t>(1, kSoftwareTapBudget / (P.kh * (P.kw + 1))) : cpg;
     if (weight.numel() * 4 > L.max_storage_block)
-        return fail("the weight (" + mib(weight.numel() * 4) +
-                    ") is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block));
+        return fail<ErrCode::gpu_weight_over_block>(mib(weight.numel() * 4), mib(L.max_storage_block));
     auto program = S.programs.get("conv_transpose2d.comp", {});
     if (!program) return program.err();
     const GLuint prog = *program;
@@ -568,9 +559,9 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     } else {
         // One image and group at a time: its input channels and output channels each in one bound range.
         if (cpg * plane_in > range || opg * plane_out > range)
-            return fail("one group's " + std::string(cpg * plane_in > range ? "input" : "output") +
-                        " is larger than this GPU's storage-buffer limit of " + mib(L.max_storage_block) +
-                        " (use --backend simd)");
+            return fail<ErrCode::gpu_group_over_block>(
+                cpg * plane_in > range ? word<ErrCode::w_input>() : word<ErrCode::w_output>(),
+                mib(L.max_storage_block));
         for (int64_t n = 0; n < P.n; ++n)
             for (int64_t g = 0; g < P.groups; ++g)
                 passes(n, 1, g * opg, opg, (n * P.c + g * cpg) * plane_in, cpg * plane_in,
@@ -598,7 +589,7 @@ std::string_view GpuBackend::name() const {
 }
 
 Status GpuBackend::available() {
-    if (!m_impl->options.disabled_reason.empty()) return fail(m_impl->options.disabled_reason);
+    if (m_impl->options.disabled) return *m_impl->options.disabled;
     return m_impl->gl().run([this] { return m_impl->ensure_context(); });
 }
 
@@ -659,7 +650,7 @@ GpuBackend& default_backend() {
     static GpuBackend* backend = [] {
         Options options;
         if (const char* d = std::getenv("CONVSCOPE_GPU_DISABLE"); d && *d && std::strcmp(d, "0") != 0)
-            options.disabled_reason = std::string("disabled by CONVSCOPE_GPU_DISABLE=") + d;
+            options.disabled = fail<ErrCode::gpu_disabled_env>(d);
         if (const char* dir = std::getenv("CONVSCOPE_SHADER_DIR"); dir && *dir) options.shader_dir = dir;
         return new GpuBackend(std::move(options));
     }();

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,9 +62,9 @@ enum class Tiling { Auto, Always, Never };
 
 struct Options {
     std::string shader_dir;  // read shaders/*.comp from here instead of the embedded copies ("" = embedded)
-    std::string disabled_reason;   // non-empty: the backend is unavailable with this reason (tests, users)
-    bool use_egl = true;           // false: only the external context (tests of the fallback path)
-    Tiling tiling = Tiling::Auto;  // tests force each path
+    std::optional<Error> disabled;  // set: the backend is unavailable with this reason (tests, users)
+    bool use_egl = true;            // false: only the external context (tests of the fallback path)
+    Tiling tiling = Tiling::Auto;   // tests force each path
     // Return the last output again when nothing changed (see Timings). Off by default so that `--repeat` and
     // the benchmark time the computation, not a copy.
     bool reuse_output = false;

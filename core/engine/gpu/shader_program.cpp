@@ -15,14 +15,15 @@ namespace {
 
 Result<std::string> read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("cannot read shader " + path);
+    if (!in) return fail<ErrCode::shader_cannot_read>(path);
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
 }
 
-// The compiler's multi-line log as one line: errors travel as one `error: …` line to the command line.
-std::string one_line(std::string log) {
+// The compiler's multi-line log as one line: errors travel as one `error: …` line to the command line. The
+// log is the driver's own text (English), an argument of our message.
+ErrorArg one_line(std::string log) {
     while (!log.empty() &&
            (log.back() == '\n' || log.back() == '\r' || log.back() == ' ' || log.back() == '\0'))
         log.pop_back();
@@ -33,18 +34,15 @@ std::string one_line(std::string log) {
         else if (ch != '\r' && ch != '\0')
             out += ch;
     }
-    return out.empty() ? "(the driver gave no log)" : out;
+    return out.empty() ? to_error_arg(word<ErrCode::shader_no_log>()) : to_error_arg(std::move(out));
 }
 
-std::string describe(std::string_view file_name, const Defines& defines) {
-    std::string s = "shader " + std::string(file_name);
-    if (!defines.empty()) {
-        s += " (";
-        for (size_t i = 0; i < defines.size(); ++i)
-            s += (i ? ", " : "") + defines[i].first + "=" + std::to_string(defines[i].second);
-        s += ")";
-    }
-    return s;
+Error describe(std::string_view file_name, const Defines& defines) {
+    if (defines.empty()) return fail<ErrCode::shader_name>(file_name);
+    std::string s;
+    for (size_t i = 0; i < defines.size(); ++i)
+        s += (i ? ", " : "") + defines[i].first + "=" + std::to_string(defines[i].second);
+    return fail<ErrCode::shader_name_defines>(file_name, s);
 }
 
 }  // namespace
@@ -55,7 +53,7 @@ Result<std::string> shader_source(const std::string& dir, std::string_view file_
     return read_text(std::string(CONVSCOPE_SHADER_SOURCE_DIR) + "/" + std::string(file_name));
 #else
     const std::string_view text = embedded::shaders(file_name);
-    if (text.empty()) return fail("shader " + std::string(file_name) + " is not embedded in this build");
+    if (text.empty()) return fail<ErrCode::shader_not_embedded>(file_name);
     return std::string(text);
 #endif
 }
@@ -75,8 +73,7 @@ Result<unsigned> compile_compute_program(std::string_view file_name, std::string
     text += body;
 
     const GLuint shader = glCreateShader(GL_COMPUTE_SHADER);
-    if (shader == 0)
-        return fail(describe(file_name, defines) + ": the driver could not create a compute shader");
+    if (shader == 0) return fail<ErrCode::shader_no_create>(describe(file_name, defines));
     const char* ptr = text.c_str();
     const GLint len = GLint(text.size());
     glShaderSource(shader, 1, &ptr, &len);
@@ -88,7 +85,7 @@ Result<unsigned> compile_compute_program(std::string_view file_name, std::string
         std::string log(size_t(std::max(log_len, 1)), '\0');
         glGetShaderInfoLog(shader, GLsizei(log.size()), nullptr, log.data());
         glDeleteShader(shader);
-        return fail(describe(file_name, defines) + " does not compile: " + one_line(log));
+        return fail<ErrCode::shader_compile>(describe(file_name, defines), one_line(log));
     }
     const GLuint program = glCreateProgram();
     glAttachShader(program, shader);
@@ -100,7 +97,7 @@ Result<unsigned> compile_compute_program(std::string_view file_name, std::string
         std::string log(size_t(std::max(log_len, 1)), '\0');
         glGetProgramInfoLog(program, GLsizei(log.size()), nullptr, log.data());
         glDeleteProgram(program);
-        return fail(describe(file_name, defines) + " does not link: " + one_line(log));
+        return fail<ErrCode::shader_link>(describe(file_name, defines), one_line(log));
     }
     return unsigned(program);
 }
