@@ -1081,7 +1081,8 @@ TEST_CASE("network errors: parse_layer's refusals render in Korean, their kind a
         auto r = parse_layer(text);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error() ==
-              "column 12: expected a value (a number, a tuple, True/False, None or a quoted string), found ','");
+              "column 12: expected a value (a number, a tuple, True/False, None or a quoted string), found "
+              "','");
         CHECK(render_error(r.err(), ErrorLang::Ko) ==
               "12열: 값 (수, 튜플, True/False, None 또는 따옴표로 감싼 문자열)이(가) 와야 하는데 ','이(가) "
               "나왔습니다");
@@ -1096,7 +1097,8 @@ TEST_CASE("network errors: parse_layer's refusals render in Korean, their kind a
         auto r = parse_layer(text);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error() ==
-              "column 14: Conv2d() got an unexpected keyword argument 'kernal_size' (did you mean 'kernel_size'?)");
+              "column 14: Conv2d() got an unexpected keyword argument 'kernal_size' (did you mean "
+              "'kernel_size'?)");
         CHECK(render_error(r.err(), ErrorLang::Ko) ==
               "14열: Conv2d()에 예상하지 못한 키워드 인수 'kernal_size'이(가) 있습니다 ('kernel_size'을(를) "
               "말씀하셨나요?)");
@@ -1115,8 +1117,9 @@ TEST_CASE("network errors: parse_layer's refusals render in Korean, their kind a
         const std::string text = "Conv2d(1, 5, 3, padding_mode='mirror')";
         auto r = parse_layer(text);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error() == "column 30: padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', got "
-                           "'mirror'");
+        CHECK(r.error() ==
+              "column 30: padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', got "
+              "'mirror'");
         CHECK(render_error(r.err(), ErrorLang::Ko) ==
               "30열: padding_mode는 'zeros', 'reflect', 'replicate', 'circular' 중 하나여야 합니다 (입력: "
               "'mirror')");
@@ -1152,11 +1155,12 @@ TEST_CASE("network errors: parse_layer's refusals render in Korean, their kind a
 }
 
 TEST_CASE("network errors: a bad paste names its line and column, in Korean too") {
-    const std::string code = "import torch\n"
-                             "model = nn.Sequential(\n"
-                             "    nn.Conv2d(1, 5, 5),\n"
-                             "    nn.MaxPool2d(2, stride=0.5),\n"
-                             ")\n";
+    const std::string code =
+        "import torch\n"
+        "model = nn.Sequential(\n"
+        "    nn.Conv2d(1, 5, 5),\n"
+        "    nn.MaxPool2d(2, stride=0.5),\n"
+        ")\n";
     auto r = import_pytorch_code(code);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error() == "line 4: column 28: stride must be a whole number or a pair (h, w) or None, got 0.5");
@@ -1217,7 +1221,8 @@ TEST_CASE("network errors: a refused network and a run refusal render in Korean,
         auto r = run_network(ok_net, weights, Tensor::filled({1, 1, 8, 8}), reference_backend());
         REQUIRE_FALSE(r.ok());
         CHECK(r.error() == "the input must be 1×1×28×28, got 1×1×8×8");
-        CHECK(render_error(r.err(), ErrorLang::Ko) == "입력의 모양은 1×1×28×28이어야 합니다 (받은 모양: 1×1×8×8)");
+        CHECK(render_error(r.err(), ErrorLang::Ko) ==
+              "입력의 모양은 1×1×28×28이어야 합니다 (받은 모양: 1×1×8×8)");
     }
     SECTION("an unusable input shape") {
         Network bad = ok_net;
