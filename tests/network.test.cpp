@@ -70,7 +70,8 @@ std::string known() {
 }
 
 std::string parse_error(std::string_view text, LayerErrorKind* kind = nullptr) {
-    auto L = parse_layer(text, kind);
+    auto L = parse_layer(text);
+    if (kind) *kind = L ? LayerErrorKind::None : layer_error_kind(L.err());
     return L ? "" : L.error();
 }
 
@@ -139,8 +140,9 @@ TEST_CASE("check_network: shapes and parameter counts match PyTorch for every st
             int parse_failed = -1;
             LayerErrorKind parse_kind = LayerErrorKind::None;
             for (size_t i = 0; i < texts.size(); ++i) {
-                auto L = parse_layer(texts[i], &parse_kind);
+                auto L = parse_layer(texts[i]);
                 if (!L) {
+                    parse_kind = layer_error_kind(L.err());
                     parse_failed = int(i);
                     break;
                 }
@@ -1066,5 +1068,183 @@ TEST_CASE("import_pytorch_code: torchvision's AlexNet, print(model), skipped lin
         repeats += "(0): ReLU()" + std::string(7, ')');
         CHECK(!import_pytorch_code(repeats));
         CHECK(!parse_layer("Conv2d(" + std::string(50000, '(') + "1"));
+    }
+}
+
+// [SECTION] Errors in two languages: the parser's, the checks' and the run's errors are coded (Error{code,
+// args}); their English is the CLI's, their Korean the UI's, and their kind, line, column and layer are read
+// from the error itself.
+
+TEST_CASE("network errors: parse_layer's refusals render in Korean, their kind and column in the error") {
+    SECTION("syntax") {
+        const std::string text = "Conv2d(1,5,,5)";
+        auto r = parse_layer(text);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() ==
+              "column 12: expected a value (a number, a tuple, True/False, None or a quoted string), found "
+              "','");
+        CHECK(render_error(r.err(), ErrorLang::Ko) ==
+              "12열: 값 (수, 튜플, True/False, None 또는 따옴표로 감싼 문자열)이(가) 와야 하는데 ','이(가) "
+              "나왔습니다");
+        CHECK(layer_error_kind(r.err()) == LayerErrorKind::Syntax);
+        const ErrorPlace place = error_place(r.err());
+        CHECK(place.column == int64_t(text.rfind(',') + 1));
+        CHECK_FALSE(place.line);
+        CHECK_FALSE(place.layer);
+    }
+    SECTION("signature: an unknown keyword, with the nearest name") {
+        const std::string text = "Conv2d(1, 5, kernal_size=5)";
+        auto r = parse_layer(text);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() ==
+              "column 14: Conv2d() got an unexpected keyword argument 'kernal_size' (did you mean "
+              "'kernel_size'?)");
+        CHECK(render_error(r.err(), ErrorLang::Ko) ==
+              "14열: Conv2d()에 예상하지 못한 키워드 인수 'kernal_size'이(가) 있습니다 ('kernel_size'을(를) "
+              "말씀하셨나요?)");
+        CHECK(layer_error_kind(r.err()) == LayerErrorKind::Signature);
+        CHECK(error_place(r.err()).column == int64_t(text.find("kernal") + 1));
+    }
+    SECTION("signature: a value of the wrong type names the expected type in the reader's language") {
+        auto r = parse_layer("MaxPool2d(2, stride=1.5)");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() == "column 21: stride must be a whole number or a pair (h, w) or None, got 1.5");
+        CHECK(render_error(r.err(), ErrorLang::Ko) ==
+              "21열: stride은(는) 정수, 쌍 (h, w) 또는 None이어야 합니다 (입력: 1.5)");
+        CHECK(layer_error_kind(r.err()) == LayerErrorKind::Signature);
+    }
+    SECTION("argument: a value PyTorch refuses") {
+        const std::string text = "Conv2d(1, 5, 3, padding_mode='mirror')";
+        auto r = parse_layer(text);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() ==
+              "column 30: padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', got "
+              "'mirror'");
+        CHECK(render_error(r.err(), ErrorLang::Ko) ==
+              "30열: padding_mode는 'zeros', 'reflect', 'replicate', 'circular' 중 하나여야 합니다 (입력: "
+              "'mirror')");
+        CHECK(layer_error_kind(r.err()) == LayerErrorKind::Argument);
+        CHECK(error_place(r.err()).column == int64_t(text.find("'mirror'") + 1));
+    }
+    SECTION("an unknown layer lists the known ones, joined in the reader's language") {
+        auto r = parse_layer("Conv3d(1, 5, 3)");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().starts_with("column 1: Conv3d is not a layer ConvScope knows (it knows Conv2d, "));
+        CHECK(r.error().ends_with(", Upsample and LocalResponseNorm)"));
+        const std::string ko = render_error(r.err(), ErrorLang::Ko);
+        CHECK(ko.starts_with("1열: Conv3d은(는) ConvScope가 아는 레이어가 아닙니다 (아는 레이어: Conv2d, "));
+        CHECK(ko.ends_with(", Upsample, LocalResponseNorm)"));
+        CHECK(ko.find(" and ") == std::string::npos);
+        auto cased = parse_layer("nn.conv2d(1, 5, 3)");
+        REQUIRE_FALSE(cased.ok());
+        CHECK(cased.error() == "column 1: nn.conv2d is not a layer; did you mean Conv2d?");
+        CHECK(render_error(cased.err(), ErrorLang::Ko) ==
+              "1열: nn.conv2d은(는) 레이어가 아닙니다. Conv2d을(를) 말씀하셨나요?");
+    }
+    SECTION("the lexer's refusals") {
+        auto quote = parse_layer("Conv2d(1, 5, 3, padding='same)");
+        REQUIRE_FALSE(quote.ok());
+        CHECK(quote.error() == "column 25: the quoted string is never closed");
+        CHECK(render_error(quote.err(), ErrorLang::Ko) == "25열: 따옴표로 연 문자열이 닫히지 않았습니다");
+        auto big = parse_layer("Conv2d(1, 5, 99999999999999999999)");
+        REQUIRE_FALSE(big.ok());
+        CHECK(big.error() == "column 14: the number 99999999999999999999 is too large");
+        CHECK(render_error(big.err(), ErrorLang::Ko) == "14열: 수 99999999999999999999이(가) 너무 큽니다");
+        CHECK(layer_error_kind(big.err()) == LayerErrorKind::Syntax);
+    }
+}
+
+TEST_CASE("network errors: a bad paste names its line and column, in Korean too") {
+    const std::string code =
+        "import torch\n"
+        "model = nn.Sequential(\n"
+        "    nn.Conv2d(1, 5, 5),\n"
+        "    nn.MaxPool2d(2, stride=0.5),\n"
+        ")\n";
+    auto r = import_pytorch_code(code);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error() == "line 4: column 28: stride must be a whole number or a pair (h, w) or None, got 0.5");
+    CHECK(render_error(r.err(), ErrorLang::Ko) ==
+          "4행: 28열: stride은(는) 정수, 쌍 (h, w) 또는 None이어야 합니다 (입력: 0.5)");
+    const ErrorPlace place = error_place(r.err());
+    CHECK(place.line == 4);
+    CHECK(place.column == 28);
+    CHECK(layer_error_kind(r.err()) == LayerErrorKind::Signature);
+
+    auto unknown = import_pytorch_code("x = 1\nnet = nn.Conv3d(1, 5, 3)\n");
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().starts_with("line 2: column 7: Conv3d is not a layer ConvScope knows"));
+    CHECK(render_error(unknown.err(), ErrorLang::Ko).starts_with("2행: 7열: Conv3d은(는) ConvScope가 아는"));
+
+    auto none = import_pytorch_code("import torch\n");
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().starts_with("no layers found: paste lines such as nn.Conv2d(1, 5, 5)"));
+    CHECK(render_error(none.err(), ErrorLang::Ko).starts_with("레이어가 없습니다: nn.Conv2d(1, 5, 5)나"));
+    CHECK_FALSE(error_place(none.err()).line);
+
+    auto shape = import_pytorch_code("x = torch.randn(1, 0, 28, 28)\nnn.Conv2d(1, 5, 5)\n");
+    REQUIRE_FALSE(shape.ok());
+    CHECK(shape.error() == "line 1: every input dimension must be at least 1");
+    CHECK(render_error(shape.err(), ErrorLang::Ko) == "1행: 입력의 모든 차원은 1 이상이어야 합니다");
+}
+
+TEST_CASE("network errors: a refused network and a run refusal render in Korean, naming the layer") {
+    Network net;
+    net.input = {1, 3, 28, 28};
+    net.layers = {Layer::conv2d(1, 5, 5), Layer::max_pool2d(2)};
+    const NetworkCheck check = check_network(net);
+    REQUIRE(check.first_error == 0);
+    CHECK(check.layers[0].error_kind == LayerErrorKind::Channels);
+    CHECK(layer_error_kind(check.layers[0].reason) == LayerErrorKind::Channels);
+
+    Network ok_net = Network::lecture();
+    const auto weights = random_weights(ok_net, 1);
+    const Tensor input = Tensor::filled(ok_net.input);
+    auto run = run_network(net, weights, input, reference_backend());
+    REQUIRE_FALSE(run.ok());
+    CHECK(run.error() == "layer 1 (Conv2d): in_channels is 1, but the input 1×3×28×28 has 3 channels");
+    CHECK(render_error(run.err(), ErrorLang::Ko) ==
+          "레이어 1 (Conv2d): in_channels은(는) 1이지만 입력 1×3×28×28의 채널은 3개입니다");
+    CHECK(error_place(run.err()).layer == 1);
+    CHECK(layer_error_kind(run.err()) == LayerErrorKind::Channels);
+
+    SECTION("weights of the wrong shape") {
+        auto wrong = weights;
+        wrong[0].weight = Tensor::filled({5, 1, 3, 3});
+        auto r = run_network(ok_net, wrong, input, reference_backend());
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() == "layer 1 (Conv2d): the weight must be 5×1×5×5, got 5×1×3×3");
+        CHECK(render_error(r.err(), ErrorLang::Ko) ==
+              "레이어 1 (Conv2d): 가중치의 모양은 5×1×5×5이어야 합니다 (받은 모양: 5×1×3×3)");
+    }
+    SECTION("an input of the wrong shape") {
+        auto r = run_network(ok_net, weights, Tensor::filled({1, 1, 8, 8}), reference_backend());
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() == "the input must be 1×1×28×28, got 1×1×8×8");
+        CHECK(render_error(r.err(), ErrorLang::Ko) ==
+              "입력의 모양은 1×1×28×28이어야 합니다 (받은 모양: 1×1×8×8)");
+    }
+    SECTION("an unusable input shape") {
+        Network bad = ok_net;
+        bad.input = {1, 1, 1, 28, 28};
+        const NetworkCheck c = check_network(bad);
+        CHECK(c.input_error == "the input must have 1 to 4 dimensions (N, C, H, W), got 1×1×1×28×28 (5-D)");
+        CHECK(c.input_reason.message == c.input_error);
+        CHECK(render_error(c.input_reason, ErrorLang::Ko) ==
+              "입력은 1~4차원(N, C, H, W)이어야 합니다 (입력: 1×1×1×28×28 (5-D))");
+        auto r = run_network(bad, weights, input, reference_backend());
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() == "input: " + c.input_error);
+        CHECK(render_error(r.err(), ErrorLang::Ko).starts_with("입력: 입력은 1~4차원"));
+    }
+    SECTION("the stepper hand-off and the receptive field") {
+        auto step = layer_step(Layer::relu(), {}, input, 0, 0, 0, 1, 15, 7, 4);
+        REQUIRE_FALSE(step.ok());
+        CHECK(step.error() == "ReLU has no sliding window to step through");
+        CHECK(render_error(step.err(), ErrorLang::Ko) == "ReLU에는 단계별로 따라갈 슬라이딩 창이 없습니다");
+        auto paths = receptive_field_paths(ok_net, 1, 12, 0);
+        REQUIRE_FALSE(paths.ok());
+        CHECK(paths.error() == "(12, 0) is outside the 12×12 map");
+        CHECK(render_error(paths.err(), ErrorLang::Ko) == "(12, 0)이(가) 12×12 맵 밖입니다");
     }
 }

@@ -80,33 +80,31 @@ bool window_does_not_fit(const Layer& L, const Shape& input) {
 // A plan's refusal as a row's error.
 void refuse_plan(const Layer& L, const Shape& input, const Error& why, LayerCheck& c) {
     if (window_does_not_fit(L, input))
-        refuse(c, LayerErrorKind::TooSmall, fail<ErrCode::net_output_empty>(why));
+        refuse(c, fail<ErrCode::net_output_empty>(why));
     else
-        refuse(c, LayerErrorKind::Argument, why);
+        refuse(c, why);
 }
 
 bool check_spatial_rank(const Layer& L, const Shape& input, LayerCheck& c) {
     if (input.size() == 3 || input.size() == 4) return true;
-    refuse(c, LayerErrorKind::Rank,
-           fail<ErrCode::net_spatial_rank>(
-               to_string(L.kind), shape_with_rank(input),
-               input.size() < 3 ? word<ErrCode::net_hint_before_flatten>() : fail_text("")));
+    refuse(c, fail<ErrCode::net_spatial_rank>(
+                  to_string(L.kind), shape_with_rank(input),
+                  input.size() < 3 ? word<ErrCode::net_hint_before_flatten>() : fail_text("")));
     return false;
 }
 
 bool check_channels(const char* name, int64_t expected, const Shape& input, LayerCheck& c) {
     const int64_t got = input[channel_axis(input)];
     if (got == expected) return true;
-    refuse(c, LayerErrorKind::Channels,
-           got == 1 ? fail<ErrCode::net_channels_1>(name, expected, shape_to_string(input), got)
-                    : fail<ErrCode::net_channels>(name, expected, shape_to_string(input), got));
+    refuse(c, got == 1 ? fail<ErrCode::net_channels_1>(name, expected, shape_to_string(input), got)
+                       : fail<ErrCode::net_channels>(name, expected, shape_to_string(input), got));
     return false;
 }
 
 // Sets the output when it is within the limits.
 void set_output(const Shape& out, LayerCheck& c) {
     if (shape_numel(out) < 0) {
-        refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
+        refuse(c, fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
         return;
     }
     c.output = out;
@@ -154,7 +152,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             const int64_t oh = side(H, L.stride.h, p.h, L.dilation.h, L.kernel.h, L.output_padding.h);
             const int64_t ow = side(W, L.stride.w, p.w, L.dilation.w, L.kernel.w, L.output_padding.w);
             if (oh < 1 || ow < 1) {
-                refuse(c, LayerErrorKind::TooSmall, fail<ErrCode::net_tconv_empty>(H, W, oh, ow));
+                refuse(c, fail<ErrCode::net_tconv_empty>(H, W, oh, ow));
                 return;
             }
             Shape out = x;
@@ -197,7 +195,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         }
         case LayerKind::BatchNorm2d:
             if (rank != 4) {
-                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_batchnorm_rank>(shape_with_rank(input)));
+                refuse(c, fail<ErrCode::net_batchnorm_rank>(shape_with_rank(input)));
                 return;
             }
             check_channels("num_features", L.in, input, c);
@@ -205,7 +203,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             return;
         case LayerKind::LocalResponseNorm:
             if (rank < 3) {
-                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_lrn_rank>(shape_with_rank(input)));
+                refuse(c, fail<ErrCode::net_lrn_rank>(shape_with_rank(input)));
                 return;
             }
             c.output = input;
@@ -213,9 +211,8 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::Softmax:
         case LayerKind::LogSoftmax:
             if (L.dim && (*L.dim < -int64_t(rank) || *L.dim >= int64_t(rank))) {
-                refuse(c, LayerErrorKind::Rank,
-                       fail<ErrCode::net_dim_range>("dim", *L.dim, shape_with_rank(input), -int64_t(rank),
-                                                    rank - 1));
+                refuse(c, fail<ErrCode::net_dim_range>("dim", *L.dim, shape_with_rank(input), -int64_t(rank),
+                                                       rank - 1));
                 return;
             }
             c.output = input;
@@ -227,22 +224,19 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             const bool mirror = L.kind == LayerKind::ReflectionPad2d || L.kind == LayerKind::ReplicationPad2d;
             if (mirror ? !check_spatial_rank(L, input, c) : rank < 2) {
                 if (!mirror)
-                    refuse(c, LayerErrorKind::Rank,
-                           fail<ErrCode::net_pad_rank>(to_string(L.kind), shape_with_rank(input)));
+                    refuse(c, fail<ErrCode::net_pad_rank>(to_string(L.kind), shape_with_rank(input)));
                 return;
             }
             const int64_t H = input[rank - 2], W = input[rank - 1];
             if (L.kind == LayerKind::ReflectionPad2d &&
                 (L.pad_left >= W || L.pad_right >= W || L.pad_top >= H || L.pad_bottom >= H)) {
-                refuse(c, LayerErrorKind::Argument,
-                       fail<ErrCode::net_reflection_pad>(L.pad_left, L.pad_right, L.pad_top, L.pad_bottom, H,
-                                                         W));
+                refuse(c, fail<ErrCode::net_reflection_pad>(L.pad_left, L.pad_right, L.pad_top, L.pad_bottom,
+                                                            H, W));
                 return;
             }
             const int64_t oh = H + L.pad_top + L.pad_bottom, ow = W + L.pad_left + L.pad_right;
             if (oh < 1 || ow < 1) {
-                refuse(c, LayerErrorKind::TooSmall,
-                       fail<ErrCode::net_output_empty>(std::to_string(oh) + "×" + std::to_string(ow)));
+                refuse(c, fail<ErrCode::net_output_empty>(std::to_string(oh) + "×" + std::to_string(ow)));
                 return;
             }
             Shape out = input;
@@ -254,7 +248,7 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::Upsample: {
             if (!check_spatial_rank(L, input, c)) return;
             if (rank == 3 && L.mode == UpsampleMode::Bilinear) {
-                refuse(c, LayerErrorKind::Rank, fail<ErrCode::net_bilinear_rank>());
+                refuse(c, fail<ErrCode::net_bilinear_rank>());
                 return;
             }
             // A 3-D input is N×C×L to interpolate: one spatial axis, the last.
@@ -265,21 +259,20 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             };
             if (L.output_size != Pair(0)) {
                 if (rank == 3 && L.output_size.h != L.output_size.w) {
-                    refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_interp_1d>("size"));
+                    refuse(c, fail<ErrCode::net_interp_1d>("size"));
                     return;
                 }
                 if (rank == 4) out[2] = L.output_size.h;
                 out[rank - 1] = L.output_size.w;
             } else {
                 if (rank == 3 && L.scale_h != L.scale_w) {
-                    refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_interp_1d>("scale_factor"));
+                    refuse(c, fail<ErrCode::net_interp_1d>("scale_factor"));
                     return;
                 }
                 if (rank == 4) out[2] = scaled(input[2], L.scale_h);
                 out[rank - 1] = scaled(input[rank - 1], L.scale_w);
                 if (out[rank - 1] < 1 || out[rank - 2] < 1) {
-                    refuse(c, LayerErrorKind::TooSmall,
-                           fail<ErrCode::net_output_empty_or_large>(shape_to_string(out)));
+                    refuse(c, fail<ErrCode::net_output_empty_or_large>(shape_to_string(out)));
                     return;
                 }
             }
@@ -293,12 +286,11 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
             for (auto [name, given, value] :
                  {std::tuple{"start_dim", L.start_dim, start}, std::tuple{"end_dim", L.end_dim, end}})
                 if (value < 0 || value >= r) {
-                    refuse(c, LayerErrorKind::Rank,
-                           fail<ErrCode::net_dim_range>(name, given, shape_with_rank(input), -r, r - 1));
+                    refuse(c, fail<ErrCode::net_dim_range>(name, given, shape_with_rank(input), -r, r - 1));
                     return;
                 }
             if (start > end) {
-                refuse(c, LayerErrorKind::Argument, fail<ErrCode::net_start_after_end>());
+                refuse(c, fail<ErrCode::net_start_after_end>());
                 return;
             }
             Shape out(input.begin(), input.begin() + start);
@@ -312,15 +304,13 @@ void check_on_input(const Layer& L, const Shape& input, LayerCheck& c) {
         case LayerKind::Linear: {
             Shape out = input;
             if (input.back() != L.in) {
-                refuse(c, LayerErrorKind::Features,
-                       fail<ErrCode::net_features>(
-                           L.in, shape_to_string(input), input.back(),
-                           input.size() > 2 ? word<ErrCode::net_hint_flatten_first>() : fail_text("")));
+                refuse(c, fail<ErrCode::net_features>(
+                              L.in, shape_to_string(input), input.back(),
+                              input.size() > 2 ? word<ErrCode::net_hint_flatten_first>() : fail_text("")));
             }
             out.back() = L.out;
             if (shape_numel(out) < 0) {
-                refuse(c, LayerErrorKind::Argument,
-                       fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
+                refuse(c, fail<ErrCode::net_output_over_limits>(shape_to_string(out)));
                 return;
             }
             c.output = out;
@@ -428,15 +418,13 @@ NetworkCheck check_network(const Network& net) {
     Shape shape = net.input;
     bool known = true;
     if (net.input.empty() || net.input.size() > 4) {
-        result.input_error =
-            "the input must have 1 to 4 dimensions (N, C, H, W), got " + shape_with_rank(net.input);
+        result.input_reason = fail<ErrCode::net_input_rank>(shape_with_rank(net.input));
         known = false;
     } else if (shape_numel(net.input) < 1) {
-        result.input_error =
-            "every input dimension must be at least 1 and the input within the limits, got " +
-            shape_to_string(net.input);
+        result.input_reason = fail<ErrCode::net_input_dims>(shape_to_string(net.input));
         known = false;
     }
+    if (!known) result.input_error = result.input_reason.message;
     std::optional<ReceptiveField> rf;
     if (known && (net.input.size() == 3 || net.input.size() == 4)) rf = ReceptiveField{};
     for (size_t i = 0; i < net.layers.size(); ++i) {

@@ -38,14 +38,16 @@ public:
     std::optional<Shape> input;
 
 private:
-    std::string where(size_t pos) const {
-        return "line " + std::to_string(line_of(m_code, pos)) + ": column " +
-               std::to_string(column_of(m_code, pos)) + ": ";
+    // `why` at offset `pos` of the code: "line 3: column 12: …".
+    Error where(size_t pos, Error why) const {
+        return fail<ErrCode::at_line>(line_of(m_code, pos),
+                                      fail<ErrCode::net_at_column>(column_of(m_code, pos), std::move(why)));
     }
-    Error failure(const ParseFailure& err, size_t fallback) const {
-        if (err.pos == kNoPos)
-            return fail("line " + std::to_string(line_of(m_code, fallback)) + ": " + err.message);
-        return fail(where(err.pos) + err.message);
+    // A reader's failure (at() an offset into the code) at its line and column, else at the line of
+    // `fallback`.
+    Error failure(const Error& err, size_t fallback) const {
+        if (const size_t pos = offset_of(err); pos != kNoPos) return where(pos, without_offset(err));
+        return fail<ErrCode::at_line>(line_of(m_code, fallback), err);
     }
 
     std::string first_line(const Statement& st) const {
@@ -59,9 +61,7 @@ private:
         out.skipped.push_back({st.line, first_line(st)});
     }
 
-    Status too_deep(size_t pos) const {
-        return fail(where(pos) + "nested more than " + std::to_string(kMaxCodeNesting) + " deep");
-    }
+    Status too_deep(size_t pos) const { return where(pos, fail<ErrCode::syn_nested>(kMaxCodeNesting)); }
 
     // Layers of a value: layer calls, and those inside nn.Sequential, lists, tuples and other calls.
     Status collect_layers(const Value& v, std::vector<Layer>& layers, int depth) const {
@@ -82,14 +82,14 @@ private:
             c.args = v.args;
             c.close_pos = v.end ? v.end - 1 : v.pos;
             c.end = v.end;
-            ParseFailure err;
+            Error err;
             auto L = to_layer(c, err);
             if (!L) return failure(err, v.pos);
             layers.push_back(*L);
             return {};
         }
         const bool nn_name = v.s.starts_with("nn.") || v.s.starts_with("torch.nn.");
-        if (nn_name && !is_container(v.s)) return fail(where(v.pos) + unknown_layer_message(v.s));
+        if (nn_name && !is_container(v.s)) return where(v.pos, unknown_layer(v.s));
         for (const Argument& a : v.args)
             if (auto s = collect_layers(a.value, layers, depth + 1); !s) return s;
         return {};
@@ -118,9 +118,9 @@ private:
             return {};
         }
         std::string note;
-        ParseFailure err;
+        Error err;
         auto L = functional_layer(v, note, err);
-        if (!L && !err.message.empty()) return failure(err, v.pos);
+        if (!L && failed(err)) return failure(err, v.pos);
         if (L) found.push_back({-1, *L, line, "line " + std::to_string(line) + ": " + note});
         return {};
     }
@@ -139,18 +139,18 @@ private:
                     dims.push_back(&a.value);
             }
         }
-        const std::string line = "line " + std::to_string(line_of(m_code, at)) + ": ";
+        const size_t line = line_of(m_code, at);
         Shape shape;
         for (const Value* d : dims) {
             if (d->type != Value::Type::Int)
-                return fail(line + "the input shape must be whole numbers, got " + describe(*d));
+                return fail<ErrCode::at_line>(line, fail<ErrCode::imp_input_whole>(described(*d)));
             shape.push_back(d->i);
         }
         if (shape.empty() || shape.size() > 4)
-            return fail(line + "the input must have 1 to 4 dimensions (N, C, H, W)");
+            return fail<ErrCode::at_line>(line, fail<ErrCode::imp_input_rank>());
         for (int64_t d : shape)
-            if (d < 1) return fail(line + "every input dimension must be at least 1");
-        if (shape_numel(shape) < 0) return fail(line + "the input is larger than the limits");
+            if (d < 1) return fail<ErrCode::at_line>(line, fail<ErrCode::imp_input_dim_min>());
+        if (shape_numel(shape) < 0) return fail<ErrCode::at_line>(line, fail<ErrCode::imp_input_limits>());
         input = shape;
         return {};
     }
@@ -183,7 +183,7 @@ private:
             }
             if (u.type != Tok::Equals) continue;
             Parser p(text, look.pos(), &m_vars);
-            ParseFailure err;
+            Error err;
             auto v = p.value(err);
             if (v && (v->type == Value::Type::Int || v->type == Value::Type::Float ||
                       v->type == Value::Type::Bool || v->type == Value::Type::String))
@@ -206,8 +206,8 @@ private:
     Status repr_module(Parser& p, std::vector<Layer>& layers, int depth) const {
         if (depth > kMaxCodeNesting) return too_deep(p.token().pos);
         if (p.token().type != Tok::Name) {
-            ParseFailure err;
-            p.expected("a module such as Conv2d(…)", err);
+            Error err;
+            p.expected(word<ErrCode::w_exp_module>(), err);
             return failure(err, p.token().pos);
         }
         const Token name = p.token();
@@ -221,17 +221,17 @@ private:
             while (p.token().type == Tok::LParen)
                 if (auto s = repr_entry(p, layers, depth); !s) return s;
             if (p.token().type != Tok::RParen) {
-                ParseFailure err;
-                p.expected("')' closing " + name.text, err);
+                Error err;
+                p.expected(fail<ErrCode::w_exp_closing>(name.text), err);
                 return failure(err, p.token().pos);
             }
             p.advance();
             return {};
         }
-        ParseFailure err;
+        Error err;
         auto call = p.call(err);
         if (!call) return failure(err, name.pos);
-        if (!layer_kind(call->name)) return fail(where(call->name_pos) + unknown_layer_message(call->name));
+        if (!layer_kind(call->name)) return where(call->name_pos, unknown_layer(call->name));
         auto L = to_layer(*call, err);
         if (!L) return failure(err, name.pos);
         layers.push_back(*L);
@@ -245,8 +245,8 @@ private:
             p.advance();  // the key: 0, features, 0-1
         p.advance();      // ')'
         if (p.token().type != Tok::Colon) {
-            ParseFailure err;
-            p.expected("':' after the module's name", err);
+            Error err;
+            p.expected(word<ErrCode::w_exp_colon>(), err);
             return failure(err, p.token().pos);
         }
         p.advance();
@@ -262,7 +262,7 @@ private:
         std::vector<Layer> once;
         if (auto s = repr_module(p, once, depth + 1); !s) return s;
         if (layers.size() + once.size() * size_t(repeat) > 100000)
-            return fail(where(p.token().pos) + "the stack is larger than ConvScope takes (100,000 layers)");
+            return where(p.token().pos, fail<ErrCode::imp_stack_too_large>());
         for (int64_t r = 0; r < repeat; ++r) layers.insert(layers.end(), once.begin(), once.end());
         return {};
     }
@@ -300,7 +300,7 @@ private:
                     const Status s = entry ? repr_entry(p, layers, 0) : repr_module(p, layers, 0);
                     if (!s) return s;
                 } while (entry && p.token().type == Tok::LParen);
-                ParseFailure err;
+                Error err;
                 if (!p.at_end(err)) return failure(err, st.begin);
                 modules.push_back({"", std::move(layers), st.line, false});
                 return {};
@@ -314,7 +314,7 @@ private:
             p.advance();
             p.advance();
         }
-        ParseFailure err;
+        Error err;
         auto v = p.value(err);
         if (!v || !p.at_end(err)) return unparsed(st, err, out);
         // The input.
@@ -360,7 +360,7 @@ private:
 
     // A statement that is not a plain expression: an error when it holds a layer call PyTorch would refuse
     // (or one ConvScope does not know), else a skipped line.
-    Status unparsed(const Statement& st, const ParseFailure& statement_err, CodeImport& out) const {
+    Status unparsed(const Statement& st, const Error& statement_err, CodeImport& out) const {
         const std::string_view text = std::string_view(m_code).substr(0, st.end);
         for (size_t i = st.begin; i < st.end; ++i) {
             const char c = m_code[i];
@@ -383,15 +383,15 @@ private:
             }
             const bool nn_name = name.text.starts_with("nn.") || name.text.starts_with("torch.nn.");
             if (layer_kind(name.text)) {
-                ParseFailure err;
+                Error err;
                 Parser p(text, i, &m_vars);
                 auto call = p.call(err);
                 if (!call) return failure(err, i);
                 if (!to_layer(*call, err)) return failure(err, i);
-                if (statement_err.message.empty()) return failure(err, i);
+                if (!failed(statement_err)) return failure(err, i);
                 return failure(statement_err, i);
             }
-            if (nn_name && !is_container(name.text)) return fail(where(i) + unknown_layer_message(name.text));
+            if (nn_name && !is_container(name.text)) return where(i, unknown_layer(name.text));
             i = after - 1;
         }
         skip(st, out);
@@ -429,8 +429,7 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
                 net.layers.push_back(u.layer);
                 result.notes.push_back(u.note);
             }
-            if (net.layers.size() > kMaxLayers)
-                return fail("the stack is larger than ConvScope takes (100,000 layers)");
+            if (net.layers.size() > kMaxLayers) return fail<ErrCode::imp_stack_too_large>();
         }
         for (const Module& m : im.modules)
             if (!m.used)
@@ -440,17 +439,13 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
     } else {
         for (const Module& m : im.modules) {
             net.layers.insert(net.layers.end(), m.layers.begin(), m.layers.end());
-            if (net.layers.size() > kMaxLayers)
-                return fail("the stack is larger than ConvScope takes (100,000 layers)");
+            if (net.layers.size() > kMaxLayers) return fail<ErrCode::imp_stack_too_large>();
         }
         for (const Use& u : im.uses) result.skipped.push_back({u.line, u.note.substr(u.note.find(": ") + 2)});
         std::stable_sort(result.skipped.begin(), result.skipped.end(),
                          [](const SkippedLine& a, const SkippedLine& b) { return a.line < b.line; });
     }
-    if (net.layers.empty())
-        return fail(
-            "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows " +
-            known_layers() + ")");
+    if (net.layers.empty()) return fail<ErrCode::imp_no_layers>(known_layers());
     if (forced) {
         net.input = *forced;
         result.input_from_code = false;

@@ -88,39 +88,37 @@ std::optional<LayerKind> layer_kind(std::string_view name) {
     return std::nullopt;
 }
 
-std::string known_layers() {
+Error known_layers() {
     std::string r;
     const size_t n = std::size(kAllLayerKinds);
-    for (size_t k = 0; k < n; ++k)
-        r += (k == 0 ? "" : k + 1 == n ? " and " : ", ") + std::string(to_string(kAllLayerKinds[k]));
-    return r;
+    for (size_t k = 0; k + 1 < n; ++k) r += (k == 0 ? "" : ", ") + std::string(to_string(kAllLayerKinds[k]));
+    return fail<ErrCode::w_list_and>(r, to_string(kAllLayerKinds[n - 1]));
 }
 
-std::string unknown_layer_message(std::string_view name) {
+Error unknown_layer(std::string_view name) {
     std::string_view bare = name.substr(name.rfind('.') == kNoPos ? 0 : name.rfind('.') + 1);
     for (LayerKind k : kAllLayerKinds)
         if (lower(bare) == lower(to_string(k)))
-            return std::string(name) + " is not a layer; did you mean " + std::string(to_string(k)) + "?";
-    return std::string(bare) + " is not a layer ConvScope knows (it knows " + known_layers() + ")";
+            return fail<ErrCode::sig_not_a_layer_did_you_mean>(name, to_string(k));
+    return fail<ErrCode::sig_unknown_layer>(bare, known_layers());
 }
 
 // The values bound to each parameter of the signature (nullptr where not given).
 using Bound = std::vector<const Value*>;
 
-std::optional<Bound> bind(const Call& call, const Signature& sig, ParseFailure& err) {
+std::optional<Bound> bind(const Call& call, const Signature& sig, Error& err) {
     const std::string fn = std::string(to_string(sig.kind)) + "()";
     Bound bound(sig.params.size(), nullptr);
     size_t positional = 0;
     for (const Argument& a : call.args) {
         if (a.keyword.empty()) {
             if (positional >= sig.params.size()) {
-                err = {
-                    LayerErrorKind::Signature, a.value.pos,
-                    fn + " takes at most " + std::to_string(sig.params.size()) +
-                        (sig.params.size() == 1 ? " positional argument, got "
-                                                : " positional arguments, got ") +
-                        std::to_string(std::count_if(call.args.begin(), call.args.end(),
-                                                     [](const Argument& x) { return x.keyword.empty(); }))};
+                const auto given = std::count_if(call.args.begin(), call.args.end(),
+                                                 [](const Argument& x) { return x.keyword.empty(); });
+                err = at(a.value.pos,
+                         sig.params.size() == 1
+                             ? fail<ErrCode::sig_too_many_positional_1>(fn, sig.params.size(), given)
+                             : fail<ErrCode::sig_too_many_positional>(fn, sig.params.size(), given));
                 return std::nullopt;
             }
             bound[positional++] = &a.value;
@@ -128,29 +126,26 @@ std::optional<Bound> bind(const Call& call, const Signature& sig, ParseFailure& 
         }
         const auto it = std::find(sig.params.begin(), sig.params.end(), a.keyword);
         if (it == sig.params.end()) {
-            std::string hint;
+            Error hint = fail_text("");
             size_t best = 3;
             for (std::string_view p : sig.params)
                 if (size_t d = edit_distance(a.keyword, p); d < best) {
                     best = d;
-                    hint = " (did you mean '" + std::string(p) + "'?)";
+                    hint = fail<ErrCode::w_hint_did_you_mean>(p);
                 }
-            err = {LayerErrorKind::Signature, a.keyword_pos,
-                   fn + " got an unexpected keyword argument '" + a.keyword + "'" + hint};
+            err = at(a.keyword_pos, fail<ErrCode::sig_unexpected_keyword>(fn, a.keyword, std::move(hint)));
             return std::nullopt;
         }
         const size_t k = size_t(it - sig.params.begin());
         if (bound[k]) {
-            err = {LayerErrorKind::Signature, a.keyword_pos,
-                   fn + " got multiple values for argument '" + a.keyword + "'"};
+            err = at(a.keyword_pos, fail<ErrCode::sig_multiple_values>(fn, a.keyword));
             return std::nullopt;
         }
         bound[k] = &a.value;
     }
     for (size_t k = 0; k < sig.required; ++k)
         if (!bound[k]) {
-            err = {LayerErrorKind::Signature, call.close_pos,
-                   fn + " missing required argument '" + std::string(sig.params[k]) + "'"};
+            err = at(call.close_pos, fail<ErrCode::sig_missing_argument>(fn, sig.params[k]));
             return std::nullopt;
         }
     return bound;
@@ -159,8 +154,7 @@ std::optional<Bound> bind(const Call& call, const Signature& sig, ParseFailure& 
 // Reads bound values into a Layer, checking each value's type as PyTorch would.
 class Binder {
 public:
-    Binder(const Signature& sig, const Bound& bound, ParseFailure& err)
-        : m_sig(sig), m_bound(bound), m_err(err) {}
+    Binder(const Signature& sig, const Bound& bound, Error& err) : m_sig(sig), m_bound(bound), m_err(err) {}
 
     const Value* get(std::string_view name) const {
         const auto it = std::find(m_sig.params.begin(), m_sig.params.end(), name);
@@ -170,7 +164,7 @@ public:
     bool integer(std::string_view name, int64_t& out) {
         const Value* v = get(name);
         if (!v) return true;
-        if (v->type != Value::Type::Int) return type_error(*v, name, "a whole number");
+        if (v->type != Value::Type::Int) return type_error(*v, name, ErrCode::w_a_whole_number);
         out = v->i;
         return true;
     }
@@ -189,7 +183,7 @@ public:
         else if (v->type == Value::Type::Int)
             out = v->i != 0;  // Python's truth of 0 and 1
         else
-            return type_error(*v, name, "True or False");
+            return type_error(*v, name, ErrCode::w_true_or_false);
         return true;
     }
 
@@ -204,11 +198,11 @@ public:
             else if (v->s == "valid")
                 out = Padding::valid();
             else
-                return value_error(*v, "invalid padding string '" + v->s + "', should be 'same' or 'valid'");
+                return value_error(*v, fail<ErrCode::arg_padding_string>(v->s));
             return true;
         }
         Pair p;
-        if (!to_pair(*v, "padding", p, " or 'same'/'valid'")) return false;
+        if (!to_pair(*v, "padding", p, ErrCode::w_whole_or_pair_same)) return false;
         out = Padding(p);
         return true;
     }
@@ -218,11 +212,9 @@ public:
         const Value* v = get("padding_mode");
         if (!v) return true;
         if (v->type != Value::Type::String && v->type != Value::Type::Name)
-            return type_error(*v, "padding_mode", "a string such as 'zeros'");
+            return type_error(*v, "padding_mode", ErrCode::w_string_like_zeros);
         auto m = parse_padding_mode(v->s);
-        if (!m)
-            return value_error(
-                *v, "padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', got '" + v->s + "'");
+        if (!m) return value_error(*v, fail<ErrCode::arg_padding_mode>(v->s));
         out = *m;
         return true;
     }
@@ -231,25 +223,23 @@ public:
     bool pool_stride(Pair& out) {
         const Value* v = get("stride");
         if (!v || v->type == Value::Type::None) return true;
-        if (!to_pair(*v, "stride", out, " or None")) return false;
-        if (out.h < 1 || out.w < 1)
-            return value_error(
-                *v, "stride must be at least 1 (or None for the kernel size), got " + describe(*v));
+        if (!to_pair(*v, "stride", out, ErrCode::w_whole_or_pair_none)) return false;
+        if (out.h < 1 || out.w < 1) return value_error(*v, fail<ErrCode::arg_pool_stride>(described(*v)));
         return true;
     }
 
     // An argument ConvScope supports only at its default False (return_indices=).
-    bool must_be_false(std::string_view name, const std::string& why) {
+    bool must_be_false(std::string_view name, Error why) {
         const Value* v = get(name);
         if (!v || (v->type == Value::Type::Bool && !v->b) || (v->type == Value::Type::Int && v->i == 0))
             return true;
         if (v->type != Value::Type::Bool && v->type != Value::Type::Int)
-            return type_error(*v, name, "True or False");
-        return value_error(*v, why);
+            return type_error(*v, name, ErrCode::w_true_or_false);
+        return value_error(*v, std::move(why));
     }
 
     // An argument ConvScope supports only at its default None (divisor_override=).
-    bool must_be_none(std::string_view name, const std::string& why) {
+    bool must_be_none(std::string_view name, Error why) {
         const Value* v = get(name);
         return !v || v->type == Value::Type::None || value_error(*v, why);
     }
@@ -262,7 +252,7 @@ public:
     }
 
     // A string argument; print(model) writes some unquoted (mode=nearest, padding_mode=reflect).
-    bool text(std::string_view name, std::string& out, const std::string& expected) {
+    bool text(std::string_view name, std::string& out, ErrCode expected) {
         const Value* v = get(name);
         if (!v) return true;
         if (v->type != Value::Type::String && v->type != Value::Type::Name)
@@ -291,9 +281,8 @@ public:
         if (v->type == Value::Type::Tuple &&
             std::all_of(v->items.begin(), v->items.end(),
                         [](const Value& x) { return x.type == Value::Type::Int; }))
-            return value_error(*v, "padding must be one number or four (left, right, top, bottom), got " +
-                                       std::to_string(v->items.size()));
-        return type_error(*v, "padding", "a whole number or a 4-tuple (left, right, top, bottom)");
+            return value_error(*v, fail<ErrCode::arg_pad4_count>(v->items.size()));
+        return type_error(*v, "padding", ErrCode::w_whole_or_4tuple);
     }
 
     // output_size= of the adaptive pools: a number, or a pair whose items may be None (0 here).
@@ -307,24 +296,24 @@ public:
         };
         if (v->type == Value::Type::Int) {
             out = Pair(v->i);
-            if (v->i < 1) return value_error(*v, "output_size must be at least 1, got " + describe(*v));
+            if (v->i < 1) return value_error(*v, fail<ErrCode::arg_output_size_min>(described(*v)));
             return true;
         }
         if (v->type == Value::Type::Tuple && v->items.size() == 2 && item(v->items[0], out.h) &&
             item(v->items[1], out.w)) {
             if ((v->items[0].type == Value::Type::Int && out.h < 1) ||
                 (v->items[1].type == Value::Type::Int && out.w < 1))
-                return value_error(*v, "output_size must be at least 1, got " + describe(*v));
+                return value_error(*v, fail<ErrCode::arg_output_size_min>(described(*v)));
             return true;
         }
-        return type_error(*v, "output_size", "a whole number or a pair (h, w) whose items may be None");
+        return type_error(*v, "output_size", ErrCode::w_whole_or_pair_items_none);
     }
 
     // dim= of Softmax/LogSoftmax: a whole number or None.
     bool optional_integer(std::string_view name, std::optional<int64_t>& out) {
         const Value* v = get(name);
         if (!v || v->type == Value::Type::None) return true;
-        if (v->type != Value::Type::Int) return type_error(*v, name, "a whole number or None");
+        if (v->type != Value::Type::Int) return type_error(*v, name, ErrCode::w_whole_or_none);
         out = v->i;
         return true;
     }
@@ -333,7 +322,7 @@ public:
     bool upsample(Layer& L) {
         L.scale_h = L.scale_w = 0.0;
         if (const Value* v = get("size"); v && v->type != Value::Type::None) {
-            if (!to_pair(*v, "size", L.output_size, " or None")) return false;
+            if (!to_pair(*v, "size", L.output_size, ErrCode::w_whole_or_pair_none)) return false;
         }
         if (const Value* v = get("scale_factor"); v && v->type != Value::Type::None) {
             if (v->type == Value::Type::Tuple && v->items.size() == 2) {
@@ -345,18 +334,16 @@ public:
                 L.scale_w = L.scale_h;
             }
             if (!(L.scale_h > 0 && L.scale_w > 0))
-                return value_error(*v, "scale_factor must be above 0, got " + describe(*v));
+                return value_error(*v, fail<ErrCode::arg_scale_factor_positive>(described(*v)));
         }
         std::string mode = "nearest";
-        if (!text("mode", mode, "a string such as 'nearest'")) return false;
+        if (!text("mode", mode, ErrCode::w_string_like_nearest)) return false;
         if (mode == "nearest")
             L.mode = UpsampleMode::Nearest;
         else if (mode == "bilinear")
             L.mode = UpsampleMode::Bilinear;
         else
-            return value_error(
-                *get("mode"),
-                "mode '" + mode + "' is not supported here (ConvScope knows 'nearest' and 'bilinear')");
+            return value_error(*get("mode"), fail<ErrCode::arg_upsample_mode>(mode));
         if (const Value* v = get("align_corners"); v && v->type != Value::Type::None) {
             bool a = false;
             if (!boolean("align_corners", a)) return false;
@@ -369,8 +356,9 @@ public:
         return true;
     }
 
-    bool value_error(const Value& v, std::string message) {
-        m_err = {LayerErrorKind::Argument, v.pos, std::move(message)};
+    // A value PyTorch refuses (ValueError), at the value.
+    bool value_error(const Value& v, Error why) {
+        m_err = at(v.pos, std::move(why));
         return false;
     }
 
@@ -384,13 +372,13 @@ private:
             char* end = nullptr;
             out = std::strtod(v.s.c_str(), &end);
             if (end && *end == '\0' && std::isfinite(out)) return true;
-            if (end && *end == '\0')
-                return value_error(v, std::string(name) + " must be a finite number, got " + v.s);
+            if (end && *end == '\0') return value_error(v, fail<ErrCode::arg_finite>(name, v.s));
         }
-        return type_error(v, name, "a number");
+        return type_error(v, name, ErrCode::w_a_number);
     }
 
-    bool to_pair(const Value& v, std::string_view name, Pair& out, const std::string& alternatives = "") {
+    bool to_pair(const Value& v, std::string_view name, Pair& out,
+                 ErrCode expected = ErrCode::w_whole_or_pair) {
         if (v.type == Value::Type::Int) {
             out = Pair(v.i);
             return true;
@@ -400,25 +388,25 @@ private:
             out = Pair(v.items[0].i, v.items[1].i);
             return true;
         }
-        return type_error(v, name, "a whole number or a pair (h, w)" + alternatives);
+        return type_error(v, name, expected);
     }
 
-    bool type_error(const Value& v, std::string_view name, const std::string& expected) {
-        m_err = {LayerErrorKind::Signature, v.pos,
-                 std::string(name) + " must be " + expected + ", got " + describe(v)};
+    // A value of the wrong type (TypeError), at the value; `expected` a word such as w_a_whole_number.
+    bool type_error(const Value& v, std::string_view name, ErrCode expected) {
+        m_err = at(v.pos, fail<ErrCode::sig_type>(name, fail_code(expected, {}), described(v)));
         return false;
     }
 
     const Signature& m_sig;
     const Bound& m_bound;
-    ParseFailure& m_err;
+    Error& m_err;
 };
 
 // A Layer from a parsed call, or the failure.
-std::optional<Layer> to_layer(const Call& call, ParseFailure& err) {
+std::optional<Layer> to_layer(const Call& call, Error& err) {
     const auto kind = layer_kind(call.name);
     if (!kind) {
-        err = {LayerErrorKind::Signature, call.name_pos, unknown_layer_message(call.name)};
+        err = at(call.name_pos, unknown_layer(call.name));
         return std::nullopt;
     }
     Layer L = Layer::make(*kind);
@@ -448,12 +436,9 @@ std::optional<Layer> to_layer(const Call& call, ParseFailure& err) {
         }
         case LayerKind::MaxPool2d: {
             Pair padding{0};
-            ok =
-                b.pair("kernel_size", L.kernel) && b.pool_stride(L.stride) && b.pair("padding", padding) &&
-                b.pair("dilation", L.dilation) && b.boolean("ceil_mode", L.ceil_mode) &&
-                b.must_be_false(
-                    "return_indices",
-                    "return_indices=True makes MaxPool2d return (output, indices); a stack needs one output");
+            ok = b.pair("kernel_size", L.kernel) && b.pool_stride(L.stride) && b.pair("padding", padding) &&
+                 b.pair("dilation", L.dilation) && b.boolean("ceil_mode", L.ceil_mode) &&
+                 b.must_be_false("return_indices", fail<ErrCode::arg_return_indices>("MaxPool2d"));
             L.padding = Padding(padding);
             break;
         }
@@ -461,7 +446,7 @@ std::optional<Layer> to_layer(const Call& call, ParseFailure& err) {
             Pair padding{0};
             ok = b.pair("kernel_size", L.kernel) && b.pool_stride(L.stride) && b.pair("padding", padding) &&
                  b.boolean("ceil_mode", L.ceil_mode) && b.boolean("count_include_pad", L.count_include_pad) &&
-                 b.must_be_none("divisor_override", "divisor_override is not supported here");
+                 b.must_be_none("divisor_override", fail<ErrCode::arg_divisor_override>());
             L.padding = Padding(padding);
             break;
         }
@@ -470,9 +455,7 @@ std::optional<Layer> to_layer(const Call& call, ParseFailure& err) {
             break;
         case LayerKind::AdaptiveMaxPool2d:
             ok = b.output_size(L.output_size) &&
-                 b.must_be_false("return_indices",
-                                 "return_indices=True makes AdaptiveMaxPool2d return (output, "
-                                 "indices); a stack needs one output");
+                 b.must_be_false("return_indices", fail<ErrCode::arg_return_indices>("AdaptiveMaxPool2d"));
             break;
         case LayerKind::BatchNorm2d: {
             ok = b.integer("num_features", L.in) && b.real("eps", L.eps) && b.boolean("affine", L.affine) &&
@@ -495,10 +478,9 @@ std::optional<Layer> to_layer(const Call& call, ParseFailure& err) {
             break;
         case LayerKind::GELU: {
             std::string approximate = "none";
-            ok = b.text("approximate", approximate, "'none' or 'tanh'");
+            ok = b.text("approximate", approximate, ErrCode::w_none_or_tanh);
             if (ok && approximate != "none" && approximate != "tanh")
-                ok = b.value_error(*b.get("approximate"),
-                                   "approximate must be 'none' or 'tanh', got '" + approximate + "'");
+                ok = b.value_error(*b.get("approximate"), fail<ErrCode::arg_gelu_approximate>(approximate));
             L.tanh_approximation = approximate == "tanh";
             break;
         }
@@ -542,7 +524,7 @@ std::optional<Layer> to_layer(const Call& call, ParseFailure& err) {
 }
 
 // Parses text that must be exactly one call.
-std::optional<Layer> parse_layer_at(std::string_view text, ParseFailure& err) {
+std::optional<Layer> parse_layer_at(std::string_view text, Error& err) {
     Parser p(text);
     auto call = p.call(err);
     if (!call) return std::nullopt;
@@ -578,18 +560,101 @@ std::string_view to_string(LayerErrorKind kind) {
     return "none";
 }
 
+namespace {
+
+// The error a place wrapper (`line {}: …`, `column {}: …`, `layer {} ({}): …`) holds, or nullptr for an
+// error that is not one; `number` receives the wrapper's first argument.
+const Error* wrapped(const Error& e, int64_t& number) {
+    size_t inner = 0;
+    if (e.code == ErrCode::at_line || e.code == ErrCode::net_at_column)
+        inner = 1;
+    else if (e.code == ErrCode::net_at_layer)
+        inner = 2;
+    else
+        return nullptr;
+    if (e.args.size() <= inner) return nullptr;
+    const auto* s = std::get_if<std::string>(&e.args[0]);
+    const auto* in = std::get_if<std::shared_ptr<const Error>>(&e.args[inner]);
+    if (!s || !in || !*in) return nullptr;
+    number = 0;
+    std::from_chars(s->data(), s->data() + s->size(), number);
+    return in->get();
+}
+
+}  // namespace
+
+LayerErrorKind layer_error_kind(const Error& e) {
+    const Error* at = &e;
+    int64_t number = 0;
+    while (const Error* inner = wrapped(*at, number)) at = inner;
+    switch (at->code) {
+        case ErrCode::syn_expected:
+        case ErrCode::syn_unclosed_string:
+        case ErrCode::syn_number_text_too_large:
+        case ErrCode::syn_unexpected_char:
+        case ErrCode::syn_after_close:
+        case ErrCode::syn_nested:
+        case ErrCode::syn_unclosed_call:
+        case ErrCode::syn_positional_after_keyword:
+        case ErrCode::syn_fraction:
+        case ErrCode::syn_division_by_zero:
+        case ErrCode::syn_whole_numbers_only:
+        case ErrCode::syn_number_too_large:
+        case ErrCode::syn_sign_needs_number:
+            return LayerErrorKind::Syntax;
+        case ErrCode::sig_not_a_layer_did_you_mean:
+        case ErrCode::sig_unknown_layer:
+        case ErrCode::sig_too_many_positional_1:
+        case ErrCode::sig_too_many_positional:
+        case ErrCode::sig_unexpected_keyword:
+        case ErrCode::sig_multiple_values:
+        case ErrCode::sig_missing_argument:
+        case ErrCode::sig_type:
+            return LayerErrorKind::Signature;
+        case ErrCode::net_groups_in:
+        case ErrCode::net_groups_out:
+            return LayerErrorKind::Groups;
+        case ErrCode::net_spatial_rank:
+        case ErrCode::net_batchnorm_rank:
+        case ErrCode::net_lrn_rank:
+        case ErrCode::net_dim_range:
+        case ErrCode::net_pad_rank:
+        case ErrCode::net_bilinear_rank:
+            return LayerErrorKind::Rank;
+        case ErrCode::net_channels:
+        case ErrCode::net_channels_1:
+            return LayerErrorKind::Channels;
+        case ErrCode::net_output_empty:
+        case ErrCode::net_output_empty_or_large:
+        case ErrCode::net_tconv_empty:
+            return LayerErrorKind::TooSmall;
+        case ErrCode::net_features:
+            return LayerErrorKind::Features;
+        default:  // a value PyTorch refuses: the parser's arg_* codes, the checks' and the geometry's
+            return LayerErrorKind::Argument;
+    }
+}
+
+ErrorPlace error_place(const Error& e) {
+    ErrorPlace place;
+    const Error* at = &e;
+    int64_t number = 0;
+    for (const Error* inner; (inner = wrapped(*at, number)); at = inner) {
+        std::optional<int64_t>& field = at->code == ErrCode::at_line         ? place.line
+                                        : at->code == ErrCode::net_at_column ? place.column
+                                                                             : place.layer;
+        if (!field) field = number;
+    }
+    return place;
+}
+
 // [SECTION] parse_layer
 
-Result<Layer> parse_layer(std::string_view text, LayerErrorKind* kind) {
-    ParseFailure err;
+Result<Layer> parse_layer(std::string_view text) {
+    Error err;
     auto layer = parse_layer_at(text, err);
-    if (layer) {
-        if (kind) *kind = LayerErrorKind::None;
-        return *layer;
-    }
-    if (kind) *kind = err.kind;
-    if (err.pos == kNoPos) return fail(err.message);
-    return fail("column " + std::to_string(err.pos + 1) + ": " + err.message);
+    if (layer) return *layer;
+    return err;  // at() made its offset in `text` the column
 }
 
 Result<Shape> parse_input_shape(std::string_view text) {
@@ -618,22 +683,17 @@ Result<Shape> parse_input_shape(std::string_view text) {
             if (q == p) break;
             int64_t v = 0;
             const auto [end, ec] = std::from_chars(part.data() + p, part.data() + q, v);
-            if (ec != std::errc() || end != part.data() + q)
-                return fail("'" + std::string(text) + "' is not a shape such as 1,1,28,28");
+            if (ec != std::errc() || end != part.data() + q) return fail<ErrCode::shape_not_a_shape>(text);
             shape.push_back(v);
             any = true;
             p = q;
         }
-        if (!any) return fail("'" + std::string(text) + "' is not a shape such as 1,1,28,28");
+        if (!any) return fail<ErrCode::shape_not_a_shape>(text);
     }
-    if (shape.empty() || shape.size() > 4)
-        return fail("the input shape must have 1 to 4 dimensions (N,C,H,W), got '" + std::string(text) + "'");
+    if (shape.empty() || shape.size() > 4) return fail<ErrCode::shape_rank_text>(text);
     for (int64_t d : shape)
-        if (d < 1)
-            return fail("every dimension of the input shape must be at least 1, got " +
-                        shape_to_string(shape));
-    if (shape_numel(shape) < 0)
-        return fail("the input " + shape_to_string(shape) + " is larger than the limits");
+        if (d < 1) return fail<ErrCode::shape_dim_min>(shape_to_string(shape));
+    if (shape_numel(shape) < 0) return fail<ErrCode::net_input_over_limits>(shape_to_string(shape));
     return shape;
 }
 

@@ -1,5 +1,5 @@
 // The lexer of PyTorch's constructor syntax (core/network/code_*.cpp; not part of core's API): names, ints,
-// floats, strings, brackets and operators, with the offset of each, and the failure type the readers share.
+// floats, strings, brackets and operators, with the offset of each, and how the readers place their errors.
 #pragma once
 
 #include <algorithm>
@@ -20,12 +20,34 @@ namespace convscope::code_detail {
 
 constexpr size_t kNoPos = std::string_view::npos;
 
-// An error with the offset (into the parsed text) it points at, or kNoPos.
-struct ParseFailure {
-    LayerErrorKind kind = LayerErrorKind::Syntax;
-    size_t pos = kNoPos;
-    std::string message;
-};
+// A failure of the readers is an ordinary Error. One that points into the parsed text is wrapped in
+// net_at_column, its column the offset + 1 (at(); for one-line text, the column from 1): parse_layer returns
+// it as it is, the importer reads the offset back (offset_of()) to name the line and column in the code.
+inline Error at(size_t pos, Error inner) {
+    return fail<ErrCode::net_at_column>(pos + 1, std::move(inner));
+}
+
+// The offset an error of at() points at, or kNoPos.
+inline size_t offset_of(const Error& e) {
+    if (e.code != ErrCode::net_at_column || e.args.empty()) return kNoPos;
+    const auto* s = std::get_if<std::string>(&e.args[0]);
+    size_t column = 0;
+    if (!s || std::from_chars(s->data(), s->data() + s->size(), column).ec != std::errc() || column == 0)
+        return kNoPos;
+    return column - 1;
+}
+
+// The error inside an at() wrapper (the error itself when it has none).
+inline const Error& without_offset(const Error& e) {
+    if (offset_of(e) == kNoPos || e.args.size() < 2) return e;
+    const auto* inner = std::get_if<std::shared_ptr<const Error>>(&e.args[1]);
+    return inner && *inner ? **inner : e;
+}
+
+// True once a reader has set `e` (a default Error is "no failure").
+inline bool failed(const Error& e) {
+    return !e.message.empty();
+}
 
 // [SECTION] Lexer
 
@@ -52,9 +74,17 @@ enum class Tok {
 struct Token {
     Tok type = Tok::End;
     size_t pos = 0;
-    std::string text;   // names and strings (without quotes); the offending text for Bad and Float
-    int64_t value = 0;  // Int
+    std::string text;             // names and strings (without quotes); the offending text for Bad and Float
+    int64_t value = 0;            // Int
+    ErrCode bad = ErrCode::text;  // Bad: why, its argument (if any) `text`
 };
+
+// Why a Bad token is bad.
+inline Error bad_token(const Token& t) {
+    if (t.bad == ErrCode::syn_unclosed_string) return fail<ErrCode::syn_unclosed_string>();
+    if (t.bad == ErrCode::syn_number_text_too_large) return fail<ErrCode::syn_number_text_too_large>(t.text);
+    return fail<ErrCode::syn_unexpected_char>(t.text);
+}
 
 inline bool is_name_start(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
@@ -67,7 +97,7 @@ class Lexer {
 public:
     Lexer(std::string_view text, size_t pos = 0) : m_text(text), m_pos(pos) {}
 
-    // The next token; Bad carries a message in `text`.
+    // The next token; Bad carries why in `bad` (bad_token()).
     Token next() {
         while (m_pos < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_pos]))) ++m_pos;
         Token t;
@@ -126,7 +156,7 @@ public:
             const size_t close = m_text.find(c, m_pos + 1);
             if (close == kNoPos) {
                 t.type = Tok::Bad;
-                t.text = "the quoted string is never closed";
+                t.bad = ErrCode::syn_unclosed_string;
                 m_pos = m_text.size();
                 return t;
             }
@@ -166,7 +196,7 @@ public:
             const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), t.value);
             if (ec != std::errc() || p != digits.data() + digits.size()) {
                 t.type = Tok::Bad;
-                t.text = "the number " + t.text + " is too large";
+                t.bad = ErrCode::syn_number_text_too_large;
                 return t;
             }
             t.type = Tok::Int;
@@ -189,7 +219,8 @@ public:
             return t;
         }
         t.type = Tok::Bad;
-        t.text = "unexpected character '" + std::string(1, c) + "'";
+        t.bad = ErrCode::syn_unexpected_char;
+        t.text = std::string(1, c);
         ++m_pos;
         return t;
     }

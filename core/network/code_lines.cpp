@@ -115,7 +115,7 @@ std::string strip_self(std::string name) {
 }
 
 // Functions in forward that act as a layer: torch.flatten(x, 1), x.view(x.size(0), -1), F.relu(x), …
-std::optional<Layer> functional_layer(const Value& call, std::string& note, ParseFailure& err) {
+std::optional<Layer> functional_layer(const Value& call, std::string& note, Error& err) {
     const std::string& n = call.s;
     auto ends = [&](std::string_view tail) { return n.size() > tail.size() && n.ends_with(tail); };
     auto int_arg = [&](size_t index, std::string_view keyword, int64_t fallback) {

@@ -61,6 +61,12 @@ inline std::string describe(const Value& v) {
     return "?";
 }
 
+// describe() as an error argument: "an expression" in the reader's language, the rest as written.
+inline Error described(const Value& v) {
+    if (v.type == Value::Type::Opaque) return word<ErrCode::w_an_expression>();
+    return fail_text(describe(v));
+}
+
 struct Call {
     std::string name;  // as written, e.g. "nn.Conv2d"
     size_t name_pos = 0;
@@ -82,34 +88,29 @@ public:
     }
 
     // NAME '(' [arg {',' arg} [',']] ')'
-    std::optional<Call> call(ParseFailure& err) {
+    std::optional<Call> call(Error& err) {
         Call c;
-        if (m_tok.type != Tok::Name) return expected("a layer such as Conv2d(1, 5, 5)", err);
+        if (m_tok.type != Tok::Name) return expected(word<ErrCode::w_exp_layer>(), err);
         c.name = m_tok.text;
         c.name_pos = m_tok.pos;
         advance();
-        if (m_tok.type != Tok::LParen) return expected("'(' after " + c.name, err);
+        if (m_tok.type != Tok::LParen) return expected(fail<ErrCode::w_exp_paren_after>(c.name), err);
         if (!call_args(c.name, c.args, c.close_pos, err)) return std::nullopt;
         c.end = c.close_pos + 1;
         return c;
     }
 
     // The current token must be the end of the text.
-    bool at_end(ParseFailure& err) {
+    bool at_end(Error& err) {
         if (m_tok.type == Tok::End) return true;
-        if (m_tok.type == Tok::Bad) {
-            err = {LayerErrorKind::Syntax, m_tok.pos, m_tok.text};
-        } else {
-            err = {LayerErrorKind::Syntax, m_tok.pos, "unexpected text after the closing ')'"};
-        }
+        err = at(m_tok.pos, m_tok.type == Tok::Bad ? bad_token(m_tok) : fail<ErrCode::syn_after_close>());
         return false;
     }
 
     // An expression: sums and products of whole numbers, calls, tuples, names, strings.
-    std::optional<Value> value(ParseFailure& err) {
+    std::optional<Value> value(Error& err) {
         if (++m_depth > kMaxCodeNesting) {
-            err = {LayerErrorKind::Syntax, m_tok.pos,
-                   "nested more than " + std::to_string(kMaxCodeNesting) + " deep"};
+            err = at(m_tok.pos, fail<ErrCode::syn_nested>(kMaxCodeNesting));
             return std::nullopt;
         }
         auto v = sum(err);
@@ -127,14 +128,12 @@ public:
     }
 
     // '(' … ')' after a call's name: the arguments, positional then keyword, a trailing comma allowed.
-    bool call_args(const std::string& name, std::vector<Argument>& args, size_t& close_pos,
-                   ParseFailure& err) {
+    bool call_args(const std::string& name, std::vector<Argument>& args, size_t& close_pos, Error& err) {
         advance();  // '('
         bool seen_keyword = false;
         while (m_tok.type != Tok::RParen) {
             if (m_tok.type == Tok::End) {
-                err = {LayerErrorKind::Syntax, m_tok.pos,
-                       "missing ')': the '(' of " + name + " is never closed"};
+                err = at(m_tok.pos, fail<ErrCode::syn_unclosed_call>(name));
                 return false;
             }
             Argument a;
@@ -145,7 +144,7 @@ public:
                 advance();  // '='
                 seen_keyword = true;
             } else if (seen_keyword) {
-                err = {LayerErrorKind::Syntax, m_tok.pos, "positional argument follows keyword argument"};
+                err = at(m_tok.pos, fail<ErrCode::syn_positional_after_keyword>());
                 return false;
             }
             auto v = value(err);
@@ -157,7 +156,7 @@ public:
                 continue;
             }
             if (m_tok.type != Tok::RParen && m_tok.type != Tok::End) {
-                expected("',' or ')'", err);
+                expected(word<ErrCode::w_exp_comma_or_paren>(), err);
                 return false;
             }
         }
@@ -166,68 +165,69 @@ public:
         return true;
     }
 
-    std::nullopt_t expected(const std::string& what, ParseFailure& err) {
-        std::string got;
+    // "expected `what`, found …" at the current token (`what` a word such as w_exp_value).
+    std::nullopt_t expected(Error what, Error& err) {
+        Error got;
         switch (m_tok.type) {
             case Tok::End:
-                got = "the end";
+                got = word<ErrCode::w_the_end>();
                 break;
             case Tok::Bad:
-                err = {LayerErrorKind::Syntax, m_tok.pos, m_tok.text};
+                err = at(m_tok.pos, bad_token(m_tok));
                 return std::nullopt;
             case Tok::Name:
-                got = "'" + m_tok.text + "'";
+                got = fail_text("'" + m_tok.text + "'");
                 break;
             case Tok::Int:
-                got = std::to_string(m_tok.value);
+                got = fail_text(std::to_string(m_tok.value));
                 break;
             case Tok::Float:
-                got = m_tok.text;
+                got = fail_text(m_tok.text);
                 break;
             case Tok::String:
-                got = "the string '" + m_tok.text + "'";
+                got = fail<ErrCode::w_the_string>(m_tok.text);
                 break;
             case Tok::LParen:
-                got = "'('";
+                got = fail_text("'('");
                 break;
             case Tok::RParen:
-                got = "')'";
+                got = fail_text("')'");
                 break;
             case Tok::LBracket:
-                got = "'['";
+                got = fail_text("'['");
                 break;
             case Tok::RBracket:
-                got = "']'";
+                got = fail_text("']'");
                 break;
             case Tok::Comma:
-                got = "','";
+                got = fail_text("','");
                 break;
             case Tok::Equals:
-                got = "'='";
+                got = fail_text("'='");
                 break;
             case Tok::Minus:
-                got = "'-'";
+                got = fail_text("'-'");
                 break;
             case Tok::Plus:
-                got = "'+'";
+                got = fail_text("'+'");
                 break;
             case Tok::Star:
-                got = "'*'";
+                got = fail_text("'*'");
                 break;
             case Tok::Slash:
-                got = "'/'";
+                got = fail_text("'/'");
                 break;
             case Tok::Colon:
-                got = "':'";
+                got = fail_text("':'");
                 break;
         }
-        err = {LayerErrorKind::Syntax, m_tok.pos, "expected " + what + ", found " + got};
+        err = at(m_tok.pos, fail<ErrCode::syn_expected>(std::move(what), std::move(got)));
         return std::nullopt;
     }
 
 private:
     // a + b, a − b on whole numbers.
-    std::optional<Value> sum(ParseFailure& err) {
+    std::optional<Value> sum(Error& err) {
         auto left = product(err);
         while (left && (m_tok.type == Tok::Plus || m_tok.type == Tok::Minus)) {
             const bool plus = m_tok.type == Tok::Plus;
@@ -246,7 +246,7 @@ private:
     }
 
     // a * b, a // b on whole numbers.
-    std::optional<Value> product(ParseFailure& err) {
+    std::optional<Value> product(Error& err) {
         auto left = unary(err);
         while (left && (m_tok.type == Tok::Star || m_tok.type == Tok::Slash)) {
             const bool times = m_tok.type == Tok::Star;
@@ -254,8 +254,7 @@ private:
             advance();
             if (!times) {
                 if (m_tok.type != Tok::Slash) {
-                    err = {LayerErrorKind::Syntax, op,
-                           "'/' gives a fraction here; write '//' for whole numbers"};
+                    err = at(op, fail<ErrCode::syn_fraction>());
                     return std::nullopt;
                 }
                 advance();
@@ -269,7 +268,7 @@ private:
                     return too_large(*left, err);
             } else {
                 if (right->i == 0) {
-                    err = {LayerErrorKind::Syntax, right->pos, "division by zero"};
+                    err = at(right->pos, fail<ErrCode::syn_division_by_zero>());
                     return std::nullopt;
                 }
                 // Python's floor division.
@@ -281,27 +280,25 @@ private:
         return left;
     }
 
-    bool arithmetic(const Value& a, const Value& b, ParseFailure& err) {
+    bool arithmetic(const Value& a, const Value& b, Error& err) {
         if (a.type == Value::Type::Int && b.type == Value::Type::Int) return true;
-        err = {LayerErrorKind::Syntax, a.type == Value::Type::Int ? b.pos : a.pos,
-               "only whole numbers can be added or multiplied here, got " +
-                   describe(a.type == Value::Type::Int ? b : a)};
+        const Value& bad = a.type == Value::Type::Int ? b : a;
+        err = at(bad.pos, fail<ErrCode::syn_whole_numbers_only>(described(bad)));
         return false;
     }
 
-    std::nullopt_t too_large(const Value& v, ParseFailure& err) {
-        err = {LayerErrorKind::Syntax, v.pos, "the number is too large"};
+    std::nullopt_t too_large(const Value& v, Error& err) {
+        err = at(v.pos, fail<ErrCode::syn_number_too_large>());
         return std::nullopt;
     }
 
-    std::optional<Value> unary(ParseFailure& err) {
+    std::optional<Value> unary(Error& err) {
         if (m_tok.type == Tok::Minus || m_tok.type == Tok::Plus) {
             const bool minus = m_tok.type == Tok::Minus;
             const size_t pos = m_tok.pos;
             advance();
             if (++m_depth > kMaxCodeNesting) {
-                err = {LayerErrorKind::Syntax, pos,
-                       "nested more than " + std::to_string(kMaxCodeNesting) + " deep"};
+                err = at(pos, fail<ErrCode::syn_nested>(kMaxCodeNesting));
                 return std::nullopt;
             }
             auto inner = unary(err);
@@ -315,8 +312,7 @@ private:
                     inner->i = -inner->i;
                 }
             } else {
-                err = {LayerErrorKind::Syntax, inner->pos,
-                       std::string(minus ? "'-'" : "'+'") + " must be followed by a number"};
+                err = at(inner->pos, fail<ErrCode::syn_sign_needs_number>(minus ? "-" : "+"));
                 return std::nullopt;
             }
             inner->pos = pos;
@@ -333,7 +329,7 @@ private:
     }
 
     // INT | FLOAT | STRING | NAME | NAME '(' args ')' | '(' values ')' | '[' values ']'
-    std::optional<Value> primary(ParseFailure& err) {
+    std::optional<Value> primary(Error& err) {
         Value v;
         v.pos = m_tok.pos;
         switch (m_tok.type) {
@@ -362,8 +358,7 @@ private:
                 advance();
                 if (m_tok.type == Tok::LParen) {
                     if (++m_depth > kMaxCodeNesting) {
-                        err = {LayerErrorKind::Syntax, v.pos,
-                               "nested more than " + std::to_string(kMaxCodeNesting) + " deep"};
+                        err = at(v.pos, fail<ErrCode::syn_nested>(kMaxCodeNesting));
                         return std::nullopt;
                     }
                     v.type = Value::Type::Call;
@@ -419,7 +414,10 @@ private:
                         advance();
                         continue;
                     }
-                    if (m_tok.type != close) return expected(paren ? "',' or ')'" : "',' or ']'", err);
+                    if (m_tok.type != close)
+                        return expected(paren ? word<ErrCode::w_exp_comma_or_paren>()
+                                              : word<ErrCode::w_exp_comma_or_bracket>(),
+                                        err);
                 }
                 advance();
                 // Python: (3) is just 3; (3,) is a tuple of one.
@@ -431,7 +429,7 @@ private:
                 return v;
             }
             default:
-                return expected("a value (a number, a tuple, True/False, None or a quoted string)", err);
+                return expected(word<ErrCode::w_exp_value>(), err);
         }
     }
 
@@ -450,16 +448,17 @@ inline std::string lower(std::string_view s) {
     return r;
 }
 
-// The layer a call builds, its arguments bound as Python binds them, or nullopt with `err` set.
-std::optional<Layer> to_layer(const Call& call, ParseFailure& err);
+// The layer a call builds, its arguments bound as Python binds them, or nullopt with `err` set (at() its
+// offset).
+std::optional<Layer> to_layer(const Call& call, Error& err);
 // One layer call that must fill `text`.
-std::optional<Layer> parse_layer_at(std::string_view text, ParseFailure& err);
+std::optional<Layer> parse_layer_at(std::string_view text, Error& err);
 // The kind a class name names ("Conv2d", "nn.Conv2d", "torch.nn.Conv2d"), or nullopt.
 std::optional<LayerKind> layer_kind(std::string_view name);
-// Every layer class ConvScope knows, for messages.
-std::string known_layers();
-// "unknown layer 'Conv3d'", with the nearest known name when one is close.
-std::string unknown_layer_message(std::string_view name);
+// Every layer class ConvScope knows, for messages: "Conv2d, …, Upsample and LocalResponseNorm".
+Error known_layers();
+// "Conv3d is not a layer ConvScope knows (…)", or the known name when only its case differs.
+Error unknown_layer(std::string_view name);
 
 // [SECTION] Lines (code_lines.cpp)
 
@@ -487,6 +486,6 @@ std::string strip_self(std::string name);
 
 // Functions in forward that act as a layer: torch.flatten(x, 1), x.view(x.size(0), -1), F.relu(x), …; the
 // note says how it was read.
-std::optional<Layer> functional_layer(const Value& call, std::string& note, ParseFailure& err);
+std::optional<Layer> functional_layer(const Value& call, std::string& note, Error& err);
 
 }  // namespace convscope::code_detail

@@ -30,9 +30,9 @@ inline size_t channel_axis(const Shape& s) {
     return s.size() == 3 ? 0 : 1;
 }
 
-// Marks `c` refused by PyTorch, for `kind`, with `reason` (its English text in `error`).
-inline void refuse(LayerCheck& c, LayerErrorKind kind, Error reason) {
-    c.error_kind = kind;
+// Marks `c` refused by PyTorch with `reason` (its English text in `error`, its kind read from its code).
+inline void refuse(LayerCheck& c, Error reason) {
+    c.error_kind = layer_error_kind(reason);
     c.error = reason.message;
     c.reason = std::move(reason);
 }

@@ -286,32 +286,31 @@ Status NetworkModel::apply(const NetworkEdit& edit, bool settled) {
     namespace ne = network_edit;
     NetworkStack next = m_stack;
     if (const auto* e = std::get_if<ne::SetInput>(&edit)) {
-        if (e->input.empty() || e->input.size() > 4) return fail("the input must have 1 to 4 dimensions");
+        if (e->input.empty() || e->input.size() > 4) return fail<ErrCode::model_input_rank>();
         next.input = e->input;
         for (int64_t& d : next.input) d = std::clamp<int64_t>(d, 1, kMaxEditValue);
     } else if (const auto* e = std::get_if<ne::AddLayer>(&edit)) {
         const int at = e->at < 0 || e->at > int(next.layers.size()) ? int(next.layers.size()) : e->at;
         next.layers.insert(next.layers.begin() + at, StackLayer{suggested_layer(e->kind, shape_at(at)), {}});
     } else if (const auto* e = std::get_if<ne::RemoveLayer>(&edit)) {
-        if (!valid_index(next, e->index)) return fail("no layer " + std::to_string(e->index + 1));
+        if (!valid_index(next, e->index)) return fail<ErrCode::model_no_layer>(e->index + 1);
         next.layers.erase(next.layers.begin() + e->index);
     } else if (const auto* e = std::get_if<ne::MoveLayer>(&edit)) {
         const int to = e->index + (e->by < 0 ? -1 : 1);
         if (!valid_index(next, e->index) || !valid_index(next, to))
-            return fail("layer " + std::to_string(e->index + 1) + " cannot move there");
+            return fail<ErrCode::model_cannot_move>(e->index + 1);
         std::swap(next.layers[size_t(e->index)], next.layers[size_t(to)]);
     } else if (const auto* e = std::get_if<ne::SetLayer>(&edit)) {
-        if (!valid_index(next, e->index)) return fail("no layer " + std::to_string(e->index + 1));
+        if (!valid_index(next, e->index)) return fail<ErrCode::model_no_layer>(e->index + 1);
         StackLayer& s = next.layers[size_t(e->index)];
         if (s.layer.kind != e->layer.kind) s.presets.clear();  // kernels of another kind of layer
         s.layer = e->layer;
     } else if (const auto* e = std::get_if<ne::SetPreset>(&edit)) {
-        if (!valid_index(next, e->index)) return fail("no layer " + std::to_string(e->index + 1));
+        if (!valid_index(next, e->index)) return fail<ErrCode::model_no_layer>(e->index + 1);
         StackLayer& s = next.layers[size_t(e->index)];
         if (s.layer.kind != LayerKind::Conv2d || e->channel < 0 || e->channel >= s.layer.out ||
             e->channel >= kTilesPerLayer)
-            return fail("layer " + std::to_string(e->index + 1) + " has no channel " +
-                        std::to_string(e->channel));
+            return fail<ErrCode::model_no_channel>(e->index + 1, e->channel);
         if (int64_t(s.presets.size()) <= e->channel) s.presets.resize(size_t(e->channel + 1));
         s.presets[size_t(e->channel)] = e->preset;
     } else if (const auto* e = std::get_if<ne::LoadBundled>(&edit)) {
@@ -321,7 +320,7 @@ Status NetworkModel::apply(const NetworkEdit& edit, bool settled) {
             const BundledStack* found = nullptr;
             for (const BundledStack& b : bundled_stacks())
                 if (b.id == e->id) found = &b;
-            if (!found) return fail("no bundled stack '" + e->id + "'");
+            if (!found) return fail<ErrCode::model_no_bundled>(e->id);
             next = NetworkStack::from(found->net);
         }
     } else if (const auto* e = std::get_if<ne::PasteCode>(&edit)) {
@@ -479,14 +478,14 @@ void NetworkModel::submit_if_needed() {
 }
 
 Result<Tensor> NetworkModel::channel_map(int row, int64_t channel) const {
-    if (!m_maps || !m_maps->ok()) return fail("no feature maps yet");
+    if (!m_maps || !m_maps->ok()) return fail<ErrCode::model_no_maps>();
     const MapsRun& run = m_maps->value();
-    if (row < 0 || row >= int(run.tensors.size())) return fail("no such layer");
+    if (row < 0 || row >= int(run.tensors.size())) return fail<ErrCode::model_no_such_layer>();
     const Tensor& y = run.tensors[size_t(row)];
     const int r = y.rank();
-    if (r < 3) return fail("a row of values is not a map");
+    if (r < 3) return fail<ErrCode::model_row_not_map>();
     const int64_t C = y.shape[size_t(r - 3)], H = y.shape[size_t(r - 2)], W = y.shape[size_t(r - 1)];
-    if (channel < 0 || channel >= C) return fail("no such channel");
+    if (channel < 0 || channel >= C) return fail<ErrCode::model_no_such_channel>();
     const int64_t plane = H * W;
     return Tensor({1, H, W}, std::vector<float>(y.data.begin() + channel * plane,
                                                 y.data.begin() + (channel + 1) * plane));

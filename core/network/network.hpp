@@ -183,11 +183,23 @@ enum class LayerErrorKind {
 // "none", "syntax", "signature", "argument", "groups", "rank", "channels", "too_small", "features".
 std::string_view to_string(LayerErrorKind kind);
 
+// The kind of a network error, read from its code (under its line, column and layer wrappers): Syntax,
+// Signature or Argument for parse_layer's errors, any kind for a LayerCheck's reason.
+LayerErrorKind layer_error_kind(const Error& e);
+
+// Where a network error points, read from its wrappers: `line {}: …` (at_line, pasted code, from 1),
+// `column {}: …` (net_at_column, from 1) and `layer {} ({}): …` (net_at_layer, from 1); nullopt where the
+// error does not say.
+struct ErrorPlace {
+    std::optional<int64_t> line, column, layer;
+};
+ErrorPlace error_place(const Error& e);
+
 // Parses one layer in PyTorch's constructor syntax: positional and keyword arguments, tuples,
 // True/False/None, quoted strings, an optional `nn.` or `torch.nn.` prefix, e.g. "nn.Conv2d(16, 8, (3,5),
-// padding='same')". Errors name the column (from 1): "column 12: expected a value after ','". `kind`, when
-// given, receives the kind of error (Syntax, Signature or Argument).
-Result<Layer> parse_layer(std::string_view text, LayerErrorKind* kind = nullptr);
+// padding='same')". Errors name the column (from 1): "column 12: expected a value after ','"; their kind
+// (Syntax, Signature or Argument) is layer_error_kind(err), their column error_place(err).column.
+Result<Layer> parse_layer(std::string_view text);
 
 // Parses "1,1,28,28" (also "1x1x28x28", "(1, 1, 28, 28)") into a shape of 1 to 4 positive dimensions.
 Result<Shape> parse_input_shape(std::string_view text);
@@ -228,6 +240,7 @@ struct LayerCheck {
 
 struct NetworkCheck {
     std::string input_error;         // the input shape itself is unusable (empty, too large)
+    Error input_reason;              // the same, structured (code and arguments) for the UI's language
     std::vector<LayerCheck> layers;  // one per layer, always all of them
     int64_t total_params = 0;
     int64_t trainable_params = 0;  // every parameter of these layers learns: equal to total_params
@@ -359,10 +372,11 @@ std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed);
 // dividing the channels).
 LayerWeights random_layer_weights(const Layer& layer, uint32_t seed);
 
-// Makes output channel `o` of a Conv2d layer's weights the image preset `preset` (core/image_lab/kernels.hpp, e.g.
-// "sobel-x", "gaussian"; sized presets take the kernel's smaller side) centred in the layer's kernel (cut
-// when larger), on every input channel of its group divided by their number, so the channel still sums as the
-// preset does; its bias becomes 0. An error for an unknown preset or a channel the layer does not have.
+// Makes output channel `o` of a Conv2d layer's weights the image preset `preset` (core/image_lab/kernels.hpp,
+// e.g. "sobel-x", "gaussian"; sized presets take the kernel's smaller side) centred in the layer's kernel
+// (cut when larger), on every input channel of its group divided by their number, so the channel still sums
+// as the preset does; its bias becomes 0. An error for an unknown preset or a channel the layer does not
+// have.
 Status set_channel_preset(const Layer& layer, LayerWeights& weights, int64_t o, std::string_view preset);
 
 // The network's input made from an image (C×h×w, any values): each plane resized to the input's H×W with

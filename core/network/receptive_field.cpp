@@ -147,22 +147,17 @@ double PathCounts::max() const {
 
 Result<std::vector<PathCounts>> receptive_field_paths(const Network& net, int layer, int64_t oy, int64_t ox) {
     const NetworkCheck check = check_network(net);
-    if (!check.ok()) return fail("the stack does not check out");
-    if (layer < 0 || layer >= int(net.layers.size()))
-        return fail("layer " + std::to_string(layer + 1) + " does not exist");
+    if (!check.ok()) return fail<ErrCode::rf_not_checked>();
+    if (layer < 0 || layer >= int(net.layers.size())) return fail<ErrCode::rf_no_layer>(layer + 1);
     std::vector<Shape> shapes{net.input};
     for (int i = 0; i <= layer; ++i) shapes.push_back(check.layers[size_t(i)].output);
     for (size_t k = 0; k < shapes.size(); ++k)
         if (shapes[k].size() != 3 && shapes[k].size() != 4)
-            return fail(k == 0 ? "the input has no height and width"
-                               : "the receptive field stops at layer " + std::to_string(k) + " (" +
-                                     std::string(to_string(net.layers[k - 1].kind)) +
-                                     "): it has no height and width");
+            return k == 0 ? fail<ErrCode::rf_input_no_hw>()
+                          : fail<ErrCode::rf_stops_no_hw>(k, to_string(net.layers[k - 1].kind));
     const Shape& top = shapes.back();
     const int64_t H = top[top.size() - 2], W = top[top.size() - 1];
-    if (oy < 0 || oy >= H || ox < 0 || ox >= W)
-        return fail("(" + std::to_string(oy) + ", " + std::to_string(ox) + ") is outside the " +
-                    std::to_string(H) + "×" + std::to_string(W) + " map");
+    if (oy < 0 || oy >= H || ox < 0 || ox >= W) return fail<ErrCode::rf_outside>(oy, ox, H, W);
     std::vector<PathCounts> maps(shapes.size());
     maps.back().shape = top;
     maps.back().rows.assign(size_t(H), 0.0);
@@ -176,9 +171,8 @@ Result<std::vector<PathCounts>> receptive_field_paths(const Network& net, int la
         in.shape = shapes[size_t(i)];
         if (!back_axis(L, true, in.shape, out.rows, in.rows) ||
             !back_axis(L, false, in.shape, out.cols, in.cols))
-            return fail("the receptive field stops at layer " + std::to_string(i + 1) + " (" +
-                        std::string(to_string(L.kind)) + "): it mixes positions");
-        if (!(in.max() < 1e300)) return fail("too many paths to count");
+            return fail<ErrCode::rf_stops_mixes>(i + 1, to_string(L.kind));
+        if (!(in.max() < 1e300)) return fail<ErrCode::rf_too_many_paths>();
     }
     return maps;
 }

@@ -86,10 +86,10 @@ std::vector<LayerWeights> random_weights(const Network& net, uint32_t seed) {
 }
 
 Status set_channel_preset(const Layer& L, LayerWeights& w, int64_t o, std::string_view preset) {
-    if (L.kind != LayerKind::Conv2d) return fail("only Conv2d layers take preset kernels");
+    if (L.kind != LayerKind::Conv2d) return fail<ErrCode::run_preset_conv_only>();
     if (L.groups < 1 || L.in % L.groups != 0 || w.weight.shape != conv_weight_shape(L))
-        return fail("the weights do not match the layer");
-    if (o < 0 || o >= L.out) return fail("output channel " + std::to_string(o) + " does not exist");
+        return fail<ErrCode::run_weights_mismatch>();
+    if (o < 0 || o >= L.out) return fail<ErrCode::run_no_output_channel>(o);
     const int64_t kh = L.kernel.h, kw = L.kernel.w;
     auto k = make_preset(preset, std::clamp<int64_t>(std::min(kh, kw), 1, kMaxImageKernelSide));
     if (!k) return k.err();
@@ -148,16 +148,16 @@ Tensor linear(const Tensor& x, const LayerWeights& w, const Shape& out_shape) {
 Status check_weights(const Layer& L, const LayerWeights& w, size_t index) {
     const Shape expected = weight_shape(L);
     if (expected.empty()) return {};
-    const std::string where =
-        "layer " + std::to_string(index + 1) + " (" + std::string(to_string(L.kind)) + "): ";
+    auto where = [&](Error why) {
+        return fail<ErrCode::net_at_layer>(index + 1, to_string(L.kind), std::move(why));
+    };
     if (w.weight.shape != expected || int64_t(w.weight.data.size()) != shape_numel(expected))
-        return fail(where + "the weight must be " + shape_to_string(expected) + ", got " +
-                    shape_to_string(w.weight.shape));
+        return where(
+            fail<ErrCode::run_weight_shape>(shape_to_string(expected), shape_to_string(w.weight.shape)));
     const bool bias = has_bias(L);
     const Shape bshape = bias ? Shape{bias_size(L)} : Shape{};
     if (w.bias.shape != bshape || int64_t(w.bias.data.size()) != (bias ? bias_size(L) : 0))
-        return fail(where + (bias ? "the bias must have " + std::to_string(bias_size(L)) + " values"
-                                  : "no bias expected"));
+        return where(bias ? fail<ErrCode::run_bias_count>(bias_size(L)) : fail<ErrCode::run_no_bias>());
     return {};
 }
 
@@ -430,18 +430,15 @@ Tensor upsample(const Tensor& x, const Layer& L, const Shape& out_shape) {
 Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<LayerWeights>& weights,
                                         const Tensor& input, Backend& backend) {
     const NetworkCheck check = check_network(net);
-    if (!check.input_error.empty()) return fail("input: " + check.input_error);
+    if (!check.input_error.empty()) return fail<ErrCode::net_input_colon>(check.input_reason);
     if (check.first_error >= 0) {
         const size_t k = size_t(check.first_error);
-        return fail("layer " + std::to_string(k + 1) + " (" + std::string(to_string(net.layers[k].kind)) +
-                    "): " + check.layers[k].error);
+        return fail<ErrCode::net_at_layer>(k + 1, to_string(net.layers[k].kind), check.layers[k].reason);
     }
     if (input.shape != net.input || int64_t(input.data.size()) != shape_numel(net.input))
-        return fail("the input must be " + shape_to_string(net.input) + ", got " +
-                    shape_to_string(input.shape));
+        return fail<ErrCode::run_input_shape>(shape_to_string(net.input), shape_to_string(input.shape));
     if (weights.size() != net.layers.size())
-        return fail("expected weights for " + std::to_string(net.layers.size()) + " layers, got " +
-                    std::to_string(weights.size()));
+        return fail<ErrCode::run_weights_count>(net.layers.size(), weights.size());
     std::vector<Tensor> outputs;
     outputs.reserve(net.layers.size());
     for (size_t i = 0; i < net.layers.size(); ++i) {
@@ -495,9 +492,7 @@ Result<std::vector<Tensor>> run_network(const Network& net, const std::vector<La
                 y = map_values(x, activation, L);
                 break;
         }
-        if (!y)
-            return fail("layer " + std::to_string(i + 1) + " (" + std::string(to_string(L.kind)) +
-                        "): " + y.error());
+        if (!y) return fail<ErrCode::net_at_layer>(i + 1, to_string(L.kind), y.err());
         outputs.push_back(std::move(*y));
     }
     return outputs;
@@ -532,9 +527,9 @@ Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Te
                                  int64_t channel, int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
                                  int64_t max_kernel, int64_t max_channels) {
     if (L.kind != LayerKind::Conv2d && L.kind != LayerKind::MaxPool2d && L.kind != LayerKind::AvgPool2d)
-        return fail(std::string(to_string(L.kind)) + " has no sliding window to step through");
+        return fail<ErrCode::step_no_window>(to_string(L.kind));
     if (layer_input.rank() != 3 && layer_input.rank() != 4)
-        return fail("the layer's input " + shape_to_string(layer_input.shape) + " is not C×H×W or N×C×H×W");
+        return fail<ErrCode::step_input_rank>(shape_to_string(layer_input.shape));
     // The first sample, C×H×W.
     const int64_t C = layer_input.dim(layer_input.rank() - 3), H = layer_input.dim(layer_input.rank() - 2),
                   W = layer_input.dim(layer_input.rank() - 1);
@@ -547,15 +542,12 @@ Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Te
         return stepper_neighbourhood(sample, spec, channel, oy, ox, reach, max_side, max_kernel);
     }
     if (L.groups < 1 || L.in % L.groups != 0 || L.out % L.groups != 0 || C != L.in)
-        return fail("the layer does not fit its input");
-    if (channel < 0 || channel >= L.out)
-        return fail("output channel " + std::to_string(channel) + " does not exist");
+        return fail<ErrCode::step_layer_misfit>();
+    if (channel < 0 || channel >= L.out) return fail<ErrCode::run_no_output_channel>(channel);
     const int64_t cpg = L.in / L.groups, group = channel / (L.out / L.groups);
-    if (cpg > max_channels)
-        return fail("each output channel of this layer reads " + std::to_string(cpg) +
-                    " input channels; the stepper shows at most " + std::to_string(max_channels));
+    if (cpg > max_channels) return fail<ErrCode::step_too_many_channels>(cpg, max_channels);
     if (w.weight.shape != Shape{L.out, cpg, L.kernel.h, L.kernel.w})
-        return fail("the weights do not match the layer");
+        return fail<ErrCode::run_weights_mismatch>();
     spec.op = FilterOp::Conv;
     spec.conv = L.conv_params();
     spec.kernel.rows = L.kernel.h;

@@ -245,6 +245,113 @@ namespace convscope {
     X(net_start_after_end,  "start_dim cannot come after end_dim", "start_dim은 end_dim보다 뒤에 올 수 없습니다") \
     X(net_features,         "in_features is {}, but the input {} has {} features (its last dimension){}", "in_features는 {}이지만 입력 {}의 특성은 {}개입니다 (마지막 차원){}") \
     X(net_hint_flatten_first, " — a Flatten() before it makes one row per sample", " — 앞에 Flatten()을 두면 샘플마다 한 행이 됩니다") \
+    /* the network's positions, its PyTorch-code parser (core/network/code_*.cpp) */ \
+    X(net_at_column,        "column {}: {}", "{}열: {}") \
+    X(net_at_layer,         "layer {} ({}): {}", "레이어 {} ({}): {}") \
+    X(net_input_colon,      "input: {}", "입력: {}") \
+    X(w_list_and,           "{} and {}", "{}, {}") \
+    X(w_an_expression,      "an expression", "식") \
+    X(w_the_end,            "the end", "끝") \
+    X(w_the_string,         "the string '{}'", "문자열 '{}'") \
+    X(w_exp_layer,          "a layer such as Conv2d(1, 5, 5)", "Conv2d(1, 5, 5) 같은 레이어") \
+    X(w_exp_paren_after,    "'(' after {}", "{} 뒤의 '('") \
+    X(w_exp_comma_or_paren, "',' or ')'", "',' 또는 ')'") \
+    X(w_exp_comma_or_bracket, "',' or ']'", "',' 또는 ']'") \
+    X(w_exp_value,          "a value (a number, a tuple, True/False, None or a quoted string)", "값 (수, 튜플, True/False, None 또는 따옴표로 감싼 문자열)") \
+    X(w_exp_module,         "a module such as Conv2d(…)", "Conv2d(…) 같은 모듈") \
+    X(w_exp_closing,        "')' closing {}", "{}을(를) 닫는 ')'") \
+    X(w_exp_colon,          "':' after the module's name", "모듈 이름 뒤의 ':'") \
+    X(syn_expected,         "expected {}, found {}", "{}이(가) 와야 하는데 {}이(가) 나왔습니다") \
+    X(syn_unclosed_string,  "the quoted string is never closed", "따옴표로 연 문자열이 닫히지 않았습니다") \
+    X(syn_number_text_too_large, "the number {} is too large", "수 {}이(가) 너무 큽니다") \
+    X(syn_unexpected_char,  "unexpected character '{}'", "예상하지 못한 문자 '{}'") \
+    X(syn_after_close,      "unexpected text after the closing ')'", "닫는 ')' 뒤에 예상하지 못한 글자가 있습니다") \
+    X(syn_nested,           "nested more than {} deep", "{}단계보다 깊게 중첩되어 있습니다") \
+    X(syn_unclosed_call,    "missing ')': the '(' of {} is never closed", "')'가 없습니다: {}의 '('가 닫히지 않았습니다") \
+    X(syn_positional_after_keyword, "positional argument follows keyword argument", "키워드 인수 뒤에 위치 인수가 옵니다") \
+    X(syn_fraction,         "'/' gives a fraction here; write '//' for whole numbers", "'/'는 여기서 분수를 만듭니다; 정수에는 '//'를 쓰세요") \
+    X(syn_division_by_zero, "division by zero", "0으로 나눕니다") \
+    X(syn_whole_numbers_only, "only whole numbers can be added or multiplied here, got {}", "여기서는 정수만 더하거나 곱할 수 있습니다 (입력: {})") \
+    X(syn_number_too_large, "the number is too large", "수가 너무 큽니다") \
+    X(syn_sign_needs_number, "'{}' must be followed by a number", "'{}' 뒤에는 수가 와야 합니다") \
+    /* the layer parser's signatures (core/network/code_layers.cpp), Python's TypeError */ \
+    X(w_a_whole_number,     "a whole number", "정수") \
+    X(w_true_or_false,      "True or False", "True 또는 False") \
+    X(w_string_like_zeros,  "a string such as 'zeros'", "'zeros' 같은 문자열") \
+    X(w_whole_or_pair,      "a whole number or a pair (h, w)", "정수 또는 쌍 (h, w)") \
+    X(w_whole_or_pair_same, "a whole number or a pair (h, w) or 'same'/'valid'", "정수, 쌍 (h, w) 또는 'same'/'valid'") \
+    X(w_whole_or_pair_none, "a whole number or a pair (h, w) or None", "정수, 쌍 (h, w) 또는 None") \
+    X(w_whole_or_4tuple,    "a whole number or a 4-tuple (left, right, top, bottom)", "정수 또는 4-튜플 (left, right, top, bottom)") \
+    X(w_whole_or_pair_items_none, "a whole number or a pair (h, w) whose items may be None", "정수 또는 항목이 None일 수 있는 쌍 (h, w)") \
+    X(w_whole_or_none,      "a whole number or None", "정수 또는 None") \
+    X(w_a_number,           "a number", "수") \
+    X(w_string_like_nearest, "a string such as 'nearest'", "'nearest' 같은 문자열") \
+    X(w_none_or_tanh,       "'none' or 'tanh'", "'none' 또는 'tanh'") \
+    X(w_hint_did_you_mean,  " (did you mean '{}'?)", " ('{}'을(를) 말씀하셨나요?)") \
+    X(sig_not_a_layer_did_you_mean, "{} is not a layer; did you mean {}?", "{}은(는) 레이어가 아닙니다. {}을(를) 말씀하셨나요?") \
+    X(sig_unknown_layer,    "{} is not a layer ConvScope knows (it knows {})", "{}은(는) ConvScope가 아는 레이어가 아닙니다 (아는 레이어: {})") \
+    X(sig_too_many_positional_1, "{} takes at most {} positional argument, got {}", "{}은(는) 위치 인수를 최대 {}개 받는데 {}개가 들어왔습니다") \
+    X(sig_too_many_positional, "{} takes at most {} positional arguments, got {}", "{}은(는) 위치 인수를 최대 {}개 받는데 {}개가 들어왔습니다") \
+    X(sig_unexpected_keyword, "{} got an unexpected keyword argument '{}'{}", "{}에 예상하지 못한 키워드 인수 '{}'이(가) 있습니다{}") \
+    X(sig_multiple_values,  "{} got multiple values for argument '{}'", "{}에 인수 '{}'의 값이 여러 개 있습니다") \
+    X(sig_missing_argument, "{} missing required argument '{}'", "{}에 필요한 인수 '{}'이(가) 없습니다") \
+    X(sig_type,             "{} must be {}, got {}", "{}은(는) {}이어야 합니다 (입력: {})") \
+    /* values the layer parser refuses as PyTorch does (core/network/code_layers.cpp) */ \
+    X(arg_padding_string,   "invalid padding string '{}', should be 'same' or 'valid'", "잘못된 padding 문자열 '{}': 'same' 또는 'valid'여야 합니다") \
+    X(arg_padding_mode,     "padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', got '{}'", "padding_mode는 'zeros', 'reflect', 'replicate', 'circular' 중 하나여야 합니다 (입력: '{}')") \
+    X(arg_pool_stride,      "stride must be at least 1 (or None for the kernel size), got {}", "stride는 1 이상이어야 합니다 (커널 크기로 하려면 None) (입력: {})") \
+    X(arg_return_indices,   "return_indices=True makes {} return (output, indices); a stack needs one output", "return_indices=True이면 {}이(가) (output, indices)를 돌려줍니다; 스택에는 출력이 하나여야 합니다") \
+    X(arg_divisor_override, "divisor_override is not supported here", "여기서는 divisor_override를 지원하지 않습니다") \
+    X(arg_pad4_count,       "padding must be one number or four (left, right, top, bottom), got {}", "padding은 숫자 하나 또는 네 개 (left, right, top, bottom)여야 합니다 (개수: {})") \
+    X(arg_output_size_min,  "output_size must be at least 1, got {}", "output_size는 1 이상이어야 합니다 (입력: {})") \
+    X(arg_scale_factor_positive, "scale_factor must be above 0, got {}", "scale_factor는 0보다 커야 합니다 (입력: {})") \
+    X(arg_upsample_mode,    "mode '{}' is not supported here (ConvScope knows 'nearest' and 'bilinear')", "mode '{}'은(는) 여기서 지원하지 않습니다 (ConvScope는 'nearest'와 'bilinear'를 압니다)") \
+    X(arg_gelu_approximate, "approximate must be 'none' or 'tanh', got '{}'", "approximate는 'none' 또는 'tanh'여야 합니다 (입력: '{}')") \
+    X(arg_finite,           "{} must be a finite number, got {}", "{}은(는) 유한한 수여야 합니다 (입력: {})") \
+    /* input shapes (parse_input_shape, check_network, the pasted code's torch.randn) */ \
+    X(shape_not_a_shape,    "'{}' is not a shape such as 1,1,28,28", "'{}'은(는) 1,1,28,28 같은 모양이 아닙니다") \
+    X(shape_rank_text,      "the input shape must have 1 to 4 dimensions (N,C,H,W), got '{}'", "입력 모양은 1~4차원(N,C,H,W)이어야 합니다 (입력: '{}')") \
+    X(shape_dim_min,        "every dimension of the input shape must be at least 1, got {}", "입력 모양의 모든 차원은 1 이상이어야 합니다 (입력: {})") \
+    X(net_input_over_limits, "the input {} is larger than the limits", "입력 {}이(가) 한도보다 큽니다") \
+    X(net_input_rank,       "the input must have 1 to 4 dimensions (N, C, H, W), got {}", "입력은 1~4차원(N, C, H, W)이어야 합니다 (입력: {})") \
+    X(net_input_dims,       "every input dimension must be at least 1 and the input within the limits, got {}", "입력의 모든 차원은 1 이상이고 입력은 한도 안이어야 합니다 (입력: {})") \
+    X(imp_input_whole,      "the input shape must be whole numbers, got {}", "입력 모양은 정수여야 합니다 (입력: {})") \
+    X(imp_input_rank,       "the input must have 1 to 4 dimensions (N, C, H, W)", "입력은 1~4차원(N, C, H, W)이어야 합니다") \
+    X(imp_input_dim_min,    "every input dimension must be at least 1", "입력의 모든 차원은 1 이상이어야 합니다") \
+    X(imp_input_limits,     "the input is larger than the limits", "입력이 한도보다 큽니다") \
+    X(imp_stack_too_large,  "the stack is larger than ConvScope takes (100,000 layers)", "스택이 ConvScope가 받는 크기(레이어 100,000개)보다 큽니다") \
+    X(imp_no_layers,        "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows {})", "레이어가 없습니다: nn.Conv2d(1, 5, 5)나 nn.MaxPool2d(2) 같은 줄을 붙여 넣으세요 (ConvScope가 아는 레이어: {})") \
+    /* running the stack, its weights and its stepper hand-off (core/network/run.cpp) */ \
+    X(run_preset_conv_only, "only Conv2d layers take preset kernels", "프리셋 커널은 Conv2d 레이어에만 넣을 수 있습니다") \
+    X(run_weights_mismatch, "the weights do not match the layer", "가중치가 레이어에 맞지 않습니다") \
+    X(run_no_output_channel, "output channel {} does not exist", "출력 채널 {}이(가) 없습니다") \
+    X(run_weight_shape,     "the weight must be {}, got {}", "가중치의 모양은 {}이어야 합니다 (받은 모양: {})") \
+    X(run_bias_count,       "the bias must have {} values", "편향에는 값이 {}개 있어야 합니다") \
+    X(run_no_bias,          "no bias expected", "편향이 없어야 합니다") \
+    X(run_input_shape,      "the input must be {}, got {}", "입력의 모양은 {}이어야 합니다 (받은 모양: {})") \
+    X(run_weights_count,    "expected weights for {} layers, got {}", "레이어 {}개의 가중치가 필요하지만 {}개가 들어왔습니다") \
+    X(step_no_window,       "{} has no sliding window to step through", "{}에는 단계별로 따라갈 슬라이딩 창이 없습니다") \
+    X(step_input_rank,      "the layer's input {} is not C×H×W or N×C×H×W", "레이어의 입력 {}이(가) C×H×W 또는 N×C×H×W가 아닙니다") \
+    X(step_layer_misfit,    "the layer does not fit its input", "레이어가 입력에 맞지 않습니다") \
+    X(step_too_many_channels, "each output channel of this layer reads {} input channels; the stepper shows at most {}", "이 레이어의 출력 채널은 각각 입력 채널 {}개를 읽지만 단계별 계산은 최대 {}개까지 보여 줍니다") \
+    /* the network view's model (core/network/model.cpp) */ \
+    X(model_input_rank,     "the input must have 1 to 4 dimensions", "입력은 1~4차원이어야 합니다") \
+    X(model_no_layer,       "no layer {}", "레이어 {}이(가) 없습니다") \
+    X(model_cannot_move,    "layer {} cannot move there", "레이어 {}을(를) 그리로 옮길 수 없습니다") \
+    X(model_no_channel,     "layer {} has no channel {}", "레이어 {}에 채널 {}이(가) 없습니다") \
+    X(model_no_bundled,     "no bundled stack '{}'", "내장 스택 '{}'이(가) 없습니다") \
+    X(model_no_maps,        "no feature maps yet", "아직 특성 맵이 없습니다") \
+    X(model_no_such_layer,  "no such layer", "그런 레이어가 없습니다") \
+    X(model_row_not_map,    "a row of values is not a map", "값 한 줄은 맵이 아닙니다") \
+    X(model_no_such_channel, "no such channel", "그런 채널이 없습니다") \
+    /* receptive-field paths (core/network/receptive_field.cpp) */ \
+    X(rf_not_checked,       "the stack does not check out", "스택이 검사를 통과하지 못합니다") \
+    X(rf_no_layer,          "layer {} does not exist", "레이어 {}이(가) 없습니다") \
+    X(rf_input_no_hw,       "the input has no height and width", "입력에 높이와 너비가 없습니다") \
+    X(rf_stops_no_hw,       "the receptive field stops at layer {} ({}): it has no height and width", "수용 영역이 레이어 {} ({})에서 멈춥니다: 높이와 너비가 없습니다") \
+    X(rf_outside,           "({}, {}) is outside the {}×{} map", "({}, {})이(가) {}×{} 맵 밖입니다") \
+    X(rf_stops_mixes,       "the receptive field stops at layer {} ({}): it mixes positions", "수용 영역이 레이어 {} ({})에서 멈춥니다: 위치를 섞습니다") \
+    X(rf_too_many_paths,    "too many paths to count", "경로가 너무 많아 셀 수 없습니다") \
     /* the stepper, tensors, backends */ \
     X(stepper_input_rank,   "the stepper's input must be C×H×W, got {}", "단계별 계산의 입력은 C×H×W여야 합니다 (모양: {})") \
     X(type_number_or_hw,    "type a number, or H×W", "숫자 또는 H×W를 입력하세요") \

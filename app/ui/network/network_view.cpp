@@ -44,8 +44,8 @@ void NetworkView::apply_options(const GuiOptions& o) {
     m_model.load_photo(path, m_photo_asked);
 }
 
-// Scenes: the input and the layer stack (core/lesson/lesson.cpp checked that every layer parses). Showing a scene is
-// not an edit: the undo history starts afresh.
+// Scenes: the input and the layer stack (core/lesson/lesson.cpp checked that every layer parses). Showing a
+// scene is not an edit: the undo history starts afresh.
 bool NetworkView::load_scene(const Scene& scene) {
     if (scene.view != SceneView::Network) return false;
     NetworkStack s;
@@ -82,7 +82,7 @@ bool NetworkView::redo() {
 void NetworkView::after_restore() {
     const int n = int(m_model.stack().layers.size());
     m_selected = n == 0 ? -1 : std::clamp(m_selected, 0, n - 1);
-    m_edit_error.clear();
+    m_edit_error.reset();
 }
 
 void NetworkView::edit(ViewContext& ctx, const NetworkEdit& e, bool settled) {

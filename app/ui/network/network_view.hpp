@@ -116,8 +116,9 @@ private:
     bool m_table_fills_pane = false;  // presented: the table takes its pane's whole height
     int64_t m_pick_y = -1, m_pick_x = -1;
 
-    // The selected layer as code, edited in place.
-    std::string m_edit_text, m_edit_error;
+    // The selected layer as code, edited in place, and its refusal (drawn in the current language).
+    std::string m_edit_text;
+    std::optional<Error> m_edit_error;
     int m_edit_index = -1;
 
     // The code tab.

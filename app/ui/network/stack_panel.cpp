@@ -136,7 +136,7 @@ void NetworkView::draw_stack_editor(ViewContext& ctx) {
             edit(ctx, ne::SetInput{Shape(v, v + std::min(rank, 4))}, !ImGui::IsItemActive());
         if (!m_model.check().input_error.empty())
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)), "%s",
-                               m_model.check().input_error.c_str());
+                               tr_error(m_model.check().input_reason).c_str());
     }
     ImGui::Spacing();
     text_line(ctx.fonts.ui, ctx.fonts.ui_size * 1.15f, pal.strong(Role::Kernel), tr(Str::net_layers));
@@ -257,8 +257,8 @@ void NetworkView::draw_layer_editor(ViewContext& ctx) {
     // A number being typed stays one open edit until the field is left (then it is one undo step).
     if (draw_layer_fields(L, one, two)) edit(ctx, ne::SetLayer{index, L}, !ImGui::IsAnyItemActive());
     // Every layer as its PyTorch code, edited in place (Enter applies; a refusal is shown, the layer kept).
-    if (m_edit_index != index) m_edit_error.clear();
-    if (m_edit_index != index || (!ImGui::IsAnyItemActive() && m_edit_error.empty())) {
+    if (m_edit_index != index) m_edit_error.reset();
+    if (m_edit_index != index || (!ImGui::IsAnyItemActive() && !m_edit_error)) {
         m_edit_text = layer_label(m_model.stack().layers[size_t(index)].layer);
         m_edit_index = index;
     }
@@ -268,15 +268,16 @@ void NetworkView::draw_layer_editor(ViewContext& ctx) {
         auto parsed = parse_layer(m_edit_text);
         if (parsed) {
             edit(ctx, ne::SetLayer{index, *parsed});
-            m_edit_error.clear();
+            m_edit_error.reset();
         } else {
-            m_edit_error = tr_error(parsed.err());
+            m_edit_error = parsed.err();
         }
     }
-    if (!m_edit_error.empty()) {
+    // The refusal is kept as an Error and drawn each frame, so it follows a language switch.
+    if (m_edit_error) {
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.strong(Role::Window)), "%s",
-                           m_edit_error.c_str());
+                           tr_error(*m_edit_error).c_str());
         ImGui::PopTextWrapPos();
     }
     if (m_model.stack().layers[size_t(index)].layer.kind == LayerKind::Conv2d) draw_kernel_choices(index);
