@@ -146,11 +146,11 @@ ConvProblem random_conv_problem(std::mt19937& rng) {
 
 Pool2dParams random_pool_params(std::mt19937& rng) {
     Pool2dParams p;
-    p.op = uniform(rng, 0, 1) ? PoolOp::Max : PoolOp::Avg;
+    p.op = uniform(rng, 0, 1) ? Op::MaxPool : Op::AvgPool;
     p.kernel = Pair{uniform(rng, 1, 5), uniform(rng, 1, 5)};
     p.stride = uniform(rng, 0, 3) == 0 ? Pair{0} : Pair{uniform(rng, 1, 6), uniform(rng, 1, 6)};
     p.padding = Pair{uniform(rng, 0, p.kernel.h / 2), uniform(rng, 0, p.kernel.w / 2)};
-    if (p.op == PoolOp::Max && uniform(rng, 0, 2) == 0)
+    if (p.op == Op::MaxPool && uniform(rng, 0, 2) == 0)
         p.dilation = Pair{uniform(rng, 1, 3), uniform(rng, 1, 3)};
     p.ceil_mode = uniform(rng, 0, 1) == 1;
     p.count_include_pad = uniform(rng, 0, 1) == 1;
@@ -314,7 +314,7 @@ TEST_CASE("gpu pool2d: NaN propagates through max pooling, -inf stays, large win
         for (int64_t xx = 0; xx < 2; ++xx) x.at(0, 1, y, xx) = -inf;
     Pool2dParams p;
     p.kernel = Pair{2};
-    for (PoolOp op : {PoolOp::Max, PoolOp::Avg}) {
+    for (Op op : {Op::MaxPool, Op::AvgPool}) {
         p.op = op;
         const auto t =
             testing::PoolTester().data(x).params(p).tolerance(testing::Tolerance::of_value(1e-5f, 1e-5f));
@@ -323,7 +323,7 @@ TEST_CASE("gpu pool2d: NaN propagates through max pooling, -inf stays, large win
         CHECK(answered == 1);
     }
     Pool2dParams big;
-    big.op = PoolOp::Max;
+    big.op = Op::MaxPool;
     big.kernel = Pair{40, 30};
     big.stride = Pair{3, 2};
     big.dilation = Pair{2, 3};
@@ -348,7 +348,7 @@ TEST_CASE("gpu: tensors larger than one storage-buffer range are split into pass
     p.groups = 7;
     CHECK(compare_conv(b, {1, 7, 20, 24}, {14, 1, 3, 3}, true, p, 32) == "");
     Pool2dParams pool;
-    pool.op = PoolOp::Avg;
+    pool.op = Op::AvgPool;
     pool.kernel = Pair{3};
     pool.stride = Pair{2};
     pool.padding = Pair{1};
@@ -586,7 +586,7 @@ TEST_CASE("gpu: convscope conv and pool --backend gpu write the reference's answ
     INFO(pool.err);
     REQUIRE(pool.status == 0);
     Pool2dParams q;
-    q.op = PoolOp::Avg;
+    q.op = Op::AvgPool;
     q.kernel = Pair{3};
     q.stride = Pair{2};
     q.padding = Pair{1};
@@ -666,7 +666,7 @@ TEST_CASE("gpu conv2d: sums longer than llvmpipe's 65,535-iteration loop limit a
     const Tensor w1 = Tensor::filled({1, 1, 256, 256}, 1.0f);
     auto y1 = b.conv2d(x1, w1, nullptr, {});
     Pool2dParams avg;
-    avg.op = PoolOp::Avg;
+    avg.op = Op::AvgPool;
     avg.kernel = Pair{256};
     auto y2 = b.pool2d(x1, avg);
     if (software) {

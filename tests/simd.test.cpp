@@ -70,7 +70,7 @@ std::string conv_mismatch(const ConvCase& c, uint32_t seed, bool integers = fals
 // As conv_mismatch for pooling: max exactly, avg within |a − e| ≤ kAtol + kRtol·|e|.
 std::string pool_mismatch(const Tensor& x, const Pool2dParams& p) {
     const testing::PoolTester t = testing::PoolTester().data(x).params(p).tolerance(
-        p.op == PoolOp::Max ? testing::Tolerance::exact() : testing::Tolerance::of_value(kRtol, kAtol));
+        p.op == Op::MaxPool ? testing::Tolerance::exact() : testing::Tolerance::of_value(kRtol, kAtol));
     if (auto m = t.test_into("pool2d_into", simd::pool2d_into); !m.empty()) return m;
     return t.test(*find_backend("simd").value());
 }
@@ -266,7 +266,7 @@ TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") 
     Conv2dParams pd = p;
     pd.groups = 8;
     Pool2dParams pool;
-    pool.op = PoolOp::Avg;
+    pool.op = Op::AvgPool;
     pool.kernel = Pair{3};
     pool.stride = Pair{2};
     pool.padding = Pair{1};
@@ -292,11 +292,11 @@ TEST_CASE("simd pool2d: max and avg, every option, swept over sizes") {
         int checked = 0;
         for (int i = 0; checked < 150 && i < 2000; ++i) {
             Pool2dParams p;
-            p.op = pick({0, 1}) ? PoolOp::Max : PoolOp::Avg;
+            p.op = pick({0, 1}) ? Op::MaxPool : Op::AvgPool;
             p.kernel = Pair{pick({1, 2, 3, 4, 5}), pick({1, 2, 3, 5, 7})};
             p.stride = Pair{pick({0, 1, 2, 3, 6}), pick({0, 1, 2, 3, 8})};
             p.padding = Pair{pick({0, 1, 2}), pick({0, 1, 2, 3})};
-            if (p.op == PoolOp::Max) p.dilation = Pair{pick({1, 1, 2}), pick({1, 1, 2, 3})};
+            if (p.op == Op::MaxPool) p.dilation = Pair{pick({1, 1, 2}), pick({1, 1, 2, 3})};
             p.ceil_mode = pick({0, 1});
             p.count_include_pad = pick({0, 1});
             const Shape shape{

@@ -54,7 +54,7 @@ public:
             const float* plane = input.data.data() + nc * P.h * P.w;
             for (int64_t oy = 0; oy < P.oh; ++oy)
                 for (int64_t ox = 0; ox < P.ow; ++ox)
-                    *dst++ = P.op == PoolOp::Max ? ref::max_pool_element(P, plane, oy, ox, tracer)
+                    *dst++ = P.op == Op::MaxPool ? ref::max_pool_element(P, plane, oy, ox, tracer)
                                                  : ref::avg_pool_element(P, plane, oy, ox, tracer);
         }
         return out;
@@ -164,7 +164,7 @@ Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tens
           check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
         if (!s) return s.err();
     Trace t;
-    t.kind = TraceKind::Conv;
+    t.kind = Op::Conv;
     t.n = n, t.o = o, t.oy = oy, t.ox = ox;
     t.has_bias = bias != nullptr;
     t.bias = bias ? bias->data[size_t(o)] : 0.0f;
@@ -184,7 +184,7 @@ Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, 
                    check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
         if (!s) return s.err();
     Trace t;
-    t.kind = TraceKind::ConvTranspose;
+    t.kind = Op::ConvTranspose;
     t.n = n, t.o = o, t.oy = oy, t.ox = ox;
     t.has_bias = bias != nullptr;
     t.bias = bias ? bias->data[size_t(o)] : 0.0f;
@@ -204,12 +204,12 @@ Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n
           check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
         if (!s) return s.err();
     Trace t;
-    t.kind = P.op == PoolOp::Max ? TraceKind::MaxPool : TraceKind::AvgPool;
+    t.kind = P.op == Op::MaxPool ? Op::MaxPool : Op::AvgPool;
     t.n = n, t.o = c, t.oy = oy, t.ox = ox;
     t.channels = {c};
     PoolRecorder rec{t};
     const float* plane = input.data.data() + (n * P.c + c) * P.h * P.w;
-    t.result = P.op == PoolOp::Max ? ref::max_pool_element(P, plane, oy, ox, rec)
+    t.result = P.op == Op::MaxPool ? ref::max_pool_element(P, plane, oy, ox, rec)
                                    : ref::avg_pool_element(P, plane, oy, ox, rec);
     return t;
 }

@@ -14,7 +14,7 @@ FilterSpec effective_spec(const ImageLabState& state) {
     FilterSpec spec = state.spec;
     if (state.padding == PaddingChoice::Same) spec.conv.padding = Padding::same();
     if (state.padding == PaddingChoice::Valid) spec.conv.padding = Padding::valid();
-    if (spec.op != FilterOp::Conv && state.pool_stride_is_window) spec.pool.stride = Pair{0};
+    if (spec.op != Op::Conv && state.pool_stride_is_window) spec.pool.stride = Pair{0};
     return spec;
 }
 
@@ -55,7 +55,7 @@ Status check_pair(Pair p, int64_t lo, Error what) {
 
 struct EditVisitor {
     ImageLabState& s;
-    bool conv() const { return s.spec.op == FilterOp::Conv; }
+    bool conv() const { return s.spec.op == Op::Conv; }
 
     Status operator()(const lab_edit::SetOp& e) {
         s.spec.op = e.op;

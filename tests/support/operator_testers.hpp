@@ -185,7 +185,7 @@ public:
 
     PoolTester& input(Shape x) { return m_x = std::move(x), *this; }
     PoolTester& params(const Pool2dParams& p) { return m_p = p, *this; }
-    PoolTester& op(PoolOp o) { return m_p.op = o, *this; }
+    PoolTester& op(Op o) { return m_p.op = o, *this; }
     PoolTester& kernel(Pair k) { return m_p.kernel = k, *this; }
     PoolTester& stride(Pair s) { return m_p.stride = s, *this; }
     PoolTester& padding(Pair p) { return m_p.padding = p, *this; }
@@ -254,7 +254,7 @@ private:
     Tensor make_input() const { return m_data ? *m_data : random_tensor(m_x, m_seed); }
     Tolerance tolerance() const {
         if (m_tol_set) return m_tol;
-        return m_p.op == PoolOp::Max ? Tolerance::exact() : Tolerance::of_value(1e-4f, 1e-5f);
+        return m_p.op == Op::MaxPool ? Tolerance::exact() : Tolerance::of_value(1e-4f, 1e-5f);
     }
 
     Shape m_x{1, 1, 4, 4};

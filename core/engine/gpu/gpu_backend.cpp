@@ -442,7 +442,7 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     const bool tiled = use_tiles(tile_h, tile_w, L);
     auto program = S.programs.get(
         "pool2d.comp",
-        {{"TILED", tiled ? 1 : 0}, {"IS_MAX", P.op == PoolOp::Max}, {"TILE_CAP", L.tile_floats}});
+        {{"TILED", tiled ? 1 : 0}, {"IS_MAX", P.op == Op::MaxPool}, {"TILE_CAP", L.tile_floats}});
     if (!program) return program.err();
     const GLuint prog = *program;
 

@@ -421,7 +421,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
 
 void pool2d_run(const PoolPlan& P, const float* input, float* out) {
     const KernelTable& K = table();
-    const bool is_max = P.op == PoolOp::Max;
+    const bool is_max = P.op == Op::MaxPool;
     const float fill = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
     const Columns cols =
         make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
