@@ -53,6 +53,13 @@ Status check_pair(Pair p, int64_t lo, Error what) {
     return {};
 }
 
+// Sets `field` to `p` when both axes are at least `lo` (check_pair), else leaves it.
+Status set_checked(Pair& field, Pair p, int64_t lo, Error what) {
+    if (Status st = check_pair(p, lo, std::move(what)); !st) return st;
+    field = p;
+    return {};
+}
+
 struct EditVisitor {
     ImageLabState& s;
     bool conv() const { return s.spec.op == Op::Conv; }
@@ -132,9 +139,8 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetStride& e) {
-        if (Status st = check_pair(e.stride, 1, word<ErrCode::w_stride>()); !st) return st;
-        (conv() ? s.spec.conv.stride : s.spec.pool.stride) = e.stride;
-        return {};
+        return set_checked(conv() ? s.spec.conv.stride : s.spec.pool.stride, e.stride, 1,
+                           word<ErrCode::w_stride>());
     }
     Status operator()(const lab_edit::SetPaddingChoice& e) {
         s.padding = e.choice;
@@ -149,18 +155,15 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetDilation& e) {
-        if (Status st = check_pair(e.dilation, 1, word<ErrCode::w_dilation>()); !st) return st;
-        (conv() ? s.spec.conv.dilation : s.spec.pool.dilation) = e.dilation;
-        return {};
+        return set_checked(conv() ? s.spec.conv.dilation : s.spec.pool.dilation, e.dilation, 1,
+                           word<ErrCode::w_dilation>());
     }
     Status operator()(const lab_edit::SetPaddingMode& e) {
         s.spec.conv.padding_mode = e.mode;
         return {};
     }
     Status operator()(const lab_edit::SetPoolWindow& e) {
-        if (Status st = check_pair(e.window, 1, word<ErrCode::w_pool_window>()); !st) return st;
-        s.spec.pool.kernel = e.window;
-        return {};
+        return set_checked(s.spec.pool.kernel, e.window, 1, word<ErrCode::w_pool_window>());
     }
     Status operator()(const lab_edit::SetPoolStrideIsWindow& e) {
         s.pool_stride_is_window = e.on;
@@ -329,24 +332,22 @@ bool ImageLab::commit() {
     return true;
 }
 
-bool ImageLab::undo() {
-    commit();  // an edit not yet settled is the step undone first
-    auto s = m_undo.undo();
-    if (!s) return false;
-    m_state = std::move(*s);
+bool ImageLab::restore(std::optional<ImageLabState> state) {
+    if (!state) return false;
+    m_state = std::move(*state);
     m_dirty = true;
     ++m_edits;
     return true;
 }
 
+bool ImageLab::undo() {
+    commit();  // an edit not yet settled is the step undone first
+    return restore(m_undo.undo());
+}
+
 bool ImageLab::redo() {
     if (m_undo.current() && !(*m_undo.current() == m_state)) return false;  // a new edit ended the redo line
-    auto s = m_undo.redo();
-    if (!s) return false;
-    m_state = std::move(*s);
-    m_dirty = true;
-    ++m_edits;
-    return true;
+    return restore(m_undo.redo());
 }
 
 void ImageLab::reset_history() {
