@@ -25,7 +25,6 @@
 #include "core/engine/gpu/gpu_backend.hpp"
 #include "core/io/npy.hpp"
 #include "support/operator_testers.hpp"
-#include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -689,9 +688,9 @@ TEST_CASE("gpu conv_transpose2d: parity sweep against the reference (random prob
     std::mt19937 rng(20261202);
     int valid = 0;
     for (int i = 0; i < 300; ++i) {
-        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
-        INFO("problem " << i << ": " << c);
-        CHECK(testing::compare_conv_transpose(b, c, uint32_t(900 + 3 * i), &valid) == "");
+        const auto t = testing::random_conv_transpose(rng, i % 4 == 3).seed(uint32_t(900 + 3 * i));
+        INFO("problem " << i);
+        CHECK(t.test(b, &valid) == "");
     }
     CHECK(valid >= 180);
 }
@@ -711,19 +710,21 @@ TEST_CASE("gpu conv_transpose2d: edge cases by name", "[gpu]") {
     }
     SECTION("more images x output channels than one dispatch's 65,535 work groups") {
         Backend& b = require_gpu();
-        testing::ConvTransposeProblem c;
-        c.x = {1, 1, 1};
-        c.w = {1, 70000, 1, 1};
-        c.bias = true;
-        CHECK(testing::compare_conv_transpose(b, c, 21) == "");
+        CHECK(testing::ConvTransposeTester()
+                  .input({1, 1, 1})
+                  .weight({1, 70000, 1, 1})
+                  .bias()
+                  .seed(21)
+                  .test(b) == "");
     }
     SECTION("a huge stride over a single input cell") {
         Backend& b = require_gpu();
-        testing::ConvTransposeProblem c;
-        c.x = {1, 2, 1, 1};
-        c.w = {2, 3, 3, 2};
-        c.p.stride = Pair{int64_t(1) << 40};
-        CHECK(testing::compare_conv_transpose(b, c, 22) == "");
+        CHECK(testing::ConvTransposeTester()
+                  .input({1, 2, 1, 1})
+                  .weight({2, 3, 3, 2})
+                  .stride(Pair{int64_t(1) << 40})
+                  .seed(22)
+                  .test(b) == "");
     }
     SECTION("buffers larger than one bound range: one image and group at a time") {
         gpu::Options o;
@@ -731,20 +732,20 @@ TEST_CASE("gpu conv_transpose2d: edge cases by name", "[gpu]") {
         gpu::GpuBackend small(o);
         forget_display();
         require_available(small);
-        testing::ConvTransposeProblem c;
-        c.x = {2, 4, 8, 8};
-        c.w = {4, 2, 3, 3};
-        c.bias = true;
-        c.p.stride = Pair{2};
-        c.p.groups = 2;
-        CHECK(testing::compare_conv_transpose(small, c, 23) == "");
+        CHECK(testing::ConvTransposeTester()
+                  .input({2, 4, 8, 8})
+                  .weight({4, 2, 3, 3})
+                  .bias()
+                  .stride(Pair{2})
+                  .groups(2)
+                  .seed(23)
+                  .test(small) == "");
         CHECK(small.last_timings().dispatches >= 4);
         // One group's output over the range: refused with a reason, never a wrong answer.
-        c.x = {1, 1, 30, 30};
-        c.w = {1, 1, 3, 3};
-        c.p.groups = 1;
-        const Tensor x = Tensor::filled(c.x, 1.0f), w = Tensor::filled(c.w, 1.0f);
-        auto y = small.conv_transpose2d(x, w, nullptr, c.p);
+        ConvTranspose2dParams p;
+        p.stride = Pair{2};
+        const Tensor x = Tensor::filled({1, 1, 30, 30}, 1.0f), w = Tensor::filled({1, 1, 3, 3}, 1.0f);
+        auto y = small.conv_transpose2d(x, w, nullptr, p);
         REQUIRE(!y);
         CHECK(y.error().find("storage-buffer limit") != std::string::npos);
     }

@@ -18,7 +18,6 @@
 #include "core/engine/simd/conv_transpose.hpp"
 #include "core/engine/simd/simd.hpp"
 #include "support/operator_testers.hpp"
-#include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -395,9 +394,9 @@ TEST_CASE("simd conv_transpose2d: parity sweep against the reference (random pro
     std::mt19937 rng(20261201);
     int valid = 0;
     for (int i = 0; i < 400; ++i) {
-        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
-        INFO("problem " << i << ": " << c);
-        CHECK(testing::compare_conv_transpose(*simd, c, uint32_t(500 + 3 * i), &valid) == "");
+        const auto t = testing::random_conv_transpose(rng, i % 4 == 3).seed(uint32_t(500 + 3 * i));
+        INFO("problem " << i);
+        CHECK(t.test(*simd, &valid) == "");
     }
     CHECK(valid >= 250);
 }
