@@ -287,6 +287,20 @@ struct JobInput {
     int64_t max_side = 8192;
 };
 
+// A frame for the job's result: what it was computed from, before the output.
+std::shared_ptr<LabFrame> frame_for(const JobInput& in, bool preview) {
+    auto f = std::make_shared<LabFrame>();
+    f->preview = preview;
+    f->generation = in.generation;
+    f->spec = in.spec;
+    f->mode = in.mode;
+    f->map = in.map;
+    f->photo = in.photo;
+    f->full_input = in.full_input;
+    f->full_output = in.full_output;
+    return f;
+}
+
 // The output as textures and its range.
 Status finish_output(LabFrame& f, Tensor y, int64_t max_side) {
     auto shown = to_display(y, f.map);
@@ -476,15 +490,7 @@ void ImageLab::submit() {
                 int64_t factor = 1;
                 return std::make_shared<const Image>(shrink_to_fit(in.photo->image, side, factor));
             });
-            auto f = std::make_shared<LabFrame>();
-            f->preview = true;
-            f->generation = in.generation;
-            f->spec = in.spec;
-            f->mode = in.mode;
-            f->map = in.map;
-            f->photo = in.photo;
-            f->full_input = in.full_input;
-            f->full_output = in.full_output;
+            auto f = frame_for(in, true);
             Backend& backend = fastest_cpu_backend();  // never queued behind a full run on the GL thread
             const auto t0 = std::chrono::steady_clock::now();
             auto y = apply_filter_banded(*small, in.mode, in.spec, backend,
@@ -516,14 +522,7 @@ void ImageLab::submit() {
         const auto cancelled = [&] { return latest->load() != in.generation; };
         gate->wait(cancelled);
         if (cancelled()) return fail<ErrCode::filter_cancelled>();
-        auto f = std::make_shared<LabFrame>();
-        f->generation = in.generation;
-        f->spec = in.spec;
-        f->mode = in.mode;
-        f->map = in.map;
-        f->photo = in.photo;
-        f->full_input = in.full_input;
-        f->full_output = in.full_output;
+        auto f = frame_for(in, false);
         // The backend asked for, or (fastest) the fastest that runs here, then the CPU ones.
         std::vector<std::string> names;
         if (!in.backend.empty()) {
