@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/image_lab/filter.hpp"
+#include "core/stepper/stepper.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;
@@ -187,13 +188,13 @@ TEST_CASE("apply_filter: max and average pooling on the image, per channel") {
     const Tensor x({2, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 6,  //
                                10, 20, 30, 40, 50, 60, 70, 80});
     FilterSpec spec;
-    spec.op = FilterOp::MaxPool;
+    spec.op = Op::MaxPool;
     spec.pool.kernel = 2;
     auto y = apply_filter(x, spec, reference_backend());
     REQUIRE(y.ok());
     CHECK(y->shape == Shape{2, 1, 2});
     CHECK(y->data == std::vector<float>{5, 8, 60, 80});
-    spec.op = FilterOp::AvgPool;
+    spec.op = Op::AvgPool;
     y = apply_filter(x, spec, reference_backend());
     REQUIRE(y.ok());
     CHECK(y->data == std::vector<float>{3.25f, 4, 35, 55});
@@ -245,21 +246,21 @@ TEST_CASE("stepper_neighbourhood: a small problem whose explained window gives t
     const Tensor x = *image_to_tensor(photo(12, 10, 3, 5), ColorMode::Color);
     struct Case {
         const char* name;
-        FilterOp op;
+        Op op;
         int64_t stride, pad, dilation;
         PaddingMode mode;
     };
     const Case cases[] = {
-        {"sobel-x", FilterOp::Conv, 1, 1, 1, PaddingMode::Zeros},
-        {"emboss", FilterOp::Conv, 2, 1, 1, PaddingMode::Reflect},
-        {"box3", FilterOp::Conv, 1, 2, 2, PaddingMode::Circular},
-        {"", FilterOp::MaxPool, 2, 1, 1, PaddingMode::Zeros},
-        {"", FilterOp::AvgPool, 2, 1, 1, PaddingMode::Zeros},
+        {"sobel-x", Op::Conv, 1, 1, 1, PaddingMode::Zeros},
+        {"emboss", Op::Conv, 2, 1, 1, PaddingMode::Reflect},
+        {"box3", Op::Conv, 1, 2, 2, PaddingMode::Circular},
+        {"", Op::MaxPool, 2, 1, 1, PaddingMode::Zeros},
+        {"", Op::AvgPool, 2, 1, 1, PaddingMode::Zeros},
     };
     for (const Case& cs : cases) {
         FilterSpec spec;
         spec.op = cs.op;
-        if (cs.op == FilterOp::Conv) {
+        if (cs.op == Op::Conv) {
             spec.kernel = *kernel_from_name(cs.name);
             spec.kernel.offset = 3;
             spec.conv.stride = cs.stride;

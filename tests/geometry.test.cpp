@@ -213,7 +213,7 @@ TEST_CASE("plan_pool2d: defaults and every validation error") {
               "padding 2 must be at most half the kernel 2×2 (PyTorch's rule)");
     }
     SECTION("avg pool has no dilation") {
-        p.op = PoolOp::Avg;
+        p.op = Op::AvgPool;
         p.dilation = Pair{2};
         CHECK(pool_error({1, 1, 8, 8}, p) ==
               "average pooling has no dilation (PyTorch's AvgPool2d takes none)");

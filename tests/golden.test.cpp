@@ -89,7 +89,7 @@ Pool2dParams pool_params(const json& c) {
     Pool2dParams p;
     const std::string op = c.at("pool").get<std::string>();
     REQUIRE((op == "max" || op == "avg"));
-    p.op = op == "max" ? PoolOp::Max : PoolOp::Avg;
+    p.op = op == "max" ? Op::MaxPool : Op::AvgPool;
     auto kernel = parse_pair(c.at("kernel").get<std::string>());
     auto padding = parse_pair(c.at("padding").get<std::string>());
     auto dilation = parse_pair(c.at("dilation").get<std::string>());
@@ -214,7 +214,7 @@ void check_validation(Backend& backend) {
         {"padding over half the kernel", x.shape, pool([](Pool2dParams& p) { p.padding = Pair{2}; })},
         {"negative padding", x.shape, pool([](Pool2dParams& p) { p.padding = Pair{-1}; })},
         {"avg with dilation", x.shape,
-         pool([](Pool2dParams& p) { p.op = PoolOp::Avg, p.dilation = Pair{2}; })},
+         pool([](Pool2dParams& p) { p.op = Op::AvgPool, p.dilation = Pair{2}; })},
         {"kernel larger than the input", x.shape, pool([](Pool2dParams& p) { p.kernel = Pair{6}; })},
         {"input of rank 5", {1, 1, 2, 5, 5}, {}},
     };
@@ -392,7 +392,7 @@ TEST_CASE("golden: the manifest covers every parameter, and its files exist") {
             if (p.ceil_mode) seen.insert("ceil_mode " + std::string(to_string(p.op)));
             if (p.padding.h > 0 || p.padding.w > 0)
                 seen.insert("pool padding " + std::string(to_string(p.op)));
-            if (p.op == PoolOp::Avg && !p.count_include_pad) seen.insert("count_include_pad false");
+            if (p.op == Op::AvgPool && !p.count_include_pad) seen.insert("count_include_pad false");
             if (p.dilation.h > 1 || p.dilation.w > 1) seen.insert("max pool dilation");
             if (p.kernel.h != p.kernel.w) seen.insert("pool rectangular kernel");
             for (float v : x.data) {

@@ -24,7 +24,6 @@
 #include "core/engine/geometry.hpp"
 #include "core/engine/gpu/gpu_backend.hpp"
 #include "core/io/npy.hpp"
-#include "support/conv_transpose_tester.hpp"
 #include "support/operator_testers.hpp"
 #include "support/testing.hpp"
 
@@ -146,11 +145,11 @@ ConvProblem random_conv_problem(std::mt19937& rng) {
 
 Pool2dParams random_pool_params(std::mt19937& rng) {
     Pool2dParams p;
-    p.op = uniform(rng, 0, 1) ? PoolOp::Max : PoolOp::Avg;
+    p.op = uniform(rng, 0, 1) ? Op::MaxPool : Op::AvgPool;
     p.kernel = Pair{uniform(rng, 1, 5), uniform(rng, 1, 5)};
     p.stride = uniform(rng, 0, 3) == 0 ? Pair{0} : Pair{uniform(rng, 1, 6), uniform(rng, 1, 6)};
     p.padding = Pair{uniform(rng, 0, p.kernel.h / 2), uniform(rng, 0, p.kernel.w / 2)};
-    if (p.op == PoolOp::Max && uniform(rng, 0, 2) == 0)
+    if (p.op == Op::MaxPool && uniform(rng, 0, 2) == 0)
         p.dilation = Pair{uniform(rng, 1, 3), uniform(rng, 1, 3)};
     p.ceil_mode = uniform(rng, 0, 1) == 1;
     p.count_include_pad = uniform(rng, 0, 1) == 1;
@@ -314,7 +313,7 @@ TEST_CASE("gpu pool2d: NaN propagates through max pooling, -inf stays, large win
         for (int64_t xx = 0; xx < 2; ++xx) x.at(0, 1, y, xx) = -inf;
     Pool2dParams p;
     p.kernel = Pair{2};
-    for (PoolOp op : {PoolOp::Max, PoolOp::Avg}) {
+    for (Op op : {Op::MaxPool, Op::AvgPool}) {
         p.op = op;
         const auto t =
             testing::PoolTester().data(x).params(p).tolerance(testing::Tolerance::of_value(1e-5f, 1e-5f));
@@ -323,7 +322,7 @@ TEST_CASE("gpu pool2d: NaN propagates through max pooling, -inf stays, large win
         CHECK(answered == 1);
     }
     Pool2dParams big;
-    big.op = PoolOp::Max;
+    big.op = Op::MaxPool;
     big.kernel = Pair{40, 30};
     big.stride = Pair{3, 2};
     big.dilation = Pair{2, 3};
@@ -348,7 +347,7 @@ TEST_CASE("gpu: tensors larger than one storage-buffer range are split into pass
     p.groups = 7;
     CHECK(compare_conv(b, {1, 7, 20, 24}, {14, 1, 3, 3}, true, p, 32) == "");
     Pool2dParams pool;
-    pool.op = PoolOp::Avg;
+    pool.op = Op::AvgPool;
     pool.kernel = Pair{3};
     pool.stride = Pair{2};
     pool.padding = Pair{1};
@@ -591,7 +590,7 @@ TEST_CASE("gpu: convscope conv and pool --backend gpu write the reference's answ
     INFO(pool.err);
     REQUIRE(pool.status == 0);
     Pool2dParams q;
-    q.op = PoolOp::Avg;
+    q.op = Op::AvgPool;
     q.kernel = Pair{3};
     q.stride = Pair{2};
     q.padding = Pair{1};
@@ -671,7 +670,7 @@ TEST_CASE("gpu conv2d: sums longer than llvmpipe's 65,535-iteration loop limit a
     const Tensor w1 = Tensor::filled({1, 1, 256, 256}, 1.0f);
     auto y1 = b.conv2d(x1, w1, nullptr, {});
     Pool2dParams avg;
-    avg.op = PoolOp::Avg;
+    avg.op = Op::AvgPool;
     avg.kernel = Pair{256};
     auto y2 = b.pool2d(x1, avg);
     if (software) {
@@ -694,9 +693,9 @@ TEST_CASE("gpu conv_transpose2d: parity sweep against the reference (random prob
     std::mt19937 rng(20261202);
     int valid = 0;
     for (int i = 0; i < 300; ++i) {
-        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
-        INFO("problem " << i << ": " << c);
-        CHECK(testing::compare_conv_transpose(b, c, uint32_t(900 + 3 * i), &valid) == "");
+        const auto t = testing::random_conv_transpose(rng, i % 4 == 3).seed(uint32_t(900 + 3 * i));
+        INFO("problem " << i);
+        CHECK(t.test(b, &valid) == "");
     }
     CHECK(valid >= 180);
 }
@@ -716,19 +715,21 @@ TEST_CASE("gpu conv_transpose2d: edge cases by name", "[gpu]") {
     }
     SECTION("more images x output channels than one dispatch's 65,535 work groups") {
         Backend& b = require_gpu();
-        testing::ConvTransposeProblem c;
-        c.x = {1, 1, 1};
-        c.w = {1, 70000, 1, 1};
-        c.bias = true;
-        CHECK(testing::compare_conv_transpose(b, c, 21) == "");
+        CHECK(testing::ConvTransposeTester()
+                  .input({1, 1, 1})
+                  .weight({1, 70000, 1, 1})
+                  .bias()
+                  .seed(21)
+                  .test(b) == "");
     }
     SECTION("a huge stride over a single input cell") {
         Backend& b = require_gpu();
-        testing::ConvTransposeProblem c;
-        c.x = {1, 2, 1, 1};
-        c.w = {2, 3, 3, 2};
-        c.p.stride = Pair{int64_t(1) << 40};
-        CHECK(testing::compare_conv_transpose(b, c, 22) == "");
+        CHECK(testing::ConvTransposeTester()
+                  .input({1, 2, 1, 1})
+                  .weight({2, 3, 3, 2})
+                  .stride(Pair{int64_t(1) << 40})
+                  .seed(22)
+                  .test(b) == "");
     }
     SECTION("buffers larger than one bound range: one image and group at a time") {
         gpu::Options o;
@@ -736,20 +737,20 @@ TEST_CASE("gpu conv_transpose2d: edge cases by name", "[gpu]") {
         gpu::GpuBackend small(o);
         forget_display();
         require_available(small);
-        testing::ConvTransposeProblem c;
-        c.x = {2, 4, 8, 8};
-        c.w = {4, 2, 3, 3};
-        c.bias = true;
-        c.p.stride = Pair{2};
-        c.p.groups = 2;
-        CHECK(testing::compare_conv_transpose(small, c, 23) == "");
+        CHECK(testing::ConvTransposeTester()
+                  .input({2, 4, 8, 8})
+                  .weight({4, 2, 3, 3})
+                  .bias()
+                  .stride(Pair{2})
+                  .groups(2)
+                  .seed(23)
+                  .test(small) == "");
         CHECK(small.last_timings().dispatches >= 4);
         // One group's output over the range: refused with a reason, never a wrong answer.
-        c.x = {1, 1, 30, 30};
-        c.w = {1, 1, 3, 3};
-        c.p.groups = 1;
-        const Tensor x = Tensor::filled(c.x, 1.0f), w = Tensor::filled(c.w, 1.0f);
-        auto y = small.conv_transpose2d(x, w, nullptr, c.p);
+        ConvTranspose2dParams p;
+        p.stride = Pair{2};
+        const Tensor x = Tensor::filled({1, 1, 30, 30}, 1.0f), w = Tensor::filled({1, 1, 3, 3}, 1.0f);
+        auto y = small.conv_transpose2d(x, w, nullptr, p);
         REQUIRE(!y);
         CHECK(y.error().find("storage-buffer limit") != std::string::npos);
     }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/image_lab/image_lab.hpp"
+#include "core/stepper/stepper.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace convscope;
@@ -81,7 +82,7 @@ TEST_CASE("apply_filter_banded: equals apply_filter on the whole tensor, every p
 TEST_CASE("apply_filter_banded: pooling, invalid geometry, and a cancelled run") {
     const Image img = photo(20, 17, 3, 3);
     FilterSpec spec;
-    spec.op = FilterOp::MaxPool;
+    spec.op = Op::MaxPool;
     spec.pool.kernel = Pair{3};
     auto y = apply_filter_banded(img, ColorMode::Color, spec, reference_backend());
     REQUIRE(y);
@@ -171,7 +172,7 @@ TEST_CASE("apply_edit: presets, strict preset names, custom cells and refusals")
     SECTION("same and valid padding, and a pooling stride that follows the window") {
         REQUIRE(apply_edit(s, lab_edit::SetPaddingChoice{PaddingChoice::Same}));
         CHECK(effective_spec(s).conv.padding == Padding::same());
-        REQUIRE(apply_edit(s, lab_edit::SetOp{FilterOp::AvgPool}));
+        REQUIRE(apply_edit(s, lab_edit::SetOp{Op::AvgPool}));
         REQUIRE(apply_edit(s, lab_edit::SetPoolWindow{Pair{4}}));
         CHECK(effective_spec(s).pool.stride == Pair{0});
         REQUIRE(apply_edit(s, lab_edit::SetPoolStrideIsWindow{false}));

@@ -58,7 +58,7 @@ TEST_CASE("parse_document: the DESIGN.md scene") {
     CHECK(s.caption.en == "Stride 2 skips every other window");
     CHECK(s.caption.ko == "스트라이드 2는 한 칸씩 건너뜁니다");
     const StepperProblem& p = s.stepper.problem;
-    CHECK(p.op == StepOp::Conv);
+    CHECK(p.op == Op::Conv);
     CHECK(p.input.shape == Shape{1, 5, 5});
     CHECK(p.weight.shape == Shape{1, 1, 3, 3});
     CHECK(p.has_bias);
@@ -246,7 +246,7 @@ TEST_CASE("the bundled lecture lesson follows the lecture") {
     CHECK(l.scenes[5].stepper.problem.input.dim(0) == 2);
     CHECK(l.scenes[5].stepper.problem.has_bias);
     for (int i = 0; i < 5; ++i) CHECK(l.scenes[size_t(6 + i)].size.exercise == i + 1);
-    CHECK(l.scenes[11].stepper.problem.op == StepOp::MaxPool);
-    CHECK(l.scenes[12].stepper.problem.op == StepOp::AvgPool);
+    CHECK(l.scenes[11].stepper.problem.op == Op::MaxPool);
+    CHECK(l.scenes[12].stepper.problem.op == Op::AvgPool);
     CHECK(l.scenes[13].network.layers == std::vector<std::string>{"Conv2d(1,5,5)", "MaxPool2d(2)"});
 }

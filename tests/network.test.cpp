@@ -715,7 +715,7 @@ TEST_CASE("layer_step: one output element of a layer as a stepper problem gives 
         REQUIRE(nb);
         const StepperProblem& p = nb->problem;
         Result<Tensor> y = Tensor{};
-        if (p.op == StepOp::Conv)
+        if (p.op == Op::Conv)
             y = reference_backend().conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv);
         else
             y = reference_backend().pool2d(p.input, p.pool);

@@ -106,7 +106,7 @@ TEST_CASE("ConvTester and PoolTester: refusals must match the reference's") {
 
 TEST_CASE("PoolTester: max exactly, avg within its tolerance; a wrong element is named") {
     FaultyBackend fine(FaultyBackend::Fault::None), off(FaultyBackend::Fault::OffByOne);
-    for (PoolOp op : {PoolOp::Max, PoolOp::Avg}) {
+    for (Op op : {Op::MaxPool, Op::AvgPool}) {
         INFO(to_string(op));
         const auto t = PoolTester().input({1, 2, 8, 9}).op(op).kernel(Pair{2}).stride(Pair{1}).seed(3);
         CHECK(t.test(fine) == "");

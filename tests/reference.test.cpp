@@ -106,7 +106,7 @@ TEST_CASE("reference pool2d: max and avg on the lecture input") {
         CHECK(mismatch(Tensor({1, 1, 2, 2}, {2, 5, 1, 2}), *y, 0, 0) == "");
     }
     SECTION("avg 2x2 stride 2: (1+2+0+1)/4") {
-        p.op = PoolOp::Avg;
+        p.op = Op::AvgPool;
         auto y = reference_backend().pool2d(kLectureInput, p);
         REQUIRE(y);
         CHECK(y->at(0, 0, 0, 0) == 1.0f);
@@ -121,7 +121,7 @@ TEST_CASE("reference pool2d: max and avg on the lecture input") {
     }
     SECTION("avg count_include_pad counts the zeros, exclude does not") {
         const Tensor ones({1, 1, 2, 2}, {4, 4, 4, 4});
-        p.op = PoolOp::Avg;
+        p.op = Op::AvgPool;
         p.padding = Pair{1};
         auto inc = reference_backend().pool2d(ones, p);
         REQUIRE(inc);

@@ -18,7 +18,6 @@
 #include "core/engine/simd/conv_transpose.hpp"
 #include "core/engine/simd/simd.hpp"
 #include "support/operator_testers.hpp"
-#include "support/conv_transpose_tester.hpp"
 #include "support/testing.hpp"
 
 using namespace convscope;
@@ -70,7 +69,7 @@ std::string conv_mismatch(const ConvCase& c, uint32_t seed, bool integers = fals
 // As conv_mismatch for pooling: max exactly, avg within |a − e| ≤ kAtol + kRtol·|e|.
 std::string pool_mismatch(const Tensor& x, const Pool2dParams& p) {
     const testing::PoolTester t = testing::PoolTester().data(x).params(p).tolerance(
-        p.op == PoolOp::Max ? testing::Tolerance::exact() : testing::Tolerance::of_value(kRtol, kAtol));
+        p.op == Op::MaxPool ? testing::Tolerance::exact() : testing::Tolerance::of_value(kRtol, kAtol));
     if (auto m = t.test_into("pool2d_into", simd::pool2d_into); !m.empty()) return m;
     return t.test(*find_backend("simd").value());
 }
@@ -266,7 +265,7 @@ TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") 
     Conv2dParams pd = p;
     pd.groups = 8;
     Pool2dParams pool;
-    pool.op = PoolOp::Avg;
+    pool.op = Op::AvgPool;
     pool.kernel = Pair{3};
     pool.stride = Pair{2};
     pool.padding = Pair{1};
@@ -292,11 +291,11 @@ TEST_CASE("simd pool2d: max and avg, every option, swept over sizes") {
         int checked = 0;
         for (int i = 0; checked < 150 && i < 2000; ++i) {
             Pool2dParams p;
-            p.op = pick({0, 1}) ? PoolOp::Max : PoolOp::Avg;
+            p.op = pick({0, 1}) ? Op::MaxPool : Op::AvgPool;
             p.kernel = Pair{pick({1, 2, 3, 4, 5}), pick({1, 2, 3, 5, 7})};
             p.stride = Pair{pick({0, 1, 2, 3, 6}), pick({0, 1, 2, 3, 8})};
             p.padding = Pair{pick({0, 1, 2}), pick({0, 1, 2, 3})};
-            if (p.op == PoolOp::Max) p.dilation = Pair{pick({1, 1, 2}), pick({1, 1, 2, 3})};
+            if (p.op == Op::MaxPool) p.dilation = Pair{pick({1, 1, 2}), pick({1, 1, 2, 3})};
             p.ceil_mode = pick({0, 1});
             p.count_include_pad = pick({0, 1});
             const Shape shape{
@@ -395,9 +394,9 @@ TEST_CASE("simd conv_transpose2d: parity sweep against the reference (random pro
     std::mt19937 rng(20261201);
     int valid = 0;
     for (int i = 0; i < 400; ++i) {
-        const testing::ConvTransposeProblem c = testing::random_conv_transpose_problem(rng, i % 4 == 3);
-        INFO("problem " << i << ": " << c);
-        CHECK(testing::compare_conv_transpose(*simd, c, uint32_t(500 + 3 * i), &valid) == "");
+        const auto t = testing::random_conv_transpose(rng, i % 4 == 3).seed(uint32_t(500 + 3 * i));
+        INFO("problem " << i);
+        CHECK(t.test(*simd, &valid) == "");
     }
     CHECK(valid >= 250);
 }

@@ -52,7 +52,7 @@ TEST_CASE("solve_stepper: padding, pools, channels and errors") {
     }
     SECTION("max pool marks the chosen cell") {
         StepperProblem p = stepper_presets()[8].problem;
-        REQUIRE(p.op == StepOp::MaxPool);
+        REQUIRE(p.op == Op::MaxPool);
         auto s = solve_stepper(p);
         REQUIRE(s);
         CHECK(s->output.data == std::vector<float>{6, 8, 3, 4});

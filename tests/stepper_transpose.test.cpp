@@ -21,7 +21,7 @@ StepperProblem preset(std::string_view key) {
 // A transposed problem with every parameter set, small integers so every sum is exact.
 StepperProblem awkward_transpose() {
     StepperProblem p;
-    p.op = StepOp::ConvTranspose;
+    p.op = Op::ConvTranspose;
     p.input = Tensor::filled({2, 3, 4});
     randomize_small_ints(p.input, 21, -2, 3);
     p.weight = Tensor::filled({2, 2, 3, 2});  // C=2 × O/g=2, groups 2 → 4 output channels
@@ -268,7 +268,7 @@ TEST_CASE("scenes: conv_transpose, output_padding, transpose_view, im2col and fl
     REQUIRE(std::holds_alternative<Scene>(r));
     const Scene& s = std::get<Scene>(r);
     const StepperProblem& p = s.stepper.problem;
-    CHECK(p.op == StepOp::ConvTranspose);
+    CHECK(p.op == Op::ConvTranspose);
     CHECK(p.output_padding == Pair(1, 0));
     CHECK(p.has_bias);
     CHECK(s.stepper.transpose_view == "gather");
@@ -282,7 +282,7 @@ TEST_CASE("scenes: conv_transpose, output_padding, transpose_view, im2col and fl
     auto back = parse_scene(saved, ".");
     REQUIRE(std::holds_alternative<Scene>(back));
     const Scene& b = std::get<Scene>(back);
-    CHECK(b.stepper.problem.op == StepOp::ConvTranspose);
+    CHECK(b.stepper.problem.op == Op::ConvTranspose);
     CHECK(b.stepper.problem.output_padding == Pair(1, 0));
     CHECK(b.stepper.problem.weight.data == p.weight.data);
     CHECK(b.stepper.transpose_view == "gather");

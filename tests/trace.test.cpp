@@ -183,11 +183,11 @@ TEST_CASE("trace_pool2d: replay equals the output bit for bit, every element, ma
     int64_t elements = 0, argmax_padding = 0;
     for (int i = 0; i < 200; ++i) {
         Pool2dParams p;
-        p.op = i % 2 ? PoolOp::Avg : PoolOp::Max;
+        p.op = i % 2 ? Op::AvgPool : Op::MaxPool;
         p.kernel = Pair{pick(1, 4), pick(1, 4)};
         p.stride = pick(0, 2) == 0 ? Pair{0} : Pair{pick(1, 3), pick(1, 3)};
         p.padding = Pair{pick(0, p.kernel.h / 2), pick(0, p.kernel.w / 2)};
-        if (p.op == PoolOp::Max) p.dilation = Pair{pick(1, 2), pick(1, 2)};
+        if (p.op == Op::MaxPool) p.dilation = Pair{pick(1, 2), pick(1, 2)};
         p.ceil_mode = pick(0, 1) == 1;
         p.count_include_pad = pick(0, 1) == 1;
         const bool unbatched = pick(0, 3) == 0;
@@ -217,8 +217,8 @@ TEST_CASE("trace_pool2d: replay equals the output bit for bit, every element, ma
                                   (term.iy < 0 || term.iy >= plan->h || term.ix < 0 || term.ix >= plan->w));
                             if (!term.padding) CHECK(bits(term.x) == bits(xb.at(n, ch, term.iy, term.ix)));
                         }
-                        if (p.op == PoolOp::Max) {
-                            CHECK(t->kind == TraceKind::MaxPool);
+                        if (p.op == Op::MaxPool) {
+                            CHECK(t->kind == Op::MaxPool);
                             CHECK(t->terms.size() == size_t(plan->kh * plan->kw));
                             if (t->argmax >= 0) {
                                 CHECK(!t->terms[size_t(t->argmax)].padding);
@@ -227,7 +227,7 @@ TEST_CASE("trace_pool2d: replay equals the output bit for bit, every element, ma
                                 CHECK(expected == -std::numeric_limits<float>::infinity());
                             }
                         } else {
-                            CHECK(t->kind == TraceKind::AvgPool);
+                            CHECK(t->kind == Op::AvgPool);
                             int64_t real = 0;
                             for (const TraceTerm& term : t->terms) real += term.padding ? 0 : 1;
                             if (real > 0)
@@ -325,7 +325,7 @@ TEST_CASE("trace_pool2d: max pool's argmax and avg pool's divisor") {
         CHECK(explain_lines(*t) == std::vector<std::string>{"max(1, nan, 7, nan) = nan"});
     }
     SECTION("avg 2x2: divisor 4") {
-        p.op = PoolOp::Avg;
+        p.op = Op::AvgPool;
         auto t = trace_pool2d(kLectureInput, p, 0, 0, 0, 1);
         REQUIRE(t.ok());
         CHECK(t->divisor == 4);
@@ -333,7 +333,7 @@ TEST_CASE("trace_pool2d: max pool's argmax and avg pool's divisor") {
         CHECK(explain_lines(*t) == std::vector<std::string>{"(3 + 0 + 5 + 1) / 4 = 2.25"});
     }
     SECTION("avg with padding: count_include_pad counts the zeros, exclude does not") {
-        p.op = PoolOp::Avg;
+        p.op = Op::AvgPool;
         p.kernel = Pair{3};
         p.stride = Pair{2};
         p.padding = Pair{1};
@@ -349,7 +349,7 @@ TEST_CASE("trace_pool2d: max pool's argmax and avg pool's divisor") {
         CHECK(explain_lines(*exc) == std::vector<std::string>{"(1 + 2 + 0 + 1) / 4 = 1"});
     }
     SECTION("avg with ceil_mode: the clipped last window divides by what it covers") {
-        p.op = PoolOp::Avg;
+        p.op = Op::AvgPool;
         p.ceil_mode = true;
         auto t = trace_pool2d(kLectureInput, p, 0, 0, 2, 2);  // the 1x1 corner x[4][4]
         REQUIRE(t.ok());

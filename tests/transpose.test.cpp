@@ -186,7 +186,7 @@ TEST_CASE("trace_conv_transpose2d: replays to the reference's output bit for bit
                         auto t = trace_conv_transpose2d(x, w, bias, k.p, n, o, oy, ox);
                         REQUIRE(t);
                         INFO(k.p << " at (n=" << n << ", o=" << o << ", y=" << oy << ", x=" << ox << ")");
-                        CHECK(t->kind == TraceKind::ConvTranspose);
+                        CHECK(t->kind == Op::ConvTranspose);
                         CHECK(same_bits(t->result, yb.at(n, o, oy, ox)));
                         CHECK(same_bits(replay(*t), t->result));
                         // Every term lands here: oy = iy·s − p + ky·d, in input order.

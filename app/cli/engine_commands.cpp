@@ -114,9 +114,9 @@ struct PoolCommand {
     int run() const {
         Pool2dParams p;
         if (op == "max")
-            p.op = PoolOp::Max;
+            p.op = Op::MaxPool;
         else if (op == "avg")
-            p.op = PoolOp::Avg;
+            p.op = Op::AvgPool;
         else
             return error_exit("pool operation '" + op + "' is not max or avg");
         auto k = parse_pair_option("--kernel", kernel);

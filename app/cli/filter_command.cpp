@@ -44,9 +44,9 @@ struct FilterCommand {
         }
         // Pooling: --kernel is the window K, the stride defaults to it, padding is a number or a pair.
         if (pool == "max")
-            s.op = FilterOp::MaxPool;
+            s.op = Op::MaxPool;
         else if (pool == "avg")
-            s.op = FilterOp::AvgPool;
+            s.op = Op::AvgPool;
         else
             return fail<ErrCode::cli_pool_unknown>(pool);
         auto k = parse_pair_option("--kernel", kernel);

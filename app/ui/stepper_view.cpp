@@ -200,8 +200,8 @@ private:
     int64_t channels() const { return m_problem.input.dim(0); }
     int64_t in_h() const { return m_problem.input.dim(1); }
     int64_t in_w() const { return m_problem.input.dim(2); }
-    bool is_conv() const { return m_problem.op == StepOp::Conv; }
-    bool transposed() const { return m_problem.op == StepOp::ConvTranspose; }
+    bool is_conv() const { return m_problem.op == Op::Conv; }
+    bool transposed() const { return m_problem.op == Op::ConvTranspose; }
     const Trace* current_trace() const {
         return m_solution && m_ph.window >= 0 && !transposed() ? &m_solution->traces[size_t(m_ph.window)]
                                                                : nullptr;
@@ -397,11 +397,11 @@ bool StepperView::draw_controls(ViewContext& ctx) {
     // Operation
     int op = int(m_problem.op);
     const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg), tr(Str::op_conv_transpose)};
-    if (ImGui::Combo(above(Str::op), &op, ops, 4) && StepOp(op) != m_problem.op) {
+    if (ImGui::Combo(above(Str::op), &op, ops, 4) && Op(op) != m_problem.op) {
         // Into or out of a transposed problem the kernel's axes differ (C×O vs O×C): start from an example.
         if (transposed()) m_problem = lecture_example();
-        if (StepOp(op) == StepOp::ConvTranspose) m_problem = transpose_presets()[0].problem;
-        m_problem.op = StepOp(op);
+        if (Op(op) == Op::ConvTranspose) m_problem = transpose_presets()[0].problem;
+        m_problem.op = Op(op);
         if (is_conv() && m_problem.weight.numel() == 0) {
             m_problem.weight = Tensor::filled({1, channels(), 3, 3}, 0.0f);
             m_problem.weight.data = std::vector<float>(size_t(channels()) * 9, 0.0f);
@@ -490,12 +490,11 @@ bool StepperView::draw_controls(ViewContext& ctx) {
             changed = true;
         }
         if (pair_slider(above(Str::padding), p.padding.h, p.padding.w, 0, kMaxPad, -kMaxPad)) changed = true;
-        if (m_problem.op == StepOp::MaxPool &&
+        if (m_problem.op == Op::MaxPool &&
             pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, kMaxDilation))
             changed = true;
         if (ImGui::Checkbox(tr(Str::ceil_mode), &p.ceil_mode)) changed = true;
-        if (m_problem.op == StepOp::AvgPool &&
-            ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
+        if (m_problem.op == Op::AvgPool && ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
             changed = true;
     }
     ImGui::PopItemWidth();
@@ -740,7 +739,7 @@ void StepperView::draw_legend(ViewContext& ctx, bool vertical, float width) {
     if (is_conv()) item(Role::Kernel, tr(Str::label_kernel), false);
     item(Role::Output, tr(Str::label_output), false);
     item(Role::Window, tr(Str::legend_window), true);
-    if (m_problem.op == StepOp::MaxPool) item(Role::Chosen, tr(Str::legend_chosen), true);
+    if (m_problem.op == Op::MaxPool) item(Role::Chosen, tr(Str::legend_chosen), true);
     if (m_solution) {
         const AxisSize ah = axis_size(m_solution->axis_h), aw = axis_size(m_solution->axis_w);
         if (ah.reached < ah.padded_in || aw.reached < aw.padded_in)
@@ -905,7 +904,7 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             dl->AddRect(a, b, pal.grid_line, 0, 0, L.thin());
             ImU32 text_col = is_term ? text_on(fill) : pad ? pal.strong(Role::Padding) : pal.text;
             std::string text =
-                (pad && !is_conv() && m_problem.op == StepOp::MaxPool) ? "−∞" : format_number_typeset(value);
+                (pad && !is_conv() && m_problem.op == Op::MaxPool) ? "−∞" : format_number_typeset(value);
             if (in_window && is_conv()) {
                 const TraceTerm& term = t->terms[it->second];
                 // The value above, the weight it is multiplied by below on a strip of the kernel's colour:
@@ -949,7 +948,7 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
         }
         dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), pal.strong(Role::Window), 0, 0, L.outline());
         // Max pooling: ring the chosen element once the window is complete.
-        if (t->kind == TraceKind::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) &&
+        if (t->kind == Op::MaxPool && t->argmax >= 0 && m_seq.complete(m_ph) &&
             t->terms[size_t(t->argmax)].c == c) {
             const TraceTerm& best = t->terms[size_t(t->argmax)];
             const ImVec2 ctr(o.x + (float(best.ix + pl) + 0.5f) * cell,
@@ -1123,8 +1122,8 @@ std::vector<Token> StepperView::mac_tokens() const {
         }
     };
     switch (t->kind) {
-        case TraceKind::ConvTranspose:  // the same sums: per input channel, then + bias
-        case TraceKind::Conv: {
+        case Op::ConvTranspose:  // the same sums: per input channel, then + bias
+        case Op::Conv: {
             const bool several = t->channels.size() > 1;
             // The lecture's formula heads the lines when there is more than one plain sum.
             if (several || t->has_bias) {
@@ -1172,7 +1171,7 @@ std::vector<Token> StepperView::mac_tokens() const {
             }
             break;
         }
-        case TraceKind::MaxPool: {
+        case Op::MaxPool: {
             v.push_back(plain("max(", pal.text));
             for (size_t i = 0; i < t->terms.size(); ++i) {
                 if (i) v.push_back(plain(", ", pal.text));
@@ -1187,7 +1186,7 @@ std::vector<Token> StepperView::mac_tokens() const {
                               complete ? pal.text : pal.text_muted));
             break;
         }
-        case TraceKind::AvgPool: {
+        case Op::AvgPool: {
             // Padding zeros appear only when the divisor counts them (count_include_pad), as in
             // explain_lines.
             const bool show_padding = t->divisor == float(t->terms.size());

@@ -35,7 +35,7 @@ public:
 };
 
 // conv2d with params.flip: rotates the weight 180° once and runs `backend.conv2d` with flip off. Every
-// backend's conv2d starts with `if (params.flip) return conv2d_flipped(*this, …);`.
+// PlannedBackend (core/engine/planned_backend.hpp) does it for every backend.
 Result<Tensor> conv2d_flipped(Backend& backend, const Tensor& input, const Tensor& weight, const Tensor* bias,
                               const Conv2dParams& params);
 

@@ -362,7 +362,7 @@ Result<PoolPlan> plan_pool2d(const Shape& input, const Pool2dParams& p) {
     if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
     if (p.kernel.h > limits::kMaxKernelSide || p.kernel.w > limits::kMaxKernelSide)
         return fail<ErrCode::kernel_over_side_limit>(hw(p.kernel.h, p.kernel.w), limits::kMaxKernelSide);
-    if (p.op == PoolOp::Avg && (p.dilation.h != 1 || p.dilation.w != 1))
+    if (p.op != Op::MaxPool && (p.dilation.h != 1 || p.dilation.w != 1))
         return fail<ErrCode::avg_pool_no_dilation>();
     if (p.padding.h < 0 || p.padding.w < 0) return fail<ErrCode::padding_negative>(to_string(p.padding));
     if (p.padding.h > p.kernel.h / 2 || p.padding.w > p.kernel.w / 2)

@@ -80,7 +80,7 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
 struct PoolPlan {
     bool unbatched = false;
     int64_t n = 1, c = 1, h = 0, w = 0;
-    PoolOp op = PoolOp::Max;
+    Op op = Op::MaxPool;
     int64_t kh = 1, kw = 1, sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
     bool ceil_mode = false;
     bool count_include_pad = true;

@@ -94,8 +94,18 @@ std::string_view to_string(PaddingMode m) {
     return "zeros";
 }
 
-std::string_view to_string(PoolOp op) {
-    return op == PoolOp::Max ? "max" : "avg";
+std::string_view to_string(Op op) {
+    switch (op) {
+        case Op::Conv:
+            return "conv";
+        case Op::MaxPool:
+            return "max";
+        case Op::AvgPool:
+            return "avg";
+        case Op::ConvTranspose:
+            return "conv_transpose";
+    }
+    return "conv";
 }
 
 std::ostream& operator<<(std::ostream& os, const Pair& p) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/engine/op.hpp"
 #include "core/support/limits.hpp"
 #include "core/support/result.hpp"
 
@@ -81,11 +82,8 @@ struct ConvTranspose2dParams {
     bool operator==(const ConvTranspose2dParams&) const = default;
 };
 
-enum class PoolOp { Max, Avg };
-std::string_view to_string(PoolOp op);
-
 struct Pool2dParams {
-    PoolOp op = PoolOp::Max;
+    Op op = Op::MaxPool;  // Op::MaxPool or Op::AvgPool (the backends average for any op but MaxPool)
     Pair kernel{2};
     Pair stride{0};  // 0 means "same as kernel", PyTorch's default
     Pair padding{0};

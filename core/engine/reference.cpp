@@ -5,9 +5,10 @@
 #include <algorithm>
 
 #include "core/engine/backend.hpp"
-#include "core/support/limits.hpp"
+#include "core/engine/planned_backend.hpp"
 #include "core/engine/trace.hpp"
 #include "core/engine/transpose.hpp"
+#include "core/support/limits.hpp"
 
 namespace convscope {
 namespace {
@@ -19,17 +20,14 @@ struct NullPoolTracer {
     void divisor(float) {}
 };
 
-class ReferenceBackend final : public Backend {
+class ReferenceBackend final : public PlannedBackend {
 public:
     std::string_view name() const override { return "reference"; }
     Status available() override { return {}; }
 
-    Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                          const Conv2dParams& params) override {
-        if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
-        auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return plan.err();
-        const ConvPlan& P = *plan;
+protected:
+    Result<Tensor> run_conv2d(const ConvPlan& P, const Tensor& input, const Tensor& weight,
+                              const Tensor* bias, const Conv2dParams&) override {
         Tensor out = Tensor::filled(P.output_shape());
         ref::NullTracer tracer;
         float* dst = out.data.data();
@@ -43,10 +41,7 @@ public:
         return out;
     }
 
-    Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
-        auto plan = plan_pool2d(input.shape, params);
-        if (!plan) return plan.err();
-        const PoolPlan& P = *plan;
+    Result<Tensor> run_pool2d(const PoolPlan& P, const Tensor& input, const Pool2dParams&) override {
         Tensor out = Tensor::filled(P.output_shape());
         NullPoolTracer tracer;
         float* dst = out.data.data();
@@ -54,7 +49,7 @@ public:
             const float* plane = input.data.data() + nc * P.h * P.w;
             for (int64_t oy = 0; oy < P.oh; ++oy)
                 for (int64_t ox = 0; ox < P.ow; ++ox)
-                    *dst++ = P.op == PoolOp::Max ? ref::max_pool_element(P, plane, oy, ox, tracer)
+                    *dst++ = P.op == Op::MaxPool ? ref::max_pool_element(P, plane, oy, ox, tracer)
                                                  : ref::avg_pool_element(P, plane, oy, ox, tracer);
         }
         return out;
@@ -62,11 +57,8 @@ public:
 
     // The textbook scatter loop: every input cell stamps value × kernel onto the output. Each input channel
     // stamps into its own plane, which is then added to the total (the per-channel sums a trace shows).
-    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                                    const ConvTranspose2dParams& params) override {
-        auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return plan.err();
-        const ConvTransposePlan& P = *plan;
+    Result<Tensor> run_conv_transpose2d(const ConvTransposePlan& P, const Tensor& input, const Tensor& weight,
+                                        const Tensor* bias, const ConvTranspose2dParams&) override {
         auto out = Tensor::try_filled(P.output_shape());
         if (!out) return out.err();
         const int64_t cpg = P.c_per_group(), opg = P.o_per_group(), plane_size = P.oh * P.ow;
@@ -140,6 +132,44 @@ Status check_index(Error what, int64_t v, int64_t n) {
     return {};
 }
 
+// Refuses an output element (n, o, oy, ox) outside an output of `count_n` × `count_o` × oh × ow; `o_word`
+// names the second index (output channel for convolutions, channel for pools).
+Status check_output_position(Error o_word, int64_t n, int64_t o, int64_t oy, int64_t ox, int64_t count_n,
+                             int64_t count_o, int64_t oh, int64_t ow) {
+    for (auto s :
+         {check_index(word<ErrCode::w_batch>(), n, count_n), check_index(std::move(o_word), o, count_o),
+          check_index(word<ErrCode::w_row>(), oy, oh), check_index(word<ErrCode::w_column>(), ox, ow)})
+        if (!s) return s;
+    return {};
+}
+
+// A trace of output element (n, o, oy, ox) before its terms: the kind, the position and channel o's bias.
+Trace begin_trace(Op kind, int64_t n, int64_t o, int64_t oy, int64_t ox, const Tensor* bias) {
+    Trace t;
+    t.kind = kind;
+    t.n = n, t.o = o, t.oy = oy, t.ox = ox;
+    t.has_bias = bias != nullptr;
+    t.bias = bias ? bias->data[size_t(o)] : 0.0f;
+    return t;
+}
+
+// The trace of a convolution's (or transposed convolution's) output element (n, o, oy, ox): the plan's error,
+// or the position checked, the header with channel o's bias, and `element(plan, recorder)`'s terms and
+// result.
+template <class Plan, class Element>
+Result<Trace> trace_weighted(const Result<Plan>& plan, Op kind, int64_t n, int64_t o, int64_t oy, int64_t ox,
+                             const Tensor* bias, Element&& element) {
+    if (!plan) return plan.err();
+    const Plan& P = *plan;
+    if (auto s = check_output_position(word<ErrCode::w_output_channel>(), n, o, oy, ox, P.n, P.o, P.oh, P.ow);
+        !s)
+        return s.err();
+    Trace t = begin_trace(kind, n, o, oy, ox, bias);
+    ConvRecorder rec{t};
+    t.result = element(P, rec);
+    return t;
+}
+
 }  // namespace
 
 Backend& reference_backend() {
@@ -155,43 +185,23 @@ Result<Trace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tens
         unflipped.flip = false;
         return trace_conv2d(input, rotate_kernel_180(weight), bias, unflipped, n, o, oy, ox);
     }
-    auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
-    if (!plan) return plan.err();
-    const ConvPlan& P = *plan;
-    for (auto s :
-         {check_index(word<ErrCode::w_batch>(), n, P.n),
-          check_index(word<ErrCode::w_output_channel>(), o, P.o),
-          check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
-        if (!s) return s.err();
-    Trace t;
-    t.kind = TraceKind::Conv;
-    t.n = n, t.o = o, t.oy = oy, t.ox = ox;
-    t.has_bias = bias != nullptr;
-    t.bias = bias ? bias->data[size_t(o)] : 0.0f;
-    ConvRecorder rec{t};
-    t.result = ref::conv2d_element(P, input.data.data(), weight.data.data(),
-                                   bias ? bias->data.data() : nullptr, n, o, oy, ox, rec);
-    return t;
+    return trace_weighted(plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p), Op::Conv,
+                          n, o, oy, ox, bias, [&](const ConvPlan& P, ConvRecorder& rec) {
+                              return ref::conv2d_element(P, input.data.data(), weight.data.data(),
+                                                         bias ? bias->data.data() : nullptr, n, o, oy, ox,
+                                                         rec);
+                          });
 }
 
 Result<Trace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                      const ConvTranspose2dParams& p, int64_t n, int64_t o, int64_t oy,
                                      int64_t ox) {
-    auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p);
-    if (!plan) return plan.err();
-    const ConvTransposePlan& P = *plan;
-    for (auto s : {check_index(word<ErrCode::w_batch>(), n, P.n), check_index(word<ErrCode::w_output_channel>(), o, P.o),
-                   check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
-        if (!s) return s.err();
-    Trace t;
-    t.kind = TraceKind::ConvTranspose;
-    t.n = n, t.o = o, t.oy = oy, t.ox = ox;
-    t.has_bias = bias != nullptr;
-    t.bias = bias ? bias->data[size_t(o)] : 0.0f;
-    ConvRecorder rec{t};
-    t.result = ref::conv_transpose2d_element(P, input.data.data(), weight.data.data(),
-                                             bias ? bias->data.data() : nullptr, n, o, oy, ox, rec);
-    return t;
+    return trace_weighted(
+        plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, p), Op::ConvTranspose,
+        n, o, oy, ox, bias, [&](const ConvTransposePlan& P, ConvRecorder& rec) {
+            return ref::conv_transpose2d_element(P, input.data.data(), weight.data.data(),
+                                                 bias ? bias->data.data() : nullptr, n, o, oy, ox, rec);
+        });
 }
 
 Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n, int64_t c, int64_t oy,
@@ -199,17 +209,13 @@ Result<Trace> trace_pool2d(const Tensor& input, const Pool2dParams& p, int64_t n
     auto plan = plan_pool2d(input.shape, p);
     if (!plan) return plan.err();
     const PoolPlan& P = *plan;
-    for (auto s :
-         {check_index(word<ErrCode::w_batch>(), n, P.n), check_index(word<ErrCode::w_channel>(), c, P.c),
-          check_index(word<ErrCode::w_row>(), oy, P.oh), check_index(word<ErrCode::w_column>(), ox, P.ow)})
-        if (!s) return s.err();
-    Trace t;
-    t.kind = P.op == PoolOp::Max ? TraceKind::MaxPool : TraceKind::AvgPool;
-    t.n = n, t.o = c, t.oy = oy, t.ox = ox;
+    if (auto s = check_output_position(word<ErrCode::w_channel>(), n, c, oy, ox, P.n, P.c, P.oh, P.ow); !s)
+        return s.err();
+    Trace t = begin_trace(P.op == Op::MaxPool ? Op::MaxPool : Op::AvgPool, n, c, oy, ox, nullptr);
     t.channels = {c};
     PoolRecorder rec{t};
     const float* plane = input.data.data() + (n * P.c + c) * P.h * P.w;
-    t.result = P.op == PoolOp::Max ? ref::max_pool_element(P, plane, oy, ox, rec)
+    t.result = P.op == Op::MaxPool ? ref::max_pool_element(P, plane, oy, ox, rec)
                                    : ref::avg_pool_element(P, plane, oy, ox, rec);
     return t;
 }

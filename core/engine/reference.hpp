@@ -17,17 +17,32 @@ struct NullTracer {
     void channel(int64_t, float) {}
 };
 
+// The channel loop of a convolution's output element (n, o, …): for each input channel c of output o's group,
+// in order, `channel_sum(ci, c, plane)` (ci: c's index in the group; plane: channel c of image n) is added to
+// the total and reported to the tracer; then + bias[o] (bias may be null).
+template <class Plan, class Tracer, class ChannelSum>
+float sum_over_channels(const Plan& P, const float* in, const float* bias, int64_t n, int64_t o,
+                        Tracer& tracer, ChannelSum&& channel_sum) {
+    const int64_t cpg = P.c_per_group();
+    const int64_t group = o / P.o_per_group();
+    float total = 0.0f;
+    for (int64_t ci = 0; ci < cpg; ++ci) {
+        const int64_t c = group * cpg + ci;
+        const float sum = channel_sum(ci, c, in + (n * P.c + c) * P.h * P.w);
+        total += sum;
+        tracer.channel(c, sum);
+    }
+    if (bias) total += bias[o];
+    return total;
+}
+
 // out[n, o, oy, ox] = Σ_c Σ_ky Σ_kx x · w, summed per channel, then + bias (the lecture's
 // out = bias + Σ_c weight ⋆ input). `in`, `wt`, `bias` are the raw NCHW / OIHW / O arrays.
 template <class Tracer>
 float conv2d_element(const ConvPlan& P, const float* in, const float* wt, const float* bias, int64_t n,
                      int64_t o, int64_t oy, int64_t ox, Tracer& tracer) {
     const int64_t cpg = P.c_per_group();
-    const int64_t group = o / P.o_per_group();
-    float total = 0.0f;
-    for (int64_t ci = 0; ci < cpg; ++ci) {
-        const int64_t c = group * cpg + ci;
-        const float* plane = in + (n * P.c + c) * P.h * P.w;
+    return sum_over_channels(P, in, bias, n, o, tracer, [&](int64_t ci, int64_t c, const float* plane) {
         const float* kernel = wt + (o * cpg + ci) * P.kh * P.kw;
         float sum = 0.0f;
         for (int64_t ky = 0; ky < P.kh; ++ky) {
@@ -43,11 +58,8 @@ float conv2d_element(const ConvPlan& P, const float* in, const float* wt, const 
                 tracer.term(c, ky, kx, iy, ix, pad, (sy && sx) ? *sy : -1, (sy && sx) ? *sx : -1, x, w, sum);
             }
         }
-        total += sum;
-        tracer.channel(c, sum);
-    }
-    if (bias) total += bias[o];
-    return total;
+        return sum;
+    });
 }
 
 // ConvTranspose2d of one output element, gathered: out[n, o, oy, ox] = Σ_c Σ x[c, iy, ix] · w[c, o, ky, kx]
@@ -59,12 +71,8 @@ template <class Tracer>
 float conv_transpose2d_element(const ConvTransposePlan& P, const float* in, const float* wt,
                                const float* bias, int64_t n, int64_t o, int64_t oy, int64_t ox,
                                Tracer& tracer) {
-    const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
-    const int64_t group = o / opg, oo = o % opg;
-    float total = 0.0f;
-    for (int64_t ci = 0; ci < cpg; ++ci) {
-        const int64_t c = group * cpg + ci;
-        const float* plane = in + (n * P.c + c) * P.h * P.w;
+    const int64_t opg = P.o_per_group(), oo = o % opg;
+    return sum_over_channels(P, in, bias, n, o, tracer, [&](int64_t, int64_t c, const float* plane) {
         const float* kernel = wt + (c * opg + oo) * P.kh * P.kw;
         float sum = 0.0f;
         for (int64_t ky = P.kh - 1; ky >= 0; --ky) {
@@ -81,11 +89,8 @@ float conv_transpose2d_element(const ConvTransposePlan& P, const float* in, cons
                 tracer.term(c, ky, kx, iy, ix, false, iy, ix, x, w, sum);
             }
         }
-        total += sum;
-        tracer.channel(c, sum);
-    }
-    if (bias) total += bias[o];
-    return total;
+        return sum;
+    });
 }
 
 // Max pooling of one output element: padding is −∞ (never chosen); NaN propagates, as in PyTorch.

@@ -8,7 +8,7 @@ namespace convscope {
 
 float replay(const Trace& t) {
     switch (t.kind) {
-        case TraceKind::Conv: {
+        case Op::Conv: {
             // Same arithmetic as ref::conv2d_element: per-channel sums, their total, then the bias.
             float total = 0.0f, sum = 0.0f;
             for (size_t i = 0; i < t.terms.size(); ++i) {
@@ -20,7 +20,7 @@ float replay(const Trace& t) {
             }
             return t.has_bias ? total + t.bias : total;
         }
-        case TraceKind::ConvTranspose: {
+        case Op::ConvTranspose: {
             // Same arithmetic as ref::conv_transpose2d_element: one sum per channel (0 when no input cell
             // lands on the element), their total, then the bias.
             float total = 0.0f;
@@ -32,9 +32,9 @@ float replay(const Trace& t) {
             }
             return t.has_bias ? total + t.bias : total;
         }
-        case TraceKind::MaxPool:
+        case Op::MaxPool:
             return t.argmax >= 0 ? t.terms[size_t(t.argmax)].x : -std::numeric_limits<float>::infinity();
-        case TraceKind::AvgPool: {
+        case Op::AvgPool: {
             float sum = 0.0f;
             bool any = false;
             for (const TraceTerm& term : t.terms)
@@ -84,8 +84,8 @@ std::vector<std::string> explain_lines(const Trace& t) {
     std::vector<std::string> lines;
     const std::string more = t.truncated ? " + … (trace truncated)" : "";
     switch (t.kind) {
-        case TraceKind::Conv:
-        case TraceKind::ConvTranspose: {
+        case Op::Conv:
+        case Op::ConvTranspose: {
             const bool several = t.channels.size() > 1;
             size_t i = 0;
             for (size_t ci = 0; ci < t.channels.size(); ++ci) {
@@ -110,13 +110,13 @@ std::vector<std::string> explain_lines(const Trace& t) {
             }
             break;
         }
-        case TraceKind::MaxPool: {
+        case Op::MaxPool: {
             std::string line = "max(";
             for (size_t i = 0; i < t.terms.size(); ++i) line += (i ? ", " : "") + format_number(t.terms[i].x);
             lines.push_back(line + more + ") = " + format_number(t.result));
             break;
         }
-        case TraceKind::AvgPool: {
+        case Op::AvgPool: {
             std::string line = "(";
             // Padding zeros are shown only when the divisor counts them (count_include_pad).
             const bool show_padding = t.divisor == float(t.terms.size());

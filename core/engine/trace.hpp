@@ -25,12 +25,11 @@ struct TraceTerm {
     float acc = 0.0f;  // after this term: conv/avg the running sum of this channel, max the running max
 };
 
-// ConvTranspose: the terms are every (input cell × weight) that lands on the output element; iy/ix name the
-// input cell (never padding), ky/kx the weight position, acc the running sum of that input channel.
-enum class TraceKind { Conv, MaxPool, AvgPool, ConvTranspose };
-
 struct Trace {
-    TraceKind kind = TraceKind::Conv;
+    // Op::ConvTranspose: the terms are every (input cell × weight) that lands on the output element; iy/ix
+    // name the input cell (never padding), ky/kx the weight position, acc the running sum of that input
+    // channel.
+    Op kind = Op::Conv;
     int64_t n = 0, o = 0, oy = 0, ox = 0;  // the output element (o is the channel for pools)
     std::vector<TraceTerm> terms;          // in order: channel, then kernel row, then column
     std::vector<int64_t> channels;         // input channels in order (conv: the group's channels)

@@ -39,7 +39,7 @@ namespace {
 
 Pool2dParams effective_pool(const FilterSpec& spec) {
     Pool2dParams p = spec.pool;
-    p.op = spec.op == FilterOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+    p.op = spec.op;
     return p;
 }
 
@@ -53,7 +53,7 @@ Status check_input(const Shape& input) {
 Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spec) {
     if (auto s = check_input(input); !s) return s.err();
     const int64_t c = input[0];
-    if (spec.op == FilterOp::Conv) {
+    if (spec.op == Op::Conv) {
         const Shape weight{c, 1, spec.kernel.rows, spec.kernel.cols};
         const Shape bias{c};
         auto plan = plan_conv2d(input, weight, &bias, filter_conv_params(spec, c));
@@ -67,7 +67,7 @@ Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spe
 
 Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend& backend) {
     if (auto s = check_input(input.shape); !s) return s.err();
-    if (spec.op == FilterOp::Conv) {
+    if (spec.op == Op::Conv) {
         const int64_t c = input.dim(0);
         const Tensor weight = spec.kernel.weight_tensor(c);
         const Tensor bias = spec.kernel.bias_tensor(c);
@@ -94,7 +94,7 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
     auto g = filter_geometry({c, h, w}, spec);
     if (!g) return g.err();
     // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
-    if (spec.op != FilterOp::Conv) {
+    if (spec.op != Op::Conv) {
         auto t = image_to_tensor(image, mode);
         if (!t) return t.err();
         if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
@@ -157,7 +157,7 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
                            int64_t ox) {
     if (auto s = check_input(input.shape); !s) return s.err();
-    if (spec.op == FilterOp::Conv) {
+    if (spec.op == Op::Conv) {
         const int64_t c = input.dim(0);
         const Tensor weight = spec.kernel.weight_tensor(c);
         const Tensor bias = spec.kernel.bias_tensor(c);
@@ -236,16 +236,16 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
         Neighbourhood nb;
         StepperProblem& p = nb.problem;
         p.input = Tensor::filled({1, rows, cols});
-        const float pad_value = spec.op == FilterOp::MaxPool ? -INFINITY : 0.0f;
-        const PaddingMode mode = spec.op == FilterOp::Conv ? spec.conv.padding_mode : PaddingMode::Zeros;
+        const float pad_value = spec.op == Op::MaxPool ? -INFINITY : 0.0f;
+        const PaddingMode mode = spec.op == Op::Conv ? spec.conv.padding_mode : PaddingMode::Zeros;
         for (int64_t i = 0; i < rows; ++i)
             for (int64_t j = 0; j < cols; ++j) {
                 const auto sy = source_index(top + i, h, mode), sx = source_index(left + j, w, mode);
                 p.input.data[size_t(i * cols + j)] =
                     (sy && sx) ? input.data[size_t((channel * h + *sy) * w + *sx)] : pad_value;
             }
-        if (spec.op == FilterOp::Conv) {
-            p.op = StepOp::Conv;
+        if (spec.op == Op::Conv) {
+            p.op = Op::Conv;
             // True convolution: the stepper shows the rotated kernel it cross-correlates with, so its output
             // is the image's pixel.
             p.weight = spec.conv.flip ? rotate_kernel_180(spec.kernel.weight_tensor(1))
@@ -255,9 +255,9 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
             p.conv.stride = Pair{ah.stride, aw.stride};
             p.conv.dilation = Pair{ah.dilation, aw.dilation};
         } else {
-            p.op = spec.op == FilterOp::MaxPool ? StepOp::MaxPool : StepOp::AvgPool;
+            p.op = spec.op;
             p.pool = spec.pool;
-            p.pool.op = spec.op == FilterOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+            p.pool.op = spec.op;
             p.pool.stride = Pair{ah.stride, aw.stride};
             p.pool.padding = Pair{0};
         }

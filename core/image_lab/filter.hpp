@@ -10,14 +10,12 @@
 
 #include "core/engine/backend.hpp"
 #include "core/engine/geometry.hpp"
-#include "core/io/image.hpp"
-#include "core/image_lab/kernels.hpp"
-#include "core/stepper/stepper.hpp"
+#include "core/engine/problem.hpp"
 #include "core/engine/trace.hpp"
+#include "core/image_lab/kernels.hpp"
+#include "core/io/image.hpp"
 
 namespace convscope {
-
-enum class FilterOp { Conv, MaxPool, AvgPool };
 
 // How output values become 8-bit pixels: Clamp (rounded to nearest, ties to even as torch.round, then cut to
 // 0–255), Abs (|rounded v| cut to 255, as `torch.round(y).abs().clamp(0, 255)`), Normalize (the output's
@@ -31,7 +29,7 @@ Result<DisplayMap> parse_display_map(std::string_view text);
 std::string_view to_string(DisplayMap map);
 
 struct FilterSpec {
-    FilterOp op = FilterOp::Conv;
+    Op op = Op::Conv;   // Conv, MaxPool or AvgPool
     Kernel kernel;      // conv: weight = cell / divisor on every channel, bias = offset
     Conv2dParams conv;  // conv: groups is ignored; the pipeline uses one group per channel
     Pool2dParams pool;  // max or avg pooling; its op is taken from `op`
@@ -76,11 +74,7 @@ Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t 
 // reflected/replicated/wrapped pixels for convolution, −∞ for max pooling, 0 for average pooling), the same
 // kernel, stride and dilation, no padding. `window` is the stepper's index of the explained pixel, so its
 // output equals the full result's at (oy, ox). An error when the region is wider than `max_side` or the
-// kernel than `max_kernel` (the stepper draws small grids).
-struct Neighbourhood {
-    StepperProblem problem;
-    int64_t window = 0;
-};
+// kernel than `max_kernel` (the stepper draws small grids). Neighbourhood: core/engine/problem.hpp.
 Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpec& spec, int64_t channel,
                                             int64_t oy, int64_t ox, int64_t reach, int64_t max_side,
                                             int64_t max_kernel);

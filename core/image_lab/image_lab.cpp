@@ -14,7 +14,7 @@ FilterSpec effective_spec(const ImageLabState& state) {
     FilterSpec spec = state.spec;
     if (state.padding == PaddingChoice::Same) spec.conv.padding = Padding::same();
     if (state.padding == PaddingChoice::Valid) spec.conv.padding = Padding::valid();
-    if (spec.op != FilterOp::Conv && state.pool_stride_is_window) spec.pool.stride = Pair{0};
+    if (spec.op != Op::Conv && state.pool_stride_is_window) spec.pool.stride = Pair{0};
     return spec;
 }
 
@@ -53,9 +53,16 @@ Status check_pair(Pair p, int64_t lo, Error what) {
     return {};
 }
 
+// Sets `field` to `p` when both axes are at least `lo` (check_pair), else leaves it.
+Status set_checked(Pair& field, Pair p, int64_t lo, Error what) {
+    if (Status st = check_pair(p, lo, std::move(what)); !st) return st;
+    field = p;
+    return {};
+}
+
 struct EditVisitor {
     ImageLabState& s;
-    bool conv() const { return s.spec.op == FilterOp::Conv; }
+    bool conv() const { return s.spec.op == Op::Conv; }
 
     Status operator()(const lab_edit::SetOp& e) {
         s.spec.op = e.op;
@@ -132,9 +139,8 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetStride& e) {
-        if (Status st = check_pair(e.stride, 1, word<ErrCode::w_stride>()); !st) return st;
-        (conv() ? s.spec.conv.stride : s.spec.pool.stride) = e.stride;
-        return {};
+        return set_checked(conv() ? s.spec.conv.stride : s.spec.pool.stride, e.stride, 1,
+                           word<ErrCode::w_stride>());
     }
     Status operator()(const lab_edit::SetPaddingChoice& e) {
         s.padding = e.choice;
@@ -149,18 +155,15 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetDilation& e) {
-        if (Status st = check_pair(e.dilation, 1, word<ErrCode::w_dilation>()); !st) return st;
-        (conv() ? s.spec.conv.dilation : s.spec.pool.dilation) = e.dilation;
-        return {};
+        return set_checked(conv() ? s.spec.conv.dilation : s.spec.pool.dilation, e.dilation, 1,
+                           word<ErrCode::w_dilation>());
     }
     Status operator()(const lab_edit::SetPaddingMode& e) {
         s.spec.conv.padding_mode = e.mode;
         return {};
     }
     Status operator()(const lab_edit::SetPoolWindow& e) {
-        if (Status st = check_pair(e.window, 1, word<ErrCode::w_pool_window>()); !st) return st;
-        s.spec.pool.kernel = e.window;
-        return {};
+        return set_checked(s.spec.pool.kernel, e.window, 1, word<ErrCode::w_pool_window>());
     }
     Status operator()(const lab_edit::SetPoolStrideIsWindow& e) {
         s.pool_stride_is_window = e.on;
@@ -284,6 +287,20 @@ struct JobInput {
     int64_t max_side = 8192;
 };
 
+// A frame for the job's result: what it was computed from, before the output.
+std::shared_ptr<LabFrame> frame_for(const JobInput& in, bool preview) {
+    auto f = std::make_shared<LabFrame>();
+    f->preview = preview;
+    f->generation = in.generation;
+    f->spec = in.spec;
+    f->mode = in.mode;
+    f->map = in.map;
+    f->photo = in.photo;
+    f->full_input = in.full_input;
+    f->full_output = in.full_output;
+    return f;
+}
+
 // The output as textures and its range.
 Status finish_output(LabFrame& f, Tensor y, int64_t max_side) {
     auto shown = to_display(y, f.map);
@@ -329,24 +346,22 @@ bool ImageLab::commit() {
     return true;
 }
 
-bool ImageLab::undo() {
-    commit();  // an edit not yet settled is the step undone first
-    auto s = m_undo.undo();
-    if (!s) return false;
-    m_state = std::move(*s);
+bool ImageLab::restore(std::optional<ImageLabState> state) {
+    if (!state) return false;
+    m_state = std::move(*state);
     m_dirty = true;
     ++m_edits;
     return true;
 }
 
+bool ImageLab::undo() {
+    commit();  // an edit not yet settled is the step undone first
+    return restore(m_undo.undo());
+}
+
 bool ImageLab::redo() {
     if (m_undo.current() && !(*m_undo.current() == m_state)) return false;  // a new edit ended the redo line
-    auto s = m_undo.redo();
-    if (!s) return false;
-    m_state = std::move(*s);
-    m_dirty = true;
-    ++m_edits;
-    return true;
+    return restore(m_undo.redo());
 }
 
 void ImageLab::reset_history() {
@@ -475,15 +490,7 @@ void ImageLab::submit() {
                 int64_t factor = 1;
                 return std::make_shared<const Image>(shrink_to_fit(in.photo->image, side, factor));
             });
-            auto f = std::make_shared<LabFrame>();
-            f->preview = true;
-            f->generation = in.generation;
-            f->spec = in.spec;
-            f->mode = in.mode;
-            f->map = in.map;
-            f->photo = in.photo;
-            f->full_input = in.full_input;
-            f->full_output = in.full_output;
+            auto f = frame_for(in, true);
             Backend& backend = fastest_cpu_backend();  // never queued behind a full run on the GL thread
             const auto t0 = std::chrono::steady_clock::now();
             auto y = apply_filter_banded(*small, in.mode, in.spec, backend,
@@ -515,14 +522,7 @@ void ImageLab::submit() {
         const auto cancelled = [&] { return latest->load() != in.generation; };
         gate->wait(cancelled);
         if (cancelled()) return fail<ErrCode::filter_cancelled>();
-        auto f = std::make_shared<LabFrame>();
-        f->generation = in.generation;
-        f->spec = in.spec;
-        f->mode = in.mode;
-        f->map = in.map;
-        f->photo = in.photo;
-        f->full_input = in.full_input;
-        f->full_output = in.full_output;
+        auto f = frame_for(in, false);
         // The backend asked for, or (fastest) the fastest that runs here, then the CPU ones.
         std::vector<std::string> names;
         if (!in.backend.empty()) {

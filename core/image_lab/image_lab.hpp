@@ -46,7 +46,7 @@ FilterSpec effective_spec(const ImageLabState& state);
 // Every change the view can make.
 namespace lab_edit {
 struct SetOp {
-    FilterOp op;
+    Op op;  // Conv, MaxPool or AvgPool
 };
 struct ChoosePreset {
     std::string id;
@@ -240,6 +240,8 @@ public:
 
 private:
     void submit();
+    // Shows a state from the undo history (undo, redo) as a new edit; false when there is none.
+    bool restore(std::optional<ImageLabState> state);
 
     ImageLabState m_state;
     UndoStack<ImageLabState> m_undo;

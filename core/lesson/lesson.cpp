@@ -248,19 +248,19 @@ StepperScene stepper_of(const json& s, const std::string& f) {
     StepperProblem& p = out.problem;
     const std::string op = find(s, "operation") ? text(s["operation"], f + ".operation") : "conv";
     if (op == "conv")
-        p.op = StepOp::Conv;
+        p.op = Op::Conv;
     else if (op == "max_pool")
-        p.op = StepOp::MaxPool;
+        p.op = Op::MaxPool;
     else if (op == "avg_pool")
-        p.op = StepOp::AvgPool;
+        p.op = Op::AvgPool;
     else if (op == "conv_transpose")
-        p.op = StepOp::ConvTranspose;
+        p.op = Op::ConvTranspose;
     else
         refuse(SceneErrorCode::Choice, f + ".operation", "conv, max_pool, avg_pool, conv_transpose");
     const json* input = find(s, "input");
     if (!input) refuse(SceneErrorCode::Missing, f + ".input");
     p.input = tensor_of(*input, f + ".input", 3, {kMaxStepperChannels, kMaxStepperSide, kMaxStepperSide});
-    if (p.op == StepOp::Conv || p.op == StepOp::ConvTranspose) {
+    if (p.op == Op::Conv || p.op == Op::ConvTranspose) {
         const json* weight = find(s, "weight");
         if (!weight) refuse(SceneErrorCode::Missing, f + ".weight");
         p.weight =
@@ -269,7 +269,7 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         // conv_transpose's weight is C×O/g×kh×kw: its output channels are dim 1 × groups.
         int64_t groups = 1;
         if (const json* v = find(s, "groups")) groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
-        const int64_t out_channels = p.op == StepOp::Conv ? p.weight.dim(0) : p.weight.dim(1) * groups;
+        const int64_t out_channels = p.op == Op::Conv ? p.weight.dim(0) : p.weight.dim(1) * groups;
         if (const json* bias = find(s, "bias")) {
             p.bias = tensor_of(*bias, f + ".bias", 1, {kMaxStepperChannels * kMaxStepperChannels});
             p.has_bias = true;
@@ -287,7 +287,7 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         if (const json* v = find(s, "groups")) c.groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
         if (const json* v = find(s, "padding_mode"))
             c.padding_mode = padding_mode_of(*v, f + ".padding_mode");
-        if (p.op == StepOp::ConvTranspose) {
+        if (p.op == Op::ConvTranspose) {
             if (c.padding.kind != PaddingKind::Explicit)
                 refuse(SceneErrorCode::Type, f + ".padding",
                        "numbers (a transposed convolution has no same/valid)");
@@ -301,12 +301,12 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         }
         if (const json* v = find(s, "im2col")) out.im2col = boolean(*v, f + ".im2col");
         if (const json* v = find(s, "flip")) out.flip = boolean(*v, f + ".flip");
-        if (out.flip && p.op == StepOp::ConvTranspose)
+        if (out.flip && p.op == Op::ConvTranspose)
             refuse(SceneErrorCode::Unsupported, f + ".flip", "flip is for conv (true convolution)");
         c.flip = out.flip;
     } else {
         Pool2dParams& q = p.pool;
-        q.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+        q.op = p.op;
         const json* k = find(s, "kernel_size");
         if (!k) refuse(SceneErrorCode::Missing, f + ".kernel_size");
         q.kernel = pair_of(*k, f + ".kernel_size", 1, kMaxStepperKernel);
@@ -516,17 +516,17 @@ json stepper_json(const StepperScene& st, json base) {
     const StepperProblem& p = st.problem;
     // Fields are overwritten in place (a second save writes the same text); those of the other operations
     // (a conv scene's ceil_mode, output_padding) stay as the teacher wrote them.
-    const bool weighted = p.op == StepOp::Conv || p.op == StepOp::ConvTranspose;
+    const bool weighted = p.op == Op::Conv || p.op == Op::ConvTranspose;
     base.erase(weighted ? "kernel_size" : "weight");
     if (!weighted || !p.has_bias) base.erase("bias");
     if (!st.window) base.erase("step");
     if (!weighted && !(p.pool.stride.h || p.pool.stride.w)) base.erase("stride");
-    base["operation"] = p.op == StepOp::Conv            ? "conv"
-                        : p.op == StepOp::ConvTranspose ? "conv_transpose"
-                        : p.op == StepOp::MaxPool       ? "max_pool"
-                                                        : "avg_pool";
+    base["operation"] = p.op == Op::Conv            ? "conv"
+                        : p.op == Op::ConvTranspose ? "conv_transpose"
+                        : p.op == Op::MaxPool       ? "max_pool"
+                                                    : "avg_pool";
     base["input"] = tensor_json(p.input);
-    if (p.op == StepOp::ConvTranspose) base["output_padding"] = pair_json(p.output_padding);
+    if (p.op == Op::ConvTranspose) base["output_padding"] = pair_json(p.output_padding);
     if (weighted) {
         base["weight"] = tensor_json(p.weight);
         if (p.has_bias) base["bias"] = tensor_json(p.bias);
@@ -543,8 +543,8 @@ json stepper_json(const StepperScene& st, json base) {
         base["ceil_mode"] = p.pool.ceil_mode;
         base["count_include_pad"] = p.pool.count_include_pad;
     }
-    if (p.op == StepOp::ConvTranspose) base["transpose_view"] = st.transpose_view;
-    if (p.op == StepOp::Conv && (p.conv.flip || base.contains("flip"))) base["flip"] = p.conv.flip;
+    if (p.op == Op::ConvTranspose) base["transpose_view"] = st.transpose_view;
+    if (p.op == Op::Conv && (p.conv.flip || base.contains("flip"))) base["flip"] = p.conv.flip;
     if (st.im2col || base.contains("im2col")) base["im2col"] = st.im2col;
     base["predict"] = st.predict;
     if (st.window) {

@@ -184,7 +184,7 @@ Conv2dParams Layer::conv_params() const {
 
 Pool2dParams Layer::pool_params() const {
     Pool2dParams p;
-    p.op = kind == LayerKind::AvgPool2d ? PoolOp::Avg : PoolOp::Max;
+    p.op = kind == LayerKind::AvgPool2d ? Op::AvgPool : Op::MaxPool;
     p.kernel = kernel;
     p.stride = stride;  // 0 stays "the kernel size"
     p.padding = padding.amount;

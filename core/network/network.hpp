@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/image_lab/filter.hpp"
 #include "core/engine/params.hpp"
-#include "core/support/result.hpp"
+#include "core/engine/problem.hpp"
 #include "core/engine/tensor.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope {
 

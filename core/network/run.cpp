@@ -11,10 +11,11 @@
 
 #include "core/engine/backend.hpp"
 #include "core/engine/geometry.hpp"
+#include "core/image_lab/filter.hpp"
 #include "core/image_lab/kernels.hpp"
-#include "core/support/limits.hpp"
-#include "core/network/network.hpp"
 #include "core/network/detail.hpp"
+#include "core/network/network.hpp"
+#include "core/support/limits.hpp"
 
 namespace convscope {
 
@@ -537,7 +538,7 @@ Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Te
                         std::vector<float>(layer_input.data.begin(), layer_input.data.begin() + C * H * W));
     FilterSpec spec;
     if (L.kind != LayerKind::Conv2d) {
-        spec.op = L.kind == LayerKind::MaxPool2d ? FilterOp::MaxPool : FilterOp::AvgPool;
+        spec.op = L.kind == LayerKind::MaxPool2d ? Op::MaxPool : Op::AvgPool;
         spec.pool = L.pool_params();
         return stepper_neighbourhood(sample, spec, channel, oy, ox, reach, max_side, max_kernel);
     }
@@ -548,7 +549,7 @@ Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Te
     if (cpg > max_channels) return fail<ErrCode::step_too_many_channels>(cpg, max_channels);
     if (w.weight.shape != Shape{L.out, cpg, L.kernel.h, L.kernel.w})
         return fail<ErrCode::run_weights_mismatch>();
-    spec.op = FilterOp::Conv;
+    spec.op = Op::Conv;
     spec.conv = L.conv_params();
     spec.kernel.rows = L.kernel.h;
     spec.kernel.cols = L.kernel.w;

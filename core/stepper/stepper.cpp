@@ -13,14 +13,14 @@ namespace convscope {
 // [SECTION] Solving
 
 Result<StepperSolution> solve_stepper(const StepperProblem& p) {
-    if (p.op == StepOp::ConvTranspose) {
+    if (p.op == Op::ConvTranspose) {
         auto g = gather_problem(p);
         if (!g) return g.err();
         return solve_stepper(g->conv);
     }
     StepperSolution s;
     if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
-    if (p.op == StepOp::Conv) {
+    if (p.op == Op::Conv) {
         const Tensor* bias = p.has_bias ? &p.bias : nullptr;
         auto plan = plan_conv2d(p.input.shape, p.weight.shape, bias ? &bias->shape : nullptr, p.conv);
         if (!plan) return plan.err();
@@ -35,7 +35,7 @@ Result<StepperSolution> solve_stepper(const StepperProblem& p) {
         s.axis_w = plan->axis_w();
     } else {
         Pool2dParams pp = p.pool;
-        pp.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+        pp.op = p.op;
         auto plan = plan_pool2d(p.input.shape, pp);
         if (!plan) return plan.err();
         s.out_channels = plan->c;
@@ -49,14 +49,13 @@ Result<StepperSolution> solve_stepper(const StepperProblem& p) {
     s.output = Tensor::filled({s.out_channels, s.oh, s.ow});
     s.traces.reserve(size_t(s.out_channels * s.oh * s.ow));
     Pool2dParams pp = p.pool;
-    pp.op = p.op == StepOp::MaxPool ? PoolOp::Max : PoolOp::Avg;
+    pp.op = p.op;
     for (int64_t o = 0; o < s.out_channels; ++o)
         for (int64_t oy = 0; oy < s.oh; ++oy)
             for (int64_t ox = 0; ox < s.ow; ++ox) {
-                auto t = p.op == StepOp::Conv
-                             ? trace_conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv, 0, o,
-                                            oy, ox)
-                             : trace_pool2d(p.input, pp, 0, o, oy, ox);
+                auto t = p.op == Op::Conv ? trace_conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr,
+                                                         p.conv, 0, o, oy, ox)
+                                          : trace_pool2d(p.input, pp, 0, o, oy, ox);
                 if (!t) return t.err();
                 s.output.data[size_t(s.window_of(o, oy, ox))] = t->result;
                 s.traces.push_back(std::move(*t));
@@ -272,13 +271,13 @@ std::vector<StepperPreset> stepper_presets() {
     v.push_back({"rgb_bias", rgb});
 
     StepperProblem max_pool;
-    max_pool.op = StepOp::MaxPool;
+    max_pool.op = Op::MaxPool;
     max_pool.input = grid({{1, 1, 2, 4}, {5, 6, 7, 8}, {3, 2, 1, 0}, {1, 2, 3, 4}});
     max_pool.pool.kernel = Pair(2);
     v.push_back({"max_pool", max_pool});
 
     StepperProblem avg_pool = max_pool;
-    avg_pool.op = StepOp::AvgPool;
+    avg_pool.op = Op::AvgPool;
     v.push_back({"avg_pool", avg_pool});
 
     // The largest kernel the stepper draws, on three channels: three 7×5 kernels beside their inputs.

@@ -9,27 +9,12 @@
 
 #include "core/engine/geometry.hpp"
 #include "core/engine/params.hpp"
-#include "core/support/result.hpp"
+#include "core/engine/problem.hpp"
 #include "core/engine/tensor.hpp"
 #include "core/engine/trace.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope {
-
-// ConvTranspose: PyTorch's ConvTranspose2d; the weight is C×O/g×kh×kw, `conv` holds its stride, (explicit)
-// padding, dilation and groups, and `output_padding` its output_padding.
-enum class StepOp { Conv, MaxPool, AvgPool, ConvTranspose };
-
-// What the stepper shows: a C×H×W input and, for conv, an O×C×kh×kw weight with an optional bias [O].
-struct StepperProblem {
-    StepOp op = StepOp::Conv;
-    Tensor input;   // C×H×W
-    Tensor weight;  // O×C×kh×kw (conv), C×O/g×kh×kw (conv_transpose)
-    Tensor bias;    // O (conv; read only when has_bias)
-    bool has_bias = false;
-    Conv2dParams conv;
-    Pool2dParams pool;       // pool.op is taken from `op`
-    Pair output_padding{0};  // conv_transpose only
-};
 
 // A solved problem: the output and one trace per window, in stepping order (channel, then row, then column).
 struct StepperSolution {

@@ -29,7 +29,7 @@ ConvTranspose2dParams transpose_params(const StepperProblem& p) {
 
 // PyTorch's checks (plan_conv_transpose2d, with its readable errors), for a C×H×W input.
 Result<ConvTransposePlan> plan_of(const StepperProblem& p) {
-    if (p.op != StepOp::ConvTranspose) return fail<ErrCode::st_not_transposed>();
+    if (p.op != Op::ConvTranspose) return fail<ErrCode::st_not_transposed>();
     if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
     if (p.conv.padding.kind != PaddingKind::Explicit) return fail<ErrCode::st_numeric_padding>();
     return plan_conv_transpose2d(p.input.shape, p.weight.shape, p.has_bias ? &p.bias.shape : nullptr,
@@ -154,7 +154,7 @@ Result<GatherProblem> gather_problem(const StepperProblem& p) {
     g.off_h = form->pad_before.h;
     g.off_w = form->pad_before.w;
     StepperProblem& q = g.conv;
-    q.op = StepOp::Conv;
+    q.op = Op::Conv;
     q.input = std::move(form->input);
     q.weight = std::move(form->weight);
     q.conv = form->params;
@@ -172,7 +172,7 @@ Result<Im2colMatrix> im2col_matrix(const StepperSolution& s, int64_t o) {
     m.cols = s.oh * s.ow;
     for (int64_t l = 0; l < m.cols; ++l) {
         const Trace& t = s.traces[size_t(s.window_of(o, l / s.ow, l % s.ow))];
-        if (t.kind != TraceKind::Conv || t.truncated) return fail<ErrCode::st_im2col_whole_trace>();
+        if (t.kind != Op::Conv || t.truncated) return fail<ErrCode::st_im2col_whole_trace>();
         if (l == 0) {
             m.rows = int64_t(t.terms.size());
             m.x.assign(size_t(m.rows * m.cols), 0.0f);
@@ -205,7 +205,7 @@ std::vector<StepperPreset> transpose_presets() {
     std::vector<StepperPreset> v;
     // 2×2 → 5×5 with k3, s2: the kernel is not a multiple of the stride, so stamps overlap on a checkerboard.
     StepperProblem cb;
-    cb.op = StepOp::ConvTranspose;
+    cb.op = Op::ConvTranspose;
     cb.input = Tensor({1, 2, 2}, {1, 2, 3, 4});
     cb.weight = Tensor({1, 1, 3, 3}, {1, 1, 1, 1, 1, 1, 1, 1, 1});
     cb.bias = Tensor::filled({1});
@@ -214,7 +214,7 @@ std::vector<StepperPreset> transpose_presets() {
 
     // A DCGAN generator's upsampling step: k4, s2, p1 doubles 4×4 to 8×8, and every output gets 4 products.
     StepperProblem dc;
-    dc.op = StepOp::ConvTranspose;
+    dc.op = Op::ConvTranspose;
     dc.input = Tensor::filled({1, 4, 4});
     randomize_small_ints(dc.input, 3, 0, 3);
     dc.weight = Tensor::filled({1, 1, 4, 4});

@@ -51,7 +51,7 @@ struct ScatterPlan {
     std::vector<int64_t> term_counts() const;
 };
 
-// Scatters a ConvTranspose problem (op == StepOp::ConvTranspose, weight C×O/g×kh×kw, explicit padding).
+// Scatters a ConvTranspose problem (op == Op::ConvTranspose, weight C×O/g×kh×kw, explicit padding).
 Result<ScatterPlan> plan_scatter(const StepperProblem& p);
 
 // The output as it stands at playhead `ph` over the stamps (StepSequence(plan.term_counts())): every product

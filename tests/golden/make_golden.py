@@ -57,9 +57,39 @@ def uniform(rng, shape):
     return rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
 
 
+def given_or_uniform(rng, shape, values):
+    """`values` as a float32 array of `shape`, or uniform values drawn from `rng` when it is None."""
+    return uniform(rng, shape) if values is None else np.asarray(values, dtype=np.float32).reshape(shape)
+
+
+def load_layer(layer, rng, x_shape, w_shape, bias, x=None, w=None):
+    """A weighted layer's data, drawn in this order: x and w (unless given), then the bias (one per output
+    channel, when the layer has one); w and the bias are copied into the layer. Returns x, w, b (b None
+    without a bias)."""
+    x = given_or_uniform(rng, x_shape, x)
+    w = given_or_uniform(rng, w_shape, w)
+    b = uniform(rng, (layer.bias.shape[0],)) if bias else None
+    with torch.no_grad():
+        layer.weight.copy_(torch.from_numpy(w))
+        if bias:
+            layer.bias.copy_(torch.from_numpy(b))
+    return x, w, b
+
+
 def save(folder, fname, array):
     a = np.ascontiguousarray(array, dtype=np.float32)
     np.save(os.path.join(folder, fname), a, allow_pickle=False)
+
+
+def write_case(name, arrays, case):
+    """Writes the case's folder, one NAME.npy per entry of `arrays` in order (a None entry, such as the bias
+    of a case without one, is left out), and lists `case` in cases.json."""
+    folder = os.path.join(DATA, name)
+    os.makedirs(folder)
+    for stem, array in arrays.items():
+        if array is not None:
+            save(folder, stem + ".npy", array)
+    CASES.append(case)
 
 
 CASES = []
@@ -73,14 +103,8 @@ def conv(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, g
     layer = nn.Conv2d(in_channels, out_channels, kernel, stride=stride, padding=padding, dilation=dilation,
                       groups=groups, bias=bias, padding_mode=padding_mode)
     kh, kw = layer.kernel_size
-    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
-    w_shape = (out_channels, in_channels // groups, kh, kw)
-    w = uniform(rng, w_shape) if w is None else np.asarray(w, dtype=np.float32).reshape(w_shape)
-    b = uniform(rng, (out_channels,)) if bias else None
+    x, w, b = load_layer(layer, rng, x_shape, (out_channels, in_channels // groups, kh, kw), bias, x, w)
     with torch.no_grad():
-        layer.weight.copy_(torch.from_numpy(w))
-        if bias:
-            layer.bias.copy_(torch.from_numpy(b))
         xt = torch.from_numpy(x)
         if xt.dim() == 3 and padding_mode == "circular":
             # torch 1.13's F.pad cannot pad a 3-D input circularly on two axes; later versions run an unbatched
@@ -88,14 +112,7 @@ def conv(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation=1, g
             y = layer(xt[None])[0].numpy()
         else:
             y = layer(xt).numpy()
-    folder = os.path.join(DATA, name)
-    os.makedirs(folder)
-    save(folder, "x.npy", x)
-    save(folder, "w.npy", w)
-    if bias:
-        save(folder, "b.npy", b)
-    save(folder, "y.npy", y)
-    CASES.append({
+    write_case(name, {"x": x, "w": w, "b": b, "y": y}, {
         "name": name, "op": "conv", "note": note,
         "stride": pair_text(stride), "padding": pair_text(padding), "dilation": pair_text(dilation),
         "groups": groups, "padding_mode": padding_mode, "bias": bias,
@@ -116,14 +133,7 @@ def conv_flip(name, x_shape, out_channels, kernel, stride=1, padding=0, dilation
         y = torch.conv2d(torch.from_numpy(x), torch.from_numpy(w).flip(-1, -2),
                          torch.from_numpy(b) if bias else None, stride=stride, padding=padding,
                          dilation=dilation, groups=groups).numpy()
-    folder = os.path.join(DATA, name)
-    os.makedirs(folder)
-    save(folder, "x.npy", x)
-    save(folder, "w.npy", w)
-    if bias:
-        save(folder, "b.npy", b)
-    save(folder, "y.npy", y)
-    CASES.append({
+    write_case(name, {"x": x, "w": w, "b": b, "y": y}, {
         "name": name, "op": "conv", "note": note, "flip": True,
         "stride": pair_text(stride), "padding": pair_text(padding), "dilation": pair_text(dilation),
         "groups": groups, "padding_mode": "zeros", "bias": bias,
@@ -140,23 +150,10 @@ def conv_transpose(name, x_shape, out_channels, kernel, stride=1, padding=0, out
     layer = nn.ConvTranspose2d(in_channels, out_channels, kernel, stride=stride, padding=padding,
                                output_padding=output_padding, dilation=dilation, groups=groups, bias=bias)
     kh, kw = layer.kernel_size
-    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
-    w_shape = (in_channels, out_channels // groups, kh, kw)
-    w = uniform(rng, w_shape) if w is None else np.asarray(w, dtype=np.float32).reshape(w_shape)
-    b = uniform(rng, (out_channels,)) if bias else None
+    x, w, b = load_layer(layer, rng, x_shape, (in_channels, out_channels // groups, kh, kw), bias, x, w)
     with torch.no_grad():
-        layer.weight.copy_(torch.from_numpy(w))
-        if bias:
-            layer.bias.copy_(torch.from_numpy(b))
         y = layer(torch.from_numpy(x)).numpy()
-    folder = os.path.join(DATA, name)
-    os.makedirs(folder)
-    save(folder, "x.npy", x)
-    save(folder, "w.npy", w)
-    if bias:
-        save(folder, "b.npy", b)
-    save(folder, "y.npy", y)
-    CASES.append({
+    write_case(name, {"x": x, "w": w, "b": b, "y": y}, {
         "name": name, "op": "conv_transpose", "note": note,
         "stride": pair_text(stride), "padding": pair_text(padding), "output_padding": pair_text(output_padding),
         "dilation": pair_text(dilation), "groups": groups, "bias": bias,
@@ -168,15 +165,11 @@ def conv_transpose(name, x_shape, out_channels, kernel, stride=1, padding=0, out
 def unfold(name, x_shape, kernel, stride=1, padding=0, dilation=1, x=None, note=""):
     """One torch.nn.functional.unfold (im2col) case."""
     rng = rng_for(name)
-    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
+    x = given_or_uniform(rng, x_shape, x)
     with torch.no_grad():
         y = torch.nn.functional.unfold(torch.from_numpy(x), kernel, dilation=dilation, padding=padding,
                                        stride=stride).numpy()
-    folder = os.path.join(DATA, name)
-    os.makedirs(folder)
-    save(folder, "x.npy", x)
-    save(folder, "y.npy", y)
-    CASES.append({
+    write_case(name, {"x": x, "y": y}, {
         "name": name, "op": "unfold", "note": note, "kernel": pair_text(kernel), "stride": pair_text(stride),
         "padding": pair_text(padding), "dilation": pair_text(dilation),
         "x_shape": list(x.shape), "y_shape": list(y.shape),
@@ -237,7 +230,7 @@ def pool(name, op, x_shape, kernel, stride=None, padding=0, dilation=1, ceil_mod
          count_include_pad=True, x=None, note=""):
     """One nn.MaxPool2d / nn.AvgPool2d case; stride None is PyTorch's default (the kernel)."""
     rng = rng_for(name)
-    x = uniform(rng, x_shape) if x is None else np.asarray(x, dtype=np.float32).reshape(x_shape)
+    x = given_or_uniform(rng, x_shape, x)
     if op == "max":
         layer = nn.MaxPool2d(kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
     else:
@@ -246,11 +239,7 @@ def pool(name, op, x_shape, kernel, stride=None, padding=0, dilation=1, ceil_mod
                              count_include_pad=count_include_pad)
     with torch.no_grad():
         y = layer(torch.from_numpy(x)).numpy()
-    folder = os.path.join(DATA, name)
-    os.makedirs(folder)
-    save(folder, "x.npy", x)
-    save(folder, "y.npy", y)
-    CASES.append({
+    write_case(name, {"x": x, "y": y}, {
         "name": name, "op": "pool", "note": note, "pool": op,
         "kernel": pair_text(kernel), "stride": None if stride is None else pair_text(stride),
         "padding": pair_text(padding), "dilation": pair_text(dilation),

@@ -3,6 +3,8 @@
 // test_into() runs an entry point that writes into a buffer the tester pre-fills with NaN, so an element that
 // is never written shows. A failure names the problem, then the position (n, c, y, x), the expected and the
 // actual value. Where the reference refuses the problem, the backend must refuse it with the same message.
+// ConvTester (conv2d), PoolTester (pool2d), ConvTransposeTester (conv_transpose2d; random_conv_transpose
+// draws one over every parameter).
 //
 //   CHECK(ConvTester().input({1, 3, 20, 37}).weight({8, 3, 3, 3}).bias().padding(Padding(1)).seed(7)
 //             .test(*find_backend("simd").value()) == "");
@@ -12,6 +14,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -55,6 +58,37 @@ inline std::string verify(const Tensor& expected, const Tensor& actual, const To
                    ", got " + std::to_string(a);
     }
     return "";
+}
+
+// The verdict of test(): "" when `actual` agrees with `expected` (both refused with the same message, or
+// outputs that `verify_outputs(expected, actual)` finds equal), else `what` (the problem) and what differs.
+// `answered` counts the problems that had an answer.
+template <class VerifyOutputs>
+std::string verdict(const std::string& what, const Backend& backend, const Result<Tensor>& expected,
+                    const Result<Tensor>& actual, int* answered, VerifyOutputs&& verify_outputs) {
+    const std::string name(backend.name());
+    if (!expected) {
+        if (actual) return what + ": " + name + " answered where the reference refused: " + expected.error();
+        if (actual.error() != expected.error())
+            return what + ": error '" + actual.error() + "', expected '" + expected.error() + "'";
+        return "";
+    }
+    if (!actual) return what + ": " + name + " failed: " + actual.error();
+    if (answered) ++*answered;
+    const std::string m = verify_outputs(*expected, *actual);
+    return m.empty() ? "" : what + ": " + name + " " + m;
+}
+
+// The verdict of test_into(): runs `into(out)` on an output of `shape` pre-filled with NaN and compares it
+// with `expected` (the reference's answer, which must exist); `name` says which entry point in a failure.
+template <class Into, class VerifyOutputs>
+std::string verdict_into(const std::string& what, const std::string& name, const Shape& shape,
+                         const Result<Tensor>& expected, Into&& into, VerifyOutputs&& verify_outputs) {
+    if (!expected) return what + ": the reference failed: " + expected.error();
+    Tensor out = Tensor::filled(shape, std::numeric_limits<float>::quiet_NaN());
+    into(out.data.data());
+    const std::string m = verify_outputs(*expected, out);
+    return m.empty() ? "" : what + ": " + name + " " + m;
 }
 
 // [SECTION] Conv2d
@@ -107,18 +141,9 @@ public:
         // Run backend
         auto actual = backend.conv2d(d.x, d.w, d.b_ptr(), m_p);
         // Verify
-        if (!expected) {
-            if (actual)
-                return describe() + ": " + std::string(backend.name()) +
-                       " answered where the reference refused: " + expected.error();
-            if (actual.error() != expected.error())
-                return describe() + ": error '" + actual.error() + "', expected '" + expected.error() + "'";
-            return "";
-        }
-        if (!actual) return describe() + ": " + std::string(backend.name()) + " failed: " + actual.error();
-        if (answered) ++*answered;
-        const std::string m = verify(*expected, *actual, m_tol, magnitude(d).get());
-        return m.empty() ? "" : describe() + ": " + std::string(backend.name()) + " " + m;
+        return verdict(
+            describe(), backend, expected, actual, answered,
+            [&](const Tensor& e, const Tensor& a) { return verify(e, a, m_tol, magnitude(d).get()); });
     }
 
     // Runs `into` on a valid problem into an output buffer pre-filled with NaN; "" when it agrees with the
@@ -129,13 +154,13 @@ public:
         if (!plan) return describe() + ": not a valid problem: " + plan.error();
         // Compute reference
         auto expected = reference_backend().conv2d(d.x, d.w, d.b_ptr(), m_p);
-        if (!expected) return describe() + ": the reference failed: " + expected.error();
-        // Run backend
-        Tensor out = Tensor::filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        into(*plan, d.x.data.data(), d.w.data.data(), m_bias ? d.b.data.data() : nullptr, out.data.data());
-        // Verify
-        const std::string m = verify(*expected, out, m_tol, magnitude(d).get());
-        return m.empty() ? "" : describe() + ": " + name + " " + m;
+        // Run backend, verify
+        return verdict_into(
+            describe(), name, plan->output_shape(), expected,
+            [&](float* out) {
+                into(*plan, d.x.data.data(), d.w.data.data(), d.b_ptr() ? d.b.data.data() : nullptr, out);
+            },
+            [&](const Tensor& e, const Tensor& a) { return verify(e, a, m_tol, magnitude(d).get()); });
     }
 
 private:
@@ -185,7 +210,7 @@ public:
 
     PoolTester& input(Shape x) { return m_x = std::move(x), *this; }
     PoolTester& params(const Pool2dParams& p) { return m_p = p, *this; }
-    PoolTester& op(PoolOp o) { return m_p.op = o, *this; }
+    PoolTester& op(Op o) { return m_p.op = o, *this; }
     PoolTester& kernel(Pair k) { return m_p.kernel = k, *this; }
     PoolTester& stride(Pair s) { return m_p.stride = s, *this; }
     PoolTester& padding(Pair p) { return m_p.padding = p, *this; }
@@ -220,18 +245,8 @@ public:
         // Run backend
         auto actual = backend.pool2d(x, m_p);
         // Verify
-        if (!expected) {
-            if (actual)
-                return describe() + ": " + std::string(backend.name()) +
-                       " answered where the reference refused: " + expected.error();
-            if (actual.error() != expected.error())
-                return describe() + ": error '" + actual.error() + "', expected '" + expected.error() + "'";
-            return "";
-        }
-        if (!actual) return describe() + ": " + std::string(backend.name()) + " failed: " + actual.error();
-        if (answered) ++*answered;
-        const std::string m = verify(*expected, *actual, tolerance());
-        return m.empty() ? "" : describe() + ": " + std::string(backend.name()) + " " + m;
+        return verdict(describe(), backend, expected, actual, answered,
+                       [&](const Tensor& e, const Tensor& a) { return verify(e, a, tolerance()); });
     }
 
     // As ConvTester::test_into.
@@ -241,20 +256,18 @@ public:
         if (!plan) return describe() + ": not a valid problem: " + plan.error();
         // Compute reference
         auto expected = reference_backend().pool2d(x, m_p);
-        if (!expected) return describe() + ": the reference failed: " + expected.error();
-        // Run backend
-        Tensor out = Tensor::filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
-        into(*plan, x.data.data(), out.data.data());
-        // Verify
-        const std::string m = verify(*expected, out, tolerance());
-        return m.empty() ? "" : describe() + ": " + name + " " + m;
+        // Run backend, verify
+        return verdict_into(
+            describe(), name, plan->output_shape(), expected,
+            [&](float* out) { into(*plan, x.data.data(), out); },
+            [&](const Tensor& e, const Tensor& a) { return verify(e, a, tolerance()); });
     }
 
 private:
     Tensor make_input() const { return m_data ? *m_data : random_tensor(m_x, m_seed); }
     Tolerance tolerance() const {
         if (m_tol_set) return m_tol;
-        return m_p.op == PoolOp::Max ? Tolerance::exact() : Tolerance::of_value(1e-4f, 1e-5f);
+        return m_p.op == Op::MaxPool ? Tolerance::exact() : Tolerance::of_value(1e-4f, 1e-5f);
     }
 
     Shape m_x{1, 1, 4, 4};
@@ -264,5 +277,88 @@ private:
     Tolerance m_tol;
     bool m_tol_set = false;
 };
+
+// [SECTION] ConvTranspose2d
+
+class ConvTransposeTester {
+public:
+    ConvTransposeTester& input(Shape x) { return m_x = std::move(x), *this; }   // N×C×H×W or C×H×W
+    ConvTransposeTester& weight(Shape w) { return m_w = std::move(w), *this; }  // C × O/groups × kH × kW
+    ConvTransposeTester& bias(bool with = true) { return m_bias = with, *this; }
+    ConvTransposeTester& params(const ConvTranspose2dParams& p) { return m_p = p, *this; }
+    ConvTransposeTester& stride(Pair s) { return m_p.stride = s, *this; }
+    ConvTransposeTester& padding(Pair p) { return m_p.padding = p, *this; }
+    ConvTransposeTester& output_padding(Pair p) { return m_p.output_padding = p, *this; }
+    ConvTransposeTester& dilation(Pair d) { return m_p.dilation = d, *this; }
+    ConvTransposeTester& groups(int64_t g) { return m_p.groups = g, *this; }
+    // Data from `seed`: x from seed, w from seed + 1, the bias from seed + 2.
+    ConvTransposeTester& seed(uint32_t s) { return m_seed = s, *this; }
+    // Default: |a − e| ≤ 1e-5 + 1e-4·|e|.
+    ConvTransposeTester& tolerance(const Tolerance& t) { return m_tol = t, *this; }
+
+    const Shape& input_shape() const { return m_x; }
+    const Shape& weight_shape() const { return m_w; }
+    const ConvTranspose2dParams& conv_transpose_params() const { return m_p; }
+    // True when plan_conv_transpose2d accepts the problem.
+    bool valid() const { return plan().ok(); }
+
+    // "conv_transpose2d x 1×2×3×4, w 2×3×3×3, bias, ConvTranspose2dParams{…}": the problem.
+    std::string describe() const {
+        std::ostringstream os;
+        os << "conv_transpose2d x " << shape_to_string(m_x) << ", w " << shape_to_string(m_w)
+           << (m_bias ? ", bias" : "") << ", " << m_p;
+        return os.str();
+    }
+
+    // As ConvTester::test.
+    std::string test(Backend& backend, int* answered = nullptr) const {
+        const Tensor x = random_tensor(m_x, m_seed), w = random_tensor(m_w, m_seed + 1);
+        const auto p = plan();
+        const Tensor b = random_tensor({p ? p->o : 1}, m_seed + 2);
+        const Tensor* bias = m_bias && p ? &b : nullptr;
+        // Compute reference
+        auto expected = reference_backend().conv_transpose2d(x, w, bias, m_p);
+        // Run backend
+        auto actual = backend.conv_transpose2d(x, w, bias, m_p);
+        // Verify
+        return verdict(describe(), backend, expected, actual, answered,
+                       [&](const Tensor& e, const Tensor& a) { return verify(e, a, m_tol); });
+    }
+
+private:
+    Result<ConvTransposePlan> plan() const { return plan_conv_transpose2d(m_x, m_w, nullptr, m_p); }
+
+    Shape m_x{1, 1, 3, 3}, m_w{1, 1, 3, 3};
+    bool m_bias = false;
+    ConvTranspose2dParams m_p;
+    uint32_t m_seed = 1;
+    Tolerance m_tol = Tolerance::of_value(1e-4f, 1e-5f);
+};
+
+// A random conv_transpose2d problem: mostly valid, sometimes not (output_padding too large, output too
+// small). `wide` draws widths past a few vectors (17..70) so that vector tails and strided rows are
+// exercised.
+inline ConvTransposeTester random_conv_transpose(std::mt19937& rng, bool wide = false) {
+    auto pick = [&](int lo, int hi) { return int64_t(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+    ConvTranspose2dParams p;
+    const int64_t groups = pick(1, 3), cpg = pick(1, 3), opg = pick(1, 3);
+    const int64_t h = pick(1, 7), w = wide ? pick(17, 70) : pick(1, 9);
+    const int64_t kh = pick(1, 4), kw = pick(1, 5);
+    p.groups = groups;
+    p.stride = {pick(1, 3), pick(1, 4)};
+    p.dilation = {pick(1, 3), pick(1, 2)};
+    p.padding = {pick(0, 3), pick(0, 3)};
+    // Valid output_padding is below max(stride, dilation); one problem in eight tries one more.
+    const int64_t extra = pick(0, 7) == 0 ? 1 : 0;
+    p.output_padding = {pick(0, std::max(p.stride.h, p.dilation.h) - 1 + extra),
+                        pick(0, std::max(p.stride.w, p.dilation.w) - 1)};
+    const bool bias = pick(0, 1) == 1;
+    const int64_t n = pick(0, 2);  // 0: unbatched
+    return ConvTransposeTester()
+        .input(n == 0 ? Shape{groups * cpg, h, w} : Shape{n, groups * cpg, h, w})
+        .weight({groups * cpg, opg, kh, kw})
+        .bias(bias)
+        .params(p);
+}
 
 }  // namespace convscope::testing

@@ -70,8 +70,8 @@ void ImageView::draw_kernel_choice(ViewContext& ctx) {
     int op = int(st.spec.op);
     label(Str::op);
     const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg)};
-    if (ImGui::Combo("##op", &op, ops, 3)) edit(ctx, lab_edit::SetOp{FilterOp(op)});
-    if (m_lab.state().spec.op != FilterOp::Conv) {
+    if (ImGui::Combo("##op", &op, ops, 3)) edit(ctx, lab_edit::SetOp{Op(op)});
+    if (m_lab.state().spec.op != Op::Conv) {
         int k[2] = {int(st.spec.pool.kernel.h), int(st.spec.pool.kernel.w)};
         label(Str::img_pool_window);
         if (ImGui::SliderInt2("##pool_k", k, 1, int(kMaxImageKernelSide), "%d", ImGuiSliderFlags_AlwaysClamp))
@@ -124,7 +124,7 @@ void ImageView::draw_kernel_choice(ViewContext& ctx) {
 // Stride, padding, dilation, padding mode.
 void ImageView::draw_parameters(ViewContext& ctx) {
     const ImageLabState& st = m_lab.state();
-    const bool conv = st.spec.op == FilterOp::Conv;
+    const bool conv = st.spec.op == Op::Conv;
     if (conv || !st.pool_stride_is_window) {
         const Pair stride = conv ? st.spec.conv.stride : st.spec.pool.stride;
         int v[2] = {int(stride.h), int(stride.w)};
@@ -145,7 +145,7 @@ void ImageView::draw_parameters(ViewContext& ctx) {
         if (ImGui::SliderInt2("##pad", v, 0, 7, "%d", ImGuiSliderFlags_AlwaysClamp))
             edit(ctx, lab_edit::SetPadding{Pair{v[0], v[1]}});
     }
-    if (conv || m_lab.state().spec.op == FilterOp::MaxPool) {
+    if (conv || m_lab.state().spec.op == Op::MaxPool) {
         const Pair dil = conv ? m_lab.state().spec.conv.dilation : m_lab.state().spec.pool.dilation;
         int v[2] = {int(dil.h), int(dil.w)};
         label(Str::dilation);

@@ -80,8 +80,8 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     // weights. Cells too small for legible numbers are shaded by value instead, and name their numbers on
     // hover.
     const FilterSpec& spec = full.spec;
-    const int64_t rows = t.kind == TraceKind::Conv ? spec.kernel.rows : spec.pool.kernel.h;
-    const int64_t cols = t.kind == TraceKind::Conv ? spec.kernel.cols : spec.pool.kernel.w;
+    const int64_t rows = t.kind == Op::Conv ? spec.kernel.rows : spec.pool.kernel.h;
+    const int64_t cols = t.kind == Op::Conv ? spec.kernel.cols : spec.pool.kernel.w;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float label_h = m_compact ? 0.0f : ImGui::GetTextLineHeightWithSpacing();
     const float cell = std::clamp(std::min((avail.y - label_h) / float(rows), avail.x * 0.22f / float(cols)),
@@ -128,8 +128,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     grid(o, Str::img_in_window, pal.strong(Role::Input), [&](int64_t r, int64_t c) {
         const TraceTerm* term = at[size_t(r * cols + c)];
         if (!term) return std::pair{pal.fill(Role::Padding), std::string()};
-        const bool chosen =
-            t.kind == TraceKind::MaxPool && t.argmax >= 0 && &t.terms[size_t(t.argmax)] == term;
+        const bool chosen = t.kind == Op::MaxPool && t.argmax >= 0 && &t.terms[size_t(t.argmax)] == term;
         ImU32 fill = chosen          ? pal.fill(Role::Chosen)
                      : term->padding ? pal.fill(Role::Padding)
                                      : pal.fill(Role::Input);
@@ -139,7 +138,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
             fill, std::isinf(term->x) ? std::string(term->x < 0 ? "−∞" : "∞") : format_number(term->x)};
     });
     float x = o.x + grid_w + 14 * s;
-    if (t.kind == TraceKind::Conv) {
+    if (t.kind == Op::Conv) {
         grid(ImVec2(x, o.y), Str::img_weights, pal.strong(Role::Kernel), [&](int64_t r, int64_t c) {
             const TraceTerm* term = at[size_t(r * cols + c)];
             if (!term) return std::pair{pal.fill(Role::Kernel), std::string()};

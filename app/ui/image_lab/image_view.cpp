@@ -183,7 +183,7 @@ bool ImageView::load_scene(const Scene& scene) {
             for (float v : row) k.cells.push_back(double(v));
     }
     (void)apply_edit(st, lab_edit::SetKernel{std::move(k)});
-    st.spec.op = FilterOp::Conv;
+    st.spec.op = Op::Conv;
     st.spec.conv.stride = m.stride;
     st.spec.conv.padding = m.padding;
     st.spec.conv.padding_mode = m.padding_mode;
@@ -349,7 +349,7 @@ void ImageView::draw_content(ViewContext& ctx) {
     draw_panes(ctx, ImVec2(avail.x, avail.y - explain_h - ImGui::GetStyle().ItemSpacing.y));
     draw_explain(ctx, ImVec2(avail.x, explain_h));
     ImGui::EndChild();
-    if (m_lab.state().spec.op == FilterOp::Conv) draw_kernel_editor(ctx);
+    if (m_lab.state().spec.op == Op::Conv) draw_kernel_editor(ctx);
     draw_file_browser(ctx);
     // An edit that has settled (no drag, no field being typed in) becomes one undo step.
     if (!ImGui::IsMouseDown(ImGuiMouseButton_Left) && !ImGui::IsAnyItemActive()) m_lab.commit();

@@ -89,6 +89,18 @@ void NetworkView::edit(ViewContext& ctx, const NetworkEdit& e, bool settled) {
     if (auto done = m_model.apply(e, settled); !done) ctx.notify(tr_error(done.err()));
 }
 
+namespace {
+
+// One tab of the open tab bar: `draw` fills it while it is the one shown.
+template <class Draw>
+void tab_item(const char* label, Draw&& draw) {
+    if (!ImGui::BeginTabItem(label)) return;
+    draw();
+    ImGui::EndTabItem();
+}
+
+}  // namespace
+
 void NetworkView::draw_wide(ViewContext& ctx) {
     const float left_w = std::max(ImGui::GetContentRegionAvail().x * 0.27f, 300.0f * ctx.scale);
     ImGui::BeginChild("##stack", ImVec2(std::min(left_w, ImGui::GetContentRegionAvail().x * 0.45f), 0), true,
@@ -108,10 +120,7 @@ void NetworkView::draw_wide(ViewContext& ctx) {
             ImGui::EndChild();
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem(tr(Str::net_tab_code))) {
-            draw_code_tab(ctx);
-            ImGui::EndTabItem();
-        }
+        tab_item(tr(Str::net_tab_code), [&] { draw_code_tab(ctx); });
         ImGui::EndTabBar();
     }
     ImGui::EndChild();
@@ -133,10 +142,7 @@ void NetworkView::draw_narrow(ViewContext& ctx) {
         ImGui::EndChild();
         ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem(tr(Str::net_tab_code))) {
-        draw_code_tab(ctx);
-        ImGui::EndTabItem();
-    }
+    tab_item(tr(Str::net_tab_code), [&] { draw_code_tab(ctx); });
     ImGui::EndTabBar();
 }
 

@@ -214,6 +214,33 @@ struct GlState {
     Limits limits;
 };
 
+// Uploads what changed of a weighted problem (input, weight, bias; without a bias a 16-byte buffer is still
+// bound, never read) and reserves `out_numel` floats of output; records the upload in `t`. True when anything
+// was uploaded (so a previous output cannot be reused).
+Result<bool> upload_problem(GlState& S, const Tensor& input, const Tensor& weight, const Tensor* bias,
+                            int64_t out_numel, Timings& t) {
+    const auto t_upload = Clock::now();
+    auto up_in = S.input.upload(input.data.data(), input.data.size());
+    if (!up_in) return up_in.err();
+    auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
+    if (!up_w) return up_w.err();
+    bool up_b = false;
+    if (bias) {
+        auto r = S.bias.upload(bias->data.data(), bias->data.size());
+        if (!r) return r.err();
+        up_b = *r;
+    } else if (auto s = S.bias.reserve(16); !s) {
+        return s.err();
+    }
+    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
+    const bool uploaded = *up_in || *up_w || up_b;
+    if (uploaded) glFinish();  // so that the upload is timed apart from the dispatch
+    t.upload_ms = ms_since(t_upload);
+    t.uploaded_input = *up_in;
+    t.uploaded_weight = *up_w;
+    return uploaded;
+}
+
 }  // namespace
 
 struct GpuBackend::Impl {
@@ -318,30 +345,14 @@ Result<Tensor> GpuBackend::Impl::conv2d(const ConvPlan& P, const Tensor& input, 
     const GLuint prog = *program;
 
     // Upload what changed.
-    const auto t_upload = Clock::now();
-    auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return up_in.err();
-    auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
-    if (!up_w) return up_w.err();
-    bool up_b = false;
-    if (bias) {
-        auto r = S.bias.upload(bias->data.data(), bias->data.size());
-        if (!r) return r.err();
-        up_b = *r;
-    } else if (auto s = S.bias.reserve(16); !s) {
-        return s.err();  // bound but never read
-    }
     const int64_t out_numel = P.n * P.o * P.oh * P.ow;
-    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
-    if (*up_in || *up_w || up_b) glFinish();  // so that the upload is timed apart from the dispatch
-    t.upload_ms = ms_since(t_upload);
-    t.uploaded_input = *up_in;
-    t.uploaded_weight = *up_w;
+    auto uploaded = upload_problem(S, input, weight, bias, out_numel, t);
+    if (!uploaded) return uploaded.err();
     std::vector<int64_t> key = {
         0,          P.n,        P.c,  P.h,  P.w,       P.o,          P.kh,       P.kw,        P.groups,
         P.sh,       P.sw,       P.dh, P.dw, P.pad_top, P.pad_bottom, P.pad_left, P.pad_right, int64_t(P.mode),
         P.has_bias, P.unbatched};
-    if (auto out = reuse(key, *up_in || *up_w || up_b, t)) return std::move(*out);
+    if (auto out = reuse(key, *uploaded, t)) return std::move(*out);
 
     const auto t_dispatch = Clock::now();
     glUseProgram(prog);
@@ -436,7 +447,7 @@ Result<Tensor> GpuBackend::Impl::pool2d(const PoolPlan& P, const Tensor& input) 
     const bool tiled = use_tiles(tile_h, tile_w, L);
     auto program = S.programs.get(
         "pool2d.comp",
-        {{"TILED", tiled ? 1 : 0}, {"IS_MAX", P.op == PoolOp::Max}, {"TILE_CAP", L.tile_floats}});
+        {{"TILED", tiled ? 1 : 0}, {"IS_MAX", P.op == Op::MaxPool}, {"TILE_CAP", L.tile_floats}});
     if (!program) return program.err();
     const GLuint prog = *program;
 
@@ -504,28 +515,13 @@ Result<Tensor> GpuBackend::Impl::conv_transpose2d(const ConvTransposePlan& P, co
     if (!program) return program.err();
     const GLuint prog = *program;
 
-    const auto t_upload = Clock::now();
-    auto up_in = S.input.upload(input.data.data(), input.data.size());
-    if (!up_in) return up_in.err();
-    auto up_w = S.weight.upload(weight.data.data(), weight.data.size());
-    if (!up_w) return up_w.err();
-    bool up_b = false;
-    if (bias) {
-        auto r = S.bias.upload(bias->data.data(), bias->data.size());
-        if (!r) return r.err();
-        up_b = *r;
-    } else if (auto s = S.bias.reserve(16); !s) {
-        return s.err();  // bound but never read
-    }
+    // Upload what changed.
     const int64_t out_numel = P.n * P.o * P.oh * P.ow;
-    if (auto s = S.output.reserve(out_numel * 4); !s) return s.err();
-    if (*up_in || *up_w || up_b) glFinish();
-    t.upload_ms = ms_since(t_upload);
-    t.uploaded_input = *up_in;
-    t.uploaded_weight = *up_w;
+    auto uploaded = upload_problem(S, input, weight, bias, out_numel, t);
+    if (!uploaded) return uploaded.err();
     std::vector<int64_t> key = {2,    P.n,  P.c,  P.h,   P.w,   P.o,  P.kh, P.kw,       P.groups,   P.sh,
                                 P.sw, P.ph, P.pw, P.oph, P.opw, P.dh, P.dw, P.has_bias, P.unbatched};
-    if (auto out = reuse(key, *up_in || *up_w || up_b, t)) return std::move(*out);
+    if (auto out = reuse(key, *uploaded, t)) return std::move(*out);
 
     const auto t_dispatch = Clock::now();
     glUseProgram(prog);
@@ -593,29 +589,23 @@ Status GpuBackend::available() {
     return m_impl->gl().run([this] { return m_impl->ensure_context(); });
 }
 
-Result<Tensor> GpuBackend::conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                                  const Conv2dParams& params) {
-    if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
-    auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-    if (!plan) return plan.err();
+Result<Tensor> GpuBackend::run_conv2d(const ConvPlan& plan, const Tensor& input, const Tensor& weight,
+                                      const Tensor* bias, const Conv2dParams&) {
     if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
-    return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->conv2d(*plan, input, weight, bias); });
+    return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->conv2d(plan, input, weight, bias); });
 }
 
-Result<Tensor> GpuBackend::pool2d(const Tensor& input, const Pool2dParams& params) {
-    auto plan = plan_pool2d(input.shape, params);
-    if (!plan) return plan.err();
+Result<Tensor> GpuBackend::run_pool2d(const PoolPlan& plan, const Tensor& input, const Pool2dParams&) {
     if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
-    return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->pool2d(*plan, input); });
+    return m_impl->gl().run([&]() -> Result<Tensor> { return m_impl->pool2d(plan, input); });
 }
 
-Result<Tensor> GpuBackend::conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                                            const ConvTranspose2dParams& params) {
-    auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-    if (!plan) return plan.err();
+Result<Tensor> GpuBackend::run_conv_transpose2d(const ConvTransposePlan& plan, const Tensor& input,
+                                                const Tensor& weight, const Tensor* bias,
+                                                const ConvTranspose2dParams&) {
     if (auto s = available(); !s) return fail<ErrCode::gpu_unavailable>(s.err());
     return m_impl->gl().run(
-        [&]() -> Result<Tensor> { return m_impl->conv_transpose2d(*plan, input, weight, bias); });
+        [&]() -> Result<Tensor> { return m_impl->conv_transpose2d(plan, input, weight, bias); });
 }
 
 void GpuBackend::set_fallback_context(ExternalContext context) {

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "core/engine/backend.hpp"
+#include "core/engine/planned_backend.hpp"
 
 namespace convscope::gpu {
 
@@ -72,7 +73,7 @@ struct Options {
     int64_t storage_limit_bytes = 0;
 };
 
-class GpuBackend final : public Backend {
+class GpuBackend final : public PlannedBackend {
 public:
     // Starts no thread and makes no context yet; the first available()/conv2d/pool2d does.
     explicit GpuBackend(Options options = {});
@@ -85,14 +86,6 @@ public:
     std::string_view name() const override;
     // Ok once a GL 4.3 context exists; otherwise why not, e.g. "no OpenGL 4.3 context: EGL: … ; no fallback".
     Status available() override;
-    // Same answers as the reference backend (float32 rounding aside); errors as values.
-    Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                          const Conv2dParams& params) override;
-    // Max or average pooling, the reference's answers; errors as values.
-    Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override;
-    // ConvTranspose2d, the reference's answers (float32 rounding aside); errors as values.
-    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                                    const ConvTranspose2dParams& params) override;
 
     // Installs a fallback context; takes effect if no context was made yet or the last attempt failed.
     void set_fallback_context(ExternalContext context);
@@ -104,6 +97,16 @@ public:
     // Compiles `source` as a compute shader named `file_name` and links it; the compiler's log as the error.
     // For tests and shader development.
     Status check_shader(std::string_view file_name, std::string_view source);
+
+protected:
+    // conv2d, pool2d and conv_transpose2d (PlannedBackend's) give the reference's answers (float32 rounding
+    // aside), errors as values; these run a validated plan on the GL thread.
+    Result<Tensor> run_conv2d(const ConvPlan& plan, const Tensor& input, const Tensor& weight,
+                              const Tensor* bias, const Conv2dParams& params) override;
+    Result<Tensor> run_pool2d(const PoolPlan& plan, const Tensor& input, const Pool2dParams& params) override;
+    Result<Tensor> run_conv_transpose2d(const ConvTransposePlan& plan, const Tensor& input,
+                                        const Tensor& weight, const Tensor* bias,
+                                        const ConvTranspose2dParams& params) override;
 
 private:
     struct Impl;

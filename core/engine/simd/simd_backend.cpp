@@ -19,6 +19,7 @@
 #include <limits>
 
 #include "core/engine/backend.hpp"
+#include "core/engine/planned_backend.hpp"
 #include "core/engine/simd/conv_transpose.hpp"
 #include "core/engine/simd/kernels.hpp"
 #include "core/engine/simd/simd.hpp"
@@ -421,7 +422,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
 
 void pool2d_run(const PoolPlan& P, const float* input, float* out) {
     const KernelTable& K = table();
-    const bool is_max = P.op == PoolOp::Max;
+    const bool is_max = P.op == Op::MaxPool;
     const float fill = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
     const Columns cols =
         make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
@@ -557,42 +558,38 @@ bool fits_scratch(const PoolPlan& plan) {
 
 namespace {
 
-class SimdBackend final : public Backend {
+class SimdBackend final : public PlannedBackend {
 public:
     std::string_view name() const override { return "simd"; }
     Status available() override { return {}; }
 
-    Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                          const Conv2dParams& params) override {
-        if (params.flip) return conv2d_flipped(*this, input, weight, bias, params);
-        auto plan = plan_conv2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return plan.err();
-        if (!simd::fits_scratch(*plan)) return reference_backend().conv2d(input, weight, bias, params);
+protected:
+    Result<Tensor> run_conv2d(const ConvPlan& plan, const Tensor& input, const Tensor& weight,
+                              const Tensor* bias, const Conv2dParams& params) override {
+        if (!simd::fits_scratch(plan)) return reference_backend().conv2d(input, weight, bias, params);
         // NaN, not zero: an element the kernels forgot would show (the tests look for it).
-        auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
+        auto out = Tensor::try_filled(plan.output_shape(), std::numeric_limits<float>::quiet_NaN());
         if (!out) return out.err();
-        simd::conv2d_into(*plan, input.data.data(), weight.data.data(), bias ? bias->data.data() : nullptr,
+        simd::conv2d_into(plan, input.data.data(), weight.data.data(), bias ? bias->data.data() : nullptr,
                           out->data.data());
         return std::move(*out);
     }
 
-    Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
-        auto plan = plan_pool2d(input.shape, params);
-        if (!plan) return plan.err();
-        if (!simd::fits_scratch(*plan)) return reference_backend().pool2d(input, params);
-        auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
+    Result<Tensor> run_pool2d(const PoolPlan& plan, const Tensor& input,
+                              const Pool2dParams& params) override {
+        if (!simd::fits_scratch(plan)) return reference_backend().pool2d(input, params);
+        auto out = Tensor::try_filled(plan.output_shape(), std::numeric_limits<float>::quiet_NaN());
         if (!out) return out.err();
-        simd::pool2d_into(*plan, input.data.data(), out->data.data());
+        simd::pool2d_into(plan, input.data.data(), out->data.data());
         return std::move(*out);
     }
 
-    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
-                                    const ConvTranspose2dParams& params) override {
-        auto plan = plan_conv_transpose2d(input.shape, weight.shape, bias ? &bias->shape : nullptr, params);
-        if (!plan) return plan.err();
-        auto out = Tensor::try_filled(plan->output_shape(), std::numeric_limits<float>::quiet_NaN());
+    Result<Tensor> run_conv_transpose2d(const ConvTransposePlan& plan, const Tensor& input,
+                                        const Tensor& weight, const Tensor* bias,
+                                        const ConvTranspose2dParams&) override {
+        auto out = Tensor::try_filled(plan.output_shape(), std::numeric_limits<float>::quiet_NaN());
         if (!out) return out.err();
-        simd::conv_transpose2d_into(*plan, input.data.data(), weight.data.data(),
+        simd::conv_transpose2d_into(plan, input.data.data(), weight.data.data(),
                                     bias ? bias->data.data() : nullptr, out->data.data(),
                                     simd::g_max_threads.load());
         return std::move(*out);
