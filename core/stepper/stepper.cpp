@@ -241,12 +241,8 @@ std::vector<StepperPreset> stepper_presets() {
 
     // A vertical edge: dark left half, bright right half; the Sobel-like filter answers only at the edge.
     StepperProblem edge;
-    edge.input = grid({{0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9}});
+    edge.input = Tensor::filled({1, 6, 6});
+    for (size_t i = 0; i < edge.input.data.size(); ++i) edge.input.data[i] = i % 6 < 3 ? 0.0f : 9.0f;
     edge.weight = as_weight(grid({{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}}));
     edge.bias = Tensor::filled({1});
     v.push_back({"edge", edge});
