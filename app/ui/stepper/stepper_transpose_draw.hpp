@@ -130,6 +130,16 @@ inline GridRow grid_row(ImVec2 avail, float t, int64_t in_w, int64_t kw, int64_t
     return {label_px, cell, gap, gy, mid, o0, in, k, out};
 }
 
+// The operator sign in the gap before grid `g` (`scale` times its size) and the grid's label above it, at
+// most as wide as the grid (`width` cells) or `min_cells` cells, in the role's colour.
+inline void heading(ImDrawList* dl, ViewContext& ctx, const Grid& g, const char* sign, float scale, float mid,
+                    float gap, float label_px, float width, float min_cells, Role role,
+                    const std::string& text) {
+    op_sign(dl, ctx, g.org.x, mid, gap, g.cell, sign, scale);
+    label(dl, ctx, g.org, label_px, std::max(width * g.cell, g.cell * min_cells), palette().strong(role),
+          text);
+}
+
 // A kh×kw kernel at `g` (weights row-major from `w`), cell (now_y, now_x) in the term colour; recorded in
 // `grids`.
 inline void kernel_grid(ImDrawList* dl, ViewContext& ctx, const Grid& g, int64_t kh, int64_t kw,

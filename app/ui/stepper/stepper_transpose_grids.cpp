@@ -61,20 +61,18 @@ void TransposePanel::draw_scatter(ViewContext& ctx, Playhead ph, const StepSeque
     }
 
     // Kernel: weight (c, o) with the current product's cell in yellow.
-    op_sign(dl, ctx, gk.org.x, mid, gap, cell, "×");
     const std::string k_label =
         (p.input.dim(0) > 1 || og > 1) ? trf(Str::label_kernel_oc, int(o), int(c)) : tr(Str::label_kernel);
-    label(dl, ctx, gk.org, label_px, std::max(float(kw) * cell, cell * 3), pal.strong(Role::Kernel), k_label);
+    heading(dl, ctx, gk, "×", 1.0f, mid, gap, label_px, float(kw), 3, Role::Kernel, k_label);
     kernel_grid(dl, ctx, gk, kh, kw, &p.weight.data[size_t((c * og + oo) * kh * kw)], term ? term->ky : -1,
                 term ? term->kx : -1, grids);
 
     // Output: the overlap heat under the running sums; the stamp's cells outlined, its current product
     // yellow.
-    op_sign(dl, ctx, gout.org.x, mid, gap, cell, "→");
     const std::string out_label =
         plan.out_channels > 1 ? trf(Str::label_output_c, int(o)) : tr(Str::tr_output_partial);
-    label(dl, ctx, gout.org, label_px, std::max(float(plan.ow) * cell, cell * 3), pal.strong(Role::Output),
-          out_label + " " + size_text(plan.oh, plan.ow));
+    heading(dl, ctx, gout, "→", 1.0f, mid, gap, label_px, float(plan.ow), 3, Role::Output,
+            out_label + " " + size_text(plan.oh, plan.ow));
     std::vector<bool> reached;
     const Tensor partial = scatter_partial(plan, ph, &reached);
     const float max_ov = float(plan.max_overlap());
@@ -208,20 +206,19 @@ void TransposePanel::draw_gather(ViewContext& ctx, Playhead ph, const StepSequen
     }
 
     // The rotated kernel.
-    op_sign(dl, ctx, gk.org.x, mid, gap, cell, "⋆", 2.0f);  // DejaVu's ⋆ is drawn small
-    label(dl, ctx, gk.org, label_px, std::max(float(kw) * cell, cell * 4), pal.strong(Role::Kernel),
-          tr(Str::tr_kernel_rotated));
+    // DejaVu's ⋆ is drawn small: twice the size.
+    heading(dl, ctx, gk, "⋆", 2.0f, mid, gap, label_px, float(kw), 4, Role::Kernel,
+            tr(Str::tr_kernel_rotated));
     const int64_t cl = c % cg;
     const TraceTerm* now = term_now >= 0 ? &tr_now->terms[size_t(term_now)] : nullptr;
     kernel_grid(dl, ctx, gk, kh, kw, &gw.data[size_t((o * cg + cl) * kh * kw)], now ? now->ky : -1,
                 now ? now->kx : -1, grids);
 
     // The output, filling window by window: the same numbers as the scatter's last stamp.
-    op_sign(dl, ctx, gout.org.x, mid, gap, cell, "=");
     const std::string out_label =
         s.out_channels > 1 ? trf(Str::label_output_c, int(o)) : tr(Str::label_output);
-    label(dl, ctx, gout.org, label_px, std::max(float(s.ow) * cell, cell * 3), pal.strong(Role::Output),
-          out_label + " " + size_text(s.oh, s.ow));
+    heading(dl, ctx, gout, "=", 1.0f, mid, gap, label_px, float(s.ow), 3, Role::Output,
+            out_label + " " + size_text(s.oh, s.ow));
     for (int64_t y = 0; y < s.oh; ++y)
         for (int64_t x = 0; x < s.ow; ++x) {
             const int64_t w = s.window_of(o, y, x);
