@@ -1,5 +1,7 @@
 #include "core/engine/trace.hpp"
 
+#include "core/engine/explain.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -81,57 +83,7 @@ std::string format_addend_typeset(double v) {
 }
 
 std::vector<std::string> explain_lines(const Trace& t) {
-    std::vector<std::string> lines;
-    const std::string more = t.truncated ? " + … (trace truncated)" : "";
-    switch (t.kind) {
-        case Op::Conv:
-        case Op::ConvTranspose: {
-            const bool several = t.channels.size() > 1;
-            size_t i = 0;
-            for (size_t ci = 0; ci < t.channels.size(); ++ci) {
-                std::string line = several ? "channel " + std::to_string(t.channels[ci]) + ": " : "";
-                bool first = true;
-                for (; i < t.terms.size() && t.terms[i].c == t.channels[ci]; ++i) {
-                    line += (first ? "(" : " + (") + format_number(t.terms[i].x) + "×" +
-                            format_number(t.terms[i].w) + ")";
-                    first = false;
-                }
-                // conv_transpose: no cell of this channel reaches the element.
-                if (first && !(t.truncated && i == t.terms.size())) line += "nothing lands here";
-                if (t.truncated && i == t.terms.size()) line += more;
-                lines.push_back(line + " = " + format_number(t.channel_sums[ci]));
-            }
-            if (several || t.has_bias) {
-                std::string line;
-                for (size_t ci = 0; ci < t.channel_sums.size(); ++ci)
-                    line += (ci ? " + " : "") + format_number(t.channel_sums[ci]);
-                if (t.has_bias) line += " + bias " + format_number(t.bias);
-                lines.push_back(line + " = " + format_number(t.result));
-            }
-            break;
-        }
-        case Op::MaxPool: {
-            std::string line = "max(";
-            for (size_t i = 0; i < t.terms.size(); ++i) line += (i ? ", " : "") + format_number(t.terms[i].x);
-            lines.push_back(line + more + ") = " + format_number(t.result));
-            break;
-        }
-        case Op::AvgPool: {
-            std::string line = "(";
-            // Padding zeros are shown only when the divisor counts them (count_include_pad).
-            const bool show_padding = t.divisor == float(t.terms.size());
-            bool first = true;
-            for (const TraceTerm& term : t.terms) {
-                if (term.padding && !show_padding) continue;
-                line += (first ? "" : " + ") + format_number(term.x);
-                first = false;
-            }
-            lines.push_back(line + more + ") / " + format_number(t.divisor) + " = " +
-                            format_number(t.result));
-            break;
-        }
-    }
-    return lines;
+    return join_lines(explain_tokens(t, MacStyle::Plain));
 }
 
 }  // namespace convscope

@@ -81,6 +81,7 @@ std::string format_addend_typeset(double v);
 // "(1×1) + (2×0) + … = 8". Several channels: one line per channel ("channel 0: … = 5"), then
 // "5 + 3 + bias 1 = 9"; the last line always ends with "= <total>". Max pool: "max(1, 5, 2, 0) = 5";
 // avg pool: "(1 + 5 + 2 + 0) / 4 = 2".
+// Written by explain_tokens (core/engine/explain.hpp), the stepper's tokens, in its Plain style.
 std::vector<std::string> explain_lines(const Trace& trace);
 
 }  // namespace convscope

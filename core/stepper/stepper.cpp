@@ -197,6 +197,18 @@ Tensor as_weight(const Tensor& g) {
     return Tensor({1, 1, g.dim(1), g.dim(2)}, g.data);
 }
 
+// A conv problem of small random integers, replicable from the seeds: the input in 0..in_hi, the weight in
+// −1..1, a zero bias.
+StepperProblem random_conv(const Shape& in, uint32_t in_seed, int in_hi, const Shape& w, uint32_t w_seed) {
+    StepperProblem p;
+    p.input = Tensor::filled(in);
+    randomize_small_ints(p.input, in_seed, 0, in_hi);
+    p.weight = Tensor::filled(w);
+    randomize_small_ints(p.weight, w_seed, -1, 1);
+    p.bias = Tensor::filled({w[0]});
+    return p;
+}
+
 const Tensor& lecture_input() {
     static const Tensor t =
         grid({{1, 2, 3, 0, 1}, {0, 1, 5, 1, 0}, {1, 0, 2, 2, 1}, {1, 1, 2, 0, 0}, {1, 0, 1, 1, 1}});
@@ -240,12 +252,8 @@ std::vector<StepperPreset> stepper_presets() {
 
     // A vertical edge: dark left half, bright right half; the Sobel-like filter answers only at the edge.
     StepperProblem edge;
-    edge.input = grid({{0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9},
-                       {0, 0, 0, 9, 9, 9}});
+    edge.input = Tensor::filled({1, 6, 6});
+    for (size_t i = 0; i < edge.input.data.size(); ++i) edge.input.data[i] = i % 6 < 3 ? 0.0f : 9.0f;
     edge.weight = as_weight(grid({{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}}));
     edge.bias = Tensor::filled({1});
     v.push_back({"edge", edge});
@@ -261,11 +269,7 @@ std::vector<StepperPreset> stepper_presets() {
     v.push_back({"sharpen", sharpen});
 
     // out = bias + Σ_c weight ⋆ input: three input channels, two output channels, a bias.
-    StepperProblem rgb;
-    rgb.input = Tensor::filled({3, 4, 4});
-    randomize_small_ints(rgb.input, 7, 0, 3);
-    rgb.weight = Tensor::filled({2, 3, 2, 2});
-    randomize_small_ints(rgb.weight, 11, -1, 1);
+    StepperProblem rgb = random_conv({3, 4, 4}, 7, 3, {2, 3, 2, 2}, 11);
     rgb.bias = Tensor({2}, {1, -1});
     rgb.has_bias = true;
     v.push_back({"rgb_bias", rgb});
@@ -281,12 +285,7 @@ std::vector<StepperPreset> stepper_presets() {
     v.push_back({"avg_pool", avg_pool});
 
     // The largest kernel the stepper draws, on three channels: three 7×5 kernels beside their inputs.
-    StepperProblem wide;
-    wide.input = Tensor::filled({3, 9, 7});
-    randomize_small_ints(wide.input, 5, 0, 4);
-    wide.weight = Tensor::filled({1, 3, 7, 5});
-    randomize_small_ints(wide.weight, 13, -1, 1);
-    wide.bias = Tensor::filled({1});
+    StepperProblem wide = random_conv({3, 9, 7}, 5, 4, {1, 3, 7, 5}, 13);
     v.push_back({"rgb_7x5", wide});
 
     // ceil_mode: (5 − 2) / 2 = 1.5 → 2, so a third window starts on the last row and column and reads −∞

@@ -1,9 +1,8 @@
-// The stepper's extra panels, views of core/stepper/stepper_transpose.hpp: a transposed convolution as a scatter
-// (stamps, running sums, the overlap heat) or as a gather (the equivalent stride-1 convolution), and a
-// convolution as im2col's matrix product. The stepper view owns one of each and hands them its playhead:
-//   m_transpose.solve(m_problem);                    // after an edit
-//   m_seq = m_transpose.sequence();                  // stamps (scatter) or windows (gather)
-//   m_transpose.draw_canvas(ctx, m_ph, m_seq, m_t, avail, grid_rects);
+// The stepper's extra panels, views of core/stepper/stepper_transpose.hpp: a transposed convolution as a
+// scatter (stamps, running sums, the overlap heat) or as a gather (the equivalent stride-1 convolution), and
+// a convolution as im2col's matrix product. The stepper view owns one of each and hands them its model:
+//   m_transpose.show(m_model);                       // the problem, its scatter and gather forms
+//   m_transpose.draw_canvas(ctx, m_model.playhead(), m_model.sequence(), m_t, avail, grid_rects);
 #pragma once
 
 #include <array>
@@ -12,8 +11,7 @@
 #include <vector>
 
 #include "app/ui/view.hpp"
-#include "core/stepper/stepper.hpp"
-#include "core/stepper/stepper_transpose.hpp"
+#include "core/stepper/stepper_model.hpp"
 
 namespace convscope::ui {
 
@@ -21,15 +19,14 @@ using GridRects = std::vector<std::array<float, 4>>;
 
 class TransposePanel {
 public:
-    bool gather = false;  // false: the scatter view
+    bool gather = false;  // false: the scatter view (the model's gather_view, switched by the controls)
 
-    // Plans the scatter and the gather form of a ConvTranspose problem.
-    void solve(const StepperProblem& p);
-    bool ok() const { return m_plan && m_gsol; }
-    // Why the problem was refused (structured, drawn in the current language); empty when ok.
-    const std::optional<Error>& error() const { return m_error; }
-    // The playhead's steps: one per stamp (scatter) or per output window (gather).
-    StepSequence sequence() const;
+    // Shows the model's transposed problem: its scatter plan, its gather form and that form's solution.
+    void show(const StepperModel& m) {
+        m_model = &m;
+        gather = m.gather_view();
+    }
+    bool ok() const { return m_model && m_model->scatter() && m_model->gather() && m_model->solution(); }
     // The controls of a transposed problem (kernel, stride, padding, output_padding, dilation, bias, the
     // view); true when the problem changed. `view_changed` is set when scatter/gather was switched.
     bool draw_controls(StepperProblem& p, bool& view_changed);
@@ -46,12 +43,9 @@ private:
                       GridRects& grids);
     void draw_gather(ViewContext& ctx, Playhead ph, const StepSequence& seq, float t, ImVec2 avail,
                      GridRects& grids);
+    const StepperProblem& problem() const { return m_model->problem(); }
 
-    StepperProblem m_problem;
-    std::optional<ScatterPlan> m_plan;
-    std::optional<GatherProblem> m_gather;
-    std::optional<StepperSolution> m_gsol;
-    std::optional<Error> m_error;
+    const StepperModel* m_model = nullptr;
 };
 
 class Im2colPanel {

@@ -5,9 +5,10 @@
 // Core builds the matrix from the traces (im2col_matrix in core/stepper/stepper_transpose.hpp).
 #include <algorithm>
 
+#include "app/ui/stepper/stepper_draw.hpp"
+#include "app/ui/stepper/stepper_panels.hpp"
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/palette.hpp"
-#include "app/ui/stepper_panels.hpp"
 #include "core/engine/trace.hpp"
 
 namespace convscope::ui {
@@ -15,12 +16,6 @@ namespace {
 
 // At most this many columns are drawn, around the current window's (a 24×24 input has 484 windows).
 constexpr int64_t kMaxColumns = 16;
-
-ImU32 ink_on(ImU32 fill) {
-    const ImVec4 c = ImGui::ColorConvertU32ToFloat4(fill);
-    return (0.299f * c.x + 0.587f * c.y + 0.114f * c.z) > 0.6f ? IM_COL32(0, 0, 0, 255)
-                                                               : IM_COL32(255, 255, 255, 255);
-}
 
 void centred(ImDrawList* dl, ViewContext& ctx, ImVec2 a, float cell, float frac, ImU32 col,
              const std::string& s) {
@@ -106,7 +101,7 @@ void Im2colPanel::draw(ViewContext& ctx, const StepperSolution& s, Playhead ph, 
             if (pad && !now) hatch(dl, a, b, with_alpha(pal.strong(Role::Padding), 0.35f), cell / 5, 1.0f);
             dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
             centred(dl, ctx, a, cell, 0.46f,
-                    now   ? ink_on(fill)
+                    now   ? text_on(fill)
                     : pad ? pal.strong(Role::Padding)
                           : pal.text,
                     format_number_typeset(m.at(r, l)));
@@ -121,7 +116,7 @@ void Im2colPanel::draw(ViewContext& ctx, const StepperSolution& s, Playhead ph, 
         const ImU32 fill = r == term_now ? pal.fill(Role::Term) : pal.fill(Role::Kernel);
         dl->AddRectFilled(a, b, fill);
         dl->AddRect(a, b, pal.grid_line, 0, 0, 1.0f);
-        centred(dl, ctx, a, cell, 0.46f, ink_on(fill), format_number_typeset(m.kernel_row[size_t(r)]));
+        centred(dl, ctx, a, cell, 0.46f, text_on(fill), format_number_typeset(m.kernel_row[size_t(r)]));
     }
     const ImVec2 wend(worg.x + float(m.rows) * cell, worg.y + cell);
     dl->AddRect(worg, wend, pal.strong(Role::Kernel), 0, 0, std::max(1.5f, cell * 0.04f));
