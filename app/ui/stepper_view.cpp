@@ -22,7 +22,7 @@
 #include <cstdio>
 
 #include "app/ui/widgets/draw.hpp"
-#include "app/ui/handoff.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/widgets/palette.hpp"
 #include "app/ui/stepper_panels.hpp"
 #include "app/ui/view.hpp"
@@ -634,8 +634,10 @@ void StepperView::draw_toolbar() {
     if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 9) ImGui::NewLine();
     int w = int(m_ph.window);
     const int n = int(m_seq.windows());
-    const Str unit = transposed() && !m_transpose.gather ? Str::tr_stamp_n : Str::window_n;
-    const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(unit, w + 1, n);
+    const bool stamps = transposed() && !m_transpose.gather;
+    const std::string label = w < 0    ? std::string(tr(Str::before_start))
+                              : stamps ? trf(Str::tr_stamp_n, w + 1, n)
+                                       : trf(Str::window_n, w + 1, n);
     if (m_recording) {
         // Recording: the scrubber's place shows the progress (outside the canvas, so not in the GIF).
         ImGui::EndDisabled();
@@ -675,7 +677,9 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
         if (notes && quotient != std::floor(quotient) && unreached > 0 && !a.ceil_mode) {
             const std::string q = format_number(quotient);
             const std::string fl = std::to_string(int64_t(std::floor(quotient)));
-            const std::string which = unreached == 1 ? std::string(tr(one)) : trf(many, int(unreached));
+            const std::string which = unreached == 1        ? std::string(tr(one))
+                                      : many == Str::rows_n ? trf(Str::rows_n, int(unreached))
+                                                            : trf(Str::cols_n, int(unreached));
             notes->push_back(trf(Str::floor_note, name, q.c_str(), fl.c_str(), which.c_str()));
         }
     };
@@ -1310,7 +1314,7 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
     // Start: from a scripted --export-gif (once the layout has settled) or the button.
     if (!m_recording && !m_pending_gif.empty() && m_frames_drawn >= 2 && m_pending_steps == 0) {
         if (!m_solution) {
-            ctx.notify(tr_error(*m_error));
+            ctx.notify(*m_error);
             m_pending_gif.clear();
             return;
         }
@@ -1342,7 +1346,7 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
     // One frame per window; the last one stays longer on the slide.
     const bool last = m_ph == m_seq.end();
     ctx.capture.gif_frame(last ? 300 : 90);
-    ctx.notify(trf(Str::msg_recording, int(m_ph.window + 1), int(m_seq.windows()), m_recording_path.c_str()));
+    ctx.notify(Message(Str::msg_recording, int(m_ph.window + 1), int(m_seq.windows()), m_recording_path));
     if (last) {
         ctx.capture.gif_end();
         m_recording = false;
@@ -1365,7 +1369,7 @@ void StepperView::draw_long_gif_question(ViewContext& ctx) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
     const int mb = int(double(d.x) * d.y * 0.1 * double(m_seq.windows()) / 1e6) + 1;
     ImGui::PushTextWrapPos(ctx.fonts.ui_size * 30.0f);
-    ImGui::TextWrapped(tr(Str::gif_long), int(m_seq.windows()), mb, int(kLongGifFrames));
+    ImGui::TextWrapped("%s", trf(Str::gif_long, int(m_seq.windows()), mb, int(kLongGifFrames)).c_str());
     ImGui::PopTextWrapPos();
     if (ImGui::Button(tr(Str::record))) {
         ctx.requests.ask_export_animation();  // the shell's save dialog chooses the file
