@@ -95,10 +95,6 @@ int main(int argc, char** argv) {
             if (shell.close_requested()) break;
             glfwSetWindowShouldClose(window, GLFW_FALSE);  // the shell asks about unsaved changes first
         }
-        // The key releases held back last frame go to ImGui before this frame's events and NewFrame: a modifier
-        // released there (the Ctrl of a quick Ctrl+A) must not change between NewFrame and a text field
-        // (Dear ImGui 1.86 aborts in InputTextEx when it does).
-        ui::key_queue_frame_started(window, keys);
         // Asleep until input when nothing changes (the shell says when a view animates or works).
         if (const double wait = shell.idle_wait_seconds(); wait > 0.0)
             glfwWaitEventsTimeout(wait);
@@ -114,6 +110,7 @@ int main(int argc, char** argv) {
         // a window change), and Dear ImGui 1.86 aborts when a modifier key changed between NewFrame and
         // EndFrame: a change that arrived mid-frame is held back until the frame has ended.
         const ModifierKeys mods_at_start = ModifierKeys::of(ImGui::GetIO());
+        ui::key_queue_frame_started(window, keys);
         shell.draw();
         const ModifierKeys mods_now = ModifierKeys::of(ImGui::GetIO());
         mods_at_start.apply(ImGui::GetIO());

@@ -37,8 +37,7 @@ struct KeyQueue {
 // ImGui_ImplGlfw_InitForOpenGL.
 void install_key_queue(GLFWwindow* window, KeyQueue& queue);
 
-// Call once per frame before polling GLFW's events (so before ImGui::NewFrame()): hands ImGui the releases
-// held back last frame, so a key pressed and released within one frame is seen down for exactly one frame.
+// Call right after ImGui::NewFrame(): hands ImGui the releases held back last frame.
 void key_queue_frame_started(GLFWwindow* window, KeyQueue& queue);
 
 // True for the keys the stepper steps with (kept from ImGui unless navigating or typing).
