@@ -110,12 +110,13 @@ int main(int argc, char** argv) {
         // a window change), and Dear ImGui 1.86 aborts when a modifier key changed between NewFrame and
         // EndFrame: a change that arrived mid-frame is held back until the frame has ended.
         const ModifierKeys mods_at_start = ModifierKeys::of(ImGui::GetIO());
-        ui::key_queue_frame_started(window, keys);
         shell.draw();
         const ModifierKeys mods_now = ModifierKeys::of(ImGui::GetIO());
         mods_at_start.apply(ImGui::GetIO());
         ImGui::Render();
         mods_now.apply(ImGui::GetIO());
+        // Releases held back this frame (after Render, so no modifier changes inside the next frame).
+        ui::key_queue_frame_ended(window, keys);
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
         glViewport(0, 0, fb_w, fb_h);

@@ -271,3 +271,47 @@ TEST_CASE("gui shell: the last view, each view's state and the recent files come
     CHECK(!fs::exists(d / "work" / "stepper.png"));
     CHECK(slurp(config / "recent.json").find("class.json") != std::string::npos);
 }
+
+TEST_CASE(
+    "gui shell: typing capitals and brackets into a text field (Shift pressed and released within one "
+    "frame) builds the pasted stack and does not abort",
+    "[gui]") {
+    // xdotool types a capital as Shift down, L, Shift up at once, so all of it may land in one poll. The
+    // release held back for the next frame used to reach Dear ImGui after NewFrame, and 1.86 aborted in
+    // InputTextEx ("Mismatching io.KeyCtrl/io.KeyShift… vs io.KeyMods").
+    require_tools();
+    const fs::path d = fresh("typing");
+    // The network view at 1280×800: a new lesson, its "PyTorch code" tab (clicked twice: the first click may
+    // only focus the window), the paste box (the right half below the tabs), where two layers are typed after
+    // the example's code, "Build the stack" below the box (above the lesson's scene bar); then the lesson is
+    // saved, so the file shows what was typed.
+    const int status = session(d, "--view network --scale 1 --size 1280x800",
+                               "xdotool key ctrl+n; until_title •; sleep 0.5\n"
+                               "xdotool mousemove --window $win 546 267 click 1; sleep 0.5; xdotool click 1\n"
+                               "sleep 0.7; xdotool mousemove --window $win 1000 500 click 1; sleep 0.5\n"
+                               "xdotool key ctrl+End; sleep 0.3; xdotool key Return\n"
+                               "xdotool type 'nn.Conv2d(5, 8, (3, 3))'; sleep 0.3; xdotool key Return\n"
+                               "xdotool type 'nn.MaxPool2d(2)'; sleep 0.5\n"
+                               "xdotool mousemove --window $win 1067 624 click 1; sleep 1\n"
+                               "kill -0 $pid && echo still-running\n"
+                               "xdotool key ctrl+s; sleep 1\n"
+                               "xdotool key ctrl+a; xdotool type --delay 30 typed; xdotool key Return; "
+                               "until_title typed\n"
+                               "xdotool key ctrl+q");
+    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
+    CHECK(status == 0);
+    CHECK(slurp(d / "stderr.txt").find("Assertion") == std::string::npos);
+    const auto out = lines(d);
+    REQUIRE(out.size() >= 1);
+    CHECK(out[0] == "still-running");
+    const fs::path saved = d / "work" / "typed.json";
+    REQUIRE(fs::exists(saved));
+    const auto j = nlohmann::json::parse(slurp(saved));
+    REQUIRE(j["scenes"].size() == 1);
+    CHECK(j["scenes"][0]["view"] == "network");
+    const auto& layers = j["scenes"][0]["network"]["layers"];
+    INFO(layers.dump());
+    REQUIRE(layers.size() == 4);  // the example's Conv2d and MaxPool2d, then the two typed
+    CHECK(layers[2].get<std::string>().find("Conv2d(5, 8, ") != std::string::npos);
+    CHECK(layers[3] == "nn.MaxPool2d(2)");
+}

@@ -65,7 +65,7 @@ bool is_stepping_key(int key) {
     }
 }
 
-void key_queue_frame_started(GLFWwindow* window, KeyQueue& queue) {
+void key_queue_frame_ended(GLFWwindow* window, KeyQueue& queue) {
     queue.pressed_this_frame.clear();
     const auto held = std::move(queue.held_releases);
     queue.held_releases.clear();

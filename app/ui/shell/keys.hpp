@@ -37,8 +37,11 @@ struct KeyQueue {
 // ImGui_ImplGlfw_InitForOpenGL.
 void install_key_queue(GLFWwindow* window, KeyQueue& queue);
 
-// Call right after ImGui::NewFrame(): hands ImGui the releases held back last frame.
-void key_queue_frame_started(GLFWwindow* window, KeyQueue& queue);
+// Call after ImGui::Render(), before the next poll: hands ImGui the releases held back this frame (a key
+// pressed and released within one frame is seen down for one frame, then up). Never between NewFrame and
+// Render: a held Shift released there changes io.KeyShift mid-frame, and Dear ImGui 1.86 aborts ("Mismatching
+// io.KeyCtrl/io.KeyShift… vs io.KeyMods") in the next text field or at EndFrame.
+void key_queue_frame_ended(GLFWwindow* window, KeyQueue& queue);
 
 // True for the keys the stepper steps with (kept from ImGui unless navigating or typing).
 bool is_stepping_key(int glfw_key);
