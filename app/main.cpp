@@ -10,12 +10,12 @@
 #include <cstdio>
 
 #include "app/cli/cli.hpp"
-#include "app/ui/gpu_fallback.hpp"
-#include "app/ui/gui_options.hpp"
-#include "app/ui/keys.hpp"
-#include "app/ui/lesson_export.hpp"
-#include "app/ui/settings.hpp"
-#include "app/ui/shell.hpp"
+#include "app/ui/shell/gpu_fallback.hpp"
+#include "app/ui/shell/gui_options.hpp"
+#include "app/ui/shell/keys.hpp"
+#include "app/ui/shell/lesson_export.hpp"
+#include "app/ui/shell/settings.hpp"
+#include "app/ui/shell/shell.hpp"
 
 static void glfw_error_callback(int error, const char* description) {
     std::fprintf(stderr, "convscope: GLFW error %d: %s\n", error, description);

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -86,30 +87,59 @@ std::vector<std::string> lines(const fs::path& dir) {
 
 const std::string kArgs = "--view stepper --scale 1 --size 1280x800";
 
+// One session's outcome: its folder, the app's exit status and the lines its actions echoed.
+struct Played {
+    fs::path dir;
+    int status = -1;
+    std::vector<std::string> out;
+    // What a failure prints: everything the script and the app wrote.
+    std::string log() const { return slurp(dir / "out.txt") + slurp(dir / "stderr.txt"); }
+};
+
+// Plays `actions` on `convscope gui ARGS` in `dir` (see session()) and reads back what they echoed.
+Played play_in(const fs::path& dir, const std::string& args, const std::string& actions) {
+    Played p{dir, session(dir, args, actions), {}};
+    p.out = lines(dir);
+    return p;
+}
+
+// The same in a fresh folder `name`, after `setup` (given the app's work folder) put files there. Checks
+// that the app exited cleanly and that the actions echoed at least `echoed` lines.
+Played play(const std::string& name, const std::string& args, const std::string& actions, size_t echoed,
+            const std::function<void(const fs::path& work)>& setup = {}) {
+    require_tools();
+    const fs::path d = fresh(name);
+    if (setup) setup(d / "work");
+    Played p = play_in(d, args, actions);
+    INFO(p.log());
+    CHECK(p.status == 0);
+    REQUIRE(p.out.size() >= echoed);
+    return p;
+}
+
+void copy_lecture(const fs::path& work) {
+    fs::copy_file(kLecture, work / "class.json");
+}
+
 }  // namespace
 
 TEST_CASE("gui shell: Ctrl+N then Ctrl+S saves through the save dialog and the title marks unsaved changes",
           "[gui]") {
-    require_tools();
-    const fs::path d = fresh("new_save");
-    const int status = session(d, kArgs,
-                               "echo \"title0=$(xdotool getwindowname $win)\"\n"
-                               "xdotool key ctrl+n; until_title •\n"
-                               "echo \"title1=$(xdotool getwindowname $win)\"\n"
-                               "xdotool key ctrl+s; sleep 1\n"
-                               "xdotool key ctrl+a; xdotool type --delay 30 mylesson; xdotool key Return; "
-                               "until_title mylesson\n"
-                               "echo \"title2=$(xdotool getwindowname $win)\"\n"
-                               "xdotool key ctrl+q");
-    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
-    CHECK(status == 0);
-    const auto out = lines(d);
-    REQUIRE(out.size() >= 3);
-    CHECK(out[0] == "title0=ConvScope");
-    CHECK(out[1] == "title1=Lesson • — ConvScope");       // a new lesson nobody saved
-    CHECK(out[2] == "title2=mylesson.json — ConvScope");  // named after its file, saved
+    const Played p = play("new_save", kArgs,
+                          "echo \"title0=$(xdotool getwindowname $win)\"\n"
+                          "xdotool key ctrl+n; until_title •\n"
+                          "echo \"title1=$(xdotool getwindowname $win)\"\n"
+                          "xdotool key ctrl+s; sleep 1\n"
+                          "xdotool key ctrl+a; xdotool type --delay 30 mylesson; xdotool key Return; "
+                          "until_title mylesson\n"
+                          "echo \"title2=$(xdotool getwindowname $win)\"\n"
+                          "xdotool key ctrl+q",
+                          3);
+    CHECK(p.out[0] == "title0=ConvScope");
+    CHECK(p.out[1] == "title1=Lesson • — ConvScope");       // a new lesson nobody saved
+    CHECK(p.out[2] == "title2=mylesson.json — ConvScope");  // named after its file, saved
     // The name typed got the lesson's ending, in the folder the dialog showed (the app's current folder).
-    const fs::path saved = d / "work" / "mylesson.json";
+    const fs::path saved = p.dir / "work" / "mylesson.json";
     REQUIRE(fs::exists(saved));
     const auto j = nlohmann::json::parse(slurp(saved));
     CHECK(j["convscope"] == "lesson");
@@ -119,131 +149,104 @@ TEST_CASE("gui shell: Ctrl+N then Ctrl+S saves through the save dialog and the t
 }
 
 TEST_CASE("gui shell: quitting with unsaved changes asks: Escape cancels and D discards", "[gui]") {
-    require_tools();
-    const fs::path d = fresh("quit_question");
-    const int status = session(d, kArgs,
-                               "xdotool key ctrl+n; until_title •\n"
-                               "xdotool key ctrl+q; sleep 1\n"
-                               "kill -0 $pid && echo asked\n"
-                               "xdotool key Escape; sleep 0.7\n"
-                               "kill -0 $pid && echo still-running\n"
-                               "echo \"title=$(xdotool getwindowname $win)\"\n"
-                               "xdotool key ctrl+q; sleep 0.7; xdotool key d");
-    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
-    CHECK(status == 0);
-    const auto out = lines(d);
-    REQUIRE(out.size() >= 3);
-    CHECK(out[0] == "asked");          // Ctrl+Q did not quit: it asked
-    CHECK(out[1] == "still-running");  // Escape is Cancel
-    CHECK(out[2] == "title=Lesson • — ConvScope");
+    const Played p = play("quit_question", kArgs,
+                          "xdotool key ctrl+n; until_title •\n"
+                          "xdotool key ctrl+q; sleep 1\n"
+                          "kill -0 $pid && echo asked\n"
+                          "xdotool key Escape; sleep 0.7\n"
+                          "kill -0 $pid && echo still-running\n"
+                          "echo \"title=$(xdotool getwindowname $win)\"\n"
+                          "xdotool key ctrl+q; sleep 0.7; xdotool key d",
+                          3);
+    CHECK(p.out[0] == "asked");          // Ctrl+Q did not quit: it asked
+    CHECK(p.out[1] == "still-running");  // Escape is Cancel
+    CHECK(p.out[2] == "title=Lesson • — ConvScope");
     // Discarded: no lesson file anywhere in the work folder.
-    CHECK(fs::is_empty(d / "work"));
+    CHECK(fs::is_empty(p.dir / "work"));
 }
 
 TEST_CASE("gui shell: Ctrl+O opens a lesson by its path and the title names it", "[gui]") {
-    require_tools();
-    const fs::path d = fresh("open");
-    fs::copy_file(kLecture, d / "work" / "class.json");
-    const int status = session(d, kArgs,
-                               "xdotool key ctrl+o; sleep 1\n"
-                               "xdotool key ctrl+a; xdotool type --delay 30 class.json; xdotool key Return; "
-                               "until_title class.json\n"
-                               "echo \"title=$(xdotool getwindowname $win)\"\n"
-                               "xdotool key ctrl+q");
-    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
-    CHECK(status == 0);
-    const auto out = lines(d);
-    REQUIRE(out.size() >= 1);
-    CHECK(out[0] == "title=class.json — ConvScope");
+    const Played p = play("open", kArgs,
+                          "xdotool key ctrl+o; sleep 1\n"
+                          "xdotool key ctrl+a; xdotool type --delay 30 class.json; xdotool key Return; "
+                          "until_title class.json\n"
+                          "echo \"title=$(xdotool getwindowname $win)\"\n"
+                          "xdotool key ctrl+q",
+                          1, copy_lecture);
+    CHECK(p.out[0] == "title=class.json — ConvScope");
 }
 
 TEST_CASE("gui shell: Export frame saves the view as a PNG and asks before replacing a file", "[gui]") {
-    require_tools();
-    const fs::path d = fresh("export_frame");
-    const fs::path png = d / "work" / "stepper.png";
-    std::ofstream(png) << "old";
-    const int status = session(d, kArgs,
-                               // The suggested name exists: Enter asks, Escape keeps the old file.
-                               "xdotool key ctrl+e; sleep 0.7; xdotool key Return; sleep 0.5\n"
-                               "xdotool key Escape; sleep 0.7\n"
-                               "echo \"kept=$(cat stepper.png)\"\n"
-                               // Enter twice: asked, then replaced.
-                               "xdotool key ctrl+e; sleep 0.7; xdotool key Return; sleep 0.5\n"
-                               "xdotool key Return; sleep 1.5\n"
-                               // A new name gets the .png ending.
-                               "xdotool key ctrl+e; sleep 0.7; xdotool key ctrl+a; "
-                               "xdotool type --delay 30 second; xdotool key Return; sleep 1.5\n"
-                               "xdotool key ctrl+q");
-    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
-    CHECK(status == 0);
-    const auto out = lines(d);
-    REQUIRE(out.size() >= 1);
-    CHECK(out[0] == "kept=old");
+    const Played p = play("export_frame", kArgs,
+                          // The suggested name exists: Enter asks, Escape keeps the old file.
+                          "xdotool key ctrl+e; sleep 0.7; xdotool key Return; sleep 0.5\n"
+                          "xdotool key Escape; sleep 0.7\n"
+                          "echo \"kept=$(cat stepper.png)\"\n"
+                          // Enter twice: asked, then replaced.
+                          "xdotool key ctrl+e; sleep 0.7; xdotool key Return; sleep 0.5\n"
+                          "xdotool key Return; sleep 1.5\n"
+                          // A new name gets the .png ending.
+                          "xdotool key ctrl+e; sleep 0.7; xdotool key ctrl+a; "
+                          "xdotool type --delay 30 second; xdotool key Return; sleep 1.5\n"
+                          "xdotool key ctrl+q",
+                          1, [](const fs::path& work) { std::ofstream(work / "stepper.png") << "old"; });
+    CHECK(p.out[0] == "kept=old");
+    const fs::path png = p.dir / "work" / "stepper.png";
     const std::string bytes = slurp(png);
     CHECK(bytes.substr(0, 8) == "\x89PNG\r\n\x1a\n");
     CHECK(bytes.size() > 10000);  // the view's picture, not a blank
-    const std::string second = slurp(d / "work" / "second.png");
+    const std::string second = slurp(p.dir / "work" / "second.png");
     CHECK(second.substr(0, 8) == "\x89PNG\r\n\x1a\n");
 }
 
 TEST_CASE("gui shell: Export animation records the stepper's steps as a GIF", "[gui]") {
-    require_tools();
-    const fs::path d = fresh("export_animation");
-    const int status = session(d, kArgs,
-                               "xdotool key ctrl+shift+e; sleep 0.7; xdotool key ctrl+a; "
-                               "xdotool type --delay 30 steps; xdotool key Return; sleep 4\n"
-                               "xdotool key ctrl+q");
-    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
-    CHECK(status == 0);
-    const std::string gif = slurp(d / "work" / "steps.gif");
+    const Played p = play("export_animation", kArgs,
+                          "xdotool key ctrl+shift+e; sleep 0.7; xdotool key ctrl+a; "
+                          "xdotool type --delay 30 steps; xdotool key Return; sleep 4\n"
+                          "xdotool key ctrl+q",
+                          0);
+    const std::string gif = slurp(p.dir / "work" / "steps.gif");
     CHECK(gif.substr(0, 6) == "GIF89a");
     CHECK(gif.size() > 10000);
 }
 
 TEST_CASE("gui shell: the app sleeps when nothing changes and playback still advances", "[gui]") {
-    require_tools();
-    const fs::path d = fresh("idle");
-    fs::copy_file(kLecture, d / "work" / "class.json");
     // CPU time (user + system, in clock ticks) of the app over 4 idle seconds, then Space plays the scene for
     // 3 s and Ctrl+S saves where the playhead got to.
-    const int status = session(
-        d, "class.json --scene 2 --scale 1 --size 1280x800",
+    const Played p = play(
+        "idle", "class.json --scene 2 --scale 1 --size 1280x800",
         "sleep 2\n"
         "t0=$(awk '{print $14+$15}' /proc/$pid/stat); sleep 4; t1=$(awk '{print $14+$15}' /proc/$pid/stat)\n"
         "echo \"idle_ticks=$((t1 - t0)) hz=$(getconf CLK_TCK)\"\n"
         "xdotool key Home; sleep 0.3; xdotool key space; sleep 3; xdotool key space; sleep 0.3\n"
-        "xdotool key ctrl+s; sleep 0.7; xdotool key ctrl+q");
-    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
-    CHECK(status == 0);
-    const auto out = lines(d);
-    REQUIRE(out.size() >= 1);
+        "xdotool key ctrl+s; sleep 0.7; xdotool key ctrl+q",
+        1, copy_lecture);
     long ticks = -1, hz = 100;
-    REQUIRE(std::sscanf(out[0].c_str(), "idle_ticks=%ld hz=%ld", &ticks, &hz) == 2);
+    REQUIRE(std::sscanf(p.out[0].c_str(), "idle_ticks=%ld hz=%ld", &ticks, &hz) == 2);
     // Drawing every frame on llvmpipe costs most of a core; asleep it is a few wake-ups. 10 % leaves room for
     // a loaded machine (the goal, measured by hand, is under 2 %).
     CHECK(double(ticks) / double(hz) / 4.0 < 0.10);
     // 3 s at 1.5 steps a second: the playhead moved on from the first window (saved in the lesson's scene 2).
-    const auto j = nlohmann::json::parse(slurp(d / "work" / "class.json"));
+    const auto j = nlohmann::json::parse(slurp(p.dir / "work" / "class.json"));
     const int window = j["scenes"][1]["stepper"]["step"].value("window", -1);
     CHECK(window >= 2);
 }
 
 TEST_CASE("gui shell: the last view, each view's state and the recent files come back at the next start",
           "[gui]") {
-    require_tools();
-    const fs::path d = fresh("restore");
-    fs::copy_file(kLecture, d / "work" / "class.json");
     const std::string args = "--scale 1 --size 1280x800";  // no view, preset or file: the session may return
     // First run: open the lecture (a recent file), step its first scene three times, save, go to the network
     // view, quit.
-    int status = session(d, args,
-                         "xdotool key ctrl+o; sleep 1\n"
-                         "xdotool key ctrl+a; xdotool type --delay 30 class.json; xdotool key Return; "
-                         "until_title class.json\n"
-                         "xdotool key ctrl+1; sleep 0.3; xdotool key Right Right Right; sleep 0.5\n"
-                         "xdotool key ctrl+s; sleep 0.7; xdotool key ctrl+4; sleep 0.7; xdotool key ctrl+q");
-    INFO(slurp(d / "out.txt") << slurp(d / "stderr.txt"));
-    REQUIRE(status == 0);
+    const Played first =
+        play("restore", args,
+             "xdotool key ctrl+o; sleep 1\n"
+             "xdotool key ctrl+a; xdotool type --delay 30 class.json; xdotool key Return; "
+             "until_title class.json\n"
+             "xdotool key ctrl+1; sleep 0.3; xdotool key Right Right Right; sleep 0.5\n"
+             "xdotool key ctrl+s; sleep 0.7; xdotool key ctrl+4; sleep 0.7; xdotool key ctrl+q",
+             0, copy_lecture);
+    REQUIRE(first.status == 0);
+    const fs::path& d = first.dir;
     const fs::path config = d / "config" / "convscope";
     REQUIRE(fs::exists(config / "session.json"));
     const auto saved = nlohmann::json::parse(slurp(d / "work" / "class.json"));
@@ -259,10 +262,11 @@ TEST_CASE("gui shell: the last view, each view's state and the recent files come
 
     // Second run, with the same arguments: it starts on the network view (Export frame suggests
     // "network.png"), and the recent file is offered again.
-    status = session(d, args,
-                     "sleep 1; xdotool key ctrl+e; sleep 0.7; xdotool key Return; sleep 1.5\n"
-                     "xdotool key ctrl+q");
-    CHECK(status == 0);
+    const Played second = play_in(d, args,
+                                  "sleep 1; xdotool key ctrl+e; sleep 0.7; xdotool key Return; sleep 1.5\n"
+                                  "xdotool key ctrl+q");
+    INFO(second.log());
+    CHECK(second.status == 0);
     CHECK(fs::exists(d / "work" / "network.png"));
     CHECK(!fs::exists(d / "work" / "stepper.png"));
     CHECK(slurp(config / "recent.json").find("class.json") != std::string::npos);

@@ -775,3 +775,43 @@ TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reas
     INFO(json);
     CHECK(json.find("\"error\":\"스트라이드 값은 1 이상이어야 합니다 (입력: 0,1)\"") != std::string::npos);
 }
+
+namespace {
+// The bottom `rows` rows of `p` (where the status line is drawn).
+convscope::testing::RgbPicture bottom_rows(const convscope::testing::RgbPicture& p, int rows) {
+    convscope::testing::RgbPicture s;
+    s.width = p.width;
+    s.height = std::min(rows, p.height);
+    s.rgb.assign(p.rgb.end() - std::ptrdiff_t(size_t(s.width) * size_t(s.height) * 3), p.rgb.end());
+    return s;
+}
+}  // namespace
+
+TEST_CASE("gui: a language switch redraws the status message in the other language", "[gui]") {
+    require_xdotool();
+    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const std::string args = photo + " --view stepper --scale 1 --theme dark";
+    const fs::path ko = kShots / "status-ko.png", en = kShots / "status-en.png",
+                   switched = kShots / "status-switched.png";
+    for (const fs::path& p : {ko, en, switched}) fs::remove(p);
+    // The photo given on the command line posts "Image: PATH" ("이미지: PATH") in the status line.
+    REQUIRE(run_gui("gui " + args + " --lang ko --size 1280x800 --screenshot " + ko.string()) == 0);
+    REQUIRE(run_gui("gui " + args + " --lang en --size 1280x800 --screenshot " + en.string()) == 0);
+    // Started in English, then the menu bar's quick switch to Korean (at scale 1 its "한국어" button sits at
+    // x ≈ 229, y ≈ 14), and the pointer moved away from the menus.
+    run_with_actions("language-switch", args + " --lang en", 5, 1.5, switched,
+                     "xdotool mousemove 229 14; sleep 0.2; xdotool click 1; sleep 0.5; "
+                     "xdotool mousemove 640 700; sleep 0.5");
+    const auto a = load_rgb(ko), b = load_rgb(en), c = load_rgb(switched);
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(c);
+    const auto status_ko = bottom_rows(*a, 30), status_en = bottom_rows(*b, 30),
+               status_switched = bottom_rows(*c, 30);
+    // The two languages' messages differ, and after the switch the status line is the Korean one, drawn
+    // again (before, the message was dropped at the switch, so the line was empty).
+    CHECK(differing_share(status_en, status_ko) > 0.005);
+    CHECK(differing_share(status_switched, status_ko) == 0.0);
+    // The rest of the window switched too: the menus and the stepper are in Korean.
+    CHECK(differing_share(*c, *b) > differing_share(*c, *a));
+}

@@ -1,10 +1,10 @@
-// The shell's typed requests between views (app/ui/handoff.hpp): each kind is taken once, a newer request
+// The shell's typed requests between views (app/ui/shell/handoff.hpp): each kind is taken once, a newer request
 // replaces one not taken yet, asking shows the receiving view, dropped files are bounded, and "I need frames"
 // lasts one frame.
 #include <catch2/catch.hpp>
 
-#include "app/ui/handoff.hpp"
-#include "app/ui/settings.hpp"
+#include "app/ui/shell/handoff.hpp"
+#include "app/ui/shell/settings.hpp"
 
 using namespace convscope;
 using namespace convscope::ui;

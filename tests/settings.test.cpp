@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "app/ui/settings.hpp"
+#include "app/ui/shell/settings.hpp"
 
 using namespace convscope::ui;
 

@@ -1,14 +1,16 @@
 // The GUI's string table and the bundled fonts: every glyph a string or formula uses is in DejaVu Sans or
 // Nanum Gothic (no tofu boxes in English or Korean), and the math glyphs are in the Latin font itself.
+#include <fmt/args.h>
 #include <stb_truetype.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "app/ui/strings.hpp"
-#include "core/io/fileio.hpp"
 #include "core/engine/geometry.hpp"
+#include "core/io/fileio.hpp"
 #include "core/io/npy.hpp"
 #include "tests/support/testing.hpp"
 
@@ -147,5 +149,79 @@ TEST_CASE("tr_axis_formula: the ceil_mode note in the current language, the math
     const AxisSpec b{64, 7, 2, 0, 0, 1, false};
     CHECK_FALSE(axis_formula_parts(b).last_window_dropped);
     CHECK(tr_axis_formula(b) == "⌊(64 − 7 + 2×0) / 2⌋ + 1 = ⌊28.5⌋ + 1 = 29");
+    set_language(Lang::En);
+}
+
+TEST_CASE("same_placeholders: the count, the order and each spec must match") {
+    CHECK(same_placeholders("Window {} of {}", "창 {} / {}"));
+    CHECK(same_placeholders("{:.1f} steps/s", "초당 {:.1f}단계"));
+    CHECK(same_placeholders("{{literal}} {}", "{} {{다른}}"));
+    CHECK_FALSE(same_placeholders("Window {} of {}", "창 {}"));
+    CHECK_FALSE(same_placeholders("{:.1f} ms", "{} ms"));
+    CHECK_FALSE(same_placeholders("{:.2f} {}", "{} {:.2f}"));
+    CHECK(placeholder_spec("Zoom {:.0f}%", 0) == ":.0f");
+    CHECK(placeholder_spec("Zoom {:.0f}%", 1) == "?");
+}
+
+TEST_CASE("strings: both languages of every string hold the same {} placeholders, and none is printf's") {
+    for (int i = 0; i < int(Str::count); ++i) {
+        const StrTexts& t = kStrTexts[size_t(i)];
+        INFO("string " << i << ": \"" << t.en << "\" / \"" << t.ko << "\"");
+        CHECK(same_placeholders(t.en, t.ko));
+        for (std::string_view text : {t.en, t.ko})
+            for (std::string_view printf_spec : {"%s", "%d", "%zu", "%.", "%%"})
+                CHECK(text.find(printf_spec) == text.npos);
+    }
+}
+
+TEST_CASE("trf: every format string renders in both languages, its arguments where its placeholders were") {
+    // Each placeholder gets an argument of the kind its spec asks for: a number for `{:.Nf}`, else a marker.
+    for (int i = 0; i < int(Str::count); ++i) {
+        const StrTexts& t = kStrTexts[size_t(i)];
+        const size_t n = count_placeholders(t.en);
+        if (n == 0) continue;
+        for (std::string_view text : {t.en, t.ko}) {
+            INFO("string " << i << ": \"" << text << "\"");
+            fmt::dynamic_format_arg_store<fmt::format_context> args;
+            std::vector<std::string> markers;
+            for (size_t k = 0; k < n; ++k) {
+                if (placeholder_spec(text, k).find('f') != std::string_view::npos) {
+                    args.push_back(1.25);
+                } else {
+                    markers.push_back("<" + std::to_string(k) + ">");
+                    args.push_back(markers.back());
+                }
+            }
+            std::string out;
+            REQUIRE_NOTHROW(out = fmt::vformat(fmt::string_view(text.data(), text.size()), args));
+            for (const std::string& m : markers) CHECK(out.find(m) != std::string::npos);
+            CHECK(out.find('{') == std::string::npos);
+            // A literal percent sign (Zoom 150%) stays one sign, as `%%` printed it.
+            CHECK(std::count(out.begin(), out.end(), '%') == std::count(text.begin(), text.end(), '%'));
+        }
+    }
+}
+
+TEST_CASE("trf: precisions, percent signs, sizes and strings as the printf formats printed them") {
+    set_language(Lang::En);
+    CHECK(trf(Str::img_zoom, 150.0) == "Zoom 150%");
+    CHECK(trf(Str::steps_per_s, 2.0) == "2.0 steps/s");
+    CHECK(trf(Str::img_time, "simd", 12.345) == "simd: 12.3 ms");
+    CHECK(trf(Str::img_computing, 1.5f) == "Computing… 1.5 s");
+    CHECK(trf(Str::net_sizes, 0.003, 0.25, 1.0, 1.254) ==
+          "Input 0.00 MB · forward/backward pass 0.25 MB · params 1.00 MB · estimated total 1.25 MB (as "
+          "torchinfo)");
+    CHECK(trf(Str::msg_saved, std::string("/tmp/a b.png")) == "Saved /tmp/a b.png");
+    CHECK(trf(Str::window_n, size_t(3), int64_t(9)) == "Window 3 of 9");
+    CHECK(trf(Str::msg_recording, 2, 9, "out.gif") ==
+          "Recording GIF: window 2 of 9 (Escape cancels) into out.gif");
+    CHECK(trf(Lang::Ko, Str::msg_saved, "x.png") == "x.png 저장됨");
+    set_language(Lang::Ko);
+    CHECK(trf(Str::img_zoom, 150.0) == "확대 150%");
+    CHECK(trf(Str::steps_per_s, 2.0) == "초당 2.0단계");
+    CHECK(trf(Str::img_computing, 1.5f) == "계산 중… 1.5초");
+    CHECK(trf(Str::gif_long, 120, 4, 100) ==
+          "이 GIF는 120프레임입니다 (약 4 MB; 슬라이드에는 100프레임이 넘으면 깁니다). 녹화할까요?");
+    CHECK(trf(Lang::En, Str::msg_saved, "x.png") == "Saved x.png");
     set_language(Lang::En);
 }

@@ -1,24 +1,9 @@
 #include "app/ui/strings.hpp"
 
-#include <cstdarg>
-#include <cstdio>
-
 #include "core/engine/geometry.hpp"
 
 namespace convscope::ui {
 namespace {
-
-struct Entry {
-    const char* en;
-    const char* ko;
-};
-
-constexpr Entry kTable[] = {
-#define CONVSCOPE_STRING_ENTRY(id, en, ko) {en, ko},
-    CONVSCOPE_STRINGS(CONVSCOPE_STRING_ENTRY)
-#undef CONVSCOPE_STRING_ENTRY
-};
-static_assert(sizeof kTable / sizeof kTable[0] == size_t(Str::count));
 
 Lang g_lang = Lang::En;
 
@@ -32,21 +17,13 @@ void set_language(Lang lang) {
 }
 
 const char* tr(Str id, Lang lang) {
-    const Entry& e = kTable[size_t(id)];
-    return lang == Lang::Ko ? e.ko : e.en;
+    // The table's texts are string literals, so each view's data() is NUL-terminated.
+    const StrTexts& e = kStrTexts[size_t(id)];
+    return lang == Lang::Ko ? e.ko.data() : e.en.data();
 }
 
 const char* tr(Str id) {
     return tr(id, g_lang);
-}
-
-std::string trf(Str id, ...) {
-    char buf[1024];
-    va_list args;
-    va_start(args, id);
-    std::vsnprintf(buf, sizeof buf, tr(id), args);
-    va_end(args);
-    return buf;
 }
 
 std::string tr_error(const Error& error, Lang lang) {
@@ -60,6 +37,22 @@ std::string tr_axis_formula(const AxisSpec& axis) {
 
 std::string tr_error(const Error& error) {
     return tr_error(error, g_lang);
+}
+
+Message::Message(std::string text) : m_verbatim(true) {
+    if (!text.empty()) m_render = [t = std::move(text)] { return t; };
+}
+Message Message::rendered_by(std::function<std::string()> render) {
+    Message m;
+    m.m_render = std::move(render);
+    return m;
+}
+Message::Message(Error error) : m_render([e = std::move(error)] { return tr_error(e); }) {}
+std::string Message::render_word(Str id) {
+    return tr(id);
+}
+std::string Message::render_word(const Error& error) {
+    return tr_error(error);
 }
 
 const char* lang_code(Lang lang) {
@@ -78,7 +71,7 @@ bool parse_lang(std::string_view code, Lang& out) {
 
 std::vector<std::string_view> all_strings() {
     std::vector<std::string_view> v;
-    for (const Entry& e : kTable) {
+    for (const StrTexts& e : kStrTexts) {
         v.push_back(e.en);
         v.push_back(e.ko);
     }

@@ -21,16 +21,16 @@
 #include <string_view>
 #include <vector>
 
-#include "app/ui/settings.hpp"
+#include "app/ui/shell/settings.hpp"
 #include "app/ui/strings.hpp"
 #include "core/lesson/lesson.hpp"
 
 namespace convscope::ui {
 
-class Requests;      // app/ui/handoff.hpp: typed requests between views, owned by the shell
-struct BackendInfo;  // app/ui/handoff.hpp: the backends probed once at start-up
+class Requests;      // app/ui/shell/handoff.hpp: typed requests between views, owned by the shell
+struct BackendInfo;  // app/ui/shell/handoff.hpp: the backends probed once at start-up
 
-// What `convscope gui …` was asked for (app/ui/gui_options.cpp parses it).
+// What `convscope gui …` was asked for (app/ui/shell/gui_options.cpp parses it).
 struct GuiOptions {
     std::string image;       // IMAGE argument: kept for the image lab
     std::string view;        // --view; empty: the last one used
@@ -114,7 +114,7 @@ struct ViewContext {
     const Fonts& fonts;
     const GuiOptions& options;
     Capture& capture;
-    std::function<void(std::string)> notify;  // a message in the status bar
+    std::function<void(Message)> notify;      // a status-bar message (drawn in each frame's language)
     Requests& requests;                       // hand-offs to other views, dropped files, "I need frames"
     const BackendInfo& backends;              // probed once (never call fastest_backend() per frame)
     // This frame's key presses the shell did not take (its own: F5, F11, B, W, F1, Ctrl+…); none while

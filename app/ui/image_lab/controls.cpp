@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "app/ui/handoff.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/image_lab/image_view.hpp"
 
 namespace convscope::ui::image_lab {
@@ -21,9 +21,10 @@ void ImageView::draw_controls(ViewContext& ctx) {
     if (const LabPhoto* photo = m_lab.photo()) {
         const Image& p = photo->image;
         const std::string name = fs::path(photo->path).filename().string();
-        ImGui::TextWrapped("%s", trf(p.channels == 1 ? Str::img_info_grey : Str::img_info_colour,
-                                     name.c_str(), int(p.width), int(p.height))
-                                     .c_str());
+        const std::string info = p.channels == 1
+                                     ? trf(Str::img_info_grey, name, int(p.width), int(p.height))
+                                     : trf(Str::img_info_colour, name, int(p.width), int(p.height));
+        ImGui::TextWrapped("%s", info.c_str());
     }
     if (m_lab.loading())
         ImGui::TextWrapped(
@@ -217,8 +218,10 @@ void ImageView::draw_display(ViewContext& ctx) {
     ImGui::BeginDisabled(!m_lab.full());
     if (ImGui::Button(tr(Str::img_save))) {
         const Status st = m_lab.save_result(m_save_path);
-        ctx.notify(st ? trf(Str::msg_saved, m_save_path.c_str())
-                      : trf(Str::msg_save_fail, m_save_path.c_str()) + ": " + tr_error(st.err()));
+        ctx.notify(st ? Message(Str::msg_saved, m_save_path)
+                      : Message::rendered_by([p = m_save_path, e = st.err()] {
+                            return trf(Str::msg_save_fail, p) + ": " + tr_error(e);
+                        }));
     }
     ImGui::EndDisabled();
 }

@@ -7,7 +7,7 @@
 
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/fonts.hpp"
-#include "app/ui/handoff.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/image_lab/image_view.hpp"
 
 namespace convscope::ui::image_lab {
@@ -72,7 +72,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
         if (nb) {
             ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
         } else {
-            ctx.notify(tr_error(nb.err()));
+            ctx.notify(nb.err());
         }
     }
 

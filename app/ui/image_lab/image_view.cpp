@@ -13,8 +13,8 @@
 #include <filesystem>
 
 #include "app/ui/widgets/fonts.hpp"
-#include "app/ui/handoff.hpp"
-#include "app/ui/settings.hpp"
+#include "app/ui/shell/handoff.hpp"
+#include "app/ui/shell/settings.hpp"
 #include "core/io/fileio.hpp"
 
 namespace convscope::ui {
@@ -262,7 +262,7 @@ void ImageView::remember(const std::string& path) {
 // [SECTION] ImageView: results and the frame
 
 void ImageView::edit(ViewContext& ctx, const ImageLabEdit& e) {
-    if (const Status st = m_lab.apply(e); !st) ctx.notify(tr_error(st.err()));
+    if (const Status st = m_lab.apply(e); !st) ctx.notify(st.err());
 }
 
 void ImageView::take_results(ViewContext& ctx) {
@@ -274,7 +274,7 @@ void ImageView::take_results(ViewContext& ctx) {
         m_initial.clear();  // the sample photo the view would open first must not replace it
         m_lab.set_photo(l);
         m_need_fit = true;
-        ctx.notify(trf(Str::msg_image, l->path.c_str()));
+        ctx.notify(Message(Str::msg_image, l->path));
     }
     const ImageLab::Events ev = m_lab.update();
     if (ev.loaded) {
@@ -283,11 +283,12 @@ void ImageView::take_results(ViewContext& ctx) {
         m_load_error.reset();
         const fs::path p(ev.loaded->path);
         m_save_path = p.stem().string() + "-filtered.png";
-        ctx.notify(trf(Str::msg_image, p.filename().string().c_str()));
+        ctx.notify(Message(Str::msg_image, p.filename().string()));
     }
     if (ev.load_error) {
         m_load_error = ev.load_error;  // the photo shown before (if any) stays
-        ctx.notify(std::string(tr(Str::img_load_fail)) + " " + tr_error(*m_load_error));
+        ctx.notify(Message::rendered_by(
+            [e = *m_load_error] { return std::string(tr(Str::img_load_fail)) + " " + tr_error(e); }));
     }
     upload_textures();
 }

@@ -71,7 +71,7 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
         if (const Status st = m_lab.apply(lab_edit::NormalizeKernel{}); st)
             ctx.notify("");  // an earlier refusal ("cells sum to 0") is no longer true
         else
-            ctx.notify(tr_error(st.err()));
+            ctx.notify(st.err());
     }
     // Undo and redo beside the grid, for those who do not know the keys.
     ImGui::SameLine();
@@ -88,12 +88,12 @@ void ImageView::draw_kernel_editor(ViewContext& ctx) {
         if (auto loaded = read_kernel_file(m_kernel_path))
             edit(ctx, lab_edit::SetKernel{std::move(*loaded)});
         else
-            ctx.notify(tr_error(loaded.err()));
+            ctx.notify(loaded.err());
     }
     ImGui::SameLine();
     if (ImGui::Button(tr(Str::img_save))) {
         const Status st = write_kernel_file(m_kernel_path, m_lab.state().spec.kernel);
-        ctx.notify(st ? trf(Str::msg_saved, m_kernel_path.c_str()) : tr_error(st.err()));
+        ctx.notify(st ? Message(Str::msg_saved, m_kernel_path) : Message(st.err()));
     }
     ImGui::PopItemWidth();
     ImGui::End();

@@ -26,7 +26,7 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
     ImGui::BeginGroup();
     if (ImGui::Button(tr(Str::net_copy))) {
         ImGui::SetClipboardText(code.c_str());
-        ctx.notify(tr(Str::net_copied));
+        ctx.notify(Message(Str::net_copied));
     }
     ImGui::InputTextMultiline("##code", &code, ImVec2(half, std::max(full, 120.0f * ctx.scale)),
                               ImGuiInputTextFlags_ReadOnly);
@@ -46,7 +46,7 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
         auto built = m_model.apply(network_edit::PasteCode{m_paste});
         if (built) {
             m_selected = m_model.stack().layers.empty() ? -1 : 0;
-            ctx.notify(trf(Str::net_built, int(m_model.stack().layers.size())));
+            ctx.notify(Message(Str::net_built, int(m_model.stack().layers.size())));
         }
     }
     // The model keeps the paste's error: drawn each frame, so it follows a language switch.

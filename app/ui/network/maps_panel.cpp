@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "app/ui/widgets/draw.hpp"
-#include "app/ui/handoff.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/network/network_view.hpp"
 #include "app/ui/widgets/palette.hpp"
 #include "core/engine/backend.hpp"
@@ -236,7 +236,7 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
                     "layer" + std::to_string(m_pick_layer) + "-channel" + std::to_string(t.channel),
                     std::move(*img)});
             } else {
-                ctx.notify(tr_error(img.err()));
+                ctx.notify(img.err());
             }
         }
     }
@@ -255,7 +255,7 @@ void NetworkView::draw_enlarged(ViewContext& ctx) {
             if (nb) {
                 ctx.requests.open_in_stepper(StepperRequest{std::move(nb->problem), nb->window});
             } else {
-                ctx.notify(tr_error(nb.err()));
+                ctx.notify(nb.err());
             }
         }
         ImGui::SameLine();

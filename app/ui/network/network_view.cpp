@@ -86,7 +86,7 @@ void NetworkView::after_restore() {
 }
 
 void NetworkView::edit(ViewContext& ctx, const NetworkEdit& e, bool settled) {
-    if (auto done = m_model.apply(e, settled); !done) ctx.notify(tr_error(done.err()));
+    if (auto done = m_model.apply(e, settled); !done) ctx.notify(done.err());
 }
 
 namespace {
@@ -183,7 +183,7 @@ void NetworkView::draw_content(ViewContext& ctx) {
     if (const auto& err = m_model.photo_error();
         m_photo_asked && (err ? err->message : std::string()) != m_photo_error_shown) {
         m_photo_error_shown = err ? err->message : std::string();
-        if (err) ctx.notify(trf(Str::net_photo_error, tr_error(*err).c_str()));
+        if (err) ctx.notify(Message(Str::net_photo_error, *err));
     }
     if (auto& maps = m_model.maps(); maps && maps->ok() && m_pick_layer >= int(maps->value().maps.size()))
         m_pick_layer = -1;

@@ -4,7 +4,7 @@
 // layer run on a drawn digit or a photo. The model (core/network/model.hpp) holds the stack, computes
 // everything and runs the feature maps off the UI thread; this view reads it and sends it edits. A picked
 // element of a conv or pool map opens in the stepper (core's layer_step, handed over through
-// app/ui/handoff.hpp).
+// app/ui/shell/handoff.hpp).
 //
 //   convscope gui --view network [PHOTO]     (the photo becomes the input; else the bundled camera.png)
 //

@@ -145,7 +145,7 @@ void NetworkView::draw_stack_editor(ViewContext& ctx) {
     ImGui::SameLine();
     draw_stacks_menu(ctx);
     ImGui::BeginDisabled(!m_model.can_undo());
-    if (ImGui::Button(tr(Str::net_undo)) && undo()) ctx.notify(tr(Str::net_undone));
+    if (ImGui::Button(tr(Str::net_undo)) && undo()) ctx.notify(Message(Str::net_undone));
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Ctrl+Z");
     ImGui::EndDisabled();
     ImGui::SameLine();
@@ -226,7 +226,7 @@ void NetworkView::draw_stacks_menu(ViewContext& ctx) {
         if (!ImGui::Selectable(tr(name))) continue;
         if (m_model.apply(ne::LoadBundled{std::string(b.id)})) {
             m_selected = m_model.stack().layers.empty() ? -1 : 0;
-            ctx.notify(trf(Str::net_loaded, tr(name)));
+            ctx.notify(Message(Str::net_loaded, name));
         }
     }
     ImGui::EndCombo();

@@ -6,7 +6,7 @@
 // [SECTION] Toolbar, keys and playback
 #include <GLFW/glfw3.h>
 
-#include "app/ui/handoff.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/stepper/stepper_view.hpp"
 #include "app/ui/widgets/palette.hpp"
 
@@ -241,8 +241,10 @@ void StepperView::draw_toolbar() {
     if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 9) ImGui::NewLine();
     int w = int(m_model.playhead().window);
     const int n = int(m_model.sequence().windows());
-    const Str unit = transposed() && !m_model.gather_view() ? Str::tr_stamp_n : Str::window_n;
-    const std::string label = w < 0 ? std::string(tr(Str::before_start)) : trf(unit, w + 1, n);
+    const bool stamps = transposed() && !m_model.gather_view();
+    const std::string label = w < 0    ? std::string(tr(Str::before_start))
+                              : stamps ? trf(Str::tr_stamp_n, w + 1, n)
+                                       : trf(Str::window_n, w + 1, n);
     if (m_recording) {
         // Recording: the scrubber's place shows the progress (outside the canvas, so not in the GIF).
         ImGui::EndDisabled();

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "app/ui/handoff.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/stepper/stepper_view.hpp"
 
 namespace convscope::ui {
@@ -13,7 +13,7 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
     // Start: from a scripted --export-gif (once the layout has settled) or the button.
     if (!m_recording && !m_pending_gif.empty() && m_frames_drawn >= 2 && m_pending_steps == 0) {
         if (!m_model.solution()) {
-            ctx.notify(tr_error(*m_model.error()));
+            ctx.notify(*m_model.error());
             m_pending_gif.clear();
             return;
         }
@@ -46,8 +46,8 @@ void StepperView::run_recording(ViewContext& ctx, ImVec2 min, ImVec2 max) {
     const StepSequence& seq = m_model.sequence();
     const bool last = m_model.playhead() == seq.end();
     ctx.capture.gif_frame(last ? 300 : 90);
-    ctx.notify(trf(Str::msg_recording, int(m_model.playhead().window + 1), int(seq.windows()),
-                   m_recording_path.c_str()));
+    ctx.notify(Message(Str::msg_recording, int(m_model.playhead().window + 1), int(seq.windows()),
+                       m_recording_path));
     if (last) {
         ctx.capture.gif_end();
         m_recording = false;
@@ -70,7 +70,7 @@ void StepperView::draw_long_gif_question(ViewContext& ctx) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
     const int mb = int(double(d.x) * d.y * 0.1 * double(m_model.sequence().windows()) / 1e6) + 1;
     ImGui::PushTextWrapPos(ctx.fonts.ui_size * 30.0f);
-    ImGui::TextWrapped(tr(Str::gif_long), int(m_model.sequence().windows()), mb, int(kLongGifFrames));
+    ImGui::TextWrapped("%s", trf(Str::gif_long, int(m_model.sequence().windows()), mb, int(kLongGifFrames)).c_str());
     ImGui::PopTextWrapPos();
     if (ImGui::Button(tr(Str::record))) {
         ctx.requests.ask_export_animation();  // the shell's save dialog chooses the file

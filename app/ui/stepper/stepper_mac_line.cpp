@@ -154,7 +154,7 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
         const std::string fl = std::to_string(l.note->floored);
         const int64_t n = l.note->unreached;
         const std::string which = n == 1 ? std::string(tr(l.rows ? Str::rows_1 : Str::cols_1))
-                                         : trf(l.rows ? Str::rows_n : Str::cols_n, int(n));
+                                         : l.rows ? trf(Str::rows_n, int(n)) : trf(Str::cols_n, int(n));
         notes->push_back(trf(Str::floor_note, l.name, q.c_str(), fl.c_str(), which.c_str()));
     }
     if (notes && is_conv() && problem().conv.flip) notes->push_back(tr(Str::flip_on_caption));

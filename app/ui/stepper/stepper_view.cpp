@@ -10,7 +10,7 @@
 
 #include <algorithm>
 
-#include "app/ui/handoff.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/stepper/stepper_draw.hpp"
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/palette.hpp"
@@ -87,7 +87,7 @@ void StepperView::send(ViewContext& ctx, const StepperEdit& e) {
     const Status s = m_model.apply(e);
     // A problem core cannot solve is kept and explained on the canvas; an edit that could not apply is said
     // here.
-    if (!s && !(m_model.error() && m_model.error()->message == s.error())) ctx.notify(tr_error(s.err()));
+    if (!s && !(m_model.error() && m_model.error()->message == s.error())) ctx.notify(s.err());
 }
 
 void StepperView::load(StepperProblem p, std::string preset) {

@@ -157,10 +157,7 @@ Fonts build_fonts(const std::string& assets_dir, float scale, std::string& messa
     if (!ok) {
         const std::string where = assets_dir.empty() ? std::string("assets/fonts") : assets_dir + "/fonts";
         // In English: the built-in font has no Hangul.
-        char buf[512];
-        std::snprintf(buf, sizeof buf, tr(Str::msg_font_missing, Lang::En),
-                      (where + "/DejaVuSans.ttf, NanumGothic.ttf").c_str());
-        message = buf;
+        message = trf(Lang::En, Str::msg_font_missing, where + "/DejaVuSans.ttf, NanumGothic.ttf");
     }
     return f;
 }

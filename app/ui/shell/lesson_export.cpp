@@ -1,4 +1,4 @@
-#include "app/ui/lesson_export.hpp"
+#include "app/ui/shell/lesson_export.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -15,8 +15,8 @@
 
 #include "app/cli/cli.hpp"
 #include "app/ui/widgets/fonts.hpp"
-#include "core/lesson/lesson.hpp"
 #include "core/engine/params.hpp"
+#include "core/lesson/lesson.hpp"
 
 extern char** environ;
 

@@ -63,8 +63,7 @@ public:
     const std::string& last_error() const { return m_last_error; }
     // Performs this frame's requests; messages (saved/failed) go to `notify`. `scale` maps ImGui coordinates
     // to framebuffer pixels.
-    void after_render(int fb_width, int fb_height, ImVec2 scale,
-                      const std::function<void(std::string)>& notify);
+    void after_render(int fb_width, int fb_height, ImVec2 scale, const std::function<void(Message)>& notify);
 
 private:
     struct Region {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "app/ui/widgets/palette.hpp"
 #include "app/ui/strings.hpp"
+#include "app/ui/widgets/palette.hpp"
 #include "core/support/result.hpp"
 
 namespace convscope::ui {

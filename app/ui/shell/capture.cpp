@@ -1,4 +1,4 @@
-#include "app/ui/capture.hpp"
+#include "app/ui/shell/capture.hpp"
 
 #include <gif_lib.h>
 #include <stb_image_write.h>
@@ -179,11 +179,11 @@ FrameCapture::Region FrameCapture::to_pixels(ImVec2 min, ImVec2 max, int fb_w, i
 }
 
 void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
-                                const std::function<void(std::string)>& notify) {
+                                const std::function<void(Message)>& notify) {
     if (!m_png_path.empty()) {
         const Region r = to_pixels(m_png_min, m_png_max, fb_w, fb_h, scale);
         const Status s = write_png(m_png_path, read_framebuffer(r.x, r.y, r.w, r.h, fb_h));
-        notify(s ? trf(Str::msg_saved, m_png_path.c_str()) : tr_error(s.err()));
+        notify(s ? Message(Str::msg_saved, m_png_path) : Message(s.err()));
         if (!s) fail_with(s.error());
         m_png_path.clear();
     }
@@ -191,13 +191,13 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     if (m_gif_cancel_wanted) {
         m_gif.abort();
         m_gif_active = m_gif_cancel_wanted = m_gif_frame_wanted = m_gif_end_wanted = false;
-        notify(trf(Str::msg_gif_cancelled, m_gif_path.c_str()));
+        notify(Message(Str::msg_gif_cancelled, m_gif_path));
         return;
     }
     if (!m_gif.is_open()) {
         m_gif_region = to_pixels(m_gif_min, m_gif_max, fb_w, fb_h, scale);
         if (const Status s = m_gif.open(m_gif_path, m_gif_region.w, m_gif_region.h); !s) {
-            notify(tr_error(s.err()));
+            notify(s.err());
             fail_with(s.error());
             m_gif_active = false;
             return;
@@ -206,7 +206,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     if (m_gif_frame_wanted) {
         const Region& r = m_gif_region;
         if (const Status s = m_gif.add(read_framebuffer(r.x, r.y, r.w, r.h, fb_h), m_gif_delay); !s) {
-            notify(tr_error(s.err()));
+            notify(s.err());
             fail_with(s.error());
             m_gif_end_wanted = true;
         }
@@ -214,7 +214,7 @@ void FrameCapture::after_render(int fb_w, int fb_h, ImVec2 scale,
     }
     if (m_gif_end_wanted) {
         const Status s = m_gif.finish();
-        notify(s ? trf(Str::msg_saved, m_gif_path.c_str()) : tr_error(s.err()));
+        notify(s ? Message(Str::msg_saved, m_gif_path) : Message(s.err()));
         if (!s) fail_with(s.error());
         m_gif_active = false;
         m_gif_end_wanted = false;

@@ -1,4 +1,4 @@
-#include "app/ui/gpu_fallback.hpp"
+#include "app/ui/shell/gpu_fallback.hpp"
 
 #include <GLFW/glfw3.h>
 

@@ -1,4 +1,4 @@
-#include "app/ui/gui_options.hpp"
+#include "app/ui/shell/gui_options.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>

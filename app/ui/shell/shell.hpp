@@ -3,7 +3,8 @@
 // --screenshot, --export-gif). It also owns presentation: full screen (F11), presentation mode (F5: full
 // screen, only the current view's canvas, the pointer hidden when idle; Escape leaves), the blank screen
 // (B or ".": black, W or ",": white), the key help (F1 or ?) and Ctrl+1…4 for the views; every key comes
-// from the KeyQueue (app/ui/keys.hpp). main.cpp owns the window and the frame loop and calls, once per frame:
+// from the KeyQueue (app/ui/shell/keys.hpp). main.cpp owns the window and the frame loop and calls, once per
+// frame:
 //   shell.before_frame();  ImGui::NewFrame();  shell.draw();  ImGui::Render();  … render …
 //   shell.after_render();
 #pragma once
@@ -14,40 +15,16 @@
 #include <string>
 #include <vector>
 
-#include "app/ui/capture.hpp"
-#include "app/ui/handoff.hpp"
-#include "app/ui/keys.hpp"
-#include "app/ui/settings.hpp"
+#include "app/ui/shell/capture.hpp"
+#include "app/ui/shell/handoff.hpp"
+#include "app/ui/shell/keys.hpp"
+#include "app/ui/shell/save_dialog.hpp"
+#include "app/ui/shell/settings.hpp"
 #include "app/ui/view.hpp"
 
 struct GLFWwindow;
 
 namespace convscope::ui {
-
-// An in-app save dialog (ImGui has none): the folder's subfolders and matching files, a file name, Save and
-// Cancel, and a question before replacing a file. Everything runs on the UI thread; a folder lists at most
-// kMaxEntries names.
-//   dialog.open(SaveDialog::Purpose::ExportFrame, folder, "frame.png");
-//   if (auto path = dialog.draw()) write(*path);   // every frame
-struct SaveDialog {
-    enum class Purpose { None, SaveAs, ExportFrame, ExportAnimation };
-    static constexpr size_t kMaxEntries = 2000;
-    Purpose purpose = Purpose::None;
-    std::string folder;
-    std::string name;
-    std::string extension;  // ".json", ".png" or ".gif": the files listed and the name's default ending
-    std::vector<std::string> subfolders, files;
-    std::string list_error;
-    bool confirm_replace = false;
-    bool just_opened = false;
-    // Opens the dialog on `folder` (the current folder when empty) with a suggested file name.
-    void open(Purpose p, std::string start_folder, std::string file_name);
-    // Draws it while open; returns the chosen path once, when Save (or Replace) is pressed.
-    // `enter_key`: Enter was pressed outside the name field this frame (it answers the question too).
-    std::optional<std::string> draw(bool enter_key);
-    // Re-reads the folder's entries.
-    void list();
-};
 
 class Shell {
 public:
@@ -70,8 +47,8 @@ public:
     bool scripted() const { return m_options.headless_run(); }
     // The settings to save at exit (window geometry is filled in by main).
     Settings& settings() { return m_settings; }
-    // Shows a message in the status line.
-    void notify(std::string message) { m_status = std::move(message); }
+    // Shows a message in the status line (drawn in the current language, so a language switch redraws it).
+    void notify(Message message) { m_status = std::move(message); }
     // The window (for full screen and the pointer) and the key queue main.cpp fills; applies --present and
     // --fullscreen. Call once, before the first frame.
     void attach(GLFWwindow* window, KeyQueue* keys);
@@ -123,6 +100,8 @@ private:
     void run_pending_export(ImVec2 view_min, ImVec2 view_max);
     void draw_about();
     void new_lesson();
+    // A new lesson of one scene, the current view's; false (and a status message) when the view has none.
+    bool start_lesson_from_view();
     void export_frame();
     void export_animation();
 
@@ -142,7 +121,7 @@ private:
     float m_pending_scale = 1.0f;
     int m_exit_status = 0;
     FrameCapture m_capture;
-    std::string m_status;
+    Message m_status;
     int m_frame = 0;
     bool m_exit = false;
     bool m_quit_requested = false;

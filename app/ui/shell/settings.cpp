@@ -1,4 +1,4 @@
-#include "app/ui/settings.hpp"
+#include "app/ui/shell/settings.hpp"
 
 #include <sys/stat.h>
 
