@@ -59,6 +59,21 @@ Status check_mult_adds(Error what, const Shape& out, int64_t terms, int64_t limi
     return {};
 }
 
+// The weight checks a convolution and a transposed convolution share: 4 dimensions (the message naming the
+// layout each expects), none empty, a kernel within the limits; then groups ≥ 1. Into either plan.
+template <ErrCode RankError, class Plan>
+Status read_weight(const Shape& weight, int64_t groups, Plan& plan) {
+    if (weight.size() != 4) return fail<RankError>(shape_to_string(weight));
+    if (auto s = check_shape(word<ErrCode::w_weight>(), weight); !s) return s;
+    plan.kh = weight[2];
+    plan.kw = weight[3];
+    if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
+        return fail<ErrCode::kernel_over_side_limit>(hw(plan.kh, plan.kw), limits::kMaxKernelSide);
+    if (groups < 1) return fail<ErrCode::groups_min>(groups);
+    plan.groups = groups;
+    return {};
+}
+
 // Reads N, C, H, W from an NCHW or unbatched CHW input shape into either plan.
 template <class Plan>
 Status read_input(const Shape& input, Plan& plan) {
@@ -165,16 +180,8 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
                              const Conv2dParams& p) {
     ConvPlan plan;
     if (auto s = read_input(input, plan); !s) return s.err();
-    if (weight.size() != 4) return fail<ErrCode::weight_rank>(shape_to_string(weight));
-    if (auto s = check_shape(word<ErrCode::w_weight>(), weight); !s) return s.err();
+    if (auto s = read_weight<ErrCode::weight_rank>(weight, p.groups, plan); !s) return s.err();
     plan.o = weight[0];
-    plan.kh = weight[2];
-    plan.kw = weight[3];
-    if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
-        return fail<ErrCode::kernel_over_side_limit>(hw(plan.kh, plan.kw), limits::kMaxKernelSide);
-
-    if (p.groups < 1) return fail<ErrCode::groups_min>(p.groups);
-    plan.groups = p.groups;
     if (plan.c % p.groups != 0) return fail<ErrCode::groups_in_channels>(p.groups, plan.c);
     if (plan.o % p.groups != 0) return fail<ErrCode::groups_out_channels>(p.groups, plan.o);
     if (weight[1] * p.groups != plan.c)
@@ -287,14 +294,7 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
                                                 const ConvTranspose2dParams& p) {
     ConvTransposePlan plan;
     if (auto s = read_input(input, plan); !s) return s.err();
-    if (weight.size() != 4) return fail<ErrCode::tconv_weight_rank>(shape_to_string(weight));
-    if (auto s = check_shape(word<ErrCode::w_weight>(), weight); !s) return s.err();
-    plan.kh = weight[2];
-    plan.kw = weight[3];
-    if (plan.kh > limits::kMaxKernelSide || plan.kw > limits::kMaxKernelSide)
-        return fail<ErrCode::kernel_over_side_limit>(hw(plan.kh, plan.kw), limits::kMaxKernelSide);
-    if (p.groups < 1) return fail<ErrCode::groups_min>(p.groups);
-    plan.groups = p.groups;
+    if (auto s = read_weight<ErrCode::tconv_weight_rank>(weight, p.groups, plan); !s) return s.err();
     if (weight[0] != plan.c)
         return fail<ErrCode::tconv_weight_in_channels>(shape_to_string(weight), weight[0], plan.c);
     if (plan.c % p.groups != 0) return fail<ErrCode::groups_in_channels>(p.groups, plan.c);
