@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "app/ui/widgets/draw.hpp"
 #include "app/ui/network/network_view.hpp"
+#include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/palette.hpp"
 #include "core/engine/trace.hpp"
 
@@ -76,7 +76,8 @@ void NetworkView::draw_table() {
         layer_w = std::max(layer_w, ImGui::CalcTextSize(layer_label(item.layer).c_str()).x);
     const float air = ImGui::GetFontSize() * 1.2f;
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("000").x);
-    ImGui::TableSetupColumn(tr(Str::net_col_layer), ImGuiTableColumnFlags_WidthFixed, layer_w + air);
+    ImGui::TableSetupColumn(tr(Str::net_col_layer),
+                            ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoClip, layer_w + air);
     for (int k = 0; k < 6; ++k)
         ImGui::TableSetupColumn(tr(heads[k]), ImGuiTableColumnFlags_WidthFixed, widths[k] + air);
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -140,15 +141,22 @@ void NetworkView::draw_table() {
         right(c.mult_adds ? with_thousands(c.mult_adds) : (c.params && c.output.empty()) ? "—" : "--");
         field(c.rf);
         if (!c.ok()) {
-            // The refusal, in its own row under the layer, wrapped in the layer column's width and beyond.
+            // The refusal, in its own row under the layer: across the row's empty cells (clipped by the
+            // table's visible area, not by the layer column), wrapped at the table's visible right edge.
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::TextColored(error, "!");
             ImGui::TableNextColumn();
             ImGui::PushStyleColor(ImGuiCol_Text, error);
-            ImGui::PushTextWrapPos(0.0f);
+            const ImGuiStyle& style = ImGui::GetStyle();
+            const float visible_right =
+                ImGui::GetScrollX() + ImGui::GetWindowWidth() - style.ScrollbarSize - style.CellPadding.x;
+            const ImVec2 at = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+            ImGui::PushClipRect(at, ImVec2(at.x + size.x, at.y + size.y), false);
+            ImGui::PushTextWrapPos(std::max(visible_right, ImGui::GetCursorPosX() + layer_w));
             ImGui::TextUnformatted(trf(Str::net_refused, tr_error(c.reason).c_str()).c_str());
             ImGui::PopTextWrapPos();
+            ImGui::PopClipRect();
             ImGui::PopStyleColor();
         }
     }
