@@ -985,8 +985,9 @@ TEST_CASE("import_pytorch_code: torchvision's AlexNet, print(model), skipped lin
               r->skipped.end());
         CHECK(std::find(r->skipped.begin(), r->skipped.end(), SkippedLine{54, "return x"}) !=
               r->skipped.end());
-        CHECK(std::find(r->notes.begin(), r->notes.end(), "line 52: torch.flatten read as Flatten()") !=
-              r->notes.end());
+        CHECK(std::any_of(r->notes.begin(), r->notes.end(), [](const Error& n) {
+            return n.message == "line 52: torch.flatten read as Flatten()";
+        }));
     }
     SECTION("what print(model) prints") {
         auto r = import_pytorch_code(read("alexnet_print.txt"));
@@ -1247,4 +1248,35 @@ TEST_CASE("network errors: a refused network and a run refusal render in Korean,
         CHECK(paths.error() == "(12, 0) is outside the 12×12 map");
         CHECK(render_error(paths.err(), ErrorLang::Ko) == "(12, 0)이(가) 12×12 맵 밖입니다");
     }
+}
+
+TEST_CASE("network errors: what an import read or assumed is a coded note, in Korean too") {
+    // No input shape; a forward whose torch.flatten(x, 1) is read as Flatten() (nn.Flatten starts at 1); a
+    // module never called.
+    const std::string code =
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        self.conv = nn.Conv2d(1, 4, 3)\n"
+        "        self.unused = nn.ReLU()\n"
+        "    def forward(self, x):\n"
+        "        x = self.conv(x)\n"
+        "        x = torch.flatten(x, 1)\n"
+        "        return x\n";
+    auto r = import_pytorch_code(code);
+    REQUIRE(r);
+    std::vector<std::string> en, ko;
+    std::string all;
+    for (const Error& n : r->notes) {
+        en.push_back(n.message);
+        ko.push_back(render_error(n, ErrorLang::Ko));
+        all += n.message + " | " + ko.back() + "\n";
+    }
+    INFO(all);
+    CHECK(std::find(en.begin(), en.end(), "line 7: torch.flatten read as Flatten()") != en.end());
+    CHECK(std::find(ko.begin(), ko.end(), "7행: torch.flatten을(를) Flatten()(으)로 읽었습니다") != ko.end());
+    CHECK(std::find(en.begin(), en.end(), "line 4: unused is never called, so it is left out") != en.end());
+    CHECK(std::find(ko.begin(), ko.end(), "4행: unused은(는) 호출되지 않아 넣지 않았습니다") != ko.end());
+    CHECK(std::find(en.begin(), en.end(), "no input shape in the code: assumed 1×1×28×28") != en.end());
+    CHECK(std::find(ko.begin(), ko.end(), "코드에 입력 모양이 없어 1×1×28×28(으)로 가정했습니다") !=
+          ko.end());
 }

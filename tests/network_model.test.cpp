@@ -361,7 +361,7 @@ TEST_CASE(
                                           "nn.Linear(1352, 10)", "nn.ReLU()", "nn.Linear(10, 5)"});
     CHECK(check_network(r->net).ok());
     REQUIRE(r->notes.size() == 1);
-    CHECK(r->notes[0].find("Flatten() put in as layer 2, for layer 5 (Linear(1352, 10))") == 0);
+    CHECK(r->notes[0].message.find("Flatten() put in as layer 2, for layer 5 (Linear(1352, 10))") == 0);
     SECTION("a Linear that does not read the whole map is left for the check to refuse") {
         auto bad = import_pytorch_code("nn.Conv2d(1, 2, 3)\nnn.Linear(1000, 10)\n", Shape{1, 1, 28, 28});
         REQUIRE(bad);

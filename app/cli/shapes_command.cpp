@@ -108,7 +108,7 @@ struct ShapesCommand {
             for (const Layer& L : net.layers) labels.push_back(to_pytorch(L).substr(3));
             for (const SkippedLine& k : imported->skipped)
                 notes.push_back("skipped line " + std::to_string(k.line) + ": " + k.text);
-            for (const std::string& n : imported->notes) notes.push_back("note: " + n);
+            for (const Error& n : imported->notes) notes.push_back("note: " + n.message);
         } else {
             net.input = *shape;
             // Parse in order; a layer that does not parse is reported unless an earlier layer already fails.

@@ -19,7 +19,7 @@ struct Use {
     int module = -1;  // index into the modules, or −1 for `layer`
     Layer layer;
     size_t line = 0;
-    std::string note;
+    Error note;  // what a function call was read as (without its line)
 };
 
 // Reads pasted code statement by statement: the names it gives values, its modules, their calls, the input.
@@ -117,11 +117,10 @@ private:
             found.push_back({k, {}, line, {}});
             return {};
         }
-        std::string note;
-        Error err;
+        Error note, err;
         auto L = functional_layer(v, note, err);
         if (!L && failed(err)) return failure(err, v.pos);
-        if (L) found.push_back({-1, *L, line, "line " + std::to_string(line) + ": " + note});
+        if (L) found.push_back({-1, *L, line, std::move(note)});
         return {};
     }
 
@@ -421,27 +420,27 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
             if (u.module >= 0) {
                 Module& m = im.modules[size_t(u.module)];
                 if (m.used)
-                    result.notes.push_back("line " + std::to_string(u.line) + ": " + m.name +
-                                           " is called again; its layers are repeated");
+                    result.notes.push_back(
+                        fail<ErrCode::at_line>(u.line, fail<ErrCode::imp_called_again>(m.name)));
                 m.used = true;
                 net.layers.insert(net.layers.end(), m.layers.begin(), m.layers.end());
             } else {
                 net.layers.push_back(u.layer);
-                result.notes.push_back(u.note);
+                result.notes.push_back(fail<ErrCode::at_line>(u.line, u.note));
             }
             if (net.layers.size() > kMaxLayers) return fail<ErrCode::imp_stack_too_large>();
         }
         for (const Module& m : im.modules)
             if (!m.used)
-                result.notes.push_back("line " + std::to_string(m.line) + ": " +
-                                       (m.name.empty() ? std::string("a layer") : m.name) +
-                                       " is never called, so it is left out");
+                result.notes.push_back(fail<ErrCode::at_line>(
+                    m.line, fail<ErrCode::imp_never_called>(m.name.empty() ? word<ErrCode::w_a_layer>()
+                                                                           : fail_text(m.name))));
     } else {
         for (const Module& m : im.modules) {
             net.layers.insert(net.layers.end(), m.layers.begin(), m.layers.end());
             if (net.layers.size() > kMaxLayers) return fail<ErrCode::imp_stack_too_large>();
         }
-        for (const Use& u : im.uses) result.skipped.push_back({u.line, u.note.substr(u.note.find(": ") + 2)});
+        for (const Use& u : im.uses) result.skipped.push_back({u.line, u.note.message});
         std::stable_sort(result.skipped.begin(), result.skipped.end(),
                          [](const SkippedLine& a, const SkippedLine& b) { return a.line < b.line; });
     }
@@ -468,7 +467,7 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
             net.input = {1, first.in};
         else
             net.input = {1, c, c == 3 ? 224 : 28, c == 3 ? 224 : 28};
-        result.notes.push_back("no input shape in the code: assumed " + shape_to_string(net.input));
+        result.notes.push_back(fail<ErrCode::imp_assumed_input>(shape_to_string(net.input)));
     }
     // print(model) does not show forward's torch.flatten: a Linear reading a whole C×H×W map gets a Flatten
     // (only where no forward gave the order).
@@ -492,10 +491,8 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
             while (at > 0 && is_elementwise(net.layers[at - 1].kind)) --at;
             net.layers.insert(net.layers.begin() + std::ptrdiff_t(at), Layer::flatten());
             ++inserted;
-            result.notes.push_back("Flatten() put in as layer " + std::to_string(at + 1) + ", for layer " +
-                                   std::to_string(k + 2) + " (" + what + "): it reads " +
-                                   std::to_string(L.in) + " features, the input " + shape_to_string(shape) +
-                                   " flattened");
+            result.notes.push_back(
+                fail<ErrCode::imp_flatten_put_in>(at + 1, k + 2, what, L.in, shape_to_string(shape)));
             ++k;  // the Linear, now one further on
             const Shape flat = check_layer(Layer::flatten(), shape).output;
             // The elementwise layers between the Flatten and the Linear now read the flattened shape.

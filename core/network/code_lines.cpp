@@ -115,7 +115,7 @@ std::string strip_self(std::string name) {
 }
 
 // Functions in forward that act as a layer: torch.flatten(x, 1), x.view(x.size(0), -1), F.relu(x), …
-std::optional<Layer> functional_layer(const Value& call, std::string& note, Error& err) {
+std::optional<Layer> functional_layer(const Value& call, Error& note, Error& err) {
     const std::string& n = call.s;
     auto ends = [&](std::string_view tail) { return n.size() > tail.size() && n.ends_with(tail); };
     auto int_arg = [&](size_t index, std::string_view keyword, int64_t fallback) {
@@ -132,18 +132,18 @@ std::optional<Layer> functional_layer(const Value& call, std::string& note, Erro
         Layer L = Layer::flatten();
         L.start_dim = int_arg(1, "start_dim", 0);
         L.end_dim = int_arg(2, "end_dim", -1);
-        note = "torch.flatten read as " + to_pytorch(L).substr(3);
+        note = fail<ErrCode::imp_read_as>(n, to_pytorch(L).substr(3));
         return L;
     }
     if (ends(".flatten") && !n.starts_with("nn.") && !n.starts_with("torch.")) {
         Layer L = Layer::flatten();
         L.start_dim = int_arg(0, "start_dim", 0);
         L.end_dim = int_arg(1, "end_dim", -1);
-        note = n + " read as " + to_pytorch(L).substr(3);
+        note = fail<ErrCode::imp_read_as>(n, to_pytorch(L).substr(3));
         return L;
     }
     if ((ends(".view") || ends(".reshape")) && call.args.size() == 2) {
-        note = n + "(…, …) read as Flatten() (one row per sample)";
+        note = fail<ErrCode::imp_read_as_rows>(n);
         return Layer::flatten();
     }
     for (std::string_view prefix : {"torch.nn.functional.", "nn.functional.", "F.", "torch."}) {
@@ -162,7 +162,7 @@ std::optional<Layer> functional_layer(const Value& call, std::string& note, Erro
         };
         for (auto [name, kind] : simple)
             if (f == name) {
-                note = n + " read as " + std::string(to_string(kind)) + "()";
+                note = fail<ErrCode::imp_read_as>(n, std::string(to_string(kind)) + "()");
                 return Layer::make(kind);
             }
         if (f == "max_pool2d" || f == "avg_pool2d") {
@@ -173,7 +173,7 @@ std::optional<Layer> functional_layer(const Value& call, std::string& note, Erro
             c.close_pos = call.end ? call.end - 1 : call.pos;
             c.args.assign(call.args.begin() + (call.args.empty() ? 0 : 1), call.args.end());
             auto L = to_layer(c, err);
-            if (L) note = n + " read as " + to_pytorch(*L).substr(3);
+            if (L) note = fail<ErrCode::imp_read_as>(n, to_pytorch(*L).substr(3));
             return L;
         }
         break;

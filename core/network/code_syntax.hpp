@@ -486,6 +486,6 @@ std::string strip_self(std::string name);
 
 // Functions in forward that act as a layer: torch.flatten(x, 1), x.view(x.size(0), -1), F.relu(x), …; the
 // note says how it was read.
-std::optional<Layer> functional_layer(const Value& call, std::string& note, Error& err);
+std::optional<Layer> functional_layer(const Value& call, Error& note, Error& err);
 
 }  // namespace convscope::code_detail

@@ -20,9 +20,9 @@
 #include <variant>
 #include <vector>
 
+#include "core/engine/tensor.hpp"
 #include "core/network/network.hpp"
 #include "core/support/result.hpp"
-#include "core/engine/tensor.hpp"
 #include "core/support/undo.hpp"
 #include "core/support/worker.hpp"
 
@@ -202,7 +202,7 @@ public:
     int64_t edit_count() const { return m_edits; }
     // What the last PasteCode read: lines skipped and notes.
     const std::vector<SkippedLine>& skipped() const { return m_skipped; }
-    const std::vector<std::string>& notes() const { return m_notes; }
+    const std::vector<Error>& notes() const { return m_notes; }
     // Why the last PasteCode did not build (structured, for the UI's language); none after one that did.
     const std::optional<Error>& paste_error() const { return m_paste_error; }
 
@@ -265,7 +265,7 @@ private:
     bool m_open = false;  // an edit not yet settled
     int64_t m_edits = 0;
     std::vector<SkippedLine> m_skipped;
-    std::vector<std::string> m_notes;
+    std::vector<Error> m_notes;
     std::optional<Error> m_paste_error;
 
     std::vector<float> m_canvas = sample_digit();

@@ -318,7 +318,7 @@ struct CodeImport {
     bool input_from_code = false;      // the input shape came from `input = torch.randn(…)` in the code
     std::vector<SkippedLine> skipped;  // lines that are not layers, in order
     // What the import read or assumed, e.g. "line 47: torch.flatten(x, 1) read as Flatten(start_dim=1)".
-    std::vector<std::string> notes;
+    std::vector<Error> notes;
 };
 
 // Builds a stack from pasted PyTorch code, nothing executed. Three forms, mixed freely:

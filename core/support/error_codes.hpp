@@ -321,6 +321,14 @@ namespace convscope {
     X(imp_input_limits,     "the input is larger than the limits", "입력이 한도보다 큽니다") \
     X(imp_stack_too_large,  "the stack is larger than ConvScope takes (100,000 layers)", "스택이 ConvScope가 받는 크기(레이어 100,000개)보다 큽니다") \
     X(imp_no_layers,        "no layers found: paste lines such as nn.Conv2d(1, 5, 5) or nn.MaxPool2d(2) (ConvScope knows {})", "레이어가 없습니다: nn.Conv2d(1, 5, 5)나 nn.MaxPool2d(2) 같은 줄을 붙여 넣으세요 (ConvScope가 아는 레이어: {})") \
+    /* what an import read or assumed (CodeImport::notes; core/network/code_import.cpp, code_lines.cpp) */ \
+    X(imp_read_as,          "{} read as {}", "{}을(를) {}(으)로 읽었습니다") \
+    X(imp_read_as_rows,     "{}(…, …) read as Flatten() (one row per sample)", "{}(…, …)을(를) Flatten()으로 읽었습니다 (샘플마다 한 행)") \
+    X(imp_called_again,     "{} is called again; its layers are repeated", "{}이(가) 다시 호출되어 그 레이어들을 한 번 더 넣었습니다") \
+    X(imp_never_called,     "{} is never called, so it is left out", "{}은(는) 호출되지 않아 넣지 않았습니다") \
+    X(w_a_layer,            "a layer", "레이어 하나") \
+    X(imp_assumed_input,    "no input shape in the code: assumed {}", "코드에 입력 모양이 없어 {}(으)로 가정했습니다") \
+    X(imp_flatten_put_in,   "Flatten() put in as layer {}, for layer {} ({}): it reads {} features, the input {} flattened", "Flatten()을 {}번 레이어로 넣었습니다. {}번 레이어({})가 특성 {}개를 읽으며, 이는 입력 {}을(를) 펼친 것입니다") \
     /* running the stack, its weights and its stepper hand-off (core/network/run.cpp) */ \
     X(run_preset_conv_only, "only Conv2d layers take preset kernels", "프리셋 커널은 Conv2d 레이어에만 넣을 수 있습니다") \
     X(run_weights_mismatch, "the weights do not match the layer", "가중치가 레이어에 맞지 않습니다") \

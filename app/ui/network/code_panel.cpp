@@ -64,7 +64,7 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
         ImGui::PushTextWrapPos(0.0f);
         if (!notes.empty()) {
             ImGui::TextUnformatted(tr(Str::net_notes));
-            for (const std::string& n : notes) ImGui::TextWrapped("· %s", n.c_str());
+            for (const Error& n : notes) ImGui::TextWrapped("· %s", tr_error(n).c_str());
         }
         if (!skipped.empty() && ImGui::TreeNodeEx("##skipped", ImGuiTreeNodeFlags_DefaultOpen, "%s",
                                                   trf(Str::net_skipped, int(skipped.size())).c_str())) {
