@@ -74,6 +74,16 @@ Status read_weight(const Shape& weight, int64_t groups, Plan& plan) {
     return {};
 }
 
+// A bias, when given, has one value per output channel (plan.o, already read). Into either plan.
+template <class Plan>
+Status read_bias(const Shape* bias, Plan& plan) {
+    if (!bias) return {};
+    if (bias->size() != 1 || (*bias)[0] != plan.o)
+        return fail<ErrCode::bias_shape>(plan.o, shape_to_string(*bias));
+    plan.has_bias = true;
+    return {};
+}
+
 // Reads N, C, H, W from an NCHW or unbatched CHW input shape into either plan.
 template <class Plan>
 Status read_input(const Shape& input, Plan& plan) {
@@ -187,11 +197,7 @@ Result<ConvPlan> plan_conv2d(const Shape& input, const Shape& weight, const Shap
     if (weight[1] * p.groups != plan.c)
         return fail<ErrCode::weight_in_channels>(shape_to_string(weight), weight[1] * p.groups, weight[1],
                                                  p.groups, plan.c);
-    if (bias) {
-        if (bias->size() != 1 || (*bias)[0] != plan.o)
-            return fail<ErrCode::bias_shape>(plan.o, shape_to_string(*bias));
-        plan.has_bias = true;
-    }
+    if (auto s = read_bias(bias, plan); !s) return s.err();
 
     if (auto s = check_positive(word<ErrCode::w_stride>(), p.stride); !s) return s.err();
     if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
@@ -303,11 +309,7 @@ Result<ConvTransposePlan> plan_conv_transpose2d(const Shape& input, const Shape&
         return fail<ErrCode::tconv_out_channels_over_limit>(shape_to_string(weight), p.groups,
                                                             limits::kMaxDim);
     plan.o = *o;
-    if (bias) {
-        if (bias->size() != 1 || (*bias)[0] != plan.o)
-            return fail<ErrCode::bias_shape>(plan.o, shape_to_string(*bias));
-        plan.has_bias = true;
-    }
+    if (auto s = read_bias(bias, plan); !s) return s.err();
     if (auto s = check_positive(word<ErrCode::w_stride>(), p.stride); !s) return s.err();
     if (auto s = check_positive(word<ErrCode::w_dilation>(), p.dilation); !s) return s.err();
     if (p.padding.h < 0 || p.padding.w < 0) return fail<ErrCode::padding_negative>(to_string(p.padding));
