@@ -26,8 +26,9 @@ SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
 
 # No fuzz target reaches the simd kernels (the command-line target parses without executing), and clang
 # takes many minutes over the AVX-512 kernels under ASan + UBSan: the fuzz tree leaves them out.
+source "$ROOT/scripts/compiler_cache.sh"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCONVSCOPE_BUILD_FUZZ=ON -DCONVSCOPE_SANITIZE=ON -DCONVSCOPE_SIMD=OFF >/dev/null
+  -DCONVSCOPE_BUILD_FUZZ=ON -DCONVSCOPE_SANITIZE=ON -DCONVSCOPE_SIMD=OFF ${COMPILER_CACHE[@]+"${COMPILER_CACHE[@]}"} >/dev/null
 cmake --build "$FUZZ_DIR" -j "$JOBS" --target fuzzers
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"

@@ -32,7 +32,8 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizer/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ASAN_DIR="$ROOT/build-asan"
-cmake -S "$ROOT" -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVSCOPE_SANITIZE=ON >/dev/null
+cmake -S "$ROOT" -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVSCOPE_SANITIZE=ON \
+  ${COMPILER_CACHE[@]+"${COMPILER_CACHE[@]}"} >/dev/null
 cmake --build "$ASAN_DIR" -j "$JOBS"
 (cd "$ASAN_DIR" && ctest --output-on-failure -j "$JOBS") | tee "$ASAN_DIR/ctest.log"
 count_ctest "$ASAN_DIR/ctest.log"

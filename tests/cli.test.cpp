@@ -1,4 +1,4 @@
-// The command line as a user runs it: the built `convscope` executable (CONVSCOPE_EXE) in a fresh temporary
+// The command line as a user runs it: the built `convscope` executable (testing::convscope_exe(), support/paths.hpp) in a fresh temporary
 // folder per test. The lecture's examples, every golden case through `conv`/`pool`, the exact `explain` and
 // `size --json` output, `--repeat` timing, every error path (exit 2, one `error: ` line, no output file
 // written or changed), and `--help` on every subcommand.
@@ -23,6 +23,7 @@
 #include "core/engine/backend.hpp"
 #include "core/io/npy.hpp"
 #include "support/testing.hpp"
+#include "support/paths.hpp"
 
 using namespace convscope;
 using convscope::testing::kLectureFilter;
@@ -65,7 +66,7 @@ using testing::slurp;
 // Runs convscope with `args` (no shell), stdout and stderr captured; a run over the time limit fails the
 // test.
 RunResult run_cli(const TempDir&, const std::vector<std::string>& args) {
-    std::vector<std::string> argv{CONVSCOPE_EXE};
+    std::vector<std::string> argv{convscope::testing::convscope_exe()};
     argv.insert(argv.end(), args.begin(), args.end());
     RunResult r = testing::run_process(argv);
     INFO(joined(args) << "\n" << r.err);
@@ -747,7 +748,7 @@ TEST_CASE("convscope: Ctrl+C (SIGINT) or SIGTERM stops a long run with no output
     const int sig = GENERATE(SIGINT, SIGTERM);
     INFO("signal " << sig);
     testing::ChildProcess child(
-        {CONVSCOPE_EXE, "conv", dir / "x.npy", dir / "w.npy", "--backend", "reference", "-o", dir / "y.npy"});
+        {convscope::testing::convscope_exe(), "conv", dir / "x.npy", dir / "w.npy", "--backend", "reference", "-o", dir / "y.npy"});
     REQUIRE(child.started());
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     const auto t0 = std::chrono::steady_clock::now();

@@ -12,6 +12,7 @@
 
 #include "core/image_lab/filter.hpp"
 #include "tests/support/testing.hpp"
+#include "support/paths.hpp"
 
 using namespace convscope;
 namespace fs = std::filesystem;
@@ -32,7 +33,7 @@ using Run = testing::ProcessResult;
 
 // Runs `convscope <args>` (words split by the shell) with stdout and stderr captured.
 Run run_cli(const std::string& args) {
-    return testing::run_shell(testing::shell_quote(CONVSCOPE_EXE) + " " + args);
+    return testing::run_shell(testing::shell_quote(convscope::testing::convscope_exe()) + " " + args);
 }
 
 std::string write_png(const std::string& name, const Image& img) {
@@ -217,7 +218,7 @@ TEST_CASE("convscope filter: hostile images exit 2 within seconds, with one erro
     for (const Hostile& h : files) {
         const std::string in = testing::source_path(std::string("tests/data/hostile/") + h.name);
         INFO(h.name);
-        Run r = testing::run_process({CONVSCOPE_EXE, "filter", in, out, "--kernel", "box3"},
+        Run r = testing::run_process({convscope::testing::convscope_exe(), "filter", in, out, "--kernel", "box3"},
                                      testing::ProcessOptions::within(std::chrono::seconds(20)));
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 2);

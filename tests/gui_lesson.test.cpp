@@ -14,14 +14,15 @@
 #include <sstream>
 
 #include "support/testing.hpp"
+#include "support/paths.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kDir = fs::path(CONVSCOPE_BINARY_DIR) / "tests" / "gui_lesson";
-const std::string kApp = std::string(CONVSCOPE_BINARY_DIR) + "/app/convscope";
-const std::string kLecture = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/lessons/lecture.json";
+const fs::path kDir = fs::path(convscope::testing::binary_dir()) / "tests" / "gui_lesson";
+const std::string kApp = convscope::testing::binary_dir() + "/app/convscope";
+const std::string kLecture = convscope::testing::source_dir() + "/assets/lessons/lecture.json";
 
 using convscope::testing::slurp;
 

@@ -23,6 +23,7 @@
 
 #include "support/picture.hpp"
 #include "support/testing.hpp"
+#include "support/paths.hpp"
 
 namespace {
 
@@ -31,7 +32,7 @@ using convscope::testing::differing_share;
 using convscope::testing::load_rgb;
 using convscope::testing::slurp;
 
-const fs::path kShots = fs::path(CONVSCOPE_BINARY_DIR) / "tests" / "gui_shots";
+const fs::path kShots = fs::path(convscope::testing::binary_dir()) / "tests" / "gui_shots";
 
 // Exits the test process with 4 (CTest: skipped) when no X server can be started.
 void require_xvfb() {
@@ -83,7 +84,7 @@ void run_with_actions(const std::string& name, const std::string& args, double s
                  "sleep %g\n"
                  "%s\n"
                  "wait $pid\n",
-                 CONVSCOPE_BINARY_DIR, args.c_str(), size.c_str(), seconds, out.c_str(), settle,
+                 convscope::testing::binary_dir().c_str(), args.c_str(), size.c_str(), seconds, out.c_str(), settle,
                  actions.c_str());
     std::fclose(f);
     const auto r = run_logged(xvfb_run(screen) + " sh " + script, std::chrono::seconds(40));
@@ -96,7 +97,7 @@ int run_gui(const std::string& args, const std::string& env = "", const std::str
     require_xvfb();
     fs::create_directories(kShots);
     const auto r =
-        run_logged(env + " " + xvfb_run(screen) + " " + CONVSCOPE_BINARY_DIR + "/app/convscope " + args,
+        run_logged(env + " " + xvfb_run(screen) + " " + convscope::testing::binary_dir() + "/app/convscope " + args,
                    std::chrono::seconds(120));
     return r.timed_out ? -1 : r.status;
 }
@@ -280,14 +281,14 @@ TEST_CASE("gui: a FIFO as settings.json or as the image opened shows a message a
 }
 
 TEST_CASE("gui: the network view runs its stack on a photo given on the command line", "[gui]") {
-    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const std::string photo = convscope::testing::source_dir() + "/assets/camera.png";
     const Picture p = shot("network-photo", "--view network --theme light " + photo, 1280, 800);
     CHECK(p.distinct >= 100);  // the photo and its feature maps: many greys
 }
 
 TEST_CASE("gui: the image lab with a photo and an explained pixel, English and Korean at scale 1 and 2",
           "[gui]") {
-    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const std::string photo = convscope::testing::source_dir() + "/assets/camera.png";
     const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
     const int scale = GENERATE(1, 2);
     const std::string name = "image-" + lang + "-" + std::to_string(scale) + "x";
@@ -301,7 +302,7 @@ TEST_CASE("gui: the image lab with a photo and an explained pixel, English and K
 TEST_CASE("gui: the image lab keeps running on a file that is not an image, and shows a colour photo",
           "[gui]") {
     const Picture bad =
-        shot("image-not-an-image", std::string(CONVSCOPE_SOURCE_DIR) + "/tests/CMakeLists.txt --view image",
+        shot("image-not-an-image", convscope::testing::source_dir() + "/tests/CMakeLists.txt --view image",
              1280, 800);
     CHECK(bad.distinct >= 24);
     // Hostile files: a truncated Softimage PIC crashed the app and a Radiance HDR with a zero-length run
@@ -311,11 +312,11 @@ TEST_CASE("gui: the image lab keeps running on a file that is not an image, and 
         INFO(name);
         const Picture hostile = shot(
             std::string("image-hostile-") + name,
-            std::string(CONVSCOPE_SOURCE_DIR) + "/tests/data/hostile/" + name + " --view image", 1280, 800);
+            convscope::testing::source_dir() + "/tests/data/hostile/" + name + " --view image", 1280, 800);
         CHECK(hostile.distinct >= 24);
     }
     shot("image-chelsea-gaussian-ko",
-         std::string(CONVSCOPE_SOURCE_DIR) +
+         convscope::testing::source_dir() +
              "/assets/chelsea.png --view image --kernel gaussian9 --explain 60,80 "
              "--lang ko --theme light",
          1400, 860);
@@ -324,7 +325,7 @@ TEST_CASE("gui: the image lab keeps running on a file that is not an image, and 
 TEST_CASE("gui: the image lab with a real mouse: click an output pixel, then open it in the stepper",
           "[gui]") {
     require_xdotool();
-    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const std::string photo = convscope::testing::source_dir() + "/assets/camera.png";
     const fs::path plain = kShots / "mouse-image-plain.png", clicked = kShots / "mouse-image-clicked.png",
                    stepper = kShots / "mouse-image-stepper.png";
     for (const fs::path& p : {plain, clicked, stepper}) fs::remove(p);
@@ -362,7 +363,7 @@ TEST_CASE("gui: the image lab's file browser opens a photo picked with the mouse
     require_xdotool();
     const fs::path before = kShots / "browser-before.png", after = kShots / "browser-after.png";
     for (const fs::path& p : {before, after}) fs::remove(p);
-    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/chelsea.png";
+    const std::string photo = convscope::testing::source_dir() + "/assets/chelsea.png";
     REQUIRE(run_gui("gui " + photo + " --size 1280x800 --screenshot " + before.string()) == 0);
     // "Open a file…" is the panel's first button (x ≈ 72, y ≈ 198 at 1280×800); the browser lists the photo's
     // folder (assets/: fonts/, lessons/, camera.png, chelsea.png), camera.png on the third line (y ≈ 297);
@@ -421,7 +422,7 @@ double differing_share(const fs::path& a, const fs::path& b) {
 // running app (the model's undo is tested in image_lab.test.cpp).
 TEST_CASE("gui: Ctrl+Z undoes an image lab edit made with the mouse, Ctrl+Shift+Z redoes it", "[gui]") {
     require_xdotool();
-    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/chelsea.png";
+    const std::string photo = convscope::testing::source_dir() + "/assets/chelsea.png";
     const fs::path plain = kShots / "undo-image-plain.png", edited = kShots / "undo-image-edited.png",
                    undone = kShots / "undo-image-undone.png", redone = kShots / "undo-image-redone.png";
     for (const fs::path& p : {plain, edited, undone, redone}) fs::remove(p);
@@ -789,7 +790,7 @@ convscope::testing::RgbPicture bottom_rows(const convscope::testing::RgbPicture&
 
 TEST_CASE("gui: a language switch redraws the status message in the other language", "[gui]") {
     require_xdotool();
-    const std::string photo = std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png";
+    const std::string photo = convscope::testing::source_dir() + "/assets/camera.png";
     const std::string args = photo + " --view stepper --scale 1 --theme dark";
     const fs::path ko = kShots / "status-ko.png", en = kShots / "status-en.png",
                    switched = kShots / "status-switched.png";

@@ -16,6 +16,7 @@
 #include "core/engine/backend.hpp"
 #include "core/stepper/stepper_transpose.hpp"
 #include "core/engine/trace.hpp"
+#include "support/paths.hpp"
 
 namespace {
 
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace convscope;
 
-const fs::path kShots = fs::path(CONVSCOPE_BINARY_DIR) / "tests" / "gui_shots";
+const fs::path kShots = fs::path(convscope::testing::binary_dir()) / "tests" / "gui_shots";
 
 // Runs `convscope ARGS` under xvfb-run (a screen of `screen`) and returns its --report-layout as JSON.
 json run_report(const std::string& name, const std::string& args, const std::string& screen = "2600x1700") {
@@ -35,7 +36,7 @@ json run_report(const std::string& name, const std::string& args, const std::str
     const fs::path report = kShots / (name + ".json"), shot = kShots / (name + ".png");
     fs::remove(report);
     const std::string cmd = "timeout 60 xvfb-run -a -f " + (kShots / "Xauthority-panels").string() +
-                            " -s '-screen 0 " + screen + "x24' " + CONVSCOPE_BINARY_DIR +
+                            " -s '-screen 0 " + screen + "x24' " + convscope::testing::binary_dir() +
                             "/app/convscope gui " + args + " --report-layout " + report.string() +
                             " --screenshot " + shot.string() + " >" + (kShots / (name + ".log")).string() +
                             " 2>&1";
@@ -212,7 +213,7 @@ TEST_CASE("gui stepper: choosing Transposed convolution in the Operation list", 
     const fs::path script = kShots / "panel-choose-op.sh";
     fs::remove(report);
     // At 1280×800, scale 1: the Operation combo, then its fourth item (the positions the panel has there).
-    std::ofstream(script) << CONVSCOPE_BINARY_DIR
+    std::ofstream(script) << convscope::testing::binary_dir()
                           << "/app/convscope gui --size 1280x800 --scale 1 --exit-after 6"
                           << " --report-layout " << report.string() << " --screenshot " << shot.string()
                           << " &\n"

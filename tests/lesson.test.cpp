@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/lesson/lesson.hpp"
+#include "support/paths.hpp"
 
 using namespace convscope;
 
@@ -221,7 +222,7 @@ TEST_CASE("parse_document: lessons, inline and by file, errors with the scene nu
 }
 
 TEST_CASE("the bundled lecture lesson follows the lecture") {
-    auto r = read_document_file(std::string(CONVSCOPE_SOURCE_DIR) + "/assets/lessons/lecture.json");
+    auto r = read_document_file(convscope::testing::source_dir() + "/assets/lessons/lecture.json");
     if (auto* e = std::get_if<SceneError>(&r)) FAIL(e->english());
     const Lesson& l = std::get<Lesson>(std::get<Document>(r));
     REQUIRE(l.scenes.size() == 14);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/network/model.hpp"
+#include "support/paths.hpp"
 
 using namespace convscope;
 namespace ne = network_edit;
@@ -324,7 +325,7 @@ TEST_CASE("NetworkModel: the drawing's brush") {
 
 TEST_CASE("NetworkModel: a photo is decoded on the worker") {
     NetworkModel m;
-    m.load_photo(std::string(CONVSCOPE_SOURCE_DIR) + "/assets/camera.png", true);
+    m.load_photo(convscope::testing::source_dir() + "/assets/camera.png", true);
     for (int i = 0; i < 2000 && m.photo_loading(); ++i) {
         m.poll();
         if (m.photo_loading()) std::this_thread::sleep_for(std::chrono::milliseconds(5));

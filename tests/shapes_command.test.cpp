@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/support/testing.hpp"
+#include "support/paths.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,7 +21,7 @@ using Run = convscope::testing::ProcessResult;
 
 // Runs `convscope ARGS` (no shell) with stdout and stderr captured.
 Run run_cli(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{CONVSCOPE_EXE};
+    std::vector<std::string> argv{convscope::testing::convscope_exe()};
     argv.insert(argv.end(), args.begin(), args.end());
     return convscope::testing::run_process(argv);
 }

@@ -14,6 +14,7 @@
 #include "core/io/npy.hpp"
 #include "core/engine/tensor.hpp"
 #include "support/process.hpp"
+#include "support/paths.hpp"
 
 namespace convscope::testing {
 
@@ -92,7 +93,7 @@ inline std::string slurp(const std::filesystem::path& path) {
 
 // Path of a file in the source tree, e.g. source_path("tests/golden/data/cases.json").
 inline std::string source_path(const std::string& rel) {
-    return std::string(CONVSCOPE_SOURCE_DIR) + "/" + rel;
+    return convscope::testing::source_dir() + "/" + rel;
 }
 
 }  // namespace convscope::testing
