@@ -16,11 +16,12 @@
 #include <vector>
 
 #include "core/support/error_codes.hpp"
+#include "core/support/placeholders.hpp"
 #include "core/support/result.hpp"
 
 namespace convscope {
 struct AxisSpec;
-}
+}  // namespace convscope
 
 namespace convscope::ui {
 
@@ -428,32 +429,6 @@ inline constexpr StrTexts kStrTexts[] = {
 #undef CONVSCOPE_STRING_TEXTS
 };
 static_assert(std::size(kStrTexts) == std::size_t(Str::count));
-
-// The `n`th placeholder of `text` as written between its braces (`""` for `{}`, `":.1f"` for `{:.1f}`), or
-// `"?"` past the last one.
-constexpr std::string_view placeholder_spec(std::string_view text, std::size_t n) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '{') {
-            ++i;
-        } else if (text[i] == '{') {
-            const std::size_t close = text.find('}', i);
-            if (close == std::string_view::npos) return "?";
-            if (n == 0) return text.substr(i + 1, close - i - 1);
-            --n;
-            i = close;
-        }
-    }
-    return "?";
-}
-
-// Whether two texts hold the same placeholders, in the same order and with the same specs.
-constexpr bool same_placeholders(std::string_view a, std::string_view b) {
-    const std::size_t n = count_placeholders(a);
-    if (count_placeholders(b) != n) return false;
-    for (std::size_t i = 0; i < n; ++i)
-        if (placeholder_spec(a, i) != placeholder_spec(b, i)) return false;
-    return true;
-}
 
 // Every string's two languages hold the same placeholders (tests/strings.test.cpp names the first that
 // differ).

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "core/support/placeholders.hpp"
+
 namespace convscope {
 
 // clang-format off
@@ -464,19 +466,6 @@ enum class ErrCode : unsigned short {
         count_
 };
 
-// How many `{}` placeholders `text` holds (`{{` and `}}` are literal braces).
-constexpr std::size_t count_placeholders(std::string_view text) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '{') {
-            ++i;
-        } else if (text[i] == '{') {
-            ++n;
-        }
-    }
-    return n;
-}
-
 struct ErrorTexts {
     std::string_view en, ko;
 };
@@ -496,8 +485,7 @@ constexpr std::size_t error_arity(ErrCode code) {
 // Every code's two languages hold the same placeholders, and no text is empty.
 constexpr bool error_catalogue_consistent() {
     for (const ErrorTexts& t : kErrorTexts)
-        if (t.en.empty() || t.ko.empty() || count_placeholders(t.en) != count_placeholders(t.ko))
-            return false;
+        if (t.en.empty() || t.ko.empty() || !same_placeholders(t.en, t.ko)) return false;
     return true;
 }
 static_assert(error_catalogue_consistent(), "an error code lacks a language or its languages' {} differ");
