@@ -41,7 +41,7 @@ void set_palette_theme(Theme theme) {
 
 // [SECTION] Shell
 
-Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
+Shell::Shell(GuiOptions options, Settings settings, Message startup_message)
     : m_options(std::move(options)),
       m_settings(std::move(settings)),
       m_views(make_views()),
