@@ -9,8 +9,10 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <random>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include <unistd.h>
@@ -772,4 +774,25 @@ TEST_CASE("gpu conv_transpose2d: sums longer than llvmpipe's 65,535-iteration lo
         INFO("row " << oy);
         CHECK(y->data[size_t(oy)] == 300.0f * float(std::min<int64_t>({oy + 1, 220, 439 - oy})));
     }
+}
+
+TEST_CASE("fastest_backend: why the gpu was passed over is a coded reason, worded in Korean too") {
+    std::optional<Error> why;
+    const Backend& fastest = fastest_backend(&why);
+    if (fastest.name() == std::string_view("gpu")) {
+        // A real GPU: chosen, with nothing to explain.
+        CHECK_FALSE(why);
+        return;
+    }
+    // Unavailable (its reason from available()) or emulated on the CPU (llvmpipe): either way a code the UI
+    // renders in its language, not English prose.
+    REQUIRE(why);
+    INFO(why->message);
+    CHECK(why->code != ErrCode::text);
+    CHECK_FALSE(why->message.empty());
+    CHECK(render_error(*why, ErrorLang::Ko) != why->message);
+    if (gpu::default_backend().available())
+        CHECK(why->code == ErrCode::gpu_emulated);
+    else
+        CHECK(why->message == gpu::default_backend().available().error());
 }

@@ -9,6 +9,7 @@
 #include "app/ui/widgets/fonts.hpp"
 #include "app/ui/shell/handoff.hpp"
 #include "app/ui/image_lab/image_view.hpp"
+#include "core/engine/explain.hpp"
 
 namespace convscope::ui::image_lab {
 
@@ -158,7 +159,7 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
                        trf(Str::img_shown_as, px, std::string(to_string(full.map)).c_str()).c_str());
     ImGui::BeginChild("##mac", ImVec2(0, 0), false);
     ImGui::PushTextWrapPos(0.0f);
-    for (const std::string& line : explain_lines(t)) ImGui::TextUnformatted(line.c_str());
+    for (const std::string& line : tr_mac_lines(explain_tokens(t))) ImGui::TextUnformatted(line.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndChild();
     ImGui::EndGroup();
