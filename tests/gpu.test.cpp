@@ -24,6 +24,7 @@
 
 #include "core/engine/backend.hpp"
 #include "core/engine/geometry.hpp"
+#include "core/engine/gpu/gl_context.hpp"
 #include "core/engine/gpu/gpu_backend.hpp"
 #include "core/io/npy.hpp"
 #include "support/operator_testers.hpp"
@@ -513,14 +514,9 @@ TEST_CASE("gpu: a context supplied through the fallback hook is used when EGL su
             if (made->display == EGL_NO_DISPLAY || !eglInitialize(made->display, nullptr, nullptr))
                 return false;
             eglBindAPI(EGL_OPENGL_API);
-            const EGLint attributes[] = {EGL_CONTEXT_MAJOR_VERSION,
-                                         4,
-                                         EGL_CONTEXT_MINOR_VERSION,
-                                         3,
-                                         EGL_CONTEXT_OPENGL_PROFILE_MASK,
-                                         EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-                                         EGL_NONE};
-            made->context = eglCreateContext(made->display, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attributes);
+            // The attributes ConvScope's own context asks for (OpenGL 4.3 core).
+            made->context = eglCreateContext(made->display, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT,
+                                             gpu::egl_context_attributes());
             if (made->context == EGL_NO_CONTEXT) return false;
         }
         return eglMakeCurrent(made->display, EGL_NO_SURFACE, EGL_NO_SURFACE, made->context) == EGL_TRUE;
