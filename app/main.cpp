@@ -8,6 +8,7 @@
 
 #include <cfloat>
 #include <cstdio>
+#include <optional>
 
 #include "app/cli/cli.hpp"
 #include "app/ui/shell/gpu_fallback.hpp"
@@ -39,8 +40,8 @@ int main(int argc, char** argv) {
 
     // Settings: scripted runs (tests, slides) neither read nor write them, so their pictures are
     // reproducible.
-    std::string settings_message;
-    ui::Settings settings = options.headless_run() ? ui::Settings{} : ui::load_settings(settings_message);
+    std::optional<Error> settings_error;
+    ui::Settings settings = options.headless_run() ? ui::Settings{} : ui::load_settings(settings_error);
     if (options.width > 0) {
         settings.window_w = options.width;
         settings.window_h = options.height;
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
     ui::install_key_queue(window, keys);
 
     // 4. Our state
-    ui::Shell shell(options, settings, settings_message);
+    ui::Shell shell(options, settings, settings_error ? ui::Message(*settings_error) : ui::Message());
     shell.attach(window, &keys);
 
     // 5. The frame loop

@@ -9,8 +9,10 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <random>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include <unistd.h>
@@ -22,6 +24,7 @@
 
 #include "core/engine/backend.hpp"
 #include "core/engine/geometry.hpp"
+#include "core/engine/gpu/gl_context.hpp"
 #include "core/engine/gpu/gpu_backend.hpp"
 #include "core/io/npy.hpp"
 #include "support/operator_testers.hpp"
@@ -511,14 +514,9 @@ TEST_CASE("gpu: a context supplied through the fallback hook is used when EGL su
             if (made->display == EGL_NO_DISPLAY || !eglInitialize(made->display, nullptr, nullptr))
                 return false;
             eglBindAPI(EGL_OPENGL_API);
-            const EGLint attributes[] = {EGL_CONTEXT_MAJOR_VERSION,
-                                         4,
-                                         EGL_CONTEXT_MINOR_VERSION,
-                                         3,
-                                         EGL_CONTEXT_OPENGL_PROFILE_MASK,
-                                         EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-                                         EGL_NONE};
-            made->context = eglCreateContext(made->display, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attributes);
+            // The attributes ConvScope's own context asks for (OpenGL 4.3 core).
+            made->context = eglCreateContext(made->display, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT,
+                                             gpu::egl_context_attributes());
             if (made->context == EGL_NO_CONTEXT) return false;
         }
         return eglMakeCurrent(made->display, EGL_NO_SURFACE, EGL_NO_SURFACE, made->context) == EGL_TRUE;
@@ -772,4 +770,25 @@ TEST_CASE("gpu conv_transpose2d: sums longer than llvmpipe's 65,535-iteration lo
         INFO("row " << oy);
         CHECK(y->data[size_t(oy)] == 300.0f * float(std::min<int64_t>({oy + 1, 220, 439 - oy})));
     }
+}
+
+TEST_CASE("fastest_backend: why the gpu was passed over is a coded reason, worded in Korean too") {
+    std::optional<Error> why;
+    const Backend& fastest = fastest_backend(&why);
+    if (fastest.name() == std::string_view("gpu")) {
+        // A real GPU: chosen, with nothing to explain.
+        CHECK_FALSE(why);
+        return;
+    }
+    // Unavailable (its reason from available()) or emulated on the CPU (llvmpipe): either way a code the UI
+    // renders in its language, not English prose.
+    REQUIRE(why);
+    INFO(why->message);
+    CHECK(why->code != ErrCode::text);
+    CHECK_FALSE(why->message.empty());
+    CHECK(render_error(*why, ErrorLang::Ko) != why->message);
+    if (gpu::default_backend().available())
+        CHECK(why->code == ErrCode::gpu_emulated);
+    else
+        CHECK(why->message == gpu::default_backend().available().error());
 }

@@ -14,8 +14,8 @@
 #include <string>
 
 #include "core/engine/backend.hpp"
-#include "core/stepper/stepper_transpose.hpp"
 #include "core/engine/trace.hpp"
+#include "core/stepper/stepper_transpose.hpp"
 #include "support/paths.hpp"
 
 namespace {
@@ -83,13 +83,8 @@ StepperProblem preset(std::string_view key) {
 }
 
 std::vector<float> engine_transpose(const StepperProblem& p) {
-    ConvTranspose2dParams tp;
-    tp.stride = p.conv.stride;
-    tp.padding = p.conv.padding.amount;
-    tp.output_padding = p.output_padding;
-    tp.dilation = p.conv.dilation;
-    tp.groups = p.conv.groups;
-    auto y = reference_backend().conv_transpose2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, tp);
+    auto y = reference_backend().conv_transpose2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr,
+                                                  transpose_params(p));
     REQUIRE(y);
     return y->data;
 }

@@ -1280,3 +1280,35 @@ TEST_CASE("network errors: what an import read or assumed is a coded note, in Ko
     CHECK(std::find(ko.begin(), ko.end(), "코드에 입력 모양이 없어 1×1×28×28(으)로 가정했습니다") !=
           ko.end());
 }
+
+TEST_CASE("import_pytorch_code: a call left out because no module is called is a coded skipped note") {
+    // forward calls only F.relu, never self.conv: the modules come in the order written, and the F.relu
+    // line is listed as skipped with what it was read as, coded so the UI words it in Korean too.
+    const std::string code =
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        self.conv = nn.Conv2d(1, 4, 3)\n"
+        "    def forward(self, x):\n"
+        "        x = F.relu(x)\n"
+        "        return x\n";
+    auto r = import_pytorch_code(code);
+    REQUIRE(r);
+    CHECK(r->net.layers.size() == 1);
+    const auto relu = std::find_if(r->skipped.begin(), r->skipped.end(),
+                                   [](const SkippedLine& k) { return k.line == 5; });
+    REQUIRE(relu != r->skipped.end());
+    REQUIRE(relu->note);
+    CHECK(relu->text.empty());
+    CHECK(relu->note->code == ErrCode::imp_read_as);
+    CHECK(relu->english() == "F.relu read as ReLU()");
+    CHECK(render_error(*relu->note, ErrorLang::Ko) == "F.relu을(를) ReLU()(으)로 읽었습니다");
+    // Lines of code stay as written (no note), in every language.
+    const auto ret = std::find_if(r->skipped.begin(), r->skipped.end(),
+                                  [](const SkippedLine& k) { return k.line == 6; });
+    REQUIRE(ret != r->skipped.end());
+    CHECK_FALSE(ret->note);
+    CHECK(ret->english() == "return x");
+    // In line order, notes and lines together.
+    CHECK(std::is_sorted(r->skipped.begin(), r->skipped.end(),
+                         [](const SkippedLine& a, const SkippedLine& b) { return a.line < b.line; }));
+}

@@ -6,9 +6,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "app/ui/shell/settings.hpp"
 
+using namespace convscope;
 using namespace convscope::ui;
 
 TEST_CASE("settings: JSON round trip") {
@@ -62,9 +65,9 @@ TEST_CASE("settings: saved under XDG_CONFIG_HOME, and a read-only directory is a
     s.lang = Lang::Ko;
     REQUIRE(save_settings(s).ok());
     CHECK(fs::exists(dir / "convscope" / "settings.json"));
-    std::string message;
-    CHECK(load_settings(message).lang == Lang::Ko);
-    CHECK(message.empty());
+    std::optional<Error> error;
+    CHECK(load_settings(error).lang == Lang::Ko);
+    CHECK_FALSE(error);
     SECTION("read-only") {
         if (::geteuid() == 0) {
             // root writes through permissions; a file in place of the directory fails for everyone.
@@ -85,17 +88,27 @@ TEST_CASE("settings: saved under XDG_CONFIG_HOME, and a read-only directory is a
         REQUIRE(f);
         std::fputs("{not json", f);
         std::fclose(f);
-        const Settings loaded = load_settings(message);
+        const Settings loaded = load_settings(error);
         CHECK(loaded.lang == Lang::En);
-        CHECK_FALSE(message.empty());
+        // Coded, so the status line words it in the UI's language: the path, then why.
+        REQUIRE(error);
+        CHECK(error->code == ErrCode::path_colon);
+        const std::string path = (dir / "convscope" / "settings.json").string();
+        CHECK(error->message == path + ": settings.json is not a JSON object");
+        CHECK(render_error(*error, ErrorLang::Ko) == path + ": settings.json이 JSON 객체가 아닙니다");
+        CHECK(tr_error(*error, Lang::Ko) == render_error(*error, ErrorLang::Ko));
     }
     SECTION("a FIFO in place of settings.json gives defaults and a message at once, never blocks") {
         const fs::path file = dir / "convscope" / "settings.json";
         fs::remove(file);
         REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
-        const Settings loaded = load_settings(message);  // a blocking open() would hang the test here
+        const Settings loaded = load_settings(error);  // a blocking open() would hang the test here
         CHECK(loaded.lang == Lang::En);
-        CHECK(message == file.string() + " is a FIFO (named pipe), not a regular file");
+        REQUIRE(error);
+        CHECK(error->code == ErrCode::not_regular_file);
+        CHECK(error->message == file.string() + " is a FIFO (named pipe), not a regular file");
+        CHECK(render_error(*error, ErrorLang::Ko) ==
+              file.string() + "은(는) 일반 파일이 아닙니다 (FIFO (이름 있는 파이프))");
         // Saving refuses to replace it (the FIFO stays).
         CHECK_FALSE(save_settings(s).ok());
         CHECK(fs::is_fifo(file));

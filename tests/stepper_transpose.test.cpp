@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "core/engine/backend.hpp"
+#include "core/engine/transpose.hpp"
 #include "core/lesson/lesson.hpp"
 #include "core/stepper/stepper_transpose.hpp"
-#include "core/engine/transpose.hpp"
 
 using namespace convscope;
 
@@ -92,12 +92,7 @@ TEST_CASE("plan_scatter: the last stamp gives conv_transpose2d's output") {
         StepSequence seq(plan->term_counts());
         CHECK(scatter_partial(*plan, seq.end()).data == gather->output.data);
         // The engine's conv_transpose2d, on every CPU backend.
-        ConvTranspose2dParams tp;
-        tp.stride = p.conv.stride;
-        tp.padding = p.conv.padding.amount;
-        tp.output_padding = p.output_padding;
-        tp.dilation = p.conv.dilation;
-        tp.groups = p.conv.groups;
+        const ConvTranspose2dParams tp = transpose_params(p);
         for (Backend* b : {&reference_backend(), &fastest_cpu_backend()}) {
             INFO(b->name());
             auto y = b->conv_transpose2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, tp);

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "app/ui/strings.hpp"
+#include "core/engine/explain.hpp"
 #include "core/engine/geometry.hpp"
+#include "core/engine/trace.hpp"
 #include "core/io/fileio.hpp"
 #include "core/io/npy.hpp"
 #include "tests/support/testing.hpp"
@@ -224,4 +226,72 @@ TEST_CASE("trf: precisions, percent signs, sizes and strings as the printf forma
           "이 GIF는 120프레임입니다 (약 4 MB; 슬라이드에는 100프레임이 넘으면 깁니다). 녹화할까요?");
     CHECK(trf(Lang::En, Str::msg_saved, "x.png") == "Saved x.png");
     set_language(Lang::En);
+}
+
+namespace {
+
+// A transposed convolution's element with two input channels, the second reached by no cell, and a bias.
+Trace channel_left_empty() {
+    Trace t;
+    t.kind = Op::ConvTranspose;
+    TraceTerm term;
+    term.c = 0;
+    term.x = 1.0f;
+    term.w = 2.0f;
+    term.acc = 2.0f;
+    t.terms = {term};
+    t.channels = {0, 1};
+    t.channel_sums = {2.0f, 0.0f};
+    t.has_bias = true;
+    t.bias = 1.0f;
+    t.result = 3.0f;
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("tr_mac_lines: explain's words in the current language, its numbers as core wrote them") {
+    const Trace t = channel_left_empty();
+    const auto tokens = explain_tokens(t);
+    SECTION("English is explain's text, to the letter") {
+        set_language(Lang::En);
+        CHECK(tr_mac_lines(tokens) == explain_lines(t));
+        CHECK(tr_mac_lines(tokens) == std::vector<std::string>{"channel 0: (1×2) = 2",
+                                                               "channel 1: nothing lands here = 0",
+                                                               "2 + 0 + bias 1 = 3"});
+    }
+    SECTION("Korean: the channel label, 'nothing lands here' and the bias translated") {
+        set_language(Lang::Ko);
+        CHECK(tr_mac_lines(tokens) == std::vector<std::string>{"채널 0: (1×2) = 2",
+                                                               "채널 1: 여기에 닿는 곱이 없습니다 = 0",
+                                                               "2 + 0 + 편향 1 = 3"});
+        set_language(Lang::En);
+    }
+    SECTION("a truncated trace says so in Korean") {
+        Trace pool;
+        pool.kind = Op::MaxPool;
+        TraceTerm a, b;
+        a.x = 1.0f;
+        b.x = 3.0f;
+        pool.terms = {a, b};
+        pool.truncated = true;
+        pool.argmax = 1;
+        pool.result = 3.0f;
+        const auto pool_tokens = explain_tokens(pool);
+        set_language(Lang::En);
+        const auto en = tr_mac_lines(pool_tokens);
+        CHECK(en == explain_lines(pool));
+        REQUIRE(en.size() == 1);
+        CHECK(en[0].find("(trace truncated)") != std::string::npos);
+        set_language(Lang::Ko);
+        const auto ko = tr_mac_lines(pool_tokens);
+        set_language(Lang::En);
+        REQUIRE(ko.size() == 1);
+        CHECK(ko[0].find("(기록 생략)") != std::string::npos);
+        CHECK(ko[0].find("truncated") == std::string::npos);
+        // Only the words differ: the numbers and operators are the same.
+        std::string ko_as_en = ko[0];
+        ko_as_en.replace(ko_as_en.find("기록 생략"), std::string("기록 생략").size(), "trace truncated");
+        CHECK(ko_as_en == en[0]);
+    }
 }

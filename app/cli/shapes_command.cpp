@@ -107,7 +107,7 @@ struct ShapesCommand {
             labels.clear();
             for (const Layer& L : net.layers) labels.push_back(to_pytorch(L).substr(3));
             for (const SkippedLine& k : imported->skipped)
-                notes.push_back("skipped line " + std::to_string(k.line) + ": " + k.text);
+                notes.push_back("skipped line " + std::to_string(k.line) + ": " + k.english());
             for (const Error& n : imported->notes) notes.push_back("note: " + n.message);
         } else {
             net.input = *shape;

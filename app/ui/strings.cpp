@@ -1,5 +1,6 @@
 #include "app/ui/strings.hpp"
 
+#include "core/engine/explain.hpp"
 #include "core/engine/geometry.hpp"
 
 namespace convscope::ui {
@@ -37,6 +38,30 @@ std::string tr_axis_formula(const AxisSpec& axis) {
 
 std::string tr_error(const Error& error) {
     return tr_error(error, g_lang);
+}
+
+std::string tr_mac_text(const MacToken& token) {
+    switch (token.role) {
+        case MacRole::Channel:
+            return trf(Str::channel_n, int(token.channel)) + " ";
+        case MacRole::Bias:
+            return " + " + std::string(tr(Str::bias_word)) + " " + token.number;
+        case MacRole::Empty:
+            return tr(Str::mac_nothing_lands);
+        case MacRole::Truncated:
+            return " + … (" + std::string(tr(Str::mac_trace_truncated)) + ")";
+        case MacRole::Text:
+        case MacRole::Input:
+        case MacRole::Padding:
+        case MacRole::Output:
+        case MacRole::Newline:
+            break;
+    }
+    return token.text;
+}
+
+std::vector<std::string> tr_mac_lines(const std::vector<MacToken>& tokens) {
+    return join_lines(tokens, [](const MacToken& k) { return tr_mac_text(k); });
 }
 
 Message::Message(std::string text) : m_verbatim(true) {

@@ -16,11 +16,13 @@
 #include <vector>
 
 #include "core/support/error_codes.hpp"
+#include "core/support/placeholders.hpp"
 #include "core/support/result.hpp"
 
 namespace convscope {
 struct AxisSpec;
-}
+struct MacToken;
+}  // namespace convscope
 
 namespace convscope::ui {
 
@@ -408,7 +410,9 @@ enum class Lang { En, Ko };
     X(preset_transpose_checkerboard, "Transposed 2×2 → 5×5 (k3, s2: checkerboard)", "전치 합성곱 2×2 → 5×5 (k3, s2: 체커보드)") \
     X(preset_transpose_dcgan, "DCGAN-like 4×4 → 8×8 (k4, s2, p1)", "DCGAN식 4×4 → 8×8 (k4, s2, p1)") \
     X(preset_im2col_lecture, "im2col of the lecture example", "강의 예제의 im2col") \
-    X(img_map_abs_scaled, "Absolute value, scaled to the largest", "절댓값 (최댓값 기준 비율)")
+    X(img_map_abs_scaled, "Absolute value, scaled to the largest", "절댓값 (최댓값 기준 비율)") \
+    X(mac_nothing_lands, "nothing lands here", "여기에 닿는 곱이 없습니다") \
+    X(mac_trace_truncated, "trace truncated", "기록 생략")
 // clang-format on
 
 enum class Str {
@@ -428,32 +432,6 @@ inline constexpr StrTexts kStrTexts[] = {
 #undef CONVSCOPE_STRING_TEXTS
 };
 static_assert(std::size(kStrTexts) == std::size_t(Str::count));
-
-// The `n`th placeholder of `text` as written between its braces (`""` for `{}`, `":.1f"` for `{:.1f}`), or
-// `"?"` past the last one.
-constexpr std::string_view placeholder_spec(std::string_view text, std::size_t n) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '{') {
-            ++i;
-        } else if (text[i] == '{') {
-            const std::size_t close = text.find('}', i);
-            if (close == std::string_view::npos) return "?";
-            if (n == 0) return text.substr(i + 1, close - i - 1);
-            --n;
-            i = close;
-        }
-    }
-    return "?";
-}
-
-// Whether two texts hold the same placeholders, in the same order and with the same specs.
-constexpr bool same_placeholders(std::string_view a, std::string_view b) {
-    const std::size_t n = count_placeholders(a);
-    if (count_placeholders(b) != n) return false;
-    for (std::size_t i = 0; i < n; ++i)
-        if (placeholder_spec(a, i) != placeholder_spec(b, i)) return false;
-    return true;
-}
 
 // Every string's two languages hold the same placeholders (tests/strings.test.cpp names the first that
 // differ).
@@ -575,6 +553,12 @@ private:
 
 // An axis's output-size formula (core's axis_formula_parts) with the ceil_mode note in the current language.
 std::string tr_axis_formula(const AxisSpec& axis);
+
+// A multiply-accumulate token (core's explain_tokens) in the current language: its words ("channel 2:",
+// "bias", "nothing lands here", "trace truncated") translated, its numbers and operators as they are.
+std::string tr_mac_text(const MacToken& token);
+// The tokens as lines of text in the current language (core's join_lines, translated).
+std::vector<std::string> tr_mac_lines(const std::vector<MacToken>& tokens);
 
 // "en" / "ko" ↔ Lang; parse returns false for anything else.
 const char* lang_code(Lang lang);

@@ -47,22 +47,22 @@ Result<Backend*> find_backend(std::string_view name) {
     return fail<ErrCode::backend_unknown>(name, choices);
 }
 
-Backend& fastest_backend(std::string* why_not_gpu) {
+Backend& fastest_backend(std::optional<Error>* why_not_gpu) {
 #ifdef CONVSCOPE_HAVE_GPU
-    std::string why;
+    Error why;
     if (auto s = gpu_backend().available(); !s) {
-        why = s.error();
+        why = s.err();
     } else {
         const std::string renderer = gpu_renderer();
         bool software = false;
         for (const char* name : {"llvmpipe", "softpipe", "swrast", "SwiftShader", "Software Rasterizer"})
             software = software || renderer.find(name) != std::string::npos;
         if (!software) return gpu_backend();
-        why = "the OpenGL renderer is emulated on the CPU (" + renderer + "), slower than simd";
+        why = fail<ErrCode::gpu_emulated>(renderer);
     }
-    if (why_not_gpu) *why_not_gpu = why;
+    if (why_not_gpu) *why_not_gpu = std::move(why);
 #else
-    if (why_not_gpu) *why_not_gpu = "this build has no gpu backend";
+    if (why_not_gpu) *why_not_gpu = fail<ErrCode::gpu_not_built>();
 #endif
     return fastest_cpu_backend();
 }

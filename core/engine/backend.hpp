@@ -2,13 +2,14 @@
 // PyTorch.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/engine/params.hpp"
-#include "core/support/result.hpp"
 #include "core/engine/tensor.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope {
 
@@ -53,7 +54,7 @@ Backend& fastest_cpu_backend();
 
 // The fastest backend here: gpu when it runs on a real GPU, else fastest_cpu_backend(). A GPU emulated on the
 // CPU (Mesa's llvmpipe) is slower than simd, so it is not chosen. When gpu is not chosen, `why_not_gpu` (if
-// given) receives the reason in words.
-Backend& fastest_backend(std::string* why_not_gpu = nullptr);
+// given) receives the reason (coded, for the UI to word in its language); else it is left as it was.
+Backend& fastest_backend(std::optional<Error>* why_not_gpu = nullptr);
 
 }  // namespace convscope

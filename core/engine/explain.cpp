@@ -79,8 +79,8 @@ std::vector<MacToken> explain_tokens(const Trace& t, MacStyle style, int64_t now
                 }
                 const bool cut = t.truncated && i == count;
                 // conv_transpose: no cell of this channel reaches the element.
-                if (i == begin && !cut) text("nothing lands here");
-                if (cut) text(more);
+                if (i == begin && !cut) text("nothing lands here", MacTime::Done, MacRole::Empty);
+                if (cut) text(more, MacTime::Done, MacRole::Truncated);
                 if (i <= now)
                     text(" = " + n.num(t.channel_sums[ci]), MacTime::Done, MacRole::Output);
                 else if (now >= begin)  // the channel being summed: its running sum
@@ -109,7 +109,7 @@ std::vector<MacToken> explain_tokens(const Trace& t, MacStyle style, int64_t now
                 if (i) text(", ");
                 term(i, n.num(t.terms[size_t(i)].x));
             }
-            if (!more.empty()) text(more);
+            if (!more.empty()) text(more, MacTime::Done, MacRole::Truncated);
             if (complete)
                 text(") = " + n.num(t.result), MacTime::Done, MacRole::Output);
             else
@@ -127,7 +127,7 @@ std::vector<MacToken> explain_tokens(const Trace& t, MacStyle style, int64_t now
                 term(i, n.bracketed(t.terms[size_t(i)].x));
                 first = false;
             }
-            if (!more.empty()) text(more);
+            if (!more.empty()) text(more, MacTime::Done, MacRole::Truncated);
             text(") / " + n.num(t.divisor), final_time);
             if (complete)
                 text(" = " + n.num(t.result), MacTime::Done, MacRole::Output);
@@ -139,13 +139,14 @@ std::vector<MacToken> explain_tokens(const Trace& t, MacStyle style, int64_t now
     return v;
 }
 
-std::vector<std::string> join_lines(const std::vector<MacToken>& tokens) {
+std::vector<std::string> join_lines(const std::vector<MacToken>& tokens,
+                                    const std::function<std::string(const MacToken&)>& text_of) {
     std::vector<std::string> lines(1);
     for (const MacToken& k : tokens) {
         if (k.role == MacRole::Newline)
             lines.emplace_back();
         else
-            lines.back() += k.text;
+            lines.back() += text_of ? text_of(k) : k.text;
     }
     // A conv channel's line ends with its Newline: no empty line after the last one.
     if (lines.size() > 1 && lines.back().empty()) lines.pop_back();

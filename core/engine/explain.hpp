@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,13 +14,15 @@ namespace convscope {
 
 // What a token shows, so a view can colour it.
 enum class MacRole {
-    Text,     // brackets, operators, separators: "max(", " + ", ", ", ") / 4"
-    Input,    // a term on an input cell: "(1×1)" (conv: x × the kernel's w), "3" (pool)
-    Padding,  // a term on a padding cell: "(0×1)", "−∞"
-    Output,   // a sum or the result: " = 8", the channel sums of the total line, " = 4 …" while running
-    Channel,  // "channel 2: " before a channel's sum (`channel` holds the number)
-    Bias,     // " + bias 1" in the total line (`number` holds "1" as the style writes it)
-    Newline,  // the next line starts here
+    Text,       // brackets, operators, separators: "max(", " + ", ", ", ") / 4"
+    Input,      // a term on an input cell: "(1×1)" (conv: x × the kernel's w), "3" (pool)
+    Padding,    // a term on a padding cell: "(0×1)", "−∞"
+    Output,     // a sum or the result: " = 8", the channel sums of the total line, " = 4 …" while running
+    Channel,    // "channel 2: " before a channel's sum (`channel` holds the number)
+    Bias,       // " + bias 1" in the total line (`number` holds "1" as the style writes it)
+    Newline,    // the next line starts here
+    Empty,      // "nothing lands here": no cell of a channel reaches the element (conv_transpose)
+    Truncated,  // " + … (trace truncated)": the trace stopped recording terms
 };
 
 // How numbers are written: Plain is the CLI's ASCII (`-1`, `-inf`, `5 + -3`); Board is the lecture's, with a
@@ -48,7 +51,9 @@ inline std::vector<MacToken> explain_tokens(const Trace& trace, MacStyle style =
     return explain_tokens(trace, style, int64_t(trace.terms.size()));
 }
 
-// The tokens' text, one string per line.
-std::vector<std::string> join_lines(const std::vector<MacToken>& tokens);
+// The tokens' text, one string per line; `text_of`, when given, writes each token instead of its English
+// `text` (the UI's translated words).
+std::vector<std::string> join_lines(const std::vector<MacToken>& tokens,
+                                    const std::function<std::string(const MacToken&)>& text_of = {});
 
 }  // namespace convscope

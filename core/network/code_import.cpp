@@ -58,7 +58,7 @@ private:
     }
 
     void skip(const Statement& st, CodeImport& out) const {
-        out.skipped.push_back({st.line, first_line(st)});
+        out.skipped.push_back({st.line, first_line(st), std::nullopt});
     }
 
     Status too_deep(size_t pos) const { return where(pos, fail<ErrCode::syn_nested>(kMaxCodeNesting)); }
@@ -440,7 +440,7 @@ Result<CodeImport> import_pytorch_code(std::string_view original, const std::opt
             net.layers.insert(net.layers.end(), m.layers.begin(), m.layers.end());
             if (net.layers.size() > kMaxLayers) return fail<ErrCode::imp_stack_too_large>();
         }
-        for (const Use& u : im.uses) result.skipped.push_back({u.line, u.note.message});
+        for (const Use& u : im.uses) result.skipped.push_back({u.line, {}, u.note});
         std::stable_sort(result.skipped.begin(), result.skipped.end(),
                          [](const SkippedLine& a, const SkippedLine& b) { return a.line < b.line; });
     }

@@ -309,8 +309,17 @@ std::string to_pytorch_code(const Network& net);
 // `return x`), listed rather than silently dropped.
 struct SkippedLine {
     size_t line = 0;   // from 1
-    std::string text;  // the line, trimmed
-    bool operator==(const SkippedLine&) const = default;
+    std::string text;  // the line, trimmed (code: shown as written in every language); empty with a note
+    // Instead of the line, what a call was read as when no module is called, so its layer was left out
+    // ("F.relu read as ReLU()"): coded, for the UI to word in its language.
+    std::optional<Error> note = std::nullopt;
+
+    // The line in English, as the CLI prints it (`skipped line 3: …`): the note, else the text.
+    const std::string& english() const { return note ? note->message : text; }
+    bool operator==(const SkippedLine& o) const {
+        return line == o.line && text == o.text && note.has_value() == o.note.has_value() &&
+               (!note || (note->code == o.note->code && note->message == o.note->message));
+    }
 };
 
 struct CodeImport {

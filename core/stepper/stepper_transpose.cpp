@@ -13,9 +13,7 @@
 #include "core/support/limits.hpp"
 
 namespace convscope {
-namespace {
 
-// The problem's parameters as ConvTranspose2d's.
 ConvTranspose2dParams transpose_params(const StepperProblem& p) {
     ConvTranspose2dParams t;
     t.stride = p.conv.stride;
@@ -26,6 +24,8 @@ ConvTranspose2dParams transpose_params(const StepperProblem& p) {
     t.max_mult_adds = p.conv.max_mult_adds;
     return t;
 }
+
+namespace {
 
 // PyTorch's checks (plan_conv_transpose2d, with its readable errors), for a C×H×W input.
 Result<ConvTransposePlan> plan_of(const StepperProblem& p) {

@@ -11,11 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "core/engine/tensor.hpp"
 #include "core/support/result.hpp"
 #include "core/stepper/stepper.hpp"
-#include "core/engine/tensor.hpp"
 
 namespace convscope {
+
+// The problem's parameters (stride, padding, output_padding, dilation, groups, cost limit) as
+// ConvTranspose2d's, for the engine's conv_transpose2d on a ConvTranspose problem.
+ConvTranspose2dParams transpose_params(const StepperProblem& p);
 
 // [SECTION] Scatter
 

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "core/support/placeholders.hpp"
+
 namespace convscope {
 
 // clang-format off
@@ -454,7 +456,10 @@ namespace convscope {
     X(kernel_no_rows,       "no kernel rows found (write one row per line, numbers separated by spaces or commas)", "커널 행이 없습니다 (한 줄에 한 행씩, 숫자는 공백이나 쉼표로 구분해 쓰세요)") \
     X(cells_sum_zero,       "the cells sum to 0, so they cannot be scaled to sum to 1", "칸의 합이 0이라 합이 1이 되게 조정할 수 없습니다") \
     X(kernel_resize_outside, "kernel size {}×{} is outside 1×1–15×15", "커널 크기 {}×{}이(가) 1×1–15×15 범위 밖입니다") \
-    X(isa_unavailable,      "instruction set '{}' is not available here (choose auto, {})", "명령어 집합 '{}'은(는) 여기서 쓸 수 없습니다 (auto, {} 중에서 고르세요)")
+    X(isa_unavailable,      "instruction set '{}' is not available here (choose auto, {})", "명령어 집합 '{}'은(는) 여기서 쓸 수 없습니다 (auto, {} 중에서 고르세요)") \
+    /* why the fastest backend is not the gpu (core/engine/backend.cpp) */ \
+    X(gpu_emulated,         "the OpenGL renderer is emulated on the CPU ({}), slower than simd", "OpenGL 렌더러가 CPU에서 에뮬레이션되어({}) simd보다 느립니다") \
+    X(gpu_not_built,        "this build has no gpu backend", "이 빌드에는 gpu 백엔드가 없습니다")
 // clang-format on
 
 enum class ErrCode : unsigned short {
@@ -463,19 +468,6 @@ enum class ErrCode : unsigned short {
 #undef CONVSCOPE_ERROR_ID
         count_
 };
-
-// How many `{}` placeholders `text` holds (`{{` and `}}` are literal braces).
-constexpr std::size_t count_placeholders(std::string_view text) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '{') {
-            ++i;
-        } else if (text[i] == '{') {
-            ++n;
-        }
-    }
-    return n;
-}
 
 struct ErrorTexts {
     std::string_view en, ko;
@@ -496,8 +488,7 @@ constexpr std::size_t error_arity(ErrCode code) {
 // Every code's two languages hold the same placeholders, and no text is empty.
 constexpr bool error_catalogue_consistent() {
     for (const ErrorTexts& t : kErrorTexts)
-        if (t.en.empty() || t.ko.empty() || count_placeholders(t.en) != count_placeholders(t.ko))
-            return false;
+        if (t.en.empty() || t.ko.empty() || !same_placeholders(t.en, t.ko)) return false;
     return true;
 }
 static_assert(error_catalogue_consistent(), "an error code lacks a language or its languages' {} differ");

@@ -204,9 +204,10 @@ void ImageView::draw_display(ViewContext& ctx) {
         ImGui::TextUnformatted(trf(Str::img_time, f->backend.c_str(), f->ms).c_str());
     // Say why the gpu was passed over (unavailable, or emulated on the CPU), so nobody wonders; the shell
     // probed it once (ctx.backends).
-    if (m_lab.state().backend.empty() && ctx.backends.probed && ctx.backends.fastest != "gpu") {
+    if (m_lab.state().backend.empty() && ctx.backends.probed && ctx.backends.fastest != "gpu" &&
+        ctx.backends.why_not_gpu) {
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextDisabled("gpu: %s", ctx.backends.why_not_gpu.c_str());
+        ImGui::TextDisabled("gpu: %s", tr_error(*ctx.backends.why_not_gpu).c_str());
         ImGui::PopTextWrapPos();
     }
     if (m_lab.run_error().has_value()) error_text(tr_error(*m_lab.run_error()));

@@ -9,6 +9,7 @@
 #include "app/ui/widgets/fonts.hpp"
 #include "app/ui/shell/handoff.hpp"
 #include "app/ui/image_lab/image_view.hpp"
+#include "core/engine/explain.hpp"
 
 namespace convscope::ui::image_lab {
 
@@ -155,10 +156,10 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     ImGui::BeginGroup();
     const int px = display_value(t.result, full.map, full.range);
     ImGui::TextColored(to_vec4(pal.strong(Role::Output)), "= %s  → %s", format_number(t.result).c_str(),
-                       trf(Str::img_shown_as, px, std::string(to_string(full.map)).c_str()).c_str());
+                       trf(Str::img_shown_as, px, tr(display_map_label(full.map))).c_str());
     ImGui::BeginChild("##mac", ImVec2(0, 0), false);
     ImGui::PushTextWrapPos(0.0f);
-    for (const std::string& line : explain_lines(t)) ImGui::TextUnformatted(line.c_str());
+    for (const std::string& line : tr_mac_lines(explain_tokens(t))) ImGui::TextUnformatted(line.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndChild();
     ImGui::EndGroup();

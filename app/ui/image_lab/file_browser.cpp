@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/ui/image_lab/image_view.hpp"
+#include "core/io/fileio.hpp"
 
 namespace convscope::ui::image_lab {
 namespace {
@@ -71,7 +72,8 @@ void ImageView::draw_file_browser(ViewContext& ctx) {
             m_browser_path = f.string();
             if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) pick = m_browser_path;
         }
-    if (ec) error_text(ec.message());
+    // The OS's reason in the current language (std::filesystem reports errno values on POSIX).
+    if (ec) error_text(tr_error(fail<ErrCode::cannot_open>(m_browser_dir, os_reason(ec.value()))));
     ImGui::EndChild();
     label(Str::img_path);
     ImGui::SameLine();

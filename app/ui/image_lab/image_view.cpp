@@ -101,6 +101,20 @@ void error_text(const std::string& text) {
     ImGui::PopStyleColor();
 }
 
+Str display_map_label(DisplayMap map) {
+    switch (map) {
+        case DisplayMap::Clamp:
+            return Str::img_map_clamp;
+        case DisplayMap::Abs:
+            return Str::img_map_abs;
+        case DisplayMap::Normalize:
+            return Str::img_map_normalize;
+        case DisplayMap::AbsScaled:
+            break;
+    }
+    return Str::img_map_abs_scaled;
+}
+
 Str preset_label(std::string_view id) {
     static constexpr std::pair<std::string_view, Str> labels[] = {
         {"identity", Str::img_k_identity},       {"box", Str::img_k_box},

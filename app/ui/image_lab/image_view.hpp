@@ -51,6 +51,8 @@ void label(Str s);
 void error_text(const std::string& text);
 // The label of a preset id in the UI's language.
 Str preset_label(std::string_view id);
+// The name of a values-to-pixels map in the UI's language (explain's "shown as").
+Str display_map_label(DisplayMap map);
 
 class ImageView final : public View {
 public:

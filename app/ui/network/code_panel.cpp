@@ -68,8 +68,10 @@ void NetworkView::draw_code_tab(ViewContext& ctx) {
         }
         if (!skipped.empty() && ImGui::TreeNodeEx("##skipped", ImGuiTreeNodeFlags_DefaultOpen, "%s",
                                                   trf(Str::net_skipped, int(skipped.size())).c_str())) {
+            // A line of code is shown as written; a note in the current language.
             for (const SkippedLine& k : skipped)
-                ImGui::TextColored(muted, "%4d  %s", int(k.line), k.text.c_str());
+                ImGui::TextColored(muted, "%4d  %s", int(k.line),
+                                   k.note ? tr_error(*k.note).c_str() : k.text.c_str());
             ImGui::TreePop();
         }
         ImGui::PopTextWrapPos();

@@ -103,7 +103,8 @@ private:
 struct BackendInfo {
     bool probed = false;      // false while the first probe runs (views then assume the fastest CPU backend)
     std::string fastest;      // "gpu", "simd" or "reference": fastest_backend()'s name
-    std::string why_not_gpu;  // when fastest is not "gpu", the reason in words
+    // When fastest is not "gpu", the reason (coded: drawn in the current language).
+    std::optional<Error> why_not_gpu;
 };
 
 }  // namespace convscope::ui

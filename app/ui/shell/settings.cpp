@@ -83,11 +83,11 @@ Result<Settings> settings_from_json(const std::string& text) {
     return s;
 }
 
-Settings load_settings(std::string& message) {
-    message.clear();
+Settings load_settings(std::optional<Error>& error) {
+    error.reset();
     auto dir = config_dir();
     if (!dir) {
-        message = dir.error();
+        error = dir.err();
         return {};
     }
     const std::string path = *dir + "/settings.json";
@@ -95,12 +95,12 @@ Settings load_settings(std::string& message) {
     if (::stat(path.c_str(), &st) != 0) return {};  // first run
     auto bytes = read_file(path, 1 << 20);
     if (!bytes) {
-        message = bytes.error();
+        error = bytes.err();
         return {};
     }
     auto s = settings_from_json(std::string(bytes->begin(), bytes->end()));
     if (!s) {
-        message = path + ": " + s.error();
+        error = fail<ErrCode::path_colon>(path, s.err());
         return {};
     }
     return *s;

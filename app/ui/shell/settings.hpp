@@ -3,6 +3,7 @@
 // config directory that cannot be read or written gives a message; the app keeps running with defaults.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "app/ui/strings.hpp"
@@ -29,9 +30,10 @@ inline constexpr float kMinScale = 1.0f, kMaxScale = 3.0f;
 // The config directory (not created), or an error when neither $XDG_CONFIG_HOME nor $HOME is set.
 Result<std::string> config_dir();
 
-// Settings from the config file; defaults when there is none. A file that cannot be parsed gives defaults and
-// a message in `message`.
-Settings load_settings(std::string& message);
+// Settings from the config file; defaults when there is none. A file that cannot be read or parsed gives
+// defaults and the reason in `error` (coded, for the status line to word in the UI's language); else `error`
+// is empty.
+Settings load_settings(std::optional<Error>& error);
 
 // Creates the config directory if needed and writes settings.json atomically.
 Status save_settings(const Settings& s);

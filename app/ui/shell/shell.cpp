@@ -41,7 +41,7 @@ void set_palette_theme(Theme theme) {
 
 // [SECTION] Shell
 
-Shell::Shell(GuiOptions options, Settings settings, std::string startup_message)
+Shell::Shell(GuiOptions options, Settings settings, Message startup_message)
     : m_options(std::move(options)),
       m_settings(std::move(settings)),
       m_views(make_views()),
@@ -175,8 +175,8 @@ void Shell::draw_menu() {
         if (ImGui::MenuItem(tr(Str::recheck_gpu), nullptr, false, !m_probe.valid())) recheck_backends();
         if (m_backends.probed) {
             ImGui::TextDisabled("%s", trf(Str::backend_probed, m_backends.fastest.c_str()).c_str());
-            if (!m_backends.why_not_gpu.empty() && ImGui::IsItemHovered())
-                ImGui::SetTooltip("gpu: %s", m_backends.why_not_gpu.c_str());
+            if (m_backends.why_not_gpu && ImGui::IsItemHovered())
+                ImGui::SetTooltip("gpu: %s", tr_error(*m_backends.why_not_gpu).c_str());
         }
         ImGui::Separator();
         if (ImGui::MenuItem(tr(Str::scale_up), "Ctrl+=")) set_scale(m_settings.scale + 0.25f);

@@ -28,8 +28,9 @@ namespace convscope::ui {
 
 class Shell {
 public:
-    // `settings` are the loaded settings (messages from loading them go in `startup_message`).
-    Shell(GuiOptions options, Settings settings, std::string startup_message);
+    // `settings` are the loaded settings (why loading them failed goes in `startup_message`, drawn in the
+    // status line in the current language).
+    Shell(GuiOptions options, Settings settings, Message startup_message);
 
     // Rebuilds fonts and style when the scale, language or theme changed. Call before ImGui::NewFrame().
     void before_frame();

@@ -46,11 +46,13 @@ std::vector<StepperView::Token> StepperView::mac_tokens() const {
                 out.newline = true;
                 break;
             case MacRole::Channel:
-                out.text = trf(Str::channel_n, int(k.channel)) + " ";
+                out.text = tr_mac_text(k);
                 out.col = pal.text_muted;
                 break;
             case MacRole::Bias:
-                out.text = " + " + std::string(tr(Str::bias_word)) + " " + k.number;
+            case MacRole::Empty:
+            case MacRole::Truncated:
+                out.text = tr_mac_text(k);
                 break;
             case MacRole::Input:
             case MacRole::Padding:

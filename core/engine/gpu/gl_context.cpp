@@ -7,6 +7,7 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 
 namespace convscope::gpu {
 
@@ -14,6 +15,19 @@ struct GlContext::Egl {
     EGLDisplay display = EGL_NO_DISPLAY;
     EGLContext context = EGL_NO_CONTEXT;
 };
+
+static_assert(std::is_same_v<EGLint, int32_t>, "egl_context_attributes() hands out EGLints as int32_t");
+
+const int32_t* egl_context_attributes() {
+    static constexpr EGLint kAttributes[] = {EGL_CONTEXT_MAJOR_VERSION,
+                                             4,
+                                             EGL_CONTEXT_MINOR_VERSION,
+                                             3,
+                                             EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                                             EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+                                             EGL_NONE};
+    return kAttributes;
+}
 
 namespace {
 
@@ -75,14 +89,7 @@ Result<std::unique_ptr<GlContext::Egl>> create_egl() {
         if (!eglChooseConfig(egl->display, wanted, &config, 1, &count) || count < 1)
             return fail<ErrCode::egl_no_config>();
     }
-    const EGLint attributes[] = {EGL_CONTEXT_MAJOR_VERSION,
-                                 4,
-                                 EGL_CONTEXT_MINOR_VERSION,
-                                 3,
-                                 EGL_CONTEXT_OPENGL_PROFILE_MASK,
-                                 EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-                                 EGL_NONE};
-    egl->context = eglCreateContext(egl->display, config, EGL_NO_CONTEXT, attributes);
+    egl->context = eglCreateContext(egl->display, config, EGL_NO_CONTEXT, egl_context_attributes());
     if (egl->context == EGL_NO_CONTEXT) return fail<ErrCode::egl_no_context>(hex(eglGetError()));
     if (!eglMakeCurrent(egl->display, EGL_NO_SURFACE, EGL_NO_SURFACE, egl->context)) {
         eglDestroyContext(egl->display, egl->context);

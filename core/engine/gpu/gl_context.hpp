@@ -2,6 +2,7 @@
 // server), else an application-supplied ExternalContext. Create and destroy it on the GL thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -9,6 +10,11 @@
 #include "core/support/result.hpp"
 
 namespace convscope::gpu {
+
+// The attributes of the context ConvScope asks EGL for (OpenGL 4.3, core profile), as eglCreateContext takes
+// them: name, value pairs ending with EGL_NONE (EGLint is a 32-bit int). Tests that make their own context
+// use the same list.
+const int32_t* egl_context_attributes();
 
 class GlContext {
 public:
