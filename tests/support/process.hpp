@@ -2,7 +2,7 @@
 // captured through pipes, a time limit that kills the whole process group, and the child always reaped, so
 // a failing or hanging run never leaves a zombie or a stray Xvfb behind.
 //
-//   auto r = testing::run_process({CONVSCOPE_EXE, "size", "5", "--kernel", "3"});
+//   auto r = testing::run_process({testing::convscope_exe(), "size", "5", "--kernel", "3"});
 //   CHECK(r.status == 0);  CHECK(r.out == "3\n");
 //   auto s = testing::run_shell("xvfb-run -a " + app + " gui --screenshot x.png",
 //   ProcessOptions::within(60s));
