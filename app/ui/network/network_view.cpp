@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/fonts.hpp"
@@ -91,10 +92,16 @@ void NetworkView::edit(ViewContext& ctx, const NetworkEdit& e, bool settled) {
 
 namespace {
 
+// A tab's label in the current language with a fixed id, so the tab shown stays the same when the language
+// changes (ImGui keys a tab by its label otherwise).
+std::string tab_label(Str label, const char* id) {
+    return std::string(tr(label)) + "###" + id;
+}
+
 // One tab of the open tab bar: `draw` fills it while it is the one shown.
 template <class Draw>
-void tab_item(const char* label, Draw&& draw) {
-    if (!ImGui::BeginTabItem(label)) return;
+void tab_item(Str label, const char* id, Draw&& draw) {
+    if (!ImGui::BeginTabItem(tab_label(label, id).c_str())) return;
     draw();
     ImGui::EndTabItem();
 }
@@ -111,7 +118,7 @@ void NetworkView::draw_wide(ViewContext& ctx) {
     ImGui::BeginChild("##right", ImVec2(0, 0), false);
     draw_table();  // the model's check, up to date with any edit made above this frame
     if (ImGui::BeginTabBar("##network_tabs")) {
-        if (ImGui::BeginTabItem(tr(Str::net_tab_maps))) {
+        if (ImGui::BeginTabItem(tab_label(Str::net_tab_maps, "maps").c_str())) {
             // A short window leaves the maps under a long table hardly a line: they keep at least two thirds
             // of the pane's height, and the pane scrolls to them.
             const float least = ImGui::GetWindowHeight() * 0.66f;
@@ -120,7 +127,7 @@ void NetworkView::draw_wide(ViewContext& ctx) {
             ImGui::EndChild();
             ImGui::EndTabItem();
         }
-        tab_item(tr(Str::net_tab_code), [&] { draw_code_tab(ctx); });
+        tab_item(Str::net_tab_code, "code", [&] { draw_code_tab(ctx); });
         ImGui::EndTabBar();
     }
     ImGui::EndChild();
@@ -128,13 +135,13 @@ void NetworkView::draw_wide(ViewContext& ctx) {
 
 void NetworkView::draw_narrow(ViewContext& ctx) {
     if (!ImGui::BeginTabBar("##network_narrow")) return;
-    if (ImGui::BeginTabItem(tr(Str::net_tab_maps))) {
+    if (ImGui::BeginTabItem(tab_label(Str::net_tab_maps, "maps").c_str())) {
         ImGui::BeginChild("##maps", ImVec2(0, 0), false);
         draw_maps_tab(ctx);
         ImGui::EndChild();
         ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem(tr(Str::net_layers))) {
+    if (ImGui::BeginTabItem(tab_label(Str::net_layers, "layers").c_str())) {
         ImGui::BeginChild("##stack", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         draw_table();
         ImGui::Separator();
@@ -142,7 +149,7 @@ void NetworkView::draw_narrow(ViewContext& ctx) {
         ImGui::EndChild();
         ImGui::EndTabItem();
     }
-    tab_item(tr(Str::net_tab_code), [&] { draw_code_tab(ctx); });
+    tab_item(Str::net_tab_code, "code", [&] { draw_code_tab(ctx); });
     ImGui::EndTabBar();
 }
 

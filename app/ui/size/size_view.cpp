@@ -3,14 +3,15 @@
 // axis_size/axis_formula and plan_conv2d/plan_pool2d.
 #include <algorithm>
 #include <cmath>
+#include <string>
 
+#include "app/ui/view.hpp"
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/palette.hpp"
-#include "app/ui/view.hpp"
 #include "core/engine/geometry.hpp"
+#include "core/engine/trace.hpp"
 #include "core/practice/practice.hpp"
 #include "core/stepper/stepper.hpp"
-#include "core/engine/trace.hpp"
 
 namespace convscope::ui {
 namespace {
@@ -184,7 +185,8 @@ private:
         else if (m_practice.tries() > 0 && !m_practice.solved() && ImGui::Button(tr(Str::size_reveal)))
             m_practice.reveal();
         ImGui::Spacing();
-        if (m_practice.solved() || m_practice.revealed() || ImGui::CollapsingHeader(tr(Str::worked))) {
+        if (m_practice.solved() || m_practice.revealed() ||
+            ImGui::CollapsingHeader((std::string(tr(Str::worked)) + "###worked").c_str())) {
             formula_lines(ctx, axis(e.h, e.k, e.s, e.p), axis(e.w, e.k, e.s, e.p), square);
             if (const std::string f = floors(oh, ow, square); !f.empty())
                 ImGui::TextUnformatted(trf(Str::exact_value, f.c_str()).c_str());
