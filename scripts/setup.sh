@@ -8,6 +8,7 @@ PACKAGES=(
   libglfw3-dev libimgui-dev python3-glad libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev
   libfmt-dev  # structured errors rendered with checked {} placeholders (core/support/error.cpp)
   libpng-dev libjpeg62-turbo-dev  # image decoders (core/io/image_codecs.hpp); giflib above also decodes GIF
+  zlib1g-dev  # the PNG encoder (core/io/image_png.cpp)
   libegl-dev libgl-dev libgl1-mesa-dri libegl-mesa0
   libegl1  # the gpu backend at run time: libEGL.so.1 (glvnd), Mesa's EGL (libegl-mesa0) and llvmpipe (libgl1-mesa-dri)
   catch2 xvfb xauth xdotool

@@ -1,6 +1,7 @@
 // core/filter: the image pipeline against an independent direct computation (every preset, stride, padding,
 // padding modes, dilation, colour and grey), the lecture example through a PNG, display mapping, pooling,
 // traces.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <optional>
@@ -178,6 +179,23 @@ TEST_CASE(
         CHECK(display_value(-7.5f, DisplayMap::AbsScaled, r) == 191);  // 7.5 / 10 · 255 = 191.25
         CHECK(display_value(300.0f, DisplayMap::Clamp) == 255);
         CHECK(display_value(NAN, DisplayMap::Clamp) == 0);
+    }
+    SECTION("every quarter from −600 to 600, the ties beside each integer and ±inf round as nearbyint") {
+        // The display rounds without libm; this is the rule it must keep.
+        const auto expected = [](float v, bool abs) {
+            float r = std::nearbyint(v);
+            if (abs) r = std::fabs(r);
+            return uint8_t(std::clamp(r, 0.0f, 255.0f));
+        };
+        std::vector<float> values{INFINITY, -INFINITY, 1e30f, -1e30f, 8388607.5f, -4194304.5f};
+        for (int q = -2400; q <= 2400; ++q) values.push_back(float(q) / 4.0f);
+        for (int i = -600; i <= 600; ++i)
+            for (float d : {-0.5f, 0.5f}) values.push_back(std::nextafter(float(i) + d, 0.0f));
+        for (float v : values) {
+            INFO("v = " << v);
+            CHECK(display_value(v, DisplayMap::Clamp) == expected(v, false));
+            CHECK(display_value(v, DisplayMap::Abs) == expected(v, true));
+        }
     }
     CHECK(parse_display_map("abs").value() == DisplayMap::Abs);
     CHECK(parse_display_map("abs-scaled").value() == DisplayMap::AbsScaled);

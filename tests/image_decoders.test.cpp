@@ -446,3 +446,45 @@ TEST_CASE("decode_image: hostile files are errors within seconds") {
         check_refused(jpg, "65500×65500");
     }
 }
+
+TEST_CASE(
+    "encode_png: images of many bands, compressed on every thread, decode to their pixels in libpng and "
+    "stb_image") {
+    // The encoder compresses bands of about 1 MiB of rows apart, each primed with the band before it. Sizes
+    // around the cut: one band, a band and a row, and several bands with a short last one; noise (nothing to
+    // match) and a smooth gradient with runs (matches that reach back across each cut).
+    struct Case {
+        int64_t w, h, channels;
+    };
+    const Case cases[] = {{64, 32, 1}, {1024, 1025, 1}, {700, 1700, 3}, {1, 3000, 3}};
+    uint32_t seed = 40;
+    for (const Case& c : cases)
+        for (bool smooth : {false, true}) {
+            Image img{c.w, c.h, int(c.channels), {}};
+            if (smooth) {
+                for (int64_t y = 0; y < c.h; ++y)
+                    for (int64_t x = 0; x < c.w * c.channels; ++x)
+                        img.pixels.push_back(uint8_t((x / 7 + y / 3) % 251));
+            } else {
+                img.pixels = noise(size_t(c.w * c.h * c.channels), ++seed);
+            }
+            INFO(c.w << "×" << c.h << "×" << c.channels << (smooth ? ", smooth" : ", noise"));
+            auto png = encode_png(img);
+            REQUIRE(png.ok());
+            // Every band is one IDAT chunk; a file of several must still be one valid zlib stream.
+            size_t idats = 0;
+            for (size_t i = 8; i + 8 <= png->size();) {
+                const size_t len = size_t((*png)[i]) << 24 | size_t((*png)[i + 1]) << 16 |
+                                   size_t((*png)[i + 2]) << 8 | size_t((*png)[i + 3]);
+                idats += std::memcmp(png->data() + i + 4, "IDAT", 4) == 0;
+                i += 12 + len;
+            }
+            const int64_t rows_per_band = std::max<int64_t>(1, (1 << 20) / (c.w * c.channels + 1));
+            CHECK(int64_t(idats) == (c.h + rows_per_band - 1) / rows_per_band);
+            auto back = decode_image(*png);  // libpng, CRCs and Adler-32 checked
+            REQUIRE(back.ok());
+            CHECK(*back == img);
+            CHECK(stb_reference(*png) == img);                        // a second, independent decoder
+            if (smooth && c.h > 1000) CHECK(png->size() * 20 < img.pixels.size());  // matches across the cuts
+        }
+}

@@ -1,5 +1,5 @@
-// The simd kernel tables (core/engine/simd/kernels.hpp) called directly, entry by entry, on every instruction set
-// this CPU runs and on the 16-lane emulated "scalar16" build (tests/support/kernels_scalar16.cpp), which
+// The simd kernel tables (core/engine/simd/kernels.hpp) called directly, entry by entry, on every instruction
+// set this CPU runs and on the 16-lane emulated "scalar16" build (tests/support/kernels_scalar16.cpp), which
 // gives every machine AVX-512's shape (16 lanes, unroll 4, 6 rows) and so its 2-vector leftovers. Each entry
 // runs at vector counts just below, at and above its unroll (and twice it), over kernel widths with and
 // without a compiled-in case, against a plain loop written from the entry's contract in kernels.hpp. Output
@@ -33,8 +33,13 @@ using namespace convscope::simd;
 
 namespace {
 
-// The entries of KernelTable this file checks: name, lanes, unroll, rows_a, then five kernels.
-static_assert(sizeof(KernelTable) == sizeof(const char*) + 4 * sizeof(int) + 5 * sizeof(void (*)()),
+// The entries of KernelTable this file checks: name, lanes, unroll, rows_a, channels_b, then five kernels.
+struct CheckedEntries {
+    const char* name;
+    int lanes, unroll, rows_a, channels_b;
+    void (*kernels[5])();
+};
+static_assert(sizeof(KernelTable) == sizeof(CheckedEntries),
               "KernelTable changed: give each new entry a checker in kEntries below");
 
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
@@ -177,7 +182,7 @@ std::string check_conv_a(const KernelTable& t, int64_t nvec, std::mt19937& rng) 
 // conv_b: one output row of ocb channels; channel o's weight (ci, ky, kx) is weights[o·w_oc + (ci·kh + ky)·kw
 // + kx], its input rows[ci·kh + ky][off[kx] + j], its bias bias[o].
 std::string check_conv_b(const KernelTable& t, int64_t nvec, std::mt19937& rng) {
-    for (int ocb = 1; ocb <= kChannelsB; ++ocb)
+    for (int ocb = 1; ocb <= t.channels_b; ++ocb)
         for (int64_t cin : {1, 2})
             for (int64_t kh : kKernelHeights)
                 for (int64_t kw : kKernelWidths)
@@ -345,7 +350,8 @@ void check_entry(const Entry& e) {
         std::mt19937 rng(12345);
         for (int64_t nvec : vector_counts(*t)) {
             INFO("table " << t->name << " (lanes " << t->lanes << ", unroll " << t->unroll << ", rows_a "
-                          << t->rows_a << "), " << e.name << ", nvec " << nvec);
+                          << t->rows_a << ", channels_b " << t->channels_b << "), " << e.name << ", nvec "
+                          << nvec);
             const std::string m = e.check(*t, nvec, rng);
             CHECK(m == "");
             if (!m.empty()) break;
@@ -367,6 +373,7 @@ TEST_CASE("simd kernel tables: every isa this CPU runs has a table here, and sca
         CHECK(t->lanes >= 1);
         CHECK(t->unroll >= 1);
         CHECK((t->rows_a >= 1 && t->rows_a <= kMaxRowsA));
+        CHECK((t->channels_b >= 1 && t->channels_b <= kMaxChannelsB));
         CHECK(t->conv_a);
         CHECK(t->conv_b);
         CHECK(t->pool_max);
@@ -383,7 +390,7 @@ TEST_CASE("simd kernel table: conv_a at widths below, at and above the unroll, o
     check_entry(kEntries[0]);
 }
 
-TEST_CASE("simd kernel table: conv_b at widths below, at and above the unroll, 1 to 4 channels") {
+TEST_CASE("simd kernel table: conv_b at widths below, at and above the unroll, 1 to channels_b channels") {
     check_entry(kEntries[1]);
 }
 

@@ -16,8 +16,9 @@ namespace convscope::simd {
 // Most output rows that conv_a computes at once (KernelTable::rows_a; each input row load feeds up to that
 // many kernel rows).
 inline constexpr int kMaxRowsA = 8;
-// Output channels that conv_b computes at once (each input load feeds this many weights).
-inline constexpr int kChannelsB = 4;
+// Most output channels that conv_b computes at once (KernelTable::channels_b; each input load feeds that many
+// weights).
+inline constexpr int kMaxChannelsB = 6;
 
 struct ConvRowsArgs {
     // conv_a: [cin][rows_a + kh − 1] consecutive padded input rows; conv_b: [cin][kh] rows of one output row.
@@ -29,7 +30,7 @@ struct ConvRowsArgs {
     const float* bias = nullptr;  // null, or one value per output channel computed
     float* const* out = nullptr;  // conv_a: [rows_a] output rows; conv_b: [ocb] output rows
     int64_t cin = 1, kh = 1, kw = 1, nvec = 0;
-    int ocb = 1;  // conv_b: 1 … kChannelsB
+    int ocb = 1;  // conv_b: 1 … KernelTable::channels_b
 };
 
 // A piece of a copied strip: dst[i] = row[src + i·step] for i < len, or the fill value where src < 0.
@@ -51,6 +52,7 @@ struct KernelTable {
     int lanes;         // floats per vector
     int unroll;        // vectors per register block (a kernel call is fastest on multiples of lanes·unroll)
     int rows_a;        // output rows conv_a computes at once (≤ kMaxRowsA)
+    int channels_b;    // output channels conv_b computes at once (≤ kMaxChannelsB)
     // Sums over cin, kh, kw for rows_a consecutive output rows (stride 1, dilation 1 vertically).
     void (*conv_a)(const ConvRowsArgs&);
     // Sums over cin, kh, kw for one output row of `ocb` output channels.

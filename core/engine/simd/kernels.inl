@@ -1,6 +1,6 @@
 // The simd kernels, written once. Included by one translation unit per instruction set, which defines
 // CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per register block),
-// CONVSCOPE_SIMD_ROWS (output rows of conv_a),
+// CONVSCOPE_SIMD_ROWS (output rows of conv_a), CONVSCOPE_SIMD_CHANNELS_B (output channels of conv_b),
 // CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE (the function returning this copy's KernelTable).
 // Everything here has internal linkage, so the copies built with different flags never mix.
 // No standard-library templates are used: an out-of-line copy built with AVX-512 flags could otherwise be
@@ -13,7 +13,9 @@ namespace {
 constexpr int kLanes = CONVSCOPE_SIMD_LANES;
 constexpr int kUnroll = CONVSCOPE_SIMD_UNROLL;
 constexpr int kRows = CONVSCOPE_SIMD_ROWS;
+constexpr int kChannels = CONVSCOPE_SIMD_CHANNELS_B;
 static_assert(kRows >= 1 && kRows <= kMaxRowsA, "conv_a rows");
+static_assert(kChannels >= 1 && kChannels <= kMaxChannelsB, "conv_b channels");
 
 #if CONVSCOPE_SIMD_LANES == 1
 using V = float;
@@ -215,23 +217,26 @@ void conv_b_run(const ConvRowsArgs& a) {
     for (; v < a.nvec; ++v) conv_b_block<OCB, 1, KW>(a, v * kLanes);
 }
 
+// Widths for OCB channels; a table never asks for more than its channels_b, so those are not built.
 template <int OCB>
 void conv_b_width(const ConvRowsArgs& a) {
-    switch (a.kw) {
-        case 3:
-            conv_b_run<OCB, 3>(a);
-            break;
-        case 5:
-            conv_b_run<OCB, 5>(a);
-            break;
-        default:
-            conv_b_run<OCB, 0>(a);
-            break;
+    if constexpr (OCB <= kChannels) {
+        switch (a.kw) {
+            case 3:
+                conv_b_run<OCB, 3>(a);
+                break;
+            case 5:
+                conv_b_run<OCB, 5>(a);
+                break;
+            default:
+                conv_b_run<OCB, 0>(a);
+                break;
+        }
     }
 }
 
 void conv_b(const ConvRowsArgs& a) {
-    static_assert(kChannelsB == 4, "conv_b instantiates 1 … 4 channels");
+    static_assert(kMaxChannelsB == 6, "conv_b instantiates 1 … 6 channels");
     switch (a.ocb) {
         case 1:
             conv_b_width<1>(a);
@@ -242,8 +247,14 @@ void conv_b(const ConvRowsArgs& a) {
         case 3:
             conv_b_width<3>(a);
             break;
-        default:
+        case 4:
             conv_b_width<4>(a);
+            break;
+        case 5:
+            conv_b_width<5>(a);
+            break;
+        default:
+            conv_b_width<6>(a);
             break;
     }
 }
@@ -341,7 +352,7 @@ void build_strip(const float* row, const StripRun* runs, int64_t count, float fi
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
     static const KernelTable table{
-        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, conv_a, conv_b, pool_max, pool_avg, build_strip};
+        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, kChannels, conv_a, conv_b, pool_max, pool_avg, build_strip};
     return table;
 }
 

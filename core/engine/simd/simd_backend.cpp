@@ -258,8 +258,8 @@ private:
 // Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
 // the end; copy_back() then writes the valid columns of the real rows.
 struct OutRows {
-    float* real[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
-    float* ptr[kChannelsB > kMaxRowsA ? kChannelsB : kMaxRowsA] = {};
+    float* real[kMaxChannelsB > kMaxRowsA ? kMaxChannelsB : kMaxRowsA] = {};
+    float* ptr[kMaxChannelsB > kMaxRowsA ? kMaxChannelsB : kMaxRowsA] = {};
     int64_t valid = 0;
 
     void set(int i, float* row, bool partial, Scratch& s, int64_t seg) {
@@ -322,8 +322,9 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         return s ? *s : -1;
     };
     const int64_t ksize = cpg * P.kh * P.kw;
-    // conv_a reuses input loads across kernel rows (needs consecutive rows); conv_b across output channels.
-    const bool use_a = P.sh == 1 && P.dh == 1 && opg < kChannelsB;
+    // conv_a reuses input loads across kernel rows (needs consecutive rows); conv_b across output channels,
+    // which pays from 4 channels a group on.
+    const bool use_a = P.sh == 1 && P.dh == 1 && opg < 4;
     const int64_t block = use_a ? 4 * K.rows_a : 4;  // output rows per task
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
@@ -380,7 +381,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         args.w_oc = ksize;
         args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
         s.rows.resize(size_t(cpg * P.kh));
-        s.temp.resize(size_t(kChannelsB * cols.seg));
+        s.temp.resize(size_t(K.channels_b * cols.seg));
         prepare_fill(s, cols.strip_total, 0.0f);
         for (const Segment& seg : cols.segments) {
             RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, first, span,
@@ -393,8 +394,8 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                         s.rows[size_t(ci * P.kh + ky)] =
                             fetch.get(ci, planes + ci * P.h * P.w, oy * P.sh + ky * P.dh);
                 args.rows = s.rows.data();
-                for (int64_t o0 = 0; o0 < opg; o0 += kChannelsB) {
-                    const int ocb = int(std::min<int64_t>(kChannelsB, opg - o0));
+                for (int64_t o0 = 0; o0 < opg; o0 += K.channels_b) {
+                    const int ocb = int(std::min<int64_t>(K.channels_b, opg - o0));
                     const int64_t o = g * opg + o0;
                     OutRows rows;
                     rows.valid = seg.valid;
