@@ -18,6 +18,7 @@
 #include "core/support/error_codes.hpp"
 #include "core/support/placeholders.hpp"
 #include "core/support/result.hpp"
+#include "core/support/text_table.hpp"
 
 namespace convscope {
 struct AxisSpec;
@@ -415,32 +416,13 @@ enum class Lang { En, Ko };
     X(mac_trace_truncated, "trace truncated", "기록 생략")
 // clang-format on
 
-enum class Str {
-#define CONVSCOPE_STRING_ID(id, en, ko) id,
-    CONVSCOPE_STRINGS(CONVSCOPE_STRING_ID)
-#undef CONVSCOPE_STRING_ID
-        count
-};
-
-struct StrTexts {
-    std::string_view en, ko;
-};
-
-inline constexpr StrTexts kStrTexts[] = {
-#define CONVSCOPE_STRING_TEXTS(id, en, ko) {en, ko},
-    CONVSCOPE_STRINGS(CONVSCOPE_STRING_TEXTS)
-#undef CONVSCOPE_STRING_TEXTS
-};
-static_assert(std::size(kStrTexts) == std::size_t(Str::count));
+CONVSCOPE_TEXT_TABLE(Str, int, CONVSCOPE_STRINGS, count, kStrTexts);
+using StrTexts = TextPair;
 
 // Every string's two languages hold the same placeholders (tests/strings.test.cpp names the first that
 // differ).
-constexpr bool string_table_consistent() {
-    for (const StrTexts& t : kStrTexts)
-        if (!same_placeholders(t.en, t.ko)) return false;
-    return true;
-}
-static_assert(string_table_consistent(), "a string's English and Korean hold different {} placeholders");
+static_assert(texts_consistent(kStrTexts, false),
+              "a string's English and Korean hold different {} placeholders");
 
 namespace detail {
 // Not constexpr: reaching it in StrFormat's consteval constructor is the compile error.

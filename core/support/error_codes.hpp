@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/support/placeholders.hpp"
+#include "core/support/text_table.hpp"
 
 namespace convscope {
 
@@ -462,23 +463,8 @@ namespace convscope {
     X(gpu_not_built,        "this build has no gpu backend", "이 빌드에는 gpu 백엔드가 없습니다")
 // clang-format on
 
-enum class ErrCode : unsigned short {
-#define CONVSCOPE_ERROR_ID(id, en, ko) id,
-    CONVSCOPE_ERRORS(CONVSCOPE_ERROR_ID)
-#undef CONVSCOPE_ERROR_ID
-        count_
-};
-
-struct ErrorTexts {
-    std::string_view en, ko;
-};
-
-inline constexpr ErrorTexts kErrorTexts[] = {
-#define CONVSCOPE_ERROR_TEXTS(id, en, ko) {en, ko},
-    CONVSCOPE_ERRORS(CONVSCOPE_ERROR_TEXTS)
-#undef CONVSCOPE_ERROR_TEXTS
-};
-static_assert(std::size(kErrorTexts) == std::size_t(ErrCode::count_));
+CONVSCOPE_TEXT_TABLE(ErrCode, unsigned short, CONVSCOPE_ERRORS, count_, kErrorTexts);
+using ErrorTexts = TextPair;
 
 // The number of arguments `code` takes.
 constexpr std::size_t error_arity(ErrCode code) {
@@ -486,12 +472,8 @@ constexpr std::size_t error_arity(ErrCode code) {
 }
 
 // Every code's two languages hold the same placeholders, and no text is empty.
-constexpr bool error_catalogue_consistent() {
-    for (const ErrorTexts& t : kErrorTexts)
-        if (t.en.empty() || t.ko.empty() || !same_placeholders(t.en, t.ko)) return false;
-    return true;
-}
-static_assert(error_catalogue_consistent(), "an error code lacks a language or its languages' {} differ");
+static_assert(texts_consistent(kErrorTexts, true),
+              "an error code lacks a language or its languages' {} differ");
 
 // The code's name as written in the catalogue (for tests and diagnostics).
 std::string_view error_code_name(ErrCode code);
