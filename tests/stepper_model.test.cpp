@@ -33,10 +33,11 @@ std::string ph(Playhead p) {
 StepperProblem ones(int64_t h, int64_t w, int64_t k, int64_t stride, int64_t pad) {
     StepperProblem p;
     p.input = Tensor::filled({1, h, w}, 1.0f);
-    p.weight = Tensor::filled({1, 1, k, k}, 1.0f);
-    p.bias = Tensor::filled({1});
-    p.conv.stride = Pair(stride);
-    p.conv.padding = Padding(pad);
+    ConvProblem& c = p.operation.emplace<ConvProblem>();
+    c.weight = Tensor::filled({1, 1, k, k}, 1.0f);
+    c.bias = Tensor::filled({1});
+    c.conv.stride = Pair(stride);
+    c.conv.padding = Padding(pad);
     return p;
 }
 
@@ -229,7 +230,7 @@ TEST_CASE("StepperModel: stepping, ends and wrapping playback") {
 TEST_CASE("StepperModel: editing stride, padding and dilation resizes the output and keeps the playhead") {
     StepperModel m;
     m.to_end();  // window 8 of 3×3
-    Conv2dParams p = m.problem().conv;
+    Conv2dParams p = m.problem().weighted()->conv;
     SECTION("stride 2: 2×2") {
         p.stride = Pair(2);
         REQUIRE(m.apply(edit::SetConv{p}));
@@ -273,7 +274,7 @@ TEST_CASE("StepperModel: editing stride, padding and dilation resizes the output
         REQUIRE_FALSE(s);
         CHECK(m.error());
         CHECK(m.solution() == nullptr);
-        CHECK(m.problem().conv.stride == Pair(0));
+        CHECK(m.problem().weighted()->conv.stride == Pair(0));
         CHECK(m.mac_tokens().empty());
         CHECK(m.playhead() == Playhead{});
         p.stride = Pair(1);
@@ -295,7 +296,7 @@ TEST_CASE("StepperModel: edits that cannot apply are refused and change nothing"
     const StepperProblem before = m.problem();
     const auto unchanged = [&] {
         CHECK(m.problem().input.data == before.input.data);
-        CHECK(m.problem().weight.data == before.weight.data);
+        CHECK(m.problem().weighted()->weight.data == before.weighted()->weight.data);
         CHECK(m.problem().input.shape == before.input.shape);
         CHECK(m.playhead() == Playhead{3, 9});
         CHECK(m.preset() == "lecture");
@@ -375,14 +376,14 @@ TEST_CASE("StepperModel: operations and the transposed convolution's two views")
     StepperModel m;
     SECTION("pooling, then back to conv with the lecture's kernel") {
         REQUIRE(m.apply(edit::SetOp{Op::AvgPool}));
-        Pool2dParams pp = m.problem().pool;
+        Pool2dParams pp = *m.problem().pool();
         pp.kernel = Pair(2);
         REQUIRE(m.apply(edit::SetPool{pp}));
         CHECK(m.solution()->oh == 2);  // (5 − 2) / 2 + 1
         m.jump_to_window(0);
         CHECK(join_lines(m.mac_tokens()) == std::vector<std::string>{"(1 + 2 + 0 + 1) / 4 = 1"});
         REQUIRE(m.apply(edit::SetOp{Op::Conv}));
-        CHECK(m.problem().weight.shape == Shape{1, 1, 3, 3});
+        CHECK(m.problem().weighted()->weight.shape == Shape{1, 1, 3, 3});
     }
     SECTION("transposed: the scatter steps the input cells, the gather the output cells") {
         REQUIRE(m.load_preset("transpose_checkerboard"));

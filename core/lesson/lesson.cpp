@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "core/io/fileio.hpp"
 #include "core/image_lab/kernels.hpp"
+#include "core/io/fileio.hpp"
 #include "core/network/network.hpp"
 
 namespace convscope {
@@ -248,38 +248,38 @@ StepperScene stepper_of(const json& s, const std::string& f) {
     StepperProblem& p = out.problem;
     const std::string op = find(s, "operation") ? text(s["operation"], f + ".operation") : "conv";
     if (op == "conv")
-        p.op = Op::Conv;
+        p.operation = ConvProblem{};
     else if (op == "max_pool")
-        p.op = Op::MaxPool;
+        p.operation = PoolProblem{Pool2dParams{.op = Op::MaxPool}};
     else if (op == "avg_pool")
-        p.op = Op::AvgPool;
+        p.operation = PoolProblem{Pool2dParams{.op = Op::AvgPool}};
     else if (op == "conv_transpose")
-        p.op = Op::ConvTranspose;
+        p.operation = ConvTransposeProblem{};
     else
         refuse(SceneErrorCode::Choice, f + ".operation", "conv, max_pool, avg_pool, conv_transpose");
     const json* input = find(s, "input");
     if (!input) refuse(SceneErrorCode::Missing, f + ".input");
     p.input = tensor_of(*input, f + ".input", 3, {kMaxStepperChannels, kMaxStepperSide, kMaxStepperSide});
-    if (p.op == Op::Conv || p.op == Op::ConvTranspose) {
+    if (ConvProblem* w = p.weighted()) {
         const json* weight = find(s, "weight");
         if (!weight) refuse(SceneErrorCode::Missing, f + ".weight");
-        p.weight =
+        w->weight =
             tensor_of(*weight, f + ".weight", 4,
                       {kMaxStepperChannels, kMaxStepperChannels, kMaxStepperKernel, kMaxStepperKernel});
         // conv_transpose's weight is C×O/g×kh×kw: its output channels are dim 1 × groups.
         int64_t groups = 1;
         if (const json* v = find(s, "groups")) groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
-        const int64_t out_channels = p.op == Op::Conv ? p.weight.dim(0) : p.weight.dim(1) * groups;
+        const int64_t out_channels = p.op() == Op::Conv ? w->weight.dim(0) : w->weight.dim(1) * groups;
         if (const json* bias = find(s, "bias")) {
-            p.bias = tensor_of(*bias, f + ".bias", 1, {kMaxStepperChannels * kMaxStepperChannels});
-            p.has_bias = true;
-            if (p.bias.numel() != out_channels)
+            w->bias = tensor_of(*bias, f + ".bias", 1, {kMaxStepperChannels * kMaxStepperChannels});
+            w->has_bias = true;
+            if (w->bias.numel() != out_channels)
                 refuse(SceneErrorCode::Type, f + ".bias",
                        "one number per output channel (" + std::to_string(out_channels) + ")");
         } else {
-            p.bias = Tensor::filled({out_channels});
+            w->bias = Tensor::filled({out_channels});
         }
-        Conv2dParams& c = p.conv;
+        Conv2dParams& c = w->conv;
         if (const json* v = find(s, "stride")) c.stride = pair_of(*v, f + ".stride", 1, kMaxStepperSide);
         if (const json* v = find(s, "padding")) c.padding = padding_of(*v, f + ".padding");
         if (const json* v = find(s, "dilation"))
@@ -287,12 +287,12 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         if (const json* v = find(s, "groups")) c.groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
         if (const json* v = find(s, "padding_mode"))
             c.padding_mode = padding_mode_of(*v, f + ".padding_mode");
-        if (p.op == Op::ConvTranspose) {
+        if (ConvTransposeProblem* t = p.transposed()) {
             if (c.padding.kind != PaddingKind::Explicit)
                 refuse(SceneErrorCode::Type, f + ".padding",
                        "numbers (a transposed convolution has no same/valid)");
             if (const json* v = find(s, "output_padding"))
-                p.output_padding = pair_of(*v, f + ".output_padding", 0, kMaxStepperSide);
+                t->output_padding = pair_of(*v, f + ".output_padding", 0, kMaxStepperSide);
         }
         if (const json* v = find(s, "transpose_view")) {
             out.transpose_view = text(*v, f + ".transpose_view");
@@ -301,12 +301,11 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         }
         if (const json* v = find(s, "im2col")) out.im2col = boolean(*v, f + ".im2col");
         if (const json* v = find(s, "flip")) out.flip = boolean(*v, f + ".flip");
-        if (out.flip && p.op == Op::ConvTranspose)
+        if (out.flip && p.transposed())
             refuse(SceneErrorCode::Unsupported, f + ".flip", "flip is for conv (true convolution)");
         c.flip = out.flip;
     } else {
-        Pool2dParams& q = p.pool;
-        q.op = p.op;
+        Pool2dParams& q = *p.pool();
         const json* k = find(s, "kernel_size");
         if (!k) refuse(SceneErrorCode::Missing, f + ".kernel_size");
         q.kernel = pair_of(*k, f + ".kernel_size", 1, kMaxStepperKernel);
@@ -516,35 +515,37 @@ json stepper_json(const StepperScene& st, json base) {
     const StepperProblem& p = st.problem;
     // Fields are overwritten in place (a second save writes the same text); those of the other operations
     // (a conv scene's ceil_mode, output_padding) stay as the teacher wrote them.
-    const bool weighted = p.op == Op::Conv || p.op == Op::ConvTranspose;
+    const ConvProblem* weighted = p.weighted();
+    const Pool2dParams* pool = p.pool();
+    const Op op = p.op();
     base.erase(weighted ? "kernel_size" : "weight");
-    if (!weighted || !p.has_bias) base.erase("bias");
+    if (!weighted || !weighted->has_bias) base.erase("bias");
     if (!st.window) base.erase("step");
-    if (!weighted && !(p.pool.stride.h || p.pool.stride.w)) base.erase("stride");
-    base["operation"] = p.op == Op::Conv            ? "conv"
-                        : p.op == Op::ConvTranspose ? "conv_transpose"
-                        : p.op == Op::MaxPool       ? "max_pool"
-                                                    : "avg_pool";
+    if (pool && !(pool->stride.h || pool->stride.w)) base.erase("stride");
+    base["operation"] = op == Op::Conv            ? "conv"
+                        : op == Op::ConvTranspose ? "conv_transpose"
+                        : op == Op::MaxPool       ? "max_pool"
+                                                  : "avg_pool";
     base["input"] = tensor_json(p.input);
-    if (p.op == Op::ConvTranspose) base["output_padding"] = pair_json(p.output_padding);
+    if (const ConvTransposeProblem* t = p.transposed()) base["output_padding"] = pair_json(t->output_padding);
     if (weighted) {
-        base["weight"] = tensor_json(p.weight);
-        if (p.has_bias) base["bias"] = tensor_json(p.bias);
-        base["stride"] = pair_json(p.conv.stride);
-        base["padding"] = padding_json(p.conv.padding);
-        base["dilation"] = pair_json(p.conv.dilation);
-        base["groups"] = p.conv.groups;
-        base["padding_mode"] = std::string(to_string(p.conv.padding_mode));
+        base["weight"] = tensor_json(weighted->weight);
+        if (weighted->has_bias) base["bias"] = tensor_json(weighted->bias);
+        base["stride"] = pair_json(weighted->conv.stride);
+        base["padding"] = padding_json(weighted->conv.padding);
+        base["dilation"] = pair_json(weighted->conv.dilation);
+        base["groups"] = weighted->conv.groups;
+        base["padding_mode"] = std::string(to_string(weighted->conv.padding_mode));
     } else {
-        base["kernel_size"] = pair_json(p.pool.kernel);
-        if (p.pool.stride.h || p.pool.stride.w) base["stride"] = pair_json(p.pool.effective_stride());
-        base["padding"] = pair_json(p.pool.padding);
-        base["dilation"] = pair_json(p.pool.dilation);
-        base["ceil_mode"] = p.pool.ceil_mode;
-        base["count_include_pad"] = p.pool.count_include_pad;
+        base["kernel_size"] = pair_json(pool->kernel);
+        if (pool->stride.h || pool->stride.w) base["stride"] = pair_json(pool->effective_stride());
+        base["padding"] = pair_json(pool->padding);
+        base["dilation"] = pair_json(pool->dilation);
+        base["ceil_mode"] = pool->ceil_mode;
+        base["count_include_pad"] = pool->count_include_pad;
     }
-    if (p.op == Op::ConvTranspose) base["transpose_view"] = st.transpose_view;
-    if (p.op == Op::Conv && (p.conv.flip || base.contains("flip"))) base["flip"] = p.conv.flip;
+    if (op == Op::ConvTranspose) base["transpose_view"] = st.transpose_view;
+    if (op == Op::Conv && (weighted->conv.flip || base.contains("flip"))) base["flip"] = weighted->conv.flip;
     if (st.im2col || base.contains("im2col")) base["im2col"] = st.im2col;
     base["predict"] = st.predict;
     if (st.window) {

@@ -108,8 +108,8 @@ public:
     const StepperProblem& problem() const { return m_problem; }
     // The preset the problem is, or empty once edited.
     const std::string& preset() const { return m_preset; }
-    bool is_conv() const { return m_problem.op == Op::Conv; }
-    bool transposed() const { return m_problem.op == Op::ConvTranspose; }
+    bool is_conv() const { return m_problem.op() == Op::Conv; }
+    bool transposed() const { return m_problem.op() == Op::ConvTranspose; }
 
     // [SECTION] The solution
 
@@ -171,8 +171,18 @@ public:
 
 private:
     void solve();
+    // A new problem, with nothing remembered of the other operation.
+    void load_remembering(StepperProblem p);
+    // The conv half the edits change: the problem's, or while pooling the one remembered for conv.
+    ConvProblem& conv_half();
+    // The pooling half: the problem's, or while convolving the one remembered for pooling.
+    Pool2dParams& pool_half();
 
     StepperProblem m_problem;
+    // What the other operation had, so that conv → pool → conv keeps the kernel and pool → conv → pool the
+    // window (the problem holds only its own operation's parameters).
+    ConvProblem m_conv_memory;
+    Pool2dParams m_pool_memory;
     std::string m_preset = "lecture";
     std::optional<StepperSolution> m_solution;
     std::optional<ScatterPlan> m_scatter;

@@ -60,10 +60,7 @@ std::optional<Scene> StepperView::current_scene() const {
 }
 
 bool StepperView::Snapshot::operator==(const Snapshot& o) const {
-    return p.op == o.p.op && p.input.shape == o.p.input.shape && p.input.data == o.p.input.data &&
-           p.weight.shape == o.p.weight.shape && p.weight.data == o.p.weight.data &&
-           p.has_bias == o.p.has_bias && p.bias.data == o.p.bias.data && p.conv == o.p.conv &&
-           p.pool == o.p.pool && p.output_padding == o.p.output_padding;
+    return p == o.p;
 }
 
 bool StepperView::restore(std::optional<Snapshot> s) {
@@ -98,8 +95,8 @@ std::string StepperView::input_label(int64_t c) const {
     return channels() > 1 ? trf(Str::label_input_c, int(c)) : std::string(tr(Str::label_input));
 }
 std::string StepperView::kernel_label(int64_t o, int64_t c) const {
-    return (channels() > 1 || problem().weight.dim(0) > 1) ? trf(Str::label_kernel_oc, int(o), int(c))
-                                                           : std::string(tr(Str::label_kernel));
+    return (channels() > 1 || weighted().weight.dim(0) > 1) ? trf(Str::label_kernel_oc, int(o), int(c))
+                                                            : std::string(tr(Str::label_kernel));
 }
 std::string StepperView::output_label(int64_t o) const {
     const StepperSolution* s = m_model.solution();

@@ -91,6 +91,8 @@ private:
     void send(ViewContext& ctx, const StepperEdit& e);
     void load(StepperProblem p, std::string preset = {});
     const StepperProblem& problem() const { return m_model.problem(); }
+    // The kernel, bias and conv parameters (conv and transposed problems only).
+    const ConvProblem& weighted() const { return *problem().weighted(); }
     int64_t channels() const { return problem().input.dim(0); }
     int64_t in_h() const { return problem().input.dim(1); }
     int64_t in_w() const { return problem().input.dim(2); }
