@@ -155,9 +155,16 @@ bool StepperModel::load_preset(std::string_view key) {
     for (StepperPreset& p : stepper_presets())
         if (p.key == key) {
             (void)apply(stepper_edit::Load{std::move(p.problem), std::string(key)});
+            m_im2col_open = key == "im2col_lecture";
             return true;
         }
     return false;
+}
+
+Status StepperModel::restore(Snapshot s) {
+    m_conv_memory = std::move(s.conv_memory);
+    m_pool_memory = std::move(s.pool_memory);
+    return apply(stepper_edit::Replace{std::move(s.problem)});
 }
 
 // [SECTION] Solving and what the view draws from it

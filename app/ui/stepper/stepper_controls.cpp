@@ -101,8 +101,7 @@ void StepperView::draw_examples(ViewContext& ctx) {
                           preset.empty() ? tr(Str::preset_custom) : preset_name(preset))) {
         for (const StepperPreset& p : stepper_presets())
             if (ImGui::Selectable(preset_name(p.key), p.key == preset)) {
-                load(p.problem, std::string(p.key));
-                m_im2col.open = p.key == "im2col_lecture";
+                (void)m_model.load_preset(p.key);
             }
         ImGui::EndCombo();
     }
@@ -191,7 +190,8 @@ void StepperView::draw_conv_controls(ViewContext& ctx) {
     ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
     ImGui::TextWrapped("%s", tr(p.flip ? Str::flip_on_caption : Str::flip_off_caption));
     ImGui::PopStyleColor();
-    ImGui::Checkbox(tr(Str::im2col_toggle), &m_im2col.open);
+    bool im2col = m_model.im2col_open();
+    if (ImGui::Checkbox(tr(Str::im2col_toggle), &im2col)) m_model.set_im2col_open(im2col);
 }
 
 void StepperView::draw_pool_controls(ViewContext& ctx) {
