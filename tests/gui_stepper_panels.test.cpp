@@ -16,7 +16,10 @@
 #include "core/engine/backend.hpp"
 #include "core/engine/trace.hpp"
 #include "core/stepper/stepper_transpose.hpp"
+<<<<<<< HEAD
 #include "support/paths.hpp"
+=======
+>>>>>>> problems
 
 namespace {
 
@@ -83,8 +86,19 @@ StepperProblem preset(std::string_view key) {
 }
 
 std::vector<float> engine_transpose(const StepperProblem& p) {
+<<<<<<< HEAD
     auto y = reference_backend().conv_transpose2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr,
                                                   transpose_params(p));
+=======
+    ConvTranspose2dParams tp;
+    tp.stride = p.weighted()->conv.stride;
+    tp.padding = p.weighted()->conv.padding.amount;
+    tp.output_padding = p.transposed()->output_padding;
+    tp.dilation = p.weighted()->conv.dilation;
+    tp.groups = p.weighted()->conv.groups;
+    auto y = reference_backend().conv_transpose2d(p.input, p.weighted()->weight,
+                                                  p.weighted()->has_bias ? &p.weighted()->bias : nullptr, tp);
+>>>>>>> problems
     REQUIRE(y);
     return y->data;
 }
@@ -126,7 +140,7 @@ TEST_CASE("gui stepper: the operation chosen by a scene, the gather view's numbe
         R"({"operation":"conv_transpose","input":[[[1,2],[3,4]]],"weight":[[[[1,2,0],[0,1,1],[1,0,2]]]],)"
         R"("stride":[2,2],"padding":[0,0],"transpose_view":"gather"})";
     StepperProblem p = preset("transpose_checkerboard");
-    p.weight = Tensor({1, 1, 3, 3}, {1, 2, 0, 0, 1, 1, 1, 0, 2});
+    p.weighted()->weight = Tensor({1, 1, 3, 3}, {1, 2, 0, 0, 1, 1, 1, 0, 2});
     const std::vector<float> expected = engine_transpose(p);
     SECTION("every window: the same numbers as the engine") {
         const json r = run_report("panel-gather-end",

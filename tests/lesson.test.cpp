@@ -1,6 +1,6 @@
-// Scene and lesson files (core/lesson/lesson.hpp): the DESIGN.md example parses, a scene round-trips (same problem,
-// same playhead, unknown fields kept), invalid files name their field (and scene number), and the bundled
-// lecture lesson holds the lecture's scenes in order.
+// Scene and lesson files (core/lesson/lesson.hpp): the DESIGN.md example parses, a scene round-trips (same
+// problem, same playhead, unknown fields kept), invalid files name their field (and scene number), and the
+// bundled lecture lesson holds the lecture's scenes in order.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -59,12 +59,12 @@ TEST_CASE("parse_document: the DESIGN.md scene") {
     CHECK(s.caption.en == "Stride 2 skips every other window");
     CHECK(s.caption.ko == "스트라이드 2는 한 칸씩 건너뜁니다");
     const StepperProblem& p = s.stepper.problem;
-    CHECK(p.op == Op::Conv);
+    CHECK(p.op() == Op::Conv);
     CHECK(p.input.shape == Shape{1, 5, 5});
-    CHECK(p.weight.shape == Shape{1, 1, 3, 3});
-    CHECK(p.has_bias);
-    CHECK(p.conv.stride == Pair(2));
-    CHECK(p.conv.padding == Padding(1));
+    CHECK(p.weighted()->weight.shape == Shape{1, 1, 3, 3});
+    CHECK(p.weighted()->has_bias);
+    CHECK(p.weighted()->conv.stride == Pair(2));
+    CHECK(p.weighted()->conv.padding == Padding(1));
     CHECK(s.stepper.predict);
     REQUIRE(s.stepper.window);
     CHECK(*s.stepper.window == 2);
@@ -81,8 +81,8 @@ TEST_CASE("scene_to_json: a scene round-trips with its unknown fields") {
     const Scene b = scene_of(parse_document(saved, "."));
     CHECK(b.caption == a.caption);
     CHECK(b.stepper.problem.input.data == a.stepper.problem.input.data);
-    CHECK(b.stepper.problem.weight.data == a.stepper.problem.weight.data);
-    CHECK(b.stepper.problem.conv == a.stepper.problem.conv);
+    CHECK(b.stepper.problem.weighted()->weight.data == a.stepper.problem.weighted()->weight.data);
+    CHECK(b.stepper.problem.weighted()->conv == a.stepper.problem.weighted()->conv);
     CHECK(b.stepper.window == a.stepper.window);
     CHECK(b.stepper.term == a.stepper.term);
     CHECK(b.stepper.predict == a.stepper.predict);
@@ -189,7 +189,7 @@ TEST_CASE("parse_document: lessons, inline and by file, errors with the scene nu
     CHECK(l.title.ko == "티");
     REQUIRE(l.scenes.size() == 2);
     CHECK(l.scenes[0].file == "one.json");
-    CHECK(l.scenes[0].stepper.problem.conv.stride == Pair(2));
+    CHECK(l.scenes[0].stepper.problem.weighted()->conv.stride == Pair(2));
     CHECK(l.scenes[1].size.exercise == 2);
     // Saved back: the file reference stays, unknown fields stay; inline_all writes the scene itself.
     const auto j = nlohmann::json::parse(lesson_to_json(l));
@@ -237,17 +237,17 @@ TEST_CASE("the bundled lecture lesson follows the lecture") {
     CHECK(l.scenes[0].stepper.window == 0);
     CHECK(l.scenes[1].stepper.window == 8);
     // 3: padding 1 (the 7×7 ring); 4: stride 2; 5: the floor, 64 k7 s2 → 29.
-    CHECK(l.scenes[2].stepper.problem.conv.padding == Padding(1));
-    CHECK(l.scenes[3].stepper.problem.conv.stride == Pair(2));
+    CHECK(l.scenes[2].stepper.problem.weighted()->conv.padding == Padding(1));
+    CHECK(l.scenes[3].stepper.problem.weighted()->conv.stride == Pair(2));
     CHECK(l.scenes[4].view == SceneView::Size);
     CHECK(l.scenes[4].size.input == Pair(64));
     CHECK(l.scenes[4].size.kernel == Pair(7));
     CHECK(l.scenes[4].size.stride == Pair(2));
     // 6: channels and bias; 7–11: the five exercises; 12, 13: pooling; 14: the CNN.
     CHECK(l.scenes[5].stepper.problem.input.dim(0) == 2);
-    CHECK(l.scenes[5].stepper.problem.has_bias);
+    CHECK(l.scenes[5].stepper.problem.weighted()->has_bias);
     for (int i = 0; i < 5; ++i) CHECK(l.scenes[size_t(6 + i)].size.exercise == i + 1);
-    CHECK(l.scenes[11].stepper.problem.op == Op::MaxPool);
-    CHECK(l.scenes[12].stepper.problem.op == Op::AvgPool);
+    CHECK(l.scenes[11].stepper.problem.op() == Op::MaxPool);
+    CHECK(l.scenes[12].stepper.problem.op() == Op::AvgPool);
     CHECK(l.scenes[13].network.layers == std::vector<std::string>{"Conv2d(1,5,5)", "MaxPool2d(2)"});
 }

@@ -715,10 +715,10 @@ TEST_CASE("layer_step: one output element of a layer as a stepper problem gives 
         REQUIRE(nb);
         const StepperProblem& p = nb->problem;
         Result<Tensor> y = Tensor{};
-        if (p.op == Op::Conv)
-            y = reference_backend().conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv);
+        if (const ConvProblem* c = p.weighted())
+            y = reference_backend().conv2d(p.input, c->weight, c->has_bias ? &c->bias : nullptr, c->conv);
         else
-            y = reference_backend().pool2d(p.input, p.pool);
+            y = reference_backend().pool2d(p.input, *p.pool());
         REQUIRE(y);
         return y->data[size_t(nb->window)];
     };

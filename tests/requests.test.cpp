@@ -1,6 +1,6 @@
-// The shell's typed requests between views (app/ui/shell/handoff.hpp): each kind is taken once, a newer request
-// replaces one not taken yet, asking shows the receiving view, dropped files are bounded, and "I need frames"
-// lasts one frame.
+// The shell's typed requests between views (app/ui/shell/handoff.hpp): each kind is taken once, a newer
+// request replaces one not taken yet, asking shows the receiving view, dropped files are bounded, and "I need
+// frames" lasts one frame.
 #include <catch2/catch.hpp>
 
 #include "app/ui/shell/handoff.hpp"
@@ -13,8 +13,8 @@ TEST_CASE("Requests: open_in_stepper is taken once and shows the stepper", "[ui]
     Requests r;
     CHECK_FALSE(r.take_stepper());
     StepperProblem a, b;
-    a.conv.stride = Pair(2, 2);
-    b.conv.stride = Pair(3, 3);
+    a.weighted()->conv.stride = Pair(2, 2);
+    b.weighted()->conv.stride = Pair(3, 3);
     r.open_in_stepper({a, 4});
     r.open_in_stepper({b, 7});  // not taken yet: replaced
     CHECK(r.take_view() == std::optional<std::string>("stepper"));
@@ -22,7 +22,7 @@ TEST_CASE("Requests: open_in_stepper is taken once and shows the stepper", "[ui]
     auto got = r.take_stepper();
     REQUIRE(got);
     CHECK(got->window == 7);
-    CHECK(got->problem.conv.stride == Pair(3, 3));
+    CHECK(got->problem.weighted()->conv.stride == Pair(3, 3));
     CHECK_FALSE(r.take_stepper());
 }
 

@@ -30,7 +30,7 @@ TEST_CASE("solve_stepper: the lecture example") {
 TEST_CASE("solve_stepper: padding, pools, channels and errors") {
     SECTION("padding 1 gives 5×5 and padding terms read zero") {
         StepperProblem p = lecture_example();
-        p.conv.padding = Padding(1);
+        p.weighted()->conv.padding = Padding(1);
         auto s = solve_stepper(p);
         REQUIRE(s);
         CHECK(s->oh == 5);
@@ -52,7 +52,7 @@ TEST_CASE("solve_stepper: padding, pools, channels and errors") {
     }
     SECTION("max pool marks the chosen cell") {
         StepperProblem p = stepper_presets()[8].problem;
-        REQUIRE(p.op == Op::MaxPool);
+        REQUIRE(p.op() == Op::MaxPool);
         auto s = solve_stepper(p);
         REQUIRE(s);
         CHECK(s->output.data == std::vector<float>{6, 8, 3, 4});
@@ -63,7 +63,7 @@ TEST_CASE("solve_stepper: padding, pools, channels and errors") {
     }
     SECTION("a kernel larger than the input is an error in words, not a crash") {
         StepperProblem p = lecture_example();
-        p.weight = Tensor::filled({1, 1, 7, 7});
+        p.weighted()->weight = Tensor::filled({1, 1, 7, 7});
         auto s = solve_stepper(p);
         REQUIRE_FALSE(s);
         CHECK(s.error() == "kernel 7×7 (dilated 7×7) is larger than the padded input 5×5");
@@ -218,7 +218,7 @@ TEST_CASE("windows_reading: which outputs an input cell feeds") {
     }
     SECTION("with stride 2 some cells feed one output, the rest more") {
         StepperProblem p = lecture_example();
-        p.conv.stride = Pair(2);
+        p.weighted()->conv.stride = Pair(2);
         auto s2 = solve_stepper(p);
         REQUIRE(s2);
         CHECK(windows_reading(*s2, 0, 1, 1) == std::vector<int64_t>{0});
@@ -226,7 +226,7 @@ TEST_CASE("windows_reading: which outputs an input cell feeds") {
     }
     SECTION("padding cells are read too") {
         StepperProblem p = lecture_example();
-        p.conv.padding = Padding(1);
+        p.weighted()->conv.padding = Padding(1);
         auto s2 = solve_stepper(p);
         REQUIRE(s2);
         CHECK(windows_reading(*s2, 0, -1, -1) == std::vector<int64_t>{0});

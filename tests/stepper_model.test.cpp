@@ -33,10 +33,11 @@ std::string ph(Playhead p) {
 StepperProblem ones(int64_t h, int64_t w, int64_t k, int64_t stride, int64_t pad) {
     StepperProblem p;
     p.input = Tensor::filled({1, h, w}, 1.0f);
-    p.weight = Tensor::filled({1, 1, k, k}, 1.0f);
-    p.bias = Tensor::filled({1});
-    p.conv.stride = Pair(stride);
-    p.conv.padding = Padding(pad);
+    ConvProblem& c = p.operation.emplace<ConvProblem>();
+    c.weight = Tensor::filled({1, 1, k, k}, 1.0f);
+    c.bias = Tensor::filled({1});
+    c.conv.stride = Pair(stride);
+    c.conv.padding = Padding(pad);
     return p;
 }
 
@@ -229,7 +230,7 @@ TEST_CASE("StepperModel: stepping, ends and wrapping playback") {
 TEST_CASE("StepperModel: editing stride, padding and dilation resizes the output and keeps the playhead") {
     StepperModel m;
     m.to_end();  // window 8 of 3×3
-    Conv2dParams p = m.problem().conv;
+    Conv2dParams p = m.problem().weighted()->conv;
     SECTION("stride 2: 2×2") {
         p.stride = Pair(2);
         REQUIRE(m.apply(edit::SetConv{p}));
@@ -273,7 +274,7 @@ TEST_CASE("StepperModel: editing stride, padding and dilation resizes the output
         REQUIRE_FALSE(s);
         CHECK(m.error());
         CHECK(m.solution() == nullptr);
-        CHECK(m.problem().conv.stride == Pair(0));
+        CHECK(m.problem().weighted()->conv.stride == Pair(0));
         CHECK(m.mac_tokens().empty());
         CHECK(m.playhead() == Playhead{});
         p.stride = Pair(1);
@@ -295,7 +296,7 @@ TEST_CASE("StepperModel: edits that cannot apply are refused and change nothing"
     const StepperProblem before = m.problem();
     const auto unchanged = [&] {
         CHECK(m.problem().input.data == before.input.data);
-        CHECK(m.problem().weight.data == before.weight.data);
+        CHECK(m.problem().weighted()->weight.data == before.weighted()->weight.data);
         CHECK(m.problem().input.shape == before.input.shape);
         CHECK(m.playhead() == Playhead{3, 9});
         CHECK(m.preset() == "lecture");
@@ -375,14 +376,14 @@ TEST_CASE("StepperModel: operations and the transposed convolution's two views")
     StepperModel m;
     SECTION("pooling, then back to conv with the lecture's kernel") {
         REQUIRE(m.apply(edit::SetOp{Op::AvgPool}));
-        Pool2dParams pp = m.problem().pool;
+        Pool2dParams pp = *m.problem().pool();
         pp.kernel = Pair(2);
         REQUIRE(m.apply(edit::SetPool{pp}));
         CHECK(m.solution()->oh == 2);  // (5 − 2) / 2 + 1
         m.jump_to_window(0);
         CHECK(join_lines(m.mac_tokens()) == std::vector<std::string>{"(1 + 2 + 0 + 1) / 4 = 1"});
         REQUIRE(m.apply(edit::SetOp{Op::Conv}));
-        CHECK(m.problem().weight.shape == Shape{1, 1, 3, 3});
+        CHECK(m.problem().weighted()->weight.shape == Shape{1, 1, 3, 3});
     }
     SECTION("transposed: the scatter steps the input cells, the gather the output cells") {
         REQUIRE(m.load_preset("transpose_checkerboard"));
@@ -399,5 +400,138 @@ TEST_CASE("StepperModel: operations and the transposed convolution's two views")
         m.jump_to_window(0);
         REQUIRE(m.current_trace());
         CHECK(join_lines(m.mac_tokens(MacStyle::Plain)) == explain_lines(*m.current_trace()));
+    }
+}
+
+TEST_CASE(
+    "StepperModel: a problem holds only its operation's parameters, the model remembers the other "
+    "operation's") {
+    StepperModel m;
+    REQUIRE(m.apply(edit::SetCell{true, 0, 0, 1, 1, 7.0f}));  // the kernel's centre
+    Conv2dParams c = m.problem().weighted()->conv;
+    c.padding = Padding(1);
+    REQUIRE(m.apply(edit::SetConv{c}));
+    REQUIRE(m.apply(edit::SetBias{true, {2.0f}}));
+    SECTION("conv → pool: the problem is a pool, with no kernel") {
+        REQUIRE(m.apply(edit::SetOp{Op::MaxPool}));
+        CHECK(m.problem().op() == Op::MaxPool);
+        CHECK(m.problem().weighted() == nullptr);
+        REQUIRE(m.problem().pool());
+        CHECK(m.problem().pool()->op == Op::MaxPool);
+        REQUIRE(m.apply(edit::SetOp{Op::AvgPool}));
+        CHECK(m.problem().pool()->op == Op::AvgPool);
+    }
+    SECTION("conv → pool → conv keeps the edited kernel, its bias and its padding") {
+        REQUIRE(m.apply(edit::SetOp{Op::AvgPool}));
+        REQUIRE(m.apply(edit::SetOp{Op::Conv}));
+        const ConvProblem* w = m.problem().weighted();
+        REQUIRE(w);
+        CHECK(w->weight.data[4] == 7.0f);
+        CHECK(w->has_bias);
+        CHECK(w->bias.data == std::vector<float>{2.0f});
+        CHECK(w->conv.padding == Padding(1));
+        CHECK(m.problem().pool() == nullptr);
+    }
+    SECTION("pool → conv → pool keeps the window; SetPool keeps max or average") {
+        REQUIRE(m.apply(edit::SetOp{Op::AvgPool}));
+        Pool2dParams q;  // op MaxPool: SetOp decides the operation, not SetPool
+        q.kernel = Pair(3);
+        q.ceil_mode = true;
+        REQUIRE(m.apply(edit::SetPool{q}));
+        CHECK(m.problem().op() == Op::AvgPool);
+        REQUIRE(m.apply(edit::SetOp{Op::Conv}));
+        REQUIRE(m.apply(edit::SetOp{Op::AvgPool}));
+        REQUIRE(m.problem().pool());
+        CHECK(m.problem().pool()->kernel == Pair(3));
+        CHECK(m.problem().pool()->ceil_mode);
+    }
+    SECTION("while pooling, a new input size resizes the remembered kernel's channels") {
+        REQUIRE(m.apply(edit::SetOp{Op::MaxPool}));
+        REQUIRE(m.apply(edit::ResizeInput{2, 5, 5}));
+        REQUIRE(m.apply(edit::SetOp{Op::Conv}));
+        CHECK(m.problem().weighted()->weight.shape == Shape{1, 2, 3, 3});
+        CHECK(m.solution());
+    }
+    SECTION("a loaded problem remembers nothing of the one before") {
+        REQUIRE(m.load_preset("max_pool"));
+        REQUIRE(m.apply(edit::SetOp{Op::Conv}));
+        const ConvProblem* w = m.problem().weighted();
+        REQUIRE(w);
+        CHECK(w->weight.data == std::vector<float>{1, 0, 1, 0, 1, 0, 1, 0, 1});  // the lecture's kernel
+        CHECK_FALSE(w->has_bias);
+        CHECK(w->conv == Conv2dParams{});
+    }
+}
+
+TEST_CASE("StepperModel: undo snapshots say whether anything changed and restore what was remembered") {
+    StepperModel m;
+    const StepperModel::Snapshot start = m.snapshot();
+    CHECK_FALSE(m.changed_since(start));
+    m.step(true, false);  // the playhead is not an edit
+    CHECK_FALSE(m.changed_since(start));
+    REQUIRE(m.apply(edit::SetCell{false, 0, 0, 0, 0, 9.0f}));
+    CHECK(m.changed_since(start));
+    const StepperModel::Snapshot edited = m.snapshot();
+    CHECK_FALSE(m.changed_since(edited));
+    SECTION("restoring goes back to the problem and keeps the playhead where it can") {
+        m.jump_to_window(4);
+        REQUIRE(m.restore(start));
+        CHECK_FALSE(m.changed_since(start));
+        CHECK(m.problem().input.data[0] == 1.0f);
+        CHECK(m.playhead() == Playhead{4, 9});
+        CHECK(m.solution()->output.data[0] == 8.0f);
+    }
+    SECTION("what the other operation remembers is part of a snapshot") {
+        REQUIRE(m.apply(edit::SetOp{Op::MaxPool}));
+        Pool2dParams q;
+        q.kernel = Pair(3);
+        REQUIRE(m.apply(edit::SetPool{q}));
+        REQUIRE(m.apply(edit::SetOp{Op::Conv}));
+        const StepperModel::Snapshot with_pool3 = m.snapshot();
+        REQUIRE(m.apply(edit::SetOp{Op::MaxPool}));
+        q.kernel = Pair(4);
+        REQUIRE(m.apply(edit::SetPool{q}));
+        REQUIRE(m.apply(edit::SetOp{Op::Conv}));
+        // The same conv problem, but pooling would now find 4×4: a change.
+        CHECK(m.problem() == with_pool3.problem);
+        CHECK(m.changed_since(with_pool3));
+        REQUIRE(m.restore(with_pool3));
+        REQUIRE(m.apply(edit::SetOp{Op::MaxPool}));
+        CHECK(m.problem().pool()->kernel == Pair(3));
+    }
+    SECTION("a refused problem restores too, and says why") {
+        Conv2dParams c;
+        c.stride = Pair(0);
+        REQUIRE_FALSE(m.apply(edit::SetConv{c}));
+        const StepperModel::Snapshot refused = m.snapshot();
+        REQUIRE(m.restore(edited));
+        CHECK_FALSE(m.error());
+        CHECK_FALSE(m.restore(refused));
+        CHECK(m.error());
+    }
+}
+
+TEST_CASE("StepperModel: the im2col panel's flag") {
+    StepperModel m;
+    CHECK_FALSE(m.im2col_open());
+    REQUIRE(m.load_preset("im2col_lecture"));
+    CHECK(m.im2col_open());
+    SECTION("an edit keeps it") {
+        REQUIRE(m.apply(edit::SetCell{false, 0, 0, 0, 0, 3.0f}));
+        CHECK(m.im2col_open());
+    }
+    SECTION("another preset closes it") {
+        REQUIRE(m.load_preset("blur"));
+        CHECK_FALSE(m.im2col_open());
+    }
+    SECTION("set by the checkbox or a scene") {
+        m.set_im2col_open(false);
+        CHECK_FALSE(m.im2col_open());
+        m.set_im2col_open(true);
+        CHECK(m.im2col_open());
+    }
+    SECTION("an unknown preset is refused and leaves it") {
+        CHECK_FALSE(m.load_preset("no such preset"));
+        CHECK(m.im2col_open());
     }
 }

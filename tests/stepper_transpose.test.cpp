@@ -21,18 +21,18 @@ StepperProblem preset(std::string_view key) {
 // A transposed problem with every parameter set, small integers so every sum is exact.
 StepperProblem awkward_transpose() {
     StepperProblem p;
-    p.op = Op::ConvTranspose;
+    p.operation = ConvTransposeProblem{};
     p.input = Tensor::filled({2, 3, 4});
     randomize_small_ints(p.input, 21, -2, 3);
-    p.weight = Tensor::filled({2, 2, 3, 2});  // C=2 × O/g=2, groups 2 → 4 output channels
-    randomize_small_ints(p.weight, 22, -1, 2);
-    p.conv.stride = Pair(3, 2);
-    p.conv.padding = Padding(Pair(1, 0));
-    p.conv.dilation = Pair(1, 2);
-    p.conv.groups = 2;
-    p.output_padding = Pair(2, 1);
-    p.bias = Tensor({4}, {1, -1, 2, 0});
-    p.has_bias = true;
+    p.weighted()->weight = Tensor::filled({2, 2, 3, 2});  // C=2 × O/g=2, groups 2 → 4 output channels
+    randomize_small_ints(p.weighted()->weight, 22, -1, 2);
+    p.weighted()->conv.stride = Pair(3, 2);
+    p.weighted()->conv.padding = Padding(Pair(1, 0));
+    p.weighted()->conv.dilation = Pair(1, 2);
+    p.weighted()->conv.groups = 2;
+    p.transposed()->output_padding = Pair(2, 1);
+    p.weighted()->bias = Tensor({4}, {1, -1, 2, 0});
+    p.weighted()->has_bias = true;
     return p;
 }
 
@@ -95,7 +95,8 @@ TEST_CASE("plan_scatter: the last stamp gives conv_transpose2d's output") {
         const ConvTranspose2dParams tp = transpose_params(p);
         for (Backend* b : {&reference_backend(), &fastest_cpu_backend()}) {
             INFO(b->name());
-            auto y = b->conv_transpose2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, tp);
+            auto y = b->conv_transpose2d(p.input, p.weighted()->weight,
+                                         p.weighted()->has_bias ? &p.weighted()->bias : nullptr, tp);
             REQUIRE(y);
             CHECK(y->shape == plan->output.shape);
             CHECK(scatter_partial(*plan, seq.end()).data == y->data);
@@ -124,20 +125,20 @@ TEST_CASE("plan_scatter: the DCGAN preset doubles 4×4 to 8×8, evenly (k a mult
 TEST_CASE("plan_scatter and gather_problem: readable errors") {
     StepperProblem p = preset("transpose_checkerboard");
     SECTION("output_padding must be smaller than stride or dilation") {
-        p.output_padding = Pair(2);
+        p.transposed()->output_padding = Pair(2);
         auto plan = plan_scatter(p);
         REQUIRE_FALSE(plan);
         CHECK(plan.error().find("output_padding") != std::string::npos);
         CHECK_FALSE(solve_stepper(p));
     }
     SECTION("padding that crops everything") {
-        p.conv.padding = Padding(3);
+        p.weighted()->conv.padding = Padding(3);
         auto plan = plan_scatter(p);
         REQUIRE_FALSE(plan);
         CHECK(plan.error().find("output would be") != std::string::npos);
     }
     SECTION("a kernel whose first dimension is not the input channels") {
-        p.weight = Tensor::filled({2, 1, 3, 3});
+        p.weighted()->weight = Tensor::filled({2, 1, 3, 3});
         CHECK_FALSE(plan_scatter(p));
         CHECK_FALSE(gather_problem(p));
     }
@@ -159,14 +160,14 @@ TEST_CASE("gather_problem: zeros inserted, padding d(k−1)−p, the kernel rota
     CHECK_FALSE(g->source(3, 2, iy, ix));  // an inserted zero
     CHECK_FALSE(g->source(0, 0, iy, ix));  // the border
     CHECK(g->conv.input.data[size_t(2 * 7 + 4)] == 2);
-    CHECK(g->conv.conv.stride == Pair(1));
+    CHECK(g->conv.weighted()->conv.stride == Pair(1));
 
     SECTION("the kernel is rotated 180°") {
         StepperProblem p = preset("transpose_checkerboard");
-        p.weight = Tensor({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        p.weighted()->weight = Tensor({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
         auto r = gather_problem(p);
         REQUIRE(r);
-        CHECK(r->conv.weight.data == std::vector<float>{9, 8, 7, 6, 5, 4, 3, 2, 1});
+        CHECK(r->conv.weighted()->weight.data == std::vector<float>{9, 8, 7, 6, 5, 4, 3, 2, 1});
     }
 }
 
@@ -176,12 +177,15 @@ TEST_CASE("im2col_matrix: W_row × X_cols = conv2d's output") {
         const StepperProblem p = preset(key);
         auto s = solve_stepper(p);
         REQUIRE(s);
-        auto expected = reference_backend().conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr, p.conv);
+        auto expected = reference_backend().conv2d(p.input, p.weighted()->weight,
+                                                   p.weighted()->has_bias ? &p.weighted()->bias : nullptr,
+                                                   p.weighted()->conv);
         REQUIRE(expected);
         for (int64_t o = 0; o < s->out_channels; ++o) {
             auto m = im2col_matrix(*s, o);
             REQUIRE(m);
-            CHECK(m->rows == p.input.dim(0) / p.conv.groups * p.weight.dim(2) * p.weight.dim(3));
+            CHECK(m->rows == p.input.dim(0) / p.weighted()->conv.groups * p.weighted()->weight.dim(2) *
+                                 p.weighted()->weight.dim(3));
             CHECK(m->cols == s->oh * s->ow);
             for (int64_t l = 0; l < m->cols; ++l) {
                 float dot = m->bias;
@@ -199,8 +203,9 @@ TEST_CASE("im2col_matrix: W_row × X_cols = conv2d's output") {
             REQUIRE(s);
             auto m = im2col_matrix(*s, 0);
             REQUIRE(m);
-            auto cols = unfold(p.input, Pair(p.weight.dim(2), p.weight.dim(3)), p.conv.stride,
-                               p.conv.padding.amount, p.conv.dilation);
+            auto cols = unfold(p.input, Pair(p.weighted()->weight.dim(2), p.weighted()->weight.dim(3)),
+                               p.weighted()->conv.stride, p.weighted()->conv.padding.amount,
+                               p.weighted()->conv.dilation);
             REQUIRE(cols);
             REQUIRE(cols->shape == Shape{m->rows, m->cols});
             CHECK(cols->data == m->x);
@@ -263,9 +268,9 @@ TEST_CASE("scenes: conv_transpose, output_padding, transpose_view, im2col and fl
     REQUIRE(std::holds_alternative<Scene>(r));
     const Scene& s = std::get<Scene>(r);
     const StepperProblem& p = s.stepper.problem;
-    CHECK(p.op == Op::ConvTranspose);
-    CHECK(p.output_padding == Pair(1, 0));
-    CHECK(p.has_bias);
+    CHECK(p.op() == Op::ConvTranspose);
+    CHECK(p.transposed()->output_padding == Pair(1, 0));
+    CHECK(p.weighted()->has_bias);
     CHECK(s.stepper.transpose_view == "gather");
     auto plan = plan_scatter(p);
     REQUIRE(plan);
@@ -277,9 +282,9 @@ TEST_CASE("scenes: conv_transpose, output_padding, transpose_view, im2col and fl
     auto back = parse_scene(saved, ".");
     REQUIRE(std::holds_alternative<Scene>(back));
     const Scene& b = std::get<Scene>(back);
-    CHECK(b.stepper.problem.op == Op::ConvTranspose);
-    CHECK(b.stepper.problem.output_padding == Pair(1, 0));
-    CHECK(b.stepper.problem.weight.data == p.weight.data);
+    CHECK(b.stepper.problem.op() == Op::ConvTranspose);
+    CHECK(b.stepper.problem.transposed()->output_padding == Pair(1, 0));
+    CHECK(b.stepper.problem.weighted()->weight.data == p.weighted()->weight.data);
     CHECK(b.stepper.transpose_view == "gather");
 
     SECTION("conv with flip and im2col") {
@@ -289,7 +294,7 @@ TEST_CASE("scenes: conv_transpose, output_padding, transpose_view, im2col and fl
                         ".");
         REQUIRE(std::holds_alternative<Scene>(f));
         const Scene& fs = std::get<Scene>(f);
-        CHECK(fs.stepper.problem.conv.flip);
+        CHECK(fs.stepper.problem.weighted()->conv.flip);
         CHECK(fs.stepper.im2col);
         auto solved = solve_stepper(fs.stepper.problem);
         REQUIRE(solved);

@@ -1,5 +1,5 @@
-// UndoStack (core/support/undo.hpp) over the stepper's problem: edits undo and redo in order, a new edit clears redo,
-// equal commits are no steps, the stack is bounded.
+// UndoStack (core/support/undo.hpp) over the stepper's problem: edits undo and redo in order, a new edit
+// clears redo, equal commits are no steps, the stack is bounded.
 #include <catch2/catch.hpp>
 
 #include "core/stepper/stepper.hpp"
@@ -10,8 +10,7 @@ using namespace convscope;
 namespace {
 
 bool same(const StepperProblem& a, const StepperProblem& b) {
-    return a.op == b.op && a.input.shape == b.input.shape && a.input.data == b.input.data &&
-           a.weight.data == b.weight.data && a.conv == b.conv && a.pool == b.pool && a.has_bias == b.has_bias;
+    return a.input.shape == b.input.shape && a.input.data == b.input.data && a.operation == b.operation;
 }
 
 struct Snap {
@@ -30,7 +29,7 @@ TEST_CASE("UndoStack: stepper edits undo and redo") {
     edited.input.data[0] = 9;  // a cell edited
     u.commit({edited});
     StepperProblem padded = edited;
-    padded.conv.padding = Padding(1);  // padding changed
+    padded.weighted()->conv.padding = Padding(1);  // padding changed
     u.commit({padded});
     u.commit({padded});  // nothing changed: no step
     REQUIRE(u.can_undo());
@@ -46,7 +45,7 @@ TEST_CASE("UndoStack: stepper edits undo and redo") {
     CHECK(same(c->p, edited));
     // A new edit after an undo drops what could be redone.
     StepperProblem strided = edited;
-    strided.conv.stride = Pair(2);
+    strided.weighted()->conv.stride = Pair(2);
     u.commit({strided});
     CHECK(!u.can_redo());
     CHECK(same(u.undo()->p, edited));

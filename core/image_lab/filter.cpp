@@ -269,21 +269,19 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
                     (sy && sx) ? input.data[size_t((channel * h + *sy) * w + *sx)] : pad_value;
             }
         if (spec.op == Op::Conv) {
-            p.op = Op::Conv;
+            ConvProblem& conv = p.operation.emplace<ConvProblem>();
             // True convolution: the stepper shows the rotated kernel it cross-correlates with, so its output
             // is the image's pixel.
-            p.weight = spec.conv.flip ? rotate_kernel_180(spec.kernel.weight_tensor(1))
-                                      : spec.kernel.weight_tensor(1);
-            p.bias = spec.kernel.bias_tensor(1);
-            p.has_bias = spec.kernel.offset != 0.0;
-            p.conv.stride = Pair{ah.stride, aw.stride};
-            p.conv.dilation = Pair{ah.dilation, aw.dilation};
+            conv.weight = spec.conv.flip ? rotate_kernel_180(spec.kernel.weight_tensor(1))
+                                         : spec.kernel.weight_tensor(1);
+            conv.bias = spec.kernel.bias_tensor(1);
+            conv.has_bias = spec.kernel.offset != 0.0;
+            conv.conv.stride = Pair{ah.stride, aw.stride};
+            conv.conv.dilation = Pair{ah.dilation, aw.dilation};
         } else {
-            p.op = spec.op;
-            p.pool = spec.pool;
-            p.pool.op = spec.op;
-            p.pool.stride = Pair{ah.stride, aw.stride};
-            p.pool.padding = Pair{0};
+            Pool2dParams& pool = p.operation.emplace<PoolProblem>(PoolProblem{effective_pool(spec)}).pool;
+            pool.stride = Pair{ah.stride, aw.stride};
+            pool.padding = Pair{0};
         }
         nb.window = (oy - y0) * (x1 - x0 + 1) + (ox - x0);
         return nb;

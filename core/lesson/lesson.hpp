@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "core/engine/params.hpp"
-#include "core/support/result.hpp"
 #include "core/stepper/stepper.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope {
 
@@ -59,8 +59,8 @@ struct Caption {
 // The stepper's whole problem and playhead.
 struct StepperScene {
     StepperProblem problem;
-    bool predict = false;                    // predict, then reveal
-    bool flip = false;                       // true convolution (the kernel rotated 180°): problem.conv.flip
+    bool predict = false;  // predict, then reveal
+    bool flip = false;     // true convolution (the kernel rotated 180°): the conv problem's conv.flip
     std::optional<int64_t> window;           // playhead window (0-based), none: before the first
     std::optional<int64_t> term;             // playhead term, none: the window complete
     std::string transpose_view = "scatter";  // conv_transpose: "scatter" or "gather" (optional field)

@@ -563,14 +563,16 @@ Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Te
         auto nb = stepper_neighbourhood(sample, spec, group * cpg + ci, oy, ox, reach, max_side, max_kernel);
         if (!nb) return nb;
         inputs.insert(inputs.end(), nb->problem.input.data.begin(), nb->problem.input.data.end());
-        weights.insert(weights.end(), nb->problem.weight.data.begin(), nb->problem.weight.data.end());
+        const Tensor& slice = nb->problem.weighted()->weight;
+        weights.insert(weights.end(), slice.data.begin(), slice.data.end());
         if (ci == 0) out = std::move(*nb);
     }
     StepperProblem& p = out.problem;
     p.input = Tensor({cpg, p.input.dim(1), p.input.dim(2)}, std::move(inputs));
-    p.weight = Tensor({1, cpg, L.kernel.h, L.kernel.w}, std::move(weights));
-    p.has_bias = L.bias;
-    p.bias = Tensor({1}, {L.bias ? w.bias.data[size_t(channel)] : 0.0f});
+    ConvProblem& conv = *p.weighted();
+    conv.weight = Tensor({1, cpg, L.kernel.h, L.kernel.w}, std::move(weights));
+    conv.has_bias = L.bias;
+    conv.bias = Tensor({1}, {L.bias ? w.bias.data[size_t(channel)] : 0.0f});
     return out;
 }
 

@@ -13,16 +13,18 @@ namespace convscope {
 // [SECTION] Solving
 
 Result<StepperSolution> solve_stepper(const StepperProblem& p) {
-    if (p.op == Op::ConvTranspose) {
+    if (p.transposed()) {
         auto g = gather_problem(p);
         if (!g) return g.err();
         return solve_stepper(g->conv);
     }
     StepperSolution s;
     if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
-    if (p.op == Op::Conv) {
-        const Tensor* bias = p.has_bias ? &p.bias : nullptr;
-        auto plan = plan_conv2d(p.input.shape, p.weight.shape, bias ? &bias->shape : nullptr, p.conv);
+    const ConvProblem* conv = p.weighted();
+    const Pool2dParams* pool = p.pool();
+    const Tensor* bias = conv && conv->has_bias ? &conv->bias : nullptr;
+    if (conv) {
+        auto plan = plan_conv2d(p.input.shape, conv->weight.shape, bias ? &bias->shape : nullptr, conv->conv);
         if (!plan) return plan.err();
         s.out_channels = plan->o;
         s.oh = plan->oh;
@@ -34,9 +36,7 @@ Result<StepperSolution> solve_stepper(const StepperProblem& p) {
         s.axis_h = plan->axis_h();
         s.axis_w = plan->axis_w();
     } else {
-        Pool2dParams pp = p.pool;
-        pp.op = p.op;
-        auto plan = plan_pool2d(p.input.shape, pp);
+        auto plan = plan_pool2d(p.input.shape, *pool);
         if (!plan) return plan.err();
         s.out_channels = plan->c;
         s.oh = plan->oh;
@@ -48,14 +48,11 @@ Result<StepperSolution> solve_stepper(const StepperProblem& p) {
     }
     s.output = Tensor::filled({s.out_channels, s.oh, s.ow});
     s.traces.reserve(size_t(s.out_channels * s.oh * s.ow));
-    Pool2dParams pp = p.pool;
-    pp.op = p.op;
     for (int64_t o = 0; o < s.out_channels; ++o)
         for (int64_t oy = 0; oy < s.oh; ++oy)
             for (int64_t ox = 0; ox < s.ow; ++ox) {
-                auto t = p.op == Op::Conv ? trace_conv2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr,
-                                                         p.conv, 0, o, oy, ox)
-                                          : trace_pool2d(p.input, pp, 0, o, oy, ox);
+                auto t = conv ? trace_conv2d(p.input, conv->weight, bias, conv->conv, 0, o, oy, ox)
+                              : trace_pool2d(p.input, *pool, 0, o, oy, ox);
                 if (!t) return t.err();
                 s.output.data[size_t(s.window_of(o, oy, ox))] = t->result;
                 s.traces.push_back(std::move(*t));
@@ -203,9 +200,11 @@ StepperProblem random_conv(const Shape& in, uint32_t in_seed, int in_hi, const S
     StepperProblem p;
     p.input = Tensor::filled(in);
     randomize_small_ints(p.input, in_seed, 0, in_hi);
-    p.weight = Tensor::filled(w);
-    randomize_small_ints(p.weight, w_seed, -1, 1);
-    p.bias = Tensor::filled({w[0]});
+    ConvProblem c;
+    c.weight = Tensor::filled(w);
+    randomize_small_ints(c.weight, w_seed, -1, 1);
+    c.bias = Tensor::filled({w[0]});
+    p.operation = std::move(c);
     return p;
 }
 
@@ -220,8 +219,7 @@ const Tensor& lecture_input() {
 StepperProblem lecture_example() {
     StepperProblem p;
     p.input = lecture_input();
-    p.weight = as_weight(grid({{1, 0, 1}, {0, 1, 0}, {1, 0, 1}}));
-    p.bias = Tensor::filled({1});
+    p.operation = ConvProblem{as_weight(grid({{1, 0, 1}, {0, 1, 0}, {1, 0, 1}})), Tensor::filled({1})};
     return p;
 }
 
@@ -230,58 +228,58 @@ std::vector<StepperPreset> stepper_presets() {
     v.push_back({"lecture", lecture_example()});
 
     StepperProblem padded = lecture_example();
-    padded.conv.padding = Padding(1);
+    padded.weighted()->conv.padding = Padding(1);
     v.push_back({"lecture_padding", padded});
 
     StepperProblem strided = lecture_example();
-    strided.conv.stride = Pair(2);
+    strided.weighted()->conv.stride = Pair(2);
     v.push_back({"stride2", strided});
 
     // The floor at work: (6 − 3) / 2 = 1.5 → 1, so the last row and column never enter a window.
-    StepperProblem floor;
+    StepperProblem floor = lecture_example();
     floor.input = grid({{1, 2, 3, 0, 1, 2},
                         {0, 1, 5, 1, 0, 3},
                         {1, 0, 2, 2, 1, 0},
                         {1, 1, 2, 0, 0, 1},
                         {1, 0, 1, 1, 1, 2},
                         {2, 1, 0, 3, 1, 1}});
-    floor.weight = lecture_example().weight;
-    floor.bias = Tensor::filled({1});
-    floor.conv.stride = Pair(2);
+    floor.weighted()->weight = lecture_example().weighted()->weight;
+    floor.weighted()->bias = Tensor::filled({1});
+    floor.weighted()->conv.stride = Pair(2);
     v.push_back({"floor", floor});
 
     // A vertical edge: dark left half, bright right half; the Sobel-like filter answers only at the edge.
-    StepperProblem edge;
+    StepperProblem edge = lecture_example();
     edge.input = Tensor::filled({1, 6, 6});
     for (size_t i = 0; i < edge.input.data.size(); ++i) edge.input.data[i] = i % 6 < 3 ? 0.0f : 9.0f;
-    edge.weight = as_weight(grid({{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}}));
-    edge.bias = Tensor::filled({1});
+    edge.weighted()->weight = as_weight(grid({{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}}));
+    edge.weighted()->bias = Tensor::filled({1});
     v.push_back({"edge", edge});
 
     StepperProblem blur = lecture_example();
-    blur.weight =
+    blur.weighted()->weight =
         as_weight(grid({{0.0625f, 0.125f, 0.0625f}, {0.125f, 0.25f, 0.125f}, {0.0625f, 0.125f, 0.0625f}}));
-    blur.conv.padding = Padding(1);
+    blur.weighted()->conv.padding = Padding(1);
     v.push_back({"blur", blur});
 
     StepperProblem sharpen = lecture_example();
-    sharpen.weight = as_weight(grid({{0, -1, 0}, {-1, 5, -1}, {0, -1, 0}}));
+    sharpen.weighted()->weight = as_weight(grid({{0, -1, 0}, {-1, 5, -1}, {0, -1, 0}}));
     v.push_back({"sharpen", sharpen});
 
     // out = bias + Σ_c weight ⋆ input: three input channels, two output channels, a bias.
     StepperProblem rgb = random_conv({3, 4, 4}, 7, 3, {2, 3, 2, 2}, 11);
-    rgb.bias = Tensor({2}, {1, -1});
-    rgb.has_bias = true;
+    rgb.weighted()->bias = Tensor({2}, {1, -1});
+    rgb.weighted()->has_bias = true;
     v.push_back({"rgb_bias", rgb});
 
     StepperProblem max_pool;
-    max_pool.op = Op::MaxPool;
     max_pool.input = grid({{1, 1, 2, 4}, {5, 6, 7, 8}, {3, 2, 1, 0}, {1, 2, 3, 4}});
-    max_pool.pool.kernel = Pair(2);
+    max_pool.operation = PoolProblem{};
+    max_pool.pool()->kernel = Pair(2);
     v.push_back({"max_pool", max_pool});
 
     StepperProblem avg_pool = max_pool;
-    avg_pool.op = Op::AvgPool;
+    avg_pool.pool()->op = Op::AvgPool;
     v.push_back({"avg_pool", avg_pool});
 
     // The largest kernel the stepper draws, on three channels: three 7×5 kernels beside their inputs.
@@ -292,15 +290,15 @@ std::vector<StepperPreset> stepper_presets() {
     // (max pooling's padding) past the edge.
     StepperProblem ceil = max_pool;
     ceil.input = grid({{1, 1, 2, 4, 3}, {5, 6, 7, 8, 1}, {3, 2, 1, 0, 2}, {1, 2, 3, 4, 6}, {5, 0, 2, 1, 7}});
-    ceil.pool.ceil_mode = true;
+    ceil.pool()->ceil_mode = true;
     v.push_back({"max_pool_ceil", ceil});
 
     // A diagonal line on 16×16 and a filter that answers to it: 196 windows, a long animation to export.
-    StepperProblem diagonal;
+    StepperProblem diagonal = lecture_example();
     diagonal.input = Tensor::filled({1, 16, 16});
     for (int64_t i = 0; i < 16; ++i) diagonal.input.data[size_t(i * 16 + i)] = 9.0f;
-    diagonal.weight = as_weight(grid({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}));
-    diagonal.bias = Tensor::filled({1});
+    diagonal.weighted()->weight = as_weight(grid({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}));
+    diagonal.weighted()->bias = Tensor::filled({1});
     v.push_back({"diagonal16", diagonal});
     for (StepperPreset& t : transpose_presets()) v.push_back(std::move(t));
     return v;

@@ -51,49 +51,63 @@ Status StepperModel::apply(const StepperEdit& edit) {
     bool restart = false;
     std::string preset;
     if (const auto* x = std::get_if<e::Load>(&edit)) {
-        p = x->problem;
+        load_remembering(x->problem);
         preset = x->preset;
         restart = true;
     } else if (const auto* x = std::get_if<e::Replace>(&edit)) {
         p = x->problem;
     } else if (const auto* x = std::get_if<e::SetOp>(&edit)) {
-        if (x->op == p.op) return m_error ? Status(*m_error) : Status();
+        if (x->op == p.op()) return m_error ? Status(*m_error) : Status();
         // Into or out of a transposed problem the kernel's axes differ (C×O vs O×C): start from an example.
-        if (transposed()) p = lecture_example();
-        if (x->op == Op::ConvTranspose) p = transpose_presets()[0].problem;
-        p.op = x->op;
-        if (is_conv() && p.weight.numel() == 0) {
-            p.weight = lecture_kernel(p.input.dim(0));
-            p.bias = Tensor::filled({1});
+        if (transposed()) load_remembering(lecture_example());
+        if (x->op == Op::ConvTranspose) {
+            load_remembering(transpose_presets()[0].problem);
+        } else if (is_pool(x->op)) {
+            // Conv to pool and back keeps the kernel, and pool to conv and back the window: remembered.
+            if (const ConvProblem* c = p.weighted()) m_conv_memory = *c;
+            if (!p.pool()) p.operation = PoolProblem{m_pool_memory};
+            p.pool()->op = x->op;
+        } else if (const Pool2dParams* q = p.pool()) {
+            m_pool_memory = *q;
+            p.operation = m_conv_memory;
+        }
+        if (is_conv() && p.weighted()->weight.numel() == 0) {
+            p.weighted()->weight = lecture_kernel(p.input.dim(0));
+            p.weighted()->bias = Tensor::filled({1});
         }
     } else if (const auto* x = std::get_if<e::ResizeInput>(&edit)) {
         if (auto s = in_range({x->h, x->w}, L::kSide); !s) return s;
         if (auto s = in_range({x->c}, L::kInChannels); !s) return s;
         p.input = resized(p.input, {x->c, x->h, x->w});
-        if (is_conv() || p.weight.numel() > 0) {
-            const Shape ws = p.weight.shape;
-            if (ws.size() == 4)
-                p.weight = resized(p.weight, transposed() ? Shape{x->c, ws[1], ws[2], ws[3]}
-                                                          : Shape{ws[0], x->c, ws[2], ws[3]});
-        }
+        // The kernel follows C, a remembered one too (pooling now, conv again later).
+        Tensor& weight = conv_half().weight;
+        if (const Shape ws = weight.shape; ws.size() == 4)
+            weight = resized(
+                weight, transposed() ? Shape{x->c, ws[1], ws[2], ws[3]} : Shape{ws[0], x->c, ws[2], ws[3]});
     } else if (const auto* x = std::get_if<e::ResizeKernel>(&edit)) {
         if (!is_conv()) return fail<ErrCode::lab_no_size>();
         if (auto s = in_range({x->kh, x->kw}, L::kKernel); !s) return s;
         if (auto s = in_range({x->o}, L::kOutChannels); !s) return s;
-        p.weight = resized(p.weight, {x->o, C, x->kh, x->kw});
-        p.bias = resized_bias(p.bias, x->o);
+        ConvProblem& c = *p.weighted();
+        c.weight = resized(c.weight, {x->o, C, x->kh, x->kw});
+        c.bias = resized_bias(c.bias, x->o);
     } else if (const auto* x = std::get_if<e::SetConv>(&edit)) {
-        p.conv = x->params;
+        conv_half().conv = x->params;
     } else if (const auto* x = std::get_if<e::SetPool>(&edit)) {
-        p.pool = x->params;
+        // The operation stays: max or average is SetOp's.
+        Pool2dParams& q = pool_half();
+        const Op op = q.op;
+        q = x->params;
+        q.op = op;
     } else if (const auto* x = std::get_if<e::SetBias>(&edit)) {
         for (float v : x->values)
             if (!std::isfinite(v)) return fail<ErrCode::token_not_a_number>(format_number(v));
-        p.has_bias = x->on;
-        if (!x->values.empty()) p.bias = Tensor({int64_t(x->values.size())}, x->values);
+        ConvProblem& c = conv_half();
+        c.has_bias = x->on;
+        if (!x->values.empty()) c.bias = Tensor({int64_t(x->values.size())}, x->values);
     } else if (const auto* x = std::get_if<e::SetCell>(&edit)) {
         if (!std::isfinite(x->value)) return fail<ErrCode::token_not_a_number>(format_number(x->value));
-        const Tensor& t = x->kernel ? p.weight : p.input;
+        Tensor& t = x->kernel ? conv_half().weight : p.input;
         const int r = x->kernel ? 4 : 3;
         if (t.rank() != r) return fail<ErrCode::stepper_input_rank>(shape_to_string(t.shape));
         const int64_t at[4] = {x->o, x->c, x->y, x->x};
@@ -106,10 +120,10 @@ Status StepperModel::apply(const StepperEdit& edit) {
                 return fail<ErrCode::index_outside>(fail_code(words[d + 4 - r], {}), v, n - 1);
             index = index * size_t(n) + size_t(v);
         }
-        (x->kernel ? p.weight : p.input).data[index] = x->value;
+        t.data[index] = x->value;
     } else if (const auto* x = std::get_if<e::Randomize>(&edit)) {
         randomize_small_ints(p.input, x->seed, 0, 5);
-        if (is_conv() || transposed()) randomize_small_ints(p.weight, x->seed + 1, -1, 2);
+        if (ConvProblem* c = p.weighted()) randomize_small_ints(c->weight, x->seed + 1, -1, 2);
     }
     m_preset = preset;
     if (restart) {
@@ -121,13 +135,36 @@ Status StepperModel::apply(const StepperEdit& edit) {
     return m_error ? Status(*m_error) : Status();
 }
 
+void StepperModel::load_remembering(StepperProblem p) {
+    m_problem = std::move(p);
+    m_conv_memory = {};
+    m_pool_memory = {};
+}
+
+ConvProblem& StepperModel::conv_half() {
+    ConvProblem* c = m_problem.weighted();
+    return c ? *c : m_conv_memory;
+}
+
+Pool2dParams& StepperModel::pool_half() {
+    Pool2dParams* q = m_problem.pool();
+    return q ? *q : m_pool_memory;
+}
+
 bool StepperModel::load_preset(std::string_view key) {
     for (StepperPreset& p : stepper_presets())
         if (p.key == key) {
             (void)apply(stepper_edit::Load{std::move(p.problem), std::string(key)});
+            m_im2col_open = key == "im2col_lecture";
             return true;
         }
     return false;
+}
+
+Status StepperModel::restore(Snapshot s) {
+    m_conv_memory = std::move(s.conv_memory);
+    m_pool_memory = std::move(s.pool_memory);
+    return apply(stepper_edit::Replace{std::move(s.problem)});
 }
 
 // [SECTION] Solving and what the view draws from it

@@ -103,13 +103,38 @@ public:
     // value that is not finite) is refused and nothing changes; otherwise the problem changes and is solved
     // again, and the error is the problem's refusal (kept, so the view shows the grids and why: error()).
     Status apply(const StepperEdit& edit);
-    // Loads the preset named `key` (see stepper_presets); false when there is none.
+    // Loads the preset named `key` (see stepper_presets), opening the im2col panel for "im2col_lecture" and
+    // closing it for the others; false when there is none.
     bool load_preset(std::string_view key);
     const StepperProblem& problem() const { return m_problem; }
     // The preset the problem is, or empty once edited.
     const std::string& preset() const { return m_preset; }
-    bool is_conv() const { return m_problem.op == Op::Conv; }
-    bool transposed() const { return m_problem.op == Op::ConvTranspose; }
+    bool is_conv() const { return m_problem.op() == Op::Conv; }
+    bool transposed() const { return m_problem.op() == Op::ConvTranspose; }
+
+    // [SECTION] Undo
+
+    // What one undo step restores: the problem and what is remembered of the other operation (so that an
+    // undo back to a conv problem and a switch to pooling find the window they had then).
+    struct Snapshot {
+        StepperProblem problem;
+        ConvProblem conv_memory;
+        Pool2dParams pool_memory;
+        bool operator==(const Snapshot&) const = default;
+    };
+    Snapshot snapshot() const { return {m_problem, m_conv_memory, m_pool_memory}; }
+    // True when the problem (or what is remembered) differs from `s`: an edit since that snapshot.
+    bool changed_since(const Snapshot& s) const { return !(snapshot() == s); }
+    // Back to a snapshot (an undo or redo): the playhead is kept where the problem allows; the error is the
+    // restored problem's refusal, if any.
+    Status restore(Snapshot s);
+
+    // [SECTION] The im2col panel
+
+    // The conv's im2col panel (W_row × X_cols) is open: view state the model keeps, so that a scene carries
+    // it and a preset sets it.
+    bool im2col_open() const { return m_im2col_open; }
+    void set_im2col_open(bool open) { m_im2col_open = open; }
 
     // [SECTION] The solution
 
@@ -171,8 +196,18 @@ public:
 
 private:
     void solve();
+    // A new problem, with nothing remembered of the other operation.
+    void load_remembering(StepperProblem p);
+    // The conv half the edits change: the problem's, or while pooling the one remembered for conv.
+    ConvProblem& conv_half();
+    // The pooling half: the problem's, or while convolving the one remembered for pooling.
+    Pool2dParams& pool_half();
 
     StepperProblem m_problem;
+    // What the other operation had, so that conv → pool → conv keeps the kernel and pool → conv → pool the
+    // window (the problem holds only its own operation's parameters).
+    ConvProblem m_conv_memory;
+    Pool2dParams m_pool_memory;
     std::string m_preset = "lecture";
     std::optional<StepperSolution> m_solution;
     std::optional<ScatterPlan> m_scatter;
@@ -182,6 +217,7 @@ private:
     StepSequence m_seq{{}};
     Playhead m_ph;
     bool m_gather_view = false;
+    bool m_im2col_open = false;
     bool m_playing = false;
     float m_accum = 0.0f;
     bool m_predict = false;

@@ -14,7 +14,12 @@
 
 namespace convscope {
 
+<<<<<<< HEAD
 ConvTranspose2dParams transpose_params(const StepperProblem& p) {
+=======
+// The problem's parameters as ConvTranspose2d's.
+ConvTranspose2dParams transpose_params(const ConvTransposeProblem& p) {
+>>>>>>> problems
     ConvTranspose2dParams t;
     t.stride = p.conv.stride;
     t.padding = p.conv.padding.amount;
@@ -29,11 +34,12 @@ namespace {
 
 // PyTorch's checks (plan_conv_transpose2d, with its readable errors), for a C×H×W input.
 Result<ConvTransposePlan> plan_of(const StepperProblem& p) {
-    if (p.op != Op::ConvTranspose) return fail<ErrCode::st_not_transposed>();
+    const ConvTransposeProblem* t = p.transposed();
+    if (!t) return fail<ErrCode::st_not_transposed>();
     if (p.input.rank() != 3) return fail<ErrCode::stepper_input_rank>(shape_to_string(p.input.shape));
-    if (p.conv.padding.kind != PaddingKind::Explicit) return fail<ErrCode::st_numeric_padding>();
-    return plan_conv_transpose2d(p.input.shape, p.weight.shape, p.has_bias ? &p.bias.shape : nullptr,
-                                 transpose_params(p));
+    if (t->conv.padding.kind != PaddingKind::Explicit) return fail<ErrCode::st_numeric_padding>();
+    return plan_conv_transpose2d(p.input.shape, t->weight.shape, t->has_bias ? &t->bias.shape : nullptr,
+                                 transpose_params(*t));
 }
 
 }  // namespace
@@ -56,9 +62,10 @@ std::vector<int64_t> ScatterPlan::term_counts() const {
 Result<ScatterPlan> plan_scatter(const StepperProblem& p) {
     auto P = plan_of(p);
     if (!P) return P.err();
-    const Conv2dParams& c = p.conv;
+    const ConvTransposeProblem& t = *p.transposed();
+    const Conv2dParams& c = t.conv;
     const int64_t C = p.input.dim(0), H = p.input.dim(1), W = p.input.dim(2);
-    const int64_t og = p.weight.dim(1), kh = p.weight.dim(2), kw = p.weight.dim(3);
+    const int64_t og = t.weight.dim(1), kh = t.weight.dim(2), kw = t.weight.dim(3);
     const int64_t cg = C / c.groups;
     ScatterPlan plan;
     plan.out_channels = og * c.groups;
@@ -67,10 +74,10 @@ Result<ScatterPlan> plan_scatter(const StepperProblem& p) {
     const size_t n = size_t(plan.out_channels * plan.oh * plan.ow);
     plan.overlap.assign(n, 0);
     plan.start.assign(n, 0.0f);
-    if (p.has_bias)
+    if (t.has_bias)
         for (int64_t o = 0; o < plan.out_channels; ++o)
             for (int64_t i = 0; i < plan.oh * plan.ow; ++i)
-                plan.start[size_t(o * plan.oh * plan.ow + i)] = p.bias.data[size_t(o)];
+                plan.start[size_t(o * plan.oh * plan.ow + i)] = t.bias.data[size_t(o)];
     std::vector<float> sum = plan.start;
     plan.stamps.reserve(size_t(C * H * W));
     for (int64_t ci = 0; ci < C; ++ci)
@@ -85,7 +92,7 @@ Result<ScatterPlan> plan_scatter(const StepperProblem& p) {
                             const int64_t ox = ix * c.stride.w - c.padding.amount.w + kx * c.dilation.w;
                             if (oy < 0 || oy >= plan.oh || ox < 0 || ox >= plan.ow) continue;
                             const int64_t o = g * og + oo;
-                            const float w = p.weight.data[size_t(((ci * og + oo) * kh + ky) * kw + kx)];
+                            const float w = t.weight.data[size_t(((ci * og + oo) * kh + ky) * kw + kx)];
                             const size_t at = size_t(plan.index(o, oy, ox));
                             sum[at] += st.x * w;
                             ++plan.overlap[at];
@@ -144,22 +151,20 @@ bool GatherProblem::source(int64_t gy, int64_t gx, int64_t& iy, int64_t& ix) con
 Result<GatherProblem> gather_problem(const StepperProblem& p) {
     auto P = plan_of(p);
     if (!P) return P.err();
-    auto form = as_convolution(p.input, p.weight, transpose_params(p));
+    const ConvTransposeProblem& t = *p.transposed();
+    auto form = as_convolution(p.input, t.weight, transpose_params(t));
     if (!form) return form.err();
     GatherProblem g;
-    g.stride_h = p.conv.stride.h;
-    g.stride_w = p.conv.stride.w;
+    g.stride_h = t.conv.stride.h;
+    g.stride_w = t.conv.stride.w;
     g.in_h = p.input.dim(1);
     g.in_w = p.input.dim(2);
     g.off_h = form->pad_before.h;
     g.off_w = form->pad_before.w;
     StepperProblem& q = g.conv;
-    q.op = Op::Conv;
     q.input = std::move(form->input);
-    q.weight = std::move(form->weight);
-    q.conv = form->params;
-    q.has_bias = p.has_bias;
-    q.bias = p.has_bias ? p.bias : Tensor::filled({P->o});
+    q.operation = ConvProblem{std::move(form->weight), t.has_bias ? t.bias : Tensor::filled({P->o}),
+                              t.has_bias, form->params};
     return g;
 }
 
@@ -205,23 +210,23 @@ std::vector<StepperPreset> transpose_presets() {
     std::vector<StepperPreset> v;
     // 2×2 → 5×5 with k3, s2: the kernel is not a multiple of the stride, so stamps overlap on a checkerboard.
     StepperProblem cb;
-    cb.op = Op::ConvTranspose;
     cb.input = Tensor({1, 2, 2}, {1, 2, 3, 4});
-    cb.weight = Tensor({1, 1, 3, 3}, {1, 1, 1, 1, 1, 1, 1, 1, 1});
-    cb.bias = Tensor::filled({1});
-    cb.conv.stride = Pair(2);
+    ConvTransposeProblem& cbt = cb.operation.emplace<ConvTransposeProblem>();
+    cbt.weight = Tensor({1, 1, 3, 3}, {1, 1, 1, 1, 1, 1, 1, 1, 1});
+    cbt.bias = Tensor::filled({1});
+    cbt.conv.stride = Pair(2);
     v.push_back({"transpose_checkerboard", cb});
 
     // A DCGAN generator's upsampling step: k4, s2, p1 doubles 4×4 to 8×8, and every output gets 4 products.
     StepperProblem dc;
-    dc.op = Op::ConvTranspose;
     dc.input = Tensor::filled({1, 4, 4});
     randomize_small_ints(dc.input, 3, 0, 3);
-    dc.weight = Tensor::filled({1, 1, 4, 4});
-    randomize_small_ints(dc.weight, 9, 0, 2);
-    dc.bias = Tensor::filled({1});
-    dc.conv.stride = Pair(2);
-    dc.conv.padding = Padding(1);
+    ConvTransposeProblem& dct = dc.operation.emplace<ConvTransposeProblem>();
+    dct.weight = Tensor::filled({1, 1, 4, 4});
+    randomize_small_ints(dct.weight, 9, 0, 2);
+    dct.bias = Tensor::filled({1});
+    dct.conv.stride = Pair(2);
+    dct.conv.padding = Padding(1);
     v.push_back({"transpose_dcgan", dc});
 
     // The lecture example again, to be read as W_row × X_cols.

@@ -45,7 +45,7 @@ void NetworkView::apply_options(const GuiOptions& o) {
     m_model.load_photo(path, m_photo_asked);
 }
 
-// Scenes: the input and the layer stack (core/lesson/lesson.cpp checked that every layer parses). Showing a
+// Scenes: the input and the layer stack (core/lesson/lesson_read.cpp checked that every layer parses). Showing a
 // scene is not an edit: the undo history starts afresh.
 bool NetworkView::load_scene(const Scene& scene) {
     if (scene.view != SceneView::Network) return false;

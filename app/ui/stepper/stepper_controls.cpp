@@ -101,8 +101,7 @@ void StepperView::draw_examples(ViewContext& ctx) {
                           preset.empty() ? tr(Str::preset_custom) : preset_name(preset))) {
         for (const StepperPreset& p : stepper_presets())
             if (ImGui::Selectable(preset_name(p.key), p.key == preset)) {
-                load(p.problem, std::string(p.key));
-                m_im2col.open = p.key == "im2col_lecture";
+                (void)m_model.load_preset(p.key);
             }
         ImGui::EndCombo();
     }
@@ -118,7 +117,7 @@ void StepperView::draw_controls(ViewContext& ctx) {
     ImGui::Separator();
 
     // Operation
-    int op = int(problem().op);
+    int op = int(problem().op());
     const char* ops[] = {tr(Str::op_conv), tr(Str::op_max), tr(Str::op_avg), tr(Str::op_conv_transpose)};
     if (ImGui::Combo(above(Str::op), &op, ops, 4)) send(ctx, stepper_edit::SetOp{Op(op)});
 
@@ -147,7 +146,7 @@ void StepperView::draw_controls(ViewContext& ctx) {
 // [SECTION] Conv and pool parameters
 
 void StepperView::draw_conv_controls(ViewContext& ctx) {
-    const StepperProblem& pr = problem();
+    const ConvProblem& pr = weighted();
     int64_t o = pr.weight.dim(0), kh = pr.weight.dim(2), kw = pr.weight.dim(3);
     int oi = int(o);
     if (ImGui::SliderInt(above(Str::out_channels), &oi, 1, L::kOutChannels, "%d",
@@ -157,7 +156,7 @@ void StepperView::draw_conv_controls(ViewContext& ctx) {
     if (o != pr.weight.dim(0) || kh != pr.weight.dim(2) || kw != pr.weight.dim(3))
         send(ctx, stepper_edit::ResizeKernel{o, kh, kw});
 
-    Conv2dParams p = problem().conv;
+    Conv2dParams p = pr.conv;
     bool changed = pair_slider(above(Str::stride), p.stride.h, p.stride.w, 1, L::kStride, -L::kStride);
     int kind = int(p.padding.kind);
     const char* kinds[] = {tr(Str::padding_numbers), "same", "valid"};
@@ -175,8 +174,8 @@ void StepperView::draw_conv_controls(ViewContext& ctx) {
         p.padding_mode = PaddingMode(mode);
         changed = true;
     }
-    bool has_bias = problem().has_bias;
-    std::vector<float> bias = problem().bias.data;
+    bool has_bias = pr.has_bias;
+    std::vector<float> bias = pr.bias.data;
     bool bias_changed = ImGui::Checkbox(tr(Str::bias), &has_bias);
     if (has_bias)
         for (size_t i = 0; i < bias.size(); ++i) {
@@ -191,11 +190,12 @@ void StepperView::draw_conv_controls(ViewContext& ctx) {
     ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
     ImGui::TextWrapped("%s", tr(p.flip ? Str::flip_on_caption : Str::flip_off_caption));
     ImGui::PopStyleColor();
-    ImGui::Checkbox(tr(Str::im2col_toggle), &m_im2col.open);
+    bool im2col = m_model.im2col_open();
+    if (ImGui::Checkbox(tr(Str::im2col_toggle), &im2col)) m_model.set_im2col_open(im2col);
 }
 
 void StepperView::draw_pool_controls(ViewContext& ctx) {
-    Pool2dParams p = problem().pool;
+    Pool2dParams p = *problem().pool();
     bool changed = pair_slider(above(Str::kernel_hw), p.kernel.h, p.kernel.w, 1, L::kKernel);
     Pair s = p.effective_stride();
     if (pair_slider(above(Str::stride), s.h, s.w, 1, L::kStride, -L::kStride)) {
@@ -203,11 +203,11 @@ void StepperView::draw_pool_controls(ViewContext& ctx) {
         changed = true;
     }
     if (pair_slider(above(Str::padding), p.padding.h, p.padding.w, 0, L::kPad, -L::kPad)) changed = true;
-    if (problem().op == Op::MaxPool &&
+    if (problem().op() == Op::MaxPool &&
         pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, L::kDilation))
         changed = true;
     if (ImGui::Checkbox(tr(Str::ceil_mode), &p.ceil_mode)) changed = true;
-    if (problem().op == Op::AvgPool && ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
+    if (problem().op() == Op::AvgPool && ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
         changed = true;
     if (changed) send(ctx, stepper_edit::SetPool{p});
 }

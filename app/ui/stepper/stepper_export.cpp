@@ -108,9 +108,10 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
     for (char c : m_model.error() ? tr_error(*m_model.error()) : std::string())
         if (c != '"' && c != '\\' && uint8_t(c) >= 0x20) error += c;
     const Playhead ph = m_model.playhead();
-    std::string panel = transposed()         ? m_transpose.report(ph, m_model.sequence())
-                        : m_model.solution() ? m_im2col.report(*m_model.solution(), ph)
-                                             : "";
+    std::string panel = transposed() ? m_transpose.report(ph, m_model.sequence())
+                        : m_model.solution() && m_model.im2col_open()
+                            ? m_im2col.report(*m_model.solution(), ph)
+                            : "";
     if (!panel.empty()) panel = "," + panel;
     const std::string report = std::string(head) + grids + "],\"error\":\"" + error + "\"" + panel + "}\n";
     if (report == m_last_report) return;

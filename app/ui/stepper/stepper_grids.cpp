@@ -52,7 +52,8 @@ StepperView::Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     L.label_h = L.label_px * 1.3f;
     const int64_t C = channels();
     const int64_t ph = m_model.extent_h(), pw = m_model.extent_w();
-    const int64_t kh = is_conv() ? problem().weight.dim(2) : 0, kw = is_conv() ? problem().weight.dim(3) : 0;
+    const int64_t kh = is_conv() ? weighted().weight.dim(2) : 0,
+                  kw = is_conv() ? weighted().weight.dim(3) : 0;
     const StepperSolution* so = m_model.solution();
     const int64_t O = so ? so->out_channels : 0;
     const int64_t oh = so ? so->oh : 0, ow = so ? so->ow : 0;
@@ -60,7 +61,7 @@ StepperView::Layout StepperView::layout(ViewContext& ctx, ImVec2 avail) const {
     ImFont* lf = ctx.fonts.for_size(L.label_px);
     const auto label_w = [&](const std::string& text) { return text_size(lf, L.label_px * 0.85f, text).x; };
     const float lin = label_w(input_label(C - 1));
-    const float lk = is_conv() ? label_w(kernel_label(problem().weight.dim(0) - 1, C - 1)) : 0.0f;
+    const float lk = is_conv() ? label_w(kernel_label(weighted().weight.dim(0) - 1, C - 1)) : 0.0f;
     const float lout = O ? label_w(output_label(O - 1)) : 0.0f;
     const auto gap_at = [&](float cell) { return std::max(m_t * 1.3f, cell * 0.6f); };
     const auto block_gap_at = [&](float cell) { return std::max(m_t * 0.8f, cell * 0.35f); };
@@ -151,7 +152,7 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
     grid_label(dl, ctx, L.label_px, L.label_h, o, L.in_w, pal.strong(Role::Input), input_label(c));
 
     const Trace* t = current_trace();
-    const PaddingMode mode = is_conv() ? problem().conv.padding_mode : PaddingMode::Zeros;
+    const PaddingMode mode = is_conv() ? weighted().conv.padding_mode : PaddingMode::Zeros;
     const AxisSize ah = so ? axis_size(so->axis_h) : AxisSize{};
     const AxisSize aw = so ? axis_size(so->axis_w) : AxisSize{};
 
@@ -186,7 +187,7 @@ void StepperView::draw_input_grid(ViewContext& ctx, const Layout& L, int64_t c) 
             dl->AddRect(a, b, pal.grid_line, 0, 0, thin_line(L.cell));
             ImU32 text_col = is_term ? text_on(fill) : pad ? pal.strong(Role::Padding) : pal.text;
             std::string text =
-                (pad && !is_conv() && problem().op == Op::MaxPool) ? "−∞" : format_number_typeset(value);
+                (pad && !is_conv() && problem().op() == Op::MaxPool) ? "−∞" : format_number_typeset(value);
             if (in_window && is_conv()) {
                 const TraceTerm& term = t->terms[it->second];
                 // The value above, the weight it is multiplied by below on a strip of the kernel's colour:
@@ -245,8 +246,8 @@ void StepperView::draw_kernel_grid(ViewContext& ctx, const Layout& L, int64_t c)
     const float cell = L.cell;
     const Trace* t = current_trace();
     const int64_t o = t ? t->o : 0;
-    const Tensor& weight = problem().weight;
-    const bool flip = problem().conv.flip;
+    const Tensor& weight = weighted().weight;
+    const bool flip = weighted().conv.flip;
     const int64_t C = channels(), kh = weight.dim(2), kw = weight.dim(3);
     const ImVec2 org = L.kernel[size_t(c)];
     record_grid(org, ImVec2(org.x + float(kw) * cell, org.y + float(kh) * cell));

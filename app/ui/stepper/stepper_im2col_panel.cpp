@@ -157,7 +157,7 @@ void Im2colPanel::draw(ViewContext& ctx, const StepperSolution& s, Playhead ph, 
 }
 
 std::string Im2colPanel::report(const StepperSolution& s, Playhead ph) const {
-    if (!open || ph.window < 0 || ph.window >= s.window_count()) return "";
+    if (ph.window < 0 || ph.window >= s.window_count()) return "";
     const Trace& t = s.traces[size_t(ph.window)];
     auto m = im2col_matrix(s, t.o);
     if (!m) return "";

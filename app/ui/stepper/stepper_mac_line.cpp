@@ -28,8 +28,7 @@ std::vector<StepperView::Token> StepperView::mac_tokens() const {
         v.push_back(Token{std::move(text), col, 0, false});
     };
     // The lecture's formula heads the lines when there is more than one plain sum.
-    if ((t->kind == Op::Conv || t->kind == Op::ConvTranspose) &&
-        (t->channels.size() > 1 || t->has_bias)) {
+    if ((t->kind == Op::Conv || t->kind == Op::ConvTranspose) && (t->channels.size() > 1 || t->has_bias)) {
         // A sentence as one token per word, so it wraps like the sums do.
         const std::string text = tr(Str::mac_formula);
         for (size_t at = 0; at < text.size();) {
@@ -155,11 +154,12 @@ std::vector<std::string> StepperView::size_lines(std::vector<std::string>* notes
         const std::string q = format_number(l.note->quotient);
         const std::string fl = std::to_string(l.note->floored);
         const int64_t n = l.note->unreached;
-        const std::string which = n == 1 ? std::string(tr(l.rows ? Str::rows_1 : Str::cols_1))
-                                         : l.rows ? trf(Str::rows_n, int(n)) : trf(Str::cols_n, int(n));
+        const std::string which = n == 1   ? std::string(tr(l.rows ? Str::rows_1 : Str::cols_1))
+                                  : l.rows ? trf(Str::rows_n, int(n))
+                                           : trf(Str::cols_n, int(n));
         notes->push_back(trf(Str::floor_note, l.name, q.c_str(), fl.c_str(), which.c_str()));
     }
-    if (notes && is_conv() && problem().conv.flip) notes->push_back(tr(Str::flip_on_caption));
+    if (notes && is_conv() && weighted().conv.flip) notes->push_back(tr(Str::flip_on_caption));
     return lines;
 }
 
@@ -218,7 +218,7 @@ void StepperView::draw_legend(ViewContext& ctx, bool vertical, float width) {
     if (is_conv()) item(Role::Kernel, tr(Str::label_kernel), false);
     item(Role::Output, tr(Str::label_output), false);
     item(Role::Window, tr(Str::legend_window), true);
-    if (problem().op == Op::MaxPool) item(Role::Chosen, tr(Str::legend_chosen), true);
+    if (problem().op() == Op::MaxPool) item(Role::Chosen, tr(Str::legend_chosen), true);
     if (so) {
         const AxisSize ah = axis_size(so->axis_h), aw = axis_size(so->axis_w);
         if (ah.reached < ah.padded_in || aw.reached < aw.padded_in)

@@ -50,13 +50,12 @@ private:
 
 class Im2colPanel {
 public:
-    bool open = false;
-
     // X_cols with the current window's column, W_row, and W_row × X_cols = Y (output channel of the current
     // window), within `avail`; the stepper draws its multiply-accumulate line below.
     void draw(ViewContext& ctx, const StepperSolution& s, Playhead ph, const StepSequence& seq, float t,
               ImVec2 avail, GridRects& grids);
-    // For --report-layout: `"im2col":{…}` with the current column, the kernel row and their product.
+    // For --report-layout (asked while the model says the panel is open): `"im2col":{…}` with the current
+    // column, the kernel row and their product.
     std::string report(const StepperSolution& s, Playhead ph) const;
 };
 

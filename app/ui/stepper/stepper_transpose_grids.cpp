@@ -18,8 +18,9 @@ void TransposePanel::draw_scatter(ViewContext& ctx, Playhead ph, const StepSeque
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ScatterPlan& plan = *m_model->scatter();
     const StepperProblem& p = problem();
-    const int64_t H = p.input.dim(1), W = p.input.dim(2), og = p.weight.dim(1);
-    const int64_t kh = p.weight.dim(2), kw = p.weight.dim(3);
+    const ConvTransposeProblem& tp = *p.transposed();
+    const int64_t H = p.input.dim(1), W = p.input.dim(2), og = tp.weight.dim(1);
+    const int64_t kh = tp.weight.dim(2), kw = tp.weight.dim(3);
     ph = seq.clamp(ph);
     const ScatterStamp* stamp = ph.window >= 0 ? &plan.stamps[size_t(ph.window)] : nullptr;
     const bool complete = seq.complete(ph);
@@ -30,7 +31,7 @@ void TransposePanel::draw_scatter(ViewContext& ctx, Playhead ph, const StepSeque
     const int64_t c = stamp ? stamp->c : 0;
     const int64_t o = term                             ? term->o
                       : stamp && !stamp->terms.empty() ? stamp->terms.back().o
-                                                       : (c / (p.input.dim(0) / p.conv.groups)) * og;
+                                                       : (c / (p.input.dim(0) / tp.conv.groups)) * og;
     const int64_t oo = o % og;
 
     // Sizes: the bottom text gets two lines; the grids share the rest.
@@ -64,7 +65,7 @@ void TransposePanel::draw_scatter(ViewContext& ctx, Playhead ph, const StepSeque
     const std::string k_label =
         (p.input.dim(0) > 1 || og > 1) ? trf(Str::label_kernel_oc, int(o), int(c)) : tr(Str::label_kernel);
     heading(dl, ctx, gk, "×", 1.0f, mid, gap, label_px, float(kw), 3, Role::Kernel, k_label);
-    kernel_grid(dl, ctx, gk, kh, kw, &p.weight.data[size_t((c * og + oo) * kh * kw)], term ? term->ky : -1,
+    kernel_grid(dl, ctx, gk, kh, kw, &tp.weight.data[size_t((c * og + oo) * kh * kw)], term ? term->ky : -1,
                 term ? term->kx : -1, grids);
 
     // Output: the overlap heat under the running sums; the stamp's cells outlined, its current product
@@ -90,7 +91,7 @@ void TransposePanel::draw_scatter(ViewContext& ctx, Playhead ph, const StepSeque
             if (ov == 0) hatch(dl, a, b, with_alpha(pal.text_muted, 0.4f), cell / 5, thin_line(cell));
             dl->AddRect(a, b, pal.grid_line, 0, 0, thin_line(cell));
             const ImU32 ink = text_on(fill);
-            if (reached[at] || (p.has_bias && ph.window >= 0))
+            if (reached[at] || (tp.has_bias && ph.window >= 0))
                 number(dl, ctx, a, cell, 0.42f, ink, num(partial.data[at]), 0.06f);
             if (ov > 0) {
                 const std::string n = "×" + std::to_string(ov);
@@ -149,7 +150,7 @@ void TransposePanel::draw_gather(ViewContext& ctx, Playhead ph, const StepSequen
     const StepperSolution& s = *m_model->solution();
     const GatherProblem& g = *m_model->gather();
     const Tensor& gi = g.conv.input;
-    const Tensor& gw = g.conv.weight;
+    const Tensor& gw = g.conv.weighted()->weight;
     const int64_t GH = gi.dim(1), GW = gi.dim(2), cg = gw.dim(1), kh = gw.dim(2), kw = gw.dim(3);
     ph = seq.clamp(ph);
     const Trace* tr_now = ph.window >= 0 ? &s.traces[size_t(ph.window)] : nullptr;

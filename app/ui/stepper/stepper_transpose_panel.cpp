@@ -50,37 +50,39 @@ bool TransposePanel::draw_controls(StepperProblem& p, bool& view_changed) {
         view_changed = true;
     }
     const int64_t C = p.input.dim(0);
+    ConvTransposeProblem& tp = *p.transposed();
     // A kernel of another shape (a hand-written scene): start from C × 1 × 3 × 3 ones.
-    if (p.weight.rank() != 4 || p.weight.dim(0) != C) {
-        p.weight = Tensor::filled({C, 1, 3, 3}, 1.0f);
-        p.bias = Tensor::filled({p.conv.groups});
+    if (tp.weight.rank() != 4 || tp.weight.dim(0) != C) {
+        tp.weight = Tensor::filled({C, 1, 3, 3}, 1.0f);
+        tp.bias = Tensor::filled({tp.conv.groups});
         changed = true;
     }
-    Pair k(p.weight.dim(2), p.weight.dim(3));
-    int og = int(p.weight.dim(1));
+    Pair k(tp.weight.dim(2), tp.weight.dim(3));
+    int og = int(tp.weight.dim(1));
     ImGui::TextUnformatted(tr(Str::tr_out_channels));
     if (ImGui::SliderInt("##tr_og", &og, 1, kMaxOut, "%d", ImGuiSliderFlags_AlwaysClamp)) changed = true;
     if (pair_slider("tr_k", Str::kernel_hw, k, 1, kMaxKernel)) changed = true;
     if (changed) {
-        p.weight = resized(p.weight, {C, og, k.h, k.w});
-        const int64_t O = og * p.conv.groups;
-        p.bias = resized(Tensor({1, 1, p.bias.numel()}, p.bias.data), {1, 1, O});
-        p.bias.shape = {O};
+        tp.weight = resized(tp.weight, {C, og, k.h, k.w});
+        const int64_t O = og * tp.conv.groups;
+        tp.bias = resized(Tensor({1, 1, tp.bias.numel()}, tp.bias.data), {1, 1, O});
+        tp.bias.shape = {O};
     }
-    Conv2dParams& c = p.conv;
+    Conv2dParams& c = tp.conv;
     c.padding.kind = PaddingKind::Explicit;
     if (pair_slider("tr_s", Str::stride, c.stride, 1, kMaxStride)) changed = true;
     if (pair_slider("tr_p", Str::padding, c.padding.amount, 0, kMaxPad)) changed = true;
     // output_padding must stay below stride or dilation (PyTorch's rule): the slider's range says so.
     const int op_hi = int(std::max({c.stride.h, c.stride.w, c.dilation.h, c.dilation.w})) - 1;
-    if (pair_slider("tr_op", Str::tr_output_padding, p.output_padding, 0, std::max(0, op_hi))) changed = true;
+    if (pair_slider("tr_op", Str::tr_output_padding, tp.output_padding, 0, std::max(0, op_hi)))
+        changed = true;
     if (pair_slider("tr_d", Str::dilation, c.dilation, 1, kMaxDilation)) changed = true;
-    if (ImGui::Checkbox(tr(Str::bias), &p.has_bias)) changed = true;
-    if (p.has_bias)
-        for (int64_t i = 0; i < p.bias.numel(); ++i) {
+    if (ImGui::Checkbox(tr(Str::bias), &tp.has_bias)) changed = true;
+    if (tp.has_bias)
+        for (int64_t i = 0; i < tp.bias.numel(); ++i) {
             ImGui::PushID(int(i) + 1000);
             const std::string l = std::string(tr(Str::bias)) + " " + std::to_string(i);
-            if (ImGui::InputFloat(l.c_str(), &p.bias.data[size_t(i)], 1.0f, 0.0f, "%g")) changed = true;
+            if (ImGui::InputFloat(l.c_str(), &tp.bias.data[size_t(i)], 1.0f, 0.0f, "%g")) changed = true;
             ImGui::PopID();
         }
     (void)kMaxSide;
@@ -92,11 +94,12 @@ bool TransposePanel::draw_controls(StepperProblem& p, bool& view_changed) {
 void TransposePanel::draw_header(ViewContext& ctx, float t, float width) {
     const Palette& pal = palette();
     const StepperProblem& p = problem();
-    const Conv2dParams& c = p.conv;
-    const TransposeAxis ah = transpose_axis(p.input.dim(1), p.weight.dim(2), c.stride.h, c.padding.amount.h,
-                                            c.dilation.h, p.output_padding.h);
-    const TransposeAxis aw = transpose_axis(p.input.dim(2), p.weight.dim(3), c.stride.w, c.padding.amount.w,
-                                            c.dilation.w, p.output_padding.w);
+    const ConvTransposeProblem& tp = *p.transposed();
+    const Conv2dParams& c = tp.conv;
+    const TransposeAxis ah = transpose_axis(p.input.dim(1), tp.weight.dim(2), c.stride.h, c.padding.amount.h,
+                                            c.dilation.h, tp.output_padding.h);
+    const TransposeAxis aw = transpose_axis(p.input.dim(2), tp.weight.dim(3), c.stride.w, c.padding.amount.w,
+                                            c.dilation.w, tp.output_padding.w);
     ImFont* f = ctx.fonts.for_size(t);
     const float x0 = ImGui::GetCursorPosX();
     for (const auto& [name, a] : {std::pair{"H_out", &ah}, std::pair{"W_out", &aw}}) {

@@ -20,7 +20,7 @@ namespace convscope::ui {
 // [SECTION] Options, scenes and undo
 
 void StepperView::apply_options(const GuiOptions& o) {
-    if (!o.preset.empty() && m_model.load_preset(o.preset)) m_im2col.open = o.preset == "im2col_lecture";
+    if (!o.preset.empty()) (void)m_model.load_preset(o.preset);
     m_pending_steps = o.step;
     m_pending_terms = o.step_terms;
     m_pending_gif = o.export_gif;
@@ -31,10 +31,10 @@ void StepperView::apply_options(const GuiOptions& o) {
 bool StepperView::load_scene(const Scene& scene) {
     if (scene.view != SceneView::Stepper) return false;
     load(scene.stepper.problem);
-    m_undo.reset(Snapshot{problem()});  // showing a scene is not an edit
+    m_undo.reset(m_model.snapshot());  // showing a scene is not an edit
     m_scene = scene;
     m_model.set_gather_view(scene.stepper.transpose_view == "gather");
-    m_im2col.open = scene.stepper.im2col;
+    m_model.set_im2col_open(scene.stepper.im2col);
     if (m_model.solution() && scene.stepper.window) {
         const int64_t w = std::clamp<int64_t>(*scene.stepper.window, 0, m_model.sequence().windows() - 1);
         m_model.set_playhead(Playhead{w, scene.stepper.term.value_or(INT64_MAX)});  // none: complete
@@ -49,7 +49,7 @@ std::optional<Scene> StepperView::current_scene() const {
     s.stepper.problem = problem();
     s.stepper.predict = m_model.predict();
     s.stepper.transpose_view = m_model.gather_view() ? "gather" : "scatter";
-    s.stepper.im2col = m_im2col.open;
+    s.stepper.im2col = m_model.im2col_open();
     s.stepper.window.reset();
     s.stepper.term.reset();
     if (const Playhead ph = m_model.playhead(); ph.window >= 0) {
@@ -59,16 +59,9 @@ std::optional<Scene> StepperView::current_scene() const {
     return s;
 }
 
-bool StepperView::Snapshot::operator==(const Snapshot& o) const {
-    return p.op == o.p.op && p.input.shape == o.p.input.shape && p.input.data == o.p.input.data &&
-           p.weight.shape == o.p.weight.shape && p.weight.data == o.p.weight.data &&
-           p.has_bias == o.p.has_bias && p.bias.data == o.p.bias.data && p.conv == o.p.conv &&
-           p.pool == o.p.pool && p.output_padding == o.p.output_padding;
-}
-
-bool StepperView::restore(std::optional<Snapshot> s) {
+bool StepperView::restore(std::optional<StepperModel::Snapshot> s) {
     if (!s) return false;
-    (void)m_model.apply(stepper_edit::Replace{std::move(s->p)});  // a refusal is drawn on the canvas
+    (void)m_model.restore(std::move(*s));  // a refusal is drawn on the canvas
     ++m_edits;
     return true;
 }
@@ -77,9 +70,8 @@ bool StepperView::restore(std::optional<Snapshot> s) {
 void StepperView::commit_settled_edit() {
     if (ImGui::IsMouseDown(ImGuiMouseButton_Left) || ImGui::IsAnyItemActive()) return;
     const bool first = !m_undo.current();
-    Snapshot now{problem()};
-    if (!first && *m_undo.current() == now) return;
-    m_undo.commit(std::move(now));
+    if (!first && !m_model.changed_since(*m_undo.current())) return;
+    m_undo.commit(m_model.snapshot());
     if (!first) ++m_edits;
 }
 
@@ -98,8 +90,8 @@ std::string StepperView::input_label(int64_t c) const {
     return channels() > 1 ? trf(Str::label_input_c, int(c)) : std::string(tr(Str::label_input));
 }
 std::string StepperView::kernel_label(int64_t o, int64_t c) const {
-    return (channels() > 1 || problem().weight.dim(0) > 1) ? trf(Str::label_kernel_oc, int(o), int(c))
-                                                           : std::string(tr(Str::label_kernel));
+    return (channels() > 1 || weighted().weight.dim(0) > 1) ? trf(Str::label_kernel_oc, int(o), int(c))
+                                                            : std::string(tr(Str::label_kernel));
 }
 std::string StepperView::output_label(int64_t o) const {
     const StepperSolution* s = m_model.solution();
@@ -168,7 +160,7 @@ void StepperView::draw_content(ViewContext& ctx) {
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const ImVec2 top = ImGui::GetCursorScreenPos();
-    if (m_model.solution() && (transposed() || (is_conv() && m_im2col.open)))
+    if (m_model.solution() && (transposed() || (is_conv() && m_model.im2col_open())))
         draw_panel_canvas(ctx, avail);
     else
         draw_stepper_canvas(ctx, avail, top);

@@ -79,18 +79,16 @@ private:
         ImVec2 size;                    // of the whole grid area
         float in_w = 0, k_w = 0, out_w = 0;  // column widths (grid or label, the wider)
     };
-    struct Snapshot {
-        StepperProblem p;
-        bool operator==(const Snapshot& o) const;
-    };
 
     // [SECTION] State (stepper_view.cpp)
-    bool restore(std::optional<Snapshot> s);
+    bool restore(std::optional<StepperModel::Snapshot> s);
     void commit_settled_edit();
     // Sends an edit; a refused one is said in the status line.
     void send(ViewContext& ctx, const StepperEdit& e);
     void load(StepperProblem p, std::string preset = {});
     const StepperProblem& problem() const { return m_model.problem(); }
+    // The kernel, bias and conv parameters (conv and transposed problems only).
+    const ConvProblem& weighted() const { return *problem().weighted(); }
     int64_t channels() const { return problem().input.dim(0); }
     int64_t in_h() const { return problem().input.dim(1); }
     int64_t in_w() const { return problem().input.dim(2); }
@@ -144,7 +142,7 @@ private:
     TransposePanel m_transpose;    // the transposed convolution's scatter/gather canvas
     Im2colPanel m_im2col;          // conv as W_row × X_cols
     std::optional<Scene> m_scene;  // the scene last loaded (caption, predict, unknown fields)
-    UndoStack<Snapshot> m_undo;
+    UndoStack<StepperModel::Snapshot> m_undo;
     int64_t m_edits = 0;
     uint32_t m_seed = 1;
     bool m_show_controls = true;

@@ -1,18 +1,18 @@
-// Scene and lesson files: parse with validation (errors name the field), write back over the source so
-// unknown fields survive.
+// Reading scene and lesson files: parse with validation (errors name the field); the source is kept so that
+// writing (lesson_write.cpp) can write back over it and unknown fields survive.
 //
 // [SECTION] Errors
 // [SECTION] Reading fields
 // [SECTION] Scenes
 // [SECTION] Lessons
-// [SECTION] Writing
+// [SECTION] Entry points
 #include "core/lesson/lesson.hpp"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "core/io/fileio.hpp"
 #include "core/image_lab/kernels.hpp"
+#include "core/io/fileio.hpp"
 #include "core/network/network.hpp"
 
 namespace convscope {
@@ -177,28 +177,6 @@ Tensor tensor_of(const json& v, const std::string& field, size_t rank, const std
     return Tensor(shape, std::move(data));
 }
 
-json tensor_json(const Tensor& t, size_t d = 0, size_t offset = 0) {
-    json a = json::array();
-    if (d + 1 == t.shape.size()) {
-        for (int64_t i = 0; i < t.shape[d]; ++i) {
-            const float x = t.data[offset + size_t(i)];
-            if (x == float(int64_t(x)) && x > -1e15f && x < 1e15f)
-                a.push_back(int64_t(x));
-            else
-                a.push_back(double(x));
-        }
-        return a;
-    }
-    size_t stride = 1;
-    for (size_t k = d + 1; k < t.shape.size(); ++k) stride *= size_t(t.shape[k]);
-    for (int64_t i = 0; i < t.shape[d]; ++i) a.push_back(tensor_json(t, d + 1, offset + size_t(i) * stride));
-    return a;
-}
-
-json pair_json(Pair p) {
-    return json::array({p.h, p.w});
-}
-
 Caption caption_of(const json& v, const std::string& field) {
     Caption c;
     if (v.is_string()) {
@@ -211,13 +189,6 @@ Caption caption_of(const json& v, const std::string& field) {
     return c;
 }
 
-json caption_json(const Caption& c, json base) {
-    if (!base.is_object()) base = json::object();
-    base["en"] = c.en;
-    base["ko"] = c.ko;
-    return base;
-}
-
 Padding padding_of(const json& v, const std::string& field) {
     if (v.is_string()) {
         const std::string s = v.get<std::string>();
@@ -226,12 +197,6 @@ Padding padding_of(const json& v, const std::string& field) {
         refuse(SceneErrorCode::Choice, field, "[h, w], \"same\", \"valid\"");
     }
     return Padding(pair_of(v, field, 0, kMaxStepperSide));
-}
-
-json padding_json(const Padding& p) {
-    if (p.kind == PaddingKind::Same) return "same";
-    if (p.kind == PaddingKind::Valid) return "valid";
-    return pair_json(p.amount);
 }
 
 PaddingMode padding_mode_of(const json& v, const std::string& field) {
@@ -248,38 +213,38 @@ StepperScene stepper_of(const json& s, const std::string& f) {
     StepperProblem& p = out.problem;
     const std::string op = find(s, "operation") ? text(s["operation"], f + ".operation") : "conv";
     if (op == "conv")
-        p.op = Op::Conv;
+        p.operation = ConvProblem{};
     else if (op == "max_pool")
-        p.op = Op::MaxPool;
+        p.operation = PoolProblem{Pool2dParams{.op = Op::MaxPool}};
     else if (op == "avg_pool")
-        p.op = Op::AvgPool;
+        p.operation = PoolProblem{Pool2dParams{.op = Op::AvgPool}};
     else if (op == "conv_transpose")
-        p.op = Op::ConvTranspose;
+        p.operation = ConvTransposeProblem{};
     else
         refuse(SceneErrorCode::Choice, f + ".operation", "conv, max_pool, avg_pool, conv_transpose");
     const json* input = find(s, "input");
     if (!input) refuse(SceneErrorCode::Missing, f + ".input");
     p.input = tensor_of(*input, f + ".input", 3, {kMaxStepperChannels, kMaxStepperSide, kMaxStepperSide});
-    if (p.op == Op::Conv || p.op == Op::ConvTranspose) {
+    if (ConvProblem* w = p.weighted()) {
         const json* weight = find(s, "weight");
         if (!weight) refuse(SceneErrorCode::Missing, f + ".weight");
-        p.weight =
+        w->weight =
             tensor_of(*weight, f + ".weight", 4,
                       {kMaxStepperChannels, kMaxStepperChannels, kMaxStepperKernel, kMaxStepperKernel});
         // conv_transpose's weight is C×O/g×kh×kw: its output channels are dim 1 × groups.
         int64_t groups = 1;
         if (const json* v = find(s, "groups")) groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
-        const int64_t out_channels = p.op == Op::Conv ? p.weight.dim(0) : p.weight.dim(1) * groups;
+        const int64_t out_channels = p.op() == Op::Conv ? w->weight.dim(0) : w->weight.dim(1) * groups;
         if (const json* bias = find(s, "bias")) {
-            p.bias = tensor_of(*bias, f + ".bias", 1, {kMaxStepperChannels * kMaxStepperChannels});
-            p.has_bias = true;
-            if (p.bias.numel() != out_channels)
+            w->bias = tensor_of(*bias, f + ".bias", 1, {kMaxStepperChannels * kMaxStepperChannels});
+            w->has_bias = true;
+            if (w->bias.numel() != out_channels)
                 refuse(SceneErrorCode::Type, f + ".bias",
                        "one number per output channel (" + std::to_string(out_channels) + ")");
         } else {
-            p.bias = Tensor::filled({out_channels});
+            w->bias = Tensor::filled({out_channels});
         }
-        Conv2dParams& c = p.conv;
+        Conv2dParams& c = w->conv;
         if (const json* v = find(s, "stride")) c.stride = pair_of(*v, f + ".stride", 1, kMaxStepperSide);
         if (const json* v = find(s, "padding")) c.padding = padding_of(*v, f + ".padding");
         if (const json* v = find(s, "dilation"))
@@ -287,12 +252,12 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         if (const json* v = find(s, "groups")) c.groups = whole(*v, f + ".groups", 1, kMaxStepperChannels);
         if (const json* v = find(s, "padding_mode"))
             c.padding_mode = padding_mode_of(*v, f + ".padding_mode");
-        if (p.op == Op::ConvTranspose) {
+        if (ConvTransposeProblem* t = p.transposed()) {
             if (c.padding.kind != PaddingKind::Explicit)
                 refuse(SceneErrorCode::Type, f + ".padding",
                        "numbers (a transposed convolution has no same/valid)");
             if (const json* v = find(s, "output_padding"))
-                p.output_padding = pair_of(*v, f + ".output_padding", 0, kMaxStepperSide);
+                t->output_padding = pair_of(*v, f + ".output_padding", 0, kMaxStepperSide);
         }
         if (const json* v = find(s, "transpose_view")) {
             out.transpose_view = text(*v, f + ".transpose_view");
@@ -301,12 +266,11 @@ StepperScene stepper_of(const json& s, const std::string& f) {
         }
         if (const json* v = find(s, "im2col")) out.im2col = boolean(*v, f + ".im2col");
         if (const json* v = find(s, "flip")) out.flip = boolean(*v, f + ".flip");
-        if (out.flip && p.op == Op::ConvTranspose)
+        if (out.flip && p.transposed())
             refuse(SceneErrorCode::Unsupported, f + ".flip", "flip is for conv (true convolution)");
         c.flip = out.flip;
     } else {
-        Pool2dParams& q = p.pool;
-        q.op = p.op;
+        Pool2dParams& q = *p.pool();
         const json* k = find(s, "kernel_size");
         if (!k) refuse(SceneErrorCode::Missing, f + ".kernel_size");
         q.kernel = pair_of(*k, f + ".kernel_size", 1, kMaxStepperKernel);
@@ -509,120 +473,7 @@ Lesson lesson_of(const json& j, const std::string& base_dir) {
     return l;
 }
 
-// [SECTION] Writing
-
-json stepper_json(const StepperScene& st, json base) {
-    if (!base.is_object()) base = json::object();
-    const StepperProblem& p = st.problem;
-    // Fields are overwritten in place (a second save writes the same text); those of the other operations
-    // (a conv scene's ceil_mode, output_padding) stay as the teacher wrote them.
-    const bool weighted = p.op == Op::Conv || p.op == Op::ConvTranspose;
-    base.erase(weighted ? "kernel_size" : "weight");
-    if (!weighted || !p.has_bias) base.erase("bias");
-    if (!st.window) base.erase("step");
-    if (!weighted && !(p.pool.stride.h || p.pool.stride.w)) base.erase("stride");
-    base["operation"] = p.op == Op::Conv            ? "conv"
-                        : p.op == Op::ConvTranspose ? "conv_transpose"
-                        : p.op == Op::MaxPool       ? "max_pool"
-                                                    : "avg_pool";
-    base["input"] = tensor_json(p.input);
-    if (p.op == Op::ConvTranspose) base["output_padding"] = pair_json(p.output_padding);
-    if (weighted) {
-        base["weight"] = tensor_json(p.weight);
-        if (p.has_bias) base["bias"] = tensor_json(p.bias);
-        base["stride"] = pair_json(p.conv.stride);
-        base["padding"] = padding_json(p.conv.padding);
-        base["dilation"] = pair_json(p.conv.dilation);
-        base["groups"] = p.conv.groups;
-        base["padding_mode"] = std::string(to_string(p.conv.padding_mode));
-    } else {
-        base["kernel_size"] = pair_json(p.pool.kernel);
-        if (p.pool.stride.h || p.pool.stride.w) base["stride"] = pair_json(p.pool.effective_stride());
-        base["padding"] = pair_json(p.pool.padding);
-        base["dilation"] = pair_json(p.pool.dilation);
-        base["ceil_mode"] = p.pool.ceil_mode;
-        base["count_include_pad"] = p.pool.count_include_pad;
-    }
-    if (p.op == Op::ConvTranspose) base["transpose_view"] = st.transpose_view;
-    if (p.op == Op::Conv && (p.conv.flip || base.contains("flip"))) base["flip"] = p.conv.flip;
-    if (st.im2col || base.contains("im2col")) base["im2col"] = st.im2col;
-    base["predict"] = st.predict;
-    if (st.window) {
-        json step = {{"window", *st.window}};
-        if (st.term) step["term"] = *st.term;
-        base["step"] = step;
-    }
-    return base;
-}
-
-json scene_json(const Scene& s, bool with_header) {
-    json j = s.source_json.empty() ? json::object() : json::parse(s.source_json, nullptr, false);
-    if (!j.is_object()) j = json::object();
-    j.erase("convscope");
-    j.erase("version");
-    if (with_header) {
-        // The header first, as a teacher writes it.
-        json head = {{"convscope", "scene"}, {"version", 1}};
-        for (auto it = j.begin(); it != j.end(); ++it) head[it.key()] = it.value();
-        j = std::move(head);
-    }
-    j["view"] = std::string(to_string(s.view));
-    j["caption"] = caption_json(s.caption, j.contains("caption") ? j["caption"] : json());
-    const std::string key(to_string(s.view));
-    json base = j.contains(key) ? j[key] : json::object();
-    if (!base.is_object()) base = json::object();
-    switch (s.view) {
-        case SceneView::Stepper:
-            j[key] = stepper_json(s.stepper, base);
-            break;
-        case SceneView::Size: {
-            const SizeScene& z = s.size;
-            for (const char* k :
-                 {"exercise", "input", "kernel", "stride", "padding", "dilation", "ceil_mode"})
-                base.erase(k);
-            if (z.exercise > 0) {
-                base["exercise"] = z.exercise;
-            } else {
-                base["input"] = pair_json(z.input);
-                base["kernel"] = pair_json(z.kernel);
-                base["stride"] = pair_json(z.stride);
-                base["padding"] = pair_json(z.padding);
-                base["dilation"] = pair_json(z.dilation);
-                base["ceil_mode"] = z.ceil_mode;
-            }
-            j[key] = base;
-            break;
-        }
-        case SceneView::Image: {
-            const ImageScene& m = s.image;
-            base["photo"] = m.photo;
-            if (m.kernel_name.empty()) {
-                json rows = json::array();
-                for (const auto& r : m.kernel_matrix) {
-                    Tensor t({int64_t(r.size())}, r);
-                    rows.push_back(tensor_json(t));
-                }
-                base["kernel"] = rows;
-            } else {
-                base["kernel"] = m.kernel_name;
-            }
-            base["stride"] = pair_json(m.stride);
-            base["padding"] = padding_json(m.padding);
-            base["padding_mode"] = std::string(to_string(m.padding_mode));
-            base["colour"] = m.colour;
-            base["map"] = m.map;
-            j[key] = base;
-            break;
-        }
-        case SceneView::Network: {
-            base["input"] = s.network.input;
-            base["layers"] = s.network.layers;
-            j[key] = base;
-            break;
-        }
-    }
-    return j;
-}
+// [SECTION] Entry points
 
 template <class F>
 auto guarded(F&& f) -> SceneResult<decltype(f())> {
@@ -661,85 +512,6 @@ SceneResult<Document> read_document_file(const std::string& path) {
 
 SceneResult<Scene> parse_scene(const std::string& text, const std::string& base_dir) {
     return guarded([&]() -> Scene { return scene_of(parse_json(text), base_dir, true); });
-}
-
-// Pretty JSON with arrays of numbers on one line ([[1, 0, 1], [0, 1, 0], …] reads like the grid).
-namespace {
-
-std::string pretty(const json& j) {
-    const std::string t = j.dump(2);
-    std::string out;
-    out.reserve(t.size());
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (t[i] != '[') {
-            out += t[i];
-            continue;
-        }
-        // An array holding only numbers and arrays of numbers: write it on one line.
-        size_t depth = 0, k = i;
-        bool flat = true;
-        for (; k < t.size(); ++k) {
-            const char c = t[k];
-            if (c == '[')
-                ++depth;
-            else if (c == ']' && --depth == 0)
-                break;
-            else if (c == '{' || c == '"')
-                flat = false;
-            if (!flat) break;
-        }
-        if (!flat || k >= t.size()) {
-            out += t[i];
-            continue;
-        }
-        for (size_t m = i; m <= k; ++m) {
-            const char c = t[m];
-            if (c == '\n' || c == ' ') continue;
-            out += c;
-            if (c == ',') out += ' ';
-        }
-        i = k;
-    }
-    return out + "\n";
-}
-
-}  // namespace
-
-std::string scene_to_json(const Scene& s) {
-    return pretty(scene_json(s, true));
-}
-
-std::string lesson_to_json(const Lesson& l, bool inline_all) {
-    json j = l.source_json.empty() ? json::object() : json::parse(l.source_json, nullptr, false);
-    if (!j.is_object()) j = json::object();
-    j.erase("convscope");
-    j.erase("version");
-    json head = {{"convscope", "lesson"}, {"version", 1}};
-    for (auto it = j.begin(); it != j.end(); ++it) head[it.key()] = it.value();
-    j = std::move(head);
-    j["title"] = caption_json(l.title, j.contains("title") ? j["title"] : json());
-    json scenes = json::array();
-    for (const Scene& s : l.scenes) {
-        if (!s.file.empty() && !inline_all)
-            scenes.push_back({{"file", s.file}});
-        else
-            scenes.push_back(scene_json(s, false));
-    }
-    j["scenes"] = scenes;
-    return pretty(j);
-}
-
-Status write_text_file(const std::string& path, const std::string& text) {
-    return write_file_atomic(
-        path, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-}
-
-Scene stepper_scene(StepperProblem problem, Caption caption) {
-    Scene s;
-    s.view = SceneView::Stepper;
-    s.caption = std::move(caption);
-    s.stepper.problem = std::move(problem);
-    return s;
 }
 
 }  // namespace convscope
