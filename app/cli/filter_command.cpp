@@ -83,13 +83,11 @@ struct FilterCommand {
         if (!be) return error_exit(be.error());
         auto image = load_image(in_path);
         if (!image) return error_exit(image.error());
-        // Banded: each band of rows goes from bytes to floats just before it is filtered, so the float copy
-        // of the whole photo (144 MB for 12 MP in colour) is never made.
+        // The whole pipeline, timed: bytes to floats, the filter and floats to pixels, band by band where the
+        // map allows it (filter_image), so the photo's float copy is never made.
         const ColorMode mode = gray ? ColorMode::Grey : ColorMode::Color;
-        auto output =
-            run_timed(*runs, (*be)->name(), [&] { return apply_filter_banded(*image, mode, *s, **be); });
-        if (!output) return error_exit(output.error());
-        auto shown = to_display(*output, *m);
+        auto shown =
+            run_timed(*runs, (*be)->name(), [&] { return filter_image(*image, mode, *s, *m, **be); });
         if (!shown) return error_exit(shown.error());
         if (auto w = save_png(out_path, *shown); !w) return error_exit(w.error());
         return 0;

@@ -139,16 +139,13 @@ std::string backend_help() {
            ", the fastest CPU backend)";
 }
 
-Result<Tensor> run_timed(int repeat, std::string_view backend, const std::function<Result<Tensor>()>& op) {
-    if (repeat <= 0) return op();
-    auto result = op();  // warm-up (also builds caches, compiles shaders)
-    if (!result) return result;
+void time_repeated(int repeat, std::string_view backend, const std::function<bool()>& op) {
     std::vector<double> ms;
     for (int i = 0; i < repeat; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
-        result = op();
+        const bool ok = op();
         const auto t1 = std::chrono::steady_clock::now();
-        if (!result) return result;
+        if (!ok) return;
         ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
     std::vector<double> sorted = ms;
@@ -157,7 +154,6 @@ Result<Tensor> run_timed(int repeat, std::string_view backend, const std::functi
     const double median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     std::fprintf(stderr, "time: median %.3f ms (min %.3f, max %.3f) over %zu runs, backend %.*s\n", median,
                  sorted.front(), sorted.back(), n, int(backend.size()), backend.data());
-    return result;
 }
 
 }  // namespace convscope::cli

@@ -79,9 +79,22 @@ void add_transpose_options(CLI::App* cmd, ConvTransposeOptions& o);
 // The validated transposed-convolution parameters, or a readable error.
 Result<ConvTranspose2dParams> to_transpose_params(const ConvTransposeOptions& o);
 
-// Runs `op` once to warm up, then `repeat` times, and prints to stderr
-// "time: median X ms (min Y, max Z) over N runs, backend B". repeat ≤ 0 runs it once, silently.
-// Returns the last result; memory does not grow with `repeat` beyond one double per run (repeat is bounded).
-Result<Tensor> run_timed(int repeat, std::string_view backend, const std::function<Result<Tensor>()>& op);
+// Runs `op` (which returns true on success) `repeat` times and prints to stderr
+// "time: median X ms (min Y, max Z) over N runs, backend B"; stops silently at the first failure. Memory does
+// not grow with `repeat` beyond one double per run (repeat is bounded).
+void time_repeated(int repeat, std::string_view backend, const std::function<bool()>& op);
+
+// Runs `op` (returning a Result) once to warm up, then `repeat` times, timed as time_repeated. repeat ≤ 0
+// runs it once, silently. Returns the last result, or the first failure.
+template <class Op>
+auto run_timed(int repeat, std::string_view backend, Op&& op) -> decltype(op()) {
+    auto result = op();  // the warm-up, or the only run (also builds caches, compiles shaders)
+    if (repeat <= 0 || !result) return result;
+    time_repeated(repeat, backend, [&] {
+        result = op();
+        return bool(result);
+    });
+    return result;
+}
 
 }  // namespace convscope::cli

@@ -87,24 +87,17 @@ int64_t source_or_zero(int64_t i, int64_t n, PaddingMode mode) {
 
 }  // namespace
 
-Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const FilterSpec& spec,
-                                   Backend& backend, const std::function<bool()>& cancelled,
-                                   int64_t band_rows) {
+namespace {
+
+// The banded convolution of apply_filter_banded: each band's output (C×n×OW, output rows oy0 … oy0 + n − 1)
+// goes to `sink(band_output, oy0, n)`, which returns a Status. Conv only; `g` is the filter's geometry.
+template <class Sink>
+Status conv_bands(const Image& image, ColorMode mode, const FilterSpec& spec, const FilterGeometry& g,
+                  Backend& backend, const std::function<bool()>& cancelled, int64_t band_rows, Sink&& sink) {
     const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
     const int64_t h = image.height, w = image.width;
-    auto g = filter_geometry({c, h, w}, spec);
-    if (!g) return g.err();
-    // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
-    if (spec.op != Op::Conv) {
-        auto t = image_to_tensor(image, mode);
-        if (!t) return t.err();
-        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
-        return apply_filter(*t, spec, backend);
-    }
-    const AxisSpec ah = g->h, aw = g->w;
-    const int64_t oh = g->output[1], ow = g->output[2];
-    auto out = Tensor::try_filled({c, oh, ow});
-    if (!out) return out.err();
+    const AxisSpec ah = g.h, aw = g.w;
+    const int64_t oh = g.output[1], ow = g.output[2];
     const int64_t wp = w + aw.pad_before + aw.pad_after;
     std::vector<int64_t> col_src(static_cast<size_t>(wp));
     for (int64_t x = 0; x < wp; ++x)
@@ -149,9 +142,53 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
         const int64_t n = oy1 - oy0;
         if (y->rank() != 3 || y->dim(1) != n || y->dim(2) != ow)
             return fail<ErrCode::band_output_mismatch>(shape_to_string(y->shape));
-        for (int64_t k = 0; k < c; ++k)
-            std::copy_n(y->data.data() + k * n * ow, size_t(n * ow), out->data.data() + (k * oh + oy0) * ow);
+        if (auto s = sink(*y, oy0, n); !s) return s.err();
     }
+    return {};
+}
+
+// Output rows [y0, y1) of a C×H×W output as display pixels of `img` (C×H×W → H×W×C), `rows` rows at a time
+// on every thread; `src` holds rows from `src_y0` on.
+void map_rows(const Tensor& src, int64_t src_y0, int64_t y0, int64_t y1, DisplayMap map, ValueRange range,
+              Image& img) {
+    const int64_t c = img.channels, w = img.width, plane = src.dim(1) * w;
+    const int64_t rows_per_task = std::max<int64_t>(1, 16384 / std::max<int64_t>(w, 1));
+    ThreadPool::global().parallel_for((y1 - y0 + rows_per_task - 1) / rows_per_task, [&](int64_t t) {
+        const int64_t ya = y0 + t * rows_per_task, yb = std::min(y1, ya + rows_per_task);
+        for (int64_t k = 0; k < c; ++k) {
+            const float* s = src.data.data() + k * plane + (ya - src_y0) * w;
+            uint8_t* d = img.pixels.data() + size_t(ya * w * c + k);
+            for (int64_t i = 0; i < (yb - ya) * w; ++i) d[i * c] = display_value(s[i], map, range);
+        }
+    });
+}
+
+}  // namespace
+
+Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const FilterSpec& spec,
+                                   Backend& backend, const std::function<bool()>& cancelled,
+                                   int64_t band_rows) {
+    const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+    auto g = filter_geometry({c, image.height, image.width}, spec);
+    if (!g) return g.err();
+    // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
+    if (spec.op != Op::Conv) {
+        auto t = image_to_tensor(image, mode);
+        if (!t) return t.err();
+        if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
+        return apply_filter(*t, spec, backend);
+    }
+    const int64_t oh = g->output[1], ow = g->output[2];
+    auto out = Tensor::try_filled({c, oh, ow});
+    if (!out) return out.err();
+    auto copied = conv_bands(image, mode, spec, *g, backend, cancelled, band_rows,
+                             [&](const Tensor& y, int64_t oy0, int64_t n) -> Status {
+                                 for (int64_t k = 0; k < c; ++k)
+                                     std::copy_n(y.data.data() + k * n * ow, size_t(n * ow),
+                                                 out->data.data() + (k * oh + oy0) * ow);
+                                 return {};
+                             });
+    if (!copied) return copied.err();
     return out;
 }
 
@@ -223,16 +260,8 @@ Result<Image> to_display(const Tensor& output, DisplayMap map) {
     // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
     const bool ranged = map == DisplayMap::Normalize || map == DisplayMap::AbsScaled;
     const ValueRange range = ranged ? finite_range(output) : ValueRange{};
-    // Rows on every thread: on a 12 MP colour photo this pass costs as much as a small filter.
-    const int64_t rows_per_task = 64;
-    ThreadPool::global().parallel_for((img.height + rows_per_task - 1) / rows_per_task, [&](int64_t t) {
-        const int64_t i0 = t * rows_per_task * img.width;
-        const int64_t i1 = std::min(plane, i0 + rows_per_task * img.width);
-        for (int64_t k = 0; k < img.channels; ++k)
-            for (int64_t i = i0; i < i1; ++i)
-                img.pixels[size_t(i * img.channels + k)] =
-                    display_value(output.data[size_t(k * plane + i)], map, range);
-    });
+    // On every thread: on a 12 MP colour photo this pass costs as much as a small filter.
+    map_rows(output, 0, 0, img.height, map, range, img);
     return img;
 }
 
@@ -291,6 +320,25 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
 
 Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,
                            Backend& backend) {
+    // Fused where it pays: a convolution whose map needs no range goes band by band from bytes to pixels,
+    // so neither the photo's nor the result's float copy is made (144 MB each for 12 MP in colour).
+    const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+    if (spec.op == Op::Conv && (map == DisplayMap::Clamp || map == DisplayMap::Abs) && (c == 1 || c == 3)) {
+        auto g = filter_geometry({c, image.height, image.width}, spec);
+        if (!g) return g.err();
+        Image img;
+        img.channels = int(c);
+        img.height = g->output[1];
+        img.width = g->output[2];
+        img.pixels.resize(size_t(img.width * img.height * c));
+        auto mapped = conv_bands(image, mode, spec, *g, backend, {}, 128,
+                                 [&](const Tensor& y, int64_t oy0, int64_t n) -> Status {
+                                     map_rows(y, oy0, oy0, oy0 + n, map, {}, img);
+                                     return {};
+                                 });
+        if (!mapped) return mapped.err();
+        return img;
+    }
     auto input = image_to_tensor(image, mode);
     if (!input) return input.err();
     auto output = apply_filter(*input, spec, backend);
