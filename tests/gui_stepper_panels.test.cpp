@@ -16,10 +16,7 @@
 #include "core/engine/backend.hpp"
 #include "core/engine/trace.hpp"
 #include "core/stepper/stepper_transpose.hpp"
-<<<<<<< HEAD
 #include "support/paths.hpp"
-=======
->>>>>>> problems
 
 namespace {
 
@@ -86,19 +83,10 @@ StepperProblem preset(std::string_view key) {
 }
 
 std::vector<float> engine_transpose(const StepperProblem& p) {
-<<<<<<< HEAD
-    auto y = reference_backend().conv_transpose2d(p.input, p.weight, p.has_bias ? &p.bias : nullptr,
-                                                  transpose_params(p));
-=======
-    ConvTranspose2dParams tp;
-    tp.stride = p.weighted()->conv.stride;
-    tp.padding = p.weighted()->conv.padding.amount;
-    tp.output_padding = p.transposed()->output_padding;
-    tp.dilation = p.weighted()->conv.dilation;
-    tp.groups = p.weighted()->conv.groups;
-    auto y = reference_backend().conv_transpose2d(p.input, p.weighted()->weight,
-                                                  p.weighted()->has_bias ? &p.weighted()->bias : nullptr, tp);
->>>>>>> problems
+    const ConvTransposeProblem* t = p.transposed();
+    REQUIRE(t);
+    auto y = reference_backend().conv_transpose2d(p.input, t->weight, t->has_bias ? &t->bias : nullptr,
+                                                  transpose_params(*t));
     REQUIRE(y);
     return y->data;
 }

@@ -14,12 +14,7 @@
 
 namespace convscope {
 
-<<<<<<< HEAD
-ConvTranspose2dParams transpose_params(const StepperProblem& p) {
-=======
-// The problem's parameters as ConvTranspose2d's.
 ConvTranspose2dParams transpose_params(const ConvTransposeProblem& p) {
->>>>>>> problems
     ConvTranspose2dParams t;
     t.stride = p.conv.stride;
     t.padding = p.conv.padding.amount;
@@ -28,6 +23,11 @@ ConvTranspose2dParams transpose_params(const ConvTransposeProblem& p) {
     t.groups = p.conv.groups;
     t.max_mult_adds = p.conv.max_mult_adds;
     return t;
+}
+
+ConvTranspose2dParams transpose_params(const StepperProblem& p) {
+    const ConvTransposeProblem* t = p.transposed();
+    return t ? transpose_params(*t) : ConvTranspose2dParams{};
 }
 
 namespace {

@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "core/engine/tensor.hpp"
-#include "core/support/result.hpp"
 #include "core/stepper/stepper.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope {
 
 // The problem's parameters (stride, padding, output_padding, dilation, groups, cost limit) as
-// ConvTranspose2d's, for the engine's conv_transpose2d on a ConvTranspose problem.
+// ConvTranspose2d's, for the engine's conv_transpose2d on a ConvTranspose problem (defaults for any other).
+ConvTranspose2dParams transpose_params(const ConvTransposeProblem& p);
 ConvTranspose2dParams transpose_params(const StepperProblem& p);
 
 // [SECTION] Scatter
