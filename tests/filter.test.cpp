@@ -87,7 +87,7 @@ TEST_CASE(
         for (const Setting& st : settings) {
             if (st.dilation * (k.rows - 1) + 1 > 8 + 2 * st.pad) continue;
             if (st.pm == PaddingMode::Reflect && st.pad >= 8) continue;
-            FilterSpec spec;
+            ConvFilter spec;
             spec.kernel = k;
             spec.conv.stride = st.stride;
             spec.conv.padding = st.pad;
@@ -110,7 +110,7 @@ TEST_CASE(
 TEST_CASE("apply_filter: padding same keeps the size, also for an even kernel and with an offset") {
     const Tensor x = *image_to_tensor(photo(7, 6, 1, 3), ColorMode::Color);
     Kernel k = *parse_kernel_text("1 2\n3 4\ndivisor 10\noffset 7\n");
-    FilterSpec spec;
+    ConvFilter spec;
     spec.kernel = k;
     spec.conv.padding = Padding::same();
     auto y = apply_filter(x, spec, reference_backend());
@@ -124,7 +124,7 @@ TEST_CASE("filter_image: the lecture example through a PNG gives [[8,9,8],[8,5,9
     const Image in{5, 5, 1, {1, 2, 3, 0, 1, 0, 1, 5, 1, 0, 1, 0, 2, 2, 1, 1, 1, 2, 0, 0, 1, 0, 1, 1, 1}};
     auto decoded = decode_image(*encode_png(in));
     REQUIRE(decoded.ok());
-    FilterSpec spec;
+    ConvFilter spec;
     spec.kernel = *parse_kernel_text("1 0 1\n0 1 0\n1 0 1\n");
     auto out = filter_image(*decoded, ColorMode::Grey, spec, DisplayMap::Clamp, reference_backend());
     REQUIRE(out.ok());
@@ -205,14 +205,14 @@ TEST_CASE(
 TEST_CASE("apply_filter: max and average pooling on the image, per channel") {
     const Tensor x({2, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 6,  //
                                10, 20, 30, 40, 50, 60, 70, 80});
-    FilterSpec spec;
-    spec.op = Op::MaxPool;
+    PoolFilter spec;
+    spec.pool.op = Op::MaxPool;
     spec.pool.kernel = 2;
     auto y = apply_filter(x, spec, reference_backend());
     REQUIRE(y.ok());
     CHECK(y->shape == Shape{2, 1, 2});
     CHECK(y->data == std::vector<float>{5, 8, 60, 80});
-    spec.op = Op::AvgPool;
+    spec.pool.op = Op::AvgPool;
     y = apply_filter(x, spec, reference_backend());
     REQUIRE(y.ok());
     CHECK(y->data == std::vector<float>{3.25f, 4, 35, 55});
@@ -223,7 +223,7 @@ TEST_CASE("apply_filter: max and average pooling on the image, per channel") {
 }
 
 TEST_CASE("filter_geometry: the output shape and formula the view shows") {
-    FilterSpec spec;
+    ConvFilter spec;
     spec.kernel = *kernel_from_name("gaussian9");
     spec.conv.stride = 2;
     auto g = filter_geometry({1, 512, 512}, spec);
@@ -243,7 +243,7 @@ TEST_CASE("filter_geometry: the output shape and formula the view shows") {
 
 TEST_CASE("trace_filter: replaying the trace gives the backend's output, colour channel by channel") {
     const Tensor x = *image_to_tensor(photo(6, 5, 3, 7), ColorMode::Color);
-    FilterSpec spec;
+    ConvFilter spec;
     spec.kernel = *kernel_from_name("gaussian3");
     spec.kernel.offset = 2;
     spec.conv.padding = 1;
@@ -277,19 +277,22 @@ TEST_CASE("stepper_neighbourhood: a small problem whose explained window gives t
     };
     for (const Case& cs : cases) {
         FilterSpec spec;
-        spec.op = cs.op;
         if (cs.op == Op::Conv) {
-            spec.kernel = *kernel_from_name(cs.name);
-            spec.kernel.offset = 3;
-            spec.conv.stride = cs.stride;
-            spec.conv.padding = cs.pad;
-            spec.conv.dilation = cs.dilation;
-            spec.conv.padding_mode = cs.mode;
+            ConvFilter& f = spec.operation.emplace<ConvFilter>();
+            f.kernel = *kernel_from_name(cs.name);
+            f.kernel.offset = 3;
+            f.conv.stride = cs.stride;
+            f.conv.padding = cs.pad;
+            f.conv.dilation = cs.dilation;
+            f.conv.padding_mode = cs.mode;
         } else {
-            spec.pool.kernel = 3;
-            spec.pool.stride = cs.stride;
-            spec.pool.padding = cs.pad;
+            PoolFilter& f = spec.operation.emplace<PoolFilter>();
+            f.pool.op = cs.op;
+            f.pool.kernel = 3;
+            f.pool.stride = cs.stride;
+            f.pool.padding = cs.pad;
         }
+        CHECK(spec.op() == cs.op);
         const Tensor y = *apply_filter(x, spec, reference_backend());
         // Every corner (padding reached) and an inner pixel, on each channel.
         for (int64_t c = 0; c < 3; ++c)
@@ -305,7 +308,7 @@ TEST_CASE("stepper_neighbourhood: a small problem whose explained window gives t
             }
     }
     SECTION("too large for the stepper") {
-        FilterSpec spec;
+        ConvFilter spec;
         spec.kernel = *kernel_from_name("box9");
         auto nb = stepper_neighbourhood(x, spec, 0, 0, 0, 1, 24, 7);
         REQUIRE_FALSE(nb.ok());

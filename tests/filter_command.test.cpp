@@ -11,8 +11,8 @@
 #include <stdexcept>
 
 #include "core/image_lab/filter.hpp"
-#include "tests/support/testing.hpp"
 #include "support/paths.hpp"
+#include "tests/support/testing.hpp"
 
 using namespace convscope;
 namespace fs = std::filesystem;
@@ -123,7 +123,7 @@ TEST_CASE("convscope filter: every preset, stride, padding modes, colour and gre
         const std::string name = p.sized ? std::string(p.id) + "3" : std::string(p.id);
         for (const Case& c : cases) {
             INFO(name << " " << c.args);
-            FilterSpec spec;
+            ConvFilter spec;
             spec.kernel = *kernel_from_name(name);
             spec.conv.stride = c.stride;
             spec.conv.padding = c.pad;
@@ -218,8 +218,9 @@ TEST_CASE("convscope filter: hostile images exit 2 within seconds, with one erro
     for (const Hostile& h : files) {
         const std::string in = testing::source_path(std::string("tests/data/hostile/") + h.name);
         INFO(h.name);
-        Run r = testing::run_process({convscope::testing::convscope_exe(), "filter", in, out, "--kernel", "box3"},
-                                     testing::ProcessOptions::within(std::chrono::seconds(20)));
+        Run r =
+            testing::run_process({convscope::testing::convscope_exe(), "filter", in, out, "--kernel", "box3"},
+                                 testing::ProcessOptions::within(std::chrono::seconds(20)));
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 2);
         CHECK_THAT(r.err, Catch::StartsWith("error: " + in + ": ") && Catch::Contains(h.message));

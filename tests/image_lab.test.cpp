@@ -57,7 +57,7 @@ TEST_CASE("apply_filter_banded: equals apply_filter on the whole tensor, every p
         Setting{2, 2, 1, PaddingMode::Reflect, false}, Setting{3, 1, 2, PaddingMode::Replicate, false},
         Setting{1, 2, 1, PaddingMode::Circular, false}, Setting{1, 0, 2, PaddingMode::Reflect, true});
     const int64_t band = GENERATE(1, 2, 5, 128);
-    FilterSpec spec;
+    ConvFilter spec;
     spec.kernel = *kernel_from_name(setting.same ? "box4" : "sobel-x");
     spec.kernel.offset = 3.5;
     spec.conv.stride = Pair{setting.stride};
@@ -81,8 +81,8 @@ TEST_CASE("apply_filter_banded: equals apply_filter on the whole tensor, every p
 
 TEST_CASE("apply_filter_banded: pooling, invalid geometry, and a cancelled run") {
     const Image img = photo(20, 17, 3, 3);
-    FilterSpec spec;
-    spec.op = Op::MaxPool;
+    PoolFilter spec;
+    spec.pool.op = Op::MaxPool;
     spec.pool.kernel = Pair{3};
     auto y = apply_filter_banded(img, ColorMode::Color, spec, reference_backend());
     REQUIRE(y);
@@ -90,12 +90,12 @@ TEST_CASE("apply_filter_banded: pooling, invalid geometry, and a cancelled run")
                             *y)
               .empty());
 
-    FilterSpec conv;
+    ConvFilter conv;
     conv.kernel = *kernel_from_name("box15");
     conv.conv.dilation = Pair{5};  // 71 wide: larger than the 20×17 photo
     CHECK_FALSE(apply_filter_banded(img, ColorMode::Color, conv, reference_backend()));
 
-    FilterSpec box;
+    ConvFilter box;
     box.kernel = *kernel_from_name("box3");
     int asked = 0;
     auto stopped = apply_filter_banded(
@@ -171,14 +171,20 @@ TEST_CASE("apply_edit: presets, strict preset names, custom cells and refusals")
     }
     SECTION("same and valid padding, and a pooling stride that follows the window") {
         REQUIRE(apply_edit(s, lab_edit::SetPaddingChoice{PaddingChoice::Same}));
-        CHECK(effective_spec(s).conv.padding == Padding::same());
+        CHECK(effective_spec(s).conv()->conv.padding == Padding::same());
+        const Kernel kernel_before = s.spec.kernel;
         REQUIRE(apply_edit(s, lab_edit::SetOp{Op::AvgPool}));
         REQUIRE(apply_edit(s, lab_edit::SetPoolWindow{Pair{4}}));
-        CHECK(effective_spec(s).pool.stride == Pair{0});
+        CHECK(effective_spec(s).pool()->pool.stride == Pair{0});
+        CHECK(effective_spec(s).op() == Op::AvgPool);  // the pooling alone runs
+        CHECK_FALSE(effective_spec(s).conv());
+        CHECK(s.spec.kernel == kernel_before);  // the convolution's kernel is kept for the way back
         REQUIRE(apply_edit(s, lab_edit::SetPoolStrideIsWindow{false}));
-        CHECK(effective_spec(s).pool.stride == Pair{4});
+        CHECK(effective_spec(s).pool()->pool.stride == Pair{4});
         REQUIRE(apply_edit(s, lab_edit::SetStride{Pair{2}}));
-        CHECK(effective_spec(s).pool.stride == Pair{2});
+        CHECK(effective_spec(s).pool()->pool.stride == Pair{2});
+        REQUIRE(apply_edit(s, lab_edit::SetOp{Op::Conv}));
+        CHECK(effective_spec(s).conv()->conv.padding == Padding::same());  // back: the convolution as it was
     }
 }
 
@@ -290,7 +296,8 @@ TEST_CASE("ImageLab: a large photo shows a preview first, then the full result; 
     }
     settle(lab);
     REQUIRE(lab.full());
-    CHECK(lab.full()->spec.kernel.rows == 15);
+    REQUIRE(lab.full()->spec.conv());
+    CHECK(lab.full()->spec.conv()->kernel.rows == 15);
     CHECK(lab.shown() == lab.full());
     CHECK_FALSE(lab.run_error().has_value());
     const Tensor expected =
@@ -307,9 +314,10 @@ TEST_CASE("ImageLab: the flip toggle computes true convolution, and the stepper 
     REQUIRE(lab.apply(lab_edit::SetFlip{true}));
     settle(lab);
     REQUIRE(lab.full());
-    CHECK(lab.full()->spec.conv.flip);
+    REQUIRE(lab.full()->spec.conv());
+    CHECK(lab.full()->spec.conv()->conv.flip);
     // Compute reference: cross-correlation with the kernel rotated 180° (scipy.signal.convolve2d's 'valid').
-    FilterSpec rotated = lab.full()->spec;
+    ConvFilter rotated = *lab.full()->spec.conv();
     rotated.conv.flip = false;
     Kernel& k = rotated.kernel;
     std::reverse(k.cells.begin(), k.cells.end());  // a row-major grid reversed is the grid rotated 180°

@@ -32,21 +32,23 @@ struct FilterCommand {
     CLI::Option* stride_option = nullptr;
 
     Result<FilterSpec> spec() const {
-        FilterSpec s;
+        FilterSpec spec;
         if (pool.empty()) {
+            ConvFilter& f = spec.operation.emplace<ConvFilter>();
             auto k = resolve_kernel(kernel);
             if (!k) return k.err();
-            s.kernel = std::move(*k);
+            f.kernel = std::move(*k);
             auto params = to_params(conv);
             if (!params) return params.err();
-            s.conv = *params;
-            return s;
+            f.conv = *params;
+            return spec;
         }
         // Pooling: --kernel is the window K, the stride defaults to it, padding is a number or a pair.
+        PoolFilter& s = spec.operation.emplace<PoolFilter>();
         if (pool == "max")
-            s.op = Op::MaxPool;
+            s.pool.op = Op::MaxPool;
         else if (pool == "avg")
-            s.op = Op::AvgPool;
+            s.pool.op = Op::AvgPool;
         else
             return fail<ErrCode::cli_pool_unknown>(pool);
         auto k = parse_pair_option("--kernel", kernel);
@@ -69,7 +71,7 @@ struct FilterCommand {
         if (!limit) return limit.err();
         s.pool.max_mult_adds = *limit;
         if (conv.padding_mode != "zeros") return fail<ErrCode::cli_pool_padding_mode>();
-        return s;
+        return spec;
     }
 
     int run() const {

@@ -30,19 +30,18 @@ std::string_view to_string(DisplayMap map) {
     return "?";
 }
 
-Conv2dParams filter_conv_params(const FilterSpec& spec, int64_t channels) {
-    Conv2dParams p = spec.conv;
+Op FilterSpec::op() const {
+    const PoolFilter* p = pool();
+    return p ? p->pool.op : Op::Conv;
+}
+
+Conv2dParams filter_conv_params(const ConvFilter& filter, int64_t channels) {
+    Conv2dParams p = filter.conv;
     p.groups = channels;
     return p;
 }
 
 namespace {
-
-Pool2dParams effective_pool(const FilterSpec& spec) {
-    Pool2dParams p = spec.pool;
-    p.op = spec.op;
-    return p;
-}
 
 Status check_input(const Shape& input) {
     if (input.size() != 3) return fail<ErrCode::filter_input_rank>(shape_to_string(input));
@@ -54,27 +53,27 @@ Status check_input(const Shape& input) {
 Result<FilterGeometry> filter_geometry(const Shape& input, const FilterSpec& spec) {
     if (auto s = check_input(input); !s) return s.err();
     const int64_t c = input[0];
-    if (spec.op == Op::Conv) {
-        const Shape weight{c, 1, spec.kernel.rows, spec.kernel.cols};
+    if (const ConvFilter* f = spec.conv()) {
+        const Shape weight{c, 1, f->kernel.rows, f->kernel.cols};
         const Shape bias{c};
-        auto plan = plan_conv2d(input, weight, &bias, filter_conv_params(spec, c));
+        auto plan = plan_conv2d(input, weight, &bias, filter_conv_params(*f, c));
         if (!plan) return plan.err();
         return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
     }
-    auto plan = plan_pool2d(input, effective_pool(spec));
+    auto plan = plan_pool2d(input, spec.pool()->pool);
     if (!plan) return plan.err();
     return FilterGeometry{plan->axis_h(), plan->axis_w(), plan->output_shape()};
 }
 
 Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend& backend) {
     if (auto s = check_input(input.shape); !s) return s.err();
-    if (spec.op == Op::Conv) {
+    if (const ConvFilter* f = spec.conv()) {
         const int64_t c = input.dim(0);
-        const Tensor weight = spec.kernel.weight_tensor(c);
-        const Tensor bias = spec.kernel.bias_tensor(c);
-        return backend.conv2d(input, weight, &bias, filter_conv_params(spec, c));
+        const Tensor weight = f->kernel.weight_tensor(c);
+        const Tensor bias = f->kernel.bias_tensor(c);
+        return backend.conv2d(input, weight, &bias, filter_conv_params(*f, c));
     }
-    return backend.pool2d(input, effective_pool(spec));
+    return backend.pool2d(input, spec.pool()->pool);
 }
 
 namespace {
@@ -92,7 +91,7 @@ namespace {
 // The banded convolution of apply_filter_banded: each band's output (C×n×OW, output rows oy0 … oy0 + n − 1)
 // goes to `sink(band_output, oy0, n)`, which returns a Status. Conv only; `g` is the filter's geometry.
 template <class Sink>
-Status conv_bands(const Image& image, ColorMode mode, const FilterSpec& spec, const FilterGeometry& g,
+Status conv_bands(const Image& image, ColorMode mode, const ConvFilter& spec, const FilterGeometry& g,
                   Backend& backend, const std::function<bool()>& cancelled, int64_t band_rows, Sink&& sink) {
     const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
     const int64_t h = image.height, w = image.width;
@@ -172,7 +171,7 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
     auto g = filter_geometry({c, image.height, image.width}, spec);
     if (!g) return g.err();
     // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
-    if (spec.op != Op::Conv) {
+    if (!spec.conv()) {
         auto t = image_to_tensor(image, mode);
         if (!t) return t.err();
         if (cancelled && cancelled()) return fail<ErrCode::filter_cancelled>();
@@ -181,7 +180,7 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
     const int64_t oh = g->output[1], ow = g->output[2];
     auto out = Tensor::try_filled({c, oh, ow});
     if (!out) return out.err();
-    auto copied = conv_bands(image, mode, spec, *g, backend, cancelled, band_rows,
+    auto copied = conv_bands(image, mode, *spec.conv(), *g, backend, cancelled, band_rows,
                              [&](const Tensor& y, int64_t oy0, int64_t n) -> Status {
                                  for (int64_t k = 0; k < c; ++k)
                                      std::copy_n(y.data.data() + k * n * ow, size_t(n * ow),
@@ -195,15 +194,15 @@ Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const Fil
 Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t channel, int64_t oy,
                            int64_t ox) {
     if (auto s = check_input(input.shape); !s) return s.err();
-    if (spec.op == Op::Conv) {
+    if (const ConvFilter* f = spec.conv()) {
         const int64_t c = input.dim(0);
-        const Tensor weight = spec.kernel.weight_tensor(c);
-        const Tensor bias = spec.kernel.bias_tensor(c);
+        const Tensor weight = f->kernel.weight_tensor(c);
+        const Tensor bias = f->kernel.bias_tensor(c);
         // Without an offset the bias is left out, so the explanation is the lecture's single line.
-        const Tensor* b = spec.kernel.offset != 0.0 ? &bias : nullptr;
-        return trace_conv2d(input, weight, b, filter_conv_params(spec, c), 0, channel, oy, ox);
+        const Tensor* b = f->kernel.offset != 0.0 ? &bias : nullptr;
+        return trace_conv2d(input, weight, b, filter_conv_params(*f, c), 0, channel, oy, ox);
     }
-    return trace_pool2d(input, effective_pool(spec), 0, channel, oy, ox);
+    return trace_pool2d(input, spec.pool()->pool, 0, channel, oy, ox);
 }
 
 ValueRange finite_range(const Tensor& output) {
@@ -289,26 +288,27 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
         Neighbourhood nb;
         StepperProblem& p = nb.problem;
         p.input = Tensor::filled({1, rows, cols});
-        const float pad_value = spec.op == Op::MaxPool ? -INFINITY : 0.0f;
-        const PaddingMode mode = spec.op == Op::Conv ? spec.conv.padding_mode : PaddingMode::Zeros;
+        const ConvFilter* f = spec.conv();
+        const float pad_value = spec.op() == Op::MaxPool ? -INFINITY : 0.0f;
+        const PaddingMode mode = f ? f->conv.padding_mode : PaddingMode::Zeros;
         for (int64_t i = 0; i < rows; ++i)
             for (int64_t j = 0; j < cols; ++j) {
                 const auto sy = source_index(top + i, h, mode), sx = source_index(left + j, w, mode);
                 p.input.data[size_t(i * cols + j)] =
                     (sy && sx) ? input.data[size_t((channel * h + *sy) * w + *sx)] : pad_value;
             }
-        if (spec.op == Op::Conv) {
+        if (f) {
             ConvProblem& conv = p.operation.emplace<ConvProblem>();
             // True convolution: the stepper shows the rotated kernel it cross-correlates with, so its output
             // is the image's pixel.
-            conv.weight = spec.conv.flip ? rotate_kernel_180(spec.kernel.weight_tensor(1))
-                                         : spec.kernel.weight_tensor(1);
-            conv.bias = spec.kernel.bias_tensor(1);
-            conv.has_bias = spec.kernel.offset != 0.0;
+            conv.weight =
+                f->conv.flip ? rotate_kernel_180(f->kernel.weight_tensor(1)) : f->kernel.weight_tensor(1);
+            conv.bias = f->kernel.bias_tensor(1);
+            conv.has_bias = f->kernel.offset != 0.0;
             conv.conv.stride = Pair{ah.stride, aw.stride};
             conv.conv.dilation = Pair{ah.dilation, aw.dilation};
         } else {
-            Pool2dParams& pool = p.operation.emplace<PoolProblem>(PoolProblem{effective_pool(spec)}).pool;
+            Pool2dParams& pool = p.operation.emplace<PoolProblem>(PoolProblem{spec.pool()->pool}).pool;
             pool.stride = Pair{ah.stride, aw.stride};
             pool.padding = Pair{0};
         }
@@ -323,7 +323,7 @@ Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec&
     // Fused where it pays: a convolution whose map needs no range goes band by band from bytes to pixels,
     // so neither the photo's nor the result's float copy is made (144 MB each for 12 MP in colour).
     const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
-    if (spec.op == Op::Conv && (map == DisplayMap::Clamp || map == DisplayMap::Abs) && (c == 1 || c == 3)) {
+    if (spec.conv() && (map == DisplayMap::Clamp || map == DisplayMap::Abs) && (c == 1 || c == 3)) {
         auto g = filter_geometry({c, image.height, image.width}, spec);
         if (!g) return g.err();
         Image img;
@@ -331,7 +331,7 @@ Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec&
         img.height = g->output[1];
         img.width = g->output[2];
         img.pixels.resize(size_t(img.width * img.height * c));
-        auto mapped = conv_bands(image, mode, spec, *g, backend, {}, 128,
+        auto mapped = conv_bands(image, mode, *spec.conv(), *g, backend, {}, 128,
                                  [&](const Tensor& y, int64_t oy0, int64_t n) -> Status {
                                      map_rows(y, oy0, oy0, oy0 + n, map, {}, img);
                                      return {};

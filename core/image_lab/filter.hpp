@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "core/engine/backend.hpp"
 #include "core/engine/geometry.hpp"
@@ -28,16 +29,39 @@ enum class DisplayMap { Clamp, Abs, Normalize, AbsScaled };
 Result<DisplayMap> parse_display_map(std::string_view text);
 std::string_view to_string(DisplayMap map);
 
+// A convolution with one kernel on every channel.
+struct ConvFilter {
+    Kernel kernel;      // weight = cell / divisor on every channel, bias = offset
+    Conv2dParams conv;  // groups is ignored; the pipeline uses one group per channel
+    bool operator==(const ConvFilter&) const = default;
+};
+
+// Max or average pooling of every channel: pool.op is Op::MaxPool or Op::AvgPool.
+struct PoolFilter {
+    Pool2dParams pool;
+    bool operator==(const PoolFilter&) const = default;
+};
+
+// What a filter runs: exactly one operation's parameters. (The image lab's editor keeps both operations'
+// settings, so that switching and back keeps each: ImageLabState, effective_spec.)
 struct FilterSpec {
-    Op op = Op::Conv;   // Conv, MaxPool or AvgPool
-    Kernel kernel;      // conv: weight = cell / divisor on every channel, bias = offset
-    Conv2dParams conv;  // conv: groups is ignored; the pipeline uses one group per channel
-    Pool2dParams pool;  // max or avg pooling; its op is taken from `op`
+    std::variant<ConvFilter, PoolFilter> operation = ConvFilter{};
+
+    FilterSpec() = default;
+    FilterSpec(ConvFilter f) : operation(std::move(f)) {}
+    FilterSpec(PoolFilter f) : operation(std::move(f)) {}
+
+    // Op::Conv, or the pooling's op (so the two never disagree).
+    Op op() const;
+    const ConvFilter* conv() const { return std::get_if<ConvFilter>(&operation); }
+    ConvFilter* conv() { return std::get_if<ConvFilter>(&operation); }
+    const PoolFilter* pool() const { return std::get_if<PoolFilter>(&operation); }
+    PoolFilter* pool() { return std::get_if<PoolFilter>(&operation); }
     bool operator==(const FilterSpec&) const = default;
 };
 
 // The conv2d parameters in effect on a tensor with `channels` channels (groups = channels).
-Conv2dParams filter_conv_params(const FilterSpec& spec, int64_t channels);
+Conv2dParams filter_conv_params(const ConvFilter& filter, int64_t channels);
 
 // The output geometry of the filter on a C×H×W input: per-axis specs (for axis_formula) and the output shape.
 struct FilterGeometry {

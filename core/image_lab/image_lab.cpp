@@ -11,10 +11,19 @@ namespace convscope {
 // [SECTION] State and edits
 
 FilterSpec effective_spec(const ImageLabState& state) {
-    FilterSpec spec = state.spec;
-    if (state.padding == PaddingChoice::Same) spec.conv.padding = Padding::same();
-    if (state.padding == PaddingChoice::Valid) spec.conv.padding = Padding::valid();
-    if (spec.op != Op::Conv && state.pool_stride_is_window) spec.pool.stride = Pair{0};
+    const FilterSettings& s = state.spec;
+    FilterSpec spec;
+    if (s.op == Op::Conv) {
+        ConvFilter f{s.kernel, s.conv};
+        if (state.padding == PaddingChoice::Same) f.conv.padding = Padding::same();
+        if (state.padding == PaddingChoice::Valid) f.conv.padding = Padding::valid();
+        spec.operation = std::move(f);
+    } else {
+        PoolFilter f{s.pool};
+        f.pool.op = s.op;
+        if (state.pool_stride_is_window) f.pool.stride = Pair{0};
+        spec.operation = f;
+    }
     return spec;
 }
 
@@ -121,8 +130,7 @@ struct EditVisitor {
         return {};
     }
     Status operator()(const lab_edit::SetDivisor& e) {
-        if (!std::isfinite(e.divisor) || e.divisor == 0.0)
-            return fail<ErrCode::lab_divisor_nonzero>();
+        if (!std::isfinite(e.divisor) || e.divisor == 0.0) return fail<ErrCode::lab_divisor_nonzero>();
         s.spec.kernel.divisor = e.divisor;
         made_custom(s);
         return {};

@@ -26,9 +26,19 @@ namespace convscope {
 
 enum class PaddingChoice { Numbers, Same, Valid };
 
+// The filter settings the editor keeps: the convolution's and the pooling's both, so that switching the
+// operation and back keeps each; effective_spec makes the FilterSpec of the chosen one.
+struct FilterSettings {
+    Op op = Op::Conv;   // Conv, MaxPool or AvgPool
+    Kernel kernel;      // the convolution's
+    Conv2dParams conv;  // the convolution's (padding amount used with PaddingChoice::Numbers)
+    Pool2dParams pool;  // the pooling's; its op is `op` when pooling
+    bool operator==(const FilterSettings&) const = default;
+};
+
 // What the user chose: the state an undo step restores.
 struct ImageLabState {
-    FilterSpec spec;          // the kernel, conv and pool parameters (padding amount used with Numbers)
+    FilterSettings spec;      // the kernel, conv and pool parameters
     std::string preset;       // the preset id the kernel came from ("gaussian"); empty: custom or a file
     int64_t preset_size = 3;  // of a sized preset
     double sigma = 1.1;       // of a preset with σ
@@ -40,7 +50,8 @@ struct ImageLabState {
     bool operator==(const ImageLabState&) const = default;
 };
 
-// The FilterSpec a state runs: same/valid padding, the pool stride when it follows the window.
+// The FilterSpec a state runs: the chosen operation's settings alone, with same/valid padding and the pool
+// stride when it follows the window.
 FilterSpec effective_spec(const ImageLabState& state);
 
 // Every change the view can make.
@@ -152,8 +163,8 @@ struct LabFrame {
     std::vector<uint8_t> output_rgba;
     int64_t input_w = 0, input_h = 0, output_w = 0, output_h = 0;
     std::string backend;
-    double ms = 0.0;                        // the filter's own time
-    std::string auto_backend;               // what "fastest" stood for (empty: a backend was chosen)
+    double ms = 0.0;           // the filter's own time
+    std::string auto_backend;  // what "fastest" stood for (empty: a backend was chosen)
 };
 
 class ImageLab {

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <numbers>
 
-#include "core/io/fileio.hpp"
 #include "core/engine/trace.hpp"
+#include "core/io/fileio.hpp"
 
 namespace convscope {
 namespace {

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/support/result.hpp"
 #include "core/engine/tensor.hpp"
+#include "core/support/result.hpp"
 
 namespace convscope {
 

@@ -538,8 +538,8 @@ Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Te
                         std::vector<float>(layer_input.data.begin(), layer_input.data.begin() + C * H * W));
     FilterSpec spec;
     if (L.kind != LayerKind::Conv2d) {
-        spec.op = L.kind == LayerKind::MaxPool2d ? Op::MaxPool : Op::AvgPool;
-        spec.pool = L.pool_params();
+        PoolFilter& f = spec.operation.emplace<PoolFilter>(PoolFilter{L.pool_params()});
+        f.pool.op = L.kind == LayerKind::MaxPool2d ? Op::MaxPool : Op::AvgPool;
         return stepper_neighbourhood(sample, spec, channel, oy, ox, reach, max_side, max_kernel);
     }
     if (L.groups < 1 || L.in % L.groups != 0 || L.out % L.groups != 0 || C != L.in)
@@ -549,17 +549,17 @@ Result<Neighbourhood> layer_step(const Layer& L, const LayerWeights& w, const Te
     if (cpg > max_channels) return fail<ErrCode::step_too_many_channels>(cpg, max_channels);
     if (w.weight.shape != Shape{L.out, cpg, L.kernel.h, L.kernel.w})
         return fail<ErrCode::run_weights_mismatch>();
-    spec.op = Op::Conv;
-    spec.conv = L.conv_params();
-    spec.kernel.rows = L.kernel.h;
-    spec.kernel.cols = L.kernel.w;
+    ConvFilter& f = spec.operation.emplace<ConvFilter>();
+    f.conv = L.conv_params();
+    f.kernel.rows = L.kernel.h;
+    f.kernel.cols = L.kernel.w;
     // One neighbourhood per input channel of the group, each with that channel's slice of the kernel: the
     // same region every time, stacked into one multi-channel problem.
     Neighbourhood out;
     std::vector<float> inputs, weights;
     for (int64_t ci = 0; ci < cpg; ++ci) {
         const float* k = w.weight.data.data() + (channel * cpg + ci) * L.kernel.h * L.kernel.w;
-        spec.kernel.cells.assign(k, k + L.kernel.h * L.kernel.w);
+        f.kernel.cells.assign(k, k + L.kernel.h * L.kernel.w);
         auto nb = stepper_neighbourhood(sample, spec, group * cpg + ci, oy, ox, reach, max_side, max_kernel);
         if (!nb) return nb;
         inputs.insert(inputs.end(), nb->problem.input.data.begin(), nb->problem.input.data.end());

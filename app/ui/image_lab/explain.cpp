@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/ui/image_lab/image_view.hpp"
+#include "app/ui/shell/handoff.hpp"
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/fonts.hpp"
-#include "app/ui/shell/handoff.hpp"
-#include "app/ui/image_lab/image_view.hpp"
 #include "core/engine/explain.hpp"
 
 namespace convscope::ui::image_lab {
@@ -81,8 +81,9 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     // weights. Cells too small for legible numbers are shaded by value instead, and name their numbers on
     // hover.
     const FilterSpec& spec = full.spec;
-    const int64_t rows = t.kind == Op::Conv ? spec.kernel.rows : spec.pool.kernel.h;
-    const int64_t cols = t.kind == Op::Conv ? spec.kernel.cols : spec.pool.kernel.w;
+    const ConvFilter* conv = spec.conv();
+    const int64_t rows = conv ? conv->kernel.rows : spec.pool()->pool.kernel.h;
+    const int64_t cols = conv ? conv->kernel.cols : spec.pool()->pool.kernel.w;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float label_h = m_compact ? 0.0f : ImGui::GetTextLineHeightWithSpacing();
     const float cell = std::clamp(std::min((avail.y - label_h) / float(rows), avail.x * 0.22f / float(cols)),

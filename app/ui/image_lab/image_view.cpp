@@ -1,6 +1,6 @@
 // The image lab: a photo, a kernel (or pooling) and its parameters, the filtered result beside the input with
-// linked zoom and pan, and "explain this pixel". The model (core/image_lab/image_lab.hpp) holds the state, runs the
-// work off the UI thread and explains; this file wires it to the shell and lays the panels out.
+// linked zoom and pan, and "explain this pixel". The model (core/image_lab/image_lab.hpp) holds the state,
+// runs the work off the UI thread and explains; this file wires it to the shell and lays the panels out.
 //
 // [SECTION] Plumbing: GL textures, recent files, shared helpers
 // [SECTION] ImageView: options, scenes, the kept kernel
@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/ui/widgets/fonts.hpp"
 #include "app/ui/shell/handoff.hpp"
 #include "app/ui/shell/settings.hpp"
+#include "app/ui/widgets/fonts.hpp"
 #include "core/io/fileio.hpp"
 
 namespace convscope::ui {
@@ -235,7 +235,7 @@ std::optional<Scene> ImageView::current_scene() const {
             for (int64_t c = 0; c < k.cols; ++c) m.kernel_matrix.back().push_back(k.weight(r, c));
         }
     m.stride = st.spec.conv.stride;
-    m.padding = effective_spec(st).conv.padding;
+    m.padding = st.spec.op == Op::Conv ? effective_spec(st).conv()->conv.padding : st.spec.conv.padding;
     m.padding_mode = st.spec.conv.padding_mode;
     m.colour = st.mode == ColorMode::Color;
     // The scene format knows clamp, abs and normalize.
