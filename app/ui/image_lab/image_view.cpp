@@ -235,7 +235,10 @@ std::optional<Scene> ImageView::current_scene() const {
             for (int64_t c = 0; c < k.cols; ++c) m.kernel_matrix.back().push_back(k.weight(r, c));
         }
     m.stride = st.spec.conv.stride;
-    m.padding = st.spec.op == Op::Conv ? effective_spec(st).conv()->conv.padding : st.spec.conv.padding;
+    // The convolution's padding (same/valid applied) also while pooling, as the scene format keeps it.
+    ImageLabState as_conv = st;
+    as_conv.spec.op = Op::Conv;
+    m.padding = effective_spec(as_conv).conv()->conv.padding;
     m.padding_mode = st.spec.conv.padding_mode;
     m.colour = st.mode == ColorMode::Color;
     // The scene format knows clamp, abs and normalize.
