@@ -181,7 +181,7 @@ TEST_CASE(
         CHECK(display_value(NAN, DisplayMap::Clamp) == 0);
     }
     SECTION("every quarter from −600 to 600, the ties beside each integer and ±inf round as nearbyint") {
-        // The display rounds without libm; this is the rule it must keep.
+        // The rule the display keeps (torch.round: ties to even), pinned beside each tie.
         const auto expected = [](float v, bool abs) {
             float r = std::nearbyint(v);
             if (abs) r = std::fabs(r);

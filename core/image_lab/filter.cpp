@@ -78,6 +78,11 @@ Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend
 
 namespace {
 
+// The channels the filter runs on: 1 for grey (or a grey photo), else the photo's.
+int64_t filter_channels(const Image& image, ColorMode mode) {
+    return (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+}
+
 // Where padded coordinate i reads from (geometry's source_index), or −1 for a zero.
 int64_t source_or_zero(int64_t i, int64_t n, PaddingMode mode) {
     const auto at = source_index(i, n, mode);
@@ -93,7 +98,7 @@ namespace {
 template <class Sink>
 Status conv_bands(const Image& image, ColorMode mode, const ConvFilter& spec, const FilterGeometry& g,
                   Backend& backend, const std::function<bool()>& cancelled, int64_t band_rows, Sink&& sink) {
-    const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+    const int64_t c = filter_channels(image, mode);
     const int64_t h = image.height, w = image.width;
     const AxisSpec ah = g.h, aw = g.w;
     const int64_t oh = g.output[1], ow = g.output[2];
@@ -146,8 +151,8 @@ Status conv_bands(const Image& image, ColorMode mode, const ConvFilter& spec, co
     return {};
 }
 
-// Output rows [y0, y1) of a C×H×W output as display pixels of `img` (C×H×W → H×W×C), `rows` rows at a time
-// on every thread; `src` holds rows from `src_y0` on.
+// Output rows [y0, y1) of a C×H×W output as display pixels of `img` (C×H×W → H×W×C), in tasks of about
+// 16 K pixels on every thread; `src` holds rows from `src_y0` on.
 void map_rows(const Tensor& src, int64_t src_y0, int64_t y0, int64_t y1, DisplayMap map, ValueRange range,
               Image& img) {
     const int64_t c = img.channels, w = img.width, plane = src.dim(1) * w;
@@ -167,7 +172,7 @@ void map_rows(const Tensor& src, int64_t src_y0, int64_t y0, int64_t y1, Display
 Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const FilterSpec& spec,
                                    Backend& backend, const std::function<bool()>& cancelled,
                                    int64_t band_rows) {
-    const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+    const int64_t c = filter_channels(image, mode);
     auto g = filter_geometry({c, image.height, image.width}, spec);
     if (!g) return g.err();
     // Pooling is cheap beside a 15×15 convolution: it runs whole, from the float tensor.
@@ -212,37 +217,20 @@ ValueRange finite_range(const Tensor& output) {
     return lo <= hi ? ValueRange{lo, hi} : ValueRange{};
 }
 
-namespace {
-
-// nearbyint(v) for |v| ≤ 2^22, ties to even under the default rounding mode, as torch.round: adding and
-// taking away 1.5·2^23 leaves no bits below the units. Inline on every machine (nearbyint is a libm call
-// wherever SSE4.1 is not assumed), which to_display needs: it runs once per pixel and channel.
-inline float round_small(float v) {
-    constexpr float kShift = 12582912.0f;  // 1.5 · 2^23
-    return (v + kShift) - kShift;
-}
-
-// Pixel values beyond ±256 all show as 0 or 255: they are cut to that range before rounding.
-inline float cut(float v) {
-    return std::clamp(v, -256.0f, 256.0f);
-}
-
-}  // namespace
-
 uint8_t display_value(float v, DisplayMap map, ValueRange range) {
     if (std::isnan(v)) return 0;
     if (map == DisplayMap::Normalize) {
         if (!(range.hi > range.lo)) return 0;  // a flat output has no range to spread
         const float t = std::isfinite(v) ? (v - range.lo) / (range.hi - range.lo) : (v > 0 ? 1.0f : 0.0f);
-        return uint8_t(std::clamp(round_small(cut(t * 255.0f)), 0.0f, 255.0f));
+        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
     }
     if (map == DisplayMap::AbsScaled) {
         const float peak = std::max(std::fabs(range.lo), std::fabs(range.hi));
         if (!(peak > 0.0f)) return 0;  // nothing but zeros (or no finite value)
         const float t = std::isfinite(v) ? std::fabs(v) / peak : 1.0f;
-        return uint8_t(std::clamp(round_small(cut(t * 255.0f)), 0.0f, 255.0f));
+        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
     }
-    float r = round_small(cut(v));  // ties to even, as torch.round
+    float r = std::nearbyint(v);  // ties to even under the default rounding mode, as torch.round
     if (map == DisplayMap::Abs) r = std::fabs(r);
     return uint8_t(std::clamp(r, 0.0f, 255.0f));
 }
@@ -322,7 +310,7 @@ Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec&
                            Backend& backend) {
     // Fused where it pays: a convolution whose map needs no range goes band by band from bytes to pixels,
     // so neither the photo's nor the result's float copy is made (144 MB each for 12 MP in colour).
-    const int64_t c = (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
+    const int64_t c = filter_channels(image, mode);
     if (spec.conv() && (map == DisplayMap::Clamp || map == DisplayMap::Abs) && (c == 1 || c == 3)) {
         auto g = filter_geometry({c, image.height, image.width}, spec);
         if (!g) return g.err();
