@@ -186,8 +186,13 @@ TEST_CASE("simd conv2d: depthwise colour filter, groups, and CNN layers 1->5, 3-
         ConvCase grouped{{2, 6, 12, 19}, {4, 3, 3, 3}, true, {}};
         grouped.p.groups = 2;
         grouped.p.padding = Padding(1);
+        // Copied strips everywhere (cin·kh ≥ 16), dilated, across segments, 14 channels (two whole groups of
+        // 6 on AVX2 and a narrower one), circular padding.
+        ConvCase dilated{{1, 8, 12, 150}, {14, 8, 3, 3}, true, {Pair{1}, Padding(2)}};
+        dilated.p.dilation = Pair{2};
+        dilated.p.padding_mode = PaddingMode::Circular;
         for (const ConvCase& c :
-             {depthwise, grouped, ConvCase{{1, 1, 28, 28}, {5, 1, 5, 5}, true, {}},
+             {depthwise, grouped, dilated, ConvCase{{1, 1, 28, 28}, {5, 1, 5, 5}, true, {}},
               ConvCase{{1, 3, 20, 37}, {8, 3, 3, 3}, true, {Pair{1}, Padding(1)}},
               ConvCase{{1, 16, 18, 18}, {16, 16, 3, 3}, true, {Pair{1}, Padding(1)}},
               ConvCase{{1, 64, 9, 20}, {64, 64, 3, 3}, false, {Pair{1}, Padding::same()}}}) {

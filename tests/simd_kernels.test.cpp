@@ -179,26 +179,30 @@ std::string check_conv_a(const KernelTable& t, int64_t nvec, std::mt19937& rng) 
     return "";
 }
 
-// conv_b: one output row of ocb channels; channel o's weight (ci, ky, kx) is weights[o·w_oc + (ci·kh + ky)·kw
-// + kx], its input rows[ci·kh + ky][off[kx] + j], its bias bias[o].
+// conv_b: one output row of ocb channels; channel o's weight (ci, ky, kx) is w[o·ksize + (ci·kh + ky)·kw +
+// kx] (PyTorch's layout), handed to the kernel packed by pack_weights_b; its input rows[ci·kh + ky][off[kx] +
+// j], its bias bias[o]. Up to 2·channels_b + 1 channels: whole groups, and every width of a narrower last
+// group.
 std::string check_conv_b(const KernelTable& t, int64_t nvec, std::mt19937& rng) {
-    for (int ocb = 1; ocb <= t.channels_b; ++ocb)
+    for (int ocb = 1; ocb <= 2 * t.channels_b + 1; ++ocb)
         for (int64_t cin : {1, 2})
             for (int64_t kh : kKernelHeights)
                 for (int64_t kw : kKernelWidths)
                     for (bool bias : {false, true}) {
                         const int64_t n = nvec * t.lanes, dil = kw % 2 ? 1 : 2;
-                        const int64_t w_oc = cin * kh * kw + 3;  // channels further apart than one filter
+                        const int64_t ksize = cin * kh * kw;
                         const auto off = offsets(kw, dil, 2);
                         const auto in = int_rows(cin * kh, off.back() + n + 1, rng);
-                        const auto w = int_rows(1, ocb * w_oc, rng)[0];
+                        const auto w = int_rows(1, ocb * ksize, rng)[0];
+                        std::vector<float> packed(w.size());
+                        pack_weights_b(w.data(), ocb, ksize, t.channels_b, packed.data());
                         const auto b = int_rows(1, ocb, rng)[0];
                         std::vector<std::vector<float>> out(static_cast<size_t>(ocb));
                         std::vector<float*> out_ptr;
                         for (auto& o : out) o = output_row(n), out_ptr.push_back(o.data());
                         const auto rows = pointers(in);
                         ConvRowsArgs a;
-                        a.rows = rows.data(), a.off = off.data(), a.weights = w.data(), a.w_oc = w_oc;
+                        a.rows = rows.data(), a.off = off.data(), a.weights = packed.data();
                         a.bias = bias ? b.data() : nullptr, a.out = out_ptr.data();
                         a.cin = cin, a.kh = kh, a.kw = kw, a.nvec = nvec, a.ocb = ocb;
                         t.conv_b(a);
@@ -210,7 +214,7 @@ std::string check_conv_b(const KernelTable& t, int64_t nvec, std::mt19937& rng) 
                                     for (int64_t ky = 0; ky < kh; ++ky)
                                         for (int64_t kx = 0; kx < kw; ++kx)
                                             sum += in[size_t(ci * kh + ky)][size_t(off[size_t(kx)] + j)] *
-                                                   w[size_t(o * w_oc + (ci * kh + ky) * kw + kx)];
+                                                   w[size_t(o * ksize + (ci * kh + ky) * kw + kx)];
                                 expected[size_t(j)] = bias ? sum + b[size_t(o)] : sum;
                             }
                             const std::string m =
@@ -390,7 +394,8 @@ TEST_CASE("simd kernel table: conv_a at widths below, at and above the unroll, o
     check_entry(kEntries[0]);
 }
 
-TEST_CASE("simd kernel table: conv_b at widths below, at and above the unroll, 1 to channels_b channels") {
+TEST_CASE(
+    "simd kernel table: conv_b at widths below, at and above the unroll, 1 to 2·channels_b + 1 channels") {
     check_entry(kEntries[1]);
 }
 

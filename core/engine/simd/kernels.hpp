@@ -24,14 +24,20 @@ struct ConvRowsArgs {
     // conv_a: [cin][rows_a + kh − 1] consecutive padded input rows; conv_b: [cin][kh] rows of one output row.
     const float* const* rows = nullptr;
     const int64_t* off = nullptr;  // [kw]
-    // conv_a: cin×kh×kw weights of one output channel; conv_b: `ocb` output channels, `w_oc` floats apart.
+    // conv_a: cin×kh×kw weights of one output channel; conv_b: the `ocb` output channels' weights, packed by
+    // pack_weights_b with the table's channels_b.
     const float* weights = nullptr;
-    int64_t w_oc = 0;
     const float* bias = nullptr;  // null, or one value per output channel computed
     float* const* out = nullptr;  // conv_a: [rows_a] output rows; conv_b: [ocb] output rows
     int64_t cin = 1, kh = 1, kw = 1, nvec = 0;
-    int ocb = 1;  // conv_b: 1 … KernelTable::channels_b
+    int ocb = 1;  // conv_b: output channels, any number (the backend passes a few dozen)
 };
+
+// conv_b's weight layout. `channels` filters of `ksize` floats each (cin × kh × kw, PyTorch's order), cut
+// into groups of `channels_b` (the last may be narrower); a group of g channels starting at channel c is
+// stored at dst + c·ksize as [ksize][g], so the g weights one input vector meets are consecutive floats and a
+// group's weights are read front to back. dst holds channels × ksize floats.
+void pack_weights_b(const float* weights, int64_t channels, int64_t ksize, int channels_b, float* dst);
 
 // A piece of a copied strip: dst[i] = row[src + i·step] for i < len, or the fill value where src < 0.
 // Stride phases, borders and padding modes all come out as a few such runs per strip.
@@ -55,7 +61,8 @@ struct KernelTable {
     int channels_b;    // output channels conv_b computes at once (≤ kMaxChannelsB)
     // Sums over cin, kh, kw for rows_a consecutive output rows (stride 1, dilation 1 vertically).
     void (*conv_a)(const ConvRowsArgs&);
-    // Sums over cin, kh, kw for one output row of `ocb` output channels.
+    // Sums over cin, kh, kw for one output row of `ocb` output channels: for each register block of columns,
+    // every group of channels_b channels in turn, so the block's input rows stay in L1.
     void (*conv_b)(const ConvRowsArgs&);
     // Max over the window, first maximum in row-major order wins, NaN propagates (PyTorch's rule).
     void (*pool_max)(const PoolRowArgs&);

@@ -172,11 +172,14 @@ void conv_a(const ConvRowsArgs& a) {
     }
 }
 
-// [SECTION] conv_b: OCB output channels of one output row at once; each loaded input vector feeds OCB
-// weights. KW > 0 fixes the kernel width at compile time (the common 3 and 5), so the tap loop unrolls
-// completely.
+// [SECTION] conv_b: the output channels of one output row, a register block of columns at a time; for each
+// block of columns, every group of OCB channels in turn, so the block's input stays in L1 while the packed
+// weights stream past it. Each loaded input vector feeds OCB weights, which are consecutive floats in the
+// packed layout (pack_weights_b). KW > 0 fixes the kernel width at compile time (the common 3 and 5), so the
+// tap loop unrolls completely.
 template <int OCB, int U, int KW>
-inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
+__attribute__((always_inline)) inline void conv_b_block(const ConvRowsArgs& a, const float* w,
+                                                        float* const* out, const float* bias, int64_t j) {
     const int64_t kw = KW > 0 ? KW : a.kw;
     V acc[OCB][U];
 #pragma GCC unroll 8
@@ -186,7 +189,6 @@ inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
     const int64_t taps = a.cin * a.kh;
     for (int64_t row = 0; row < taps; ++row) {
         const float* rp = a.rows[row] + j;
-        const float* w = a.weights + row * kw;
 #pragma GCC unroll 8
         for (int64_t kx = 0; kx < kw; ++kx) {
             const float* p = rp + a.off[kx];
@@ -195,66 +197,79 @@ inline void conv_b_block(const ConvRowsArgs& a, int64_t j) {
             for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
 #pragma GCC unroll 8
             for (int o = 0; o < OCB; ++o) {
-                const V wv = broadcast(w[o * a.w_oc + kx]);
+                const V wv = broadcast(w[kx * OCB + o]);
 #pragma GCC unroll 8
                 for (int u = 0; u < U; ++u) acc[o][u] += in[u] * wv;
             }
         }
+        w += kw * OCB;
     }
 #pragma GCC unroll 8
     for (int o = 0; o < OCB; ++o) {
-        const V b = broadcast(a.bias ? a.bias[o] : 0.0f);
+        const V b = broadcast(bias ? bias[o] : 0.0f);
 #pragma GCC unroll 8
-        for (int u = 0; u < U; ++u) store(a.out[o] + j + u * kLanes, a.bias ? acc[o][u] + b : acc[o][u]);
+        for (int u = 0; u < U; ++u) store(out[o] + j + u * kLanes, bias ? acc[o][u] + b : acc[o][u]);
     }
 }
 
-template <int OCB, int KW>
+// The last group of channels, narrower than kChannels; a table never asks for more, so those are not built.
+template <int OCB, int U, int KW>
+inline void conv_b_tail(const ConvRowsArgs& a, const float* w, float* const* out, const float* bias,
+                        int64_t j) {
+    if constexpr (OCB < kChannels) conv_b_block<OCB, U, KW>(a, w, out, bias, j);
+}
+
+// Every channel of the call for the columns j … j + U·kLanes − 1: the block's input rows stay in L1 while
+// each group's packed weights stream past them.
+template <int U, int KW>
+inline void conv_b_columns(const ConvRowsArgs& a, int64_t j) {
+    const int64_t ksize = a.cin * a.kh * (KW > 0 ? KW : a.kw);
+    int o = 0;
+    for (; o + kChannels <= a.ocb; o += kChannels)
+        conv_b_block<kChannels, U, KW>(a, a.weights + o * ksize, a.out + o, a.bias ? a.bias + o : nullptr, j);
+    const float* w = a.weights + o * ksize;
+    float* const* out = a.out + o;
+    const float* bias = a.bias ? a.bias + o : nullptr;
+    static_assert(kMaxChannelsB == 6, "the tail is 1 … 5 channels");
+    switch (a.ocb - o) {
+        case 1:
+            conv_b_tail<1, U, KW>(a, w, out, bias, j);
+            break;
+        case 2:
+            conv_b_tail<2, U, KW>(a, w, out, bias, j);
+            break;
+        case 3:
+            conv_b_tail<3, U, KW>(a, w, out, bias, j);
+            break;
+        case 4:
+            conv_b_tail<4, U, KW>(a, w, out, bias, j);
+            break;
+        case 5:
+            conv_b_tail<5, U, KW>(a, w, out, bias, j);
+            break;
+        default:
+            break;
+    }
+}
+
+template <int KW>
 void conv_b_run(const ConvRowsArgs& a) {
     int64_t v = 0;
-    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_block<OCB, kUnroll, KW>(a, v * kLanes);
-    if (kUnroll > 2 && v + 2 <= a.nvec) conv_b_block<OCB, 2, KW>(a, v * kLanes), v += 2;  // leftovers
-    for (; v < a.nvec; ++v) conv_b_block<OCB, 1, KW>(a, v * kLanes);
-}
-
-// Widths for OCB channels; a table never asks for more than its channels_b, so those are not built.
-template <int OCB>
-void conv_b_width(const ConvRowsArgs& a) {
-    if constexpr (OCB <= kChannels) {
-        switch (a.kw) {
-            case 3:
-                conv_b_run<OCB, 3>(a);
-                break;
-            case 5:
-                conv_b_run<OCB, 5>(a);
-                break;
-            default:
-                conv_b_run<OCB, 0>(a);
-                break;
-        }
-    }
+    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_columns<kUnroll, KW>(a, v * kLanes);
+    if (kUnroll > 2 && v + 2 <= a.nvec) conv_b_columns<2, KW>(a, v * kLanes), v += 2;  // leftovers
+    for (; v < a.nvec; ++v) conv_b_columns<1, KW>(a, v * kLanes);
 }
 
 void conv_b(const ConvRowsArgs& a) {
-    static_assert(kMaxChannelsB == 6, "conv_b instantiates 1 … 6 channels");
-    switch (a.ocb) {
-        case 1:
-            conv_b_width<1>(a);
-            break;
-        case 2:
-            conv_b_width<2>(a);
-            break;
+    switch (a.kw) {
         case 3:
-            conv_b_width<3>(a);
-            break;
-        case 4:
-            conv_b_width<4>(a);
+            conv_b_run<3>(a);
             break;
         case 5:
-            conv_b_width<5>(a);
+            conv_b_run<5>(a);
             break;
         default:
-            conv_b_width<6>(a);
+            conv_b_run<0>(a);
             break;
     }
 }
@@ -352,7 +367,8 @@ void build_strip(const float* row, const StripRun* runs, int64_t count, float fi
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
     static const KernelTable table{
-        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, kChannels, conv_a, conv_b, pool_max, pool_avg, build_strip};
+        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, kChannels, conv_a, conv_b, pool_max, pool_avg,
+        build_strip};
     return table;
 }
 

@@ -103,7 +103,7 @@ struct Columns {
 // `col_source(pc)`: the input column read at padded column pc, or −1 for the fill value.
 template <class ColSource>
 Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int64_t dw, int64_t kw,
-                     int64_t pad_left, int64_t in_w, ColSource col_source) {
+                     int64_t pad_left, int64_t in_w, bool copy_all, ColSource col_source) {
     Columns c;
     c.lanes = lanes;
     // A segment never spans more than the output row (rounded up to whole vectors): narrow rows (strided CNN
@@ -165,7 +165,7 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
             c.segments.push_back(std::move(g));
         }
     };
-    if (sw != 1) {
+    if (sw != 1 || copy_all) {
         add(0, ow, false);
         return c;
     }
@@ -192,6 +192,7 @@ struct Scratch {
     std::vector<float> divisor;       // avg pool divisors of one segment
     std::vector<const float*> cache;  // [channel][row − first row] → prepared row, or null
     std::vector<const float*> rows;   // pointer table handed to a kernel
+    std::vector<float*> out;          // conv_b's output rows
 };
 thread_local Scratch t_scratch;
 
@@ -258,8 +259,8 @@ private:
 // Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
 // the end; copy_back() then writes the valid columns of the real rows.
 struct OutRows {
-    float* real[kMaxChannelsB > kMaxRowsA ? kMaxChannelsB : kMaxRowsA] = {};
-    float* ptr[kMaxChannelsB > kMaxRowsA ? kMaxChannelsB : kMaxRowsA] = {};
+    float* real[kMaxRowsA] = {};
+    float* ptr[kMaxRowsA] = {};
     int64_t valid = 0;
 
     void set(int i, float* row, bool partial, Scratch& s, int64_t seg) {
@@ -281,27 +282,43 @@ constexpr double kScratchBudgetBytes = 32.0 * 1024 * 1024;
 
 // The per-thread scratch make_columns and the tasks would allocate for a problem: the copied strips
 // (`max_rows` of them) and the column tables of the segments that read strips.
-double scratch_bytes(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t kw, int64_t max_rows) {
+double scratch_bytes(int64_t lanes, int64_t ow, int64_t sw, int64_t dw, int64_t kw, int64_t max_rows,
+                     bool copy_all) {
     std::vector<int64_t> phases;
     for (int64_t kx = 0; kx < kw; ++kx) phases.push_back((kx * dw) % sw);
     std::sort(phases.begin(), phases.end());
     const double nphase = double(std::unique(phases.begin(), phases.end()) - phases.begin());
     const double seg = double(std::max<int64_t>(16, 64 / lanes) * lanes);
     const double strip_total = (seg + double((kw - 1) * dw / sw)) * nphase;
-    const double strip_segments = sw == 1 ? 4.0 : std::ceil(double(ow) / seg);
+    const double strip_segments = sw == 1 && !copy_all ? 4.0 : std::ceil(double(ow) / seg);
     return 4.0 * strip_total * double(max_rows) + 16.0 * strip_total * strip_segments;
+}
+
+// conv_a reuses input loads across kernel rows (needs consecutive rows); conv_b across output channels, which
+// pays from 4 channels a group on.
+bool uses_conv_a(const ConvPlan& P) {
+    return P.sh == 1 && P.dh == 1 && P.o_per_group() < 4;
+}
+
+// conv_b reads cin × kh rows for each block of columns. Straight from the input, rows of different channels
+// lie a plane apart, a power of two for power-of-two images (64 KB for 128×128), so they fall in the same L1
+// and L2 sets and evict each other; copied strips lie one after the other and do not. The copies cost one
+// pass over a task's rows against the cin·kh·channels multiply-adds each row feeds (16→16 k3 on 256²: 4.4
+// → 2.2 ms on the 2-core AVX2 machine).
+bool conv_copies_all(const ConvPlan& P) {
+    return !uses_conv_a(P) && P.c_per_group() * P.kh >= 16;
 }
 
 bool conv2d_fits(const ConvPlan& P) {
     const KernelTable& K = table();
     // The most strips a task copies: conv_a cin × (rows_a + kh − 1), conv_b cin × at most 4·kh.
     const int64_t rows = P.c_per_group() * std::max<int64_t>(K.rows_a + P.kh - 1, 4 * P.kh);
-    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, rows) <= kScratchBudgetBytes;
+    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, rows, conv_copies_all(P)) <= kScratchBudgetBytes;
 }
 
 bool pool2d_fits(const PoolPlan& P) {
     const KernelTable& K = table();
-    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, 8 * P.kh) <= kScratchBudgetBytes;
+    return scratch_bytes(K.lanes, P.ow, P.sw, P.dw, P.kw, 8 * P.kh, false) <= kScratchBudgetBytes;
 }
 
 // [SECTION] conv2d
@@ -310,21 +327,19 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const KernelTable& K = table();
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
     const int64_t padded_h = P.h + P.pad_top + P.pad_bottom, padded_w = P.w + P.pad_left + P.pad_right;
-    const Columns cols =
-        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, [&](int64_t pc) -> int64_t {
-            if (pc < 0 || pc >= padded_w) return -1;
-            const auto s = source_index(pc - P.pad_left, P.w, P.mode);
-            return s ? *s : -1;
-        });
+    const bool use_a = uses_conv_a(P), copy_all = conv_copies_all(P);
+    const Columns cols = make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, copy_all,
+                                      [&](int64_t pc) -> int64_t {
+                                          if (pc < 0 || pc >= padded_w) return -1;
+                                          const auto s = source_index(pc - P.pad_left, P.w, P.mode);
+                                          return s ? *s : -1;
+                                      });
     auto row_source = [&](int64_t py) -> int64_t {
         if (py < 0 || py >= padded_h) return -1;
         const auto s = source_index(py - P.pad_top, P.h, P.mode);
         return s ? *s : -1;
     };
     const int64_t ksize = cpg * P.kh * P.kw;
-    // conv_a reuses input loads across kernel rows (needs consecutive rows); conv_b across output channels,
-    // which pays from 4 channels a group on.
-    const bool use_a = P.sh == 1 && P.dh == 1 && opg < 4;
     const int64_t block = use_a ? 4 * K.rows_a : 4;  // output rows per task
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
@@ -369,6 +384,18 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         }
     };
 
+    // conv_b's weights, packed once per call (pack_weights_b), group by group.
+    std::vector<float> packed;
+    if (!use_a) {
+        packed.resize(size_t(P.o * ksize));
+        for (int64_t g = 0; g < P.groups; ++g)
+            pack_weights_b(weight + g * opg * ksize, opg, ksize, K.channels_b,
+                           packed.data() + g * opg * ksize);
+    }
+    // Output channels per conv_b call: a whole number of the table's groups, so that their packed weights
+    // (a few dozen filters, ~140 KB for 64 channels of 3×3×64) stay in L2 while every block of columns of the
+    // row passes.
+    const int64_t chunk = std::min<int64_t>(opg, 10 * K.channels_b);
     auto task_b = [&](int64_t task) {
         Scratch& s = t_scratch;
         const int64_t rb = task % row_blocks, g = (task / row_blocks) % P.groups,
@@ -378,10 +405,10 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
         ConvRowsArgs args;
         args.off = cols.off.data();
-        args.w_oc = ksize;
         args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
         s.rows.resize(size_t(cpg * P.kh));
-        s.temp.resize(size_t(K.channels_b * cols.seg));
+        s.temp.resize(size_t(chunk * cols.seg));
+        s.out.resize(size_t(chunk));
         prepare_fill(s, cols.strip_total, 0.0f);
         for (const Segment& seg : cols.segments) {
             RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, first, span,
@@ -394,20 +421,22 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                         s.rows[size_t(ci * P.kh + ky)] =
                             fetch.get(ci, planes + ci * P.h * P.w, oy * P.sh + ky * P.dh);
                 args.rows = s.rows.data();
-                for (int64_t o0 = 0; o0 < opg; o0 += K.channels_b) {
-                    const int ocb = int(std::min<int64_t>(K.channels_b, opg - o0));
-                    const int64_t o = g * opg + o0;
-                    OutRows rows;
-                    rows.valid = seg.valid;
-                    for (int k = 0; k < ocb; ++k)
-                        rows.set(k, out + ((n * P.o + o + k) * P.oh + oy) * P.ow + seg.ox0, partial, s,
-                                 cols.seg);
-                    args.ocb = ocb;
-                    args.weights = weight + o * ksize;
+                for (int64_t o0 = 0; o0 < opg; o0 += chunk) {
+                    const int64_t count = std::min(chunk, opg - o0), o = g * opg + o0;
+                    auto real = [&](int64_t k) {
+                        return out + ((n * P.o + o + k) * P.oh + oy) * P.ow + seg.ox0;
+                    };
+                    // A partial segment computes into scratch rows and copies the valid columns back.
+                    for (int64_t k = 0; k < count; ++k)
+                        s.out[size_t(k)] = partial ? s.temp.data() + k * cols.seg : real(k);
+                    args.ocb = int(count);
+                    args.weights = packed.data() + o * ksize;
                     args.bias = bias ? bias + o : nullptr;
-                    args.out = rows.ptr;
+                    args.out = s.out.data();
                     K.conv_b(args);
-                    rows.copy_back(ocb);
+                    if (partial)
+                        for (int64_t k = 0; k < count; ++k)
+                            std::memcpy(real(k), s.out[size_t(k)], size_t(seg.valid) * sizeof(float));
                 }
             }
         }
@@ -426,7 +455,7 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
     const bool is_max = P.op == Op::MaxPool;
     const float fill = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
     const Columns cols =
-        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, [&](int64_t pc) -> int64_t {
+        make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pw, P.w, false, [&](int64_t pc) -> int64_t {
             const int64_t ix = pc - P.pw;
             return ix >= 0 && ix < P.w ? ix : -1;
         });
@@ -504,6 +533,16 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
 }
 
 }  // namespace
+
+void pack_weights_b(const float* weights, int64_t channels, int64_t ksize, int channels_b, float* dst) {
+    for (int64_t c = 0; c < channels; c += channels_b) {
+        const int64_t g = std::min<int64_t>(channels_b, channels - c);
+        const float* src = weights + c * ksize;
+        float* d = dst + c * ksize;
+        for (int64_t k = 0; k < ksize; ++k)
+            for (int64_t o = 0; o < g; ++o) d[k * g + o] = src[o * ksize + k];
+    }
+}
 
 std::vector<std::string_view> supported_isas() {
     std::vector<std::string_view> names;
