@@ -259,8 +259,8 @@ private:
 // Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
 // the end; copy_back() then writes the valid columns of the real rows.
 struct OutRows {
-    float* real[kMaxRowsA] = {};
-    float* ptr[kMaxRowsA] = {};
+    float* real[kMaxRowsA];  // set() fills the first count entries; no zeroing per call
+    float* ptr[kMaxRowsA];
     int64_t valid = 0;
 
     void set(int i, float* row, bool partial, Scratch& s, int64_t seg) {
@@ -334,13 +334,20 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                                           const auto s = source_index(pc - P.pad_left, P.w, P.mode);
                                           return s ? *s : -1;
                                       });
+    // Called for every row a kernel call reads: rows inside the input take no call.
     auto row_source = [&](int64_t py) -> int64_t {
+        const int64_t iy = py - P.pad_top;
+        if (iy >= 0 && iy < P.h) return iy;
         if (py < 0 || py >= padded_h) return -1;
-        const auto s = source_index(py - P.pad_top, P.h, P.mode);
+        const auto s = source_index(iy, P.h, P.mode);
         return s ? *s : -1;
     };
     const int64_t ksize = cpg * P.kh * P.kw;
-    const int64_t block = use_a ? 4 * K.rows_a : 4;  // output rows per task
+    // Output rows per task. conv_b's tasks hold every channel of a group, so a small layer (128→128 s2 on
+    // 56²: 28 rows) would make only a few tasks, which two threads share unevenly (7 tasks: 4 against 3);
+    // such layers take fewer rows per task.
+    int64_t block = use_a ? 4 * K.rows_a : 4;
+    while (!use_a && block > 1 && P.n * P.groups * ceil_div(P.oh, block) < 16) block /= 2;
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
     const double work = double(P.n) * double(P.o) * double(P.oh) * double(P.ow) * double(ksize);
