@@ -178,7 +178,8 @@ TEST_CASE("apply_edit: presets, strict preset names, custom cells and refusals")
         CHECK(effective_spec(s).pool()->pool.stride == Pair{0});
         CHECK(effective_spec(s).op() == Op::AvgPool);  // the pooling alone runs
         CHECK_FALSE(effective_spec(s).conv());
-        CHECK(s.spec.kernel == kernel_before);  // the convolution's kernel is kept for the way back
+        CHECK(effective_padding(s) == Padding::same());  // what a scene saved while pooling keeps
+        CHECK(s.spec.kernel == kernel_before);           // the convolution's kernel is kept for the way back
         REQUIRE(apply_edit(s, lab_edit::SetPoolStrideIsWindow{false}));
         CHECK(effective_spec(s).pool()->pool.stride == Pair{4});
         REQUIRE(apply_edit(s, lab_edit::SetStride{Pair{2}}));

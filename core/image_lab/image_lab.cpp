@@ -10,13 +10,18 @@ namespace convscope {
 
 // [SECTION] State and edits
 
+Padding effective_padding(const ImageLabState& state) {
+    if (state.padding == PaddingChoice::Same) return Padding::same();
+    if (state.padding == PaddingChoice::Valid) return Padding::valid();
+    return state.spec.conv.padding;
+}
+
 FilterSpec effective_spec(const ImageLabState& state) {
     const FilterSettings& s = state.spec;
     FilterSpec spec;
     if (s.op == Op::Conv) {
         ConvFilter f{s.kernel, s.conv};
-        if (state.padding == PaddingChoice::Same) f.conv.padding = Padding::same();
-        if (state.padding == PaddingChoice::Valid) f.conv.padding = Padding::valid();
+        f.conv.padding = effective_padding(state);
         spec.operation = std::move(f);
     } else {
         PoolFilter f{s.pool};

@@ -54,6 +54,9 @@ struct ImageLabState {
 // stride when it follows the window.
 FilterSpec effective_spec(const ImageLabState& state);
 
+// The convolution's padding in effect: its numbers, or same/valid (whichever operation is chosen).
+Padding effective_padding(const ImageLabState& state);
+
 // Every change the view can make.
 namespace lab_edit {
 struct SetOp {

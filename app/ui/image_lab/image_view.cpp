@@ -236,9 +236,7 @@ std::optional<Scene> ImageView::current_scene() const {
         }
     m.stride = st.spec.conv.stride;
     // The convolution's padding (same/valid applied) also while pooling, as the scene format keeps it.
-    ImageLabState as_conv = st;
-    as_conv.spec.op = Op::Conv;
-    m.padding = effective_spec(as_conv).conv()->conv.padding;
+    m.padding = effective_padding(st);
     m.padding_mode = st.spec.conv.padding_mode;
     m.colour = st.mode == ColorMode::Color;
     // The scene format knows clamp, abs and normalize.
