@@ -192,7 +192,8 @@ struct Scratch {
     std::vector<float> divisor;       // avg pool divisors of one segment
     std::vector<const float*> cache;  // [channel][row − first row] → prepared row, or null
     std::vector<const float*> rows;   // pointer table handed to a kernel
-    std::vector<float*> out;          // conv_b's output rows
+    std::vector<float*> out;          // output rows handed to a kernel (OutRows)
+    std::vector<float*> out_real;     // the output rows they stand for, or null (OutRows)
 };
 thread_local Scratch t_scratch;
 
@@ -256,21 +257,31 @@ private:
     int64_t m_used = 0;
 };
 
-// Output row pointers for a kernel call: the real rows, or scratch rows for a partial segment or rows past
-// the end; copy_back() then writes the valid columns of the real rows.
-struct OutRows {
-    float* real[kMaxRowsA];  // set() fills the first count entries; no zeroing per call
-    float* ptr[kMaxRowsA];
-    int64_t valid = 0;
+// Output row pointers for a kernel call, kept in the per-thread scratch: the real rows, or scratch rows (of
+// `seg` floats each, in Scratch::temp) for a partial segment or rows past the end (null); copy_back() then
+// writes the valid columns of the real rows.
+class OutRows {
+public:
+    OutRows(Scratch& s, int64_t count, int64_t valid, bool partial, int64_t seg)
+        : m_s(s), m_valid(valid), m_seg(seg), m_partial(partial) {
+        s.out_real.resize(size_t(count));
+        s.out.resize(size_t(count));
+    }
+    void set(int64_t i, float* row) {
+        m_s.out_real[size_t(i)] = row;
+        m_s.out[size_t(i)] = (row && !m_partial) ? row : m_s.temp.data() + i * m_seg;
+    }
+    float* const* ptr() const { return m_s.out.data(); }
+    void copy_back() const {
+        for (size_t i = 0; i < m_s.out.size(); ++i)
+            if (float* real = m_s.out_real[i]; real && m_s.out[i] != real)
+                std::memcpy(real, m_s.out[i], size_t(m_valid) * sizeof(float));
+    }
 
-    void set(int i, float* row, bool partial, Scratch& s, int64_t seg) {
-        real[i] = row;
-        ptr[i] = (row && !partial) ? row : s.temp.data() + i * seg;
-    }
-    void copy_back(int count) {
-        for (int i = 0; i < count; ++i)
-            if (real[i] && ptr[i] != real[i]) std::memcpy(real[i], ptr[i], size_t(valid) * sizeof(float));
-    }
+private:
+    Scratch& m_s;
+    int64_t m_valid, m_seg;
+    bool m_partial;
 };
 
 // [SECTION] Scratch budget
@@ -374,19 +385,16 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 for (int64_t ci = 0; ci < cpg; ++ci)
                     for (int64_t t = 0; t < T; ++t)
                         s.rows[size_t(ci * T + t)] = fetch.get(ci, planes + ci * P.h * P.w, r0 + t);
-                OutRows rows;
-                rows.valid = seg.valid;
-                const bool partial = seg.partial(cols.lanes);
+                OutRows rows(s, K.rows_a, seg.valid, seg.partial(cols.lanes), cols.seg);
                 for (int r = 0; r < K.rows_a; ++r) {
                     const int64_t oy = r0 + r;
-                    float* real = oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr;
-                    rows.set(r, real, partial, s, cols.seg);
+                    rows.set(r, oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr);
                 }
                 args.nvec = seg.nvec;
                 args.rows = s.rows.data();
-                args.out = rows.ptr;
+                args.out = rows.ptr();
                 K.conv_a(args);
-                rows.copy_back(K.rows_a);
+                rows.copy_back();
             }
         }
     };
@@ -415,7 +423,6 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         args.cin = cpg, args.kh = P.kh, args.kw = P.kw;
         s.rows.resize(size_t(cpg * P.kh));
         s.temp.resize(size_t(chunk * cols.seg));
-        s.out.resize(size_t(chunk));
         prepare_fill(s, cols.strip_total, 0.0f);
         for (const Segment& seg : cols.segments) {
             RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, first, span,
@@ -430,20 +437,15 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 args.rows = s.rows.data();
                 for (int64_t o0 = 0; o0 < opg; o0 += chunk) {
                     const int64_t count = std::min(chunk, opg - o0), o = g * opg + o0;
-                    auto real = [&](int64_t k) {
-                        return out + ((n * P.o + o + k) * P.oh + oy) * P.ow + seg.ox0;
-                    };
-                    // A partial segment computes into scratch rows and copies the valid columns back.
+                    OutRows rows(s, count, seg.valid, partial, cols.seg);
                     for (int64_t k = 0; k < count; ++k)
-                        s.out[size_t(k)] = partial ? s.temp.data() + k * cols.seg : real(k);
+                        rows.set(k, out + ((n * P.o + o + k) * P.oh + oy) * P.ow + seg.ox0);
                     args.ocb = int(count);
                     args.weights = packed.data() + o * ksize;
                     args.bias = bias ? bias + o : nullptr;
-                    args.out = s.out.data();
+                    args.out = rows.ptr();
                     K.conv_b(args);
-                    if (partial)
-                        for (int64_t k = 0; k < count; ++k)
-                            std::memcpy(real(k), s.out[size_t(k)], size_t(seg.valid) * sizeof(float));
+                    rows.copy_back();
                 }
             }
         }
