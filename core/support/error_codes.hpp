@@ -125,7 +125,6 @@ namespace convscope {
     X(png_decoder_oom,      "out of memory for the PNG decoder", "PNG 디코더에 쓸 메모리가 부족합니다") \
     X(png_encoder_oom,      "out of memory for the PNG encoder", "PNG 인코더에 쓸 메모리가 부족합니다") \
     X(png_size_changed,     "the PNG header changed size while it was read", "PNG 헤더를 읽는 동안 크기가 바뀌었습니다") \
-    X(png_encode_failed,    "PNG encoding failed ({})", "PNG 인코딩에 실패했습니다 ({})") \
     /* JPEG (core/io/image_jpeg.cpp) */ \
     X(jpeg_too_many_scans,  "the JPEG data is damaged (more than {} progressive scans)", "JPEG 데이터가 손상되었습니다 (프로그레시브 스캔이 {}개보다 많습니다)") \
     X(jpeg_stopped,         "the JPEG decoder stopped before the last row", "JPEG 디코더가 마지막 행 전에 멈췄습니다") \
