@@ -33,10 +33,11 @@ using namespace convscope::simd;
 
 namespace {
 
-// The entries of KernelTable this file checks: name, lanes, unroll, rows_a, channels_b, then five kernels.
+// The entries of KernelTable this file checks: name, lanes, unroll, rows_a, channels_b, unroll_b, then five
+// kernels.
 struct CheckedEntries {
     const char* name;
-    int lanes, unroll, rows_a, channels_b;
+    int lanes, unroll, rows_a, channels_b, unroll_b;
     void (*kernels[5])();
 };
 static_assert(sizeof(KernelTable) == sizeof(CheckedEntries),
@@ -68,13 +69,15 @@ std::vector<const KernelTable*> tables() {
     return v;
 }
 
-// Vector counts around the unroll u: 0, 1, 2, 3, u − 1, u, u + 1, 2u − 1, 2u, 2u + 1, 2u + 2, 3u + 3.
+// Vector counts around each unroll u (the table's, and conv_b's): 0, 1, 2, 3, u − 1, u, u + 1, 2u − 1, 2u,
+// 2u + 1, 2u + 2, 3u + 3.
 std::vector<int64_t> vector_counts(const KernelTable& t) {
-    const int64_t u = t.unroll;
     std::vector<int64_t> v;
-    for (int64_t n : {int64_t(0), int64_t(1), int64_t(2), int64_t(3), u - 1, u, u + 1, 2 * u - 1, 2 * u,
-                      2 * u + 1, 2 * u + 2, 3 * u + 3})
-        if (n >= 0 && std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+    for (const int64_t u : {int64_t(t.unroll), int64_t(t.unroll_b)})
+        for (int64_t n : {int64_t(0), int64_t(1), int64_t(2), int64_t(3), u - 1, u, u + 1, 2 * u - 1, 2 * u,
+                          2 * u + 1, 2 * u + 2, 3 * u + 3})
+            if (n >= 0 && std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+    std::sort(v.begin(), v.end());
     return v;
 }
 
@@ -354,8 +357,8 @@ void check_entry(const Entry& e) {
         std::mt19937 rng(12345);
         for (int64_t nvec : vector_counts(*t)) {
             INFO("table " << t->name << " (lanes " << t->lanes << ", unroll " << t->unroll << ", rows_a "
-                          << t->rows_a << ", channels_b " << t->channels_b << "), " << e.name << ", nvec "
-                          << nvec);
+                          << t->rows_a << ", channels_b " << t->channels_b << ", unroll_b " << t->unroll_b
+                          << "), " << e.name << ", nvec " << nvec);
             const std::string m = e.check(*t, nvec, rng);
             CHECK(m == "");
             if (!m.empty()) break;
@@ -378,6 +381,7 @@ TEST_CASE("simd kernel tables: every isa this CPU runs has a table here, and sca
         CHECK(t->unroll >= 1);
         CHECK((t->rows_a >= 1 && t->rows_a <= kMaxRowsA));
         CHECK((t->channels_b >= 1 && t->channels_b <= kMaxChannelsB));
+        CHECK(t->unroll_b >= 1);
         CHECK(t->conv_a);
         CHECK(t->conv_b);
         CHECK(t->pool_max);
@@ -387,7 +391,8 @@ TEST_CASE("simd kernel tables: every isa this CPU runs has a table here, and sca
     const KernelTable& s16 = kernels_scalar16();
     CHECK(std::string_view(s16.name) == "scalar16");
     CHECK(s16.lanes == 16);
-    CHECK(s16.unroll > 2);  // so the 2-vector leftovers run
+    CHECK(s16.unroll > 2);    // so the 2-vector leftovers run
+    CHECK(s16.unroll_b > 2);  // conv_b's too
 }
 
 TEST_CASE("simd kernel table: conv_a at widths below, at and above the unroll, on every table") {

@@ -18,7 +18,7 @@ namespace convscope::simd {
 inline constexpr int kMaxRowsA = 8;
 // Most output channels that conv_b computes at once (KernelTable::channels_b; each input load feeds that many
 // weights).
-inline constexpr int kMaxChannelsB = 6;
+inline constexpr int kMaxChannelsB = 8;
 
 struct ConvRowsArgs {
     // conv_a: [cin][rows_a + kh − 1] consecutive padded input rows; conv_b: [cin][kh] rows of one output row.
@@ -56,9 +56,10 @@ struct PoolRowArgs {
 struct KernelTable {
     const char* name;  // "avx512", "avx2", "sse4.1", "neon", "scalar"
     int lanes;         // floats per vector
-    int unroll;        // vectors per register block (a kernel call is fastest on multiples of lanes·unroll)
+    int unroll;        // vectors per conv_a and pooling register block (fastest on multiples of it)
     int rows_a;        // output rows conv_a computes at once (≤ kMaxRowsA)
     int channels_b;    // output channels conv_b computes at once (≤ kMaxChannelsB)
+    int unroll_b;      // vectors per conv_b register block (channels_b × unroll_b accumulators)
     // Sums over cin, kh, kw for rows_a consecutive output rows (stride 1, dilation 1 vertically).
     void (*conv_a)(const ConvRowsArgs&);
     // Sums over cin, kh, kw for one output row of `ocb` output channels: for each register block of columns,

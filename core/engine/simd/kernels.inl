@@ -1,6 +1,7 @@
 // The simd kernels, written once. Included by one translation unit per instruction set, which defines
 // CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per register block),
 // CONVSCOPE_SIMD_ROWS (output rows of conv_a), CONVSCOPE_SIMD_CHANNELS_B (output channels of conv_b),
+// CONVSCOPE_SIMD_UNROLL_B (vectors per conv_b register block),
 // CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE (the function returning this copy's KernelTable).
 // Everything here has internal linkage, so the copies built with different flags never mix.
 // No standard-library templates are used: an out-of-line copy built with AVX-512 flags could otherwise be
@@ -14,8 +15,10 @@ constexpr int kLanes = CONVSCOPE_SIMD_LANES;
 constexpr int kUnroll = CONVSCOPE_SIMD_UNROLL;
 constexpr int kRows = CONVSCOPE_SIMD_ROWS;
 constexpr int kChannels = CONVSCOPE_SIMD_CHANNELS_B;
+constexpr int kUnrollB = CONVSCOPE_SIMD_UNROLL_B;
 static_assert(kRows >= 1 && kRows <= kMaxRowsA, "conv_a rows");
 static_assert(kChannels >= 1 && kChannels <= kMaxChannelsB, "conv_b channels");
+static_assert(kUnrollB >= 1, "conv_b unroll");
 
 #if CONVSCOPE_SIMD_LANES == 1
 using V = float;
@@ -175,51 +178,57 @@ void conv_a(const ConvRowsArgs& a) {
 // [SECTION] conv_b: the output channels of one output row, a register block of columns at a time; for each
 // block of columns, every group of OCB channels in turn, so the block's input stays in L1 while the packed
 // weights stream past it. Each loaded input vector feeds OCB weights, which are consecutive floats in the
-// packed layout (pack_weights_b). KW > 0 fixes the kernel width at compile time (the common 3 and 5), so the
+// packed layout (pack_weights_b). KW > 0 fixes the kernel width at compile time (the common 3, 5 and 7), so the
 // tap loop unrolls completely.
 template <int OCB, int U, int KW>
 __attribute__((always_inline)) inline void conv_b_block(const ConvRowsArgs& a, const float* w,
                                                         float* const* out, const float* bias, int64_t j) {
     const int64_t kw = KW > 0 ? KW : a.kw;
     V acc[OCB][U];
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int o = 0; o < OCB; ++o)
-#pragma GCC unroll 8
+#pragma GCC unroll 16
         for (int u = 0; u < U; ++u) acc[o][u] = broadcast(0.0f);
     const int64_t taps = a.cin * a.kh;
     for (int64_t row = 0; row < taps; ++row) {
         const float* rp = a.rows[row] + j;
-#pragma GCC unroll 8
+#pragma GCC unroll 16
         for (int64_t kx = 0; kx < kw; ++kx) {
             const float* p = rp + a.off[kx];
             V in[U];
-#pragma GCC unroll 8
+#pragma GCC unroll 16
             for (int u = 0; u < U; ++u) in[u] = load(p + u * kLanes);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
             for (int o = 0; o < OCB; ++o) {
                 const V wv = broadcast(w[kx * OCB + o]);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
                 for (int u = 0; u < U; ++u) acc[o][u] += in[u] * wv;
             }
         }
         w += kw * OCB;
     }
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int o = 0; o < OCB; ++o) {
         const V b = broadcast(bias ? bias[o] : 0.0f);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
         for (int u = 0; u < U; ++u) store(out[o] + j + u * kLanes, bias ? acc[o][u] + b : acc[o][u]);
     }
 }
 
-// The last group of channels, narrower than kChannels; a table never asks for more, so those are not built.
-template <int OCB, int U, int KW>
-inline void conv_b_tail(const ConvRowsArgs& a, const float* w, float* const* out, const float* bias,
-                        int64_t j) {
-    if constexpr (OCB < kChannels) conv_b_block<OCB, U, KW>(a, w, out, bias, j);
+// The last group of channels, `width` (1 … N) narrower than kChannels; a table never asks for more, so those
+// are not built.
+template <int N, int U, int KW>
+__attribute__((always_inline)) inline void conv_b_tail_of(int width, const ConvRowsArgs& a, const float* w,
+                                                          float* const* out, const float* bias, int64_t j) {
+    if constexpr (N >= 1) {
+        if (width == N)
+            conv_b_block<N, U, KW>(a, w, out, bias, j);
+        else
+            conv_b_tail_of<N - 1, U, KW>(width, a, w, out, bias, j);
+    }
 }
 
-// Every channel of the call for the columns j … j + U·kLanes − 1: the block's input rows stay in L1 while
+// Every channel of the call for the columns j … j + U·kLanes − 1: the block's input rows stay in cache while
 // each group's packed weights stream past them.
 template <int U, int KW>
 inline void conv_b_columns(const ConvRowsArgs& a, int64_t j) {
@@ -227,36 +236,15 @@ inline void conv_b_columns(const ConvRowsArgs& a, int64_t j) {
     int o = 0;
     for (; o + kChannels <= a.ocb; o += kChannels)
         conv_b_block<kChannels, U, KW>(a, a.weights + o * ksize, a.out + o, a.bias ? a.bias + o : nullptr, j);
-    const float* w = a.weights + o * ksize;
-    float* const* out = a.out + o;
-    const float* bias = a.bias ? a.bias + o : nullptr;
-    static_assert(kMaxChannelsB == 6, "the tail is 1 … 5 channels");
-    switch (a.ocb - o) {
-        case 1:
-            conv_b_tail<1, U, KW>(a, w, out, bias, j);
-            break;
-        case 2:
-            conv_b_tail<2, U, KW>(a, w, out, bias, j);
-            break;
-        case 3:
-            conv_b_tail<3, U, KW>(a, w, out, bias, j);
-            break;
-        case 4:
-            conv_b_tail<4, U, KW>(a, w, out, bias, j);
-            break;
-        case 5:
-            conv_b_tail<5, U, KW>(a, w, out, bias, j);
-            break;
-        default:
-            break;
-    }
+    conv_b_tail_of<kChannels - 1, U, KW>(int(a.ocb - o), a, a.weights + o * ksize, a.out + o,
+                                         a.bias ? a.bias + o : nullptr, j);
 }
 
 template <int KW>
 void conv_b_run(const ConvRowsArgs& a) {
     int64_t v = 0;
-    for (; v + kUnroll <= a.nvec; v += kUnroll) conv_b_columns<kUnroll, KW>(a, v * kLanes);
-    if (kUnroll > 2 && v + 2 <= a.nvec) conv_b_columns<2, KW>(a, v * kLanes), v += 2;  // leftovers
+    for (; v + kUnrollB <= a.nvec; v += kUnrollB) conv_b_columns<kUnrollB, KW>(a, v * kLanes);
+    if (kUnrollB > 2 && v + 2 <= a.nvec) conv_b_columns<2, KW>(a, v * kLanes), v += 2;  // leftovers
     for (; v < a.nvec; ++v) conv_b_columns<1, KW>(a, v * kLanes);
 }
 
@@ -267,6 +255,9 @@ void conv_b(const ConvRowsArgs& a) {
             break;
         case 5:
             conv_b_run<5>(a);
+            break;
+        case 7:
+            conv_b_run<7>(a);
             break;
         default:
             conv_b_run<0>(a);
@@ -367,7 +358,7 @@ void build_strip(const float* row, const StripRun* runs, int64_t count, float fi
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
     static const KernelTable table{
-        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, kChannels, conv_a, conv_b, pool_max, pool_avg,
+        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, kChannels, kUnrollB, conv_a, conv_b, pool_max, pool_avg,
         build_strip};
     return table;
 }

@@ -339,8 +339,8 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
     const int64_t padded_h = P.h + P.pad_top + P.pad_bottom, padded_w = P.w + P.pad_left + P.pad_right;
     const bool use_a = uses_conv_a(P), copy_all = conv_copies_all(P);
-    const Columns cols = make_columns(K.lanes, K.unroll, P.ow, P.sw, P.dw, P.kw, P.pad_left, P.w, copy_all,
-                                      [&](int64_t pc) -> int64_t {
+    const Columns cols = make_columns(K.lanes, use_a ? K.unroll : K.unroll_b, P.ow, P.sw, P.dw, P.kw,
+                                      P.pad_left, P.w, copy_all, [&](int64_t pc) -> int64_t {
                                           if (pc < 0 || pc >= padded_w) return -1;
                                           const auto s = source_index(pc - P.pad_left, P.w, P.mode);
                                           return s ? *s : -1;
