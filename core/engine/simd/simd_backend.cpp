@@ -93,10 +93,11 @@ struct Columns {
     int64_t lanes = 1;  // floats per vector
     int64_t seg = 1;    // most output columns in a segment, a multiple of lanes
     int64_t pad_left = 0, in_w = 1;
-    std::vector<int64_t> phase;  // distinct (kx·dw) mod sw, in order of first use
-    std::vector<int64_t> off;    // [kw]: where tap kx reads, relative to a row pointer
-    int64_t strip_len = 0;       // floats per phase in a copied strip
-    int64_t strip_total = 0;     // most floats in a copied strip (all phases)
+    int64_t stride = 1, reach = 0;  // sw, and (kw − 1)·dw: input columns past an output column's first tap
+    std::vector<int64_t> phase;     // distinct (kx·dw) mod sw, in order of first use
+    std::vector<int64_t> off;       // [kw]: where tap kx reads, relative to a row pointer
+    int64_t strip_len = 0;          // floats per phase in a copied strip
+    int64_t strip_total = 0;        // most floats in a copied strip (all phases)
     std::vector<Segment> segments;
 };
 
@@ -112,6 +113,7 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
     c.seg = std::min(std::max<int64_t>(16, 64 / lanes) * lanes,
                      ceil_div(std::max<int64_t>(ow, 1), lanes) * lanes);
     c.pad_left = pad_left, c.in_w = in_w;
+    c.stride = sw, c.reach = (kw - 1) * dw;
     int64_t qmax = 0;
     std::vector<int64_t> q(static_cast<size_t>(kw)), slot(static_cast<size_t>(kw));
     for (int64_t kx = 0; kx < kw; ++kx) {
@@ -222,6 +224,10 @@ public:
           m_s(s),
           m_fill(fill) {
         m_direct_offset = seg.ox0 - cols.pad_left;
+        // The input columns the segment's strips read, clamped to the row (prefetch).
+        const int64_t span = (seg.nvec * cols.lanes - 1) * cols.stride + cols.reach + 1;
+        m_first_col = std::clamp<int64_t>(seg.ox0 * cols.stride - cols.pad_left, 0, cols.in_w);
+        m_last_col = std::clamp<int64_t>(seg.ox0 * cols.stride - cols.pad_left + span, 0, cols.in_w);
         if (!seg.direct()) {
             s.cache.assign(size_t(channels * row_count), nullptr);
             const size_t need = size_t(max_strips * seg.strip_floats);
@@ -245,6 +251,18 @@ public:
         return dst;
     }
 
+    // Asks for the input a later get(ci, plane, py) will copy, so that it comes in from L3 while the strips
+    // before it are built (a strip's source is a few cache lines a plane apart from the last one's, which no
+    // hardware prefetcher foresees).
+    void prefetch(const float* plane, int64_t py) const {
+        if (m_seg.direct() || m_last_col <= m_first_col) return;
+        const int64_t src = m_row_source(py);
+        if (src < 0) return;
+        const float* row = plane + src * m_cols.in_w;
+        for (int64_t x = m_first_col; x < m_last_col; x += 16) __builtin_prefetch(row + x);
+        __builtin_prefetch(row + m_last_col - 1);
+    }
+
 private:
     const KernelTable& m_k;
     const Columns& m_cols;
@@ -254,6 +272,7 @@ private:
     Scratch& m_s;
     float m_fill;
     int64_t m_direct_offset = 0;
+    int64_t m_first_col = 0, m_last_col = 0;
     int64_t m_used = 0;
 };
 
@@ -333,6 +352,9 @@ bool pool2d_fits(const PoolPlan& P) {
 }
 
 // [SECTION] conv2d
+
+// How many channels ahead conv_b's tasks prefetch the input rows they copy (RowFetcher::prefetch).
+constexpr int64_t kPrefetchChannels = 4;
 
 void conv2d_run(const ConvPlan& P, const float* input, const float* weight, const float* bias, float* out) {
     const KernelTable& K = table();
@@ -430,10 +452,15 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
             const bool partial = seg.partial(cols.lanes);
             args.nvec = seg.nvec;
             for (int64_t oy = oy0; oy < oy1; ++oy) {
-                for (int64_t ci = 0; ci < cpg; ++ci)
+                for (int64_t ci = 0; ci < cpg; ++ci) {
+                    if (ci + kPrefetchChannels < cpg)
+                        for (int64_t ky = 0; ky < P.kh; ++ky)
+                            fetch.prefetch(planes + (ci + kPrefetchChannels) * P.h * P.w,
+                                           oy * P.sh + ky * P.dh);
                     for (int64_t ky = 0; ky < P.kh; ++ky)
                         s.rows[size_t(ci * P.kh + ky)] =
                             fetch.get(ci, planes + ci * P.h * P.w, oy * P.sh + ky * P.dh);
+                }
                 args.rows = s.rows.data();
                 for (int64_t o0 = 0; o0 < opg; o0 += chunk) {
                     const int64_t count = std::min(chunk, opg - o0), o = g * opg + o0;
