@@ -178,6 +178,10 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
     const int64_t lo = std::min(ow, ceil_div(pad_left, block) * block);
     const int64_t end = std::min(ow, in_w + pad_left - (kw - 1) * dw);  // direct columns end before this
     const int64_t hi = end > lo ? lo + (end - lo) / block * block : lo;
+    if (hi == lo) {  // no direct columns: copied segments as wide as they may be, so fewer kernel calls
+        add(0, ow, false);
+        return c;
+    }
     add(0, lo, false);
     add(lo, hi, true);
     add(hi, ow, false);
