@@ -1,8 +1,8 @@
 // The simd kernels, written once. Included by one translation unit per instruction set, which defines
-// CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per register block),
-// CONVSCOPE_SIMD_ROWS (output rows of conv_a), CONVSCOPE_SIMD_CHANNELS_B (output channels of conv_b),
-// CONVSCOPE_SIMD_UNROLL_B (vectors per conv_b register block),
-// CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE (the function returning this copy's KernelTable).
+// CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per conv_a and pooling register
+// block), CONVSCOPE_SIMD_ROWS (output rows of conv_a), CONVSCOPE_SIMD_CHANNELS_B (output channels of conv_b),
+// CONVSCOPE_SIMD_UNROLL_B (vectors per conv_b register block), CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE
+// (the function returning this copy's KernelTable).
 // Everything here has internal linkage, so the copies built with different flags never mix.
 // No standard-library templates are used: an out-of-line copy built with AVX-512 flags could otherwise be
 // picked by the linker for code that runs on every CPU.
@@ -178,8 +178,8 @@ void conv_a(const ConvRowsArgs& a) {
 // [SECTION] conv_b: the output channels of one output row, a register block of columns at a time; for each
 // block of columns, every group of OCB channels in turn, so the block's input stays in L1 while the packed
 // weights stream past it. Each loaded input vector feeds OCB weights, which are consecutive floats in the
-// packed layout (pack_weights_b). KW > 0 fixes the kernel width at compile time (the common 3, 5 and 7), so the
-// tap loop unrolls completely.
+// packed layout (pack_weights_b). KW > 0 fixes the kernel width at compile time (the common 3, 5 and 7), so
+// the tap loop unrolls completely.
 template <int OCB, int U, int KW>
 __attribute__((always_inline)) inline void conv_b_block(const ConvRowsArgs& a, const float* w,
                                                         float* const* out, const float* bias, int64_t j) {

@@ -81,6 +81,7 @@ struct Segment {
     // 0 when the segment reads the input directly; else the floats in its copied strips, described by `runs`.
     int64_t strip_floats = 0;
     std::vector<StripRun> runs;
+    int64_t src_begin = 0, src_end = 0;  // the input columns the strips copy lie in [src_begin, src_end)
 
     bool direct() const { return strip_floats == 0; }
     bool partial(int64_t lanes) const { return nvec * lanes != valid; }
@@ -93,11 +94,10 @@ struct Columns {
     int64_t lanes = 1;  // floats per vector
     int64_t seg = 1;    // most output columns in a segment, a multiple of lanes
     int64_t pad_left = 0, in_w = 1;
-    int64_t stride = 1, reach = 0;  // sw, and (kw − 1)·dw: input columns past an output column's first tap
-    std::vector<int64_t> phase;     // distinct (kx·dw) mod sw, in order of first use
-    std::vector<int64_t> off;       // [kw]: where tap kx reads, relative to a row pointer
-    int64_t strip_len = 0;          // floats per phase in a copied strip
-    int64_t strip_total = 0;        // most floats in a copied strip (all phases)
+    std::vector<int64_t> phase;  // distinct (kx·dw) mod sw, in order of first use
+    std::vector<int64_t> off;    // [kw]: where tap kx reads, relative to a row pointer
+    int64_t strip_len = 0;       // floats per phase in a copied strip
+    int64_t strip_total = 0;     // most floats in a copied strip (all phases)
     std::vector<Segment> segments;
 };
 
@@ -113,7 +113,6 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
     c.seg = std::min(std::max<int64_t>(16, 64 / lanes) * lanes,
                      ceil_div(std::max<int64_t>(ow, 1), lanes) * lanes);
     c.pad_left = pad_left, c.in_w = in_w;
-    c.stride = sw, c.reach = (kw - 1) * dw;
     int64_t qmax = 0;
     std::vector<int64_t> q(static_cast<size_t>(kw)), slot(static_cast<size_t>(kw));
     for (int64_t kx = 0; kx < kw; ++kx) {
@@ -144,6 +143,12 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
                 for (size_t k = 0; k < c.phase.size(); ++k)
                     for (int64_t m = 0; m < len; ++m)
                         map[size_t(int64_t(k) * len + m)] = int32_t(col_source((x0 + m) * sw + c.phase[k]));
+                g.src_begin = in_w, g.src_end = 0;
+                for (const int32_t src : map) {
+                    if (src < 0) continue;
+                    g.src_begin = std::min<int64_t>(g.src_begin, src);
+                    g.src_end = std::max<int64_t>(g.src_end, src + 1);
+                }
                 for (int32_t i = 0; i < int32_t(map.size()); ++i) {
                     StripRun* last = g.runs.empty() ? nullptr : &g.runs.back();
                     const bool fill = map[size_t(i)] < 0;
@@ -228,10 +233,6 @@ public:
           m_s(s),
           m_fill(fill) {
         m_direct_offset = seg.ox0 - cols.pad_left;
-        // The input columns the segment's strips read, clamped to the row (prefetch).
-        const int64_t span = (seg.nvec * cols.lanes - 1) * cols.stride + cols.reach + 1;
-        m_first_col = std::clamp<int64_t>(seg.ox0 * cols.stride - cols.pad_left, 0, cols.in_w);
-        m_last_col = std::clamp<int64_t>(seg.ox0 * cols.stride - cols.pad_left + span, 0, cols.in_w);
         if (!seg.direct()) {
             s.cache.assign(size_t(channels * row_count), nullptr);
             const size_t need = size_t(max_strips * seg.strip_floats);
@@ -259,12 +260,12 @@ public:
     // before it are built (a strip's source is a few cache lines a plane apart from the last one's, which no
     // hardware prefetcher foresees).
     void prefetch(const float* plane, int64_t py) const {
-        if (m_seg.direct() || m_last_col <= m_first_col) return;
+        if (m_seg.direct() || m_seg.src_end <= m_seg.src_begin) return;
         const int64_t src = m_row_source(py);
         if (src < 0) return;
         const float* row = plane + src * m_cols.in_w;
-        for (int64_t x = m_first_col; x < m_last_col; x += 16) __builtin_prefetch(row + x);
-        __builtin_prefetch(row + m_last_col - 1);
+        for (int64_t x = m_seg.src_begin; x < m_seg.src_end; x += 16) __builtin_prefetch(row + x);
+        __builtin_prefetch(row + m_seg.src_end - 1);
     }
 
 private:
@@ -276,7 +277,6 @@ private:
     Scratch& m_s;
     float m_fill;
     int64_t m_direct_offset = 0;
-    int64_t m_first_col = 0, m_last_col = 0;
     int64_t m_used = 0;
 };
 
