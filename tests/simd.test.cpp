@@ -225,6 +225,38 @@ TEST_CASE(
     });
 }
 
+TEST_CASE(
+    "simd conv2d: stride-2 layers of whole channel vectors (conv_c) at output widths around its column "
+    "block") {
+    // conv_c takes stride-2 layers whose output channels per group are a multiple of the vector and fill at
+    // least one whole group of its vectors (AVX-512: 32, AVX2: 16, SSE4.1: 8, scalar: 4). 32, 40 and 48
+    // channels give whole groups and a narrower last one on the tables that take them (40 goes to conv_b on
+    // AVX-512). Output widths 1 … 29 and 57 land below, at and above its column block (AVX-512: 14, AVX2:
+    // 6, SSE4.1: 4, scalar: 3) and its multiples; rows come from padded copies, or straight from the input
+    // where no column is padded.
+    for_each_isa([](std::string_view) {
+        for (int64_t ow : {1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 27, 28, 29, 57}) {
+            const int64_t w = 2 * ow;  // k3, padding 1, stride 2: ow output columns
+            ConvCase layer{{1, 5, 7, w}, {32, 5, 3, 3}, true, {Pair{2}, Padding(1)}};
+            // Stride 1 vertically, a dilated 5-wide kernel, reflect padding.
+            ConvCase dilated{{1, 3, 6, w + 6}, {48, 3, 2, 5}, true, {Pair{1, 2}, Padding(Pair{1, 2})}};
+            dilated.p.dilation = Pair{1, 2};
+            dilated.p.padding_mode = PaddingMode::Reflect;
+            // Two groups of 40 channels, circular padding, a batch of 2.
+            ConvCase grouped{{2, 6, 5, w}, {80, 3, 3, 3}, false, {Pair{2}, Padding(1)}};
+            grouped.p.groups = 2;
+            grouped.p.padding_mode = PaddingMode::Circular;
+            // No column padded: row pointers straight into the input; rows padded above and below.
+            ConvCase direct{{1, 4, 6, w + 1}, {32, 4, 3, 3}, true, {Pair{2}, Padding(Pair{1, 0})}};
+            for (const ConvCase& c : {layer, dilated, grouped, direct}) {
+                INFO(describe(c));
+                CHECK(conv_mismatch(c, uint32_t(ow)) == "");
+                CHECK(conv_mismatch(c, uint32_t(ow) + 1, /*integers=*/true) == "");
+            }
+        }
+    });
+}
+
 TEST_CASE("simd conv2d: every padding mode, uneven 'same', valid, and unbatched input") {
     for_each_isa([](std::string_view) {
         for (PaddingMode m :
@@ -264,11 +296,14 @@ TEST_CASE("simd conv2d: errors are the reference's") {
 
 TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") {
     const Tensor x = random_tensor({2, 8, 37, 300}, 3), w = random_tensor({8, 8, 3, 3}, 4);
-    const Tensor dw = random_tensor({8, 1, 5, 5}, 5);
+    const Tensor dw = random_tensor({8, 1, 5, 5}, 5), ws = random_tensor({64, 8, 3, 3}, 6);
     Conv2dParams p;
     p.padding = Padding::same();
     Conv2dParams pd = p;
     pd.groups = 8;
+    Conv2dParams ps;  // stride 2, 64 channels: conv_c
+    ps.stride = Pair{2};
+    ps.padding = Padding(1);
     Pool2dParams pool;
     pool.op = Op::AvgPool;
     pool.kernel = Pair{3};
@@ -277,13 +312,16 @@ TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") 
     Backend* simd = find_backend("simd").value();
     simd::set_max_threads(1);
     auto y1 = simd->conv2d(x, w, nullptr, p), d1 = simd->conv2d(x, dw, nullptr, pd);
+    auto s1 = simd->conv2d(x, ws, nullptr, ps);
     auto q1 = simd->pool2d(x, pool);
     simd::set_max_threads(0);
     auto yn = simd->conv2d(x, w, nullptr, p), dn = simd->conv2d(x, dw, nullptr, pd);
+    auto sn = simd->conv2d(x, ws, nullptr, ps);
     auto qn = simd->pool2d(x, pool);
-    REQUIRE((y1 && yn && d1 && dn && q1 && qn));
+    REQUIRE((y1 && yn && d1 && dn && s1 && sn && q1 && qn));
     CHECK(y1->data == yn->data);
     CHECK(d1->data == dn->data);
+    CHECK(s1->data == sn->data);
     CHECK(q1->data == qn->data);
 }
 

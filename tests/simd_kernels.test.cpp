@@ -33,12 +33,12 @@ using namespace convscope::simd;
 
 namespace {
 
-// The entries of KernelTable this file checks: name, lanes, unroll, rows_a, channels_b, unroll_b, then five
-// kernels.
+// The entries of KernelTable this file checks: name, lanes, unroll, rows_a, channels_b, unroll_b, vectors_c,
+// pixels_c, then six kernels.
 struct CheckedEntries {
     const char* name;
-    int lanes, unroll, rows_a, channels_b, unroll_b;
-    void (*kernels[5])();
+    int lanes, unroll, rows_a, channels_b, unroll_b, vectors_c, pixels_c;
+    void (*kernels[6])();
 };
 static_assert(sizeof(KernelTable) == sizeof(CheckedEntries),
               "KernelTable changed: give each new entry a checker in kEntries below");
@@ -69,11 +69,11 @@ std::vector<const KernelTable*> tables() {
     return v;
 }
 
-// Vector counts around each unroll u (the table's, and conv_b's): 0, 1, 2, 3, u − 1, u, u + 1, 2u − 1, 2u,
-// 2u + 1, 2u + 2, 3u + 3.
+// Vector counts around each unroll u (the table's, conv_b's, and conv_c's columns): 0, 1, 2, 3, u − 1, u,
+// u + 1, 2u − 1, 2u, 2u + 1, 2u + 2, 3u + 3.
 std::vector<int64_t> vector_counts(const KernelTable& t) {
     std::vector<int64_t> v;
-    for (const int64_t u : {int64_t(t.unroll), int64_t(t.unroll_b)})
+    for (const int64_t u : {int64_t(t.unroll), int64_t(t.unroll_b), int64_t(t.pixels_c)})
         for (int64_t n : {int64_t(0), int64_t(1), int64_t(2), int64_t(3), u - 1, u, u + 1, 2 * u - 1, 2 * u,
                           2 * u + 1, 2 * u + 2, 3 * u + 3})
             if (n >= 0 && std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
@@ -122,6 +122,16 @@ std::vector<std::vector<float>> int_rows(int64_t count, int64_t len, std::mt1993
     return rows;
 }
 
+// `count` output rows of `n` floats plus the guard, all NaN, and their pointers.
+struct OutputRows {
+    std::vector<std::vector<float>> rows;
+    std::vector<float*> ptr;
+    OutputRows(int64_t count, int64_t n) {
+        for (int64_t i = 0; i < count; ++i) rows.push_back(output_row(n));
+        for (auto& r : rows) ptr.push_back(r.data());
+    }
+};
+
 std::vector<const float*> pointers(const std::vector<std::vector<float>>& rows) {
     std::vector<const float*> p;
     for (const auto& r : rows) p.push_back(r.data());
@@ -152,14 +162,12 @@ std::string check_conv_a(const KernelTable& t, int64_t nvec, std::mt19937& rng) 
                     const auto in = int_rows(cin * T, off.back() + n + 1, rng);
                     const auto w = int_rows(1, cin * kh * kw, rng)[0];
                     const float b = 2.0f;
-                    std::vector<std::vector<float>> out(static_cast<size_t>(R));
-                    std::vector<float*> out_ptr;
-                    for (auto& o : out) o = output_row(n), out_ptr.push_back(o.data());
+                    OutputRows out(R, n);
                     const auto rows = pointers(in);
                     ConvRowsArgs a;
                     a.rows = rows.data(), a.off = off.data(), a.weights = w.data(),
                     a.bias = bias ? &b : nullptr;
-                    a.out = out_ptr.data(), a.cin = cin, a.kh = kh, a.kw = kw, a.nvec = nvec;
+                    a.out = out.ptr.data(), a.cin = cin, a.kh = kh, a.kw = kw, a.nvec = nvec;
                     t.conv_a(a);
                     for (int64_t r = 0; r < R; ++r) {
                         std::vector<float> expected(static_cast<size_t>(n));
@@ -173,7 +181,7 @@ std::string check_conv_a(const KernelTable& t, int64_t nvec, std::mt19937& rng) 
                             expected[size_t(j)] = bias ? sum + b : sum;
                         }
                         const std::string m =
-                            check_row(expected, out[size_t(r)], n, "output row " + std::to_string(r));
+                            check_row(expected, out.rows[size_t(r)], n, "output row " + std::to_string(r));
                         if (!m.empty())
                             return "cin " + std::to_string(cin) + ", kh " + std::to_string(kh) + ", kw " +
                                    std::to_string(kw) + (bias ? ", bias" : "") + ": " + m;
@@ -200,13 +208,11 @@ std::string check_conv_b(const KernelTable& t, int64_t nvec, std::mt19937& rng) 
                         std::vector<float> packed(w.size());
                         pack_weights_b(w.data(), ocb, ksize, t.channels_b, packed.data());
                         const auto b = int_rows(1, ocb, rng)[0];
-                        std::vector<std::vector<float>> out(static_cast<size_t>(ocb));
-                        std::vector<float*> out_ptr;
-                        for (auto& o : out) o = output_row(n), out_ptr.push_back(o.data());
+                        OutputRows out(ocb, n);
                         const auto rows = pointers(in);
                         ConvRowsArgs a;
                         a.rows = rows.data(), a.off = off.data(), a.weights = packed.data();
-                        a.bias = bias ? b.data() : nullptr, a.out = out_ptr.data();
+                        a.bias = bias ? b.data() : nullptr, a.out = out.ptr.data();
                         a.cin = cin, a.kh = kh, a.kw = kw, a.nvec = nvec, a.ocb = ocb;
                         t.conv_b(a);
                         for (int o = 0; o < ocb; ++o) {
@@ -220,14 +226,60 @@ std::string check_conv_b(const KernelTable& t, int64_t nvec, std::mt19937& rng) 
                                                    w[size_t(o * ksize + (ci * kh + ky) * kw + kx)];
                                 expected[size_t(j)] = bias ? sum + b[size_t(o)] : sum;
                             }
-                            const std::string m =
-                                check_row(expected, out[size_t(o)], n, "output channel " + std::to_string(o));
+                            const std::string m = check_row(expected, out.rows[size_t(o)], n,
+                                                            "output channel " + std::to_string(o));
                             if (!m.empty())
                                 return "ocb " + std::to_string(ocb) + ", cin " + std::to_string(cin) +
                                        ", kh " + std::to_string(kh) + ", kw " + std::to_string(kw) +
                                        (bias ? ", bias" : "") + ": " + m;
                         }
                     }
+    return "";
+}
+
+// conv_c: one output row of ocb channels, `width` columns (the count the runner calls nvec); channel o's
+// weight (r, kx) is w[o·ksize + r·kw + kx], handed to the kernel packed by pack_weights_b with
+// lanes·vectors_c channels a group; its input rows[r][x·kStrideC + kx·dw], each row exactly as long as the
+// last column reads (a read past it shows under the sanitizers). 1 to 2·vectors_c + 1 vectors of channels:
+// whole groups, and every width of a narrower last group.
+std::string check_conv_c(const KernelTable& t, int64_t width, std::mt19937& rng) {
+    for (int vectors = 1; vectors <= 2 * t.vectors_c + 1; ++vectors)
+        for (int64_t taps : {1, 3, 6})
+            for (int64_t kw : kKernelWidths)
+                for (bool bias : {false, true}) {
+                    const int64_t sw = kStrideC;
+                    const int64_t ocb = int64_t(vectors) * t.lanes, dw = kw % 2 ? 1 : 2;
+                    const int64_t ksize = taps * kw;
+                    const int64_t len = width > 0 ? (width - 1) * sw + (kw - 1) * dw + 1 : 1;
+                    const auto in = int_rows(taps, len, rng);
+                    const auto w = int_rows(1, ocb * ksize, rng)[0];
+                    std::vector<float> packed(w.size());
+                    pack_weights_b(w.data(), ocb, ksize, t.lanes * t.vectors_c, packed.data());
+                    const auto b = int_rows(1, ocb, rng)[0];
+                    OutputRows out(ocb, width);
+                    const auto rows = pointers(in);
+                    ConvPixelsArgs a;
+                    a.rows = rows.data(), a.weights = packed.data();
+                    a.bias = bias ? b.data() : nullptr, a.out = out.ptr.data();
+                    a.taps = taps, a.kw = kw, a.dw = dw, a.width = width, a.ocb = ocb;
+                    t.conv_c(a);
+                    for (int64_t o = 0; o < ocb; ++o) {
+                        std::vector<float> expected(static_cast<size_t>(width));
+                        for (int64_t x = 0; x < width; ++x) {
+                            float sum = 0;
+                            for (int64_t r = 0; r < taps; ++r)
+                                for (int64_t kx = 0; kx < kw; ++kx)
+                                    sum += in[size_t(r)][size_t(x * sw + kx * dw)] *
+                                           w[size_t(o * ksize + r * kw + kx)];
+                            expected[size_t(x)] = bias ? sum + b[size_t(o)] : sum;
+                        }
+                        const std::string m = check_row(expected, out.rows[size_t(o)], width,
+                                                        "output channel " + std::to_string(o));
+                        if (!m.empty())
+                            return "ocb " + std::to_string(ocb) + ", taps " + std::to_string(taps) + ", kw " +
+                                   std::to_string(kw) + (bias ? ", bias" : "") + ": " + m;
+                    }
+                }
     return "";
 }
 
@@ -347,8 +399,8 @@ struct Entry {
     std::string (*check)(const KernelTable&, int64_t nvec, std::mt19937&);
 };
 const Entry kEntries[] = {
-    {"conv_a", check_conv_a},     {"conv_b", check_conv_b},           {"pool_max", check_pool_max},
-    {"pool_avg", check_pool_avg}, {"build_strip", check_build_strip},
+    {"conv_a", check_conv_a},     {"conv_b", check_conv_b},     {"conv_c", check_conv_c},
+    {"pool_max", check_pool_max}, {"pool_avg", check_pool_avg}, {"build_strip", check_build_strip},
 };
 
 // Runs one entry of every table at every vector count; reports the first failure of each table.
@@ -358,7 +410,8 @@ void check_entry(const Entry& e) {
         for (int64_t nvec : vector_counts(*t)) {
             INFO("table " << t->name << " (lanes " << t->lanes << ", unroll " << t->unroll << ", rows_a "
                           << t->rows_a << ", channels_b " << t->channels_b << ", unroll_b " << t->unroll_b
-                          << "), " << e.name << ", nvec " << nvec);
+                          << ", vectors_c " << t->vectors_c << ", pixels_c " << t->pixels_c << "), " << e.name
+                          << ", nvec " << nvec);
             const std::string m = e.check(*t, nvec, rng);
             CHECK(m == "");
             if (!m.empty()) break;
@@ -382,8 +435,11 @@ TEST_CASE("simd kernel tables: every isa this CPU runs has a table here, and sca
         CHECK((t->rows_a >= 1 && t->rows_a <= kMaxRowsA));
         CHECK((t->channels_b >= 1 && t->channels_b <= kMaxChannelsB));
         CHECK(t->unroll_b >= 1);
+        CHECK(t->vectors_c >= 1);
+        CHECK(t->pixels_c >= 1);
         CHECK(t->conv_a);
         CHECK(t->conv_b);
+        CHECK(t->conv_c);
         CHECK(t->pool_max);
         CHECK(t->pool_avg);
         CHECK(t->build_strip);
@@ -404,16 +460,22 @@ TEST_CASE(
     check_entry(kEntries[1]);
 }
 
-TEST_CASE("simd kernel table: pool_max at widths below, at and above the unroll, NaN and signed zeros") {
+TEST_CASE(
+    "simd kernel table: conv_c at widths below, at and above its columns, 1 to 2·vectors_c + 1 channel "
+    "vectors") {
     check_entry(kEntries[2]);
 }
 
-TEST_CASE("simd kernel table: pool_avg at widths below, at and above the unroll, a divisor per column") {
+TEST_CASE("simd kernel table: pool_max at widths below, at and above the unroll, NaN and signed zeros") {
     check_entry(kEntries[3]);
 }
 
-TEST_CASE("simd kernel table: build_strip runs just below, at and above whole vectors, steps 1, 2, 3") {
+TEST_CASE("simd kernel table: pool_avg at widths below, at and above the unroll, a divisor per column") {
     check_entry(kEntries[4]);
+}
+
+TEST_CASE("simd kernel table: build_strip runs just below, at and above whole vectors, steps 1, 2, 3") {
+    check_entry(kEntries[5]);
 }
 
 TEST_CASE("simd kernel table: every entry has a test case above") {

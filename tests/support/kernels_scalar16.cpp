@@ -8,6 +8,8 @@
 #define CONVSCOPE_SIMD_ROWS 6
 #define CONVSCOPE_SIMD_CHANNELS_B 8
 #define CONVSCOPE_SIMD_UNROLL_B 4
+#define CONVSCOPE_SIMD_VECTORS_C 2
+#define CONVSCOPE_SIMD_PIXELS_C 5
 #define CONVSCOPE_SIMD_NAME "scalar16"
 #define CONVSCOPE_SIMD_TABLE kernels_scalar16
 #include "core/engine/simd/kernels.inl"

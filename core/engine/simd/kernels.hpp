@@ -19,6 +19,8 @@ inline constexpr int kMaxRowsA = 8;
 // Most output channels that conv_b computes at once (KernelTable::channels_b; each input load feeds that many
 // weights).
 inline constexpr int kMaxChannelsB = 8;
+// The horizontal stride conv_c is built for (its columns' offsets are compile-time constants).
+inline constexpr int kStrideC = 2;
 
 struct ConvRowsArgs {
     // conv_a: [cin][rows_a + kh − 1] consecutive padded input rows; conv_b: [cin][kh] rows of one output row.
@@ -31,6 +33,20 @@ struct ConvRowsArgs {
     float* const* out = nullptr;  // conv_a: [rows_a] output rows; conv_b: [ocb] output rows
     int64_t cin = 1, kh = 1, kw = 1, nvec = 0;
     int ocb = 1;  // conv_b: output channels, any number (the backend passes a few dozen)
+};
+
+// conv_c: vectors over output channels, one output row of `ocb` channels (a multiple of the table's lanes)
+// at stride kStrideC. The value under tap (r, kx) for output column x is rows[r][x·kStrideC + kx·dw]: every
+// row holds the whole padded input row, so no column is read past it and none is copied per stride phase.
+struct ConvPixelsArgs {
+    const float* const* rows = nullptr;  // [taps] padded input rows (taps = cin × kh), from padded column 0
+    // The ocb channels' weights, packed by pack_weights_b with lanes × vectors_c channels a group.
+    const float* weights = nullptr;
+    const float* bias = nullptr;  // null, or one value per output channel computed
+    float* const* out = nullptr;  // [ocb] output rows, from column 0
+    int64_t taps = 0, kw = 1, dw = 1;
+    int64_t width = 0;  // output columns
+    int64_t ocb = 0;    // output channels, a multiple of lanes
 };
 
 // conv_b's weight layout. `channels` filters of `ksize` floats each (cin × kh × kw, PyTorch's order), cut
@@ -60,11 +76,17 @@ struct KernelTable {
     int rows_a;        // output rows conv_a computes at once (≤ kMaxRowsA)
     int channels_b;    // output channels conv_b computes at once (≤ kMaxChannelsB)
     int unroll_b;      // vectors per conv_b register block (channels_b × unroll_b accumulators)
+    int vectors_c;     // vectors of output channels per conv_c register block
+    int pixels_c;      // output columns per conv_c register block (vectors_c × pixels_c accumulators)
     // Sums over cin, kh, kw for rows_a consecutive output rows (stride 1, dilation 1 vertically).
     void (*conv_a)(const ConvRowsArgs&);
     // Sums over cin, kh, kw for one output row of `ocb` output channels: for each register block of columns,
     // every group of channels_b channels in turn, so the block's input rows stay in L1.
     void (*conv_b)(const ConvRowsArgs&);
+    // Sums over taps and kw for one output row of `ocb` output channels, lanes channels to a vector: each
+    // input value is broadcast once and meets vectors_c vectors of weights. For each group of
+    // lanes × vectors_c channels, every register block of pixels_c columns in turn.
+    void (*conv_c)(const ConvPixelsArgs&);
     // Max over the window, first maximum in row-major order wins, NaN propagates (PyTorch's rule).
     void (*pool_max)(const PoolRowArgs&);
     // Row-major sum over the window divided by divisor[j].

@@ -1,11 +1,12 @@
 // The simd kernels, written once. Included by one translation unit per instruction set, which defines
 // CONVSCOPE_SIMD_LANES (floats per vector), CONVSCOPE_SIMD_UNROLL (vectors per conv_a and pooling register
 // block), CONVSCOPE_SIMD_ROWS (output rows of conv_a), CONVSCOPE_SIMD_CHANNELS_B (output channels of conv_b),
-// CONVSCOPE_SIMD_UNROLL_B (vectors per conv_b register block), CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE
-// (the function returning this copy's KernelTable).
-// Everything here has internal linkage, so the copies built with different flags never mix.
-// No standard-library templates are used: an out-of-line copy built with AVX-512 flags could otherwise be
-// picked by the linker for code that runs on every CPU.
+// CONVSCOPE_SIMD_UNROLL_B (vectors per conv_b register block), CONVSCOPE_SIMD_VECTORS_C and
+// CONVSCOPE_SIMD_PIXELS_C (channel vectors and output columns of a conv_c register block),
+// CONVSCOPE_SIMD_NAME and CONVSCOPE_SIMD_TABLE (the function returning this copy's KernelTable). Everything
+// here has internal linkage, so the copies built with different flags never mix. No standard-library
+// templates are used: an out-of-line copy built with AVX-512 flags could otherwise be picked by the linker
+// for code that runs on every CPU.
 #include "core/engine/simd/kernels.hpp"
 
 namespace convscope::simd {
@@ -19,6 +20,9 @@ constexpr int kUnrollB = CONVSCOPE_SIMD_UNROLL_B;
 static_assert(kRows >= 1 && kRows <= kMaxRowsA, "conv_a rows");
 static_assert(kChannels >= 1 && kChannels <= kMaxChannelsB, "conv_b channels");
 static_assert(kUnrollB >= 1, "conv_b unroll");
+constexpr int kVectorsC = CONVSCOPE_SIMD_VECTORS_C;
+constexpr int kPixelsC = CONVSCOPE_SIMD_PIXELS_C;
+static_assert(kVectorsC >= 1 && kPixelsC >= 1, "conv_c block");
 
 #if CONVSCOPE_SIMD_LANES == 1
 using V = float;
@@ -265,6 +269,88 @@ void conv_b(const ConvRowsArgs& a) {
     }
 }
 
+// [SECTION] conv_c: vectors over output channels. A register block is VO vectors of lanes consecutive output
+// channels at each of P consecutive output columns; each input value is broadcast once and meets VO weight
+// vectors, and each weight vector meets P input values. The weights of a group are read front to back,
+// [taps][kw][VO·lanes].
+template <int VO, int P>
+__attribute__((always_inline)) inline void conv_c_block(const ConvPixelsArgs& a, const float* w, int64_t o,
+                                                        int64_t x) {
+    V acc[VO][P];
+#pragma GCC unroll 16
+    for (int v = 0; v < VO; ++v)
+#pragma GCC unroll 16
+        for (int p = 0; p < P; ++p) acc[v][p] = broadcast(0.0f);
+    constexpr int64_t S = kStrideC;
+    for (int64_t r = 0; r < a.taps; ++r) {
+        const float* rp = a.rows[r] + x * S;
+        for (int64_t kx = 0; kx < a.kw; ++kx) {
+            V wv[VO];
+#pragma GCC unroll 16
+            for (int v = 0; v < VO; ++v) wv[v] = load(w + v * kLanes);
+#pragma GCC unroll 16
+            for (int p = 0; p < P; ++p) {
+                const V in = broadcast(rp[p * S]);
+#pragma GCC unroll 16
+                for (int v = 0; v < VO; ++v) acc[v][p] += wv[v] * in;
+            }
+            rp += a.dw;
+            w += VO * kLanes;
+        }
+    }
+    // Each lane is one output channel's column: the block's P columns of a channel are consecutive floats.
+#pragma GCC unroll 16
+    for (int v = 0; v < VO; ++v) {
+        const V b = a.bias ? load(a.bias + o + v * kLanes) : broadcast(0.0f);
+        float col[P][kLanes];
+#pragma GCC unroll 16
+        for (int p = 0; p < P; ++p) store(col[p], acc[v][p] + b);
+        for (int l = 0; l < kLanes; ++l) {
+            float* dst = a.out[o + v * kLanes + l] + x;
+#pragma GCC unroll 16
+            for (int p = 0; p < P; ++p) dst[p] = col[p][l];
+        }
+    }
+}
+
+// The last `width` (1 … N) columns of a row, narrower than a block.
+template <int N, int VO>
+__attribute__((always_inline)) inline void conv_c_columns_tail(int64_t width, const ConvPixelsArgs& a,
+                                                               const float* w, int64_t o, int64_t x) {
+    if constexpr (N >= 1) {
+        if (width == N)
+            conv_c_block<VO, N>(a, w, o, x);
+        else
+            conv_c_columns_tail<N - 1, VO>(width, a, w, o, x);
+    }
+}
+
+// One group of VO·lanes channels, every block of columns of the row in turn.
+template <int VO>
+inline void conv_c_group(const ConvPixelsArgs& a, const float* w, int64_t o) {
+    int64_t x = 0;
+    for (; x + kPixelsC <= a.width; x += kPixelsC) conv_c_block<VO, kPixelsC>(a, w, o, x);
+    conv_c_columns_tail<kPixelsC - 1, VO>(a.width - x, a, w, o, x);
+}
+
+// The last group, `vectors` (1 … N) vectors narrower than kVectorsC.
+template <int N>
+inline void conv_c_group_tail(int64_t vectors, const ConvPixelsArgs& a, const float* w, int64_t o) {
+    if constexpr (N >= 1) {
+        if (vectors == N)
+            conv_c_group<N>(a, w, o);
+        else
+            conv_c_group_tail<N - 1>(vectors, a, w, o);
+    }
+}
+
+void conv_c(const ConvPixelsArgs& a) {
+    const int64_t ksize = a.taps * a.kw, group = int64_t(kVectorsC) * kLanes;
+    int64_t o = 0;
+    for (; o + group <= a.ocb; o += group) conv_c_group<kVectorsC>(a, a.weights + o * ksize, o);
+    conv_c_group_tail<kVectorsC - 1>((a.ocb - o) / kLanes, a, a.weights + o * ksize, o);
+}
+
 // [SECTION] Pooling: one output row, kUnroll vectors at a time.
 template <int U>
 inline void pool_max_block(const PoolRowArgs& a, int64_t j) {
@@ -357,9 +443,20 @@ void build_strip(const float* row, const StripRun* runs, int64_t count, float fi
 }  // namespace
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
-    static const KernelTable table{
-        CONVSCOPE_SIMD_NAME, kLanes, kUnroll, kRows, kChannels, kUnrollB, conv_a, conv_b, pool_max, pool_avg,
-        build_strip};
+    static const KernelTable table{CONVSCOPE_SIMD_NAME,
+                                   kLanes,
+                                   kUnroll,
+                                   kRows,
+                                   kChannels,
+                                   kUnrollB,
+                                   kVectorsC,
+                                   kPixelsC,
+                                   conv_a,
+                                   conv_b,
+                                   conv_c,
+                                   pool_max,
+                                   pool_avg,
+                                   build_strip};
     return table;
 }
 

@@ -7,6 +7,8 @@
 #define CONVSCOPE_SIMD_ROWS 6
 #define CONVSCOPE_SIMD_CHANNELS_B 8
 #define CONVSCOPE_SIMD_UNROLL_B 2
+#define CONVSCOPE_SIMD_VECTORS_C 2
+#define CONVSCOPE_SIMD_PIXELS_C 14
 #define CONVSCOPE_SIMD_NAME "avx512"
 #define CONVSCOPE_SIMD_TABLE kernels_avx512
 #include "core/engine/simd/kernels.inl"

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 
 #include "core/engine/backend.hpp"
 #include "core/engine/planned_backend.hpp"
@@ -62,6 +63,8 @@ const KernelTable& table() {
 
 // Problems smaller than this many multiply-adds run on the calling thread: waking workers would cost more.
 constexpr double kParallelWork = 1 << 17;
+// Weights packed on every thread from this many floats on.
+constexpr int64_t kParallelPack = 1 << 14;
 
 int threads_for(double work) {
     return work < kParallelWork ? 1 : g_max_threads.load();
@@ -100,6 +103,31 @@ struct Columns {
     int64_t strip_total = 0;     // most floats in a copied strip (all phases)
     std::vector<Segment> segments;
 };
+
+// A strip's column map (dst[i] = row[map[i]], or the fill value where map[i] < 0) as runs of equal step.
+std::vector<StripRun> strip_runs(const std::vector<int32_t>& map) {
+    std::vector<StripRun> runs;
+    for (int32_t i = 0; i < int32_t(map.size()); ++i) {
+        StripRun* last = runs.empty() ? nullptr : &runs.back();
+        const bool fill = map[size_t(i)] < 0;
+        if (last && last->dst + last->len == i) {
+            if (fill && last->src < 0) {
+                ++last->len;
+                continue;
+            }
+            if (!fill && last->src >= 0) {
+                const int32_t next = last->src + last->len * last->step;
+                if (last->len == 1) last->step = map[size_t(i)] - last->src;
+                if (last->len == 1 || next == map[size_t(i)]) {
+                    ++last->len;
+                    continue;
+                }
+            }
+        }
+        runs.push_back(StripRun{i, 1, fill ? -1 : map[size_t(i)], 1});
+    }
+    return runs;
+}
 
 // `col_source(pc)`: the input column read at padded column pc, or −1 for the fill value.
 template <class ColSource>
@@ -149,25 +177,7 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
                     g.src_begin = std::min<int64_t>(g.src_begin, src);
                     g.src_end = std::max<int64_t>(g.src_end, src + 1);
                 }
-                for (int32_t i = 0; i < int32_t(map.size()); ++i) {
-                    StripRun* last = g.runs.empty() ? nullptr : &g.runs.back();
-                    const bool fill = map[size_t(i)] < 0;
-                    if (last && last->dst + last->len == i) {
-                        if (fill && last->src < 0) {
-                            ++last->len;
-                            continue;
-                        }
-                        if (!fill && last->src >= 0) {
-                            const int32_t next = last->src + last->len * last->step;
-                            if (last->len == 1) last->step = map[size_t(i)] - last->src;
-                            if (last->len == 1 || next == map[size_t(i)]) {
-                                ++last->len;
-                                continue;
-                            }
-                        }
-                    }
-                    g.runs.push_back(StripRun{i, 1, fill ? -1 : map[size_t(i)], 1});
-                }
+                g.runs = strip_runs(map);
             }
             c.segments.push_back(std::move(g));
         }
@@ -343,7 +353,35 @@ bool conv_copies_all(const ConvPlan& P) {
     return !uses_conv_a(P) && P.c_per_group() * P.kh >= 16;
 }
 
+// Output rows per conv_b and conv_c task. Those tasks hold every channel of a group, so a small layer
+// (128→128 s2 on 56²: 28 rows) would make only a few tasks, which two threads share unevenly (7 tasks: 4
+// against 3); such layers take fewer rows per task.
+int64_t rows_per_channel_task(const ConvPlan& P) {
+    int64_t block = 4;
+    while (block > 1 && P.n * P.groups * ceil_div(P.oh, block) < 16) block /= 2;
+    return block;
+}
+
+// The padded input rows a conv_c task holds: every channel's rows for `rows_per_channel_task` output rows.
+int64_t conv_c_span(const ConvPlan& P) {
+    return (rows_per_channel_task(P) - 1) * P.sh + (P.kh - 1) * P.dh + 1;
+}
+
+// conv_c (vectors over output channels, whole padded rows) for stride-2 layers whose channels fill at least
+// one whole group of its vectors: conv_b would copy their strips split by stride phase. On the Zen 4 VM
+// (AVX-512, one thread, fastest of 30 runs each) 128→128 k3 s2 on 56² took 2.34 ms against conv_b's 2.69 and
+// the stem 2.32 against 2.36; at stride 1 conv_c was no faster (64→64 k3 on 128²: 11.8 against 11.6 ms). Its
+// copied rows must fit the scratch budget.
+bool uses_conv_c(const ConvPlan& P) {
+    const KernelTable& K = table();
+    const int64_t opg = P.o_per_group();
+    if (P.sw != kStrideC || opg % K.lanes != 0 || opg < K.vectors_c * K.lanes) return false;
+    const double padded_w = double(P.w + P.pad_left + P.pad_right);
+    return 4.0 * double(P.c_per_group()) * double(conv_c_span(P)) * padded_w <= kScratchBudgetBytes;
+}
+
 bool conv2d_fits(const ConvPlan& P) {
+    if (uses_conv_c(P)) return true;
     const KernelTable& K = table();
     // The most strips a task copies: conv_a cin × (rows_a + kh − 1), conv_b cin × at most 4·kh.
     const int64_t rows = P.c_per_group() * std::max<int64_t>(K.rows_a + P.kh - 1, 4 * P.kh);
@@ -364,13 +402,16 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const KernelTable& K = table();
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
     const int64_t padded_h = P.h + P.pad_top + P.pad_bottom, padded_w = P.w + P.pad_left + P.pad_right;
-    const bool use_a = uses_conv_a(P), copy_all = conv_copies_all(P);
-    const Columns cols = make_columns(K.lanes, use_a ? K.unroll : K.unroll_b, P.ow, P.sw, P.dw, P.kw,
-                                      P.pad_left, P.w, copy_all, [&](int64_t pc) -> int64_t {
-                                          if (pc < 0 || pc >= padded_w) return -1;
-                                          const auto s = source_index(pc - P.pad_left, P.w, P.mode);
-                                          return s ? *s : -1;
-                                      });
+    const bool use_a = uses_conv_a(P), use_c = uses_conv_c(P), copy_all = conv_copies_all(P);
+    auto cols_source = [&](int64_t pc) -> int64_t {
+        if (pc < 0 || pc >= padded_w) return -1;
+        const auto s = source_index(pc - P.pad_left, P.w, P.mode);
+        return s ? *s : -1;
+    };
+    // conv_c reads whole padded rows, not segments.
+    const Columns cols = use_c ? Columns{}
+                               : make_columns(K.lanes, use_a ? K.unroll : K.unroll_b, P.ow, P.sw, P.dw, P.kw,
+                                              P.pad_left, P.w, copy_all, cols_source);
     // Called for every row a kernel call reads: rows inside the input take no call.
     auto row_source = [&](int64_t py) -> int64_t {
         const int64_t iy = py - P.pad_top;
@@ -380,11 +421,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         return s ? *s : -1;
     };
     const int64_t ksize = cpg * P.kh * P.kw;
-    // Output rows per task. conv_b's tasks hold every channel of a group, so a small layer (128→128 s2 on
-    // 56²: 28 rows) would make only a few tasks, which two threads share unevenly (7 tasks: 4 against 3);
-    // such layers take fewer rows per task.
-    int64_t block = use_a ? 4 * K.rows_a : 4;
-    while (!use_a && block > 1 && P.n * P.groups * ceil_div(P.oh, block) < 16) block /= 2;
+    const int64_t block = use_a ? 4 * K.rows_a : rows_per_channel_task(P);
     const int64_t row_blocks = ceil_div(P.oh, block);
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
     const double work = double(P.n) * double(P.o) * double(P.oh) * double(P.ow) * double(ksize);
@@ -425,24 +462,41 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         }
     };
 
-    // conv_b's weights, packed once per call (pack_weights_b), group by group.
-    std::vector<float> packed;
+    // conv_b's and conv_c's weights, packed once per call (pack_weights_b), a group of channels per task:
+    // 128→128 k3 has 147 K floats to transpose, 7% of its one-thread profile, which the calling thread alone
+    // would add to the wall time. Every float is written, so the buffer starts uninitialized (a vector's
+    // zeroing was another 3%).
+    const int64_t pack_width = use_c ? K.vectors_c * K.lanes : K.channels_b;
+    const int64_t packs_per_group = ceil_div(opg, pack_width);
+    std::unique_ptr<float[]> packed(use_a ? nullptr : new float[size_t(P.o * ksize)]);
     if (!use_a) {
-        packed.resize(size_t(P.o * ksize));
-        for (int64_t g = 0; g < P.groups; ++g)
-            pack_weights_b(weight + g * opg * ksize, opg, ksize, K.channels_b,
-                           packed.data() + g * opg * ksize);
+        auto pack = [&](int64_t i) {
+            const int64_t c = (i / packs_per_group) * opg + (i % packs_per_group) * pack_width;
+            pack_weights_b(weight + c * ksize, std::min(pack_width, opg - (i % packs_per_group) * pack_width),
+                           ksize, int(pack_width), packed.get() + c * ksize);
+        };
+        ThreadPool::global().parallel_for(P.groups * packs_per_group, pack,
+                                          P.o * ksize >= kParallelPack ? threads_for(work) : 1);
     }
     // Output channels per conv_b call: a whole number of the table's groups, so that their packed weights
     // (a few dozen filters, ~140 KB for 64 channels of 3×3×64) stay in L2 while every block of columns of the
     // row passes.
     const int64_t chunk = std::min<int64_t>(opg, 10 * K.channels_b);
+    // What conv_b's and conv_c's task `task` computes: image n, group g, output rows oy0 … oy1 − 1, which
+    // read padded rows first … first + span − 1.
+    struct ChannelTask {
+        int64_t n, g, oy0, oy1, first, span;
+    };
+    auto channel_task = [&](int64_t task) {
+        ChannelTask t;
+        t.g = (task / row_blocks) % P.groups, t.n = task / row_blocks / P.groups;
+        t.oy0 = task % row_blocks * block, t.oy1 = std::min(P.oh, t.oy0 + block);
+        t.first = t.oy0 * P.sh, t.span = (t.oy1 - 1) * P.sh + (P.kh - 1) * P.dh + 1 - t.first;
+        return t;
+    };
     auto task_b = [&](int64_t task) {
         Scratch& s = t_scratch;
-        const int64_t rb = task % row_blocks, g = (task / row_blocks) % P.groups,
-                      n = task / row_blocks / P.groups;
-        const int64_t oy0 = rb * block, oy1 = std::min(P.oh, oy0 + block);
-        const int64_t first = oy0 * P.sh, span = (oy1 - 1) * P.sh + (P.kh - 1) * P.dh + 1 - first;
+        const auto [n, g, oy0, oy1, first, span] = channel_task(task);
         const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
         ConvRowsArgs args;
         args.off = cols.off.data();
@@ -472,7 +526,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                     for (int64_t k = 0; k < count; ++k)
                         rows.set(k, out + ((n * P.o + o + k) * P.oh + oy) * P.ow + seg.ox0);
                     args.ocb = int(count);
-                    args.weights = packed.data() + o * ksize;
+                    args.weights = packed.get() + o * ksize;
                     args.bias = bias ? bias + o : nullptr;
                     args.out = rows.ptr();
                     K.conv_b(args);
@@ -482,8 +536,62 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         }
     };
 
+    // conv_c: each task copies the padded input rows it reads once (or points into the input where no column
+    // is padded), then computes each output row for every channel of the group in one kernel call.
+    const std::vector<StripRun> row_runs = [&] {
+        std::vector<int32_t> map(size_t(use_c ? padded_w : 0));
+        for (int64_t pc = 0; pc < int64_t(map.size()); ++pc) map[size_t(pc)] = int32_t(cols_source(pc));
+        return strip_runs(map);
+    }();
+    const bool direct_rows = P.pad_left == 0 && P.pad_right == 0;
+    auto task_c = [&](int64_t task) {
+        Scratch& s = t_scratch;
+        const auto [n, g, oy0, oy1, first, span] = channel_task(task);
+        const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
+        prepare_fill(s, padded_w, 0.0f);
+        if (!direct_rows && s.arena.size() < size_t(cpg * span * padded_w))
+            s.arena.resize(size_t(cpg * span * padded_w));
+        s.cache.resize(size_t(cpg * span));
+        for (int64_t ci = 0; ci < cpg; ++ci) {
+            for (int64_t t = 0; t < span; ++t) {
+                const int64_t src = row_source(first + t);
+                const float*& row = s.cache[size_t(ci * span + t)];
+                if (src < 0) {
+                    row = s.fill_row.data();
+                } else if (direct_rows) {
+                    row = planes + (ci * P.h + src) * P.w;
+                } else {
+                    float* dst = s.arena.data() + (ci * span + t) * padded_w;
+                    K.build_strip(planes + (ci * P.h + src) * P.w, row_runs.data(), int64_t(row_runs.size()),
+                                  0.0f, dst);
+                    row = dst;
+                }
+            }
+        }
+        s.rows.resize(size_t(cpg * P.kh));
+        s.out.resize(size_t(opg));
+        ConvPixelsArgs args;
+        args.taps = cpg * P.kh, args.kw = P.kw, args.dw = P.dw, args.width = P.ow;
+        args.ocb = opg;
+        args.weights = packed.get() + g * opg * ksize;
+        args.bias = bias ? bias + g * opg : nullptr;
+        for (int64_t oy = oy0; oy < oy1; ++oy) {
+            for (int64_t ci = 0; ci < cpg; ++ci)
+                for (int64_t ky = 0; ky < P.kh; ++ky)
+                    s.rows[size_t(ci * P.kh + ky)] =
+                        s.cache[size_t(ci * span + oy * P.sh + ky * P.dh - first)];
+            for (int64_t k = 0; k < opg; ++k)
+                s.out[size_t(k)] = out + ((n * P.o + g * opg + k) * P.oh + oy) * P.ow;
+            args.rows = s.rows.data();
+            args.out = s.out.data();
+            K.conv_c(args);
+        }
+    };
+
     if (use_a)
         ThreadPool::global().parallel_for(tasks, task_a, threads_for(work));
+    else if (use_c)
+        ThreadPool::global().parallel_for(tasks, task_c, threads_for(work));
     else
         ThreadPool::global().parallel_for(tasks, task_b, threads_for(work));
 }
@@ -575,6 +683,8 @@ void pool2d_run(const PoolPlan& P, const float* input, float* out) {
 }  // namespace
 
 void pack_weights_b(const float* weights, int64_t channels, int64_t ksize, int channels_b, float* dst) {
+    // The g filters of a group are read in step, one tap each in turn: their g lines come in from memory
+    // together (reading one filter's line to the end first was 3× slower, each miss waited on alone).
     for (int64_t c = 0; c < channels; c += channels_b) {
         const int64_t g = std::min<int64_t>(channels_b, channels - c);
         const float* src = weights + c * ksize;
