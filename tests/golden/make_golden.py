@@ -308,6 +308,13 @@ def conv_cases():
     conv("input_1x1_replicate_2", (1, 1, 1, 1), 1, 3, padding=2, padding_mode="replicate")
     conv("width_17_vector_tail", (1, 5, 9, 17), 7, 3, padding=1, note="widths that are not a vector multiple")
     conv("width_33_stride_2", (1, 3, 6, 33), 4, (3, 5), stride=(1, 2), padding=(0, 2))
+    # Stride-2 layers with whole vectors of output channels: the simd backend's conv_c (32 + 16 channels on
+    # AVX-512, whole groups elsewhere), the stem's k7, and a dilated reflect-padded one with stride 1 vertically.
+    conv("layer_48_k3_s2", (1, 16, 10, 30), 48, 3, stride=2, padding=1,
+         note="channel-vector kernel, a narrower last group")
+    conv("stem_64_k7_s2", (1, 3, 16, 30), 64, 7, stride=2, padding=3, note="the ResNet stem's shape, smaller")
+    conv("layer_32_s1x2_dilated_reflect", (2, 4, 9, 21), 32, 3, stride=(1, 2), padding=(1, 2), dilation=(1, 2),
+         padding_mode="reflect")
 
     # Combinations.
     conv("same_reflect_k5", (1, 2, 7, 7), 2, 5, padding="same", padding_mode="reflect")
