@@ -263,13 +263,21 @@ bool check_same_numbers() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // --quick (ours, before Google Benchmark sees the arguments): every-thread runs only, no reference.
+    // Ours, before Google Benchmark sees the arguments: --quick (every-thread runs only, no reference) and
+    // --isa=NAME (the simd backend's instruction set, e.g. avx2 on an AVX-512 machine; default: the best).
     int kept = 1;
     for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--quick")
+        const std::string arg = argv[i];
+        if (arg == "--quick") {
             g_quick = true;
-        else
+        } else if (arg.rfind("--isa=", 0) == 0) {
+            if (const Status st = simd::force_isa(arg.substr(6)); !st) {
+                std::fprintf(stderr, "error: %s\n", st.error().c_str());
+                return 2;
+            }
+        } else {
             argv[kept++] = argv[i];
+        }
     }
     argc = kept;
     benchmark::Initialize(&argc, argv);
