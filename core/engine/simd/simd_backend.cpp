@@ -426,7 +426,8 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     const int64_t tasks = P.n * (use_a ? P.o : P.groups) * row_blocks;
     const double work = double(P.n) * double(P.o) * double(P.oh) * double(P.ow) * double(ksize);
 
-    // Across the whole row width, then down: input rows stream in order and stay in cache for the next rows.
+    // rows_a output rows at a time, across the whole row width, then down: input rows stream in order and
+    // stay in cache for the next rows.
     auto task_a = [&](int64_t task) {
         Scratch& s = t_scratch;
         const int64_t rb = task % row_blocks, o = (task / row_blocks) % P.o, n = task / row_blocks / P.o;
@@ -442,22 +443,35 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         s.rows.resize(size_t(cpg * T));
         s.temp.resize(size_t(K.rows_a * cols.seg));
         prepare_fill(s, cols.strip_total, 0.0f);
+        // rows_a output rows of one segment, their input rows from `fetch`.
+        auto run = [&](const Segment& seg, auto& fetch, int64_t r0) {
+            for (int64_t ci = 0; ci < cpg; ++ci)
+                for (int64_t t = 0; t < T; ++t)
+                    s.rows[size_t(ci * T + t)] = fetch.get(ci, planes + ci * P.h * P.w, r0 + t);
+            OutRows rows(s, K.rows_a, seg.valid, seg.partial(cols.lanes), cols.seg);
+            for (int r = 0; r < K.rows_a; ++r) {
+                const int64_t oy = r0 + r;
+                rows.set(r, oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr);
+            }
+            args.nvec = seg.nvec;
+            args.rows = s.rows.data();
+            args.out = rows.ptr();
+            K.conv_a(args);
+            rows.copy_back();
+        };
+        // A row of one copied segment (narrow layers: depthwise 32 on 112²) keeps one fetcher for the whole
+        // task, so that an input row two blocks of rows_a output rows share is copied once, not twice.
+        const int64_t span = ceil_div(oy1 - oy0, K.rows_a) * K.rows_a + P.kh - 1;
+        if (cols.segments.size() == 1 &&
+            4.0 * double(cpg * span) * double(cols.segments[0].strip_floats) <= kScratchBudgetBytes) {
+            RowFetcher fetch(K, cols, cols.segments[0], row_source, 0.0f, cpg, oy0, span, cpg * span, s);
+            for (int64_t r0 = oy0; r0 < oy1; r0 += K.rows_a) run(cols.segments[0], fetch, r0);
+            return;
+        }
         for (int64_t r0 = oy0; r0 < oy1; r0 += K.rows_a) {
             for (const Segment& seg : cols.segments) {
                 RowFetcher fetch(K, cols, seg, row_source, 0.0f, cpg, r0, T, cpg * T, s);
-                for (int64_t ci = 0; ci < cpg; ++ci)
-                    for (int64_t t = 0; t < T; ++t)
-                        s.rows[size_t(ci * T + t)] = fetch.get(ci, planes + ci * P.h * P.w, r0 + t);
-                OutRows rows(s, K.rows_a, seg.valid, seg.partial(cols.lanes), cols.seg);
-                for (int r = 0; r < K.rows_a; ++r) {
-                    const int64_t oy = r0 + r;
-                    rows.set(r, oy < oy1 ? out + ((n * P.o + o) * P.oh + oy) * P.ow + seg.ox0 : nullptr);
-                }
-                args.nvec = seg.nvec;
-                args.rows = s.rows.data();
-                args.out = rows.ptr();
-                K.conv_a(args);
-                rows.copy_back();
+                run(seg, fetch, r0);
             }
         }
     };
