@@ -219,7 +219,8 @@ const Tensor& lecture_input() {
 StepperProblem lecture_example() {
     StepperProblem p;
     p.input = lecture_input();
-    p.operation = ConvProblem{as_weight(grid({{1, 0, 1}, {0, 1, 0}, {1, 0, 1}})), Tensor::filled({1})};
+    p.operation =
+        ConvProblem{as_weight(grid({{1, 0, 1}, {0, 1, 0}, {1, 0, 1}})), Tensor::filled({1}), false, {}};
     return p;
 }
 
