@@ -203,6 +203,27 @@ Columns make_columns(int64_t lanes, int64_t unroll, int64_t ow, int64_t sw, int6
     return c;
 }
 
+// conv_c's layout: one segment of every output column, whose rows are whole padded input rows (padded_w
+// floats from padded column 0), read straight from the input where no column is padded.
+template <class ColSource>
+Columns whole_row_columns(int64_t ow, int64_t padded_w, int64_t pad_left, int64_t in_w,
+                          ColSource col_source) {
+    Columns c;
+    c.pad_left = pad_left, c.in_w = in_w;
+    c.strip_total = padded_w;
+    Segment g;
+    g.valid = ow;
+    if (padded_w != in_w) {
+        std::vector<int32_t> map(static_cast<size_t>(padded_w));
+        for (int64_t pc = 0; pc < padded_w; ++pc) map[size_t(pc)] = int32_t(col_source(pc));
+        g.strip_floats = padded_w;
+        g.runs = strip_runs(map);
+        g.src_begin = 0, g.src_end = in_w;
+    }
+    c.segments.push_back(std::move(g));
+    return c;
+}
+
 // [SECTION] Row fetching
 
 // Per-thread scratch, grown as needed and kept between calls.
@@ -408,8 +429,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         const auto s = source_index(pc - P.pad_left, P.w, P.mode);
         return s ? *s : -1;
     };
-    // conv_c reads whole padded rows, not segments.
-    const Columns cols = use_c ? Columns{}
+    const Columns cols = use_c ? whole_row_columns(P.ow, padded_w, P.pad_left, P.w, cols_source)
                                : make_columns(K.lanes, use_a ? K.unroll : K.unroll_b, P.ow, P.sw, P.dw, P.kw,
                                               P.pad_left, P.w, copy_all, cols_source);
     // Called for every row a kernel call reads: rows inside the input take no call.
@@ -552,36 +572,12 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
 
     // conv_c: each task copies the padded input rows it reads once (or points into the input where no column
     // is padded), then computes each output row for every channel of the group in one kernel call.
-    const std::vector<StripRun> row_runs = [&] {
-        std::vector<int32_t> map(size_t(use_c ? padded_w : 0));
-        for (int64_t pc = 0; pc < int64_t(map.size()); ++pc) map[size_t(pc)] = int32_t(cols_source(pc));
-        return strip_runs(map);
-    }();
-    const bool direct_rows = P.pad_left == 0 && P.pad_right == 0;
     auto task_c = [&](int64_t task) {
         Scratch& s = t_scratch;
         const auto [n, g, oy0, oy1, first, span] = channel_task(task);
         const float* planes = input + (n * P.c + g * cpg) * P.h * P.w;
-        prepare_fill(s, padded_w, 0.0f);
-        if (!direct_rows && s.arena.size() < size_t(cpg * span * padded_w))
-            s.arena.resize(size_t(cpg * span * padded_w));
-        s.cache.resize(size_t(cpg * span));
-        for (int64_t ci = 0; ci < cpg; ++ci) {
-            for (int64_t t = 0; t < span; ++t) {
-                const int64_t src = row_source(first + t);
-                const float*& row = s.cache[size_t(ci * span + t)];
-                if (src < 0) {
-                    row = s.fill_row.data();
-                } else if (direct_rows) {
-                    row = planes + (ci * P.h + src) * P.w;
-                } else {
-                    float* dst = s.arena.data() + (ci * span + t) * padded_w;
-                    K.build_strip(planes + (ci * P.h + src) * P.w, row_runs.data(), int64_t(row_runs.size()),
-                                  0.0f, dst);
-                    row = dst;
-                }
-            }
-        }
+        prepare_fill(s, cols.strip_total, 0.0f);
+        RowFetcher fetch(K, cols, cols.segments[0], row_source, 0.0f, cpg, first, span, cpg * span, s);
         s.rows.resize(size_t(cpg * P.kh));
         s.out.resize(size_t(opg));
         ConvPixelsArgs args;
@@ -593,7 +589,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
             for (int64_t ci = 0; ci < cpg; ++ci)
                 for (int64_t ky = 0; ky < P.kh; ++ky)
                     s.rows[size_t(ci * P.kh + ky)] =
-                        s.cache[size_t(ci * span + oy * P.sh + ky * P.dh - first)];
+                        fetch.get(ci, planes + ci * P.h * P.w, oy * P.sh + ky * P.dh);
             for (int64_t k = 0; k < opg; ++k)
                 s.out[size_t(k)] = out + ((n * P.o + g * opg + k) * P.oh + oy) * P.ow;
             args.rows = s.rows.data();
