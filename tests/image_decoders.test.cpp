@@ -452,7 +452,8 @@ TEST_CASE(
     "stb_image") {
     // The encoder compresses bands of about 1 MiB of rows apart, each primed with the band before it. Sizes
     // around the cut: one band, a band and a row, and several bands with a short last one; noise (nothing to
-    // match) and a smooth gradient with runs (matches that reach back across each cut).
+    // match) and a smooth gradient whose Up-filtered rows are runs (zlib's Z_RLE strategy, runs that continue
+    // across each cut).
     struct Case {
         int64_t w, h, channels;
     };
@@ -484,7 +485,8 @@ TEST_CASE(
             auto back = decode_image(*png);  // libpng, CRCs and Adler-32 checked
             REQUIRE(back.ok());
             CHECK(*back == img);
-            CHECK(stb_reference(*png) == img);                        // a second, independent decoder
-            if (smooth && c.h > 1000) CHECK(png->size() * 20 < img.pixels.size());  // matches across the cuts
+            CHECK(stb_reference(*png) == img);  // a second, independent decoder
+            // Runs along the rows; a one-pixel-wide image's rows are too short for them.
+            if (smooth && c.h > 1000 && c.w > 1) CHECK(png->size() * 20 < img.pixels.size());
         }
 }
