@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/image_lab/filter.hpp"
+#include "core/image_lab/pixels.hpp"
 #include "core/stepper/stepper.hpp"
 #include "tests/support/testing.hpp"
 
@@ -200,6 +201,64 @@ TEST_CASE(
     CHECK(parse_display_map("abs").value() == DisplayMap::Abs);
     CHECK(parse_display_map("abs-scaled").value() == DisplayMap::AbsScaled);
     CHECK_FALSE(parse_display_map("log").ok());
+}
+
+TEST_CASE("planes_to_bytes equals display_value's Clamp and Abs; bytes_to_planes spreads the channels") {
+    // Every quarter, the ties beside each integer and the specials, in an odd count so that each cloned
+    // loop's vector body and its remainder both run.
+    std::vector<float> values{NAN,         -NAN,        INFINITY,   -INFINITY,  1e30f,      -1e30f,
+                              0.0f,        -0.0f,       4194303.5f, 4194304.5f, 8388607.5f, 12582912.0f,
+                              16777217.0f, -4194304.5f, 254.5f,     255.5f};
+    for (int q = -1200; q <= 1200; ++q) values.push_back(float(q) / 4.0f);
+    for (int i = -300; i <= 300; ++i)
+        for (float d : {-0.5f, 0.5f}) values.push_back(std::nextafter(float(i) + d, 0.0f));
+    if (values.size() % 2 == 0) values.push_back(127.5f);
+    const int64_t n = int64_t(values.size());
+    std::vector<float> reversed(values.rbegin(), values.rend()), shifted(values);
+    std::rotate(shifted.begin(), shifted.begin() + 17, shifted.end());
+    for (bool abs : {false, true}) {
+        const DisplayMap map = abs ? DisplayMap::Abs : DisplayMap::Clamp;
+        std::vector<uint8_t> grey(static_cast<size_t>(n)), rgb(static_cast<size_t>(3 * n));
+        const float* one[1] = {values.data()};
+        planes_to_bytes(one, 1, n, abs, grey.data());
+        const float* three[3] = {values.data(), reversed.data(), shifted.data()};
+        planes_to_bytes(three, 3, n, abs, rgb.data());
+        for (int64_t i = 0; i < n; ++i) {
+            INFO("abs " << abs << ", i " << i << ", v = " << values[size_t(i)]);
+            CHECK(grey[size_t(i)] == display_value(values[size_t(i)], map));
+            CHECK(rgb[size_t(3 * i)] == display_value(values[size_t(i)], map));
+            CHECK(rgb[size_t(3 * i + 1)] == display_value(reversed[size_t(i)], map));
+            CHECK(rgb[size_t(3 * i + 2)] == display_value(shifted[size_t(i)], map));
+        }
+    }
+    // to_display goes through it for these maps, interleaving a colour tensor's planes.
+    const Tensor t({3, 1, n}, [&] {
+        std::vector<float> d(values);
+        d.insert(d.end(), reversed.begin(), reversed.end());
+        d.insert(d.end(), shifted.begin(), shifted.end());
+        return d;
+    }());
+    auto shown = to_display(t, DisplayMap::Clamp);
+    REQUIRE(shown);
+    for (int64_t i = 0; i < 3 * n; ++i)
+        CHECK(shown->pixels[size_t(i)] ==
+              display_value(t.data[size_t((i % 3) * n + i / 3)], DisplayMap::Clamp));
+
+    const int64_t m = 1001;
+    const Tensor bytes = testing::random_int_tensor({3 * m}, 11, 0, 255);
+    std::vector<uint8_t> src;
+    for (float v : bytes.data) src.push_back(uint8_t(v));
+    std::vector<float> r(static_cast<size_t>(m)), g(r), b(r), y(static_cast<size_t>(3 * m));
+    float* planes[3] = {r.data(), g.data(), b.data()};
+    bytes_to_planes(src.data(), 3, m, planes);
+    float* grey_plane[1] = {y.data()};
+    bytes_to_planes(src.data(), 1, 3 * m, grey_plane);
+    for (int64_t x = 0; x < m; ++x) {
+        CHECK(r[size_t(x)] == float(src[size_t(3 * x)]));
+        CHECK(g[size_t(x)] == float(src[size_t(3 * x + 1)]));
+        CHECK(b[size_t(x)] == float(src[size_t(3 * x + 2)]));
+    }
+    CHECK(y == bytes.data);
 }
 
 TEST_CASE("apply_filter: max and average pooling on the image, per channel") {

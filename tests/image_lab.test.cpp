@@ -2,6 +2,7 @@
 // cells, refusals that leave the state alone), undo and redo, and the jobs (a preview first on a large
 // photo, then the full result equal to the command line's; a newer edit supersedes the run in flight).
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -40,6 +41,35 @@ bool settle(ImageLab& lab) {
     return previewed;
 }
 
+// A backend as `inner` computes it, but one that says it must run on one thread at a time (as gpu does), so
+// that apply_filter_banded takes its bands one after another; after `fail_after` operations it fails.
+class OneAtATime final : public Backend {
+public:
+    explicit OneAtATime(Backend& inner, bool concurrent = false, int fail_after = -1)
+        : m_inner(inner), m_concurrent(concurrent), m_fail_after(fail_after) {}
+    std::string_view name() const override { return "one-at-a-time"; }
+    Status available() override { return {}; }
+    bool concurrent() const override { return m_concurrent; }
+    Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                          const Conv2dParams& params) override {
+        if (m_fail_after >= 0 && m_calls.fetch_add(1) >= m_fail_after) return fail<ErrCode::lab_no_backend>();
+        return m_inner.conv2d(input, weight, bias, params);
+    }
+    Result<Tensor> pool2d(const Tensor& input, const Pool2dParams& params) override {
+        return m_inner.pool2d(input, params);
+    }
+    Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                    const ConvTranspose2dParams& params) override {
+        return m_inner.conv_transpose2d(input, weight, bias, params);
+    }
+
+private:
+    Backend& m_inner;
+    bool m_concurrent;
+    int m_fail_after;
+    std::atomic<int> m_calls{0};
+};
+
 }  // namespace
 
 TEST_CASE("apply_filter_banded: equals apply_filter on the whole tensor, every padding mode and band size") {
@@ -73,10 +103,40 @@ TEST_CASE("apply_filter_banded: equals apply_filter on the whole tensor, every p
     REQUIRE(y);
     REQUIRE(y->shape == expected.shape);
     CHECK(testing::mismatch(expected, *y, 0.0f, 0.0f).empty());
+    // Bands one after another (a backend that runs on one thread, as gpu) give the same values.
+    OneAtATime sequential(reference_backend());
+    auto one = apply_filter_banded(img, mode, spec, sequential, {}, band);
+    REQUIRE(one);
+    CHECK(testing::mismatch(expected, *one, 0.0f, 0.0f).empty());
     // The fastest CPU backend agrees too (within float rounding).
     auto fast = apply_filter_banded(img, mode, spec, fastest_cpu_backend(), {}, band);
     REQUIRE(fast);
     CHECK(testing::mismatch(expected, *fast, 1e-5f, 1e-3f).empty());
+}
+
+TEST_CASE("apply_filter_banded: bands on every thread fill a large colour photo as one run does") {
+    // Tall enough for many bands of a cache's worth each; a 5-wide kernel with reflect padding, so that
+    // every band reads rows of its neighbours and reflected columns.
+    const Image img = photo(700, 301, 3, 5);
+    ConvFilter spec;
+    spec.kernel = *kernel_from_name("gaussian5");
+    spec.conv.padding = Padding(2);
+    spec.conv.padding_mode = PaddingMode::Reflect;
+    for (const ColorMode mode : {ColorMode::Color, ColorMode::Grey}) {
+        const Tensor expected = *apply_filter(*image_to_tensor(img, mode), spec, fastest_cpu_backend());
+        auto y = apply_filter_banded(img, mode, spec, fastest_cpu_backend());
+        REQUIRE(y);
+        CHECK(testing::mismatch(expected, *y, 1e-5f, 1e-3f).empty());
+        // The command line's fused path: the same pixels as mapping the whole result.
+        auto shown = filter_image(img, mode, FilterSpec{spec}, DisplayMap::Clamp, fastest_cpu_backend());
+        REQUIRE(shown);
+        CHECK(shown->pixels == to_display(expected, DisplayMap::Clamp)->pixels);
+    }
+    // A band that fails (here the third operation) fails the run with its error, on any thread.
+    OneAtATime failing(reference_backend(), true, 2);
+    auto failed = apply_filter_banded(img, ColorMode::Color, spec, failing);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.err().code == ErrCode::lab_no_backend);
 }
 
 TEST_CASE("apply_filter_banded: pooling, invalid geometry, and a cancelled run") {
@@ -97,13 +157,22 @@ TEST_CASE("apply_filter_banded: pooling, invalid geometry, and a cancelled run")
 
     ConvFilter box;
     box.kernel = *kernel_from_name("box3");
-    int asked = 0;
+    std::atomic<int> asked{0};
+    OneAtATime sequential(reference_backend());
     auto stopped = apply_filter_banded(
-        img, ColorMode::Color, box, reference_backend(), [&] { return ++asked > 2; }, 4);
+        img, ColorMode::Color, box, sequential, [&] { return ++asked > 2; }, 4);
     REQUIRE_FALSE(stopped);
     CHECK(stopped.error() == kFilterCancelled);
     CHECK(is_filter_cancelled(stopped.err()));
     CHECK(asked == 3);  // asked before each band, stopped before the third
+    // Bands on every thread: each asks before it starts; once one is told to stop, the rest do not start.
+    asked = 0;
+    auto stopped_all = apply_filter_banded(
+        img, ColorMode::Color, box, reference_backend(), [&] { return ++asked > 2; }, 4);
+    REQUIRE_FALSE(stopped_all);
+    CHECK(is_filter_cancelled(stopped_all.err()));
+    CHECK(asked >= 3);
+    CHECK(asked <= 15);  // once per band at most: 15 output rows
 }
 
 TEST_CASE("apply_edit: presets, strict preset names, custom cells and refusals") {

@@ -23,6 +23,11 @@ public:
     // Ok when the backend can run here; otherwise the reason (e.g. "no OpenGL 4.3 context: …").
     virtual Status available() = 0;
 
+    // True when several threads may run operations at once, each on its own tensors (the CPU backends, whose
+    // state is thread-local or read-only). The gpu backend owns one OpenGL context, bound to the thread
+    // that made it, so its operations run one at a time on that thread.
+    virtual bool concurrent() const { return false; }
+
     // Conv2d of an NCHW (or unbatched CHW) input with weight O×(C/groups)×kh×kw and optional bias [O].
     virtual Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const Conv2dParams& params) = 0;

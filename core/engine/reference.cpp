@@ -23,6 +23,7 @@ struct NullPoolTracer {
 class ReferenceBackend final : public PlannedBackend {
 public:
     std::string_view name() const override { return "reference"; }
+    bool concurrent() const override { return true; }
     Status available() override { return {}; }
 
 protected:

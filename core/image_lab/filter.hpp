@@ -75,7 +75,9 @@ Result<Tensor> apply_filter(const Tensor& input, const FilterSpec& spec, Backend
 
 // The filter run straight from an 8-bit image, in bands of output rows: each band's input rows (with the
 // padding made into plain values by the padding mode) go from bytes to floats, then through the backend
-// with no padding, so the whole float copy of a 12 MP photo is never made. Between bands it asks
+// with no padding, so the whole float copy of a 12 MP photo is never made. A backend that runs on any thread
+// (reference, simd) takes bands of a cache's worth (at most `band_rows` rows) on every thread at once;
+// others (gpu) take bands of `band_rows` rows one after another. Before each band it asks
 // `cancelled` and stops with an error when that says yes (a newer edit supersedes this run). Equal to
 // apply_filter(image_to_tensor(image, mode), spec, backend) value for value.
 Result<Tensor> apply_filter_banded(const Image& image, ColorMode mode, const FilterSpec& spec,

@@ -2,16 +2,10 @@
 
 #include <algorithm>
 
+#include "core/support/target_clones.hpp"
 #include "core/support/thread_pool.hpp"
 
 namespace convscope::simd {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-// One copy per instruction set, chosen once by the loader (ifunc); the scalar base is the fallback.
-#define CONVSCOPE_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
-#else
-#define CONVSCOPE_CLONES
-#endif
 
 CONVSCOPE_CLONES
 void conv_transpose_axpy(float* row, const float* x, float w, int64_t n, int64_t stride) {

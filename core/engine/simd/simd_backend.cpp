@@ -496,6 +496,7 @@ namespace {
 class SimdBackend final : public PlannedBackend {
 public:
     std::string_view name() const override { return "simd"; }
+    bool concurrent() const override { return true; }
     Status available() override { return {}; }
 
 protected:
