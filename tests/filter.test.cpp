@@ -203,7 +203,7 @@ TEST_CASE(
     CHECK_FALSE(parse_display_map("log").ok());
 }
 
-TEST_CASE("planes_to_bytes equals display_value's Clamp and Abs; bytes_to_planes spreads the channels") {
+TEST_CASE("planes_to_bytes equals display_value on every map; bytes_to_planes spreads the channels") {
     // Every quarter, the ties beside each integer and the specials, in an odd count so that each cloned
     // loop's vector body and its remainder both run.
     std::vector<float> values{NAN,         -NAN,        INFINITY,   -INFINITY,  1e30f,      -1e30f,
@@ -216,21 +216,40 @@ TEST_CASE("planes_to_bytes equals display_value's Clamp and Abs; bytes_to_planes
     const int64_t n = int64_t(values.size());
     std::vector<float> reversed(values.rbegin(), values.rend()), shifted(values);
     std::rotate(shifted.begin(), shifted.begin() + 17, shifted.end());
-    for (bool abs : {false, true}) {
-        const DisplayMap map = abs ? DisplayMap::Abs : DisplayMap::Clamp;
+    struct Case {
+        DisplayMap map;
+        ValueRange range;
+    };
+    const Case cases[] = {{DisplayMap::Clamp, {}},
+                          {DisplayMap::Abs, {}},
+                          {DisplayMap::Normalize, {-10.0f, 300.0f}},
+                          {DisplayMap::Normalize, finite_range(Tensor({n}, values))},
+                          {DisplayMap::Normalize, {-3e38f, 3e38f}},  // the span overflows to ∞
+                          {DisplayMap::Normalize, {7.0f, 7.0f}},     // flat: every pixel 0
+                          {DisplayMap::AbsScaled, {-5.0f, 3.0f}},
+                          {DisplayMap::AbsScaled, {0.0f, 0.0f}}};
+    for (const Case& c : cases) {
         std::vector<uint8_t> grey(static_cast<size_t>(n)), rgb(static_cast<size_t>(3 * n));
         const float* one[1] = {values.data()};
-        planes_to_bytes(one, 1, n, abs, grey.data());
+        planes_to_bytes(one, 1, n, c.map, c.range, grey.data());
         const float* three[3] = {values.data(), reversed.data(), shifted.data()};
-        planes_to_bytes(three, 3, n, abs, rgb.data());
+        planes_to_bytes(three, 3, n, c.map, c.range, rgb.data());
         for (int64_t i = 0; i < n; ++i) {
-            INFO("abs " << abs << ", i " << i << ", v = " << values[size_t(i)]);
-            CHECK(grey[size_t(i)] == display_value(values[size_t(i)], map));
-            CHECK(rgb[size_t(3 * i)] == display_value(values[size_t(i)], map));
-            CHECK(rgb[size_t(3 * i + 1)] == display_value(reversed[size_t(i)], map));
-            CHECK(rgb[size_t(3 * i + 2)] == display_value(shifted[size_t(i)], map));
+            INFO(to_string(c.map) << " over " << c.range.lo << " … " << c.range.hi
+                                  << ", v = " << values[size_t(i)]);
+            CHECK(grey[size_t(i)] == display_value(values[size_t(i)], c.map, c.range));
+            CHECK(rgb[size_t(3 * i)] == display_value(values[size_t(i)], c.map, c.range));
+            CHECK(rgb[size_t(3 * i + 1)] == display_value(reversed[size_t(i)], c.map, c.range));
+            CHECK(rgb[size_t(3 * i + 2)] == display_value(shifted[size_t(i)], c.map, c.range));
         }
     }
+    // The range over pieces on every thread: ±inf and NaN left out wherever they fall.
+    std::vector<float> big(700001, 1.0f);
+    big[3] = -INFINITY, big[400000] = INFINITY, big[5] = NAN, big[699999] = -2.5f, big[262144] = 9.0f;
+    const ValueRange spread = finite_range(Tensor({int64_t(big.size())}, big));
+    CHECK(spread.lo == -2.5f);
+    CHECK(spread.hi == 9.0f);
+    CHECK(finite_range(Tensor({3}, {NAN, INFINITY, -INFINITY})).lo == 0.0f);  // none: {0, 0}
     // to_display goes through it for these maps, interleaving a colour tensor's planes.
     const Tensor t({3, 1, n}, [&] {
         std::vector<float> d(values);

@@ -96,14 +96,6 @@ int64_t source_or_zero(int64_t i, int64_t n, PaddingMode mode) {
 
 namespace {
 
-// `n` values of each of c planes `plane` floats apart, mapped by `f` and interleaved into n pixels of c
-// bytes.
-template <class F>
-void interleave(const float* s, int64_t plane, int64_t c, int64_t n, uint8_t* d, F f) {
-    for (int64_t k = 0; k < c; ++k)
-        for (int64_t i = 0; i < n; ++i) d[i * c + k] = f(s[k * plane + i]);
-}
-
 // Padded rows of an 8-bit image as floats: the band of a banded convolution. Columns and rows outside the
 // image hold what the padding mode makes of them (zeros, or reflected / replicated / wrapped pixels).
 class BandFiller {
@@ -267,8 +259,8 @@ Status conv_bands(const Image& image, ColorMode mode, const ConvFilter& spec, co
     return {};
 }
 
-// Output rows [y0, y1) of a C×H×W output as display pixels of `img` (C×H×W → H×W×C), in tasks of about
-// 16 K pixels on every thread (inline where called from a task); `src` holds rows from `src_y0` on.
+// Output rows [y0, y1) of a C×H×W output (C = 1 or 3) as display pixels of `img` (C×H×W → H×W×C), in tasks
+// of about 16 K pixels on every thread (inline where called from a task); `src` holds rows from `src_y0` on.
 void map_rows(const Tensor& src, int64_t src_y0, int64_t y0, int64_t y1, DisplayMap map, ValueRange range,
               Image& img) {
     const int64_t c = img.channels, w = img.width, plane = src.dim(1) * w;
@@ -278,12 +270,9 @@ void map_rows(const Tensor& src, int64_t src_y0, int64_t y0, int64_t y1, Display
         const float* s = src.data.data() + (ya - src_y0) * w;
         uint8_t* d = img.pixels.data() + size_t(ya * w * c);
         const int64_t n = (yb - ya) * w;
-        if ((map == DisplayMap::Clamp || map == DisplayMap::Abs) && (c == 1 || c == 3)) {
-            const float* planes[3] = {};
-            for (int64_t k = 0; k < c; ++k) planes[k] = s + k * plane;
-            return planes_to_bytes(planes, int(c), n, map == DisplayMap::Abs, d);
-        }
-        interleave(s, plane, c, n, d, [&](float v) { return display_value(v, map, range); });
+        const float* planes[3] = {};
+        for (int64_t k = 0; k < c; ++k) planes[k] = s + k * plane;
+        planes_to_bytes(planes, int(c), n, map, range, d);
     });
 }
 
@@ -331,24 +320,39 @@ Result<Trace> trace_filter(const Tensor& input, const FilterSpec& spec, int64_t 
 }
 
 ValueRange finite_range(const Tensor& output) {
+    // In pieces of 256 K values on every thread (a 12 MP colour output is 36 M), then the pieces' ranges.
+    constexpr int64_t kPiece = int64_t(1) << 18;
+    const int64_t n = output.numel(), pieces = (n + kPiece - 1) / kPiece;
+    std::vector<ValueRange> part(static_cast<size_t>(pieces));
+    ThreadPool::global().parallel_for(pieces, [&](int64_t i) {
+        part[size_t(i)] = finite_range_of(output.data.data() + i * kPiece, std::min(kPiece, n - i * kPiece));
+    });
     float lo = INFINITY, hi = -INFINITY;
-    for (float v : output.data)
-        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    for (const ValueRange& r : part) lo = std::min(lo, r.lo), hi = std::max(hi, r.hi);
     return lo <= hi ? ValueRange{lo, hi} : ValueRange{};
 }
+
+namespace {
+
+// A rounded value clamped to a byte; NaN (∞ / ∞ where the range's span overflows) gives 0.
+uint8_t to_byte(float r) {
+    return r > 0.0f ? uint8_t(std::min(r, 255.0f)) : 0;
+}
+
+}  // namespace
 
 uint8_t display_value(float v, DisplayMap map, ValueRange range) {
     if (std::isnan(v)) return 0;
     if (map == DisplayMap::Normalize) {
         if (!(range.hi > range.lo)) return 0;  // a flat output has no range to spread
         const float t = std::isfinite(v) ? (v - range.lo) / (range.hi - range.lo) : (v > 0 ? 1.0f : 0.0f);
-        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
+        return to_byte(std::nearbyint(t * 255.0f));
     }
     if (map == DisplayMap::AbsScaled) {
         const float peak = std::max(std::fabs(range.lo), std::fabs(range.hi));
         if (!(peak > 0.0f)) return 0;  // nothing but zeros (or no finite value)
         const float t = std::isfinite(v) ? std::fabs(v) / peak : 1.0f;
-        return uint8_t(std::clamp(std::nearbyint(t * 255.0f), 0.0f, 255.0f));
+        return to_byte(std::nearbyint(t * 255.0f));
     }
     float r = std::nearbyint(v);  // ties to even under the default rounding mode, as torch.round
     if (map == DisplayMap::Abs) r = std::fabs(r);
@@ -447,9 +451,9 @@ Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec&
         if (!mapped) return mapped.err();
         return img;
     }
-    auto input = image_to_tensor(image, mode);
-    if (!input) return input.err();
-    auto output = apply_filter(*input, spec, backend);
+    // The maps that need the whole output's range (and pooling): the float output first, from the bytes in
+    // bands, then its pixels.
+    auto output = apply_filter_banded(image, mode, spec, backend);
     if (!output) return output.err();
     return to_display(*output, map);
 }
