@@ -70,7 +70,25 @@ private:
     std::atomic<int> m_calls{0};
 };
 
+// RGBA of an image written out pixel by pixel: grey spread over R, G and B, alpha 255.
+std::vector<uint8_t> naive_rgba(const Image& img) {
+    std::vector<uint8_t> out;
+    for (int64_t i = 0; i < img.width * img.height; ++i) {
+        for (int k = 0; k < 3; ++k)
+            out.push_back(img.pixels[size_t(i * img.channels + (img.channels == 3 ? k : 0))]);
+        out.push_back(255);
+    }
+    return out;
+}
+
 }  // namespace
+
+TEST_CASE("rgba_of: colour and grey photos in pieces on every thread") {
+    for (int channels : {1, 3}) {
+        const Image img = photo(301, 299, channels, 17);  // 90 K pixels: two pieces and a short one
+        CHECK(rgba_of(img) == naive_rgba(img));
+    }
+}
 
 TEST_CASE("apply_filter_banded: equals apply_filter on the whole tensor, every padding mode and band size") {
     const int channels = GENERATE(1, 3);
@@ -330,6 +348,9 @@ TEST_CASE("ImageLab: the full result equals the command line's, and explains a p
     CHECK(f.output_rgba.size() == size_t(38 * 14 * 4));
     REQUIRE(f.input_rgba);
     CHECK(f.input_rgba->size() == size_t(40 * 30 * 4));
+    // The textures hold the pixels: the output as the command line maps it, the photo as loaded; opaque.
+    CHECK(f.output_rgba == naive_rgba(*to_display(*f.output, f.map)));
+    CHECK(*f.input_rgba == naive_rgba(img));
 
     lab.explain(3, 5, 2);
     REQUIRE(lab.trace());

@@ -1,5 +1,8 @@
 #include "core/image_lab/image_lab.hpp"
 
+#include "core/image_lab/pixels.hpp"
+#include "core/support/thread_pool.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -219,15 +222,14 @@ Status apply_edit(ImageLabState& state, const ImageLabEdit& edit) {
 
 std::vector<uint8_t> rgba_of(const Image& p) {
     std::vector<uint8_t> rgba(size_t(p.width * p.height * 4));
-    const int c = p.channels;
-    for (int64_t i = 0; i < p.width * p.height; ++i) {
-        const uint8_t* src = p.pixels.data() + i * c;
-        uint8_t* dst = rgba.data() + i * 4;
-        dst[0] = src[0];
-        dst[1] = src[c >= 3 ? 1 : 0];
-        dst[2] = src[c >= 3 ? 2 : 0];
-        dst[3] = 255;
-    }
+    // In pieces of 64 K pixels on every thread: a 12 MP photo's texture is 48 MB.
+    constexpr int64_t kPiece = int64_t(1) << 16;
+    const int64_t n = p.width * p.height;
+    ThreadPool::global().parallel_for((n + kPiece - 1) / kPiece, [&](int64_t i) {
+        const int64_t at = i * kPiece;
+        bytes_to_rgba(p.pixels.data() + at * p.channels, p.channels, std::min(kPiece, n - at),
+                      rgba.data() + at * 4);
+    });
     return rgba;
 }
 
@@ -314,15 +316,24 @@ std::shared_ptr<LabFrame> frame_for(const JobInput& in, bool preview) {
     return f;
 }
 
+// The RGBA texture of `image`, shrunk by a whole factor where a side is longer than `max_side` (copied only
+// then: a 12 MP photo is 36 MB).
+std::vector<uint8_t> texture_of(const Image& image, int64_t max_side, int64_t& w, int64_t& h) {
+    if (std::max(image.width, image.height) <= max_side) {
+        w = image.width, h = image.height;
+        return rgba_of(image);
+    }
+    int64_t factor = 1;
+    const Image small = shrink_to_fit(image, max_side, factor);
+    w = small.width, h = small.height;
+    return rgba_of(small);
+}
+
 // The output as textures and its range.
 Status finish_output(LabFrame& f, Tensor y, int64_t max_side) {
     auto shown = to_display(y, f.map);
     if (!shown) return shown.err();
-    int64_t factor = 1;
-    const Image out = shrink_to_fit(*shown, max_side, factor);
-    f.output_rgba = rgba_of(out);
-    f.output_w = out.width;
-    f.output_h = out.height;
+    f.output_rgba = texture_of(*shown, max_side, f.output_w, f.output_h);
     f.range = finite_range(y);
     f.output = std::make_shared<const Tensor>(std::move(y));
     return {};
@@ -477,15 +488,12 @@ void ImageLab::submit() {
     auto input_shown = [cache, mode_index, in] {
         return cache->get(cache->shown[mode_index], [&] {
             auto s = std::make_shared<Cache::Shown>();
-            int64_t factor = 1;
-            Image src = in.photo->image;
-            if (in.mode == ColorMode::Grey && src.channels == 3)
-                if (auto t = image_to_tensor(src, ColorMode::Grey))
-                    if (auto grey = to_display(*t, DisplayMap::Clamp)) src = std::move(*grey);
-            const Image shown = shrink_to_fit(src, in.max_side, factor);
-            s->rgba = std::make_shared<const std::vector<uint8_t>>(rgba_of(shown));
-            s->w = shown.width;
-            s->h = shown.height;
+            const Image* src = &in.photo->image;
+            Image grey;
+            if (in.mode == ColorMode::Grey && src->channels == 3)
+                if (auto t = image_to_tensor(*src, ColorMode::Grey))
+                    if (auto g = to_display(*t, DisplayMap::Clamp)) grey = std::move(*g), src = &grey;
+            s->rgba = std::make_shared<const std::vector<uint8_t>>(texture_of(*src, in.max_side, s->w, s->h));
             return std::shared_ptr<const Cache::Shown>(std::move(s));
         });
     };

@@ -57,6 +57,24 @@ void rgb_to_planes(const uint8_t* __restrict src, int64_t n, float* __restrict r
     }
 }
 
+CONVSCOPE_CLONES
+void grey_to_rgba(const uint8_t* __restrict src, int64_t n, uint8_t* __restrict dst) {
+    for (int64_t i = 0; i < n; ++i) {
+        dst[4 * i] = dst[4 * i + 1] = dst[4 * i + 2] = src[i];
+        dst[4 * i + 3] = 255;
+    }
+}
+
+CONVSCOPE_CLONES
+void rgb_to_rgba(const uint8_t* __restrict src, int64_t n, uint8_t* __restrict dst) {
+    for (int64_t i = 0; i < n; ++i) {
+        dst[4 * i] = src[3 * i];
+        dst[4 * i + 1] = src[3 * i + 1];
+        dst[4 * i + 2] = src[3 * i + 2];
+        dst[4 * i + 3] = 255;
+    }
+}
+
 // The pixels of one or three planes under map `f`, one clone per map and level.
 template <class F>
 CONVSCOPE_CLONES void grey_with(const float* __restrict s, int64_t n, uint8_t* __restrict d, F f) {
@@ -117,6 +135,13 @@ void bytes_to_planes(const uint8_t* src, int channels, int64_t n, float* const* 
         rgb_to_planes(src, n, planes[0], planes[1], planes[2]);
     else
         grey_to_plane(src, n, planes[0]);
+}
+
+void bytes_to_rgba(const uint8_t* src, int channels, int64_t n, uint8_t* dst) {
+    if (channels == 3)
+        rgb_to_rgba(src, n, dst);
+    else
+        grey_to_rgba(src, n, dst);
 }
 
 void planes_to_bytes(const float* const* planes, int channels, int64_t n, DisplayMap map, ValueRange range,

@@ -13,6 +13,9 @@ namespace convscope {
 // `n` pixels of `channels` interleaved bytes (1 or 3) → planes[k][x] = src[x · channels + k].
 void bytes_to_planes(const uint8_t* src, int channels, int64_t n, float* const* planes);
 
+// `n` pixels of `channels` bytes (1 or 3) → n opaque RGBA pixels (grey spread over R, G and B).
+void bytes_to_rgba(const uint8_t* src, int channels, int64_t n, uint8_t* dst);
+
 // `channels` planes (1 or 3) of `n` floats → n interleaved pixels, each display_value(v, map, range): the
 // value (for Normalize and AbsScaled first spread over 0…255 by `range`), clamped to 0…255, then rounded to
 // nearest, ties to even; NaN gives 0 (tests/filter.test.cpp).
