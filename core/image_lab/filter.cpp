@@ -86,6 +86,11 @@ int64_t filter_channels(const Image& image, ColorMode mode) {
     return (mode == ColorMode::Grey || image.channels == 1) ? 1 : image.channels;
 }
 
+// The padded input rows (or columns) that `outputs` consecutive outputs of axis `a` read.
+int64_t input_span(const AxisSpec& a, int64_t outputs) {
+    return (outputs - 1) * a.stride + a.dilation * (a.kernel - 1) + 1;
+}
+
 // Where padded coordinate i reads from (geometry's source_index), or −1 for a zero.
 int64_t source_or_zero(int64_t i, int64_t n, PaddingMode mode) {
     const auto at = source_index(i, n, mode);
@@ -117,9 +122,7 @@ public:
     int64_t padded_width() const { return m_wp; }
 
     // The input rows that output rows [oy0, oy1) read.
-    int64_t rows_for(int64_t oy0, int64_t oy1) const {
-        return (oy1 - 1 - oy0) * m_ah.stride + m_ah.dilation * (m_ah.kernel - 1) + 1;
-    }
+    int64_t rows_for(int64_t oy0, int64_t oy1) const { return input_span(m_ah, oy1 - oy0); }
 
     // `band` becomes C × rows_for(oy0, oy1) × padded width, every value written (its buffer is reused).
     Status fill(int64_t oy0, int64_t oy1, Tensor& band) const {
@@ -130,11 +133,11 @@ public:
             return fail<ErrCode::tensor_over_limit>(shape_to_string(shape), limits::kMaxTensorElements);
         band.shape = std::move(shape);
         band.data.resize(size_t(n));
+        const int64_t plane = rows * m_wp;
         for (int64_t r = 0; r < rows; ++r) {
             const int64_t sy =
                 source_or_zero(oy0 * m_ah.stride + r - m_ah.pad_before, m_image.height, m_padding);
             float* dst = band.data.data() + r * m_wp;
-            const int64_t plane = rows * m_wp;
             if (sy < 0) {
                 for (int64_t k = 0; k < m_c; ++k) std::fill_n(dst + k * plane, m_wp, 0.0f);
             } else if (m_c == 3 && m_image.channels == 3) {
@@ -360,6 +363,12 @@ uint8_t display_value(float v, DisplayMap map, ValueRange range) {
 }
 
 Result<Image> to_display(const Tensor& output, DisplayMap map) {
+    // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
+    const bool ranged = map == DisplayMap::Normalize || map == DisplayMap::AbsScaled;
+    return to_display(output, map, ranged ? finite_range(output) : ValueRange{});
+}
+
+Result<Image> to_display(const Tensor& output, DisplayMap map, ValueRange range) {
     if (output.rank() != 3 || (output.dim(0) != 1 && output.dim(0) != 3))
         return fail<ErrCode::cannot_show_output>(shape_to_string(output.shape));
     Image img;
@@ -368,9 +377,6 @@ Result<Image> to_display(const Tensor& output, DisplayMap map) {
     img.width = output.dim(2);
     const int64_t plane = img.width * img.height;
     img.pixels.resize(size_t(plane * img.channels));
-    // Over every channel together, so a colour image keeps its balance; NaN and ±inf are left out.
-    const bool ranged = map == DisplayMap::Normalize || map == DisplayMap::AbsScaled;
-    const ValueRange range = ranged ? finite_range(output) : ValueRange{};
     // On every thread: on a 12 MP colour photo this pass costs as much as a small filter.
     map_rows(output, 0, 0, img.height, map, range, img);
     return img;
@@ -394,8 +400,7 @@ Result<Neighbourhood> stepper_neighbourhood(const Tensor& input, const FilterSpe
         const int64_t y0 = std::max<int64_t>(0, oy - r), y1 = std::min(oh - 1, oy + r);
         const int64_t x0 = std::max<int64_t>(0, ox - r), x1 = std::min(ow - 1, ox + r);
         const int64_t top = y0 * ah.stride - ah.pad_before, left = x0 * aw.stride - aw.pad_before;
-        const int64_t rows = (y1 - y0) * ah.stride + ah.dilation * (ah.kernel - 1) + 1;
-        const int64_t cols = (x1 - x0) * aw.stride + aw.dilation * (aw.kernel - 1) + 1;
+        const int64_t rows = input_span(ah, y1 - y0 + 1), cols = input_span(aw, x1 - x0 + 1);
         if (rows > max_side || cols > max_side) continue;
         Neighbourhood nb;
         StepperProblem& p = nb.problem;

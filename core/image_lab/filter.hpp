@@ -118,6 +118,8 @@ uint8_t display_value(float v, DisplayMap map, ValueRange range = {});
 
 // A C×H×W output (C = 1 or 3) as an 8-bit image: rounded to nearest, then mapped.
 Result<Image> to_display(const Tensor& output, DisplayMap map);
+// The same with the output's range already found (finite_range(output); Normalize and AbsScaled use it).
+Result<Image> to_display(const Tensor& output, DisplayMap map, ValueRange range);
 
 // The whole pipeline for the command line: image → tensor (grey or colour) → filter → display image.
 Result<Image> filter_image(const Image& image, ColorMode mode, const FilterSpec& spec, DisplayMap map,

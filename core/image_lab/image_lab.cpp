@@ -331,10 +331,10 @@ std::vector<uint8_t> texture_of(const Image& image, int64_t max_side, int64_t& w
 
 // The output as textures and its range.
 Status finish_output(LabFrame& f, Tensor y, int64_t max_side) {
-    auto shown = to_display(y, f.map);
+    f.range = finite_range(y);
+    auto shown = to_display(y, f.map, f.range);
     if (!shown) return shown.err();
     f.output_rgba = texture_of(*shown, max_side, f.output_w, f.output_h);
-    f.range = finite_range(y);
     f.output = std::make_shared<const Tensor>(std::move(y));
     return {};
 }
