@@ -20,6 +20,7 @@
 #include "app/ui/shell/handoff.hpp"
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/fonts.hpp"
+#include "app/ui/widgets/overlap.hpp"
 #include "core/engine/backend.hpp"
 #include "core/engine/trace.hpp"
 #include "core/io/fileio.hpp"
@@ -312,9 +313,17 @@ void Shell::draw() {
 }
 // Every window drawn this frame whose content runs past what it shows without a scrollbar to reach it: wider
 // than the window (no horizontal scrollbar), or taller with scrolling off. A label cut at the pane's edge, a
-// button half outside, a photo pushed below the bottom: what a person sees as clipped. JSON, for the tests.
+// button half outside, a photo pushed below the bottom: what a person sees as clipped. Then the guarded items
+// that overlap one another (a button over a label). JSON, for the tests.
 namespace {
-std::string clipping_report() {
+std::string json_text(const char* s) {
+    std::string out;
+    for (const char* c = s; *c; ++c)
+        if (*c != '"' && *c != '\\' && uint8_t(*c) >= 0x20) out += *c;
+    return out;
+}
+
+std::string clipping_report(const std::vector<std::string>& overlaps) {
     std::string out = "{\"clipped\":[";
     bool first = true;
     for (const ImGuiWindow* w : GImGui->Windows) {
@@ -324,23 +333,26 @@ std::string clipping_report() {
         const bool cut_x = over_x > 1.0f && !(w->Flags & ImGuiWindowFlags_HorizontalScrollbar);
         const bool cut_y = over_y > 1.0f && (w->Flags & ImGuiWindowFlags_NoScrollbar);
         if (!cut_x && !cut_y) continue;
-        std::string name;
-        for (const char* c = w->Name; *c; ++c)
-            if (*c != '"' && *c != '\\' && uint8_t(*c) >= 0x20) name += *c;
+        const std::string name = json_text(w->Name);
         char buf[96];
         std::snprintf(buf, sizeof buf, "\",\"x\":%.1f,\"y\":%.1f}", cut_x ? over_x : 0.0f,
                       cut_y ? over_y : 0.0f);
         out += std::string(first ? "" : ",") + "{\"window\":\"" + name + buf;
         first = false;
     }
+    out += "],\"overlaps\":[";
+    for (size_t i = 0; i < overlaps.size(); ++i)
+        out += std::string(i ? "," : "") + "\"" + json_text(overlaps[i].c_str()) + "\"";
     return out + "]}\n";
 }
 }  // namespace
 
 void Shell::after_render(int fb_width, int fb_height) {
     const ImGuiIO& io = ImGui::GetIO();
+    const std::vector<std::string> overlaps =
+        take_overlaps();  // every frame: it also forgets the frame's items
     if (!m_options.report_clipping.empty()) {
-        const std::string report = clipping_report();
+        const std::string report = clipping_report(overlaps);
         if (report != m_last_clipping) {
             m_last_clipping = report;
             if (std::FILE* f = std::fopen(m_options.report_clipping.c_str(), "w")) {

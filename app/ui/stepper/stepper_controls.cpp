@@ -8,6 +8,7 @@
 
 #include "app/ui/shell/handoff.hpp"
 #include "app/ui/stepper/stepper_view.hpp"
+#include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/palette.hpp"
 
 namespace convscope::ui {
@@ -217,12 +218,7 @@ void StepperView::draw_pool_controls(ViewContext& ctx) {
 void StepperView::draw_toolbar() {
     const bool disabled = !m_model.solution() || m_recording;
     // Each button on the same row while it fits, else on the next (a large UI scale on a small screen).
-    const auto next_to = [](const std::string& label) {
-        const float w =
-            ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
-        ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
-    };
+    const auto next_to = [](const std::string& label) { same_line_if_fits(button_width(label.c_str())); };
     ImGui::BeginDisabled(disabled);
     next_to("|◀");
     if (ImGui::Button("|◀")) m_model.to_start();

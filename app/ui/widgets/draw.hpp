@@ -37,6 +37,18 @@ inline void text_line(ImFont* font, float size, ImU32 col, const std::string& te
     ImGui::Dummy(ts);
 }
 
+// Puts the next item, `width` wide, beside the last one when the line has room for it, else at the start of
+// the next line (a large UI scale on a narrow panel): items flow like words, never over one another.
+inline void same_line_if_fits(float width) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+// The width of a button labelled `label` (its text, up to any "##", and its frame padding).
+inline float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
 // A paragraph in `font` at `size` at the cursor, wrapped at `width`, advancing the layout.
 inline void text_wrapped(ImFont* font, float size, ImU32 col, const std::string& text, float width) {
     const ImVec2 pos = ImGui::GetCursorScreenPos();
