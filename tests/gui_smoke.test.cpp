@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "support/paths.hpp"
 #include "support/picture.hpp"
 #include "support/testing.hpp"
-#include "support/paths.hpp"
 
 namespace {
 
@@ -84,8 +84,8 @@ void run_with_actions(const std::string& name, const std::string& args, double s
                  "sleep %g\n"
                  "%s\n"
                  "wait $pid\n",
-                 convscope::testing::binary_dir().c_str(), args.c_str(), size.c_str(), seconds, out.c_str(), settle,
-                 actions.c_str());
+                 convscope::testing::binary_dir().c_str(), args.c_str(), size.c_str(), seconds, out.c_str(),
+                 settle, actions.c_str());
     std::fclose(f);
     const auto r = run_logged(xvfb_run(screen) + " sh " + script, std::chrono::seconds(40));
     REQUIRE_FALSE(r.timed_out);
@@ -96,9 +96,9 @@ void run_with_actions(const std::string& name, const std::string& args, double s
 int run_gui(const std::string& args, const std::string& env = "", const std::string& screen = "2600x1700") {
     require_xvfb();
     fs::create_directories(kShots);
-    const auto r =
-        run_logged(env + " " + xvfb_run(screen) + " " + convscope::testing::binary_dir() + "/app/convscope " + args,
-                   std::chrono::seconds(120));
+    const auto r = run_logged(
+        env + " " + xvfb_run(screen) + " " + convscope::testing::binary_dir() + "/app/convscope " + args,
+        std::chrono::seconds(120));
     return r.timed_out ? -1 : r.status;
 }
 
@@ -739,24 +739,35 @@ TEST_CASE("gui: Escape during a long GIF export cancels it: no file left, the pl
     CHECK(differing_share(ref, out) < 0.0005);
 }
 
-TEST_CASE("gui: nothing cut off in the size view, image lab and network view at scale 3 on small screens",
-          "[gui]") {
+TEST_CASE(
+    "gui: nothing cut off or overlapping in the size view, image lab and network view at large scales on "
+    "small screens",
+    "[gui]") {
     // --report-clipping lists every window whose content runs past its edge with no scrollbar to reach it
-    // (a label cut at a pane's edge, a button half outside, photos pushed below the bottom).
-    const std::string view = GENERATE(as<std::string>{}, "size", "image", "network");
+    // (a label cut at a pane's edge, a button half outside, photos pushed below the bottom), and the guarded
+    // items that overlap (a button over a label). "explain" is the image lab with a colour pixel explained:
+    // its header (pixel, channel, buttons) and its sum.
+    const std::string view = GENERATE(as<std::string>{}, "size", "image", "explain", "network");
     const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
     const std::string size = GENERATE(as<std::string>{}, "1280x800", "1024x768");
-    const std::string name = "clip-" + view + "-" + lang + "-3x-" + size;
+    const std::string scale = GENERATE(as<std::string>{}, "2", "3");
+    const std::string name = "clip-" + view + "-" + lang + "-" + scale + "x-" + size;
     const fs::path out = kShots / (name + ".png"), report = kShots / (name + ".json");
     fs::remove(out);
     fs::remove(report);
-    REQUIRE(run_gui("gui --view " + view + " --lang " + lang + " --scale 3 --size " + size +
+    const std::string args = view == "explain"
+                                 ? convscope::testing::source_dir() +
+                                       "/assets/chelsea.png --view image --kernel sobel-x --explain 100,120"
+                                 : "--view " + view;
+    REQUIRE(run_gui("gui " + args + " --lang " + lang + " --scale " + scale + " --size " + size +
                         " --report-clipping " + report.string() + " --screenshot " + out.string(),
                     "", size) == 0);
     const std::string json = slurp(report);
     INFO(name << ": " << json);
     REQUIRE(json.find("\"clipped\":[") != std::string::npos);
     CHECK(json.find("\"clipped\":[]") != std::string::npos);
+    REQUIRE(json.find("\"overlaps\":[") != std::string::npos);
+    CHECK(json.find("\"overlaps\":[]") != std::string::npos);
 }
 
 TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reason, in Korean", "[gui]") {

@@ -187,10 +187,12 @@ enum class Lang { En, Ko };
     X(img_explain,      "Explain this pixel", "이 픽셀 설명") \
     X(img_explain_hint, "Hover over the output to see how a pixel is made; click to keep it, right-click to let go.", "출력 위에 마우스를 올리면 픽셀이 어떻게 계산되는지 보입니다. 클릭하면 고정되고, 오른쪽 클릭하면 풀립니다.") \
     X(img_pixel,        "Output pixel: row {}, column {}", "출력 픽셀: {}행, {}열") \
+    X(img_pixel_short,  "Pixel ({}, {})", "픽셀 ({}, {})") \
     X(img_channel,      "Channel", "채널") \
     X(img_in_window,    "Input under the window", "창 아래 입력값") \
     X(img_weights,      "Weights", "가중치") \
     X(img_shown_as,     "shown as {} ({})", "화면 값 {} ({})") \
+    X(img_shown_as_short, "shown as {}", "화면 값 {}") \
     X(img_open_stepper, "Open in stepper", "단계별 계산에서 열기") \
     X(net_open_image, "Open in image lab", "이미지 실험실에서 열기") \
     X(img_input_at,     "Input row {}, column {}: {}", "입력 {}행, {}열: {}") \

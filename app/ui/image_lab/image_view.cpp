@@ -358,8 +358,9 @@ void ImageView::draw_content(ViewContext& ctx) {
     // screen), the hint is one line (the rest on hover) and the panes' labels go inside the panes.
     m_compact = avail.y < ctx.fonts.ui_size * 22.0f;
     const float one_line = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
+    // A short area gives the explained pixel half its height: the header, the grids and the sum need it.
     const float explain_h = m_lab.trace() || m_lab.trace_error().has_value()
-                                ? std::min(avail.y * 0.4f, ctx.fonts.ui_size * 14.0f)
+                                ? std::min(avail.y * (m_compact ? 0.5f : 0.4f), ctx.fonts.ui_size * 14.0f)
                             : m_compact ? one_line
                                         : std::min(avail.y * 0.27f, ctx.fonts.ui_size * 6.5f);
     draw_panes(ctx, ImVec2(avail.x, avail.y - explain_h - ImGui::GetStyle().ItemSpacing.y));
