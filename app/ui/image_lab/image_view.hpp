@@ -1,4 +1,5 @@
-// The image lab's view: it reads the model (core/image_lab/image_lab.hpp) and sends it edits; one file per panel.
+// The image lab's view: it reads the model (core/image_lab/image_lab.hpp) and sends it edits; one file per
+// panel.
 //
 //   image_view.cpp     the view: options, scenes, undo, the frame's layout, textures, recent files
 //   controls.cpp       the settings panel (image, kernel, parameters, display, backend, save)
@@ -17,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "app/ui/widgets/palette.hpp"
 #include "app/ui/view.hpp"
+#include "app/ui/widgets/palette.hpp"
 #include "core/image_lab/image_lab.hpp"
 
 namespace convscope::ui::image_lab {
@@ -115,7 +116,7 @@ private:
     Texture m_input_tex, m_output_tex;
     std::shared_ptr<const std::vector<uint8_t>> m_input_uploaded;
     std::pair<uint64_t, bool> m_output_uploaded{0, false};  // (generation, preview) of the output texture
-    std::optional<Error> m_load_error;  // structured: drawn in the current language
+    std::optional<Error> m_load_error;                      // structured: drawn in the current language
     std::vector<std::string> m_samples, m_recent;
     std::string m_kernel_path = "kernel.txt";
     bool m_editor_open = false;
@@ -127,6 +128,8 @@ private:
     double m_zoom = 1.0;
     double m_cx = 0.0, m_cy = 0.0;
     bool m_need_fit = true;
+    bool m_fitted = false;  // the view is the fit, and follows the panes' size until a zoom or a pan
+    ImVec2 m_fit_pane{0, 0};
     std::optional<std::pair<int64_t, int64_t>> m_hover_input;
 
     // State: explain this pixel

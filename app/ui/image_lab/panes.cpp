@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/ui/image_lab/image_view.hpp"
 #include "app/ui/widgets/draw.hpp"
 #include "app/ui/widgets/fonts.hpp"
-#include "app/ui/image_lab/image_view.hpp"
+#include "app/ui/widgets/overlap.hpp"
 
 namespace convscope::ui::image_lab {
 
@@ -18,16 +19,17 @@ void ImageView::draw_pane_toolbar(ViewContext& ctx, ImVec2 size) {
     ImGui::Checkbox(tr(Str::img_true_size), &m_true_size);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::img_true_size_tip));
     // Each item beside the one before when it fits, else on the next row (a large scale on a narrow pane).
-    const auto beside = [](const std::string& text, float extra) {
-        const float w = ImGui::CalcTextSize(text.c_str()).x + extra;
-        ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    const auto beside = [](const std::string& text) {
+        same_line_if_fits(ImGui::CalcTextSize(text.c_str()).x);
     };
-    beside(tr(Str::img_fit), ImGui::GetStyle().FramePadding.x * 2);
+    guard_item("true size");
+    same_line_if_fits(button_width(tr(Str::img_fit)));
     if (ImGui::Button(tr(Str::img_fit))) m_need_fit = true;
+    guard_item("fit");
     const std::string zoom = trf(Str::img_zoom, m_zoom * 100.0);
-    beside(zoom, 0.0f);
+    beside(zoom);
     ImGui::TextColored(to_vec4(pal.text_muted), "%s", zoom.c_str());
+    guard_item("zoom");
     if (m_hover_input && m_lab.full() && m_lab.full()->input) {
         const auto [iy, ix] = *m_hover_input;
         const Tensor& in = *m_lab.full()->input;
@@ -35,8 +37,9 @@ void ImageView::draw_pane_toolbar(ViewContext& ctx, ImVec2 size) {
         for (int64_t c = 0; c < in.dim(0); ++c)
             v += (c ? ", " : "") + format_number(in.data[size_t((c * in.dim(1) + iy) * in.dim(2) + ix)]);
         const std::string at = trf(Str::img_input_at, int(iy), int(ix), v.c_str());
-        beside(at, 0.0f);
+        beside(at);
         ImGui::TextColored(to_vec4(pal.text_muted), "%s", at.c_str());
+        guard_item("input value");
     }
     m_hover_input.reset();
     // The output size, worked out for each side, right above the panes where the output grows and shrinks.
@@ -47,11 +50,13 @@ void ImageView::draw_pane_toolbar(ViewContext& ctx, ImVec2 size) {
         const std::string h_line = "H_out = " + tr_axis_formula(geometry->h);
         const float room = ImGui::GetContentRegionAvail().x;
         text_line(f, fit_size(f, px, room, h_line), pal.strong(Role::Output), h_line);
+        guard_item("H_out");
         // Beside H_out where it fits, else below it (never cut at the pane's edge: shrunk to the pane).
         const std::string w_line = "W_out = " + tr_axis_formula(geometry->w);
         ImGui::SameLine(0.0f, px * 1.5f);
         if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
         text_line(f, fit_size(f, px, room, w_line), pal.strong(Role::Output), w_line);
+        guard_item("W_out");
     }
 }
 
@@ -74,12 +79,17 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
         out_max(out_min.x + pane.x, out_min.y + pane.y);
     const ImVec2 in_c((in_min.x + in_max.x) / 2, (in_min.y + in_max.y) / 2);
     const ImVec2 out_c((out_min.x + out_max.x) / 2, (out_min.y + out_max.y) / 2);
+    // A fitted view stays fitted while the panes change size (the window, the explain panel growing), until
+    // the user zooms or pans.
+    if (m_fitted && (pane.x != m_fit_pane.x || pane.y != m_fit_pane.y)) m_need_fit = true;
     if (m_need_fit && m_lab.photo()) {
         const double w = double(m_lab.photo()->image.width), h = double(m_lab.photo()->image.height);
         m_zoom = std::min(double(pane.x) / w, double(pane.y) / h) * 0.98;
         m_cx = w / 2;
         m_cy = h / 2;
         m_need_fit = false;
+        m_fitted = true;
+        m_fit_pane = pane;
     }
 
     // Labels above the panes: the output's shape beside its name (drawn after the photos, inside the panes
@@ -171,11 +181,13 @@ void ImageView::draw_panes(ViewContext& ctx, ImVec2 size) {
             m_cy += dy / m_zoom - dy / new_zoom;
         }
         m_zoom = new_zoom;
+        m_fitted = false;
     }
     if ((in_active || out_active) && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
         const bool in_u = out_active && m_true_size;  // the output pane at true size pans in output pixels
         m_cx -= io.MouseDelta.x / m_zoom * (in_u ? ax.s : 1.0);
         m_cy -= io.MouseDelta.y / m_zoom * (in_u ? ay.s : 1.0);
+        m_fitted = false;
     }
 
     // The images; a result older than the settings is dimmed until the new one arrives.
