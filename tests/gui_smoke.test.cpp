@@ -770,6 +770,29 @@ TEST_CASE(
     CHECK(json.find("\"overlaps\":[]") != std::string::npos);
 }
 
+TEST_CASE("gui: nothing cut off or overlapping in the stepper's settings or a lesson's caption bar",
+          "[gui]") {
+    // The stepper's settings panel is narrow at scale 1 (a checkbox label such as "Flip the kernel (true
+    // convolution)" ran past it) and a lesson's caption ran past the window at scale 2: both wrap now.
+    // Scale 3, and 1024×768 at scale 2, still clip the stepper's toolbar and settings by a few pixels
+    // (the issue notes say so).
+    const std::string view = GENERATE(as<std::string>{}, "stepper", "lesson");
+    const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
+    const auto [size, scale] = GENERATE(table<std::string, std::string>(
+        {{"1280x800", "1"}, {"1280x800", "2"}, {"1920x1080", "1"}, {"1920x1080", "2"}}));
+    const std::string name = "clip-" + view + "-" + lang + "-" + scale + "x-" + size;
+    const fs::path out = kShots / (name + ".png"), report = kShots / (name + ".json");
+    fs::remove(out);
+    fs::remove(report);
+    const std::string args = view == "lesson" ? "--lesson lecture --scene 3" : "--view stepper --step 5";
+    REQUIRE(run_gui("gui " + args + " --lang " + lang + " --scale " + scale + " --size " + size +
+                        " --report-clipping " + report.string() + " --screenshot " + out.string(),
+                    "", size) == 0);
+    const std::string json = slurp(report);
+    INFO(name << ": " << json);
+    CHECK(json.find("{\"clipped\":[],\"overlaps\":[]}") == 0);
+}
+
 TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reason, in Korean", "[gui]") {
     require_xdotool();
     // Ctrl+click turns the stride slider (H, at 1280×800 and scale 1, below the predict checkbox) into a text

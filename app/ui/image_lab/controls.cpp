@@ -5,8 +5,9 @@
 
 #include <filesystem>
 
-#include "app/ui/shell/handoff.hpp"
 #include "app/ui/image_lab/image_view.hpp"
+#include "app/ui/shell/handoff.hpp"
+#include "app/ui/widgets/draw.hpp"
 
 namespace convscope::ui::image_lab {
 
@@ -78,7 +79,7 @@ void ImageView::draw_kernel_choice(ViewContext& ctx) {
         if (ImGui::SliderInt2("##pool_k", k, 1, int(kMaxImageKernelSide), "%d", ImGuiSliderFlags_AlwaysClamp))
             edit(ctx, lab_edit::SetPoolWindow{Pair{k[0], k[1]}});
         bool follows = m_lab.state().pool_stride_is_window;
-        if (ImGui::Checkbox(tr(Str::img_stride_is_window), &follows))
+        if (checkbox(tr(Str::img_stride_is_window), &follows))
             edit(ctx, lab_edit::SetPoolStrideIsWindow{follows});
         return;
     }
@@ -113,7 +114,7 @@ void ImageView::draw_kernel_choice(ViewContext& ctx) {
     if (ImGui::Button((std::string(tr(Str::img_edit)) + "…").c_str())) m_editor_open = !m_editor_open;
     // True convolution or cross-correlation, and who computes which.
     bool flip = m_lab.state().spec.conv.flip;
-    if (ImGui::Checkbox(tr(Str::img_flip), &flip)) edit(ctx, lab_edit::SetFlip{flip});
+    if (checkbox(tr(Str::img_flip), &flip)) edit(ctx, lab_edit::SetFlip{flip});
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::img_flip_caption));
     if (flip) {  // said beside the picture it changes; on hover before
         ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.text_muted));

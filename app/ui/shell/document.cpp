@@ -111,9 +111,30 @@ void Shell::show_scene(size_t index) {
         }
 }
 
+// In the window the caption sits beside "◀ Scene k of n ▶", wrapped at the window's edge: this many lines
+// (a caption longer than kCaptionLines scrolls in its box). Measured from the cursor's line, where the bar
+// goes.
+namespace {
+constexpr float kCaptionLines = 3.0f;
+}
+
+float Shell::window_caption_width() const {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const std::string counter = trf(Str::lesson_scene_of, int(m_scene + 1), int(m_lesson->scenes.size()));
+    const float prefix = button_width(tr(Str::lesson_prev)) + button_width(tr(Str::lesson_next)) +
+                         ImGui::CalcTextSize(counter.c_str()).x + 3.0f * st.ItemSpacing.x;
+    return std::max(ImGui::GetFontSize() * 4.0f, ImGui::GetContentRegionAvail().x - prefix);
+}
+
 float Shell::lesson_bar_height(bool presenting) const {
     if (!m_lesson) return 0.0f;
-    if (!presenting) return ImGui::GetFrameHeightWithSpacing();
+    if (!presenting) {
+        const std::string& caption = caption_text(m_lesson->scenes[m_scene].caption);
+        const float line = ImGui::GetTextLineHeight();
+        const float text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, window_caption_width()).y;
+        const float lines = std::clamp(std::round(text / line), 1.0f, kCaptionLines);
+        return std::max(ImGui::GetFrameHeight(), lines * line) + ImGui::GetStyle().ItemSpacing.y;
+    }
     const float px = std::clamp(ImGui::GetMainViewport()->Size.y / 24.0f, 16.0f, 64.0f);
     return px * 2.6f;
 }
@@ -148,6 +169,7 @@ void Shell::draw_lesson_bar(bool presenting) {
                     wrap);
         return;
     }
+    const float wrap = window_caption_width();  // before the buttons move the cursor
     if (ImGui::SmallButton(tr(Str::lesson_prev)) && m_scene > 0) show_scene(m_scene - 1);
     ImGui::SameLine();
     ImGui::TextUnformatted(counter.c_str());
@@ -155,7 +177,21 @@ void Shell::draw_lesson_bar(bool presenting) {
     if (ImGui::SmallButton(tr(Str::lesson_next)) && m_scene + 1 < m_lesson->scenes.size())
         show_scene(m_scene + 1);
     ImGui::SameLine();
+    // Wrapped at the window's edge; past kCaptionLines lines in a box that scrolls.
+    const float line = ImGui::GetTextLineHeight();
+    if (ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap).y <= line * (kCaptionLines + 0.5f)) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(caption.c_str());
+        ImGui::PopTextWrapPos();
+        return;
+    }
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::BeginChild("##caption", ImVec2(0, line * kCaptionLines), false);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(caption.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
 }
 
 // The current view's state into the lesson's current scene (when the view shows that kind of scene).

@@ -269,7 +269,7 @@ private:
         pair(Str::stride, m_s);
         pair(Str::padding, m_p);
         pair(Str::dilation, m_d);
-        ImGui::Checkbox(tr(Str::ceil_mode), &m_ceil);
+        checkbox(tr(Str::ceil_mode), &m_ceil);
         ImGui::PopItemWidth();
         for (int* v : {m_in, m_k, m_s, m_p, m_d})
             for (int i = 0; i < 2; ++i) v[i] = std::clamp(v[i], v == m_p ? 0 : 1, 1 << 20);

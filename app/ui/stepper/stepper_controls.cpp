@@ -177,7 +177,7 @@ void StepperView::draw_conv_controls(ViewContext& ctx) {
     }
     bool has_bias = pr.has_bias;
     std::vector<float> bias = pr.bias.data;
-    bool bias_changed = ImGui::Checkbox(tr(Str::bias), &has_bias);
+    bool bias_changed = checkbox(tr(Str::bias), &has_bias);
     if (has_bias)
         for (size_t i = 0; i < bias.size(); ++i) {
             ImGui::PushID(int(i));
@@ -185,14 +185,14 @@ void StepperView::draw_conv_controls(ViewContext& ctx) {
             if (ImGui::InputFloat(label.c_str(), &bias[i], 1.0f, 0.0f, "%g")) bias_changed = true;
             ImGui::PopID();
         }
-    if (ImGui::Checkbox(tr(Str::flip_toggle), &p.flip)) changed = true;
+    if (checkbox(tr(Str::flip_toggle), &p.flip)) changed = true;
     if (changed) send(ctx, stepper_edit::SetConv{p});
     if (bias_changed) send(ctx, stepper_edit::SetBias{has_bias, std::move(bias)});
     ImGui::PushStyleColor(ImGuiCol_Text, palette().text_muted);
     ImGui::TextWrapped("%s", tr(p.flip ? Str::flip_on_caption : Str::flip_off_caption));
     ImGui::PopStyleColor();
     bool im2col = m_model.im2col_open();
-    if (ImGui::Checkbox(tr(Str::im2col_toggle), &im2col)) m_model.set_im2col_open(im2col);
+    if (checkbox(tr(Str::im2col_toggle), &im2col)) m_model.set_im2col_open(im2col);
 }
 
 void StepperView::draw_pool_controls(ViewContext& ctx) {
@@ -207,8 +207,8 @@ void StepperView::draw_pool_controls(ViewContext& ctx) {
     if (problem().op() == Op::MaxPool &&
         pair_slider(above(Str::dilation), p.dilation.h, p.dilation.w, 1, L::kDilation))
         changed = true;
-    if (ImGui::Checkbox(tr(Str::ceil_mode), &p.ceil_mode)) changed = true;
-    if (problem().op() == Op::AvgPool && ImGui::Checkbox(tr(Str::count_include_pad), &p.count_include_pad))
+    if (checkbox(tr(Str::ceil_mode), &p.ceil_mode)) changed = true;
+    if (problem().op() == Op::AvgPool && checkbox(tr(Str::count_include_pad), &p.count_include_pad))
         changed = true;
     if (changed) send(ctx, stepper_edit::SetPool{p});
 }
@@ -255,9 +255,9 @@ void StepperView::draw_toolbar() {
 
 // Term-by-term playback and the speed, at the top of the settings panel.
 void StepperView::draw_playback_settings() {
-    ImGui::Checkbox(tr(Str::by_term), &m_model.by_term);
+    checkbox(tr(Str::by_term), &m_model.by_term);
     bool predict = m_model.predict();
-    if (ImGui::Checkbox(tr(Str::predict_toggle), &predict)) m_model.set_predict(predict);
+    if (checkbox(tr(Str::predict_toggle), &predict)) m_model.set_predict(predict);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(Str::predict_tip));
     ImGui::TextUnformatted(tr(Str::speed));
     ImGui::SetNextItemWidth(-FLT_MIN);

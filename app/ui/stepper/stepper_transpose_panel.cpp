@@ -8,6 +8,7 @@
 // [SECTION] Report
 #include "app/ui/stepper/stepper_panels.hpp"
 #include "app/ui/stepper/stepper_transpose_draw.hpp"
+#include "app/ui/widgets/draw.hpp"
 
 namespace convscope::ui {
 using namespace transpose_draw;
@@ -77,7 +78,7 @@ bool TransposePanel::draw_controls(StepperProblem& p, bool& view_changed) {
     if (pair_slider("tr_op", Str::tr_output_padding, tp.output_padding, 0, std::max(0, op_hi)))
         changed = true;
     if (pair_slider("tr_d", Str::dilation, c.dilation, 1, kMaxDilation)) changed = true;
-    if (ImGui::Checkbox(tr(Str::bias), &tp.has_bias)) changed = true;
+    if (checkbox(tr(Str::bias), &tp.has_bias)) changed = true;
     if (tp.has_bias)
         for (int64_t i = 0; i < tp.bias.numel(); ++i) {
             ImGui::PushID(int(i) + 1000);
