@@ -123,14 +123,11 @@ void ImageView::draw_explain(ViewContext& ctx, ImVec2 size) {
     // Each grid's slot: its cells (bound by the panel's height, or by a share of its width), never narrower
     // than 70 px, its title above on one line, shrunk to the slot down to 0.6 of the UI's text size. Where
     // "Input under the window" does not fit at that, the input grid is "Input" (its colour says the rest).
-    auto cell_for = [&](float title_h) {
-        // Never below 0.6 of the text size: a panel too short for them scrolls rather than shrinking them to
-        // specks.
-        return std::clamp(std::min((avail.y - title_h) / float(rows), avail.x * 0.22f / float(cols)),
-                          ctx.fonts.ui_size * 0.6f, ctx.fonts.big_size * 2.0f);
-    };
     const float title_h = ImGui::GetTextLineHeightWithSpacing();
-    const float cell = cell_for(title_h);
+    // Never below 0.6 of the text size: a panel too short for them scrolls rather than shrinking them to
+    // specks.
+    const float cell = std::clamp(std::min((avail.y - title_h) / float(rows), avail.x * 0.22f / float(cols)),
+                                  ctx.fonts.ui_size * 0.6f, ctx.fonts.big_size * 2.0f);
     const float grid_w = std::max(cell * float(cols), 70.0f * s);
     const float min_title_px = ctx.fonts.ui_size * 0.6f;
     std::string titles[2] = {tr(Str::img_in_window), tr(Str::img_weights)};

@@ -126,14 +126,19 @@ float Shell::window_caption_width() const {
     return std::max(ImGui::GetFontSize() * 4.0f, ImGui::GetContentRegionAvail().x - prefix);
 }
 
+// The lines the current caption takes wrapped at `wrap` (at least 1).
+float Shell::window_caption_lines(float wrap) const {
+    const std::string& caption = caption_text(m_lesson->scenes[m_scene].caption);
+    const float text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap).y;
+    return std::max(1.0f, std::round(text / ImGui::GetTextLineHeight()));
+}
+
 float Shell::lesson_bar_height(bool presenting) const {
     if (!m_lesson) return 0.0f;
     if (!presenting) {
-        const std::string& caption = caption_text(m_lesson->scenes[m_scene].caption);
-        const float line = ImGui::GetTextLineHeight();
-        const float text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, window_caption_width()).y;
-        const float lines = std::clamp(std::round(text / line), 1.0f, kCaptionLines);
-        return std::max(ImGui::GetFrameHeight(), lines * line) + ImGui::GetStyle().ItemSpacing.y;
+        const float lines = std::min(window_caption_lines(window_caption_width()), kCaptionLines);
+        return std::max(ImGui::GetFrameHeight(), lines * ImGui::GetTextLineHeight()) +
+               ImGui::GetStyle().ItemSpacing.y;
     }
     const float px = std::clamp(ImGui::GetMainViewport()->Size.y / 24.0f, 16.0f, 64.0f);
     return px * 2.6f;
@@ -178,15 +183,14 @@ void Shell::draw_lesson_bar(bool presenting) {
         show_scene(m_scene + 1);
     ImGui::SameLine();
     // Wrapped at the window's edge; past kCaptionLines lines in a box that scrolls.
-    const float line = ImGui::GetTextLineHeight();
-    if (ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap).y <= line * (kCaptionLines + 0.5f)) {
+    if (window_caption_lines(wrap) <= kCaptionLines) {
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(caption.c_str());
         ImGui::PopTextWrapPos();
         return;
     }
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-    ImGui::BeginChild("##caption", ImVec2(0, line * kCaptionLines), false);
+    ImGui::BeginChild("##caption", ImVec2(0, ImGui::GetTextLineHeight() * kCaptionLines), false);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(caption.c_str());
     ImGui::PopTextWrapPos();

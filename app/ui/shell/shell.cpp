@@ -349,10 +349,10 @@ std::string clipping_report(const std::vector<std::string>& overlaps) {
 
 void Shell::after_render(int fb_width, int fb_height) {
     const ImGuiIO& io = ImGui::GetIO();
-    const std::vector<std::string> overlaps =
-        take_overlaps();  // every frame: it also forgets the frame's items
-    if (!m_options.report_clipping.empty()) {
-        const std::string report = clipping_report(overlaps);
+    if (m_options.report_clipping.empty()) {
+        forget_guarded_items();  // overlaps are checked only for a report
+    } else {
+        const std::string report = clipping_report(take_overlaps());
         if (report != m_last_clipping) {
             m_last_clipping = report;
             if (std::FILE* f = std::fopen(m_options.report_clipping.c_str(), "w")) {

@@ -82,6 +82,7 @@ private:
     void draw_lesson_bar(bool presenting);
     float lesson_bar_height(bool presenting) const;
     float window_caption_width() const;
+    float window_caption_lines(float wrap) const;
     void save_scene_and_exit();
     void capture_scene();  // the current view's state into the lesson's current scene
     void save_document();

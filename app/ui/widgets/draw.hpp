@@ -51,28 +51,7 @@ inline float button_width(const char* label) {
 
 // A checkbox whose label wraps at the panel's edge when it is too long for one line (a long label, Korean,
 // a large scale on a narrow panel) instead of running past it; a click on the label toggles it too.
-inline bool checkbox(const char* label, bool* v) {
-    const ImGuiStyle& st = ImGui::GetStyle();
-    const float box = ImGui::GetFrameHeight();
-    const float text = ImGui::CalcTextSize(label, nullptr, true).x;
-    if (box + st.ItemInnerSpacing.x + text <= ImGui::GetContentRegionAvail().x)
-        return ImGui::Checkbox(label, v);
-    ImGui::PushID(label);
-    bool changed = ImGui::Checkbox("##box", v);
-    ImGui::SameLine(0.0f, st.ItemInnerSpacing.x);
-    const char* end = label;
-    while (*end && !(end[0] == '#' && end[1] == '#')) ++end;
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(label, end);
-    ImGui::PopTextWrapPos();
-    if (ImGui::IsItemClicked()) {
-        *v = !*v;
-        changed = true;
-    }
-    ImGui::PopID();
-    return changed;
-}
+bool checkbox(const char* label, bool* v);  // draw.cpp
 
 // A paragraph in `font` at `size` at the cursor, wrapped at `width`, advancing the layout.
 inline void text_wrapped(ImFont* font, float size, ImU32 col, const std::string& text, float width) {

@@ -40,4 +40,8 @@ std::vector<std::string> take_overlaps() {
     return out;
 }
 
+void forget_guarded_items() {
+    items().clear();
+}
+
 }  // namespace convscope::ui

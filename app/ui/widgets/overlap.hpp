@@ -16,4 +16,7 @@ void guard_item(const char* name);
 // once a frame.
 std::vector<std::string> take_overlaps();
 
+// Forgets the frame's items unchecked (the shell, once a frame, when nothing asked for a report).
+void forget_guarded_items();
+
 }  // namespace convscope::ui
