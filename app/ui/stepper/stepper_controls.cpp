@@ -80,8 +80,8 @@ void StepperView::draw_settings(ViewContext& ctx) {
     ImGui::BeginDisabled(m_recording || !m_model.solution());
     // Both through the shell's save dialog (File ▸ Export frame… / Export animation…): the file is chosen
     // and replacing one is asked.
-    if (ImGui::Button(tr(Str::export_png))) ctx.requests.ask_export_frame();
-    if (ImGui::Button(tr(Str::export_gif))) {
+    if (button(tr(Str::export_png))) ctx.requests.ask_export_frame();
+    if (button(tr(Str::export_gif))) {
         if (m_model.sequence().windows() > kLongGifFrames)
             m_ask_long_gif = true;
         else
@@ -106,7 +106,7 @@ void StepperView::draw_examples(ViewContext& ctx) {
             }
         ImGui::EndCombo();
     }
-    if (ImGui::Button(tr(Str::randomize))) {
+    if (button(tr(Str::randomize))) {
         send(ctx, stepper_edit::Randomize{m_seed});
         m_seed += is_conv() || transposed() ? 2 : 1;  // the input's seed, then the kernel's
     }
@@ -233,8 +233,7 @@ void StepperView::draw_toolbar() {
     next_to("▶|");
     if (ImGui::Button("▶|")) m_model.to_end();
     // The scrubber: every window, with "Start" before the first; on the same row when there is room.
-    ImGui::SameLine();
-    if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 9) ImGui::NewLine();
+    same_line_if_fits(ImGui::GetFontSize() * 9);
     int w = int(m_model.playhead().window);
     const int n = int(m_model.sequence().windows());
     const bool stamps = transposed() && !m_model.gather_view();

@@ -2,6 +2,8 @@
 
 #include <imgui_internal.h>
 
+#include <string>
+
 namespace convscope::ui {
 
 bool checkbox(const char* label, bool* v) {
@@ -23,6 +25,31 @@ bool checkbox(const char* label, bool* v) {
     }
     ImGui::PopID();
     return changed;
+}
+
+bool button(const char* label) {
+    const float pad = ImGui::GetStyle().FramePadding.x * 2;
+    const float inner = ImGui::GetContentRegionAvail().x - pad;
+    if (button_width(label) <= inner + pad || inner <= 0) return ImGui::Button(label);
+    // ImGui's own word wrap; where not even one character fits a line, one goes on it anyway.
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    const char* const end = ImGui::FindRenderedTextEnd(label);
+    std::string text;
+    for (const char* s = label; s < end;) {
+        const char* br = font->CalcWordWrapPositionA(scale, s, end, inner);
+        if (br <= s)
+            for (br = s + 1; br < end && (*br & 0xC0) == 0x80;) ++br;
+        const char* line_end = br;
+        while (line_end > s && line_end[-1] == ' ') --line_end;
+        if (!text.empty()) text += '\n';
+        text.append(s, line_end);
+        for (s = br; s < end && (*s == ' ' || *s == '\n');) ++s;
+    }
+    // An ID that does not change with the line breaks.
+    text += "###";
+    text += label;
+    return ImGui::Button(text.c_str());
 }
 
 }  // namespace convscope::ui
