@@ -53,8 +53,7 @@ void ImageView::draw_pane_toolbar(ViewContext& ctx, ImVec2 size) {
         guard_item("H_out");
         // Beside H_out where it fits, else below it (never cut at the pane's edge: shrunk to the pane).
         const std::string w_line = "W_out = " + tr_axis_formula(geometry->w);
-        ImGui::SameLine(0.0f, px * 1.5f);
-        if (ImGui::GetContentRegionAvail().x < text_size(f, px, w_line).x) ImGui::NewLine();
+        same_line_if_fits(text_size(f, px, w_line).x, px * 1.5f);
         text_line(f, fit_size(f, px, room, w_line), pal.strong(Role::Output), w_line);
         guard_item("W_out");
     }

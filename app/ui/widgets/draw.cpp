@@ -28,9 +28,9 @@ bool checkbox(const char* label, bool* v) {
 }
 
 bool button(const char* label) {
-    const float pad = ImGui::GetStyle().FramePadding.x * 2;
-    const float inner = ImGui::GetContentRegionAvail().x - pad;
-    if (button_width(label) <= inner + pad || inner <= 0) return ImGui::Button(label);
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float inner = avail - ImGui::GetStyle().FramePadding.x * 2;  // the label's room
+    if (button_width(label) <= avail || inner <= 0) return ImGui::Button(label);
     // ImGui's own word wrap; where not even one character fits a line, one goes on it anyway.
     ImFont* font = ImGui::GetFont();
     const float scale = ImGui::GetFontSize() / font->FontSize;
@@ -38,8 +38,10 @@ bool button(const char* label) {
     std::string text;
     for (const char* s = label; s < end;) {
         const char* br = font->CalcWordWrapPositionA(scale, s, end, inner);
-        if (br <= s)
-            for (br = s + 1; br < end && (*br & 0xC0) == 0x80;) ++br;
+        if (br <= s) {
+            unsigned int c;
+            br = s + ImTextCharFromUtf8(&c, s, end);
+        }
         const char* line_end = br;
         while (line_end > s && line_end[-1] == ' ') --line_end;
         if (!text.empty()) text += '\n';

@@ -41,9 +41,11 @@ inline void text_line(ImFont* font, float size, ImU32 col, const std::string& te
 // the next line (a large UI scale on a narrow panel): items flow like words, never over one another.
 // Decided before SameLine: a SameLine then NewLine would leave the layout's right edge one item spacing past
 // the last item, which the clipping report counted as content cut off (8 px at scale 2 in Korean).
-inline void same_line_if_fits(float width) {
+// `spacing`: the gap before the item, as ImGui::SameLine's (< 0: the style's item spacing).
+inline void same_line_if_fits(float width, float spacing = -1.0f) {
+    const float gap = spacing < 0.0f ? ImGui::GetStyle().ItemSpacing.x : spacing;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+    if (ImGui::GetItemRectMax().x + gap + width <= right) ImGui::SameLine(0.0f, spacing);
 }
 
 // The width of a button labelled `label` (its text, up to any "##", and its frame padding).
