@@ -257,6 +257,74 @@ TEST_CASE(
     });
 }
 
+TEST_CASE(
+    "simd conv2d: 3x3 stride-1 layers of 32+ channels a group (Winograd) at output widths and heights around "
+    "the tile vector and chunk, every padding mode, groups, batches") {
+    // Winograd F(2×2, 3×3) takes 3×3 stride-1 layers with at least 32 input and output channels a group whose
+    // last vector of tiles (⌈ow / 2⌉ tiles a row, lanes a vector) is at most a quarter empty. These widths
+    // give whole and part-filled vectors on every table, odd widths (a tile's second column past the row),
+    // rows cut into several chunks (64→64 at 300 columns: 3 chunks on AVX-512 and AVX2), and odd heights
+    // (a last tile row of one output row). The cases that take another kernel on some table are checked all
+    // the same; each table must take Winograd for a third of them at least (AVX-512, 16 tiles a vector:
+    // widths 24, 32, 63 and 64).
+    for_each_isa([](std::string_view isa) {
+        int winograd = 0, cases = 0;
+        for (int64_t ow : {1, 5, 16, 24, 32, 33, 63, 64, 65}) {
+            ConvCase layer{{2, 32, 3, ow}, {32, 32, 3, 3}, true, {Pair{1}, Padding(1)}};
+            ConvCase grouped{{1, 64, 4, ow + 2}, {64, 32, 3, 3}, false, {Pair{1}, Padding::valid()}};
+            grouped.p.groups = 2;
+            ConvCase same{{1, 40, 3, ow}, {36, 40, 3, 3}, true, {Pair{1}, Padding::same()}};
+            same.p.padding_mode = PaddingMode(ow > 1 ? ow % 4 : 0);  // zeros, reflect, replicate, circular
+            for (const ConvCase& c : {layer, grouped, same}) {
+                INFO(describe(c));
+                ++cases;
+                const auto plan = plan_conv2d(c.x, c.w, nullptr, c.p);
+                REQUIRE(plan);
+                if (simd::conv2d_method(*plan) == "winograd") ++winograd;
+                CHECK(conv_mismatch(c, uint32_t(ow)) == "");
+                CHECK(conv_mismatch(c, uint32_t(ow) + 1, /*integers=*/true) == "");
+            }
+        }
+        ConvCase wide{{1, 64, 2, 300}, {64, 64, 3, 3}, true, {Pair{1}, Padding(1)}};
+        INFO(describe(wide));
+        const auto plan = plan_conv2d(wide.x, wide.w, nullptr, wide.p);
+        REQUIRE(plan);
+        CHECK(simd::conv2d_method(*plan) == "winograd");
+        CHECK(conv_mismatch(wide, 7) == "");
+        CHECK(conv_mismatch(wide, 8, /*integers=*/true) == "");
+        INFO("isa " << isa << ": " << winograd << " of " << cases << " cases took Winograd");
+        CHECK(3 * winograd >= cases);
+    });
+}
+
+TEST_CASE(
+    "simd conv2d: Winograd layers with infinities and NaN in the input give the reference's inf and NaN") {
+    // inf − inf in Winograd's transforms would make NaN where the direct sum gives ±inf: such rows are
+    // computed again directly.
+    for_each_isa([](std::string_view) {
+        const Shape xs{1, 32, 6, 64}, ws{32, 32, 3, 3};
+        Tensor x = random_tensor(xs, 31);
+        const Tensor w = random_tensor(ws, 32), b = random_tensor({32}, 33);
+        const float inf = std::numeric_limits<float>::infinity();
+        x.data[size_t((3 * 6 + 2) * 64 + 10)] = inf;
+        x.data[size_t((5 * 6 + 2) * 64 + 40)] = -inf;
+        x.data[size_t((7 * 6 + 4) * 64 + 41)] = inf;
+        x.data[size_t((9 * 6 + 0) * 64 + 63)] = kNaN;
+        Conv2dParams p;
+        p.padding = Padding(1);
+        const auto plan = plan_conv2d(xs, ws, nullptr, p);
+        REQUIRE(plan);
+        CHECK(simd::conv2d_method(*plan) == "winograd");
+        auto e = reference_backend().conv2d(x, w, &b, p);
+        auto a = find_backend("simd").value()->conv2d(x, w, &b, p);
+        REQUIRE((e && a));
+        int infinite = 0;
+        for (float v : e->data) infinite += std::isinf(v);
+        CHECK(infinite > 0);
+        CHECK(mismatch(*e, *a, kRtol, 1e-3f) == "");
+    });
+}
+
 TEST_CASE("simd conv2d: every padding mode, uneven 'same', valid, and unbatched input") {
     for_each_isa([](std::string_view) {
         for (PaddingMode m :
@@ -301,6 +369,7 @@ TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") 
     p.padding = Padding::same();
     Conv2dParams pd = p;
     pd.groups = 8;
+    const Tensor xw = random_tensor({2, 32, 9, 64}, 8);
     Conv2dParams ps;  // stride 2, 64 channels: conv_c
     ps.stride = Pair{2};
     ps.padding = Padding(1);
@@ -314,11 +383,15 @@ TEST_CASE("simd conv2d and pool2d: the same bits with one thread and with all") 
     auto y1 = simd->conv2d(x, w, nullptr, p), d1 = simd->conv2d(x, dw, nullptr, pd);
     auto s1 = simd->conv2d(x, ws, nullptr, ps);
     auto q1 = simd->pool2d(x, pool);
+    const Tensor w32 = random_tensor({32, 32, 3, 3}, 7);  // 32→32 3×3: Winograd
+    auto v1 = simd->conv2d(xw, w32, nullptr, p);
     simd::set_max_threads(0);
     auto yn = simd->conv2d(x, w, nullptr, p), dn = simd->conv2d(x, dw, nullptr, pd);
     auto sn = simd->conv2d(x, ws, nullptr, ps);
     auto qn = simd->pool2d(x, pool);
-    REQUIRE((y1 && yn && d1 && dn && s1 && sn && q1 && qn));
+    auto vn = simd->conv2d(xw, w32, nullptr, p);
+    REQUIRE((y1 && yn && d1 && dn && s1 && sn && q1 && qn && v1 && vn));
+    CHECK(v1->data == vn->data);
     CHECK(y1->data == yn->data);
     CHECK(d1->data == dn->data);
     CHECK(s1->data == sn->data);

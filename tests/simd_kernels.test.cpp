@@ -34,11 +34,11 @@ using namespace convscope::simd;
 namespace {
 
 // The entries of KernelTable this file checks: name, lanes, unroll, rows_a, channels_b, unroll_b, vectors_c,
-// pixels_c, then six kernels.
+// pixels_c, then eight kernels.
 struct CheckedEntries {
     const char* name;
     int lanes, unroll, rows_a, channels_b, unroll_b, vectors_c, pixels_c;
-    void (*kernels[6])();
+    void (*kernels[8])();
 };
 static_assert(sizeof(KernelTable) == sizeof(CheckedEntries),
               "KernelTable changed: give each new entry a checker in kEntries below");
@@ -394,13 +394,92 @@ std::string check_build_strip(const KernelTable& t, int64_t nvec, std::mt19937& 
     return "";
 }
 
+// Winograd's Bᵀ and Aᵀ (kernels.hpp), for the plain loops below.
+const float kWinoBt[4][4] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+const float kWinoAt[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+// wino_input: V_ξ[t] = (Bᵀ d B)[i][j], ξ = 4i + j, of the tile d[a][b] = rows[a][2t + b]; planes `stride`
+// apart, each checked with the guard past its nvec·lanes tiles.
+std::string check_wino_input(const KernelTable& t, int64_t nvec, std::mt19937& rng) {
+    const int64_t n = nvec * t.lanes, stride = n + kGuard;
+    const auto in = int_rows(4, 2 * n + 2, rng);
+    std::vector<float> out(static_cast<size_t>(16 * stride), kNaN);
+    WinoInputArgs a;
+    for (int i = 0; i < 4; ++i) a.rows[i] = in[size_t(i)].data();
+    a.out = out.data(), a.stride = stride, a.nvec = nvec;
+    t.wino_input(a);
+    for (int x = 0; x < 16; ++x) {
+        std::vector<float> expected(static_cast<size_t>(n)),
+            plane(out.begin() + x * stride, out.begin() + (x + 1) * stride);
+        for (int64_t j = 0; j < n; ++j) {
+            float v = 0;
+            for (int r = 0; r < 4; ++r)
+                for (int c = 0; c < 4; ++c)
+                    v += kWinoBt[x / 4][r] * in[size_t(r)][size_t(2 * j + c)] * kWinoBt[x % 4][c];
+            expected[size_t(j)] = v;
+        }
+        const std::string m = check_row(expected, plane, n, "plane " + std::to_string(x));
+        if (!m.empty()) return m;
+    }
+    return "";
+}
+
+// wino_output: output row r, column 2t + c is (Aᵀ M A)[r][c] of M[i][j] = in[(4i + j)·stride + t], plus the
+// bias, for the columns below `width` (2·nvec·lanes and narrower), the second row only where its pointer is
+// given; true exactly when an input value is infinite or NaN.
+std::string check_wino_output(const KernelTable& t, int64_t nvec, std::mt19937& rng) {
+    const int64_t n = nvec * t.lanes;
+    for (int64_t width : {2 * n, 2 * n - 1, 2 * n - t.lanes - 1})
+        for (bool bias : {false, true})
+            for (bool second : {true, false})
+                for (int special = 0; special < 3; ++special) {  // none, one infinity, one NaN
+                    if (width < 0 || (special && n == 0)) continue;
+                    auto in = int_rows(1, 16 * n, rng)[0];
+                    if (special) in[size_t(rng() % in.size())] = special == 1 ? kInf : kNaN;
+                    const float b = -2.0f;
+                    OutputRows out(2, width);
+                    WinoOutputArgs a;
+                    a.in = in.data(), a.stride = n, a.out[0] = out.ptr[0],
+                    a.out[1] = second ? out.ptr[1] : nullptr;
+                    a.bias = bias ? &b : nullptr, a.width = width, a.nvec = nvec;
+                    const bool flagged = t.wino_output(a);
+                    const std::string what = "width " + std::to_string(width) + (bias ? ", bias" : "") +
+                                             (second ? "" : ", one row") +
+                                             (special == 1   ? ", an infinity"
+                                              : special == 2 ? ", a NaN"
+                                                             : "");
+                    if (flagged != (special != 0)) return what + ": returned " + (flagged ? "true" : "false");
+                    if (special) continue;
+                    for (int r = 0; r < 2; ++r) {
+                        if (r == 1 && !second) {
+                            if (!check_row({}, out.rows[1], 0, "").empty()) return what + ": row 1 written";
+                            continue;
+                        }
+                        std::vector<float> expected(static_cast<size_t>(width));
+                        for (int64_t col = 0; col < width; ++col) {
+                            float v = bias ? b : 0.0f;
+                            for (int i = 0; i < 4; ++i)
+                                for (int j = 0; j < 4; ++j)
+                                    v += kWinoAt[r][i] * in[size_t((4 * i + j) * n + col / 2)] *
+                                         kWinoAt[col % 2][j];
+                            expected[size_t(col)] = v;
+                        }
+                        const std::string m = check_row(expected, out.rows[size_t(r)], width,
+                                                        "output row " + std::to_string(r));
+                        if (!m.empty()) return what + ": " + m;
+                    }
+                }
+    return "";
+}
+
 struct Entry {
     const char* name;
     std::string (*check)(const KernelTable&, int64_t nvec, std::mt19937&);
 };
 const Entry kEntries[] = {
-    {"conv_a", check_conv_a},     {"conv_b", check_conv_b},     {"conv_c", check_conv_c},
-    {"pool_max", check_pool_max}, {"pool_avg", check_pool_avg}, {"build_strip", check_build_strip},
+    {"conv_a", check_conv_a},         {"conv_b", check_conv_b},           {"conv_c", check_conv_c},
+    {"pool_max", check_pool_max},     {"pool_avg", check_pool_avg},       {"build_strip", check_build_strip},
+    {"wino_input", check_wino_input}, {"wino_output", check_wino_output},
 };
 
 // Runs one entry of every table at every vector count; reports the first failure of each table.
@@ -443,6 +522,8 @@ TEST_CASE("simd kernel tables: every isa this CPU runs has a table here, and sca
         CHECK(t->pool_max);
         CHECK(t->pool_avg);
         CHECK(t->build_strip);
+        CHECK(t->wino_input);
+        CHECK(t->wino_output);
     }
     const KernelTable& s16 = kernels_scalar16();
     CHECK(std::string_view(s16.name) == "scalar16");
@@ -476,6 +557,16 @@ TEST_CASE("simd kernel table: pool_avg at widths below, at and above the unroll,
 
 TEST_CASE("simd kernel table: build_strip runs just below, at and above whole vectors, steps 1, 2, 3") {
     check_entry(kEntries[5]);
+}
+
+TEST_CASE("simd kernel table: wino_input at tile vectors below, at and above the unrolls, 16 planes") {
+    check_entry(kEntries[6]);
+}
+
+TEST_CASE(
+    "simd kernel table: wino_output at tile vectors below, at and above the unrolls, partial widths, one "
+    "row, inf and NaN flagged") {
+    check_entry(kEntries[7]);
 }
 
 TEST_CASE("simd kernel table: every entry has a test case above") {

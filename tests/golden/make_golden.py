@@ -313,6 +313,11 @@ def conv_cases():
     conv("layer_48_k3_s2", (1, 16, 10, 30), 48, 3, stride=2, padding=1,
          note="channel-vector kernel, a narrower last group")
     conv("stem_64_k7_s2", (1, 3, 16, 30), 64, 7, stride=2, padding=3, note="the ResNet stem's shape, smaller")
+    # 3×3 stride-1 layers of 32 channels a group: the simd backend's Winograd F(2×2, 3×3), an odd output height
+    # (a last tile row of one output row), whole and part-filled tile vectors, groups and reflect padding.
+    conv("winograd_32_k3", (1, 32, 7, 32), 32, 3, padding=1, note="Winograd F(2x2,3x3) in the simd backend")
+    conv("winograd_groups_reflect", (2, 64, 5, 24), 64, 3, padding=1, groups=2, padding_mode="reflect",
+         note="Winograd F(2x2,3x3) in the simd backend, two groups of 32")
     conv("layer_32_s1x2_dilated_reflect", (2, 4, 9, 21), 32, 3, stride=(1, 2), padding=(1, 2), dilation=(1, 2),
          padding_mode="reflect")
 

@@ -61,6 +61,30 @@ struct StripRun {
     int32_t dst = 0, len = 0, src = -1, step = 1;
 };
 
+// Winograd F(2×2, 3×3) (Lavin & Gray 2016): a 4×4 input tile d becomes V = Bᵀ d B, 16 values ξ = 4i + j,
+// with Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]; a 3×3 filter g becomes U = G g Gᵀ with
+// G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]; the 2×2 output tile is Y = Aᵀ M A of M = Σ_ci U ⊙ V, with
+// Aᵀ = [1 1 1 0; 0 1 −1 −1]. Tile t of a tile row covers output columns 2t, 2t + 1 and reads padded columns
+// 2t … 2t + 3 of four padded rows; a vector holds lanes consecutive tiles.
+struct WinoInputArgs {
+    // Four padded input rows from the chunk's first padded column; each is read up to float
+    // 2·nvec·lanes + 1 (the backend pads the copies with zeros past the row).
+    const float* rows[4] = {nullptr, nullptr, nullptr, nullptr};
+    float* out = nullptr;  // V_ξ of the nvec·lanes tiles at out + ξ·stride
+    int64_t stride = 0;
+    int64_t nvec = 0;
+};
+
+struct WinoOutputArgs {
+    const float* in = nullptr;  // M_ξ of one output channel's tiles at in + ξ·stride
+    int64_t stride = 0;
+    float* out[2] = {nullptr, nullptr};  // output rows 2r and 2r + 1 (null: past the output) from the
+                                         // chunk's first column
+    const float* bias = nullptr;         // null, or the channel's bias
+    int64_t width = 0;                   // output columns written, at most 2·nvec·lanes
+    int64_t nvec = 0;
+};
+
 struct PoolRowArgs {
     const float* const* rows = nullptr;  // [kh]
     const int64_t* off = nullptr;        // [kw]
@@ -91,6 +115,11 @@ struct KernelTable {
     void (*pool_max)(const PoolRowArgs&);
     // Row-major sum over the window divided by divisor[j].
     void (*pool_avg)(const PoolRowArgs&);
+    // Winograd's input transform of one input channel: V_ξ for nvec vectors of tiles.
+    void (*wino_input)(const WinoInputArgs&);
+    // Winograd's output transform of one output channel (+ bias); true when any value written (or computed
+    // for the tile's lanes past `width`) is not finite, or a sum overflowed.
+    bool (*wino_output)(const WinoOutputArgs&);
     // Copies a padded strip of one input row into dst, run by run.
     void (*build_strip)(const float* row, const StripRun* runs, int64_t count, float fill, float* dst);
 };

@@ -254,6 +254,9 @@ void conv_b_run(const ConvRowsArgs& a) {
 
 void conv_b(const ConvRowsArgs& a) {
     switch (a.kw) {
+        case 1:  // Winograd's products: one tap per input channel
+            conv_b_run<1>(a);
+            break;
         case 3:
             conv_b_run<3>(a);
             break;
@@ -489,6 +492,119 @@ void build_strip(const float* row, const StripRun* runs, int64_t count, float fi
     }
 }
 
+// [SECTION] Winograd F(2×2, 3×3) transforms (kernels.hpp): tiles across lanes, so every step is a vector
+// add; the columns of a tile come from even/odd lane shuffles of two loads.
+#if CONVSCOPE_SIMD_LANES > 1
+inline V odd_lanes(V a, V b) {
+#if CONVSCOPE_SIMD_LANES == 4
+    return __builtin_shufflevector(a, b, 1, 3, 5, 7);
+#elif CONVSCOPE_SIMD_LANES == 8
+    return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+#else
+    return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+#endif
+}
+
+// a0 b0 a1 b1 … from the first halves of a and b (zip_low) and from the second halves (zip_high).
+inline V zip_low(V a, V b) {
+#if CONVSCOPE_SIMD_LANES == 4
+    return __builtin_shufflevector(a, b, 0, 4, 1, 5);
+#elif CONVSCOPE_SIMD_LANES == 8
+    return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+#else
+    return __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+#endif
+}
+
+inline V zip_high(V a, V b) {
+#if CONVSCOPE_SIMD_LANES == 4
+    return __builtin_shufflevector(a, b, 2, 6, 3, 7);
+#elif CONVSCOPE_SIMD_LANES == 8
+    return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+#else
+    return __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+#endif
+}
+#endif
+
+// Bᵀ x for four values x0 … x3 along one axis.
+__attribute__((always_inline)) inline void wino_b(V& x0, V& x1, V& x2, V& x3) {
+    const V z0 = x0 - x2, z1 = x1 + x2, z2 = x2 - x1, z3 = x1 - x3;
+    x0 = z0, x1 = z1, x2 = z2, x3 = z3;
+}
+
+void wino_input(const WinoInputArgs& a) {
+    for (int64_t v = 0; v < a.nvec; ++v) {
+        // d[i][j]: padded row i, columns 2t + j of the vector's tiles t.
+        V d[4][4];
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) {
+            const float* r = a.rows[i] + 2 * v * kLanes;
+#if CONVSCOPE_SIMD_LANES > 1
+            const V x0 = load(r), x1 = load(r + kLanes), x2 = load(r + 2), x3 = load(r + 2 + kLanes);
+            d[i][0] = even_lanes(x0, x1), d[i][1] = odd_lanes(x0, x1);
+            d[i][2] = even_lanes(x2, x3), d[i][3] = odd_lanes(x2, x3);
+#else
+            d[i][0] = r[0], d[i][1] = r[1], d[i][2] = r[2], d[i][3] = r[3];
+#endif
+        }
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; ++j) wino_b(d[0][j], d[1][j], d[2][j], d[3][j]);
+        float* out = a.out + v * kLanes;
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) {
+            wino_b(d[i][0], d[i][1], d[i][2], d[i][3]);
+#pragma GCC unroll 4
+            for (int j = 0; j < 4; ++j) store(out + (4 * i + j) * a.stride, d[i][j]);
+        }
+    }
+}
+
+bool wino_output(const WinoOutputArgs& a) {
+    const V b = broadcast(a.bias ? *a.bias : 0.0f);
+    // Finite values add 0 here; an infinity or NaN anywhere in the tiles makes it NaN.
+    V check = broadcast(0.0f);
+    for (int64_t v = 0; v < a.nvec; ++v) {
+        const float* in = a.in + v * kLanes;
+        // Aᵀ M down the rows, then across: s[r][j], then y[r][c] for output row r, column 2t + c.
+        V s[2][4];
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; ++j) {
+            const V m0 = load(in + j * a.stride), m1 = load(in + (4 + j) * a.stride);
+            const V m2 = load(in + (8 + j) * a.stride), m3 = load(in + (12 + j) * a.stride);
+            s[0][j] = m0 + m1 + m2, s[1][j] = m1 - m2 - m3;
+        }
+        const int64_t x = 2 * v * kLanes;
+        const int64_t n = a.width - x < 2 * kLanes ? a.width - x : 2 * kLanes;
+#pragma GCC unroll 2
+        for (int r = 0; r < 2; ++r) {
+            const V y0 = s[r][0] + s[r][1] + s[r][2] + b, y1 = s[r][1] - s[r][2] - s[r][3] + b;
+            check += (y0 + y1) * 0.0f;
+            if (!a.out[r]) continue;
+#if CONVSCOPE_SIMD_LANES > 1
+            const V lo = zip_low(y0, y1), hi = zip_high(y0, y1);
+#else
+            const V lo = y0, hi = y1;
+#endif
+            float* o = a.out[r] + x;
+            if (n == 2 * kLanes) {
+                store(o, lo), store(o + kLanes, hi);
+            } else {
+                float t[2 * kLanes];
+                store(t, lo), store(t + kLanes, hi);
+                for (int64_t k = 0; k < n; ++k) o[k] = t[k];
+            }
+        }
+    }
+    float sum = 0.0f;
+#if CONVSCOPE_SIMD_LANES > 1
+    for (int k = 0; k < kLanes; ++k) sum += check[k];
+#else
+    sum = check;
+#endif
+    return sum != sum;
+}
+
 }  // namespace
 
 const KernelTable& CONVSCOPE_SIMD_TABLE() {
@@ -505,6 +621,8 @@ const KernelTable& CONVSCOPE_SIMD_TABLE() {
                                    conv_c,
                                    pool_max,
                                    pool_avg,
+                                   wino_input,
+                                   wino_output,
                                    build_strip};
     return table;
 }

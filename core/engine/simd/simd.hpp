@@ -36,4 +36,8 @@ void pool2d_into(const PoolPlan& plan, const float* input, float* out);
 bool fits_scratch(const ConvPlan& plan);
 bool fits_scratch(const PoolPlan& plan);
 
+// The way conv2d runs the plan on the active instruction set: "conv_a", "conv_b", "conv_c" or "winograd"
+// (simd_backend.cpp says when each is taken); for tests and benchmarks.
+std::string_view conv2d_method(const ConvPlan& plan);
+
 }  // namespace convscope::simd
