@@ -4,8 +4,8 @@
 // window, bad arguments exit 2, and a missing font falls back instead of crashing. Presentation: --present
 // fills the screen with the grids at least a quarter of it, the UI scale keeps the cells, a clicker's keys
 // (quick taps through xdotool) give the pictures --step gives, B blanks and returns, F11/F5/Escape, the key
-// help, keyboard navigation. The screenshots stay in
-// build/tests/gui_shots/ for people to look at. Skips (exit 4) where xvfb-run is missing.
+// help, keyboard navigation; the stepper's settings fold in a cramped window and the toggle opens them. The
+// screenshots stay in build/tests/gui_shots/ for people to look at. Skips (exit 4) where xvfb-run is missing.
 #include <gif_lib.h>
 #include <sys/stat.h>
 
@@ -776,7 +776,9 @@ TEST_CASE("gui: nothing cut off or overlapping in the stepper's settings or a le
     // convolution)" ran past it) and a lesson's caption ran past the window at scale 2: both wrap now.
     // On a 1024×768 screen at scale 2 "Save animation as GIF…" ran 46 px past the settings (its label now
     // breaks into lines), and a toolbar wrapping onto a new line left its right edge one item spacing past
-    // the window (8–30 px at scale 2–3, same_line_if_fits now decides before SameLine).
+    // the window (8–30 px at scale 2–3, same_line_if_fits now decides before SameLine). Where the canvas
+    // would be cramped (1024×768, 1280×800 at scale 2) the settings start folded now; the next test opens
+    // them there.
     const std::string view = GENERATE(as<std::string>{}, "stepper", "lesson");
     const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
     const auto [size, scale] = GENERATE(table<std::string, std::string>({{"1024x768", "2"},
@@ -797,6 +799,78 @@ TEST_CASE("gui: nothing cut off or overlapping in the stepper's settings or a le
     const std::string json = slurp(report);
     INFO(name << ": " << json);
     CHECK(json.find("{\"clipped\":[],\"overlaps\":[]}") == 0);
+}
+
+namespace {
+// The --report-layout of `convscope gui ARGS` at `size` (the screen as large), its screenshot kept as
+// NAME.png.
+nlohmann::json stepper_layout(const std::string& name, const std::string& args, const std::string& size) {
+    const fs::path out = kShots / (name + ".png"), report = kShots / (name + ".json");
+    fs::remove(out);
+    fs::remove(report);
+    INFO("convscope gui " << args << " (see " << (kShots / "last.log").string() << ")");
+    REQUIRE(run_gui("gui " + args + " --size " + size + " --report-layout " + report.string() +
+                        " --screenshot " + out.string(),
+                    "", size) == 0);
+    std::ifstream in(report);
+    REQUIRE(in);
+    return nlohmann::json::parse(in);
+}
+}  // namespace
+
+TEST_CASE(
+    "gui: the stepper's settings fold where the canvas beside them would be cramped, the toggle opens them",
+    "[gui]") {
+    // At 1024×768 and scale 2 the settings took 42% of the width and left a canvas 556 px wide, whose text
+    // hit its 16 px floor under 36 px chrome ("0×1" in the window's cells was illegible): there the settings
+    // start folded, and the canvas gets the whole width.
+    SECTION("roomy windows keep the settings beside the canvas") {
+        const auto [size, scale] = GENERATE(
+            table<std::string, std::string>({{"1280x800", "1"}, {"1920x1080", "1"}, {"1920x1080", "2"}}));
+        const auto r = stepper_layout("fold-shown-" + scale + "x-" + size,
+                                      "--view stepper --step 5 --lang en --scale " + scale, size);
+        INFO(size << " at scale " << scale << ": " << r.dump());
+        CHECK(r["settings"] == true);
+        CHECK(r["canvas"][0].get<double>() > 200);  // the canvas starts right of the panel
+    }
+    SECTION("a cramped window folds them, as --hide-controls does, and the grids get bigger") {
+        const std::string size = GENERATE(as<std::string>{}, "1024x768", "1280x800");
+        const std::string lang = GENERATE(as<std::string>{}, "en", "ko");
+        const std::string name = lang + "-2x-" + size;
+        const std::string args = "--view stepper --step 5 --scale 2 --lang " + lang;
+        const auto folded = stepper_layout("fold-auto-" + name, args, size);
+        const auto hidden = stepper_layout("fold-hidden-" + name, args + " --hide-controls", size);
+        INFO("auto: " << folded.dump() << "\n--hide-controls: " << hidden.dump());
+        CHECK(folded["settings"] == false);
+        CHECK(hidden["settings"] == false);
+        CHECK(folded["canvas"] == hidden["canvas"]);
+        CHECK(folded["cell"] == hidden["cell"]);
+        // The toggle (» Settings, the toolbar's first button, at the view's top left) opens them in the
+        // cramped window, and they stay open: the user's choice wins over the fold. The grids are smaller
+        // beside them, and nothing in the panel is cut off (the clipping test above sees these sizes folded).
+        require_xdotool();
+        const fs::path out = kShots / ("fold-opened-" + name + ".png"),
+                       report = kShots / ("fold-opened-" + name + ".json"),
+                       clipping = kShots / ("fold-opened-" + name + "-clipping.json");
+        fs::remove(report);
+        fs::remove(clipping);
+        run_with_actions(
+            "fold-opened-" + name,
+            args + " --report-layout " + report.string() + " --report-clipping " + clipping.string(), 5, 1.5,
+            out,
+            "w=$(xdotool search --name ConvScope | head -1); "
+            "xdotool mousemove --window $w 60 172; sleep 0.2; xdotool click 1; sleep 1.5; "
+            "xdotool mousemove --window $w 1000 760",
+            size, size);
+        std::ifstream in(report);
+        REQUIRE(in);
+        const auto opened = nlohmann::json::parse(in);
+        INFO("opened with the toggle: " << opened.dump() << "\nclipping: " << slurp(clipping));
+        CHECK(opened["settings"] == true);
+        CHECK(opened["canvas"][0].get<double>() > folded["canvas"][0].get<double>() + 200);
+        CHECK(opened["cell"].get<double>() < folded["cell"].get<double>());
+        CHECK(slurp(clipping).find("{\"clipped\":[],\"overlaps\":[]}") == 0);
+    }
 }
 
 TEST_CASE("gui: a stride of 0 typed into the stepper is refused with core's reason, in Korean", "[gui]") {

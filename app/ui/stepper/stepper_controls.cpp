@@ -16,6 +16,9 @@ namespace {
 
 using L = StepperLimits;
 
+// The toolbar's scrubber goes on the buttons' row when it can be at least this many ems wide.
+constexpr float kScrubberEms = 9.0f;
+
 // A control's label on its own line above it (the settings panel is narrow); returns the hidden ImGui label.
 const char* above(Str label) {
     static std::string id;
@@ -69,9 +72,12 @@ const char* preset_name(std::string_view key) {
 
 // [SECTION] The settings panel
 
+float StepperView::settings_width(const ViewContext& ctx, float full_w) {
+    return std::min(ctx.fonts.ui_size * 16.0f, full_w * 0.42f);
+}
+
 void StepperView::draw_settings(ViewContext& ctx) {
-    const float full_w = ImGui::GetContentRegionAvail().x;
-    const float panel_w = std::min(ctx.fonts.ui_size * 16.0f, full_w * 0.42f);
+    const float panel_w = settings_width(ctx, ImGui::GetContentRegionAvail().x);
     ImGui::BeginChild("##controls", ImVec2(panel_w, 0), true);
     draw_playback_settings();
     ImGui::Separator();
@@ -215,25 +221,53 @@ void StepperView::draw_pool_controls(ViewContext& ctx) {
 
 // [SECTION] Toolbar, keys and playback
 
+std::array<std::string, 6> StepperView::toolbar_labels(bool settings_drawn, bool playing) {
+    return {std::string(settings_drawn ? "« " : "» ") + tr(Str::controls) + "###controls",
+            "|◀",
+            " ◀ ",
+            (playing ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play)) + "###play",
+            " ▶ ",
+            "▶|"};
+}
+
+float StepperView::toolbar_height(float width, bool settings_drawn) {
+    // The buttons, then the scrubber at its narrowest, flowing into rows as same_line_if_fits places them.
+    // Measured with Play (not Pause), so that starting playback never changes what is measured.
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    int rows = 1;
+    float right = 0.0f;  // of the row so far (0: empty)
+    const auto place = [&](float w) {
+        if (right > 0.0f && right + gap + w > width) {
+            ++rows;
+            right = 0.0f;
+        }
+        right += (right > 0.0f ? gap : 0.0f) + w;
+    };
+    for (const std::string& label : toolbar_labels(settings_drawn, false)) place(button_width(label.c_str()));
+    place(ImGui::GetFontSize() * kScrubberEms);
+    return float(rows) * ImGui::GetFrameHeightWithSpacing();
+}
+
 void StepperView::draw_toolbar() {
+    const std::array<std::string, 6> labels = toolbar_labels(m_settings_drawn, m_model.playing());
+    // The settings toggle flips what is on screen and keeps that as the user's choice, which then wins over
+    // Auto: opened in a cramped window the panel stays open, closed in a roomy one it stays closed.
+    if (ImGui::Button(labels[0].c_str()))
+        m_settings = m_settings_drawn ? SettingsPanel::Hidden : SettingsPanel::Shown;
     const bool disabled = !m_model.solution() || m_recording;
     // Each button on the same row while it fits, else on the next (a large UI scale on a small screen).
-    const auto next_to = [](const std::string& label) { same_line_if_fits(button_width(label.c_str())); };
+    const auto button_next_to = [&](int i) {
+        same_line_if_fits(button_width(labels[size_t(i)].c_str()));
+        return ImGui::Button(labels[size_t(i)].c_str());
+    };
     ImGui::BeginDisabled(disabled);
-    next_to("|◀");
-    if (ImGui::Button("|◀")) m_model.to_start();
-    next_to(" ◀ ");
-    if (ImGui::Button(" ◀ ")) m_model.step(false, m_model.by_term);
-    const std::string play =
-        m_model.playing() ? std::string("❚❚ ") + tr(Str::pause) : std::string("▶ ") + tr(Str::play);
-    next_to(play);
-    if (ImGui::Button((play + "###play").c_str())) m_model.toggle_play();
-    next_to(" ▶ ");
-    if (ImGui::Button(" ▶ ")) m_model.step(true, m_model.by_term);
-    next_to("▶|");
-    if (ImGui::Button("▶|")) m_model.to_end();
+    if (button_next_to(1)) m_model.to_start();
+    if (button_next_to(2)) m_model.step(false, m_model.by_term);
+    if (button_next_to(3)) m_model.toggle_play();
+    if (button_next_to(4)) m_model.step(true, m_model.by_term);
+    if (button_next_to(5)) m_model.to_end();
     // The scrubber: every window, with "Start" before the first; on the same row when there is room.
-    same_line_if_fits(ImGui::GetFontSize() * 9);
+    same_line_if_fits(ImGui::GetFontSize() * kScrubberEms);
     int w = int(m_model.playhead().window);
     const int n = int(m_model.sequence().windows());
     const bool stamps = transposed() && !m_model.gather_view();

@@ -70,7 +70,8 @@ void StepperView::draw_long_gif_question(ViewContext& ctx) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
     const int mb = int(double(d.x) * d.y * 0.1 * double(m_model.sequence().windows()) / 1e6) + 1;
     ImGui::PushTextWrapPos(ctx.fonts.ui_size * 30.0f);
-    ImGui::TextWrapped("%s", trf(Str::gif_long, int(m_model.sequence().windows()), mb, int(kLongGifFrames)).c_str());
+    ImGui::TextWrapped(
+        "%s", trf(Str::gif_long, int(m_model.sequence().windows()), mb, int(kLongGifFrames)).c_str());
     ImGui::PopTextWrapPos();
     if (ImGui::Button(tr(Str::record))) {
         ctx.requests.ask_export_animation();  // the shell's save dialog chooses the file
@@ -83,8 +84,9 @@ void StepperView::draw_long_gif_question(ViewContext& ctx) {
 }
 
 // --report-layout FILE: where the grids are this frame, for the tests that measure their share of the
-// screen. {"screen":[w,h],"canvas":[x0,y0,x1,y1],"cell":c,"grids":[[x0,y0,x1,y1],…],"share":s}; rewritten
-// only when it changes.
+// screen. {"screen":[w,h],"canvas":[x0,y0,x1,y1],"cell":c,"text":t,"presenting":b,"settings":b,"share":s,
+// "grids":[[x0,y0,x1,y1],…],…} ("settings": the settings panel drawn beside the canvas); rewritten only when
+// it changes.
 void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min, ImVec2 canvas_max,
                                       float cell) {
     const ImVec2 screen = ImGui::GetIO().DisplaySize;
@@ -100,9 +102,10 @@ void StepperView::write_layout_report(const ViewContext& ctx, ImVec2 canvas_min,
     char head[400];
     std::snprintf(head, sizeof head,
                   "{\"screen\":[%.0f,%.0f],\"canvas\":[%.1f,%.1f,%.1f,%.1f],\"cell\":%.1f,\"text\":%.1f,"
-                  "\"presenting\":%s,\"share\":%.4f,\"grids\":[",
+                  "\"presenting\":%s,\"settings\":%s,\"share\":%.4f,\"grids\":[",
                   screen.x, screen.y, canvas_min.x, canvas_min.y, canvas_max.x, canvas_max.y, cell, m_t,
-                  ctx.presenting ? "true" : "false", area / std::max(1.0, double(screen.x) * screen.y));
+                  ctx.presenting ? "true" : "false", m_settings_drawn ? "true" : "false",
+                  area / std::max(1.0, double(screen.x) * screen.y));
     // The refusal shown above the grids, as drawn (in the UI's language), for the tests.
     std::string error;
     for (char c : m_model.error() ? tr_error(*m_model.error()) : std::string())

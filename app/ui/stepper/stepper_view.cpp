@@ -16,6 +16,17 @@
 #include "app/ui/widgets/palette.hpp"
 
 namespace convscope::ui {
+namespace {
+
+// The canvas text unit (the formula size; grid labels, gaps and the colour key follow it) for a canvas whose
+// content is `size`, before its limits: from the canvas, so a projector's screen gets large text and the UI
+// scale (which sizes the chrome) never shrinks the grids.
+float canvas_text_unit(ImVec2 size) {
+    return std::min(size.y / 24.0f, size.x / 38.0f);
+}
+constexpr float kMinTextUnit = 16.0f, kMaxTextUnit = 96.0f;
+
+}  // namespace
 
 // [SECTION] Options, scenes and undo
 
@@ -25,7 +36,7 @@ void StepperView::apply_options(const GuiOptions& o) {
     m_pending_terms = o.step_terms;
     m_pending_gif = o.export_gif;
     // Slides want big grids: an exported animation records the canvas with the panel closed.
-    if (o.hide_controls || !o.export_gif.empty()) m_show_controls = false;
+    if (o.hide_controls || !o.export_gif.empty()) m_settings = SettingsPanel::Hidden;
 }
 
 bool StepperView::load_scene(const Scene& scene) {
@@ -115,20 +126,16 @@ void StepperView::draw_content(ViewContext& ctx) {
     for (; m_pending_steps > 0; --m_pending_steps) m_model.step(true, false);
     for (; m_pending_terms > 0; --m_pending_terms) m_model.step(true, true);
 
-    // The settings panel: narrow enough to leave the grids most of the width at any scale. Presenting, only
-    // the canvas is drawn.
-    if (m_show_controls && !ctx.presenting) {
+    // The settings panel: narrow enough to leave the grids most of the width at any scale, and folded where
+    // even so the canvas beside it would be cramped. Presenting, only the canvas is drawn.
+    m_settings_drawn = !ctx.presenting && settings_shown(ctx);
+    if (m_settings_drawn) {
         draw_settings(ctx);
         ImGui::SameLine();
     }
 
     ImGui::BeginGroup();
-    if (!ctx.presenting) {
-        const std::string toggle =
-            std::string(m_show_controls ? "« " : "» ") + tr(Str::controls) + "###controls";
-        if (ImGui::Button(toggle.c_str())) m_show_controls = !m_show_controls;
-        draw_toolbar();
-    }
+    if (!ctx.presenting) draw_toolbar();
     if (!m_recording) {
         handle_keys(ctx);
         advance_playback(ctx);
@@ -141,12 +148,7 @@ void StepperView::draw_content(ViewContext& ctx) {
     const ImVec2 canvas_min = ImGui::GetWindowPos();
     const ImVec2 canvas_max(canvas_min.x + ImGui::GetWindowSize().x, canvas_min.y + ImGui::GetWindowSize().y);
     const Palette& pal = palette();
-    // The canvas text unit: from the canvas, so a projector's screen gets large text and the UI scale
-    // (which sizes the chrome) never shrinks the grids.
-    {
-        const ImVec2 a = ImGui::GetContentRegionAvail();
-        m_t = std::clamp(std::min(a.y / 24.0f, a.x / 38.0f), 16.0f, 96.0f);
-    }
+    m_t = std::clamp(canvas_text_unit(ImGui::GetContentRegionAvail()), kMinTextUnit, kMaxTextUnit);
     // Spacing on the canvas follows the canvas too (the UI scale's spacing is for the chrome).
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(m_t * 0.3f, m_t * 0.3f));
     m_grid_rects.clear();
@@ -174,6 +176,39 @@ void StepperView::draw_content(ViewContext& ctx) {
     // Exports act on the canvas just drawn: an exported frame (File ▸ Export frame…) is the canvas alone.
     ctx.requests.set_frame_region({canvas_min.x, canvas_min.y, canvas_max.x, canvas_max.y});
     run_recording(ctx, canvas_min, canvas_max);
+}
+
+bool StepperView::settings_shown(const ViewContext& ctx) const {
+    switch (m_settings) {
+        case SettingsPanel::Shown:
+            return true;
+        case SettingsPanel::Hidden:
+            return false;
+        case SettingsPanel::Auto:
+            break;
+    }
+    return settings_fit(ctx);
+}
+
+// Auto's rule, decided before anything is drawn, from the view's size alone (never from last frame's canvas,
+// so a window of one size always gets the same answer, with no flicker). It takes the canvas text unit
+// (before its 16 px floor) that the canvas would get with the panel beside it and with the panel folded: the
+// canvas is what the view leaves beside the panel, below the toolbar (whose buttons wrap into more rows when
+// it is narrower) and inside the canvas's window padding. The panel is shown when the canvas beside it still
+// reads at least as large as the chrome (the UI font), or when folding would not enlarge the canvas text (the
+// height limits it, not the width). Else it folds: a small window at a large UI scale drew the grids' text at
+// the 16 px floor, smaller than the buttons around it (1024×768 at scale 2: 36 px chrome, a canvas 556 px
+// wide), and the toggle button brings the panel back.
+bool StepperView::settings_fit(const ViewContext& ctx) const {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 view = ImGui::GetContentRegionAvail();
+    const auto canvas_text = [&](float width, bool settings) {
+        return canvas_text_unit(
+            ImVec2(width - 2.0f * style.WindowPadding.x,
+                   view.y - toolbar_height(width, settings) - 2.0f * style.WindowPadding.y));
+    };
+    const float beside = canvas_text(view.x - settings_width(ctx, view.x) - style.ItemSpacing.x, true);
+    return beside >= ctx.fonts.ui_size || canvas_text(view.x, false) <= beside;
 }
 
 // The window number being typed, top right, until Enter.

@@ -99,15 +99,26 @@ private:
     std::string kernel_label(int64_t o, int64_t c) const;
     std::string output_label(int64_t o) const;
     void draw_panel_canvas(ViewContext& ctx, ImVec2 avail);
+    // Whether the settings panel is drawn this frame: the user's choice, else (Auto) settings_fit.
+    bool settings_shown(const ViewContext& ctx) const;
+    // Auto's rule: the panel fits unless the canvas beside it would be cramped (stepper_view.cpp says how).
+    bool settings_fit(const ViewContext& ctx) const;
     void draw_jump(ViewContext& ctx, ImVec2 canvas_min, ImVec2 canvas_max);
 
     // [SECTION] Controls (stepper_controls.cpp)
+    // The settings panel's width in a view `full_w` wide: narrow enough to leave the grids most of it.
+    static float settings_width(const ViewContext& ctx, float full_w);
     void draw_settings(ViewContext& ctx);
     void draw_controls(ViewContext& ctx);
     void draw_examples(ViewContext& ctx);
     void draw_conv_controls(ViewContext& ctx);
     void draw_pool_controls(ViewContext& ctx);
+    // The toolbar above the canvas: the settings toggle, then playback and the scrubber.
     void draw_toolbar();
+    // The toolbar's button labels, left to right (the toggle first), for drawing and for toolbar_height.
+    static std::array<std::string, 6> toolbar_labels(bool settings_drawn, bool playing);
+    // The toolbar's height in a width of `width` (its buttons wrap into rows when they do not fit).
+    static float toolbar_height(float width, bool settings_drawn);
     void draw_playback_settings();
     void handle_keys(ViewContext& ctx);
     void advance_playback(ViewContext& ctx);
@@ -145,7 +156,12 @@ private:
     UndoStack<StepperModel::Snapshot> m_undo;
     int64_t m_edits = 0;
     uint32_t m_seed = 1;
-    bool m_show_controls = true;
+    // The settings panel beside the canvas. Auto: shown unless the canvas would be cramped beside it (a small
+    // window at a large UI scale); the toggle button records the user's choice, which then always wins.
+    // --hide-controls and --export-gif start Hidden.
+    enum class SettingsPanel { Auto, Shown, Hidden };
+    SettingsPanel m_settings = SettingsPanel::Auto;
+    bool m_settings_drawn = false;  // this frame (the toggle's arrow, --report-layout)
     // Hover: the input cell under the mouse (padded coordinates) and the windows it feeds.
     std::optional<std::array<int64_t, 3>> m_hover;
     std::set<int64_t> m_fed;
