@@ -586,14 +586,16 @@ bool wino_output(const WinoOutputArgs& a) {
 #else
             const V lo = y0, hi = y1;
 #endif
+            // The row's last vector: only its first n columns (as store_columns ends a row).
             float* o = a.out[r] + x;
-            if (n == 2 * kLanes) {
-                store(o, lo), store(o + kLanes, hi);
-            } else {
-                float t[2 * kLanes];
-                store(t, lo), store(t + kLanes, hi);
-                for (int64_t k = 0; k < n; ++k) o[k] = t[k];
-            }
+            if (n >= kLanes)
+                store(o, lo);
+            else
+                __builtin_memcpy(o, &lo, sizeof(float) * unsigned(n));
+            if (n == 2 * kLanes)
+                store(o + kLanes, hi);
+            else if (n > kLanes)
+                __builtin_memcpy(o + kLanes, &hi, sizeof(float) * unsigned(n - kLanes));
         }
     }
     float sum = 0.0f;

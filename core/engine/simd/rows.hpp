@@ -147,6 +147,13 @@ Columns whole_row_columns(int64_t ow, int64_t padded_w, int64_t pad_left, int64_
 
 // [SECTION] Row fetching
 
+// Asks for the cache lines of row[begin … end) (16 floats a line), so a copy made soon after finds them.
+inline void prefetch_columns(const float* row, int64_t begin, int64_t end) {
+    if (end <= begin) return;
+    for (int64_t x = begin; x < end; x += 16) __builtin_prefetch(row + x);
+    __builtin_prefetch(row + end - 1);
+}
+
 // Per-thread scratch, grown as needed and kept between calls (simd_backend.cpp's t_scratch).
 struct Scratch {
     std::vector<float> arena;         // copied strips
@@ -214,9 +221,7 @@ public:
         if (m_seg.direct() || m_seg.src_end <= m_seg.src_begin) return;
         const int64_t src = m_row_source(py);
         if (src < 0) return;
-        const float* row = plane + src * m_cols.in_w;
-        for (int64_t x = m_seg.src_begin; x < m_seg.src_end; x += 16) __builtin_prefetch(row + x);
-        __builtin_prefetch(row + m_seg.src_end - 1);
+        prefetch_columns(plane + src * m_cols.in_w, m_seg.src_begin, m_seg.src_end);
     }
 
 private:

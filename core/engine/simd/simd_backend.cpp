@@ -25,6 +25,7 @@
 #include "core/engine/simd/kernels.hpp"
 #include "core/engine/simd/rows.hpp"
 #include "core/engine/simd/simd.hpp"
+#include "core/engine/simd/winograd.hpp"
 #include "core/support/thread_pool.hpp"
 
 namespace convscope {
@@ -137,88 +138,16 @@ bool uses_conv_c(const ConvPlan& P) {
     return 4.0 * double(P.c_per_group()) * double(conv_c_span(P)) * padded_w <= kScratchBudgetBytes;
 }
 
-// [SECTION] Winograd F(2×2, 3×3)
-//
-// For 3×3 stride-1 layers with many channels, conv2d runs Winograd's F(2×2, 3×3) (kernels.hpp): each 2×2
-// output tile takes 16 multiply-adds per input channel instead of 36. A task is one tile row (two output
-// rows) of one image and group, cut across the row into chunks of tiles: each input channel's four padded
-// rows are transformed into V (16 planes of the chunk's tiles), the 16 products M_ξ = U_ξ V_ξ run as conv_b
-// calls with one tap (an opg × cpg by cpg × tiles matrix product, U packed like conv_b's weights), and each
-// output channel's M is transformed back to two output rows. The transforms add and subtract only, and U's
-// halves are exact, so small-integer data still gives exact sums. Where a value comes out infinite or NaN (an
-// infinity in the input: Winograd's differences turn inf − inf into NaN where the direct sum gives inf), the
-// task's two rows are computed again the direct way, so the answer is the reference's.
-
-// Channels a group needs on both sides for Winograd: the input transform is shared by opg output channels
-// and the output transform by cpg input channels. On the Zen 4 VM (one thread, medians of 5) 64→64 k3 on 128²
-// took 7.2–8.4 ms against 12.5 directly (AVX2 10.4 against 14.8, SSE4.1 26.6 against 58.9); 16→16 on 256²
-// took 4.3 against 3.7–3.9 directly, so 16 channels stay direct.
-constexpr int64_t kWinoChannels = 32;
-// Most bytes of a chunk's V and M (16 planes each, cpg and opg channels): about half of a 1 MB L2. Longer
-// chunks feed the products more columns a call: 64→64 on 128² (64 tiles a row) took 9.8, 8.9, 8.3 and 7.5 ms
-// with 64, 128, 256 and 512 KB.
-constexpr double kWinoChunkBytes = 512.0 * 1024;
-
-// How a tile row is cut into chunks of tiles.
-struct WinoLayout {
-    int64_t tiles = 0;   // tiles in a tile row: ⌈ow / 2⌉
-    int64_t chunk = 0;   // tiles per chunk, a multiple of lanes (the last chunk may hold fewer)
-    int64_t chunks = 0;  // chunks in a tile row
-    int64_t tiles_in(int64_t c) const { return c + 1 < chunks ? chunk : tiles - c * chunk; }
-};
-
-WinoLayout wino_layout(const ConvPlan& P, int64_t lanes) {
-    WinoLayout L;
-    L.tiles = ceil_div(P.ow, 2);
-    const int64_t vectors = ceil_div(L.tiles, lanes);
-    const double per_vector = 64.0 * double(P.c_per_group() + P.o_per_group()) * double(lanes);
-    const int64_t most = std::max<int64_t>(1, int64_t(kWinoChunkBytes / per_vector));
-    // Chunks of equal size, as few as fit.
-    const int64_t per_chunk = ceil_div(vectors, ceil_div(vectors, most));
-    L.chunks = ceil_div(vectors, per_chunk);
-    L.chunk = per_chunk * lanes;
-    return L;
-}
+// [SECTION] Winograd F(2×2, 3×3) (winograd.hpp)
 
 bool uses_winograd(const ConvPlan& P) {
-    if (P.kh != 3 || P.kw != 3 || P.sh != 1 || P.sw != 1 || P.dh != 1 || P.dw != 1) return false;
-    if (P.c_per_group() < kWinoChannels || P.o_per_group() < kWinoChannels) return false;
-    const int64_t lanes = table().lanes, tiles = ceil_div(P.ow, 2);
-    // A tile row whose last vector is mostly empty wastes the lanes the method saves (28 tiles in 32 lanes:
-    // 12%, fine; 9 tiles in 16: 44%, not).
-    const int64_t padded = ceil_div(tiles, lanes) * lanes;
-    if (4 * (padded - tiles) > padded) return false;
-    return 64.0 * double(P.c_per_group() + P.o_per_group()) * double(lanes) <= 2 * kWinoChunkBytes;
+    return wino_applies(P, table().lanes);
 }
 
-// U = G g Gᵀ of every filter, packed for conv_b: group g's plane ξ is an opg × cpg matrix at
-// dst + (g·16 + ξ)·opg·cpg, laid out by pack_weights_b with ksize = cpg.
-void wino_weights(const ConvPlan& P, const float* weight, int channels_b, float* dst, int threads) {
-    const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
-    auto filter = [&](int64_t o) {
-        const int64_t g = o / opg, ol = o % opg;
-        const int64_t cb = ol / channels_b * channels_b, gw = std::min<int64_t>(channels_b, opg - cb);
-        for (int64_t ci = 0; ci < cpg; ++ci) {
-            const float* w = weight + (o * cpg + ci) * 9;
-            float t[4][3];  // G g
-            for (int b = 0; b < 3; ++b) {
-                const float g0 = w[b], g1 = w[3 + b], g2 = w[6 + b];
-                t[0][b] = g0, t[1][b] = 0.5f * (g0 + g1 + g2), t[2][b] = 0.5f * (g0 - g1 + g2), t[3][b] = g2;
-            }
-            for (int i = 0; i < 4; ++i) {
-                const float u[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]),
-                                    0.5f * (t[i][0] - t[i][1] + t[i][2]), t[i][2]};
-                for (int j = 0; j < 4; ++j)
-                    dst[((g * 16 + 4 * i + j) * opg + cb) * cpg + ci * gw + (ol - cb)] = u[j];
-            }
-        }
-    };
-    ThreadPool::global().parallel_for(P.o, filter, threads);
-}
-
-// Each thread's Winograd scratch: V and M of one chunk, four padded rows, a row of zeros, pointer tables.
+// Each thread's Winograd scratch: V and M of one chunk, four padded rows, pointer tables (rows of zeros
+// are t_scratch's fill row).
 struct WinoScratch {
-    std::vector<float> v, m, rows, zeros;
+    std::vector<float> v, m, rows;
     std::vector<const float*> in;
     std::vector<float*> out;
 };
@@ -346,12 +275,15 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
     struct ChannelTask {
         int64_t n, g, oy0, oy1, first, span;
     };
+    // Output rows oy0 … oy1 − 1 as a task (also the rows a Winograd task computes again directly).
+    auto channel_rows = [&](int64_t n, int64_t g, int64_t oy0, int64_t oy1) {
+        const int64_t first = oy0 * P.sh;
+        return ChannelTask{n, g, oy0, oy1, first, (oy1 - 1) * P.sh + (P.kh - 1) * P.dh + 1 - first};
+    };
     auto channel_task = [&](int64_t task) {
-        ChannelTask t;
-        t.g = (task / row_blocks) % P.groups, t.n = task / row_blocks / P.groups;
-        t.oy0 = task % row_blocks * block, t.oy1 = std::min(P.oh, t.oy0 + block);
-        t.first = t.oy0 * P.sh, t.span = (t.oy1 - 1) * P.sh + (P.kh - 1) * P.dh + 1 - t.first;
-        return t;
+        const int64_t oy0 = task % row_blocks * block;
+        return channel_rows(task / row_blocks / P.groups, (task / row_blocks) % P.groups, oy0,
+                            std::min(P.oh, oy0 + block));
     };
     // conv_b: output rows oy0 … oy1 − 1 of every channel of image n, group g.
     auto rows_b = [&](const ChannelTask& task) {
@@ -402,7 +334,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
 
     auto task_b = [&](int64_t task) { rows_b(channel_task(task)); };
 
-    // Winograd: tile row r of image n, group g (see its section above).
+    // Winograd: tile row r of image n, group g (winograd.hpp).
     const WinoLayout wl = use_w ? wino_layout(P, K.lanes) : WinoLayout{};
     std::unique_ptr<float[]> wino_w(use_w ? new float[size_t(16 * P.o * cpg)] : nullptr);
     if (use_w) wino_weights(P, weight, K.channels_b, wino_w.get(), threads_for(work));
@@ -430,7 +362,8 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         s.v.resize(size_t(16 * cpg * tc));
         s.m.resize(size_t(16 * opg * tc));
         s.rows.resize(size_t(4 * row_floats));
-        s.zeros.assign(size_t(row_floats), 0.0f);
+        prepare_fill(t_scratch, row_floats, 0.0f);
+        const float* zeros = t_scratch.fill_row.data();
         s.in.resize(size_t(16 * cpg));
         s.out.resize(size_t(16 * opg));
         int64_t src_row[4];
@@ -450,14 +383,13 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 if (ci + kPrefetchChannels < cpg)
                     for (int i = 0; i < 4; ++i) {
                         if (src_row[i] < 0) continue;
-                        const float* row = planes + ((ci + kPrefetchChannels) * P.h + src_row[i]) * P.w;
-                        for (int64_t x = col0; x < col1; x += 16) __builtin_prefetch(row + x);
-                        if (col1 > col0) __builtin_prefetch(row + col1 - 1);
+                        prefetch_columns(planes + ((ci + kPrefetchChannels) * P.h + src_row[i]) * P.w, col0,
+                                         col1);
                     }
                 for (int i = 0; i < 4; ++i) {
                     const float* row = src_row[i] < 0 ? nullptr : planes + (ci * P.h + src_row[i]) * P.w;
                     if (!row) {
-                        in.rows[i] = s.zeros.data();
+                        in.rows[i] = zeros;
                     } else if (wino_direct[size_t(c)] >= 0) {
                         in.rows[i] = row + wino_direct[size_t(c)];
                     } else {
@@ -502,12 +434,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 bad |= K.wino_output(oa);
             }
         }
-        if (bad) {
-            ChannelTask t;
-            t.n = n, t.g = g, t.oy0 = 2 * r, t.oy1 = std::min(P.oh, 2 * r + 2);
-            t.first = t.oy0, t.span = t.oy1 - 1 + 3 - t.first;
-            rows_b(t);
-        }
+        if (bad) rows_b(channel_rows(n, g, 2 * r, std::min(P.oh, 2 * r + 2)));
     };
 
     // conv_c: each task copies the padded input rows it reads once (or points into the input where no column
