@@ -152,27 +152,6 @@ struct WinoScratch {
     std::vector<float*> out;
 };
 thread_local WinoScratch t_wino;
-// A calling thread's buffer of floats kept from call to call, left uninitialized (its user writes every
-// float it reads), given back after a call that needed more than kKeptFloats.
-class KeptFloats {
-public:
-    void reserve(size_t n) {
-        if (n > size_) data_.reset(new float[n]), size_ = n;
-    }
-    float* get() const { return data_.get(); }
-    void trim() {
-        if (size_ > kKeptFloats) data_.reset(), size_ = 0;
-    }
-
-private:
-    static constexpr size_t kKeptFloats = size_t(4) << 20;  // 16 MB
-    std::unique_ptr<float[]> data_;
-    size_t size_ = 0;
-};
-// The calling thread's transformed weights, kept from call to call: a new buffer past malloc's mmap threshold
-// is new pages, which the kernel clears as they are first written (on the polyphase stride-2 form tried on
-// the branch polyphase-winograd, 28% of 128→128's one-thread call for its 1.6 MB).
-thread_local KeptFloats t_wino_weights;
 
 bool conv2d_fits(const ConvPlan& P) {
     if (uses_conv_c(P)) return true;
@@ -357,11 +336,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
 
     // Winograd: tile row r of image n, group g (winograd.hpp).
     const WinoLayout wl = use_w ? wino_layout(P, K.lanes) : WinoLayout{};
-    KeptFloats& wino_w = t_wino_weights;
-    if (use_w) {
-        wino_w.reserve(size_t(16 * P.o * cpg));
-        wino_weights(P, weight, K.channels_b, wino_w.get(), threads_for(work));
-    }
+    const float* wino_w = use_w ? wino_weights(P, weight, K.channels_b, threads_for(work)) : nullptr;
     // Each chunk's padded-row copy: its input columns as runs, or its offset where they lie inside the row.
     const int64_t row_floats = 2 * wl.chunk + 2;
     std::vector<std::vector<StripRun>> wino_runs(size_t(wl.chunks));
@@ -440,7 +415,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
                 mm.rows = s.in.data() + x * cpg;
                 for (int64_t o0 = 0; o0 < opg; o0 += chunk) {
                     mm.ocb = int(std::min(chunk, opg - o0));
-                    mm.weights = wino_w.get() + ((g * 16 + x) * opg + o0) * cpg;
+                    mm.weights = wino_w + ((g * 16 + x) * opg + o0) * cpg;
                     mm.out = s.out.data() + x * opg + o0;
                     K.conv_b(mm);
                 }
@@ -497,7 +472,7 @@ void conv2d_run(const ConvPlan& P, const float* input, const float* weight, cons
         ThreadPool::global().parallel_for(P.n * P.groups * tile_rows, task_w, threads_for(work));
     else
         ThreadPool::global().parallel_for(tasks, task_b, threads_for(work));
-    wino_w.trim();
+    if (use_w) wino_weights_trim();
 }
 
 // [SECTION] pool2d

@@ -3,6 +3,7 @@
 #include "core/engine/simd/winograd.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "core/engine/simd/rows.hpp"
@@ -20,6 +21,16 @@ constexpr int64_t kWinoChannels = 32;
 // chunks feed the products more columns a call: 64→64 on 128² (64 tiles a row) took 9.8, 8.9, 8.3 and 7.5 ms
 // with 64, 128, 256 and 512 KB.
 constexpr double kWinoChunkBytes = 512.0 * 1024;
+
+// The calling thread's U (wino_weights), uninitialized: wino_weights writes every float. On the polyphase
+// stride-2 form tried on the branch polyphase-winograd, a new 1.6 MB buffer a call (128→128) spent 28% of
+// a one-thread call in the kernel clearing its pages.
+struct KeptWeights {
+    std::unique_ptr<float[]> data;
+    size_t size = 0;
+};
+thread_local KeptWeights t_weights;
+constexpr size_t kKeptFloats = size_t(4) << 20;  // 16 MB
 
 }  // namespace
 
@@ -47,8 +58,11 @@ bool wino_applies(const ConvPlan& P, int64_t lanes) {
     return 64.0 * double(P.c_per_group() + P.o_per_group()) * double(lanes) <= 2 * kWinoChunkBytes;
 }
 
-void wino_weights(const ConvPlan& P, const float* weight, int channels_b, float* dst, int threads) {
+const float* wino_weights(const ConvPlan& P, const float* weight, int channels_b, int threads) {
     const int64_t cpg = P.c_per_group(), opg = P.o_per_group();
+    KeptWeights& kept = t_weights;
+    if (const size_t n = size_t(16 * P.o * cpg); n > kept.size) kept.data.reset(new float[n]), kept.size = n;
+    float* dst = kept.data.get();
     // G times three taps along one axis, for m filters at once: g_t[i] is tap t of filter i, u[r][i] row r
     // of the product.
     auto along = [](const float* g0, const float* g1, const float* g2, float* const* u, int64_t m) {
@@ -58,9 +72,9 @@ void wino_weights(const ConvPlan& P, const float* weight, int channels_b, float*
         }
     };
     // One task per group of channels_b filters, kCi input channels at a time. Their taps are gathered first
-    // (taps[t] holds tap t of the kCi·channels_b filters in dst's order), the transforms run across those
-    // filters as plain vector loops, and each plane leaves as one run. The planes lie opg·cpg floats apart,
-    // in the same L1 set for power-of-two channel counts: writing one float to each in turn, filter by
+    // (taps[t] holds tap t of the kCi·channels_b filters in dst's order), and the transforms run across
+    // those filters as plain vector loops, each writing its planes as runs. The planes lie opg·cpg floats
+    // apart, in the same L1 set for power-of-two channel counts: writing one float to each in turn, filter by
     // filter, was as slow as a layer's products on the polyphase stride-2 form tried on the branch
     // polyphase-winograd (1.6 MB of planes for 128→128).
     constexpr int64_t kCi = 16;
@@ -68,7 +82,7 @@ void wino_weights(const ConvPlan& P, const float* weight, int channels_b, float*
     auto block = [&](int64_t task) {
         const int64_t g = task / blocks, cb = task % blocks * channels_b;
         const int64_t gw = std::min<int64_t>(channels_b, opg - cb), span = kCi * gw;
-        std::vector<float> taps(size_t(9 * span)), cols(size_t(12 * span)), part(size_t(16 * span));
+        std::vector<float> taps(size_t(9 * span)), cols(size_t(12 * span));
         for (int64_t c0 = 0; c0 < cpg; c0 += kCi) {
             const int64_t cn = std::min(kCi, cpg - c0), m = cn * gw;
             for (int64_t ci = 0; ci < cn; ++ci)
@@ -85,15 +99,19 @@ void wino_weights(const ConvPlan& P, const float* weight, int channels_b, float*
             }
             for (int i = 0; i < 4; ++i) {
                 float* u[4];
-                for (int j = 0; j < 4; ++j) u[j] = part.data() + (4 * i + j) * span;
+                for (int j = 0; j < 4; ++j) u[j] = dst + ((g * 16 + 4 * i + j) * opg + cb) * cpg + c0 * gw;
                 const float* c = cols.data() + i * span;
                 along(c, c + 4 * span, c + 8 * span, u, m);
             }
-            for (int64_t x = 0; x < 16; ++x)
-                std::copy_n(part.data() + x * span, m, dst + ((g * 16 + x) * opg + cb) * cpg + c0 * gw);
         }
     };
     ThreadPool::global().parallel_for(P.groups * blocks, block, threads);
+    return dst;
+}
+
+void wino_weights_trim() {
+    KeptWeights& kept = t_weights;
+    if (kept.size > kKeptFloats) kept.data.reset(), kept.size = 0;
 }
 
 }  // namespace convscope::simd

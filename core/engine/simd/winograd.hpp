@@ -32,8 +32,12 @@ WinoLayout wino_layout(const ConvPlan& P, int64_t lanes);
 bool wino_applies(const ConvPlan& P, int64_t lanes);
 
 // U = G g Gᵀ of every filter, packed for conv_b (pack_weights_b's layout, groups of `channels_b`): group g's
-// plane ξ is an opg × cpg matrix at dst + (g·16 + ξ)·opg·cpg. dst holds 16·o·cpg floats. On `threads`
-// threads of the global pool.
-void wino_weights(const ConvPlan& P, const float* weight, int channels_b, float* dst, int threads);
+// plane ξ is an opg × cpg matrix at U + (g·16 + ξ)·opg·cpg, 16·o·cpg floats in all. On `threads` threads of
+// the global pool. U lies in the calling thread's buffer, kept from call to call (a new one would be new
+// pages, which the kernel clears as they are first written) and valid until its next call.
+const float* wino_weights(const ConvPlan& P, const float* weight, int channels_b, int threads);
+
+// Gives the calling thread's buffer back if its last call needed more than 16 MB.
+void wino_weights_trim();
 
 }  // namespace convscope::simd
