@@ -35,12 +35,9 @@ void ImageView::draw_controls(ViewContext& ctx) {
     if (!m_samples.empty()) {
         ImGui::TextColored(to_vec4(pal.text_muted), "%s", tr(Str::img_samples));
         // The buttons flow: one goes on the next row when it would pass the panel's edge.
-        const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
         for (size_t i = 0; i < m_samples.size(); ++i) {
             const std::string name = fs::path(m_samples[i]).stem().string();
-            const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-            if (i && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right)
-                ImGui::SameLine();
+            if (i) same_line_if_fits(button_width(name.c_str()));
             if (ImGui::SmallButton(name.c_str())) m_lab.load(m_samples[i]);
         }
     }

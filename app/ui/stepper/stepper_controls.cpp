@@ -231,21 +231,13 @@ std::array<std::string, 6> StepperView::toolbar_labels(bool settings_drawn, bool
 }
 
 float StepperView::toolbar_height(float width, bool settings_drawn) {
-    // The buttons, then the scrubber at its narrowest, flowing into rows as same_line_if_fits places them.
-    // Measured with Play (not Pause), so that starting playback never changes what is measured.
-    const float gap = ImGui::GetStyle().ItemSpacing.x;
-    int rows = 1;
-    float right = 0.0f;  // of the row so far (0: empty)
-    const auto place = [&](float w) {
-        if (right > 0.0f && right + gap + w > width) {
-            ++rows;
-            right = 0.0f;
-        }
-        right += (right > 0.0f ? gap : 0.0f) + w;
-    };
-    for (const std::string& label : toolbar_labels(settings_drawn, false)) place(button_width(label.c_str()));
-    place(ImGui::GetFontSize() * kScrubberEms);
-    return float(rows) * ImGui::GetFrameHeightWithSpacing();
+    // The buttons, then the scrubber at its narrowest, in rows as draw_toolbar's same_line_if_fits places
+    // them. Measured with Play (not Pause), so that starting playback never changes what is measured.
+    RowFlow flow{width};
+    for (const std::string& label : toolbar_labels(settings_drawn, false))
+        flow.place(button_width(label.c_str()));
+    flow.place(ImGui::GetFontSize() * kScrubberEms);
+    return float(flow.rows) * ImGui::GetFrameHeightWithSpacing();
 }
 
 void StepperView::draw_toolbar() {

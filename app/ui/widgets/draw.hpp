@@ -37,6 +37,12 @@ inline void text_line(ImFont* font, float size, ImU32 col, const std::string& te
     ImGui::Dummy(ts);
 }
 
+// The rule items flow by (same_line_if_fits, RowFlow): an item `width` wide goes on the line after one ending
+// at `last_right` when it ends, `gap` later, by `line_right`.
+inline bool fits_after(float last_right, float gap, float width, float line_right) {
+    return last_right + gap + width <= line_right;
+}
+
 // Puts the next item, `width` wide, beside the last one when the line has room for it, else at the start of
 // the next line (a large UI scale on a narrow panel): items flow like words, never over one another.
 // Decided before SameLine: a SameLine then NewLine would leave the layout's right edge one item spacing past
@@ -45,8 +51,26 @@ inline void text_line(ImFont* font, float size, ImU32 col, const std::string& te
 inline void same_line_if_fits(float width, float spacing = -1.0f) {
     const float gap = spacing < 0.0f ? ImGui::GetStyle().ItemSpacing.x : spacing;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + gap + width <= right) ImGui::SameLine(0.0f, spacing);
+    if (fits_after(ImGui::GetItemRectMax().x, gap, width, right)) ImGui::SameLine(0.0f, spacing);
 }
+
+// Items placed as same_line_if_fits places them, measured before they are drawn (how many rows a toolbar
+// will take): the first item starts the first row, each next one goes beside the last when it fits.
+struct RowFlow {
+    float line_width;                             // from the line's start to its right edge
+    float gap = ImGui::GetStyle().ItemSpacing.x;  // between items on a row
+    int rows = 0;
+    float right = 0.0f;  // of the last item, from the line's start
+
+    void place(float width) {
+        if (rows > 0 && fits_after(right, gap, width, line_width)) {
+            right += gap + width;
+        } else {
+            ++rows;
+            right = width;
+        }
+    }
+};
 
 // The width of a button labelled `label` (its text, up to any "##", and its frame padding).
 inline float button_width(const char* label) {
